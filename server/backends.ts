@@ -1,0 +1,85 @@
+/**
+ * Builds the backends a configuration asks for: PostgreSQL or embedded PGlite,
+ * Redis or the in-process pool. Everything above this file is the same code.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import { createMemoryPresencePool } from './store/presence/memory';
+import { createRedisPresencePool } from './store/presence/redis';
+import type { PresencePool } from './store/presence/types';
+import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from './store/rate-limit';
+import { createChatStore } from './store/sql/chat-store';
+import { createPgliteClient, createPostgresClient } from './store/sql/client';
+import type { ChatStore, SqlClient } from './store/sql/types';
+
+export interface Backends {
+  sql: SqlClient;
+  store: ChatStore;
+  pool: PresencePool;
+  limiter: RateLimiter;
+  redis?: Redis;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(config: Config): Promise<{ sql: SqlClient; store: ChatStore }> {
+  let sql: SqlClient;
+  if (config.databaseUrl) {
+    sql = await createPostgresClient({ connectionString: config.databaseUrl });
+  } else {
+    mkdirSync(config.dataDir, { recursive: true });
+    sql = await createPgliteClient({ dataDir: path.join(config.dataDir, 'pglite') });
+  }
+  const store = createChatStore({ sql });
+  await store.migrate();
+  return { sql, store };
+}
+
+export async function openBackends(config: Config, logger: Logger): Promise<Backends> {
+  const { sql, store } = await openDatabase(config);
+  let redis: Redis | undefined;
+  let pool: PresencePool;
+  let limiter: RateLimiter;
+  const defaultCapacity = config.limits.defaultCapacity;
+  if (config.redisUrl) {
+    redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
+    redis.on('error', (err) => logger.error({ err: err.message }, 'redis error'));
+    pool = createRedisPresencePool({ redis, prefix: config.redisPrefix, defaultCapacity });
+    limiter = createRedisRateLimiter({ redis, prefix: config.redisPrefix });
+  } else {
+    pool = createMemoryPresencePool({ defaultCapacity });
+    limiter = createMemoryRateLimiter();
+  }
+  return {
+    sql,
+    store,
+    pool,
+    limiter,
+    redis,
+    async close() {
+      await store.close();
+      await pool.close();
+      await limiter.close();
+      await sql.close();
+      await redis?.quit();
+    },
+  };
+}
+
+/** SECRET from the environment, or one generated once into DATA_DIR (embedded mode). */
+export function resolveSecret(config: Config, logger: Logger): string {
+  if (config.secret) return config.secret;
+  const file = path.join(config.dataDir, 'secret');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    mkdirSync(config.dataDir, { recursive: true });
+    const secret = randomBytes(32).toString('base64url');
+    writeFileSync(file, secret, { mode: 0o600 });
+    logger.warn({ file }, 'SECRET is not set: generated one into the data directory. Set SECRET when running several processes.');
+    return secret;
+  }
+}

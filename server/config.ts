@@ -1,0 +1,132 @@
+/**
+ * Configuration, parsed once from the environment. Every option is documented
+ * here; README lists the same variables.
+ */
+import { z } from 'zod';
+
+const int = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
+const list = z
+  .string()
+  .default('')
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+
+const envSchema = z.object({
+  /** HTTP port. @default 3000 */
+  PORT: int(3000),
+  /** Interface to bind. @default '0.0.0.0' */
+  HOST: z.string().default('0.0.0.0'),
+  /** Redis for presence, queue, rate limits and the cross-process adapter. Unset: in-process. */
+  REDIS_URL: z.string().url().optional(),
+  /** Key prefix in Redis, so several deployments or tests can share one server. @default 'ls' */
+  REDIS_PREFIX: z.string().min(1).default('ls'),
+  /** PostgreSQL server. Unset: embedded PGlite in `DATA_DIR/pglite`. */
+  DATABASE_URL: z.string().optional(),
+  /** Embedded data (PGlite files, generated secret). @default './data' */
+  DATA_DIR: z.string().default('./data'),
+  /** HMAC secret for visitor and agent tokens (32+ chars). Unset: generated into DATA_DIR. */
+  SECRET: z.string().min(32).optional(),
+  /** First lead account, created or updated at start. */
+  ADMIN_EMAIL: z.string().email().optional(),
+  ADMIN_PASSWORD: z.string().min(8).optional(),
+  ADMIN_NAME: z.string().default('Admin'),
+  /** Origins allowed by CORS for REST and the Socket.IO polling transport (comma-separated). Empty: same origin only. */
+  CORS_ORIGINS: list,
+  /** Longest message text accepted, in characters. @default 4000 */
+  MAX_MESSAGE_LENGTH: int(4000),
+  /** Seconds a disconnected agent keeps their chats before they are requeued. @default 30 */
+  AGENT_GRACE_SECONDS: int(30),
+  /** Capacity of a new agent. @default 5 */
+  DEFAULT_CAPACITY: int(5),
+  /** Messages per second allowed per visitor, per agent and per IP address. */
+  RATE_VISITOR_PER_SECOND: int(5),
+  RATE_AGENT_PER_SECOND: int(20),
+  RATE_IP_PER_SECOND: int(50),
+  /** Login attempts per IP per minute. @default 10 */
+  RATE_LOGIN_PER_MINUTE: int(10),
+  /** Agent token lifetime in hours. @default 12 */
+  AGENT_TOKEN_HOURS: int(12),
+  /** Visitor token lifetime in days. @default 30 */
+  VISITOR_TOKEN_DAYS: int(30),
+  /** How often the load counters are reconciled against assignments, seconds. @default 60 */
+  RECONCILE_SECONDS: int(60),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  redisUrl?: string;
+  redisPrefix: string;
+  databaseUrl?: string;
+  dataDir: string;
+  secret?: string;
+  admin?: { email: string; password: string; name: string };
+  corsOrigins: string[];
+  limits: ChatLimits;
+  agentTokenHours: number;
+  visitorTokenDays: number;
+  reconcileMs: number;
+  logLevel: Env['LOG_LEVEL'];
+}
+
+/** Knobs the chat domain and transport need; tests shrink them. */
+export interface ChatLimits {
+  /** @default 4000 */
+  maxMessageLength: number;
+  /** @default 30000 */
+  agentGraceMs: number;
+  /** @default 5 */
+  defaultCapacity: number;
+  visitorMessagesPerSecond: number;
+  agentMessagesPerSecond: number;
+  ipMessagesPerSecond: number;
+  loginPerMinute: number;
+}
+
+export const DEFAULT_LIMITS: ChatLimits = {
+  maxMessageLength: 4000,
+  agentGraceMs: 30_000,
+  defaultCapacity: 5,
+  visitorMessagesPerSecond: 5,
+  agentMessagesPerSecond: 20,
+  ipMessagesPerSecond: 50,
+  loginPerMinute: 10,
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${issues}`);
+  }
+  const e = parsed.data;
+  if ((e.ADMIN_EMAIL && !e.ADMIN_PASSWORD) || (!e.ADMIN_EMAIL && e.ADMIN_PASSWORD)) {
+    throw new Error('Invalid configuration: set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither');
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    secret: e.SECRET,
+    admin: e.ADMIN_EMAIL ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD!, name: e.ADMIN_NAME } : undefined,
+    corsOrigins: e.CORS_ORIGINS,
+    limits: {
+      maxMessageLength: e.MAX_MESSAGE_LENGTH,
+      agentGraceMs: e.AGENT_GRACE_SECONDS * 1000,
+      defaultCapacity: e.DEFAULT_CAPACITY,
+      visitorMessagesPerSecond: e.RATE_VISITOR_PER_SECOND,
+      agentMessagesPerSecond: e.RATE_AGENT_PER_SECOND,
+      ipMessagesPerSecond: e.RATE_IP_PER_SECOND,
+      loginPerMinute: e.RATE_LOGIN_PER_MINUTE,
+    },
+    agentTokenHours: e.AGENT_TOKEN_HOURS,
+    visitorTokenDays: e.VISITOR_TOKEN_DAYS,
+    reconcileMs: e.RECONCILE_SECONDS * 1000,
+    logLevel: e.LOG_LEVEL,
+  };
+}

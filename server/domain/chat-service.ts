@@ -1,0 +1,563 @@
+/**
+ * The chat domain: conversations, messages, routing outcomes and who must hear
+ * about them. No Socket.IO, no Redis, no SQL here: the presence pool, the store
+ * and the notifier are injected, so the same logic runs embedded or clustered.
+ */
+import type {
+  AgentPresenceView,
+  AgentSelf,
+  AgentServerToClientEvents,
+  AgentSession,
+  AgentStatus,
+  ConversationView,
+  ConversationWithMessages,
+  LeadSnapshot,
+  Message,
+  MessageAck,
+  SystemEvent,
+  VisitorConversationState,
+  VisitorServerToClientEvents,
+  VisitorSession,
+} from '../../shared/protocol';
+import type { ChatLimits } from '../config';
+import { AppError } from '../errors';
+import type { Logger } from '../logger';
+import type { PoolChange, PresencePool, AgentPresence } from '../store/presence/types';
+import { PoolError } from '../store/presence/types';
+import type { ChatStore, ConversationRecord, StoredMessage, UserRecord } from '../store/sql/types';
+import type { Clock } from './clock';
+
+/** Where domain events go; the transport implements it with Socket.IO rooms (which cross processes). */
+export interface Notifier {
+  visitor<E extends keyof VisitorServerToClientEvents>(
+    visitorId: string,
+    event: E,
+    ...args: Parameters<VisitorServerToClientEvents[E]>
+  ): void;
+  /**
+   * Agent-namespace delivery to the union of: the agents named, the leads watching
+   * `conversationId`, and all leads when `leads` is set; never to socket `except`.
+   */
+  agents<E extends keyof AgentServerToClientEvents>(
+    to: { agentIds?: string[]; watchersOf?: string; leads?: boolean; except?: string },
+    event: E,
+    ...args: Parameters<AgentServerToClientEvents[E]>
+  ): void;
+}
+
+export interface ChatMetrics {
+  messageStored(author: Message['author'], kind: Message['kind']): void;
+  /** Seconds from routing (or from joining the queue) to the agent being notified. */
+  assigned(seconds: number, fromQueue: boolean): void;
+  reconciled(repairs: number): void;
+}
+
+export interface Actor {
+  kind: 'agent' | 'lead';
+  id: string;
+  /** The socket that acted, so its own echo can be skipped. */
+  socketId?: string;
+}
+
+export interface ChatServiceDeps {
+  store: ChatStore;
+  pool: PresencePool;
+  notifier: Notifier;
+  clock: Clock;
+  logger: Logger;
+  limits: ChatLimits;
+  metrics?: ChatMetrics;
+}
+
+export type ChatService = ReturnType<typeof createChatService>;
+
+const MAX_CACHED = 20_000;
+
+export function createChatService(deps: ChatServiceDeps) {
+  const { store, pool, notifier, clock, limits } = deps;
+  const log = deps.logger.child({ module: 'chat' });
+  const metrics = deps.metrics;
+
+  // A conversation's visitor never changes: cache it to keep the message path to one store write.
+  const visitorOf = new Map<string, string>();
+  // Conversations whose first agent reply is already recorded, to skip a write per message.
+  const firstResponded = new Set<string>();
+  // Display names change rarely; refreshed after a minute.
+  const users = new Map<string, { user: UserRecord; at: number }>();
+  // When each conversation was routed or requeued, and which ones waited in the queue: for metrics.
+  const routedAt = new Map<string, number>();
+  const waited = new Set<string>();
+
+  // Bounded caches: the oldest entry goes first; a miss only costs a store read.
+  function remember<K, V>(map: Map<K, V>, key: K, value: V) {
+    if (map.size >= MAX_CACHED) map.delete(map.keys().next().value as K);
+    map.set(key, value);
+  }
+  function rememberIn<K>(set: Set<K>, key: K) {
+    if (set.size >= MAX_CACHED) set.delete(set.values().next().value as K);
+    set.add(key);
+  }
+
+  async function user(id: string): Promise<UserRecord | null> {
+    const hit = users.get(id);
+    if (hit && clock.now() - hit.at < 60_000) return hit.user;
+    const u = await store.getUser(id);
+    if (u) remember(users, id, { user: u, at: clock.now() });
+    return u;
+  }
+
+  async function agentName(id: string | null): Promise<string | null> {
+    if (!id) return null;
+    return (await user(id))?.displayName ?? null;
+  }
+
+  async function conversationOrThrow(id: string): Promise<ConversationRecord> {
+    const c = await store.getConversation(id);
+    if (!c) throw new AppError('CONVERSATION_NOT_FOUND');
+    remember(visitorOf, c.id, c.visitorId);
+    return c;
+  }
+
+  async function visitorIdOf(conversationId: string): Promise<string> {
+    return visitorOf.get(conversationId) ?? (await conversationOrThrow(conversationId)).visitorId;
+  }
+
+  async function toMessage(m: StoredMessage): Promise<Message> {
+    return {
+      conversationId: m.conversationId,
+      seq: m.seq,
+      clientId: m.clientId,
+      author: m.author,
+      authorId: m.authorId,
+      authorName: m.author === 'agent' ? await agentName(m.authorId) : null,
+      kind: m.kind,
+      text: m.text,
+      ...(m.event ? { event: m.event } : {}),
+      at: m.at,
+    };
+  }
+
+  async function history(conversationId: string, afterSeq: number, includeNotes: boolean, limit?: number) {
+    const rows = await store.messagesAfter(conversationId, afterSeq, { includeNotes, limit });
+    return Promise.all(rows.map(toMessage));
+  }
+
+  async function conversationView(c: ConversationRecord): Promise<ConversationView> {
+    const agentId = c.status === 'closed' ? c.agentId : await pool.assignmentOf(c.id);
+    const name = await agentName(agentId);
+    return {
+      id: c.id,
+      visitorId: c.visitorId,
+      status: c.status === 'closed' ? 'closed' : agentId ? 'open' : 'queued',
+      agent: agentId ? { id: agentId, name: name ?? agentId } : null,
+      queuePosition: c.status === 'closed' || agentId ? null : await pool.queuePosition(c.id),
+      openedAt: c.openedAt,
+      firstResponseAt: c.firstResponseAt,
+      closedAt: c.closedAt,
+      lastSeq: c.lastSeq,
+    };
+  }
+
+  function visitorState(v: ConversationView): VisitorConversationState {
+    return { id: v.id, status: v.status, agentName: v.agent?.name ?? null, queuePosition: v.queuePosition };
+  }
+
+  /** Records a system event and tells the visitor (all events are visible to them) and the agent side. */
+  async function recordEvent(conversationId: string, event: SystemEvent, agentIds: string[] = []) {
+    const { message } = await store.appendMessage({
+      conversationId,
+      clientId: null,
+      author: 'system',
+      authorId: null,
+      kind: 'event',
+      text: '',
+      event,
+      at: clock.now(),
+    });
+    metrics?.messageStored('system', 'event');
+    const m = await toMessage(message);
+    notifier.visitor(await visitorIdOf(conversationId), 'message', m);
+    notifier.agents({ agentIds, watchersOf: conversationId }, 'message', m);
+    return m;
+  }
+
+  async function agentSelf(agentId: string, presence?: AgentPresence | null): Promise<AgentSelf> {
+    const u = await user(agentId);
+    if (!u) throw new AppError('AGENT_NOT_FOUND');
+    const p = presence ?? (await pool.agent(agentId));
+    return {
+      id: u.id,
+      name: u.displayName,
+      email: u.email,
+      role: u.role,
+      status: p?.status ?? 'offline',
+      capacity: p?.capacity ?? u.capacity,
+      load: p?.load ?? 0,
+    };
+  }
+
+  async function presenceView(p: AgentPresence): Promise<AgentPresenceView> {
+    return {
+      id: p.agentId,
+      name: (await agentName(p.agentId)) ?? p.agentId,
+      status: p.status,
+      capacity: p.capacity,
+      load: p.load,
+      connected: p.connections > 0,
+    };
+  }
+
+  async function announceAgent(agentId: string, presence?: AgentPresence | null) {
+    const p = presence ?? (await pool.agent(agentId));
+    if (!p) return;
+    notifier.agents({ agentIds: [agentId] }, 'agent:state', await agentSelf(agentId, p));
+    notifier.agents({ leads: true }, 'agent:changed', await presenceView(p));
+  }
+
+  // Queue positions: many changes in one burst cause one broadcast.
+  let positionsScheduled = false;
+  function scheduleQueueBroadcast() {
+    if (positionsScheduled) return;
+    positionsScheduled = true;
+    setImmediate(() => {
+      positionsScheduled = false;
+      broadcastQueue().catch((err) => log.error({ err }, 'queue broadcast failed'));
+    });
+  }
+
+  async function broadcastQueue() {
+    const queue = await pool.queue();
+    notifier.agents({ leads: true }, 'queue:changed', { queue });
+    await Promise.all(
+      queue.map(async (conversationId, i) => {
+        notifier.visitor(await visitorIdOf(conversationId), 'conversation:state', {
+          id: conversationId,
+          status: 'queued',
+          agentName: null,
+          queuePosition: i + 1,
+        });
+      }),
+    );
+  }
+
+  /** Makes the outcome of one pool step durable and visible. */
+  async function applyChange(change: PoolChange, reason: 'agent_offline' | 'agent_disconnected' = 'agent_offline') {
+    for (const { conversationId, fromAgentId } of change.requeued) {
+      await store.setAssignment(conversationId, null);
+      notifier.agents({ agentIds: [fromAgentId] }, 'conversation:removed', { conversationId, reason: 'requeued' });
+      await recordEvent(conversationId, { type: 'requeued', fromAgentId, reason });
+      routedAt.set(conversationId, clock.now());
+    }
+    for (const a of change.assigned) await deliverAssignment(a.conversationId, a.agentId);
+    const touched = new Set([...change.assigned.map((a) => a.agentId), ...change.requeued.map((r) => r.fromAgentId)]);
+    await Promise.all([...touched].map((id) => announceAgent(id)));
+    if (change.queueChanged || change.requeued.length) scheduleQueueBroadcast();
+  }
+
+  async function deliverAssignment(conversationId: string, agentId: string) {
+    await store.setAssignment(conversationId, agentId);
+    const name = (await agentName(agentId)) ?? agentId;
+    await recordEvent(conversationId, { type: 'assigned', agentId, agentName: name });
+    const c = await conversationOrThrow(conversationId);
+    const view = await conversationView(c);
+    const messages = await history(conversationId, 0, true);
+    notifier.agents({ agentIds: [agentId] }, 'conversation:assigned', { conversation: view, messages });
+    notifier.agents({ leads: true }, 'conversation:updated', view);
+    notifier.visitor(c.visitorId, 'conversation:state', visitorState(view));
+    const since = routedAt.get(conversationId);
+    if (since !== undefined) {
+      routedAt.delete(conversationId);
+      metrics?.assigned((clock.now() - since) / 1000, waited.delete(conversationId));
+    }
+  }
+
+  async function routeConversation(conversationId: string) {
+    routedAt.set(conversationId, clock.now());
+    const result = await pool.route(conversationId);
+    if (result.outcome === 'queued') {
+      rememberIn(waited, conversationId);
+      await recordEvent(conversationId, { type: 'queued', position: result.position });
+    }
+    await applyChange(result);
+    return result;
+  }
+
+  function textOf(text: string) {
+    if (text.length > limits.maxMessageLength) throw new AppError('MESSAGE_TOO_LONG');
+    if (!text.trim()) throw new AppError('VALIDATION_FAILED', 'Message text is empty');
+    return text;
+  }
+
+  return {
+    // ------------------------------------------------------------ visitors
+
+    async visitorSession(visitorId: string, token: string, afterSeq = 0): Promise<VisitorSession> {
+      const c = await store.findActiveConversation(visitorId);
+      if (!c) return { visitorId, token, conversation: null, messages: [] };
+      remember(visitorOf, c.id, c.visitorId);
+      const view = await conversationView(c);
+      return { visitorId, token, conversation: visitorState(view), messages: await history(c.id, afterSeq, false) };
+    },
+
+    /**
+     * Stores a visitor message and delivers it. The first message opens the conversation and
+     * routes it; the agent then receives the whole history with the assignment.
+     */
+    async visitorSend(visitorId: string, p: { clientId: string; text: string }): Promise<MessageAck> {
+      const text = textOf(p.text);
+      const at = clock.now();
+      const { conversation, created } = await store.openConversation(visitorId, at);
+      remember(visitorOf, conversation.id, visitorId);
+      if (created) {
+        await store.touchVisitor(visitorId, at);
+        await recordEvent(conversation.id, { type: 'opened' });
+      }
+      const { message, duplicate } = await store.appendMessage({
+        conversationId: conversation.id,
+        clientId: p.clientId,
+        author: 'visitor',
+        authorId: visitorId,
+        kind: 'text',
+        text,
+        at,
+      });
+      const ack: MessageAck = { conversationId: message.conversationId, seq: message.seq, at: message.at, duplicate };
+      if (duplicate) return ack;
+      metrics?.messageStored('visitor', 'text');
+      if (created) {
+        await routeConversation(conversation.id);
+      } else {
+        const agentId = await pool.assignmentOf(conversation.id);
+        // Also reaches the visitor's other tabs; the sending tab recognises its clientId.
+        const m = await toMessage(message);
+        notifier.visitor(visitorId, 'message', m);
+        notifier.agents({ agentIds: agentId ? [agentId] : [], watchersOf: conversation.id }, 'message', m);
+      }
+      return ack;
+    },
+
+    async visitorTyping(visitorId: string, typing: boolean) {
+      const c = await store.findActiveConversation(visitorId);
+      if (!c) return;
+      const agentId = await pool.assignmentOf(c.id);
+      notifier.agents({ agentIds: agentId ? [agentId] : [], watchersOf: c.id }, 'typing', {
+        conversationId: c.id,
+        typing,
+      });
+    },
+
+    async visitorClose(visitorId: string) {
+      const c = await store.findActiveConversation(visitorId);
+      if (!c) throw new AppError('NO_CONVERSATION');
+      await this.close(c.id, { by: 'visitor', byId: visitorId });
+      return { conversationId: c.id };
+    },
+
+    // ------------------------------------------------------------ agents
+
+    async agentConnected(agentId: string) {
+      const u = await user(agentId);
+      const p = await pool.agentConnected(agentId);
+      // A new pool (fresh Redis, restart in embedded mode) learns the capacity the lead set.
+      if (u && p.capacity !== u.capacity && p.load === 0 && p.status === 'offline') {
+        await pool.setAgent(agentId, { capacity: u.capacity });
+      }
+      await announceAgent(agentId);
+    },
+
+    async agentDisconnected(agentId: string) {
+      const p = await pool.agentDisconnected(agentId, clock.now() + limits.agentGraceMs);
+      if (p.connections === 0 && p.load > 0) {
+        const convs = await pool.agentConversations(agentId);
+        await Promise.all(convs.map((id) => recordEvent(id, { type: 'agent_disconnected', agentId })));
+      }
+      notifier.agents({ leads: true }, 'agent:changed', await presenceView(p));
+    },
+
+    /** Called periodically by every process; the pool makes sure each expiry is handled once. */
+    async sweepGrace() {
+      const change = await pool.expireGrace(clock.now());
+      if (change.expiredAgentIds.length) log.info({ agents: change.expiredAgentIds }, 'grace period expired');
+      await applyChange(change, 'agent_disconnected');
+      await Promise.all(change.expiredAgentIds.map((id) => announceAgent(id)));
+    },
+
+    async reconcile() {
+      const repaired = await pool.reconcile();
+      metrics?.reconciled(repaired);
+      if (repaired) log.warn({ repaired }, 'load counters drifted and were repaired');
+      return repaired;
+    },
+
+    async agentSession(agentId: string, since: Record<string, number> = {}): Promise<AgentSession> {
+      const me = await agentSelf(agentId);
+      const ids = await pool.agentConversations(agentId);
+      const conversations = await Promise.all(
+        ids.map(async (id) => {
+          const c = await conversationOrThrow(id);
+          return { conversation: await conversationView(c), messages: await history(id, since[id] ?? 0, true) };
+        }),
+      );
+      return { me, conversations };
+    },
+
+    async setStatus(agentId: string, status: AgentStatus): Promise<AgentSelf> {
+      const change = await pool.setAgent(agentId, { status });
+      await applyChange(change, 'agent_offline');
+      await announceAgent(agentId, change.agent);
+      return agentSelf(agentId, change.agent);
+    },
+
+    async setCapacity(agentId: string, capacity: number): Promise<AgentPresenceView> {
+      const u = await store.setUserCapacity(agentId, capacity);
+      if (!u) throw new AppError('AGENT_NOT_FOUND');
+      users.delete(agentId);
+      const change = await pool.setAgent(agentId, { capacity });
+      await applyChange(change);
+      await announceAgent(agentId, change.agent);
+      return presenceView(change.agent);
+    },
+
+    /** Agents may act on conversations assigned to them; leads on any live one. */
+    async authorize(actor: Actor, conversationId: string): Promise<string | null> {
+      const agentId = await pool.assignmentOf(conversationId);
+      if (actor.kind === 'lead') {
+        if (agentId) return agentId;
+        const c = await store.getConversation(conversationId);
+        if (!c) throw new AppError('CONVERSATION_NOT_FOUND');
+        if (c.status === 'closed') throw new AppError('CONVERSATION_CLOSED');
+        return null;
+      }
+      if (agentId !== actor.id) throw new AppError(agentId ? 'NOT_ASSIGNED' : 'CONVERSATION_NOT_FOUND');
+      return agentId;
+    },
+
+    async agentSend(
+      actor: Actor,
+      p: { conversationId: string; clientId: string; text: string; note?: boolean },
+    ): Promise<MessageAck> {
+      const text = textOf(p.text);
+      const agentId = await this.authorize(actor, p.conversationId);
+      // A lead who is not the assignee may only add notes (whisper and take-over come later).
+      if (actor.kind === 'lead' && agentId !== actor.id && !p.note) throw new AppError('NOT_ASSIGNED');
+      const kind = p.note ? 'note' : 'text';
+      const { message, duplicate } = await store.appendMessage({
+        conversationId: p.conversationId,
+        clientId: p.clientId,
+        author: 'agent',
+        authorId: actor.id,
+        kind,
+        text,
+        at: clock.now(),
+      });
+      const ack: MessageAck = { conversationId: message.conversationId, seq: message.seq, at: message.at, duplicate };
+      if (duplicate) return ack;
+      metrics?.messageStored('agent', kind);
+      const m = await toMessage(message);
+      if (kind === 'text') {
+        notifier.visitor(await visitorIdOf(p.conversationId), 'message', m);
+        if (!firstResponded.has(p.conversationId)) {
+          await store.markFirstResponse(p.conversationId, message.at);
+          rememberIn(firstResponded, p.conversationId);
+        }
+      }
+      notifier.agents({ agentIds: agentId ? [agentId] : [], watchersOf: p.conversationId, except: actor.socketId }, 'message', m);
+      return ack;
+    },
+
+    async agentTyping(actor: Actor, conversationId: string, typing: boolean) {
+      const agentId = await this.authorize(actor, conversationId);
+      if (agentId !== actor.id) return; // a watching lead's typing is not shown to the visitor
+      notifier.visitor(await visitorIdOf(conversationId), 'typing', { conversationId, typing });
+    },
+
+    async conversationHistory(actor: Actor, conversationId: string, afterSeq = 0, limit?: number) {
+      if (actor.kind !== 'lead') await this.authorize(actor, conversationId);
+      else await conversationOrThrow(conversationId);
+      return { messages: await history(conversationId, afterSeq, true, limit) };
+    },
+
+    async watch(conversationId: string): Promise<ConversationWithMessages> {
+      const c = await conversationOrThrow(conversationId);
+      return { conversation: await conversationView(c), messages: await history(conversationId, 0, true) };
+    },
+
+    async transfer(actor: Actor, conversationId: string, toAgentId: string | null, note?: string) {
+      await this.authorize(actor, conversationId);
+      if (toAgentId && !(await user(toAgentId))) throw new AppError('AGENT_NOT_FOUND');
+      let result;
+      try {
+        result = await pool.transfer(conversationId, toAgentId);
+      } catch (err) {
+        if (err instanceof PoolError) {
+          if (err.reason === 'not_found') throw new AppError('CONVERSATION_NOT_FOUND');
+          if (err.reason === 'unknown_agent') throw new AppError('AGENT_NOT_FOUND');
+          throw new AppError('AGENT_UNAVAILABLE', err.reason === 'same_agent' ? 'The conversation is already assigned to that agent' : undefined);
+        }
+        throw err;
+      }
+      const { fromAgentId } = result;
+      if (fromAgentId) {
+        notifier.agents({ agentIds: [fromAgentId] }, 'conversation:removed', { conversationId, reason: 'transferred' });
+      }
+      if (!toAgentId) {
+        await store.setAssignment(conversationId, null);
+        routedAt.set(conversationId, clock.now());
+      }
+      await recordEvent(conversationId, { type: 'transferred', fromAgentId, toAgentId, ...(note ? { note } : {}) });
+      await applyChange(result);
+      if (fromAgentId) await announceAgent(fromAgentId);
+      const to = toAgentId ?? (await pool.assignmentOf(conversationId));
+      return { conversationId, agentId: to };
+    },
+
+    /** Closes a conversation (agent, lead or visitor) and frees the agent's slot. */
+    async close(conversationId: string, by: { by: 'visitor' | 'agent'; byId: string }) {
+      const c = await conversationOrThrow(conversationId);
+      if (c.status === 'closed') throw new AppError('CONVERSATION_CLOSED');
+      // The event goes in before the status flips, so the transcript always ends with it.
+      await recordEvent(conversationId, { type: 'closed', by: by.by, byId: by.byId }, c.agentId ? [c.agentId] : []);
+      if (!(await store.closeConversation(conversationId, by.by, by.byId, clock.now()))) {
+        throw new AppError('CONVERSATION_CLOSED');
+      }
+      const change = await pool.release(conversationId);
+      routedAt.delete(conversationId);
+      firstResponded.delete(conversationId);
+      if (change.agentId) {
+        notifier.agents({ agentIds: [change.agentId] }, 'conversation:removed', { conversationId, reason: 'closed' });
+      }
+      notifier.visitor(c.visitorId, 'conversation:state', { id: conversationId, status: 'closed', agentName: await agentName(change.agentId), queuePosition: null });
+      const closed = await store.getConversation(conversationId);
+      if (closed) notifier.agents({ leads: true }, 'conversation:updated', await conversationView(closed));
+      await applyChange({ ...change, queueChanged: change.queueChanged || change.agentId === null });
+      if (change.agentId) await announceAgent(change.agentId);
+      return { conversationId };
+    },
+
+    async leadSnapshot(): Promise<LeadSnapshot> {
+      const [presences, queue, active] = await Promise.all([pool.agents(), pool.queue(), store.listActiveConversations()]);
+      return {
+        agents: await Promise.all(presences.map(presenceView)),
+        queue,
+        conversations: await Promise.all(active.map(conversationView)),
+      };
+    },
+
+    /**
+     * Embedded restarts lose the in-process pool: queued conversations go back to the queue in
+     * the order they opened, and assigned ones are requeued too (agents are all offline at start).
+     */
+    async restoreQueue() {
+      const active = await store.listActiveConversations();
+      const known = new Set(await pool.queue());
+      let restored = 0;
+      for (const c of active.sort((a, b) => a.openedAt - b.openedAt)) {
+        if (known.has(c.id) || (await pool.assignmentOf(c.id))) continue;
+        if (c.agentId) await store.setAssignment(c.id, null);
+        await routeConversation(c.id);
+        restored++;
+      }
+      if (restored) log.info({ restored }, 'active conversations put back in the queue');
+    },
+  };
+}

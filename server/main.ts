@@ -1,0 +1,65 @@
+/** Entry point: configuration from the environment, backends, server, graceful shutdown. */
+import { loadConfig } from './config';
+import { createLogger } from './logger';
+import { openBackends, resolveSecret } from './backends';
+import { createChatServer } from './chat-server';
+import { ensureAdmin } from './domain/admin';
+
+async function main() {
+  const started = performance.now();
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const backends = await openBackends(config, logger);
+  if (config.admin) await ensureAdmin(backends.store, config.admin, config.limits.defaultCapacity, logger);
+  const server = createChatServer({
+    ...backends,
+    logger,
+    secret: resolveSecret(config, logger),
+    redisPrefix: config.redisPrefix,
+    limits: config.limits,
+    corsOrigins: config.corsOrigins,
+    agentTokenHours: config.agentTokenHours,
+    visitorTokenDays: config.visitorTokenDays,
+    reconcileMs: config.reconcileMs,
+  });
+  await server.chat.restoreQueue();
+  const port = await server.listen(config.port, config.host);
+  const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  logger.info(
+    {
+      port,
+      database: backends.sql.kind,
+      presence: backends.redis ? 'redis' : 'memory',
+      startupMs: Math.round(performance.now() - started),
+    },
+    `LiveSupport listening on http://${shown}:${port}`,
+  );
+  if ((await backends.store.listUsers()).length === 0) {
+    logger.warn('No agent or lead account yet: set ADMIN_EMAIL and ADMIN_PASSWORD, or run `npm run user:add`.');
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    try {
+      await server.close();
+      await backends.close();
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err) => {
+  // Configuration errors are expected at first start: say what is wrong, no stack.
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,152 @@
+--[[
+  Shared helpers of the presence scripts.
+
+  Not a command of its own: the loader (createRedisPresencePool in ../redis.ts) prepends
+  this file to every presence script before defineCommand, so the helpers below are
+  locals of each script's chunk. Error line numbers reported by Redis therefore count
+  from the top of this file.
+
+  Every presence script receives the same KEYS, in this order:
+    KEYS[1] <prefix>:agents  set of every known agent id
+    KEYS[2] <prefix>:avail   zset of online agents with load < capacity, score load/capacity
+    KEYS[3] <prefix>:queue   list of waiting conversation ids, head (index 0) first
+    KEYS[4] <prefix>:assign  hash conversation id -> agent id
+    KEYS[5] <prefix>:grace   zset agent id -> grace deadline (ms since epoch)
+    KEYS[6] <prefix>:seq     assignment counter (orders assignments; not a clock)
+  and ARGV[1] = <prefix>, from which the per-agent keys are built:
+    <prefix>:agent:<id>  hash status, capacity, load, last (counter of its latest
+                         assignment, 0 = never), conns, deadline ('' = none)
+    <prefix>:convs:<id>  zset of the agent's conversation ids scored by assignment counter
+  Building keys inside the script is fine on a single Redis; it would not be Cluster-safe.
+
+  Each step collects what it changed in `step`; finish() encodes it as JSON
+  { a = {{conv, agent}...}, r = {{conv, fromAgent}...}, q = queueChanged, ...extra }.
+]]
+local rcall = redis.call
+
+local K_AGENTS, K_AVAIL, K_QUEUE, K_ASSIGN, K_GRACE, K_SEQ =
+  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local PREFIX = ARGV[1]
+
+local function agent_key(id) return PREFIX .. ':agent:' .. id end
+local function convs_key(id) return PREFIX .. ':convs:' .. id end
+
+-- `pushed` holds conversations this step put in the queue: popping one of them again
+-- leaves the queue as it was, so it alone does not count as a queue change.
+local step = { assigned = {}, requeued = {}, pushed = {}, queue_changed = false }
+
+local function ensure_agent(id, default_capacity)
+  local k = agent_key(id)
+  if rcall('SADD', K_AGENTS, id) == 1 then
+    rcall('HSET', k, 'status', 'offline', 'capacity', default_capacity, 'load', 0,
+      'last', 0, 'conns', 0, 'deadline', '')
+  end
+  return k
+end
+
+-- { id, status, capacity, load, conns, deadline } as stored; parsed in Node.
+local function agent_view(id)
+  local h = rcall('HMGET', agent_key(id), 'status', 'capacity', 'load', 'conns', 'deadline')
+  return { id, h[1], h[2], h[3], h[4], h[5] }
+end
+
+-- Keeps `avail` in step with the agent hash: a member iff online with free capacity.
+local function refresh_avail(id)
+  local h = rcall('HMGET', agent_key(id), 'status', 'capacity', 'load')
+  local cap, load = tonumber(h[2]) or 0, tonumber(h[3]) or 0
+  if h[1] == 'online' and load < cap then
+    rcall('ZADD', K_AVAIL, load / cap, id)
+  else
+    rcall('ZREM', K_AVAIL, id)
+  end
+end
+
+-- Least-loaded agent: lowest load/capacity; among equal ratios the lowest `last` (never
+-- assigned = 0 comes first); then the lowest id (zset order). Scores are doubles of small
+-- integer ratios, so equal ratios give equal scores and the score string round-trips.
+local function pick_agent()
+  local head = rcall('ZRANGE', K_AVAIL, 0, 0, 'WITHSCORES')
+  if #head == 0 then return nil end
+  local best, best_last
+  for _, id in ipairs(rcall('ZRANGE', K_AVAIL, head[2], head[2], 'BYSCORE')) do
+    local last = tonumber(rcall('HGET', agent_key(id), 'last')) or 0
+    if best == nil or last < best_last then best, best_last = id, last end
+  end
+  return best
+end
+
+local function assign(conv, id)
+  local seq = rcall('INCR', K_SEQ)
+  local k = agent_key(id)
+  rcall('HSET', K_ASSIGN, conv, id)
+  rcall('ZADD', convs_key(id), seq, conv)
+  rcall('HINCRBY', k, 'load', 1)
+  rcall('HSET', k, 'last', seq)
+  refresh_avail(id)
+  step.assigned[#step.assigned + 1] = { conv, id }
+end
+
+local function unassign(conv, id)
+  rcall('HDEL', K_ASSIGN, conv)
+  rcall('ZREM', convs_key(id), conv)
+  rcall('HINCRBY', agent_key(id), 'load', -1)
+  refresh_avail(id)
+end
+
+local function push_front(conv)
+  rcall('LPUSH', K_QUEUE, conv)
+  step.pushed[conv] = true
+end
+
+local function push_tail(conv)
+  rcall('RPUSH', K_QUEUE, conv)
+  step.pushed[conv] = true
+end
+
+-- Assigns queued conversations head first until the queue is empty or nobody has capacity.
+local function drain()
+  while true do
+    local head = rcall('LINDEX', K_QUEUE, 0)
+    if not head then return end
+    local id = pick_agent()
+    if not id then return end
+    rcall('LPOP', K_QUEUE)
+    if step.pushed[head] then step.pushed[head] = nil else step.queue_changed = true end
+    assign(head, id)
+  end
+end
+
+-- Takes every conversation of the given agents back to the front of the queue, oldest
+-- assignment first across all of them, so they keep the order in which they arrived.
+local function requeue_agents(ids)
+  local items = {}
+  for _, id in ipairs(ids) do
+    local convs = rcall('ZRANGE', convs_key(id), 0, -1, 'WITHSCORES')
+    for i = 1, #convs, 2 do
+      items[#items + 1] = { convs[i], tonumber(convs[i + 1]), id }
+    end
+    rcall('DEL', convs_key(id))
+    rcall('HSET', agent_key(id), 'load', 0)
+    refresh_avail(id)
+  end
+  table.sort(items, function(x, y) return x[2] < y[2] end)
+  for i = #items, 1, -1 do
+    rcall('HDEL', K_ASSIGN, items[i][1])
+    push_front(items[i][1])
+  end
+  for _, it in ipairs(items) do step.requeued[#step.requeued + 1] = { it[1], it[3] } end
+end
+
+local function clear_grace(id)
+  rcall('HSET', agent_key(id), 'deadline', '')
+  rcall('ZREM', K_GRACE, id)
+end
+
+-- The step's PoolChange plus `extra` fields, as JSON. The queue changed if something
+-- pushed in this step is still there (or drain popped a conversation queued before).
+local function finish(extra)
+  if next(step.pushed) ~= nil then step.queue_changed = true end
+  extra = extra or {}
+  extra.a, extra.r, extra.q = step.assigned, step.requeued, step.queue_changed
+  return cjson.encode(extra)
+end

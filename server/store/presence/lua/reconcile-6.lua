@@ -1,0 +1,29 @@
+--[[
+  Recompute every agent's load from its conversation zset and repair the hash and its
+  `avail` membership/score. Does not drain: its result carries no PoolChange to notify,
+  so the next step that drains picks up any capacity a repair revealed.
+  lib.lua is prepended by the loader (helpers, key layout).
+
+  KEYS[1..6] agents, avail, queue, assign, grace, seq (see lib.lua)
+  ARGV[1] key prefix
+
+  Output: integer, the number of agents repaired (0 when consistent)
+]]
+local rcall = redis.call
+local repaired = 0
+for _, id in ipairs(rcall('SMEMBERS', K_AGENTS)) do
+  local k = agent_key(id)
+  local h = rcall('HMGET', k, 'status', 'capacity', 'load')
+  local load, cap = rcall('ZCARD', convs_key(id)), tonumber(h[2]) or 0
+  local fixed = tonumber(h[3]) ~= load
+  if fixed then rcall('HSET', k, 'load', load) end
+  local score = rcall('ZSCORE', K_AVAIL, id)
+  if h[1] == 'online' and load < cap then
+    fixed = fixed or tonumber(score) ~= load / cap
+  else
+    fixed = fixed or score ~= false
+  end
+  refresh_avail(id)
+  if fixed then repaired = repaired + 1 end
+end
+return repaired

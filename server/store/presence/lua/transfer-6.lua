@@ -1,0 +1,52 @@
+--[[
+  Move a conversation to an agent (online with free capacity) or, with '', to the front of
+  the queue; then drain (the freed slot may take the queue head, and a conversation sent to
+  the queue may come straight back to an agent, possibly the same one).
+  A queued conversation may be transferred too: to an agent, or to the queue front.
+  lib.lua is prepended by the loader (helpers, key layout).
+
+  KEYS[1..6] agents, avail, queue, assign, grace, seq (see lib.lua)
+  ARGV[1] key prefix
+  ARGV[2] conversation id
+  ARGV[3] target agent id, '' for the queue
+
+  Output: JSON { a, r, q, from = agentId (absent when it was queued) }; `a` starts with the
+  transfer itself when the target is an agent. Errors (checked in this order):
+    -1 not_found          the conversation is neither assigned nor queued
+    -4 unknown_agent      the target agent does not exist
+    -3 same_agent         the target already has it
+    -2 agent_unavailable  the target is not online or has no free capacity
+]]
+local rcall = redis.call
+local conv, to = ARGV[2], ARGV[3]
+local from = rcall('HGET', K_ASSIGN, conv)
+local qpos = false
+if not from then
+  qpos = rcall('LPOS', K_QUEUE, conv)
+  if not qpos then return -1 end
+end
+
+if to ~= '' then
+  if rcall('SISMEMBER', K_AGENTS, to) == 0 then return -4 end
+  if from == to then return -3 end
+  local h = rcall('HMGET', agent_key(to), 'status', 'capacity', 'load')
+  if h[1] ~= 'online' or (tonumber(h[3]) or 0) >= (tonumber(h[2]) or 0) then return -2 end
+  if from then
+    unassign(conv, from)
+  else
+    rcall('LREM', K_QUEUE, 1, conv)
+    step.queue_changed = true
+  end
+  assign(conv, to)
+elseif from then
+  unassign(conv, from)
+  push_front(conv)
+  step.requeued[#step.requeued + 1] = { conv, from }
+elseif qpos > 0 then
+  -- Already queued: move it to the front (a lead's way to prioritise it).
+  rcall('LREM', K_QUEUE, 1, conv)
+  rcall('LPUSH', K_QUEUE, conv)
+  step.queue_changed = true
+end
+drain()
+return finish({ from = from or nil })

@@ -1,0 +1,273 @@
+/**
+ * In-process presence pool for the embedded (single process) mode. Each method runs as one
+ * synchronous block before resolving, so it is atomic like the Redis scripts, whose
+ * decisions it mirrors step for step (same tie-breaks, same PoolChange): the conformance
+ * suite runs against both.
+ */
+import type { AgentStatus } from '../../../shared/protocol';
+import {
+  PoolError,
+  type AgentPresence,
+  type Assignment,
+  type PoolChange,
+  type PresencePool,
+  type Requeued,
+  type RouteResult,
+  type TransferResult,
+} from './types';
+
+export interface MemoryPresencePoolOptions {
+  /** Capacity of an agent the pool has not seen before. */
+  defaultCapacity: number;
+}
+
+interface Agent {
+  id: string;
+  status: AgentStatus;
+  capacity: number;
+  /** Kept as a counter (like the Redis hash) so reconcile() has something to check. */
+  load: number;
+  /** Counter value of the latest assignment; 0 = never assigned. */
+  last: number;
+  conns: number;
+  deadline: number | null;
+  /** Conversation -> assignment counter; insertion order is assignment order. */
+  convs: Map<string, number>;
+}
+
+/** What one step changed; `pushed` are conversations this step put in the queue. */
+class Step {
+  assigned: Assignment[] = [];
+  requeued: Requeued[] = [];
+  pushed = new Set<string>();
+  queueChanged = false;
+
+  change(): PoolChange {
+    return { assigned: this.assigned, requeued: this.requeued, queueChanged: this.queueChanged || this.pushed.size > 0 };
+  }
+}
+
+export function createMemoryPresencePool(opts: MemoryPresencePoolOptions): PresencePool {
+  const agents = new Map<string, Agent>();
+  const assignment = new Map<string, string>();
+  let queue: string[] = [];
+  let seq = 0;
+
+  const view = (a: Agent): AgentPresence => ({
+    agentId: a.id,
+    status: a.status,
+    capacity: a.capacity,
+    load: a.load,
+    connections: a.conns,
+    graceDeadline: a.deadline,
+  });
+
+  function ensure(id: string): Agent {
+    let a = agents.get(id);
+    if (!a) {
+      a = { id, status: 'offline', capacity: opts.defaultCapacity, load: 0, last: 0, conns: 0, deadline: null, convs: new Map() };
+      agents.set(id, a);
+    }
+    return a;
+  }
+
+  const available = (a: Agent) => a.status === 'online' && a.load < a.capacity;
+
+  /** Lowest load/capacity (compared exactly by cross-multiplying), then lowest `last`, then id. */
+  function pick(): Agent | undefined {
+    let best: Agent | undefined;
+    for (const a of agents.values()) {
+      if (!available(a)) continue;
+      const cmp = best ? a.load * best.capacity - best.load * a.capacity || a.last - best.last : -1;
+      if (cmp < 0 || (cmp === 0 && a.id < best!.id)) best = a;
+    }
+    return best;
+  }
+
+  function assign(step: Step, conv: string, a: Agent): void {
+    seq += 1;
+    assignment.set(conv, a.id);
+    a.convs.set(conv, seq);
+    a.load += 1;
+    a.last = seq;
+    step.assigned.push({ conversationId: conv, agentId: a.id });
+  }
+
+  function unassign(conv: string, a: Agent): void {
+    assignment.delete(conv);
+    a.convs.delete(conv);
+    a.load -= 1;
+  }
+
+  function drain(step: Step): void {
+    for (let a = pick(); queue.length > 0 && a; a = pick()) {
+      const head = queue.shift()!;
+      if (!step.pushed.delete(head)) step.queueChanged = true;
+      assign(step, head, a);
+    }
+  }
+
+  /** All chats of these (now offline) agents to the queue front, oldest assignment first across them. */
+  function requeueAgents(step: Step, list: Agent[]): void {
+    const items = list.flatMap((a) => [...a.convs].map(([conv, n]) => ({ conv, n, from: a.id })));
+    items.sort((x, y) => x.n - y.n);
+    for (const a of list) {
+      a.convs.clear();
+      a.load = 0;
+    }
+    for (const { conv, from } of items) {
+      assignment.delete(conv);
+      step.pushed.add(conv);
+      step.requeued.push({ conversationId: conv, fromAgentId: from });
+    }
+    queue = [...items.map((i) => i.conv), ...queue];
+  }
+
+  const position = (conv: string) => {
+    const i = queue.indexOf(conv);
+    return i < 0 ? null : i + 1;
+  };
+
+  return {
+    async setAgent(agentId, patch) {
+      if (patch.capacity !== undefined && !(Number.isInteger(patch.capacity) && patch.capacity >= 0)) {
+        throw new RangeError(`capacity must be a non-negative integer, got ${patch.capacity}`);
+      }
+      const step = new Step();
+      const a = ensure(agentId);
+      if (patch.capacity !== undefined) a.capacity = patch.capacity;
+      if (patch.status !== undefined) a.status = patch.status;
+      // Offline hands back every chat and cancels a pending grace; a lowered capacity keeps them.
+      if (a.status === 'offline') {
+        requeueAgents(step, [a]);
+        a.deadline = null;
+      }
+      drain(step);
+      return { ...step.change(), agent: view(a) };
+    },
+
+    async agentConnected(agentId) {
+      const a = ensure(agentId);
+      a.conns += 1;
+      a.deadline = null;
+      return view(a);
+    },
+
+    async agentDisconnected(agentId, graceDeadline) {
+      const a = ensure(agentId);
+      a.conns = Math.max(a.conns - 1, 0);
+      // Offline agents have nothing to hand back; an existing deadline is not pushed later.
+      if (a.conns === 0 && a.status !== 'offline' && a.deadline === null) a.deadline = graceDeadline;
+      return view(a);
+    },
+
+    async expireGrace(now) {
+      const step = new Step();
+      const due = [...agents.values()]
+        .filter((a) => a.deadline !== null && a.deadline <= now)
+        .sort((x, y) => x.deadline! - y.deadline! || (x.id < y.id ? -1 : 1));
+      const expired = due.filter((a) => a.conns === 0);
+      for (const a of due) a.deadline = null;
+      for (const a of expired) a.status = 'offline';
+      requeueAgents(step, expired);
+      drain(step);
+      return { ...step.change(), expiredAgentIds: expired.map((a) => a.id) };
+    },
+
+    async route(conversationId): Promise<RouteResult> {
+      const step = new Step();
+      if (!assignment.has(conversationId) && position(conversationId) === null) {
+        queue.push(conversationId);
+        step.pushed.add(conversationId);
+        drain(step);
+      }
+      const agentId = assignment.get(conversationId);
+      return agentId !== undefined
+        ? { ...step.change(), outcome: 'assigned', agentId }
+        : { ...step.change(), outcome: 'queued', position: position(conversationId)! };
+    },
+
+    async release(conversationId) {
+      const step = new Step();
+      const agentId = assignment.get(conversationId) ?? null;
+      if (agentId !== null) unassign(conversationId, agents.get(agentId)!);
+      else if (position(conversationId) !== null) {
+        queue = queue.filter((c) => c !== conversationId);
+        step.queueChanged = true;
+      }
+      drain(step);
+      return { ...step.change(), agentId };
+    },
+
+    async transfer(conversationId, toAgentId): Promise<TransferResult> {
+      const fromAgentId = assignment.get(conversationId) ?? null;
+      const pos = position(conversationId);
+      if (fromAgentId === null && pos === null) throw new PoolError('not_found');
+      const step = new Step();
+      const from = fromAgentId === null ? undefined : agents.get(fromAgentId)!;
+
+      if (toAgentId !== null) {
+        const to = agents.get(toAgentId);
+        if (!to) throw new PoolError('unknown_agent');
+        if (fromAgentId === toAgentId) throw new PoolError('same_agent');
+        if (!available(to)) throw new PoolError('agent_unavailable');
+        if (from) unassign(conversationId, from);
+        else {
+          queue = queue.filter((c) => c !== conversationId);
+          step.queueChanged = true;
+        }
+        assign(step, conversationId, to);
+      } else if (from) {
+        unassign(conversationId, from);
+        queue.unshift(conversationId);
+        step.pushed.add(conversationId);
+        step.requeued.push({ conversationId, fromAgentId: from.id });
+      } else if (pos! > 1) {
+        // Already queued: move it to the front (a lead's way to prioritise it).
+        queue = [conversationId, ...queue.filter((c) => c !== conversationId)];
+        step.queueChanged = true;
+      }
+      drain(step);
+      return { ...step.change(), fromAgentId, toAgentId };
+    },
+
+    async assignmentOf(conversationId) {
+      return assignment.get(conversationId) ?? null;
+    },
+
+    async queuePosition(conversationId) {
+      return position(conversationId);
+    },
+
+    async queue() {
+      return [...queue];
+    },
+
+    async agent(agentId) {
+      const a = agents.get(agentId);
+      return a ? view(a) : null;
+    },
+
+    async agents() {
+      return [...agents.values()].sort((x, y) => (x.id < y.id ? -1 : 1)).map(view);
+    },
+
+    async agentConversations(agentId) {
+      return [...(agents.get(agentId)?.convs.keys() ?? [])];
+    },
+
+    async reconcile() {
+      // Availability is derived here, so only the load counter can drift.
+      let repaired = 0;
+      for (const a of agents.values()) {
+        if (a.load !== a.convs.size) {
+          a.load = a.convs.size;
+          repaired += 1;
+        }
+      }
+      return repaired;
+    },
+
+    async close() {},
+  };
+}

@@ -1,0 +1,208 @@
+/**
+ * Redis presence pool: every mutating method is exactly one Lua script call (atomic across
+ * processes sharing the Redis); reads are plain commands. Key layout and the shared helpers
+ * are documented in lua/lib.lua. Per-agent keys are built inside the scripts from the
+ * prefix, which is fine on a single Redis but not Cluster-safe.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ClientContext, Redis, Result } from 'ioredis';
+import type { AgentStatus } from '../../../shared/protocol';
+import {
+  PoolError,
+  type AgentPresence,
+  type PoolChange,
+  type PresencePool,
+  type RouteResult,
+  type TransferResult,
+} from './types';
+
+export interface RedisPresencePoolOptions {
+  /** Connection used for every command; the pool does not own it (close() leaves it open). */
+  redis: Redis;
+  /** Namespace of every key, e.g. `livesupport:presence` or `test:<uuid>`. */
+  prefix: string;
+  /** Capacity of an agent the pool has not seen before. */
+  defaultCapacity: number;
+  /**
+   * Folder of the `.lua` files. The production bundle copies it next to dist/server.js.
+   * @default path.join(__dirname, 'lua')
+   */
+  scriptsDir?: string;
+}
+
+/** The six KEYS every presence script takes, in lib.lua's order. */
+type Keys = [agents: string, avail: string, queue: string, assign: string, grace: string, seq: string];
+/** Scripts answer JSON (see lib.lua finish()) or a negative error code. */
+type Reply<Context extends ClientContext> = Result<string | number, Context>;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    presenceSetAgent(...a: [...Keys, prefix: string, agentId: string, status: string, capacity: string, defaultCapacity: number]): Reply<Context>;
+    presenceAgentConnected(...a: [...Keys, prefix: string, agentId: string, defaultCapacity: number]): Reply<Context>;
+    presenceAgentDisconnected(...a: [...Keys, prefix: string, agentId: string, deadline: number, defaultCapacity: number]): Reply<Context>;
+    presenceExpireGrace(...a: [...Keys, prefix: string, now: number]): Reply<Context>;
+    presenceRoute(...a: [...Keys, prefix: string, conversationId: string]): Reply<Context>;
+    presenceRelease(...a: [...Keys, prefix: string, conversationId: string]): Reply<Context>;
+    presenceTransfer(...a: [...Keys, prefix: string, conversationId: string, toAgentId: string]): Reply<Context>;
+    presenceReconcile(...a: [...Keys, prefix: string]): Reply<Context>;
+  }
+}
+
+/** Command name -> script file `<name>-<numberOfKeys>.lua` (BullMQ style). */
+const SCRIPTS = {
+  presenceSetAgent: 'set-agent-6',
+  presenceAgentConnected: 'agent-connected-6',
+  presenceAgentDisconnected: 'agent-disconnected-6',
+  presenceExpireGrace: 'expire-grace-6',
+  presenceRoute: 'route-6',
+  presenceRelease: 'release-6',
+  presenceTransfer: 'transfer-6',
+  presenceReconcile: 'reconcile-6',
+} as const;
+
+/**
+ * Defines the presence commands on the connection, once. Each script is lib.lua followed by
+ * the script's own file, so they share helpers without Redis knowing about includes.
+ * Named explicitly rather than read from the folder: the bundle's lua folder also holds
+ * other scripts (rate-limit-1.lua).
+ */
+function defineScripts(redis: Redis, dir: string): void {
+  let lib: string | undefined;
+  for (const [name, file] of Object.entries(SCRIPTS)) {
+    if (typeof (redis as unknown as Record<string, unknown>)[name] === 'function') continue;
+    lib ??= readFileSync(path.join(dir, 'lib.lua'), 'utf8');
+    const lua = `${lib}\n${readFileSync(path.join(dir, `${file}.lua`), 'utf8')}`;
+    redis.defineCommand(name, { numberOfKeys: Number(file.slice(file.lastIndexOf('-') + 1)), lua });
+  }
+}
+
+/** Negative script codes, mapped once. */
+const ERRORS: Record<number, PoolError['reason']> = {
+  [-1]: 'not_found',
+  [-2]: 'agent_unavailable',
+  [-3]: 'same_agent',
+  [-4]: 'unknown_agent',
+};
+
+type Pair = [string, string];
+interface StepJson {
+  a: Pair[] | Record<string, never>; // cjson encodes an empty table as {}
+  r: Pair[] | Record<string, never>;
+  q: boolean;
+}
+/** lib.lua agent_view(): raw hash values (false when a field is missing). */
+type AgentRow = [string, string | false, string | false, string | false, string | false, string | false];
+
+function parse<T>(reply: string | number): StepJson & T {
+  if (typeof reply === 'number') {
+    throw new PoolError(ERRORS[reply] ?? 'not_found');
+  }
+  return JSON.parse(reply);
+}
+
+function change(j: StepJson): PoolChange {
+  const list = (x: Pair[] | Record<string, never>) => (Array.isArray(x) ? x : []);
+  return {
+    assigned: list(j.a).map(([conversationId, agentId]) => ({ conversationId, agentId })),
+    requeued: list(j.r).map(([conversationId, fromAgentId]) => ({ conversationId, fromAgentId })),
+    queueChanged: j.q,
+  };
+}
+
+function toPresence([agentId, status, capacity, load, conns, deadline]: AgentRow): AgentPresence {
+  return {
+    agentId,
+    status: (status || 'offline') as AgentStatus,
+    capacity: Number(capacity || 0),
+    load: Number(load || 0),
+    connections: Number(conns || 0),
+    graceDeadline: deadline ? Number(deadline) : null,
+  };
+}
+
+export function createRedisPresencePool(opts: RedisPresencePoolOptions): PresencePool {
+  const { redis, prefix, defaultCapacity } = opts;
+  defineScripts(redis, opts.scriptsDir ?? path.join(__dirname, 'lua'));
+
+  const keys: Keys = ['agents', 'avail', 'queue', 'assign', 'grace', 'seq'].map((k) => `${prefix}:${k}`) as Keys;
+  const [agentsKey, , queueKey, assignKey] = keys;
+  const agentKey = (id: string) => `${prefix}:agent:${id}`;
+  const fields = ['status', 'capacity', 'load', 'conns', 'deadline'] as const;
+
+  async function readAgent(agentId: string): Promise<AgentPresence | null> {
+    const row = await redis.hmget(agentKey(agentId), ...fields);
+    if (row[0] === null) return null;
+    return toPresence([agentId, ...row.map((v) => v ?? false)] as AgentRow);
+  }
+
+  return {
+    async setAgent(agentId, patch) {
+      if (patch.capacity !== undefined && !(Number.isInteger(patch.capacity) && patch.capacity >= 0)) {
+        throw new RangeError(`capacity must be a non-negative integer, got ${patch.capacity}`);
+      }
+      const j = parse<{ agent: AgentRow }>(
+        await redis.presenceSetAgent(...keys, prefix, agentId, patch.status ?? '', patch.capacity?.toString() ?? '', defaultCapacity),
+      );
+      return { ...change(j), agent: toPresence(j.agent) };
+    },
+
+    async agentConnected(agentId) {
+      return toPresence(JSON.parse((await redis.presenceAgentConnected(...keys, prefix, agentId, defaultCapacity)) as string));
+    },
+
+    async agentDisconnected(agentId, graceDeadline) {
+      const reply = await redis.presenceAgentDisconnected(...keys, prefix, agentId, graceDeadline, defaultCapacity);
+      return toPresence(JSON.parse(reply as string));
+    },
+
+    async expireGrace(now) {
+      const j = parse<{ expired: string[] | Record<string, never> }>(await redis.presenceExpireGrace(...keys, prefix, now));
+      return { ...change(j), expiredAgentIds: Array.isArray(j.expired) ? j.expired : [] };
+    },
+
+    async route(conversationId): Promise<RouteResult> {
+      const j = parse<{ agent?: string; pos?: number }>(await redis.presenceRoute(...keys, prefix, conversationId));
+      return j.agent !== undefined
+        ? { ...change(j), outcome: 'assigned', agentId: j.agent }
+        : { ...change(j), outcome: 'queued', position: j.pos! };
+    },
+
+    async release(conversationId) {
+      const j = parse<{ agent?: string }>(await redis.presenceRelease(...keys, prefix, conversationId));
+      return { ...change(j), agentId: j.agent ?? null };
+    },
+
+    async transfer(conversationId, toAgentId): Promise<TransferResult> {
+      const j = parse<{ from?: string }>(await redis.presenceTransfer(...keys, prefix, conversationId, toAgentId ?? ''));
+      return { ...change(j), fromAgentId: j.from ?? null, toAgentId };
+    },
+
+    assignmentOf: (conversationId) => redis.hget(assignKey, conversationId),
+
+    async queuePosition(conversationId) {
+      const pos = await redis.lpos(queueKey, conversationId);
+      return pos === null ? null : pos + 1;
+    },
+
+    queue: () => redis.lrange(queueKey, 0, -1),
+
+    agent: readAgent,
+
+    async agents() {
+      // A snapshot across agents is not atomic; it is for display, not for decisions.
+      const ids = (await redis.smembers(agentsKey)).sort();
+      const all = await Promise.all(ids.map(readAgent));
+      return all.filter((a): a is AgentPresence => a !== null);
+    },
+
+    agentConversations: (agentId) => redis.zrange(`${prefix}:convs:${agentId}`, 0, '-1'),
+
+    async reconcile() {
+      return Number(await redis.presenceReconcile(...keys, prefix));
+    },
+
+    // The connection is injected, so its owner closes it.
+    async close() {},
+  };
+}

@@ -1,0 +1,422 @@
+/**
+ * `ChatStore` over any `SqlClient` (PGlite or PostgreSQL): plain SQL, no ORM.
+ *
+ * Times cross the boundary as ms since the epoch: written with `to_timestamp(ms / 1000)`
+ * (exact to the millisecond), read back as Date and converted with `getTime()`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AuthorKind, ConversationStatus, MessageKind, Role, SystemEvent } from '../../../shared/protocol';
+import { migrate } from './migrations';
+import type {
+  AppendResult,
+  ChatStore,
+  ConversationRecord,
+  NewMessage,
+  SqlClient,
+  StoredMessage,
+  UserRecord,
+} from './types';
+
+/** Expected failures, mapped to protocol error codes by the domain. */
+export class StoreError extends Error {
+  constructor(
+    readonly reason: 'conversation_not_found' | 'email_taken' | 'closed',
+    message: string = reason,
+  ) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
+
+export interface ChatStoreOptions {
+  /** The database. Not closed by `close()`: whoever created it closes it. */
+  sql: SqlClient;
+  /** Most messages written by one group-commit statement. @default 500 */
+  maxBatch?: number;
+}
+
+// ---------------------------------------------------------------- rows and mapping
+
+interface UserRow {
+  id: string;
+  email: string;
+  display_name: string;
+  role: Role;
+  capacity: number;
+  active: boolean;
+  created_at: Date;
+}
+interface ConversationRow {
+  id: string;
+  visitor_id: string;
+  status: ConversationStatus;
+  agent_id: string | null;
+  opened_at: Date;
+  first_response_at: Date | null;
+  closed_at: Date | null;
+  closed_by: AuthorKind | null;
+  last_seq: number;
+}
+interface MessageRow {
+  conversation_id: string;
+  seq: number;
+  client_id: string | null;
+  author_kind: AuthorKind;
+  author_id: string | null;
+  kind: MessageKind;
+  body: string;
+  event: SystemEvent | null;
+  created_at: Date;
+}
+
+const USER_COLS = 'id, email, display_name, role, capacity, active, created_at';
+const CONV_COLS =
+  'id, visitor_id, status, agent_id, opened_at, first_response_at, closed_at, closed_by, last_seq';
+const MSG_COLS = 'conversation_id, seq, client_id, author_kind, author_id, kind, body, event, created_at';
+
+const toUser = (r: UserRow): UserRecord => ({
+  id: r.id,
+  email: r.email,
+  displayName: r.display_name,
+  role: r.role,
+  capacity: r.capacity,
+  active: r.active,
+  createdAt: r.created_at.getTime(),
+});
+
+const toConversation = (r: ConversationRow): ConversationRecord => ({
+  id: r.id,
+  visitorId: r.visitor_id,
+  status: r.status,
+  agentId: r.agent_id,
+  openedAt: r.opened_at.getTime(),
+  firstResponseAt: r.first_response_at?.getTime() ?? null,
+  closedAt: r.closed_at?.getTime() ?? null,
+  closedBy: r.closed_by,
+  lastSeq: r.last_seq,
+});
+
+// Both builders produce one object shape (event always present, maybe undefined).
+const toMessage = (r: MessageRow): StoredMessage => ({
+  conversationId: r.conversation_id,
+  seq: r.seq,
+  clientId: r.client_id,
+  author: r.author_kind,
+  authorId: r.author_id,
+  kind: r.kind,
+  text: r.body,
+  event: r.event ?? undefined,
+  at: r.created_at.getTime(),
+});
+
+const stored = (m: NewMessage, seq: number): StoredMessage => ({
+  conversationId: m.conversationId,
+  seq,
+  clientId: m.clientId,
+  author: m.author,
+  authorId: m.authorId,
+  kind: m.kind,
+  text: m.text,
+  event: m.event,
+  at: m.at,
+});
+
+const normEmail = (email: string) => email.trim().toLowerCase();
+
+const isUniqueViolation = (err: unknown) => (err as { code?: unknown } | null)?.code === '23505';
+
+// ---------------------------------------------------------------- statements
+
+const ts = (param: string) => `to_timestamp(${param}::float8 / 1000)`;
+
+const INSERT_USER = `INSERT INTO users (id, email, display_name, role, password_hash, capacity)
+  VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${USER_COLS}`;
+const UPSERT_USER = `INSERT INTO users (id, email, display_name, role, password_hash, capacity)
+  VALUES ($1, $2, $3, $4, $5, $6)
+  ON CONFLICT (email) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role
+  RETURNING ${USER_COLS}`;
+const GET_USER = `SELECT ${USER_COLS} FROM users WHERE id = $1`;
+const FIND_USER_BY_EMAIL = `SELECT ${USER_COLS}, password_hash FROM users WHERE email = $1`;
+const LIST_USERS = `SELECT ${USER_COLS} FROM users ORDER BY email`;
+const SET_CAPACITY = `UPDATE users SET capacity = $2 WHERE id = $1 RETURNING ${USER_COLS}`;
+
+const TOUCH_VISITOR = `INSERT INTO visitors (id, created_at, last_seen_at) VALUES ($1, ${ts('$2')}, ${ts('$2')})
+  ON CONFLICT (id) DO UPDATE SET last_seen_at = GREATEST(visitors.last_seen_at, EXCLUDED.last_seen_at)`;
+
+// The conflict target names the partial unique index: a concurrent opener inserts nothing.
+const INSERT_CONVERSATION = `INSERT INTO conversations (id, visitor_id, status, opened_at)
+  VALUES ($1, $2, 'queued', ${ts('$3')})
+  ON CONFLICT (visitor_id) WHERE status <> 'closed' DO NOTHING
+  RETURNING ${CONV_COLS}`;
+const GET_CONVERSATION = `SELECT ${CONV_COLS} FROM conversations WHERE id = $1`;
+const FIND_ACTIVE = `SELECT ${CONV_COLS} FROM conversations WHERE visitor_id = $1 AND status <> 'closed'`;
+const LIST_ACTIVE = `SELECT ${CONV_COLS} FROM conversations WHERE status <> 'closed' ORDER BY opened_at, id`;
+const LIST_ACTIVE_FOR_AGENT = `SELECT ${CONV_COLS} FROM conversations
+  WHERE agent_id = $1 AND status <> 'closed' ORDER BY opened_at, id`;
+const SET_ASSIGNMENT = `UPDATE conversations
+  SET agent_id = $2::text, status = CASE WHEN $2::text IS NULL THEN 'queued' ELSE 'open' END
+  WHERE id = $1 AND status <> 'closed'`;
+const MARK_FIRST_RESPONSE = `UPDATE conversations SET first_response_at = ${ts('$2')}
+  WHERE id = $1 AND first_response_at IS NULL`;
+const CLOSE_CONVERSATION = `UPDATE conversations
+  SET status = 'closed', closed_at = ${ts('$4')}, closed_by = $2, closed_by_id = $3
+  WHERE id = $1 AND status <> 'closed' RETURNING id`;
+
+/**
+ * Group commit: stores a batch (parallel arrays, one element per message) in one statement.
+ * Seqs are allocated in the same statement by bumping `conversations.last_seq`, so several
+ * processes may write one conversation concurrently (the row lock orders them). Rows are
+ * locked in id order first, so two batches touching the same conversations cannot deadlock.
+ * A conflicting clientId inserts nothing (its allocated seq is skipped: seqs increase, with
+ * gaps). Output: one row per message whose conversation exists, `stored` false for duplicates.
+ */
+const APPEND_BATCH = `WITH input AS (
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[])
+    WITH ORDINALITY AS t(conversation_id, client_id, author_kind, author_id, kind, body, event, at_ms, ord)
+), counts AS (
+  SELECT conversation_id AS id, count(*) AS n FROM input GROUP BY conversation_id
+), locked AS (
+  SELECT c.id, k.n FROM conversations c JOIN counts k ON k.id = c.id ORDER BY c.id FOR UPDATE OF c
+), bumped AS (
+  UPDATE conversations c SET last_seq = c.last_seq + l.n FROM locked l WHERE c.id = l.id
+  RETURNING c.id, c.last_seq - l.n AS base
+), numbered AS (
+  SELECT i.ord, i.conversation_id,
+         b.base + row_number() OVER (PARTITION BY i.conversation_id ORDER BY i.ord) AS seq,
+         i.client_id, i.author_kind, i.author_id, i.kind, i.body, i.event, i.at_ms
+  FROM input i JOIN bumped b ON b.id = i.conversation_id
+), ins AS (
+  INSERT INTO messages (conversation_id, seq, client_id, author_kind, author_id, kind, body, event, created_at)
+  SELECT conversation_id, seq, client_id, author_kind, author_id, kind, body, event::jsonb, to_timestamp(at_ms / 1000)
+  FROM numbered
+  ON CONFLICT (conversation_id, client_id) DO NOTHING
+  RETURNING conversation_id, seq
+)
+SELECT n.ord::int AS ord, n.seq, ins.seq IS NOT NULL AS stored
+FROM numbered n LEFT JOIN ins ON ins.conversation_id = n.conversation_id AND ins.seq = n.seq`;
+
+/** The originals of duplicates. A separate statement: it must see rows committed after the batch's snapshot. */
+const GET_BY_CLIENT_IDS = `SELECT ${MSG_COLS}
+  FROM messages JOIN unnest($1::text[], $2::text[]) AS d(conversation_id, client_id) USING (conversation_id, client_id)`;
+
+const MESSAGES_AFTER = `SELECT ${MSG_COLS} FROM messages
+  WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`;
+const MESSAGES_AFTER_NO_NOTES = `SELECT ${MSG_COLS} FROM messages
+  WHERE conversation_id = $1 AND seq > $2 AND kind <> 'note' ORDER BY seq LIMIT $3`;
+
+// ---------------------------------------------------------------- store
+
+interface PendingAppend {
+  m: NewMessage;
+  resolve(r: AppendResult): void;
+  reject(err: unknown): void;
+}
+
+export function createChatStore(opts: ChatStoreOptions): ChatStore {
+  const { sql } = opts;
+  const maxBatch = opts.maxBatch ?? 500;
+
+  let queue: PendingAppend[] = [];
+  let writing: Promise<void> | null = null;
+  let closed = false;
+
+  /** Writes queued appends, one statement at a time, until the queue is empty. */
+  async function drain(): Promise<void> {
+    while (queue.length > 0) {
+      let batch: PendingAppend[];
+      if (queue.length <= maxBatch) {
+        batch = queue;
+        queue = [];
+      } else {
+        batch = queue.splice(0, maxBatch);
+      }
+      // A failed statement fails every append of its batch, and only those.
+      await writeBatch(batch).catch((err: unknown) => {
+        for (const p of batch) p.reject(err);
+      });
+    }
+    writing = null;
+  }
+
+  /** Writes one batch and settles its promises (on a throw, the caller rejects them). */
+  async function writeBatch(batch: PendingAppend[]): Promise<void> {
+    // Identical (conversationId, clientId) pairs in one batch share the first one's row.
+    const unique: PendingAppend[] = [];
+    let followers: { p: PendingAppend; leader: number }[] | undefined;
+    let seen: Map<string, number> | undefined;
+    for (const p of batch) {
+      const { conversationId, clientId } = p.m;
+      if (clientId !== null && batch.length > 1) {
+        const key = `${conversationId}\n${clientId}`;
+        const leader = (seen ??= new Map()).get(key);
+        if (leader !== undefined) {
+          (followers ??= []).push({ p, leader });
+          continue;
+        }
+        seen.set(key, unique.length);
+      }
+      unique.push(p);
+    }
+
+    const n = unique.length;
+    const conversationIds = new Array<string>(n);
+    const clientIds = new Array<string | null>(n);
+    const authors = new Array<string>(n);
+    const authorIds = new Array<string | null>(n);
+    const kinds = new Array<string>(n);
+    const bodies = new Array<string>(n);
+    const events = new Array<string | null>(n);
+    const ats = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      const m = unique[i].m;
+      conversationIds[i] = m.conversationId;
+      clientIds[i] = m.clientId;
+      authors[i] = m.author;
+      authorIds[i] = m.authorId;
+      kinds[i] = m.kind;
+      bodies[i] = m.text;
+      events[i] = m.event === undefined ? null : JSON.stringify(m.event);
+      ats[i] = m.at;
+    }
+
+    const results = new Array<AppendResult | undefined>(n);
+    const { rows } = await sql.query<{ ord: number; seq: number; stored: boolean }>(APPEND_BATCH, [
+      conversationIds, clientIds, authors, authorIds, kinds, bodies, events, ats,
+    ]);
+    let duplicates: number[] | undefined;
+    for (const r of rows) {
+      const i = r.ord - 1;
+      if (r.stored) results[i] = { message: stored(unique[i].m, r.seq), duplicate: false };
+      else (duplicates ??= []).push(i);
+    }
+    if (duplicates) await resolveDuplicates(duplicates);
+    // Rows the statement did not return had no conversation to join.
+
+    const notFound = (conversationId: string) =>
+      new StoreError('conversation_not_found', `No conversation ${conversationId}`);
+    for (let i = 0; i < n; i++) {
+      const r = results[i];
+      if (r) unique[i].resolve(r);
+      else unique[i].reject(notFound(conversationIds[i]));
+    }
+    for (const { p, leader } of followers ?? []) {
+      const r = results[leader];
+      if (r) p.resolve({ message: r.message, duplicate: true });
+      else p.reject(notFound(p.m.conversationId));
+    }
+
+    async function resolveDuplicates(indexes: number[]) {
+      const { rows } = await sql.query<MessageRow>(GET_BY_CLIENT_IDS, [
+        indexes.map((i) => conversationIds[i]),
+        indexes.map((i) => clientIds[i]),
+      ]);
+      const byKey = new Map(rows.map((r) => [`${r.conversation_id}\n${r.client_id}`, r]));
+      for (const i of indexes) {
+        const original = byKey.get(`${conversationIds[i]}\n${clientIds[i]}`);
+        // Cannot happen (a conflict means a committed row), but never leave a promise pending.
+        if (!original) throw new Error(`Duplicate message ${clientIds[i]} has no stored original`);
+        results[i] = { message: toMessage(original), duplicate: true };
+      }
+    }
+  }
+
+  const one = async <R>(text: string, params: unknown[]): Promise<R | null> =>
+    (await sql.query<R>(text, params)).rows[0] ?? null;
+
+  const writeUser = async (text: string, u: Parameters<ChatStore['createUser']>[0]) => {
+    try {
+      const row = await one<UserRow>(text, [
+        randomUUID(), normEmail(u.email), u.displayName, u.role, u.passwordHash, u.capacity,
+      ]);
+      return toUser(row!);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new StoreError('email_taken', `Email ${normEmail(u.email)} is taken`);
+      throw err;
+    }
+  };
+
+  const findActiveConversation = async (visitorId: string) => {
+    const row = await one<ConversationRow>(FIND_ACTIVE, [visitorId]);
+    return row && toConversation(row);
+  };
+
+  return {
+    migrate: () => migrate(sql),
+
+    createUser: (u) => writeUser(INSERT_USER, u),
+    upsertUser: (u) => writeUser(UPSERT_USER, u),
+    async getUser(id) {
+      const row = await one<UserRow>(GET_USER, [id]);
+      return row && toUser(row);
+    },
+    async findUserByEmail(email) {
+      const row = await one<UserRow & { password_hash: string }>(FIND_USER_BY_EMAIL, [normEmail(email)]);
+      return row && { ...toUser(row), passwordHash: row.password_hash };
+    },
+    async listUsers() {
+      return (await sql.query<UserRow>(LIST_USERS)).rows.map(toUser);
+    },
+    async setUserCapacity(id, capacity) {
+      const row = await one<UserRow>(SET_CAPACITY, [id, capacity]);
+      return row && toUser(row);
+    },
+
+    async touchVisitor(visitorId, at) {
+      await sql.query(TOUCH_VISITOR, [visitorId, at]);
+    },
+
+    async openConversation(visitorId, at) {
+      // INSERT then SELECT are two statements: the active conversation that blocked the insert
+      // may be closed in between, so try again (a few times at most in practice).
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const row = await one<ConversationRow>(INSERT_CONVERSATION, [randomUUID(), visitorId, at]);
+        if (row) return { conversation: toConversation(row), created: true };
+        const active = await findActiveConversation(visitorId);
+        if (active) return { conversation: active, created: false };
+      }
+      throw new Error(`Could not open a conversation for visitor ${visitorId}: it keeps closing`);
+    },
+    async getConversation(id) {
+      const row = await one<ConversationRow>(GET_CONVERSATION, [id]);
+      return row && toConversation(row);
+    },
+    findActiveConversation,
+    async listActiveConversations(agentId) {
+      const { rows } =
+        agentId === undefined
+          ? await sql.query<ConversationRow>(LIST_ACTIVE)
+          : await sql.query<ConversationRow>(LIST_ACTIVE_FOR_AGENT, [agentId]);
+      return rows.map(toConversation);
+    },
+    async setAssignment(id, agentId) {
+      await sql.query(SET_ASSIGNMENT, [id, agentId]);
+    },
+    async markFirstResponse(id, at) {
+      await sql.query(MARK_FIRST_RESPONSE, [id, at]);
+    },
+    async closeConversation(id, by, byId, at) {
+      return (await sql.query(CLOSE_CONVERSATION, [id, by, byId, at])).rows.length > 0;
+    },
+
+    appendMessage(m) {
+      if (closed) return Promise.reject(new StoreError('closed', 'The chat store is closed'));
+      return new Promise<AppendResult>((resolve, reject) => {
+        queue.push({ m, resolve, reject });
+        // No write in flight: this call's statement is sent now (synchronously).
+        // Otherwise the running drain picks it up when the current statement completes.
+        writing ??= drain();
+      });
+    },
+    async messagesAfter(conversationId, afterSeq, o) {
+      // Notes only when asked for: forgetting the option must not leak them to a visitor.
+      const text = o?.includeNotes === true ? MESSAGES_AFTER : MESSAGES_AFTER_NO_NOTES;
+      return (await sql.query<MessageRow>(text, [conversationId, afterSeq, o?.limit ?? 500])).rows.map(toMessage);
+    },
+
+    /** Stops accepting appends and waits for queued ones to be written. Leaves `sql` open. */
+    async close() {
+      closed = true;
+      await writing;
+    },
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * Versioned schema migrations. Append new entries; never edit an applied one.
+ * Every statement must run unchanged on PGlite and PostgreSQL 15.
+ */
+import type { SqlClient } from './types';
+
+export interface Migration {
+  version: number;
+  name: string;
+  /** One or more statements, run in the migration transaction. */
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+CREATE TABLE users (
+  id            text PRIMARY KEY,
+  email         text NOT NULL UNIQUE CHECK (email = lower(email)),
+  display_name  text NOT NULL,
+  role          text NOT NULL CHECK (role IN ('agent', 'lead')),
+  password_hash text NOT NULL,
+  capacity      int NOT NULL DEFAULT 5 CHECK (capacity >= 0),
+  active        boolean NOT NULL DEFAULT true,
+  created_at    timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE visitors (
+  id           text PRIMARY KEY,
+  created_at   timestamptz NOT NULL,
+  last_seen_at timestamptz NOT NULL,
+  name         text,
+  email        text
+);
+
+-- visitor_id has no foreign key: a conversation may be opened before the visitor row is touched.
+CREATE TABLE conversations (
+  id                text PRIMARY KEY,
+  visitor_id        text NOT NULL,
+  agent_id          text REFERENCES users (id),
+  status            text NOT NULL CHECK (status IN ('queued', 'open', 'closed')),
+  opened_at         timestamptz NOT NULL,
+  first_response_at timestamptz,
+  closed_at         timestamptz,
+  closed_by         text CHECK (closed_by IN ('visitor', 'agent', 'system')),
+  closed_by_id      text,
+  last_seq          bigint NOT NULL DEFAULT 0,
+  CHECK ((status = 'closed') = (closed_at IS NOT NULL)),
+  CHECK (status <> 'open' OR agent_id IS NOT NULL)
+);
+-- At most one active conversation per visitor; openConversation relies on it.
+CREATE UNIQUE INDEX conversations_active_visitor_idx ON conversations (visitor_id) WHERE status <> 'closed';
+CREATE INDEX conversations_agent_idx ON conversations (agent_id, status);
+CREATE INDEX conversations_status_idx ON conversations (status, opened_at);
+
+CREATE TABLE messages (
+  conversation_id text NOT NULL REFERENCES conversations (id),
+  seq             bigint NOT NULL,
+  client_id       text,
+  author_kind     text NOT NULL CHECK (author_kind IN ('visitor', 'agent', 'system')),
+  author_id       text,
+  kind            text NOT NULL CHECK (kind IN ('text', 'note', 'event')),
+  body            text NOT NULL,
+  event           jsonb,
+  created_at      timestamptz NOT NULL,
+  PRIMARY KEY (conversation_id, seq),
+  -- Idempotency of client retries; NULLs (system events) never collide.
+  UNIQUE (conversation_id, client_id)
+);
+`,
+  },
+];
+
+/** Arbitrary constant naming "schema migration" among this database's advisory locks. */
+const MIGRATION_LOCK_KEY = 7_349_201_116;
+
+/**
+ * Applies pending migrations in one transaction. The advisory lock serialises
+ * processes starting at once: the second waits, then sees every version applied.
+ * Taken before `CREATE TABLE IF NOT EXISTS`, which itself races on the catalog.
+ */
+export async function migrate(sql: SqlClient, migrations: readonly Migration[] = MIGRATIONS): Promise<void> {
+  await sql.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version    int PRIMARY KEY,
+      name       text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+    const { rows } = await tx.query<{ version: number }>('SELECT version FROM schema_migrations');
+    const applied = new Set(rows.map((r) => r.version));
+    for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+      if (applied.has(m.version)) continue;
+      await tx.query(m.sql);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+    }
+  });
+}

@@ -1,0 +1,130 @@
+/**
+ * Durable records. One implementation, plain SQL that runs unchanged on PGlite
+ * (embedded default) and on a PostgreSQL server (`DATABASE_URL`).
+ */
+import type {
+  AuthorKind,
+  ConversationStatus,
+  MessageKind,
+  Role,
+  SystemEvent,
+} from '../../../shared/protocol';
+
+/** The `query(text, params)` shape shared by `pg.Pool` and PGlite. */
+export interface SqlClient {
+  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
+  /** Runs `fn` in one transaction on one connection. */
+  transaction<T>(fn: (tx: Pick<SqlClient, 'query'>) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+  /** 'pglite' or 'postgres', for health output. */
+  readonly kind: 'pglite' | 'postgres';
+}
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  capacity: number;
+  active: boolean;
+  createdAt: number;
+}
+
+export interface ConversationRecord {
+  id: string;
+  visitorId: string;
+  status: ConversationStatus;
+  agentId: string | null;
+  openedAt: number;
+  firstResponseAt: number | null;
+  closedAt: number | null;
+  closedBy: AuthorKind | null;
+  lastSeq: number;
+}
+
+export interface NewMessage {
+  conversationId: string;
+  /** Idempotency key from the client; null for system events. */
+  clientId: string | null;
+  author: AuthorKind;
+  authorId: string | null;
+  kind: MessageKind;
+  text: string;
+  event?: SystemEvent;
+  /** ms since epoch, from the injected clock. */
+  at: number;
+}
+
+export interface StoredMessage extends NewMessage {
+  seq: number;
+}
+
+export interface AppendResult {
+  message: StoredMessage;
+  /** True when (conversationId, clientId) was already stored: `message` is the original. */
+  duplicate: boolean;
+}
+
+export interface ChatStore {
+  /** Applies pending versioned migrations (safe to call from several processes at once). */
+  migrate(): Promise<void>;
+
+  // users
+  createUser(u: {
+    email: string;
+    displayName: string;
+    role: Role;
+    passwordHash: string;
+    capacity: number;
+  }): Promise<UserRecord>;
+  /** Updates the password hash and role of an existing user (by email), or creates it. */
+  upsertUser(u: {
+    email: string;
+    displayName: string;
+    role: Role;
+    passwordHash: string;
+    capacity: number;
+  }): Promise<UserRecord>;
+  getUser(id: string): Promise<UserRecord | null>;
+  findUserByEmail(email: string): Promise<(UserRecord & { passwordHash: string }) | null>;
+  listUsers(): Promise<UserRecord[]>;
+  setUserCapacity(id: string, capacity: number): Promise<UserRecord | null>;
+
+  // visitors
+  /** Records the visitor on first contact; refreshes last_seen_at afterwards. */
+  touchVisitor(visitorId: string, at: number): Promise<void>;
+
+  // conversations
+  /**
+   * The visitor's conversation that is not closed, or a new `queued` one. At most one
+   * non-closed conversation per visitor, even with concurrent callers (unique index).
+   */
+  openConversation(visitorId: string, at: number): Promise<{ conversation: ConversationRecord; created: boolean }>;
+  getConversation(id: string): Promise<ConversationRecord | null>;
+  findActiveConversation(visitorId: string): Promise<ConversationRecord | null>;
+  /** Non-closed conversations; `agentId` filters to one agent's. */
+  listActiveConversations(agentId?: string): Promise<ConversationRecord[]>;
+  /** `open` with the agent, or `queued` with null. Ignored for closed conversations. */
+  setAssignment(id: string, agentId: string | null): Promise<void>;
+  /** Sets first_response_at if it is still null. */
+  markFirstResponse(id: string, at: number): Promise<void>;
+  /** Returns false when it was already closed. */
+  closeConversation(id: string, by: AuthorKind, byId: string | null, at: number): Promise<boolean>;
+
+  // messages
+  /**
+   * Stores a message with the next per-conversation seq. Calls made while a write is in
+   * flight are grouped into one statement (group commit); the promise resolves only after
+   * the row is durably stored. Re-sending a (conversationId, clientId) stores nothing and
+   * resolves with the original.
+   */
+  appendMessage(m: NewMessage): Promise<AppendResult>;
+  /** Messages with seq > afterSeq, oldest first, at most `limit`. `includeNotes` false hides internal notes. */
+  messagesAfter(
+    conversationId: string,
+    afterSeq: number,
+    opts?: { limit?: number; includeNotes?: boolean },
+  ): Promise<StoredMessage[]>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,122 @@
+/**
+ * Express routes: health, metrics, login, current user, and the start page.
+ * Every request body is validated with zod; every error is `{ error: { code, message } }`.
+ */
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import cors from 'cors';
+import type { Role, TokenClaims } from '../../shared/protocol';
+import { burnPasswordCheck, verifyPassword, type TokenService } from '../domain/auth';
+import { AppError, toErrorBody } from '../errors';
+import type { Logger } from '../logger';
+import type { ServerMetrics } from '../metrics';
+import type { RateLimiter } from '../store/rate-limit';
+import type { ChatStore, UserRecord } from '../store/sql/types';
+import { loginSchema } from './schemas';
+import { renderStartPage } from './start-page';
+
+export interface HttpDeps {
+  store: ChatStore;
+  tokens: TokenService;
+  limiter: RateLimiter;
+  logger: Logger;
+  metrics: ServerMetrics;
+  corsOrigins: string[];
+  loginPerMinute: number;
+  agentTokenSeconds: number;
+  /** Reports backend health for /healthz. */
+  health(): Promise<Record<string, string>>;
+}
+
+function userView(u: UserRecord) {
+  return { id: u.id, email: u.email, name: u.displayName, role: u.role, capacity: u.capacity, active: u.active };
+}
+
+export function createHttpApp(deps: HttpDeps) {
+  const { store, tokens, limiter, metrics } = deps;
+  const log = deps.logger.child({ module: 'http' });
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet());
+  app.use(cors({ origin: deps.corsOrigins.length ? deps.corsOrigins : false }));
+  app.use(express.json({ limit: '16kb' }));
+
+  // Async route errors reach the error handler (Express 5 forwards rejected promises).
+  const fail = (code: ConstructorParameters<typeof AppError>[0], message?: string) => {
+    throw new AppError(code, message);
+  };
+
+  function authenticate(req: Request): TokenClaims & { role: Role } {
+    const header = req.get('authorization') ?? '';
+    const token = header.startsWith('Bearer ') ? header.slice(7) : '';
+    if (!token) fail('UNAUTHENTICATED');
+    const claims = tokens.verify(token);
+    if (claims.role === 'visitor') fail('FORBIDDEN');
+    return claims as TokenClaims & { role: Role };
+  }
+
+  app.get('/', (_req, res) => {
+    res.type('html').send(renderStartPage());
+  });
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      res.json({ status: 'ok', ...(await deps.health()) });
+    } catch (err) {
+      log.error({ err }, 'health check failed');
+      res.status(503).json({ status: 'unavailable' });
+    }
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
+  const api = express.Router();
+
+  api.post('/auth/login', async (req, res) => {
+    if (!(await limiter.hit(`login:${req.ip}`, deps.loginPerMinute, 60_000))) fail('RATE_LIMITED');
+    const parsed = loginSchema.safeParse(req.body);
+    if (!parsed.success) fail('VALIDATION_FAILED', parsed.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    const { email, password } = parsed.data!;
+    const user = await store.findUserByEmail(email);
+    const ok = user ? await verifyPassword(user.passwordHash, password) : await burnPasswordCheck(password, burnCache);
+    if (!user || !ok) {
+      log.info({ ip: req.ip }, 'login failed');
+      fail('INVALID_CREDENTIALS');
+    }
+    if (!user!.active) fail('ACCOUNT_DISABLED');
+    const token = tokens.sign(user!.id, user!.role, deps.agentTokenSeconds);
+    res.json({ token, expiresIn: deps.agentTokenSeconds, user: userView(user!) });
+  });
+
+  api.get('/me', async (req, res) => {
+    const claims = authenticate(req);
+    const user = await store.getUser(claims.sub);
+    if (!user) fail('TOKEN_INVALID');
+    if (!user!.active) fail('ACCOUNT_DISABLED');
+    res.json({ user: userView(user!) });
+  });
+
+  api.use((_req, _res, next) => next(new AppError('NOT_FOUND')));
+  app.use('/api/v1', api);
+
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    // Malformed JSON and oversize bodies come from the body parser as http errors.
+    const status = (err as { status?: number; type?: string }).status;
+    let body = toErrorBody(err);
+    if (!(err instanceof AppError) && status && status < 500) {
+      body = status === 413
+        ? { code: 'VALIDATION_FAILED', message: 'Request body is too large' }
+        : { code: 'VALIDATION_FAILED', message: 'Request body is not valid JSON' };
+    }
+    if (body.code === 'INTERNAL') log.error({ err }, 'request failed');
+    metrics.rejected.inc({ code: body.code });
+    const httpStatus = err instanceof AppError ? err.status : status && status < 500 ? status : 500;
+    res.status(httpStatus).json({ error: body });
+  });
+
+  const burnCache: { hash?: Promise<string> } = {};
+  return app;
+}

@@ -1,0 +1,32 @@
+/**
+ * The one error catalogue. Socket acks, `connect_error` and REST responses all
+ * carry these codes, so a client handles a failure the same way wherever it
+ * came from. `status` is the HTTP status used by REST; the message is a default
+ * English text for logs and developers (clients localise by code).
+ */
+export const ERRORS = {
+  VALIDATION_FAILED: { status: 400, message: 'The payload is malformed or a field is out of range' },
+  MESSAGE_TOO_LONG: { status: 413, message: 'The message text is longer than the server allows' },
+  UNAUTHENTICATED: { status: 401, message: 'A valid token is required' },
+  TOKEN_INVALID: { status: 401, message: 'The token is malformed or its signature does not match' },
+  TOKEN_EXPIRED: { status: 401, message: 'The token has expired; log in again' },
+  INVALID_CREDENTIALS: { status: 401, message: 'Email or password is wrong' },
+  ACCOUNT_DISABLED: { status: 403, message: 'This account is deactivated' },
+  FORBIDDEN: { status: 403, message: 'Your role may not do this' },
+  CONVERSATION_NOT_FOUND: { status: 404, message: 'No such conversation, or it is not yours' },
+  CONVERSATION_CLOSED: { status: 409, message: 'The conversation is closed' },
+  NOT_ASSIGNED: { status: 409, message: 'The conversation is not assigned to you' },
+  AGENT_NOT_FOUND: { status: 404, message: 'No such agent' },
+  AGENT_UNAVAILABLE: { status: 409, message: 'The agent is not online or has no free capacity' },
+  NO_CONVERSATION: { status: 409, message: 'There is no open conversation yet; send a message first' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests; slow down' },
+  NOT_FOUND: { status: 404, message: 'Not found' },
+  INTERNAL: { status: 500, message: 'Something went wrong on the server' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+}

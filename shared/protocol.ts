@@ -1,0 +1,206 @@
+/**
+ * The wire protocol: every Socket.IO event, payload and ack shared by the
+ * server, the widget and the agent console. A wrong payload fails `tsc`.
+ * docs/protocol.md describes the same contract in prose.
+ */
+import type { ErrorBody } from './errors';
+
+export type { ErrorBody, ErrorCode } from './errors';
+
+/** Namespaces: shoppers connect to one, agents and leads to the other. */
+export const VISITOR_NAMESPACE = '/visitor';
+export const AGENT_NAMESPACE = '/agent';
+
+/** Every ack is a result union; a failed call never changes stored data. */
+export type Result<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
+export type Ack<T> = (result: Result<T>) => void;
+
+export type Role = 'agent' | 'lead';
+export type AgentStatus = 'online' | 'away' | 'offline';
+export type ConversationStatus = 'queued' | 'open' | 'closed';
+export type AuthorKind = 'visitor' | 'agent' | 'system';
+/** `text` is chat, `note` is internal (never sent to the visitor), `event` is a system event. */
+export type MessageKind = 'text' | 'note' | 'event';
+
+/** System events recorded in the transcript (`MessageKind` `event`). */
+export type SystemEvent =
+  | { type: 'opened' }
+  | { type: 'queued'; position: number }
+  | { type: 'assigned'; agentId: string; agentName: string }
+  | { type: 'transferred'; fromAgentId: string | null; toAgentId: string | null; note?: string }
+  | { type: 'agent_disconnected'; agentId: string }
+  | { type: 'requeued'; fromAgentId: string; reason: 'agent_offline' | 'agent_disconnected' }
+  | { type: 'closed'; by: AuthorKind; byId: string | null };
+
+export interface Message {
+  conversationId: string;
+  /** Per-conversation, strictly increasing (not necessarily contiguous). */
+  seq: number;
+  /** The sender's idempotency key; null for system events. */
+  clientId: string | null;
+  author: AuthorKind;
+  /** Visitor id or agent id; null for system events. */
+  authorId: string | null;
+  /** Display name of an agent author (visitors see who answered). */
+  authorName?: string | null;
+  kind: MessageKind;
+  /** Plain text, never HTML. Empty for events. */
+  text: string;
+  event?: SystemEvent;
+  /** Milliseconds since the epoch. */
+  at: number;
+}
+
+export interface AgentRef {
+  id: string;
+  name: string;
+}
+
+export interface ConversationView {
+  id: string;
+  visitorId: string;
+  status: ConversationStatus;
+  agent: AgentRef | null;
+  /** 1-based position while queued, otherwise null. */
+  queuePosition: number | null;
+  openedAt: number;
+  firstResponseAt: number | null;
+  closedAt: number | null;
+  lastSeq: number;
+}
+
+/** What a visitor sees of their conversation (no internal notes, no agent ids beyond the name). */
+export interface VisitorConversationState {
+  id: string;
+  status: ConversationStatus;
+  agentName: string | null;
+  queuePosition: number | null;
+}
+
+export interface AgentSelf {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  status: AgentStatus;
+  capacity: number;
+  load: number;
+}
+
+export interface AgentPresenceView {
+  id: string;
+  name: string;
+  status: AgentStatus;
+  capacity: number;
+  load: number;
+  connected: boolean;
+}
+
+export interface ConversationWithMessages {
+  conversation: ConversationView;
+  messages: Message[];
+}
+
+// ---------------------------------------------------------------- visitor
+
+export interface VisitorSession {
+  visitorId: string;
+  /** Store it and send it as `auth.token` on the next connect to resume. */
+  token: string;
+  conversation: VisitorConversationState | null;
+  /** Messages after `afterSeq`, oldest first (internal notes never included). */
+  messages: Message[];
+}
+
+export interface VisitorClientToServerEvents {
+  /** First call after every (re)connect: who am I, my conversation, what I missed. */
+  'session:sync': (p: { afterSeq?: number }, ack: Ack<VisitorSession>) => void;
+  /** The first message opens and routes a conversation. Idempotent per `clientId`. */
+  'message:send': (p: { clientId: string; text: string }, ack: Ack<MessageAck>) => void;
+  'typing': (p: { typing: boolean }) => void;
+  'conversation:close': (p: Record<string, never>, ack: Ack<{ conversationId: string }>) => void;
+}
+
+export interface VisitorServerToClientEvents {
+  /** A message from the agent, or a system event visible to the visitor. */
+  'message': (m: Message) => void;
+  'conversation:state': (s: VisitorConversationState) => void;
+  'typing': (p: { conversationId: string; typing: boolean }) => void;
+}
+
+// ---------------------------------------------------------------- agent and lead
+
+export interface MessageAck {
+  conversationId: string;
+  seq: number;
+  at: number;
+  /** True when this clientId was already stored: the original ack is returned. */
+  duplicate: boolean;
+}
+
+export interface AgentSession {
+  me: AgentSelf;
+  /** Every conversation currently assigned to me, with messages after the seq I sent for it. */
+  conversations: ConversationWithMessages[];
+}
+
+export interface LeadSnapshot {
+  agents: AgentPresenceView[];
+  /** Queued conversation ids, head first. */
+  queue: string[];
+  conversations: ConversationView[];
+}
+
+export interface AgentClientToServerEvents {
+  /** First call after every (re)connect. `since` maps conversation id to the last seq seen. */
+  'session:sync': (p: { since?: Record<string, number> }, ack: Ack<AgentSession>) => void;
+  'agent:status': (p: { status: AgentStatus }, ack: Ack<AgentSelf>) => void;
+  'message:send': (
+    p: { conversationId: string; clientId: string; text: string; note?: boolean },
+    ack: Ack<MessageAck>,
+  ) => void;
+  'typing': (p: { conversationId: string; typing: boolean }) => void;
+  'conversation:history': (
+    p: { conversationId: string; afterSeq?: number; limit?: number },
+    ack: Ack<{ messages: Message[] }>,
+  ) => void;
+  /** `toAgentId: null` puts the conversation back at the front of the queue. */
+  'conversation:transfer': (
+    p: { conversationId: string; toAgentId: string | null; note?: string },
+    ack: Ack<{ conversationId: string; agentId: string | null }>,
+  ) => void;
+  'conversation:close': (p: { conversationId: string }, ack: Ack<{ conversationId: string }>) => void;
+  /** Lead only: subscribe to a conversation's live messages and typing. */
+  'conversation:watch': (p: { conversationId: string }, ack: Ack<ConversationWithMessages>) => void;
+  'conversation:unwatch': (p: { conversationId: string }, ack: Ack<{ conversationId: string }>) => void;
+  /** Lead only: agents, queue and live conversations. */
+  'lead:snapshot': (p: Record<string, never>, ack: Ack<LeadSnapshot>) => void;
+  /** Lead only: change an agent's capacity; takes effect on routing at once. */
+  'agent:capacity': (p: { agentId: string; capacity: number }, ack: Ack<AgentPresenceView>) => void;
+}
+
+export interface AgentServerToClientEvents {
+  /** A conversation was assigned to me, with its full history. */
+  'conversation:assigned': (c: ConversationWithMessages) => void;
+  /** A conversation left me (closed, transferred, requeued). */
+  'conversation:removed': (p: { conversationId: string; reason: 'closed' | 'transferred' | 'requeued' }) => void;
+  'conversation:updated': (c: ConversationView) => void;
+  'message': (m: Message) => void;
+  'typing': (p: { conversationId: string; typing: boolean }) => void;
+  'agent:state': (s: AgentSelf) => void;
+  /** Leads: the queue changed (head first). */
+  'queue:changed': (p: { queue: string[] }) => void;
+  /** Leads: an agent's status, capacity or load changed. */
+  'agent:changed': (a: AgentPresenceView) => void;
+}
+
+/** Payload of the signed tokens (visitor and agent). */
+export interface TokenClaims {
+  sub: string;
+  role: 'visitor' | Role;
+  /** Expiry, seconds since the epoch. */
+  exp: number;
+}
+
+/** Socket.IO `connect_error` carries `err.message === code` and `err.data = { code, message }`. */
+export type ConnectErrorData = ErrorBody;

@@ -1,0 +1,406 @@
+/**
+ * One ChatStore suite, run against embedded PGlite (in memory) and a real PostgreSQL
+ * (a fresh database per run).
+ */
+import { randomUUID } from 'node:crypto';
+import { createChatStore, StoreError } from '../../server/store/sql/chat-store';
+import { createPgliteClient, createPostgresClient } from '../../server/store/sql/client';
+import { MIGRATIONS, migrate } from '../../server/store/sql/migrations';
+import type { ChatStore, NewMessage, SqlClient } from '../../server/store/sql/types';
+import { createTestDatabase } from '../helpers/postgres';
+
+interface Backend {
+  name: 'pglite' | 'postgres';
+  /** A new, empty database; `connect()` opens another client on the same database (postgres only). */
+  create(): Promise<{ sql: SqlClient; connect?: () => Promise<SqlClient>; drop(): Promise<void> }>;
+}
+
+const backends: Backend[] = [
+  {
+    name: 'pglite',
+    async create() {
+      const sql = await createPgliteClient({});
+      return { sql, drop: () => sql.close() };
+    },
+  },
+  {
+    name: 'postgres',
+    async create() {
+      const db = await createTestDatabase();
+      const clients: SqlClient[] = [];
+      const connect = async () => {
+        const c = await createPostgresClient({ connectionString: db.url, max: 4 });
+        clients.push(c);
+        return c;
+      };
+      const sql = await connect();
+      return {
+        sql,
+        connect,
+        async drop() {
+          await Promise.all(clients.map((c) => c.close()));
+          await db.drop();
+        },
+      };
+    },
+  },
+];
+
+/** Wraps a client to count the statements sent through it. */
+function counting(inner: SqlClient): SqlClient & { statements: number } {
+  const c = {
+    statements: 0,
+    kind: inner.kind,
+    query: ((text: string, params?: unknown[]) => {
+      c.statements++;
+      return inner.query(text, params);
+    }) as SqlClient['query'],
+    transaction: inner.transaction.bind(inner),
+    close: () => inner.close(),
+  };
+  return c;
+}
+
+const T0 = 1_700_000_000_123; // exact ms round trip is part of the contract
+
+function text(conversationId: string, clientId: string | null, extra: Partial<NewMessage> = {}): NewMessage {
+  return {
+    conversationId,
+    clientId,
+    author: 'visitor',
+    authorId: 'v',
+    kind: 'text',
+    text: `hello ${clientId}`,
+    at: T0,
+    ...extra,
+  };
+}
+
+function expectStrictlyIncreasing(seqs: number[]) {
+  for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBeGreaterThan(seqs[i - 1]);
+}
+
+describe.each(backends)('ChatStore on $name', (backend) => {
+  let db: Awaited<ReturnType<Backend['create']>>;
+  let sql: SqlClient & { statements: number };
+  let store: ChatStore;
+
+  beforeAll(async () => {
+    db = await backend.create();
+    sql = counting(db.sql);
+    store = createChatStore({ sql });
+    await store.migrate();
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+
+  const newConversation = async () =>
+    (await store.openConversation(`visitor-${randomUUID()}`, T0)).conversation.id;
+
+  describe('migrations', () => {
+    it('are idempotent', async () => {
+      await store.migrate();
+      await migrate(sql);
+      const { rows } = await sql.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+      expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+    });
+
+    it('run once when several processes start at the same time', async () => {
+      const fresh = await backend.create();
+      try {
+        // On postgres, separate pools: separate sessions racing for the advisory lock.
+        const clients = fresh.connect
+          ? [fresh.sql, await fresh.connect(), await fresh.connect()]
+          : [fresh.sql, fresh.sql, fresh.sql];
+        await Promise.all(clients.map((c) => migrate(c)));
+        const { rows } = await fresh.sql.query<{ version: number }>('SELECT version FROM schema_migrations');
+        expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+      } finally {
+        await fresh.drop();
+      }
+    });
+  });
+
+  describe('users', () => {
+    it('creates, reads, lists and updates capacity', async () => {
+      const tag = randomUUID().slice(0, 8);
+      const u = await store.createUser({
+        email: `Alice.${tag}@Example.COM`,
+        displayName: 'Alice',
+        role: 'agent',
+        passwordHash: 'h1',
+        capacity: 3,
+      });
+      expect(u).toMatchObject({ email: `alice.${tag}@example.com`, displayName: 'Alice', role: 'agent', capacity: 3, active: true });
+      expect(typeof u.createdAt).toBe('number');
+      expect(await store.getUser(u.id)).toEqual(u);
+      expect(await store.findUserByEmail(`ALICE.${tag}@example.com`)).toEqual({ ...u, passwordHash: 'h1' });
+      expect((await store.listUsers()).map((x) => x.id)).toContain(u.id);
+      expect(await store.setUserCapacity(u.id, 7)).toEqual({ ...u, capacity: 7 });
+      expect(await store.setUserCapacity('nobody', 7)).toBeNull();
+      expect(await store.getUser('nobody')).toBeNull();
+      expect(await store.findUserByEmail('nobody@example.com')).toBeNull();
+    });
+
+    it('rejects a second user with the same email in another case', async () => {
+      const email = `bob.${randomUUID().slice(0, 8)}@example.com`;
+      await store.createUser({ email, displayName: 'Bob', role: 'agent', passwordHash: 'h', capacity: 5 });
+      const again = store.createUser({ email: email.toUpperCase(), displayName: 'B', role: 'lead', passwordHash: 'x', capacity: 1 });
+      await expect(again).rejects.toBeInstanceOf(StoreError);
+      await expect(again).rejects.toMatchObject({ reason: 'email_taken' });
+    });
+
+    it('upserts by email: updates hash and role, keeps the rest', async () => {
+      const email = `carol.${randomUUID().slice(0, 8)}@example.com`;
+      const created = await store.upsertUser({ email, displayName: 'Carol', role: 'agent', passwordHash: 'h1', capacity: 4 });
+      const updated = await store.upsertUser({ email: email.toUpperCase(), displayName: 'X', role: 'lead', passwordHash: 'h2', capacity: 9 });
+      expect(updated).toEqual({ ...created, role: 'lead' });
+      expect((await store.findUserByEmail(email))?.passwordHash).toBe('h2');
+    });
+  });
+
+  describe('visitors', () => {
+    it('records the first contact and refreshes last_seen_at, never backwards', async () => {
+      const id = `visitor-${randomUUID()}`;
+      await store.touchVisitor(id, T0);
+      await store.touchVisitor(id, T0 + 5000);
+      await store.touchVisitor(id, T0 + 1000);
+      const { rows } = await sql.query<{ created_at: Date; last_seen_at: Date }>(
+        'SELECT created_at, last_seen_at FROM visitors WHERE id = $1',
+        [id],
+      );
+      expect(rows.map((r) => [r.created_at.getTime(), r.last_seen_at.getTime()])).toEqual([[T0, T0 + 5000]]);
+    });
+  });
+
+  describe('conversations', () => {
+    it('returns the same active conversation to concurrent callers, a new one after close', async () => {
+      const visitorId = `visitor-${randomUUID()}`;
+      const results = await Promise.all(Array.from({ length: 10 }, () => store.openConversation(visitorId, T0)));
+      const ids = new Set(results.map((r) => r.conversation.id));
+      expect(ids.size).toBe(1);
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      const [first] = results;
+      expect(first.conversation).toEqual({
+        id: first.conversation.id,
+        visitorId,
+        status: 'queued',
+        agentId: null,
+        openedAt: T0,
+        firstResponseAt: null,
+        closedAt: null,
+        closedBy: null,
+        lastSeq: 0,
+      });
+      expect(await store.findActiveConversation(visitorId)).toEqual(first.conversation);
+
+      expect(await store.closeConversation(first.conversation.id, 'visitor', visitorId, T0 + 10)).toBe(true);
+      expect(await store.findActiveConversation(visitorId)).toBeNull();
+      const next = await store.openConversation(visitorId, T0 + 20);
+      expect(next.created).toBe(true);
+      expect(next.conversation.id).not.toBe(first.conversation.id);
+    });
+
+    it('closes once', async () => {
+      const id = await newConversation();
+      expect(await store.closeConversation(id, 'agent', 'agent-1', T0 + 100)).toBe(true);
+      expect(await store.closeConversation(id, 'system', null, T0 + 200)).toBe(false);
+      expect(await store.closeConversation('nope', 'system', null, T0)).toBe(false);
+      expect(await store.getConversation(id)).toMatchObject({ status: 'closed', closedAt: T0 + 100, closedBy: 'agent' });
+      expect(await store.getConversation('nope')).toBeNull();
+    });
+
+    it('assigns, requeues, ignores closed ones, and records the first response once', async () => {
+      const agent = await store.createUser({
+        email: `agent.${randomUUID().slice(0, 8)}@example.com`,
+        displayName: 'Agent',
+        role: 'agent',
+        passwordHash: 'h',
+        capacity: 5,
+      });
+      const id = await newConversation();
+      await store.setAssignment(id, agent.id);
+      expect(await store.getConversation(id)).toMatchObject({ status: 'open', agentId: agent.id });
+      expect((await store.listActiveConversations(agent.id)).map((c) => c.id)).toEqual([id]);
+      expect((await store.listActiveConversations()).map((c) => c.id)).toContain(id);
+
+      await store.markFirstResponse(id, T0 + 1);
+      await store.markFirstResponse(id, T0 + 2);
+      expect((await store.getConversation(id))?.firstResponseAt).toBe(T0 + 1);
+
+      await store.setAssignment(id, null);
+      expect(await store.getConversation(id)).toMatchObject({ status: 'queued', agentId: null });
+      expect(await store.listActiveConversations(agent.id)).toEqual([]);
+
+      await store.setAssignment(id, agent.id);
+      await store.closeConversation(id, 'agent', agent.id, T0 + 3);
+      await store.setAssignment(id, null);
+      expect(await store.getConversation(id)).toMatchObject({ status: 'closed', agentId: agent.id });
+      expect((await store.listActiveConversations()).map((c) => c.id)).not.toContain(id);
+    });
+  });
+
+  describe('messages', () => {
+    it('allocates strictly increasing seqs and stores what it acknowledges', async () => {
+      const id = await newConversation();
+      const acks = [];
+      for (let i = 0; i < 5; i++) acks.push(await store.appendMessage(text(id, `c${i}`, { at: T0 + i })));
+      expect(acks.every((a) => !a.duplicate)).toBe(true);
+      expectStrictlyIncreasing(acks.map((a) => a.message.seq));
+      expect(await store.messagesAfter(id, 0)).toEqual(acks.map((a) => a.message));
+      expect((await store.getConversation(id))?.lastSeq).toBe(acks[4].message.seq);
+    });
+
+    it('returns the original for a re-sent clientId and stores nothing new', async () => {
+      const id = await newConversation();
+      const first = await store.appendMessage(text(id, 'same'));
+      const again = await store.appendMessage(text(id, 'same', { text: 'changed', at: T0 + 9 }));
+      expect(again).toEqual({ message: first.message, duplicate: true });
+      expect(await store.messagesAfter(id, 0)).toEqual([first.message]);
+      // The same clientId in another conversation is another message.
+      const other = await newConversation();
+      expect((await store.appendMessage(text(other, 'same'))).duplicate).toBe(false);
+    });
+
+    it('dedupes a clientId repeated inside one batch', async () => {
+      const id = await newConversation();
+      // The first call is written at once; the next three wait and form one batch.
+      const [, a, b, c] = await Promise.all([
+        store.appendMessage(text(id, 'x')),
+        store.appendMessage(text(id, 'dup')),
+        store.appendMessage(text(id, 'dup', { text: 'second copy' })),
+        store.appendMessage(text(id, 'x')),
+      ]);
+      expect(a.duplicate).toBe(false);
+      expect(b).toEqual({ message: a.message, duplicate: true });
+      expect(c.duplicate).toBe(true);
+      expect((await store.messagesAfter(id, 0)).map((m) => m.clientId)).toEqual(['x', 'dup']);
+    });
+
+    it('rejects a message for a missing conversation without failing its batch', async () => {
+      const id = await newConversation();
+      const results = await Promise.allSettled([
+        store.appendMessage(text(id, 'first')),
+        store.appendMessage(text('missing', 'a')),
+        store.appendMessage(text(id, 'b')),
+        store.appendMessage(text('missing', null)),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected']);
+      expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ name: 'StoreError', reason: 'conversation_not_found' });
+      await expect(store.appendMessage(text('missing', 'alone'))).rejects.toBeInstanceOf(StoreError);
+    });
+
+    it('rejects every promise of a batch whose statement fails', async () => {
+      const id = await newConversation();
+      const bad = { ...text(id, 'bad'), kind: 'bogus' as NewMessage['kind'] };
+      const results = await Promise.allSettled([
+        store.appendMessage(text(id, 'alone')),
+        store.appendMessage(text(id, 'ok')),
+        store.appendMessage(bad),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+      // The store keeps working afterwards, also after a failure before any SQL is sent.
+      expect((await store.appendMessage(text(id, 'ok'))).duplicate).toBe(false);
+      const unserialisable = { ...text(id, 'big'), event: { type: 'queued', position: 1n } as never };
+      await expect(store.appendMessage(unserialisable)).rejects.toThrow(TypeError);
+      expect((await store.appendMessage(text(id, 'after'))).duplicate).toBe(false);
+    });
+
+    it('stores a burst of 200 appends over 20 conversations once each, in few statements', async () => {
+      const ids = await Promise.all(Array.from({ length: 20 }, newConversation));
+      const before = sql.statements;
+      const acks = await Promise.all(
+        Array.from({ length: 200 }, (_, i) => store.appendMessage(text(ids[i % 20], `burst-${i}`, { at: T0 + i }))),
+      );
+      const statements = sql.statements - before;
+      console.info(`[${backend.name}] burst of 200 appends: ${statements} statements`);
+      expect(statements).toBeLessThanOrEqual(5);
+      expect(acks.every((a) => !a.duplicate)).toBe(true);
+
+      for (const [k, id] of ids.entries()) {
+        const mine = acks.filter((a) => a.message.conversationId === id).map((a) => a.message);
+        expectStrictlyIncreasing(mine.map((m) => m.seq)); // call order is seq order within a process
+        const rows = await store.messagesAfter(id, 0);
+        expect(rows).toEqual(mine);
+        expect(rows.map((m) => m.clientId)).toEqual(Array.from({ length: 10 }, (_, j) => `burst-${k + 20 * j}`));
+      }
+    });
+
+    it('splits a queue longer than maxBatch into several statements', async () => {
+      const small = createChatStore({ sql, maxBatch: 50 });
+      const id = await newConversation();
+      const before = sql.statements;
+      const acks = await Promise.all(Array.from({ length: 201 }, (_, i) => small.appendMessage(text(id, `s${i}`))));
+      expect(sql.statements - before).toBe(1 + 4); // the first alone, then 4 × 50
+      expectStrictlyIncreasing(acks.map((a) => a.message.seq));
+      expect(await store.messagesAfter(id, 0, { limit: 1000 })).toHaveLength(201);
+      await small.close();
+      await expect(small.appendMessage(text(id, 'late'))).rejects.toMatchObject({ reason: 'closed' });
+    });
+
+    it('filters notes, pages by seq and limit, and round-trips events', async () => {
+      const id = await newConversation();
+      const t = await store.appendMessage(text(id, 'v1'));
+      const note = await store.appendMessage({ ...text(id, 'n1'), author: 'agent', authorId: 'a', kind: 'note', text: 'internal' });
+      const ev = await store.appendMessage({
+        conversationId: id,
+        clientId: null,
+        author: 'system',
+        authorId: null,
+        kind: 'event',
+        text: '',
+        event: { type: 'assigned', agentId: 'a', agentName: 'Ann' },
+        at: T0 + 7,
+      });
+      const all = [t.message, note.message, ev.message];
+      expect(await store.messagesAfter(id, 0, { includeNotes: true })).toEqual(all);
+      expect(await store.messagesAfter(id, 0, { includeNotes: false })).toEqual([t.message, ev.message]);
+      expect(await store.messagesAfter(id, 0)).toEqual([t.message, ev.message]);
+      expect(await store.messagesAfter(id, t.message.seq, { includeNotes: true })).toEqual(all.slice(1));
+      expect(await store.messagesAfter(id, 0, { includeNotes: true, limit: 2 })).toEqual(all.slice(0, 2));
+      expect(ev.message.event).toEqual({ type: 'assigned', agentId: 'a', agentName: 'Ann' });
+      expect(ev.message.at).toBe(T0 + 7);
+    });
+  });
+
+  if (backend.name === 'postgres') {
+    it('gives unique increasing seqs when two processes append to the same conversations', async () => {
+      const other = await db.connect!();
+      const stores = [store, createChatStore({ sql: other })];
+      const ids = await Promise.all(Array.from({ length: 5 }, newConversation));
+      // 2 stores × 20 senders × 10 sequential messages, each to a random shared conversation:
+      // many overlapping multi-conversation batches from both pools.
+      const acks = await Promise.all(
+        stores.flatMap((s, si) =>
+          Array.from({ length: 20 }, async (_, w) => {
+            const mine = [];
+            for (let j = 0; j < 10; j++) {
+              const conversationId = ids[Math.floor(Math.random() * ids.length)];
+              mine.push(await s.appendMessage(text(conversationId, `p${si}-w${w}-${j}`)));
+            }
+            // One sender's messages, acknowledged in order, have increasing seqs per conversation.
+            for (const id of ids) expectStrictlyIncreasing(mine.filter((a) => a.message.conversationId === id).map((a) => a.message.seq));
+            return mine;
+          }),
+        ),
+      );
+      const flat = acks.flat();
+      expect(flat).toHaveLength(400);
+      expect(flat.every((a) => !a.duplicate)).toBe(true);
+
+      let total = 0;
+      for (const id of ids) {
+        const rows = await store.messagesAfter(id, 0, { limit: 1000 });
+        total += rows.length;
+        expectStrictlyIncreasing(rows.map((r) => r.seq));
+        const acked = flat.filter((a) => a.message.conversationId === id).map((a) => a.message);
+        expect(new Map(rows.map((r) => [r.clientId, r.seq]))).toEqual(new Map(acked.map((m) => [m.clientId, m.seq])));
+      }
+      expect(total).toBe(400);
+      await stores[1].close();
+    });
+  }
+});

@@ -1,0 +1,289 @@
+/**
+ * Messages end to end through a real server: durable before ack, delivery
+ * both ways, notes, typing, resume by seq, duplicate client ids, bad input and
+ * access control for every role.
+ */
+import { randomUUID } from 'node:crypto';
+import { io as connect } from 'socket.io-client';
+import { createTokenService } from '../../server/domain/auth';
+import { startRedisServer } from '../helpers/redis-server';
+import {
+  TEST_SECRET,
+  call,
+  chattingVisitor,
+  collect,
+  next,
+  ok,
+  onlineAgent,
+  sleep,
+  startTestServer,
+  type TestServer,
+} from '../helpers/chat';
+
+let t: TestServer;
+beforeEach(async () => {
+  t = await startTestServer({ limits: { maxMessageLength: 200, visitorMessagesPerSecond: 50 } });
+});
+afterEach(async () => {
+  await t.close();
+});
+
+const textsOf = (messages: any[]) => messages.filter((m) => m.kind !== 'event').map((m) => m.text);
+
+test('messages flow both ways, are stored before the ack, and notes never reach the visitor', async () => {
+  const agent = await onlineAgent(t, { name: 'Mei' });
+  const v = await chattingVisitor(t, '你好，我想退货');
+  const toAgent = next(agent.socket, 'message', (m: any) => m.text === 'order 123');
+  const ack = await ok(v.socket, 'message:send', { clientId: randomUUID(), text: 'order 123' });
+  const stored = await t.store.messagesAfter(v.conversationId, ack.seq - 1);
+  expect(stored[0]).toMatchObject({ seq: ack.seq, text: 'order 123', author: 'visitor' });
+  expect((await toAgent).seq).toBe(ack.seq);
+
+  const visitorMessages = collect(v.socket, 'message');
+  const reply = next(v.socket, 'message', (m: any) => m.text === '好的，请稍等');
+  await ok(agent.socket, 'message:send', { conversationId: v.conversationId, clientId: randomUUID(), text: 'internal: check stock', note: true });
+  await ok(agent.socket, 'message:send', { conversationId: v.conversationId, clientId: randomUUID(), text: '好的，请稍等' });
+  const got = await reply;
+  expect(got).toMatchObject({ author: 'agent', authorName: 'Mei', kind: 'text' });
+  expect(visitorMessages.map((m) => m.text)).toEqual(['好的，请稍等']);
+
+  // The visitor's transcript has no notes; the agent's has everything, in seq order.
+  const session = await ok(v.socket, 'session:sync', {});
+  expect(textsOf(session.messages)).toEqual(['你好，我想退货', 'order 123', '好的，请稍等']);
+  const { messages } = await ok(agent.socket, 'conversation:history', { conversationId: v.conversationId });
+  expect(textsOf(messages)).toEqual(['你好，我想退货', 'order 123', 'internal: check stock', '好的，请稍等']);
+  const seqs = messages.map((m: any) => m.seq);
+  expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+  const record = await t.store.getConversation(v.conversationId);
+  expect(record!.firstResponseAt).toBe(got.at);
+});
+
+test('text is stored and delivered as plain text', async () => {
+  const agent = await onlineAgent(t);
+  const v = await chattingVisitor(t);
+  const html = '<img src=x onerror=alert(1)> & <b>bold</b>';
+  const seen = next(agent.socket, 'message', (m: any) => m.text === html);
+  await ok(v.socket, 'message:send', { clientId: randomUUID(), text: html });
+  expect((await seen).text).toBe(html);
+});
+
+test('typing indicators reach the other side and are not stored', async () => {
+  const agent = await onlineAgent(t);
+  const v = await chattingVisitor(t);
+  const before = (await t.store.messagesAfter(v.conversationId, 0)).length;
+  const agentSees = next(agent.socket, 'typing');
+  v.socket.emit('typing', { typing: true });
+  expect(await agentSees).toEqual({ conversationId: v.conversationId, typing: true });
+  const visitorSees = next(v.socket, 'typing');
+  agent.socket.emit('typing', { conversationId: v.conversationId, typing: true });
+  expect(await visitorSees).toEqual({ conversationId: v.conversationId, typing: true });
+  expect((await t.store.messagesAfter(v.conversationId, 0)).length).toBe(before);
+});
+
+test('a visitor resumes with their token after a reconnect and receives what they missed, in order', async () => {
+  const agent = await onlineAgent(t);
+  const v = await chattingVisitor(t, 'first');
+  const session = await ok(v.socket, 'session:sync', {});
+  const lastSeen = session.messages.at(-1).seq;
+  v.socket.disconnect();
+  for (const text of ['missed 1', 'missed 2', 'missed 3']) {
+    await ok(agent.socket, 'message:send', { conversationId: v.conversationId, clientId: randomUUID(), text });
+  }
+  const again = await t.visitor(v.token);
+  const resumed = await ok(again, 'session:sync', { afterSeq: lastSeen });
+  expect(resumed.visitorId).toBe(v.visitorId);
+  expect(resumed.conversation).toMatchObject({ id: v.conversationId, status: 'open' });
+  expect(resumed.messages.map((m: any) => m.text)).toEqual(['missed 1', 'missed 2', 'missed 3']);
+  // The new socket is in the conversation again.
+  const live = next(again, 'message', (m: any) => m.text === 'live');
+  await ok(agent.socket, 'message:send', { conversationId: v.conversationId, clientId: randomUUID(), text: 'live' });
+  await live;
+});
+
+test('an agent resumes with per-conversation seqs and receives only what they missed', async () => {
+  const agent = await onlineAgent(t);
+  const v = await chattingVisitor(t, 'hello');
+  const s1 = await ok(agent.socket, 'session:sync', {});
+  const lastSeq = s1.conversations[0].messages.at(-1).seq;
+  agent.socket.disconnect();
+  await ok(v.socket, 'message:send', { clientId: randomUUID(), text: 'are you there?' });
+  const back = await t.agent(agent.token);
+  const s2 = await ok(back, 'session:sync', { since: { [v.conversationId]: lastSeq } });
+  expect(s2.conversations).toHaveLength(1);
+  expect(textsOf(s2.conversations[0].messages)).toEqual(['are you there?']);
+});
+
+test('re-sending the same client id returns the original ack and stores nothing new', async () => {
+  const agent = await onlineAgent(t);
+  const v = await chattingVisitor(t);
+  const clientId = randomUUID();
+  const first = await ok(v.socket, 'message:send', { clientId, text: 'once' });
+  const count = (await t.store.messagesAfter(v.conversationId, 0)).length;
+  const again = await ok(v.socket, 'message:send', { clientId, text: 'once' });
+  expect(again).toEqual({ ...first, duplicate: true });
+  // Concurrent re-sends too (a reconnect racing a lost ack).
+  const agentClientId = randomUUID();
+  const acks = await Promise.all(
+    Array.from({ length: 5 }, () => ok(agent.socket, 'message:send', { conversationId: v.conversationId, clientId: agentClientId, text: 'reply' })),
+  );
+  expect(new Set(acks.map((a) => a.seq)).size).toBe(1);
+  expect(acks.filter((a) => !a.duplicate)).toHaveLength(1);
+  expect((await t.store.messagesAfter(v.conversationId, 0)).length).toBe(count + 1);
+});
+
+describe('bad input gets an error code, changes nothing, and the connection stays usable', () => {
+  test.each([
+    ['a missing field', { clientId: randomUUID() }, 'VALIDATION_FAILED'],
+    ['a wrong type', { clientId: randomUUID(), text: 42 }, 'VALIDATION_FAILED'],
+    ['an unknown field', { clientId: randomUUID(), text: 'hi', admin: true }, 'VALIDATION_FAILED'],
+    ['not an object', 'hello', 'VALIDATION_FAILED'],
+    ['an empty text', { clientId: randomUUID(), text: '   ' }, 'VALIDATION_FAILED'],
+    ['an oversize text', { clientId: randomUUID(), text: 'x'.repeat(201) }, 'MESSAGE_TOO_LONG'],
+    ['an oversize client id', { clientId: 'x'.repeat(65), text: 'hi' }, 'VALIDATION_FAILED'],
+  ])('visitor message:send with %s', async (_what, payload, code) => {
+    const v = await chattingVisitor(t);
+    const before = await t.store.messagesAfter(v.conversationId, 0);
+    expect(await call(v.socket, 'message:send', payload)).toMatchObject({ ok: false, error: { code } });
+    expect(await t.store.messagesAfter(v.conversationId, 0)).toEqual(before);
+    // Still usable.
+    await ok(v.socket, 'message:send', { clientId: randomUUID(), text: 'still here' });
+  });
+
+  test('a first message that is invalid opens no conversation', async () => {
+    const v = await t.visitor();
+    const session = await ok(v, 'session:sync', {});
+    expect(await call(v, 'message:send', { clientId: randomUUID(), text: 'x'.repeat(201) })).toMatchObject({ ok: false, error: { code: 'MESSAGE_TOO_LONG' } });
+    expect(await t.store.findActiveConversation(session.visitorId)).toBeNull();
+  });
+
+  test('agent events with unknown or foreign conversation ids', async () => {
+    const a = await onlineAgent(t, { capacity: 1 });
+    const b = await onlineAgent(t, { capacity: 1 });
+    const v = await chattingVisitor(t);
+    const owner = (await t.pool.assignmentOf(v.conversationId)) === a.id ? a : b;
+    const other = owner === a ? b : a;
+    const before = await t.store.messagesAfter(v.conversationId, 0);
+    const send = (s: typeof a.socket, conversationId: string) =>
+      call(s, 'message:send', { conversationId, clientId: randomUUID(), text: 'hi' });
+    expect(await send(other.socket, randomUUID())).toMatchObject({ ok: false, error: { code: 'CONVERSATION_NOT_FOUND' } });
+    expect(await send(other.socket, v.conversationId)).toMatchObject({ ok: false, error: { code: 'NOT_ASSIGNED' } });
+    expect(await call(other.socket, 'conversation:history', { conversationId: v.conversationId })).toMatchObject({ ok: false, error: { code: 'NOT_ASSIGNED' } });
+    expect(await call(other.socket, 'conversation:close', { conversationId: v.conversationId })).toMatchObject({ ok: false, error: { code: 'NOT_ASSIGNED' } });
+    expect(await call(other.socket, 'agent:status', { status: 'busy' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(await t.store.messagesAfter(v.conversationId, 0)).toEqual(before);
+    expect((await t.store.getConversation(v.conversationId))!.status).toBe('open');
+    await ok(owner.socket, 'message:send', { conversationId: v.conversationId, clientId: randomUUID(), text: 'fine' });
+  });
+
+  test('too many messages per second are refused with RATE_LIMITED and not stored', async () => {
+    await t.close();
+    t = await startTestServer({ limits: { visitorMessagesPerSecond: 3 } });
+    const v = await chattingVisitor(t); // 1 of 3 in this second (usually)
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => call(v.socket, 'message:send', { clientId: randomUUID(), text: `burst ${i}` })),
+    );
+    const refused = results.filter((r) => !r.ok);
+    expect(refused.length).toBeGreaterThanOrEqual(3);
+    expect(refused.every((r: any) => r.error.code === 'RATE_LIMITED')).toBe(true);
+    const stored = textsOf(await t.store.messagesAfter(v.conversationId, 0)).filter((x) => x.startsWith('burst'));
+    expect(stored.length).toBe(results.filter((r) => r.ok).length);
+    await sleep(1100);
+    await ok(v.socket, 'message:send', { clientId: randomUUID(), text: 'after the window' });
+  });
+
+  test('a payload over maxHttpBufferSize closes only that connection', async () => {
+    const v = await chattingVisitor(t);
+    const closed = new Promise((r) => v.socket.once('disconnect', r));
+    (v.socket as any).emit('message:send', { clientId: randomUUID(), text: 'x'.repeat(2_000_000) }, () => {});
+    await closed;
+    const fresh = await chattingVisitor(t);
+    expect(fresh.conversationId).toBeTruthy();
+  });
+});
+
+describe('access control', () => {
+  const refused = (url: string, auth: object) =>
+    new Promise<any>((resolve, reject) => {
+      const s = connect(url, { auth, transports: ['websocket'], forceNew: true, reconnection: false });
+      s.on('connect', () => {
+        s.disconnect();
+        reject(new Error('connected'));
+      });
+      s.on('connect_error', (err: any) => resolve({ message: err.message, data: err.data }));
+    });
+
+  test('the agent namespace refuses missing, forged, expired and visitor tokens with a clear code', async () => {
+    const url = `${t.url}/agent`;
+    expect(await refused(url, {})).toMatchObject({ message: 'UNAUTHENTICATED', data: { code: 'UNAUTHENTICATED' } });
+    expect(await refused(url, { token: 'v1.abc.def' })).toMatchObject({ message: 'TOKEN_INVALID' });
+    const user = await t.createUser();
+    const past = createTokenService(TEST_SECRET, { now: () => Date.now() - 48 * 3600_000 });
+    expect(await refused(url, { token: past.sign(user.id, 'agent', 3600) })).toMatchObject({ message: 'TOKEN_EXPIRED' });
+    const other = createTokenService('another-secret-that-is-long-enough-000000', { now: () => Date.now() });
+    expect(await refused(url, { token: other.sign(user.id, 'lead', 3600) })).toMatchObject({ message: 'TOKEN_INVALID' });
+    const v = await t.visitor();
+    const { token } = await ok(v, 'session:sync', {});
+    expect(await refused(url, { token })).toMatchObject({ message: 'TOKEN_INVALID' });
+  });
+
+  test('the visitor namespace refuses a forged token and an agent token', async () => {
+    const url = `${t.url}/visitor`;
+    expect(await refused(url, { token: 'garbage' })).toMatchObject({ message: 'TOKEN_INVALID' });
+    const user = await t.createUser();
+    expect(await refused(url, { token: user.token })).toMatchObject({ message: 'TOKEN_INVALID' });
+  });
+
+  test('a visitor reaches only their own conversation', async () => {
+    await onlineAgent(t);
+    const alice = await chattingVisitor(t, 'alice secret');
+    const bob = await chattingVisitor(t, 'bob here');
+    const bobSees = collect(bob.socket, 'message');
+    await ok(alice.socket, 'message:send', { clientId: randomUUID(), text: 'alice again' });
+    const session = await ok(bob.socket, 'session:sync', {});
+    expect(session.conversation.id).toBe(bob.conversationId);
+    expect(textsOf(session.messages)).toEqual(['bob here']);
+    await sleep(100);
+    expect(bobSees.map((m) => m.text)).not.toContain('alice again');
+    // A visitor cannot use agent events: the visitor namespace does not have them.
+    expect(await call(bob.socket, 'conversation:history' as never, { conversationId: alice.conversationId }, 500).catch((e) => e.message)).toMatch(/timed out|operation has timed out/);
+  });
+
+  test('lead-only events are refused to agents', async () => {
+    const a = await onlineAgent(t);
+    const v = await chattingVisitor(t);
+    for (const [event, payload] of [
+      ['lead:snapshot', {}],
+      ['conversation:watch', { conversationId: v.conversationId }],
+      ['agent:capacity', { agentId: a.id, capacity: 50 }],
+    ] as const) {
+      expect(await call(a.socket, event, payload)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    }
+    expect((await t.pool.agent(a.id))!.capacity).toBe(5);
+  });
+});
+
+describe('rate limits in Redis', () => {
+  let redis: Awaited<ReturnType<typeof startRedisServer>>;
+  beforeAll(async () => {
+    redis = await startRedisServer();
+  });
+  afterAll(async () => {
+    await redis.stop();
+  });
+
+  test('are shared by every process of one visitor', async () => {
+    await t.close();
+    t = await startTestServer({ redisUrl: redis.url, limits: { visitorMessagesPerSecond: 4 } });
+    const second = await startTestServer({ redisUrl: redis.url, prefix: t.prefix, store: { sql: t.sql, store: t.store }, limits: { visitorMessagesPerSecond: 4 } });
+    try {
+      const v = await chattingVisitor(t);
+      const other = await second.visitor(v.token);
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => call(i % 2 ? other : v.socket, 'message:send', { clientId: randomUUID(), text: `m${i}` })),
+      );
+      expect(results.filter((r) => r.ok).length).toBeLessThanOrEqual(4);
+    } finally {
+      await second.close();
+    }
+  });
+});

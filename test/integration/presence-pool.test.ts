@@ -1,0 +1,418 @@
+/**
+ * One conformance suite for every PresencePool implementation (like the Redis adapter's
+ * test-runner): the in-process pool and the Redis pool on a private redis-server.
+ */
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import { createMemoryPresencePool } from '../../server/store/presence/memory';
+import { createRedisPresencePool } from '../../server/store/presence/redis';
+import { PoolError, type PoolChange, type PresencePool } from '../../server/store/presence/types';
+import { startRedisServer, type TestRedisServer } from '../helpers/redis-server';
+
+interface Harness {
+  pool: PresencePool;
+  /** n pools over the same state; for Redis each on its own connection, like n processes. */
+  peers(n: number): PresencePool[];
+  /** Overwrite an agent's stored load behind the pool's back (Redis only). */
+  corruptLoad?(agentId: string, load: number): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+interface Factory {
+  name: string;
+  /** The harness offers corruptLoad (state stored outside the pool's control). */
+  corruptible: boolean;
+  setup(): Promise<void>;
+  teardown(): Promise<void>;
+  create(defaultCapacity: number): Promise<Harness>;
+}
+
+const memory: Factory = {
+  name: 'memory',
+  corruptible: false,
+  async setup() {},
+  async teardown() {},
+  async create(defaultCapacity) {
+    const pool = createMemoryPresencePool({ defaultCapacity });
+    return { pool, peers: (n) => Array.from({ length: n }, () => pool), cleanup: () => pool.close() };
+  },
+};
+
+let server: TestRedisServer | undefined;
+const redisFactory: Factory = {
+  name: 'redis',
+  corruptible: true,
+  async setup() {
+    server = await startRedisServer();
+  },
+  async teardown() {
+    await server?.stop();
+  },
+  async create(defaultCapacity) {
+    const prefix = `test:${randomUUID()}`;
+    const conns: Redis[] = [];
+    const make = () => {
+      const redis = new Redis(server!.url);
+      conns.push(redis);
+      return createRedisPresencePool({ redis, prefix, defaultCapacity });
+    };
+    const pool = make();
+    return {
+      pool,
+      peers: (n) => Array.from({ length: n }, make),
+      corruptLoad: async (agentId, load) => void (await conns[0].hset(`${prefix}:agent:${agentId}`, 'load', load)),
+      async cleanup() {
+        const keys: string[] = [];
+        for await (const batch of conns[0].scanStream({ match: `${prefix}:*`, count: 500 })) keys.push(...batch);
+        if (keys.length > 0) await conns[0].del(...keys);
+        await Promise.all(conns.map((c) => c.quit()));
+      },
+    };
+  },
+};
+
+const pairs = (c: PoolChange) => c.assigned.map((a) => `${a.conversationId}>${a.agentId}`);
+
+/** Small seeded PRNG (mulberry32) so a failing interleaving can be replayed. */
+function rng(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe.each([memory, redisFactory])('PresencePool ($name)', (factory) => {
+  let h: Harness;
+  let pool: PresencePool;
+
+  beforeAll(() => factory.setup());
+  afterAll(() => factory.teardown());
+  beforeEach(async () => {
+    h = await factory.create(2);
+    pool = h.pool;
+  });
+  afterEach(() => h.cleanup());
+
+  const online = (id: string, capacity: number) => pool.setAgent(id, { status: 'online', capacity });
+
+  describe('routing', () => {
+    it('picks the lowest load/capacity ratio, not the lowest load', async () => {
+      await online('big', 10);
+      for (const c of ['b1', 'b2', 'b3']) expect(await pool.route(c)).toMatchObject({ outcome: 'assigned', agentId: 'big' });
+      await pool.setAgent('big', { status: 'away' });
+      await online('small', 3);
+      for (const c of ['s1', 's2']) expect(await pool.route(c)).toMatchObject({ outcome: 'assigned', agentId: 'small' });
+      await pool.setAgent('big', { status: 'online' });
+
+      // 3/10 beats 2/3 although 3 open > 2 open.
+      const r = await pool.route('x');
+      expect(r).toMatchObject({ outcome: 'assigned', agentId: 'big', queueChanged: false });
+      expect(pairs(r)).toEqual(['x>big']);
+    });
+
+    it('breaks ratio ties by least recent assignment, never-assigned agents first', async () => {
+      const routeTo = async (c: string) => ((await pool.route(c)) as { agentId?: string }).agentId;
+      await online('a', 2);
+      expect(await routeTo('c1')).toBe('a');
+      await pool.release('c1'); // a: load 0 again, but it was assigned once
+      await online('d', 2);
+      expect(await routeTo('c2')).toBe('d'); // 0/2 each: the never-assigned one, despite its id
+      expect(await routeTo('c3')).toBe('a'); // 0/2 < 1/2
+      await online('b', 4);
+      expect(await routeTo('c4')).toBe('b'); // 0/4
+      expect(await routeTo('c5')).toBe('b'); // 1/4 < 1/2
+      // All at 1/2 now (b at 2/4): d (c2) was assigned before a (c3), a before b (c5).
+      expect(await routeTo('c6')).toBe('d');
+      expect(await routeTo('c7')).toBe('a');
+    });
+
+    it('never exceeds capacity; the overflow waits in the queue', async () => {
+      await online('a', 2);
+      await pool.route('c1');
+      await pool.route('c2');
+      const r = await pool.route('c3');
+      expect(r).toMatchObject({ outcome: 'queued', position: 1, queueChanged: true, assigned: [] });
+      expect(await pool.agent('a')).toMatchObject({ load: 2, capacity: 2 });
+      expect(await pool.agentConversations('a')).toEqual(['c1', 'c2']);
+    });
+
+    it('is idempotent for assigned and queued conversations', async () => {
+      await online('a', 1);
+      await pool.route('c1');
+      expect(await pool.route('c1')).toEqual({ outcome: 'assigned', agentId: 'a', assigned: [], requeued: [], queueChanged: false });
+      await pool.route('c2');
+      expect(await pool.route('c2')).toEqual({ outcome: 'queued', position: 1, assigned: [], requeued: [], queueChanged: false });
+      expect(await pool.queue()).toEqual(['c2']);
+      expect((await pool.agent('a'))!.load).toBe(1);
+    });
+
+    it('keeps the queue FIFO and positions move as it does', async () => {
+      for (const [i, c] of ['q1', 'q2', 'q3'].entries()) expect(await pool.route(c)).toMatchObject({ outcome: 'queued', position: i + 1 });
+      expect((await pool.release('q1')).queueChanged).toBe(true);
+      expect(await pool.queuePosition('q2')).toBe(1);
+      expect(await pool.queuePosition('q3')).toBe(2);
+      expect(await pool.queuePosition('q1')).toBeNull();
+
+      const r = await online('a', 1);
+      expect(pairs(r)).toEqual(['q2>a']);
+      expect(r.queueChanged).toBe(true);
+      expect(await pool.queue()).toEqual(['q3']);
+      expect(await pool.queuePosition('q3')).toBe(1);
+      // A new route never jumps ahead of the waiting ones.
+      expect(await pool.route('q4')).toMatchObject({ outcome: 'queued', position: 2 });
+    });
+
+    it('release frees a slot that the queue head takes at once', async () => {
+      await online('a', 1);
+      await pool.route('c1');
+      await pool.route('c2');
+      await pool.route('c3');
+      const r = await pool.release('c1');
+      expect(r).toMatchObject({ agentId: 'a', queueChanged: true });
+      expect(pairs(r)).toEqual(['c2>a']);
+      expect(await pool.queue()).toEqual(['c3']);
+      expect(await pool.release('nope')).toEqual({ agentId: null, assigned: [], requeued: [], queueChanged: false });
+    });
+
+    it('drains immediately when capacity is raised or an agent comes online', async () => {
+      await pool.route('c1');
+      await pool.route('c2');
+      await pool.route('c3');
+      const on = await online('a', 1); // unknown agent: created, then online
+      expect(pairs(on)).toEqual(['c1>a']);
+      expect(on.agent).toMatchObject({ status: 'online', capacity: 1, load: 1 });
+      const raised = await pool.setAgent('a', { capacity: 5 });
+      expect(pairs(raised)).toEqual(['c2>a', 'c3>a']);
+      expect(raised.queueChanged).toBe(true);
+      expect(await pool.queue()).toEqual([]);
+    });
+
+    it('creates unknown agents offline with the default capacity', async () => {
+      const { agent } = await pool.setAgent('n', {});
+      expect(agent).toEqual({ agentId: 'n', status: 'offline', capacity: 2, load: 0, connections: 0, graceDeadline: null });
+      expect(await pool.agent('ghost')).toBeNull();
+      expect((await pool.agents()).map((a) => a.agentId)).toEqual(['n']);
+    });
+  });
+
+  describe('status', () => {
+    it('away keeps its chats and gets no new ones', async () => {
+      await online('a', 3);
+      await pool.route('c1');
+      await pool.route('c2');
+      const r = await pool.setAgent('a', { status: 'away' });
+      expect(r).toMatchObject({ assigned: [], requeued: [], queueChanged: false });
+      expect(await pool.route('c3')).toMatchObject({ outcome: 'queued', position: 1 });
+      expect(await pool.agentConversations('a')).toEqual(['c1', 'c2']);
+      expect(pairs(await online('b', 3))).toEqual(['c3>b']);
+    });
+
+    it('offline requeues its chats at the front, oldest assignment first, then re-routes them', async () => {
+      await online('a', 2);
+      await pool.route('z-old'); // ids in reverse order of assignment: order must come from the counter
+      await pool.route('a-new');
+      await pool.route('waiting');
+      const off = await pool.setAgent('a', { status: 'offline' });
+      expect(off.requeued).toEqual([
+        { conversationId: 'z-old', fromAgentId: 'a' },
+        { conversationId: 'a-new', fromAgentId: 'a' },
+      ]);
+      expect(off).toMatchObject({ assigned: [], queueChanged: true, agent: { status: 'offline', load: 0 } });
+      expect(await pool.queue()).toEqual(['z-old', 'a-new', 'waiting']);
+      expect(await pool.assignmentOf('z-old')).toBeNull();
+
+      const on = await online('b', 2);
+      expect(pairs(on)).toEqual(['z-old>b', 'a-new>b']);
+      expect(await pool.queue()).toEqual(['waiting']);
+    });
+  });
+
+  describe('transfer', () => {
+    it('moves a conversation to an online agent with room', async () => {
+      await online('a', 2);
+      await online('b', 2);
+      await pool.route('c1'); // a
+      await pool.route('c2'); // b
+      const r = await pool.transfer('c1', 'b');
+      expect(r).toMatchObject({ fromAgentId: 'a', toAgentId: 'b', requeued: [], queueChanged: false });
+      expect(pairs(r)).toEqual(['c1>b']);
+      expect(await pool.assignmentOf('c1')).toBe('b');
+      expect(await pool.agentConversations('b')).toEqual(['c2', 'c1']);
+      expect((await pool.agent('a'))!.load).toBe(0);
+    });
+
+    it('fails with named errors and changes nothing', async () => {
+      await online('a', 1);
+      await online('b', 1);
+      await pool.setAgent('c', { status: 'away' });
+      await pool.route('c1'); // a
+      await pool.route('c2'); // b
+      const reason = (p: Promise<unknown>) =>
+        p.then(
+          () => 'resolved',
+          (e) => (e instanceof PoolError ? e.reason : e),
+        );
+      expect(await reason(pool.transfer('ghost', 'a'))).toBe('not_found');
+      expect(await reason(pool.transfer('c1', 'nobody'))).toBe('unknown_agent');
+      expect(await reason(pool.transfer('c1', 'a'))).toBe('same_agent');
+      expect(await reason(pool.transfer('c1', 'b'))).toBe('agent_unavailable'); // full
+      expect(await reason(pool.transfer('c1', 'c'))).toBe('agent_unavailable'); // away
+      expect(await pool.assignmentOf('c1')).toBe('a');
+      expect((await pool.agent('b'))!.load).toBe(1);
+    });
+
+    it('to the queue goes to the front, and may come straight back', async () => {
+      await online('a', 1);
+      await pool.route('c1');
+      await pool.route('c2');
+      const back = await pool.transfer('c1', null);
+      expect(back).toMatchObject({ fromAgentId: 'a', toAgentId: null, requeued: [{ conversationId: 'c1', fromAgentId: 'a' }], queueChanged: false });
+      expect(pairs(back)).toEqual(['c1>a']); // the head of the queue takes the freed slot
+
+      await pool.setAgent('a', { status: 'away' });
+      const queued = await pool.transfer('c1', null);
+      expect(queued).toMatchObject({ assigned: [], queueChanged: true });
+      expect(await pool.queue()).toEqual(['c1', 'c2']);
+      expect(pairs(await pool.setAgent('a', { status: 'online' }))).toEqual(['c1>a']);
+    });
+  });
+
+  describe('grace', () => {
+    it('counts connections and sets the deadline only when the last one goes', async () => {
+      await pool.agentConnected('a');
+      expect(await pool.agentConnected('a')).toMatchObject({ connections: 2, graceDeadline: null, status: 'offline' });
+      await online('a', 2);
+      expect(await pool.agentDisconnected('a', 1000)).toMatchObject({ connections: 1, graceDeadline: null });
+      expect(await pool.agentDisconnected('a', 1000)).toMatchObject({ connections: 0, graceDeadline: 1000 });
+      expect(await pool.agentDisconnected('a', 5000)).toMatchObject({ connections: 0, graceDeadline: 1000 });
+    });
+
+    it('a reconnect within grace keeps status and chats', async () => {
+      await pool.agentConnected('a');
+      await online('a', 2);
+      await pool.route('c1');
+      await pool.agentDisconnected('a', 1000);
+      expect((await pool.expireGrace(999)).expiredAgentIds).toEqual([]);
+      expect(await pool.agentConnected('a')).toMatchObject({ connections: 1, graceDeadline: null, status: 'online', load: 1 });
+      expect(await pool.expireGrace(5000)).toEqual({ expiredAgentIds: [], assigned: [], requeued: [], queueChanged: false });
+      expect(await pool.assignmentOf('c1')).toBe('a');
+    });
+
+    it('expiry sets offline and requeues at the front', async () => {
+      await pool.agentConnected('a');
+      await online('a', 2);
+      await pool.route('c1');
+      await pool.route('c2');
+      await pool.route('c3');
+      await pool.agentDisconnected('a', 1000);
+      const r = await pool.expireGrace(1000);
+      expect(r).toMatchObject({ expiredAgentIds: ['a'], assigned: [], queueChanged: true });
+      expect(r.requeued.map((q) => q.conversationId)).toEqual(['c1', 'c2']);
+      expect(await pool.queue()).toEqual(['c1', 'c2', 'c3']);
+      expect(await pool.agent('a')).toMatchObject({ status: 'offline', load: 0, graceDeadline: null });
+    });
+
+    it('two concurrent callers expire an agent once', async () => {
+      const [p1, p2] = h.peers(2);
+      await pool.agentConnected('a');
+      await online('a', 2);
+      await online('b', 2);
+      await pool.route('c1'); // a
+      await pool.agentDisconnected('a', 1000);
+      const results = await Promise.all([p1.expireGrace(1500), p2.expireGrace(1500)]);
+      expect(results.flatMap((r) => r.expiredAgentIds)).toEqual(['a']);
+      expect(results.flatMap((r) => r.requeued)).toEqual([{ conversationId: 'c1', fromAgentId: 'a' }]);
+      expect(results.flatMap(pairs)).toEqual(['c1>b']);
+    });
+  });
+
+  describe('reconcile', () => {
+    it('returns 0 when consistent', async () => {
+      await online('a', 2);
+      await online('b', 1);
+      for (const c of ['c1', 'c2', 'c3', 'c4']) await pool.route(c);
+      await pool.release('c2');
+      await pool.setAgent('b', { status: 'offline' });
+      expect(await pool.reconcile()).toBe(0);
+    });
+
+    // The in-process pool has no stored state to corrupt behind its back.
+    (factory.corruptible ? it : it.skip)('repairs a load corrupted behind its back', async () => {
+      await online('a', 3);
+      await pool.route('c1');
+      await h.corruptLoad!('a', 3); // looks full: a new route would queue
+      expect(await pool.reconcile()).toBe(1);
+      expect(await pool.agent('a')).toMatchObject({ load: 1 });
+      expect(await pool.reconcile()).toBe(0);
+      expect(await pool.route('c2')).toMatchObject({ outcome: 'assigned', agentId: 'a' });
+    });
+  });
+
+  it('keeps its invariants under concurrent routes, releases and status changes', async () => {
+    const random = rng(42);
+    const caps = [1, 2, 3, 5, 1, 2, 4, 3, 2, 6];
+    const agents = caps.map((_, i) => `agent-${i}`);
+    await Promise.all(agents.map((id, i) => online(id, caps[i])));
+    const peers = h.peers(4);
+    const peer = () => peers[Math.floor(random() * peers.length)];
+
+    const changes: PoolChange[] = [];
+    const releasedFrom = new Map<string, string | null>();
+    const convs = Array.from({ length: 300 }, (_, i) => `conv-${i}`);
+    const statuses = ['online', 'online', 'away', 'offline'] as const;
+    const later = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const ops: (() => Promise<void>)[] = convs.map((c) => async () => {
+      changes.push(await peer().route(c));
+      // Half are closed soon after they are routed, while other routes still arrive.
+      if (random() < 1 / 2) {
+        await later(random() * 10);
+        const r = await peer().release(c);
+        changes.push(r);
+        releasedFrom.set(c, r.agentId);
+      }
+    });
+    for (let i = 0; i < 40; i++) {
+      const status = statuses[Math.floor(random() * statuses.length)];
+      const id = agents[Math.floor(random() * agents.length)];
+      ops.push(async () => void changes.push(await peer().setAgent(id, { status })));
+    }
+    // Every operation starts at a random moment within 30 ms: all kinds overlap.
+    await Promise.all(ops.map(async (op) => (await later(random() * 30), op())));
+
+    const queue = await pool.queue();
+    expect(new Set(queue).size).toBe(queue.length); // no duplicates in the queue
+    const owner = new Map<string, string>();
+    for (const a of await pool.agents()) {
+      const list = await pool.agentConversations(a.agentId);
+      expect(a.load).toBe(list.length);
+      expect(a.load).toBeLessThanOrEqual(a.capacity);
+      if (queue.length > 0) expect(a.status === 'online' && a.load < a.capacity).toBe(false); // drained
+      for (const c of list) {
+        expect(owner.has(c)).toBe(false); // at most one agent
+        owner.set(c, a.agentId);
+        expect(await pool.assignmentOf(c)).toBe(a.agentId);
+      }
+    }
+    for (const c of convs) {
+      const placed = Number(owner.has(c)) + Number(queue.includes(c));
+      expect([c, placed]).toEqual([c, releasedFrom.has(c) ? 0 : 1]); // none lost, none doubled
+    }
+
+    // Every assignment of a conversation ends in exactly one of: a requeue, the release, or
+    // it still holds. So no conversation is handed out twice in between.
+    const count = (pick: (ch: PoolChange) => { conversationId: string }[]) => {
+      const m = new Map<string, number>();
+      for (const ch of changes) for (const x of pick(ch)) m.set(x.conversationId, (m.get(x.conversationId) ?? 0) + 1);
+      return m;
+    };
+    const assigned = count((ch) => ch.assigned);
+    const requeued = count((ch) => ch.requeued);
+    for (const c of convs) {
+      const ends = (requeued.get(c) ?? 0) + Number(owner.has(c)) + Number(releasedFrom.get(c) != null);
+      expect([c, assigned.get(c) ?? 0]).toEqual([c, ends]);
+    }
+    expect(await pool.reconcile()).toBe(0);
+  });
+});

@@ -1,0 +1,89 @@
+/** One suite for both rate limiters: in memory (fake clock) and Redis (private redis-server). */
+import { randomUUID } from 'node:crypto';
+import Redis from 'ioredis';
+import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from '../../server/store/rate-limit';
+import { startRedisServer, type TestRedisServer } from '../helpers/redis-server';
+
+interface Harness {
+  limiter: RateLimiter;
+  /** Let `ms` pass: the fake clock moves for memory, Redis needs real time for PEXPIRE. */
+  advance(ms: number): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+let server: TestRedisServer | undefined;
+let redis: Redis | undefined;
+
+const factories = [
+  {
+    name: 'memory',
+    setup: async () => {},
+    teardown: async () => {},
+    create: async (): Promise<Harness> => {
+      let t = 1_000_000;
+      const limiter = createMemoryRateLimiter({ now: () => t });
+      return { limiter, advance: async (ms) => void (t += ms), cleanup: () => limiter.close() };
+    },
+  },
+  {
+    name: 'redis',
+    setup: async () => {
+      server = await startRedisServer();
+      redis = new Redis(server.url);
+    },
+    teardown: async () => {
+      await redis?.quit();
+      await server?.stop();
+    },
+    create: async (): Promise<Harness> => {
+      const prefix = `test:${randomUUID()}`;
+      const limiter = createRedisRateLimiter({ redis: redis!, prefix });
+      return {
+        limiter,
+        advance: (ms) => new Promise((r) => setTimeout(r, ms)),
+        async cleanup() {
+          const keys = await redis!.keys(`${prefix}:*`);
+          if (keys.length > 0) await redis!.del(...keys);
+          await limiter.close();
+        },
+      };
+    },
+  },
+];
+
+describe.each(factories)('RateLimiter ($name)', (factory) => {
+  let h: Harness;
+  beforeAll(() => factory.setup());
+  afterAll(() => factory.teardown());
+  beforeEach(async () => (h = await factory.create()));
+  afterEach(() => h.cleanup());
+
+  it('allows `limit` hits per window, then refuses until the window ends', async () => {
+    const hits = [];
+    for (let i = 0; i < 4; i++) hits.push(await h.limiter.hit('ip:1', 3, 200));
+    expect(hits).toEqual([true, true, true, false]);
+    await h.advance(250);
+    expect(await h.limiter.hit('ip:1', 3, 200)).toBe(true);
+  });
+
+  it('counts keys separately', async () => {
+    expect(await h.limiter.hit('a', 1, 1000)).toBe(true);
+    expect(await h.limiter.hit('a', 1, 1000)).toBe(false);
+    expect(await h.limiter.hit('b', 1, 1000)).toBe(true);
+  });
+
+  it('admits exactly `limit` of many concurrent hits', async () => {
+    const results = await Promise.all(Array.from({ length: 20 }, () => h.limiter.hit('burst', 5, 1000)));
+    expect(results.filter(Boolean)).toHaveLength(5);
+  });
+});
+
+test('the memory limiter drops expired windows', async () => {
+  let t = 0;
+  const limiter = createMemoryRateLimiter({ now: () => t });
+  for (let i = 0; i < 1000; i++) await limiter.hit(`k${i}`, 1, 100);
+  expect(limiter.size()).toBe(1000);
+  t += 150;
+  await limiter.hit('fresh', 1, 100);
+  expect(limiter.size()).toBe(1);
+});

@@ -1,0 +1,240 @@
+/**
+ * Routing through a real server and real sockets, on both presence pools:
+ * least-loaded choice, tie-break, capacity, queue positions, grace period,
+ * transfer and close.
+ */
+import { randomUUID } from 'node:crypto';
+import { startRedisServer } from '../helpers/redis-server';
+import {
+  chattingVisitor,
+  collect,
+  next,
+  ok,
+  call,
+  onlineAgent,
+  sleep,
+  startTestServer,
+  until,
+  type TestServer,
+} from '../helpers/chat';
+
+let redis: Awaited<ReturnType<typeof startRedisServer>>;
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+describe.each([
+  ['in-process pool', () => undefined],
+  ['redis pool', () => redis.url],
+])('routing with the %s', (_name, redisUrl) => {
+  let t: TestServer;
+  beforeEach(async () => {
+    t = await startTestServer({ redisUrl: redisUrl(), limits: { agentGraceMs: 400 } });
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  test('a new conversation goes to the agent with the lowest load ratio, with its history, and the visitor learns the name', async () => {
+    const loads = async () => Object.fromEntries((await t.pool.agents()).map((a) => [a.agentId, a.load]));
+    // Big gets 3 of 10 while Small is away, then Small gets 2 of 3 while Big is away.
+    const b = await onlineAgent(t, { name: 'Big', capacity: 10 });
+    const s = await onlineAgent(t, { name: 'Small', capacity: 3 });
+    await ok(s.socket, 'agent:status', { status: 'away' });
+    for (let i = 0; i < 3; i++) await chattingVisitor(t);
+    await ok(b.socket, 'agent:status', { status: 'away' });
+    await ok(s.socket, 'agent:status', { status: 'online' });
+    for (let i = 0; i < 2; i++) await chattingVisitor(t);
+    await ok(b.socket, 'agent:status', { status: 'online' });
+    expect(await loads()).toEqual({ [b.id]: 3, [s.id]: 2 });
+
+    const assigned = next(b.socket, 'conversation:assigned');
+    const v = await chattingVisitor(t, '我的订单还没到');
+    const got = await assigned;
+    expect(got.conversation.id).toBe(v.conversationId);
+    expect(got.conversation.agent).toEqual({ id: b.id, name: 'Big' });
+    const texts = got.messages.filter((m: any) => m.kind === 'text').map((m: any) => m.text);
+    expect(texts).toEqual(['我的订单还没到']);
+    const session = await ok(v.socket, 'session:sync', {});
+    expect(session.conversation).toMatchObject({ status: 'open', agentName: 'Big', queuePosition: null });
+  });
+
+  test('ties go to the agent who least recently received a conversation', async () => {
+    const a = await onlineAgent(t, { name: 'A', capacity: 2 });
+    const b = await onlineAgent(t, { name: 'B', capacity: 2 });
+    const first = await chattingVisitor(t);
+    const firstAgent = await t.pool.assignmentOf(first.conversationId);
+    const second = await chattingVisitor(t);
+    const secondAgent = await t.pool.assignmentOf(second.conversationId);
+    expect(new Set([firstAgent, secondAgent])).toEqual(new Set([a.id, b.id]));
+    // Both now at 1/2: the tie goes to whoever received least recently, i.e. the first one.
+    const third = await chattingVisitor(t);
+    expect(await t.pool.assignmentOf(third.conversationId)).toBe(firstAgent);
+  });
+
+  test('capacity is respected, the rest queue in order with live positions, and closing frees a slot at once', async () => {
+    const agent = await onlineAgent(t, { capacity: 2 });
+    await chattingVisitor(t);
+    const held = await chattingVisitor(t);
+    const waiting = [];
+    for (let i = 0; i < 3; i++) waiting.push(await chattingVisitor(t));
+    expect((await t.pool.agent(agent.id))!.load).toBe(2);
+    expect(await t.pool.queue()).toEqual(waiting.map((w) => w.conversationId));
+    const s = await ok(waiting[2].socket, 'session:sync', {});
+    expect(s.conversation).toMatchObject({ status: 'queued', queuePosition: 3 });
+
+    // The queued visitors learn their new positions as the head is assigned.
+    const secondMoves = next(waiting[1].socket, 'conversation:state', (p: any) => p.queuePosition === 1);
+    const thirdMoves = next(waiting[2].socket, 'conversation:state', (p: any) => p.queuePosition === 2);
+    const headAssigned = next(waiting[0].socket, 'conversation:state', (p: any) => p.status === 'open');
+    const assigned = next(agent.socket, 'conversation:assigned');
+    await ok(agent.socket, 'conversation:close', { conversationId: held.conversationId });
+    expect((await assigned).conversation.id).toBe(waiting[0].conversationId);
+    await Promise.all([secondMoves, thirdMoves, headAssigned]);
+    expect((await t.pool.agent(agent.id))!.load).toBe(2);
+    expect(await t.pool.queue()).toEqual([waiting[1].conversationId, waiting[2].conversationId]);
+  });
+
+  test('coming online and a raised capacity drain the queue immediately', async () => {
+    const lead = await onlineAgent(t, { role: 'lead', capacity: 0 });
+    const v1 = await chattingVisitor(t);
+    const v2 = await chattingVisitor(t);
+    expect(await t.pool.queue()).toEqual([v1.conversationId, v2.conversationId]);
+    const user = await t.createUser({ capacity: 1 });
+    const socket = await t.agent(user.token);
+    await ok(socket, 'session:sync', {});
+    const first = next(socket, 'conversation:assigned');
+    await ok(socket, 'agent:status', { status: 'online' });
+    expect((await first).conversation.id).toBe(v1.conversationId);
+    const second = next(socket, 'conversation:assigned');
+    const view = await ok(lead.socket, 'agent:capacity', { agentId: user.id, capacity: 2 });
+    expect(view).toMatchObject({ capacity: 2, load: 2 });
+    expect((await second).conversation.id).toBe(v2.conversationId);
+    expect(await t.pool.queue()).toEqual([]);
+  });
+
+  test('away keeps current chats and takes no new ones; offline requeues them at the front', async () => {
+    const a = await onlineAgent(t, { capacity: 3 });
+    const mine = await chattingVisitor(t);
+    await ok(a.socket, 'agent:status', { status: 'away' });
+    const queued = await chattingVisitor(t);
+    expect(await t.pool.assignmentOf(mine.conversationId)).toBe(a.id);
+    expect(await t.pool.queue()).toEqual([queued.conversationId]);
+    const removed = next(a.socket, 'conversation:removed');
+    await ok(a.socket, 'agent:status', { status: 'offline' });
+    expect(await removed).toEqual({ conversationId: mine.conversationId, reason: 'requeued' });
+    expect(await t.pool.queue()).toEqual([mine.conversationId, queued.conversationId]);
+    const b = await onlineAgent(t, { capacity: 1 });
+    expect(await t.pool.assignmentOf(mine.conversationId)).toBe(b.id);
+  });
+
+  test('an agent who reloads within the grace period keeps their chats; after it they are re-routed to the front', async () => {
+    const a = await onlineAgent(t, { capacity: 2 });
+    const v = await chattingVisitor(t);
+    // Reload: disconnect and come back within 400 ms.
+    a.socket.disconnect();
+    await sleep(100);
+    const back = await t.agent(a.token);
+    const session = await ok(back, 'session:sync', {});
+    expect(session.me.status).toBe('online');
+    expect(session.conversations.map((c: any) => c.conversation.id)).toEqual([v.conversationId]);
+    await sleep(500);
+    expect(await t.pool.assignmentOf(v.conversationId)).toBe(a.id);
+
+    // Now leave for good: after the grace period the chat goes to the front of the queue, then to B.
+    const waiting = await chattingVisitor(t);
+    await ok(back, 'agent:status', { status: 'away' }); // keeps v, stops new ones
+    back.disconnect();
+    await until(async () => (await t.pool.queue())[0] === v.conversationId, 3000, 'requeue after grace');
+    expect(await t.pool.queue()).toEqual([v.conversationId, waiting.conversationId]);
+    const b = await onlineAgent(t, { capacity: 1 });
+    expect(await t.pool.assignmentOf(v.conversationId)).toBe(b.id);
+    const { messages } = await ok(b.socket, 'conversation:history', { conversationId: v.conversationId });
+    const events = messages.filter((m: any) => m.kind === 'event').map((m: any) => m.event.type);
+    expect(events).toEqual(['opened', 'assigned', 'agent_disconnected', 'requeued', 'assigned']);
+  });
+
+  test('transfer to a named agent, to the queue, and refusals', async () => {
+    const a = await onlineAgent(t, { name: 'A', capacity: 2 });
+    const v = await chattingVisitor(t);
+    expect(await t.pool.assignmentOf(v.conversationId)).toBe(a.id);
+    const b = await onlineAgent(t, { name: 'B', capacity: 1 });
+    const full = await onlineAgent(t, { name: 'Full', capacity: 0 });
+
+    const refused = await call(a.socket, 'conversation:transfer', { conversationId: v.conversationId, toAgentId: full.id });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'AGENT_UNAVAILABLE' } });
+    const unknown = await call(a.socket, 'conversation:transfer', { conversationId: v.conversationId, toAgentId: randomUUID() });
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'AGENT_NOT_FOUND' } });
+    const notMine = await call(b.socket, 'conversation:transfer', { conversationId: v.conversationId, toAgentId: b.id });
+    expect(notMine).toMatchObject({ ok: false, error: { code: 'NOT_ASSIGNED' } });
+
+    const toB = next(b.socket, 'conversation:assigned');
+    const fromA = next(a.socket, 'conversation:removed');
+    const visitorSees = next(v.socket, 'conversation:state', (s: any) => s.agentName === 'B');
+    const result = await ok(a.socket, 'conversation:transfer', { conversationId: v.conversationId, toAgentId: b.id, note: 'VIP' });
+    expect(result).toEqual({ conversationId: v.conversationId, agentId: b.id });
+    expect((await toB).conversation.id).toBe(v.conversationId);
+    expect(await fromA).toEqual({ conversationId: v.conversationId, reason: 'transferred' });
+    await visitorSees;
+    expect((await t.pool.agent(a.id))!.load).toBe(0);
+    expect((await t.pool.agent(b.id))!.load).toBe(1);
+
+    // Back to the queue: A has room, so it is routed again at once (to the least loaded: A).
+    const back = await ok(b.socket, 'conversation:transfer', { conversationId: v.conversationId, toAgentId: null });
+    expect(back.agentId).toBe(a.id);
+    const { messages } = await ok(a.socket, 'conversation:history', { conversationId: v.conversationId });
+    const transfers = messages.filter((m: any) => m.event?.type === 'transferred').map((m: any) => m.event);
+    expect(transfers).toEqual([
+      { type: 'transferred', fromAgentId: a.id, toAgentId: b.id, note: 'VIP' },
+      { type: 'transferred', fromAgentId: b.id, toAgentId: null },
+    ]);
+  });
+
+  test('closing by the visitor or the agent frees capacity and is recorded; a new message opens a new conversation', async () => {
+    const a = await onlineAgent(t, { capacity: 1 });
+    const v = await chattingVisitor(t);
+    const removed = next(a.socket, 'conversation:removed');
+    const closedState = next(v.socket, 'conversation:state', (s: any) => s.status === 'closed');
+    expect(await ok(v.socket, 'conversation:close', {})).toEqual({ conversationId: v.conversationId });
+    expect(await removed).toEqual({ conversationId: v.conversationId, reason: 'closed' });
+    await closedState;
+    expect((await t.pool.agent(a.id))!.load).toBe(0);
+    const record = await t.store.getConversation(v.conversationId);
+    expect(record).toMatchObject({ status: 'closed', closedBy: 'visitor' });
+    expect(await call(v.socket, 'conversation:close', {})).toMatchObject({ ok: false, error: { code: 'NO_CONVERSATION' } });
+
+    const again = await ok(v.socket, 'message:send', { clientId: randomUUID(), text: 'One more thing' });
+    expect(again.conversationId).not.toBe(v.conversationId);
+    expect(await t.pool.assignmentOf(again.conversationId)).toBe(a.id);
+    await ok(a.socket, 'conversation:close', { conversationId: again.conversationId });
+    expect(await t.store.getConversation(again.conversationId)).toMatchObject({ status: 'closed', closedBy: 'agent' });
+    expect(await call(a.socket, 'conversation:close', { conversationId: again.conversationId })).toMatchObject({
+      ok: false,
+      error: { code: 'CONVERSATION_NOT_FOUND' },
+    });
+  });
+
+  test('lead snapshot shows agents, queue and live conversations; leads watch a conversation live', async () => {
+    const lead = await onlineAgent(t, { role: 'lead', capacity: 0, name: 'Lead' });
+    const a = await onlineAgent(t, { capacity: 1, name: 'A' });
+    const v = await chattingVisitor(t);
+    const q = await chattingVisitor(t);
+    const snap = await ok(lead.socket, 'lead:snapshot', {});
+    expect(snap.queue).toEqual([q.conversationId]);
+    expect(snap.agents.find((x: any) => x.id === a.id)).toMatchObject({ status: 'online', load: 1, capacity: 1, connected: true });
+    expect(snap.conversations.map((c: any) => c.id).sort()).toEqual([v.conversationId, q.conversationId].sort());
+
+    const watched = await ok(lead.socket, 'conversation:watch', { conversationId: v.conversationId });
+    expect(watched.conversation.agent.id).toBe(a.id);
+    const seen = next(lead.socket, 'message', (m: any) => m.text === 'watched');
+    await ok(a.socket, 'message:send', { conversationId: v.conversationId, clientId: randomUUID(), text: 'watched' });
+    expect((await seen).authorName).toBe('A');
+    const seenNote = collect(v.socket, 'message');
+    await ok(lead.socket, 'message:send', { conversationId: v.conversationId, clientId: randomUUID(), text: 'lead note', note: true });
+    await sleep(100);
+    expect(seenNote.map((m: any) => m.text)).not.toContain('lead note');
+  });
+});
