@@ -98,7 +98,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     metrics,
   });
 
-  attachSocketTransport({
+  const transport = attachSocketTransport({
     io,
     chat,
     store: opts.store,
@@ -164,6 +164,9 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
       timers.forEach(clearInterval);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections?.();
+      // Disconnect handlers and broadcasts still use the backends; let them finish first.
+      await transport.idle();
+      await chat.idle();
     },
   };
 }

@@ -215,14 +215,14 @@ export function createChatService(deps: ChatServiceDeps) {
   }
 
   // Queue positions: many changes in one burst cause one broadcast.
-  let positionsScheduled = false;
+  let positionsScheduled: Promise<void> | null = null;
   function scheduleQueueBroadcast() {
-    if (positionsScheduled) return;
-    positionsScheduled = true;
-    setImmediate(() => {
-      positionsScheduled = false;
-      broadcastQueue().catch((err) => log.error({ err }, 'queue broadcast failed'));
-    });
+    positionsScheduled ??= new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => {
+        positionsScheduled = null;
+        return broadcastQueue();
+      })
+      .catch((err) => log.error({ err }, 'queue broadcast failed'));
   }
 
   async function broadcastQueue() {
@@ -289,6 +289,11 @@ export function createChatService(deps: ChatServiceDeps) {
   }
 
   return {
+    /** Resolves when background work (queue broadcasts) is done; for shutdown. */
+    async idle() {
+      while (positionsScheduled) await positionsScheduled;
+    },
+
     // ------------------------------------------------------------ visitors
 
     async visitorSession(visitorId: string, token: string, afterSeq = 0): Promise<VisitorSession> {

@@ -91,6 +91,14 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
   const visitors = io.of(VISITOR_NAMESPACE) as VisitorNamespace;
   const agents = io.of(AGENT_NAMESPACE) as AgentNamespace;
 
+  // Work started by events, so shutdown can wait for it before the backends close.
+  const inFlight = new Set<Promise<unknown>>();
+  function track<T>(work: Promise<T>): Promise<T> {
+    inFlight.add(work);
+    work.finally(() => inFlight.delete(work)).catch(() => {});
+    return work;
+  }
+
   /**
    * Wraps a handler: parse with zod, run, ack `{ ok, data }` or `{ ok: false, error }`.
    * An event sent without an ack callback is still validated; its result is dropped.
@@ -108,7 +116,7 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
         });
       }
       try {
-        reply({ ok: true, data: await fn(parsed.data) });
+        reply({ ok: true, data: await track(fn(parsed.data)) });
       } catch (err) {
         const body = toErrorBody(err);
         metrics.rejected.inc({ code: body.code });
@@ -193,12 +201,14 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
     if (actor.kind === 'lead') socket.join(rooms.leads);
     metrics.agentsConnected.inc();
     // Counted in the pool before any event is handled, so a quick disconnect cannot race it.
-    const connected = chat.agentConnected(agentId).catch((err) => log.error({ err }, 'agent connect failed'));
+    const connected = track(chat.agentConnected(agentId).catch((err) => log.error({ err }, 'agent connect failed')));
     socket.on('disconnect', () => {
       metrics.agentsConnected.dec();
-      connected
-        .then(() => chat.agentDisconnected(agentId))
-        .catch((err) => log.error({ err }, 'agent disconnect failed'));
+      track(
+        connected
+          .then(() => chat.agentDisconnected(agentId))
+          .catch((err) => log.error({ err }, 'agent disconnect failed')),
+      );
     });
 
     const leadOnly = () => {
@@ -249,5 +259,12 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
     });
   });
 
-  return { visitors, agents };
+  return {
+    visitors,
+    agents,
+    /** Resolves when no event handler is running (handlers may start others, hence the loop). */
+    async idle() {
+      while (inFlight.size) await Promise.allSettled([...inFlight]);
+    },
+  };
 }

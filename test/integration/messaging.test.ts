@@ -15,14 +15,24 @@ import {
   next,
   ok,
   onlineAgent,
+  openTestStore,
   sleep,
   startTestServer,
   type TestServer,
 } from '../helpers/chat';
 
+// One PGlite for the file (it takes seconds to create); a fresh server and pool per test.
+let db: Awaited<ReturnType<typeof openTestStore>>;
 let t: TestServer;
+beforeAll(async () => {
+  db = await openTestStore();
+});
+afterAll(async () => {
+  await db.store.close();
+  await db.sql.close();
+});
 beforeEach(async () => {
-  t = await startTestServer({ limits: { maxMessageLength: 200, visitorMessagesPerSecond: 50 } });
+  t = await startTestServer({ store: db, limits: { maxMessageLength: 200, visitorMessagesPerSecond: 50 } });
 });
 afterEach(async () => {
   await t.close();
@@ -177,7 +187,7 @@ describe('bad input gets an error code, changes nothing, and the connection stay
 
   test('too many messages per second are refused with RATE_LIMITED and not stored', async () => {
     await t.close();
-    t = await startTestServer({ limits: { visitorMessagesPerSecond: 3 } });
+    t = await startTestServer({ store: db, limits: { visitorMessagesPerSecond: 3 } });
     const v = await chattingVisitor(t); // 1 of 3 in this second (usually)
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, i) => call(v.socket, 'message:send', { clientId: randomUUID(), text: `burst ${i}` })),
@@ -273,7 +283,7 @@ describe('rate limits in Redis', () => {
 
   test('are shared by every process of one visitor', async () => {
     await t.close();
-    t = await startTestServer({ redisUrl: redis.url, limits: { visitorMessagesPerSecond: 4 } });
+    t = await startTestServer({ store: db, redisUrl: redis.url, limits: { visitorMessagesPerSecond: 4 } });
     const second = await startTestServer({ redisUrl: redis.url, prefix: t.prefix, store: { sql: t.sql, store: t.store }, limits: { visitorMessagesPerSecond: 4 } });
     try {
       const v = await chattingVisitor(t);
