@@ -311,7 +311,14 @@ export function createChatService(deps: ChatServiceDeps) {
     async visitorSend(visitorId: string, p: { clientId: string; text: string }): Promise<MessageAck> {
       const text = textOf(p.text);
       const at = clock.now();
-      const { conversation, created } = await store.openConversation(visitorId, at);
+      let conversation = await store.findActiveConversation(visitorId);
+      let created = false;
+      if (!conversation) {
+        // A re-send whose conversation closed meanwhile must not open a new one.
+        const original = await store.findVisitorMessage(visitorId, p.clientId);
+        if (original) return { conversationId: original.conversationId, seq: original.seq, at: original.at, duplicate: true };
+        ({ conversation, created } = await store.openConversation(visitorId, at));
+      }
       remember(visitorOf, conversation.id, visitorId);
       if (created) {
         await store.touchVisitor(visitorId, at);

@@ -201,6 +201,10 @@ const GET_BY_CLIENT_IDS = `SELECT ${MSG_COLS}
 
 const MESSAGES_AFTER = `SELECT ${MSG_COLS} FROM messages
   WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`;
+const FIND_VISITOR_MESSAGE = `SELECT m.conversation_id, m.seq, m.client_id, m.author_kind, m.author_id, m.kind, m.body, m.event, m.created_at
+  FROM messages m
+  JOIN conversations c ON c.id = m.conversation_id
+  WHERE c.visitor_id = $1 AND m.client_id = $2 LIMIT 1`;
 const MESSAGES_AFTER_NO_NOTES = `SELECT ${MSG_COLS} FROM messages
   WHERE conversation_id = $1 AND seq > $2 AND kind <> 'note' ORDER BY seq LIMIT $3`;
 
@@ -406,6 +410,10 @@ export function createChatStore(opts: ChatStoreOptions): ChatStore {
         // Otherwise the running drain picks it up when the current statement completes.
         writing ??= drain();
       });
+    },
+    async findVisitorMessage(visitorId, clientId) {
+      const row = await one<MessageRow>(FIND_VISITOR_MESSAGE, [visitorId, clientId]);
+      return row && toMessage(row);
     },
     async messagesAfter(conversationId, afterSeq, o) {
       // Notes only when asked for: forgetting the option must not leak them to a visitor.

@@ -71,6 +71,12 @@ CREATE TABLE messages (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'conversations by visitor',
+    // A visitor's past conversations: history, and idempotent re-sends after a close.
+    sql: `CREATE INDEX conversations_visitor_idx ON conversations (visitor_id, opened_at);`,
+  },
 ];
 
 /** Arbitrary constant naming "schema migration" among this database's advisory locks. */

@@ -119,6 +119,8 @@ export interface ChatStore {
    * resolves with the original.
    */
   appendMessage(m: NewMessage): Promise<AppendResult>;
+  /** A visitor's message by client id in any of their conversations (re-sends after a close). */
+  findVisitorMessage(visitorId: string, clientId: string): Promise<StoredMessage | null>;
   /** Messages with seq > afterSeq, oldest first, at most `limit`. `includeNotes` false hides internal notes. */
   messagesAfter(
     conversationId: string,
