@@ -315,7 +315,7 @@ export function createChatService(deps: ChatServiceDeps) {
       let created = false;
       if (!conversation) {
         // A re-send whose conversation closed meanwhile must not open a new one.
-        const original = await store.findVisitorMessage(visitorId, p.clientId);
+        const original = await store.findMessageByClientId(visitorId, p.clientId);
         if (original) return { conversationId: original.conversationId, seq: original.seq, at: original.at, duplicate: true };
         ({ conversation, created } = await store.openConversation(visitorId, at));
       }

@@ -68,7 +68,8 @@ function text(conversationId: string, clientId: string | null, extra: Partial<Ne
     conversationId,
     clientId,
     author: 'visitor',
-    authorId: 'v',
+    // Each conversation has its own visitor unless a test says otherwise (client ids are per author).
+    authorId: `v-${conversationId}`,
     kind: 'text',
     text: `hello ${clientId}`,
     at: T0,
@@ -260,9 +261,15 @@ describe.each(backends)('ChatStore on $name', (backend) => {
       const again = await store.appendMessage(text(id, 'same', { text: 'changed', at: T0 + 9 }));
       expect(again).toEqual({ message: first.message, duplicate: true });
       expect(await store.messagesAfter(id, 0)).toEqual([first.message]);
-      // The same clientId in another conversation is another message.
+      // Another author's identical clientId is another message.
       const other = await newConversation();
       expect((await store.appendMessage(text(other, 'same'))).duplicate).toBe(false);
+      // The same author re-sending into a later conversation gets the original back.
+      const later = await newConversation();
+      const resent = await store.appendMessage(text(later, 'same', { authorId: `v-${id}` }));
+      expect(resent).toEqual({ message: first.message, duplicate: true });
+      expect(await store.messagesAfter(later, 0)).toEqual([]);
+      expect(await store.findMessageByClientId(`v-${id}`, 'same')).toEqual(first.message);
     });
 
     it('dedupes a clientId repeated inside one batch', async () => {

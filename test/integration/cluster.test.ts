@@ -98,18 +98,26 @@ test(`${AGENTS} agents and ${VISITORS} visitors on two processes keep every inva
         return { id: user.id, capacity: user.capacity, socket, received: [] as string[] };
       }),
     );
-    // Every agent answers each new conversation once, then closes every third one to free slots.
+    // Every agent answers each new conversation once; every third one is closed once the visitor
+    // has said goodbye (closing earlier would, rightly, make the visitor's next message open a new one).
     let replies = 0;
     let closes = 0;
     for (const agent of agents) {
-      agent.socket.on('conversation:assigned', async ({ conversation }: any) => {
+      const toClose = new Set<string>();
+      const closeIfDone = async (conversationId: string) => {
+        if (!toClose.delete(conversationId)) return;
+        await ok(agent.socket, 'conversation:close', { conversationId });
+        closes++;
+      };
+      agent.socket.on('conversation:assigned', async ({ conversation, messages }: any) => {
         agent.received.push(conversation.id);
+        if (agent.received.length % 3 === 0) toClose.add(conversation.id);
         await ok(agent.socket, 'message:send', { conversationId: conversation.id, clientId: randomUUID(), text: `hi from ${agent.id}` });
         replies++;
-        if (agent.received.length % 3 === 0) {
-          await ok(agent.socket, 'conversation:close', { conversationId: conversation.id });
-          closes++;
-        }
+        if (messages.some((m: any) => m.text === 'bye')) await closeIfDone(conversation.id);
+      });
+      agent.socket.on('message', async (m: any) => {
+        if (m.text === 'bye') await closeIfDone(m.conversationId);
       });
     }
 
@@ -133,6 +141,8 @@ test(`${AGENTS} agents and ${VISITORS} visitors on two processes keep every inva
         // Re-send one message: it must not be stored twice.
         const dup = await ok(socket, 'message:send', sends[1]);
         expect(dup.duplicate).toBe(true);
+        const bye = { clientId: randomUUID(), text: 'bye' };
+        acks.push({ ...(await ok(socket, 'message:send', bye)), clientId: bye.clientId });
         return { socket, seen, conversationId: first.conversationId as string };
       }),
     );
@@ -194,7 +204,7 @@ test(`${AGENTS} agents and ${VISITORS} visitors on two processes keep every inva
     const { rows: stored } = await sql.query<{ conversation_id: string; client_id: string; seq: number }>(
       `select conversation_id, client_id, seq::int as seq from messages where author_kind = 'visitor'`,
     );
-    expect(stored).toHaveLength(VISITORS * MESSAGES_PER_VISITOR);
+    expect(stored).toHaveLength(VISITORS * (MESSAGES_PER_VISITOR + 1));
     const bySeq = new Map(stored.map((r) => [`${r.conversation_id}:${r.client_id}`, r.seq]));
     expect(bySeq.size).toBe(stored.length);
     for (const a of acks) expect(bySeq.get(`${a.conversationId}:${a.clientId}`)).toBe(a.seq);

@@ -189,7 +189,7 @@ const APPEND_BATCH = `WITH input AS (
   INSERT INTO messages (conversation_id, seq, client_id, author_kind, author_id, kind, body, event, created_at)
   SELECT conversation_id, seq, client_id, author_kind, author_id, kind, body, event::jsonb, to_timestamp(at_ms / 1000)
   FROM numbered
-  ON CONFLICT (conversation_id, client_id) DO NOTHING
+  ON CONFLICT (author_id, client_id) DO NOTHING
   RETURNING conversation_id, seq
 )
 SELECT n.ord::int AS ord, n.seq, ins.seq IS NOT NULL AS stored
@@ -197,14 +197,11 @@ FROM numbered n LEFT JOIN ins ON ins.conversation_id = n.conversation_id AND ins
 
 /** The originals of duplicates. A separate statement: it must see rows committed after the batch's snapshot. */
 const GET_BY_CLIENT_IDS = `SELECT ${MSG_COLS}
-  FROM messages JOIN unnest($1::text[], $2::text[]) AS d(conversation_id, client_id) USING (conversation_id, client_id)`;
+  FROM messages JOIN unnest($1::text[], $2::text[]) AS d(author_id, client_id) USING (author_id, client_id)`;
 
 const MESSAGES_AFTER = `SELECT ${MSG_COLS} FROM messages
   WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`;
-const FIND_VISITOR_MESSAGE = `SELECT m.conversation_id, m.seq, m.client_id, m.author_kind, m.author_id, m.kind, m.body, m.event, m.created_at
-  FROM messages m
-  JOIN conversations c ON c.id = m.conversation_id
-  WHERE c.visitor_id = $1 AND m.client_id = $2 LIMIT 1`;
+const FIND_BY_CLIENT_ID = `SELECT ${MSG_COLS} FROM messages WHERE author_id = $1 AND client_id = $2`;
 const MESSAGES_AFTER_NO_NOTES = `SELECT ${MSG_COLS} FROM messages
   WHERE conversation_id = $1 AND seq > $2 AND kind <> 'note' ORDER BY seq LIMIT $3`;
 
@@ -244,14 +241,14 @@ export function createChatStore(opts: ChatStoreOptions): ChatStore {
 
   /** Writes one batch and settles its promises (on a throw, the caller rejects them). */
   async function writeBatch(batch: PendingAppend[]): Promise<void> {
-    // Identical (conversationId, clientId) pairs in one batch share the first one's row.
+    // Identical (authorId, clientId) pairs in one batch share the first one's row.
     const unique: PendingAppend[] = [];
     let followers: { p: PendingAppend; leader: number }[] | undefined;
     let seen: Map<string, number> | undefined;
     for (const p of batch) {
-      const { conversationId, clientId } = p.m;
+      const { authorId, clientId } = p.m;
       if (clientId !== null && batch.length > 1) {
-        const key = `${conversationId}\n${clientId}`;
+        const key = `${authorId}\n${clientId}`;
         const leader = (seen ??= new Map()).get(key);
         if (leader !== undefined) {
           (followers ??= []).push({ p, leader });
@@ -311,12 +308,12 @@ export function createChatStore(opts: ChatStoreOptions): ChatStore {
 
     async function resolveDuplicates(indexes: number[]) {
       const { rows } = await sql.query<MessageRow>(GET_BY_CLIENT_IDS, [
-        indexes.map((i) => conversationIds[i]),
+        indexes.map((i) => authorIds[i]),
         indexes.map((i) => clientIds[i]),
       ]);
-      const byKey = new Map(rows.map((r) => [`${r.conversation_id}\n${r.client_id}`, r]));
+      const byKey = new Map(rows.map((r) => [`${r.author_id}\n${r.client_id}`, r]));
       for (const i of indexes) {
-        const original = byKey.get(`${conversationIds[i]}\n${clientIds[i]}`);
+        const original = byKey.get(`${authorIds[i]}\n${clientIds[i]}`);
         // Cannot happen (a conflict means a committed row), but never leave a promise pending.
         if (!original) throw new Error(`Duplicate message ${clientIds[i]} has no stored original`);
         results[i] = { message: toMessage(original), duplicate: true };
@@ -411,8 +408,8 @@ export function createChatStore(opts: ChatStoreOptions): ChatStore {
         writing ??= drain();
       });
     },
-    async findVisitorMessage(visitorId, clientId) {
-      const row = await one<MessageRow>(FIND_VISITOR_MESSAGE, [visitorId, clientId]);
+    async findMessageByClientId(authorId, clientId) {
+      const row = await one<MessageRow>(FIND_BY_CLIENT_ID, [authorId, clientId]);
       return row && toMessage(row);
     },
     async messagesAfter(conversationId, afterSeq, o) {

@@ -66,15 +66,16 @@ CREATE TABLE messages (
   event           jsonb,
   created_at      timestamptz NOT NULL,
   PRIMARY KEY (conversation_id, seq),
-  -- Idempotency of client retries; NULLs (system events) never collide.
-  UNIQUE (conversation_id, client_id)
+  -- Idempotency of client retries, per author: a re-send finds its original even when it
+  -- went to an earlier (since closed) conversation. NULLs (system events) never collide.
+  UNIQUE (author_id, client_id)
 );
 `,
   },
   {
     version: 2,
     name: 'conversations by visitor',
-    // A visitor's past conversations: history, and idempotent re-sends after a close.
+    // A visitor's past conversations, for their history.
     sql: `CREATE INDEX conversations_visitor_idx ON conversations (visitor_id, opened_at);`,
   },
 ];

@@ -115,12 +115,12 @@ export interface ChatStore {
   /**
    * Stores a message with the next per-conversation seq. Calls made while a write is in
    * flight are grouped into one statement (group commit); the promise resolves only after
-   * the row is durably stored. Re-sending a (conversationId, clientId) stores nothing and
-   * resolves with the original.
+   * the row is durably stored. Re-sending an (authorId, clientId) pair stores nothing and
+   * resolves with the original, even if that went to another conversation.
    */
   appendMessage(m: NewMessage): Promise<AppendResult>;
-  /** A visitor's message by client id in any of their conversations (re-sends after a close). */
-  findVisitorMessage(visitorId: string, clientId: string): Promise<StoredMessage | null>;
+  /** An author's message by client id, in any conversation (a re-send after a close). */
+  findMessageByClientId(authorId: string, clientId: string): Promise<StoredMessage | null>;
   /** Messages with seq > afterSeq, oldest first, at most `limit`. `includeNotes` false hides internal notes. */
   messagesAfter(
     conversationId: string,
