@@ -220,6 +220,13 @@ test(`${AGENTS} agents and ${VISITORS} visitors on two processes keep every inva
         `${assignedEvents.length} assignments, ${closes} closes, ${queue.length} still queued, ${elapsed} ms to quiescence; ` +
         'invariants: single owner, load<=capacity, load==assigned, store==pool, assigned once, none lost, acked stored once',
     );
+
+    // SIGTERM shuts each process down cleanly (pending writes flushed, exit code 0).
+    sockets.forEach((s) => s.disconnect());
+    const codes = await Promise.all(
+      processes.map((p) => new Promise<number | null>((resolve) => (p.once('exit', resolve), p.kill('SIGTERM')))),
+    );
+    expect(codes).toEqual([0, 0]);
   } finally {
     sockets.forEach((s) => s.disconnect());
     await Promise.all(

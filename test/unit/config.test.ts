@@ -1,0 +1,29 @@
+import { loadConfig } from '../../server/config';
+
+test('defaults describe the embedded mode', () => {
+  const c = loadConfig({});
+  expect(c).toMatchObject({ port: 3000, dataDir: './data', redisUrl: undefined, databaseUrl: undefined, corsOrigins: [] });
+  expect(c.limits).toMatchObject({ maxMessageLength: 4000, agentGraceMs: 30_000, defaultCapacity: 5 });
+});
+
+test('environment values are parsed and lists split', () => {
+  const c = loadConfig({
+    PORT: '8080',
+    REDIS_URL: 'redis://127.0.0.1:6380',
+    CORS_ORIGINS: 'https://shop.example, https://www.shop.example',
+    AGENT_GRACE_SECONDS: '5',
+    ADMIN_EMAIL: 'lead@example.com',
+    ADMIN_PASSWORD: 'long-enough',
+  });
+  expect(c.port).toBe(8080);
+  expect(c.corsOrigins).toEqual(['https://shop.example', 'https://www.shop.example']);
+  expect(c.limits.agentGraceMs).toBe(5000);
+  expect(c.admin).toEqual({ email: 'lead@example.com', password: 'long-enough', name: 'Admin' });
+});
+
+test('bad values fail with a message naming the variable, and never echo secrets', () => {
+  expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+  expect(() => loadConfig({ SECRET: 'short' })).toThrow(/SECRET/);
+  expect(() => loadConfig({ SECRET: 'short' })).not.toThrow(/short/);
+  expect(() => loadConfig({ ADMIN_EMAIL: 'lead@example.com' })).toThrow(/ADMIN_PASSWORD/);
+});
