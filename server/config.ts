@@ -41,6 +41,9 @@ const envSchema = z.object({
   RATE_VISITOR_PER_SECOND: int(5),
   RATE_AGENT_PER_SECOND: int(20),
   RATE_IP_PER_SECOND: int(50),
+  /** Leave-a-message submissions per visitor and per IP address, per minute. @default 3 / 10 */
+  RATE_OFFLINE_VISITOR_PER_MINUTE: int(3),
+  RATE_OFFLINE_IP_PER_MINUTE: int(10),
   /** Login attempts per IP per minute. @default 10 */
   RATE_LOGIN_PER_MINUTE: int(10),
   /** Agent token lifetime in hours. @default 12 */
@@ -82,6 +85,10 @@ export interface ChatLimits {
   visitorMessagesPerSecond: number;
   agentMessagesPerSecond: number;
   ipMessagesPerSecond: number;
+  /** Leave-a-message submissions per visitor per minute. @default 3 */
+  offlineMessagesPerMinute: number;
+  /** Leave-a-message submissions per IP address per minute. @default 10 */
+  ipOfflineMessagesPerMinute: number;
   loginPerMinute: number;
 }
 
@@ -92,6 +99,8 @@ export const DEFAULT_LIMITS: ChatLimits = {
   visitorMessagesPerSecond: 5,
   agentMessagesPerSecond: 20,
   ipMessagesPerSecond: 50,
+  offlineMessagesPerMinute: 3,
+  ipOfflineMessagesPerMinute: 10,
   loginPerMinute: 10,
 };
 
@@ -122,6 +131,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       visitorMessagesPerSecond: e.RATE_VISITOR_PER_SECOND,
       agentMessagesPerSecond: e.RATE_AGENT_PER_SECOND,
       ipMessagesPerSecond: e.RATE_IP_PER_SECOND,
+      offlineMessagesPerMinute: e.RATE_OFFLINE_VISITOR_PER_MINUTE,
+      ipOfflineMessagesPerMinute: e.RATE_OFFLINE_IP_PER_MINUTE,
       loginPerMinute: e.RATE_LOGIN_PER_MINUTE,
     },
     agentTokenHours: e.AGENT_TOKEN_HOURS,

@@ -15,6 +15,7 @@ export const ERRORS = {
   FORBIDDEN: { status: 403, message: 'Your role may not do this' },
   CONVERSATION_NOT_FOUND: { status: 404, message: 'No such conversation, or it is not yours' },
   CONVERSATION_CLOSED: { status: 409, message: 'The conversation is closed' },
+  CONVERSATION_NOT_CLOSED: { status: 409, message: 'The conversation is still going on; rate it once it is closed' },
   NOT_ASSIGNED: { status: 409, message: 'The conversation is not assigned to you' },
   AGENT_NOT_FOUND: { status: 404, message: 'No such agent' },
   AGENT_UNAVAILABLE: { status: 409, message: 'The agent is not online or has no free capacity' },

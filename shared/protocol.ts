@@ -110,6 +110,21 @@ export interface VisitorSession {
   conversation: VisitorConversationState | null;
   /** Messages after `afterSeq`, oldest first (internal notes never included). */
   messages: Message[];
+  /** True when at least one agent is online: otherwise offer the leave-a-message form. */
+  agentsAvailable: boolean;
+}
+
+/** Where the shopper is and what the host page told us; shown to agents. */
+export interface PageContext {
+  url?: string;
+  title?: string;
+  referrer?: string;
+  /** BCP 47, e.g. `zh-CN`. */
+  language?: string;
+  /** IANA time zone, e.g. `Asia/Shanghai`. */
+  timeZone?: string;
+  /** Free-form pairs from the host page, e.g. `{ orderNumber: "A-1234" }` (at most 20, short strings). */
+  data?: Record<string, string>;
 }
 
 export interface VisitorClientToServerEvents {
@@ -119,6 +134,17 @@ export interface VisitorClientToServerEvents {
   'message:send': (p: { clientId: string; text: string }, ack: Ack<MessageAck>) => void;
   'typing': (p: { typing: boolean }) => void;
   'conversation:close': (p: Record<string, never>, ack: Ack<{ conversationId: string }>) => void;
+  /** Name and email the shopper gave (or the host page set). */
+  'visitor:profile': (p: { name?: string; email?: string }, ack: Ack<{ visitorId: string }>) => void;
+  /** Page context, sent on connect and on navigation; replaces the previous one. */
+  'visitor:context': (p: PageContext, ack: Ack<{ visitorId: string }>) => void;
+  /** Leave-a-message form, when no agent is online. Stored for the team. */
+  'offline:message': (p: { name: string; email: string; text: string }, ack: Ack<{ id: string }>) => void;
+  /** Rate a closed conversation of mine, 1 to 5, with an optional comment. Rating again replaces it. */
+  'conversation:rate': (
+    p: { conversationId: string; score: number; comment?: string },
+    ack: Ack<{ conversationId: string; score: number }>,
+  ) => void;
 }
 
 export interface VisitorServerToClientEvents {

@@ -14,6 +14,7 @@ import type {
   LeadSnapshot,
   Message,
   MessageAck,
+  PageContext,
   SystemEvent,
   VisitorConversationState,
   VisitorServerToClientEvents,
@@ -72,6 +73,8 @@ export interface ChatServiceDeps {
 export type ChatService = ReturnType<typeof createChatService>;
 
 const MAX_CACHED = 20_000;
+/** Longest User-Agent stored; longer headers are cut. */
+const MAX_USER_AGENT = 500;
 
 export function createChatService(deps: ChatServiceDeps) {
   const { store, pool, notifier, clock, limits } = deps;
@@ -297,11 +300,18 @@ export function createChatService(deps: ChatServiceDeps) {
     // ------------------------------------------------------------ visitors
 
     async visitorSession(visitorId: string, token: string, afterSeq = 0): Promise<VisitorSession> {
-      const c = await store.findActiveConversation(visitorId);
-      if (!c) return { visitorId, token, conversation: null, messages: [] };
+      const [c, agents] = await Promise.all([store.findActiveConversation(visitorId), pool.agents()]);
+      const agentsAvailable = agents.some((a) => a.status === 'online');
+      if (!c) return { visitorId, token, conversation: null, messages: [], agentsAvailable };
       remember(visitorOf, c.id, c.visitorId);
       const view = await conversationView(c);
-      return { visitorId, token, conversation: visitorState(view), messages: await history(c.id, afterSeq, false) };
+      return {
+        visitorId,
+        token,
+        conversation: visitorState(view),
+        messages: await history(c.id, afterSeq, false),
+        agentsAvailable,
+      };
     },
 
     /**
@@ -363,6 +373,40 @@ export function createChatService(deps: ChatServiceDeps) {
       if (!c) throw new AppError('NO_CONVERSATION');
       await this.close(c.id, { by: 'visitor', byId: visitorId });
       return { conversationId: c.id };
+    },
+
+    /** Name and email the shopper gave; a field left out keeps its stored value. */
+    async setVisitorProfile(visitorId: string, p: { name?: string; email?: string }) {
+      await store.setVisitorProfile(visitorId, p, clock.now());
+      return { visitorId };
+    },
+
+    /**
+     * Replaces the visitor's page context. `userAgent` is the connection's header (never
+     * taken from the payload); a missing one keeps the stored value.
+     */
+    async setVisitorContext(visitorId: string, context: PageContext, userAgent: string | undefined) {
+      await store.setVisitorContext(visitorId, context, userAgent ? userAgent.slice(0, MAX_USER_AGENT) : null, clock.now());
+      return { visitorId };
+    },
+
+    /** Leave-a-message: the text is checked like a chat message; the visitor's context is kept with it. */
+    async leaveMessage(visitorId: string, p: { name: string; email: string; text: string }) {
+      const text = textOf(p.text);
+      const left = await store.addLeftMessage({ visitorId, name: p.name, email: p.email, text, at: clock.now() });
+      log.info({ leftMessageId: left.id, visitorId }, 'message left');
+      return { id: left.id };
+    },
+
+    /** Rates one of the visitor's closed conversations; a new rating replaces the old one. */
+    async rateConversation(visitorId: string, p: { conversationId: string; score: number; comment?: string }) {
+      const c = await store.getConversation(p.conversationId);
+      // Someone else's conversation looks the same as a missing one.
+      if (!c || c.visitorId !== visitorId) throw new AppError('CONVERSATION_NOT_FOUND');
+      if (c.status !== 'closed') throw new AppError('CONVERSATION_NOT_CLOSED');
+      const comment = p.comment?.trim() || null;
+      await store.upsertRating({ conversationId: c.id, visitorId, score: p.score, comment, at: clock.now() });
+      return { conversationId: c.id, score: p.score };
     },
 
     // ------------------------------------------------------------ agents

@@ -2,6 +2,7 @@
  * Express routes: health, metrics, login, current user, and the start page.
  * Every request body is validated with zod; every error is `{ error: { code, message } }`.
  */
+import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import cors from 'cors';
@@ -14,6 +15,7 @@ import type { RateLimiter } from '../store/rate-limit';
 import type { ChatStore, UserRecord } from '../store/sql/types';
 import { loginSchema } from './schemas';
 import { renderStartPage } from './start-page';
+import { DEMO_CSS, DEMO_JS, renderDemoPage } from './demo-page';
 
 export interface HttpDeps {
   store: ChatStore;
@@ -24,6 +26,8 @@ export interface HttpDeps {
   corsOrigins: string[];
   loginPerMinute: number;
   agentTokenSeconds: number;
+  /** Where the built widget (widget.js) is. @default path.resolve('dist') */
+  assetsDir?: string;
   /** Reports backend health for /healthz. */
   health(): Promise<Record<string, string>>;
 }
@@ -57,7 +61,24 @@ export function createHttpApp(deps: HttpDeps) {
   }
 
   app.get('/', (_req, res) => {
+    res.type('html').send(renderDemoPage());
+  });
+  app.get('/demo.css', (_req, res) => {
+    res.type('css').send(DEMO_CSS);
+  });
+  app.get('/demo.js', (_req, res) => {
+    res.type('js').send(DEMO_JS);
+  });
+  app.get('/server', (_req, res) => {
     res.type('html').send(renderStartPage());
+  });
+
+  // The widget is embedded by other sites: it must be loadable cross-origin. Not content-hashed,
+  // so caches revalidate after five minutes (ETag makes that a 304).
+  const assets = deps.assetsDir ?? path.resolve('dist');
+  app.get('/widget.js', (_req, res, next) => {
+    res.set('Cross-Origin-Resource-Policy', 'cross-origin');
+    res.sendFile('widget.js', { root: assets, maxAge: 300_000, lastModified: true }, (err) => err && next(new AppError('NOT_FOUND', 'widget.js is not built: run npm run build')));
   });
 
   app.get('/healthz', async (_req, res) => {

@@ -10,12 +10,40 @@ const clientId = z.string().min(1).max(64);
 const text = z.string().max(100_000);
 const seq = z.number().int().nonnegative();
 const empty = z.object({}).strict().optional().default({});
+/** A person's name as typed in a form: surrounding spaces dropped, then 1 to 100 characters. */
+const personName = z.string().trim().min(1).max(100);
+/** Surrounding spaces dropped; case kept as typed. */
+const email = z.string().trim().max(254).email();
+
+/** Limits match what the widget truncates to; strings may be empty (e.g. no referrer). */
+const pageContext = z
+  .object({
+    url: z.string().max(2000).optional(),
+    title: z.string().max(300).optional(),
+    referrer: z.string().max(2000).optional(),
+    language: z.string().max(35).optional(),
+    timeZone: z.string().max(64).optional(),
+    data: z
+      .record(z.string().min(1).max(50), z.string().max(200))
+      .refine((d) => Object.keys(d).length <= 20, 'At most 20 keys')
+      .optional(),
+  })
+  .strict();
 
 export const visitorSchemas = {
   'session:sync': z.object({ afterSeq: seq.optional() }).strict(),
   'message:send': z.object({ clientId, text }).strict(),
   'typing': z.object({ typing: z.boolean() }).strict(),
   'conversation:close': empty,
+  'visitor:profile': z
+    .object({ name: personName.optional(), email: email.optional() })
+    .strict()
+    .refine((p) => p.name !== undefined || p.email !== undefined, 'Give a name, an email or both'),
+  'visitor:context': pageContext,
+  'offline:message': z.object({ name: personName, email, text }).strict(),
+  'conversation:rate': z
+    .object({ conversationId: id, score: z.number().int().min(1).max(5), comment: z.string().max(1000).optional() })
+    .strict(),
 };
 
 export const agentSchemas = {

@@ -28,6 +28,8 @@ interface VisitorData {
   visitorId: string;
   token: string;
   ip: string;
+  /** The handshake's User-Agent header, stored with the page context. */
+  userAgent: string | undefined;
 }
 interface AgentData {
   actor: Actor;
@@ -132,6 +134,12 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
     }
   }
 
+  async function allowPerMinute(...checks: [key: string, perMinute: number][]) {
+    for (const [key, perMinute] of checks) {
+      if (!(await limiter.hit(key, perMinute, 60_000))) throw new AppError('RATE_LIMITED');
+    }
+  }
+
   // ------------------------------------------------------------ visitors
 
   visitors.use((socket, next) => {
@@ -149,6 +157,7 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
         visitorId,
         token: tokens.sign(visitorId, 'visitor', deps.visitorTokenSeconds),
         ip: clientIp(socket),
+        userAgent: socket.handshake.headers['user-agent'],
       };
       next();
     } catch (err) {
@@ -174,6 +183,25 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
       await chat.visitorTyping(visitorId, p.typing);
     }));
     socket.on('conversation:close', handler(visitorSchemas['conversation:close'], () => chat.visitorClose(visitorId)));
+    socket.on('visitor:profile', handler(visitorSchemas['visitor:profile'], async (p) => {
+      await allow([`prof:v:${visitorId}`, limits.visitorMessagesPerSecond]);
+      return chat.setVisitorProfile(visitorId, p);
+    }));
+    socket.on('visitor:context', handler(visitorSchemas['visitor:context'], async (p) => {
+      await allow([`ctx:v:${visitorId}`, limits.visitorMessagesPerSecond]);
+      return chat.setVisitorContext(visitorId, p, socket.data.userAgent);
+    }));
+    socket.on('offline:message', handler(visitorSchemas['offline:message'], async (p) => {
+      await allowPerMinute(
+        [`off:v:${visitorId}`, limits.offlineMessagesPerMinute],
+        [`off:ip:${ip}`, limits.ipOfflineMessagesPerMinute],
+      );
+      return chat.leaveMessage(visitorId, p);
+    }));
+    socket.on('conversation:rate', handler(visitorSchemas['conversation:rate'], async (p) => {
+      await allow([`rate:v:${visitorId}`, limits.visitorMessagesPerSecond]);
+      return chat.rateConversation(visitorId, p);
+    }));
   });
 
   // ------------------------------------------------------------ agents and leads

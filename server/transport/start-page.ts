@@ -9,10 +9,12 @@ export function renderStartPage(): string {
 <body>
 <main aria-labelledby="title">
 <h1 id="title">LiveSupport is running · 在线客服已启动</h1>
-<p>The chat server is up. The shopper widget and the agent console arrive in their own releases; until then, this page lists what the server offers.</p>
-<p lang="zh-CN">聊天服务器已启动。访客小部件和坐席控制台将在后续版本提供；在此之前，本页列出服务器提供的接口。</p>
+<p>The chat server is up. This page lists what it offers; the demo store with the widget is at <a href="/">/</a>.</p>
+<p lang="zh-CN">聊天服务器已启动。本页列出服务器提供的接口；带客服小部件的演示商店在 <a href="/">首页</a>。</p>
 <section aria-labelledby="endpoints"><h2 id="endpoints">Endpoints · 接口</h2>
 <ul>
+<li><a href="/"><code>GET /</code></a> — demo storefront with the widget · 演示商店（含客服小部件）</li>
+<li><a href="/widget.js"><code>GET /widget.js</code></a> — the embeddable widget · 可嵌入的客服小部件</li>
 <li><a href="/healthz"><code>GET /healthz</code></a> — health as JSON · 健康状态（JSON）</li>
 <li><a href="/metrics"><code>GET /metrics</code></a> — Prometheus metrics · Prometheus 指标</li>
 <li><code>POST /api/v1/auth/login</code> — agent and lead login: <code>{ email, password }</code> → <code>{ token }</code> · 坐席与组长登录</li>

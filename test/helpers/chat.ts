@@ -41,6 +41,8 @@ export interface TestServerOptions {
   prefix?: string;
   clock?: ChatServerOptions['clock'];
   graceSweepMs?: number;
+  /** @default 0 (a free port) */
+  port?: number;
 }
 
 export interface TestServer {
@@ -51,6 +53,7 @@ export interface TestServer {
   pool: PresencePool;
   redis?: Redis;
   prefix: string;
+  port: number;
   createUser(opts?: { name?: string; role?: Role; capacity?: number; password?: string }): Promise<{ id: string; token: string; email: string }>;
   visitor(token?: string): Promise<VisitorClient>;
   agent(token: string): Promise<AgentClient>;
@@ -83,7 +86,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     clock: opts.clock,
     graceSweepMs: opts.graceSweepMs ?? 50,
   });
-  const port = await server.listen(0, '127.0.0.1');
+  const port = await server.listen(opts.port ?? 0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
   const sockets: Socket[] = [];
 
@@ -121,6 +124,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       const token = await loginToken(url, email, u.password ?? 'password123');
       return { id: user.id, token, email };
     },
+    port,
     visitor: (token) => open<VisitorClient>('/visitor', token),
     agent: (token) => open<AgentClient>('/agent', token),
     async close() {

@@ -175,6 +175,71 @@ describe.each(backends)('ChatStore on $name', (backend) => {
       );
       expect(rows.map((r) => [r.created_at.getTime(), r.last_seen_at.getTime()])).toEqual([[T0, T0 + 5000]]);
     });
+
+    it('sets the profile field by field, creating the row on first use', async () => {
+      const id = `visitor-${randomUUID()}`;
+      expect(await store.getVisitor(id)).toBeNull();
+      await store.setVisitorProfile(id, { name: 'Ana' }, T0);
+      expect(await store.getVisitor(id)).toEqual({
+        id, name: 'Ana', email: null, context: null, userAgent: null, createdAt: T0, lastSeenAt: T0,
+      });
+      await store.setVisitorProfile(id, { email: 'ana@example.com' }, T0 + 10);
+      await store.setVisitorProfile(id, { name: 'Ana Lima' }, T0 + 5);
+      expect(await store.getVisitor(id)).toMatchObject({ name: 'Ana Lima', email: 'ana@example.com', createdAt: T0, lastSeenAt: T0 + 10 });
+    });
+
+    it('replaces the context, keeps the user agent when none is given, and round-trips jsonb', async () => {
+      const id = `visitor-${randomUUID()}`;
+      const context = { url: 'https://shop.example/?q="x"', title: '订单 \\ ok', data: { order: 'A-1', note: '{"not":"json"}' } };
+      await store.setVisitorContext(id, context, 'UA/1', T0);
+      expect(await store.getVisitor(id)).toEqual({
+        id, name: null, email: null, context, userAgent: 'UA/1', createdAt: T0, lastSeenAt: T0,
+      });
+      await store.setVisitorProfile(id, { name: 'Bo' }, T0 + 1);
+      await store.setVisitorContext(id, { language: 'en' }, null, T0 + 2);
+      expect(await store.getVisitor(id)).toMatchObject({ name: 'Bo', context: { language: 'en' }, userAgent: 'UA/1', lastSeenAt: T0 + 2 });
+      await store.setVisitorContext(id, {}, 'UA/2', T0 + 3);
+      expect(await store.getVisitor(id)).toMatchObject({ context: {}, userAgent: 'UA/2' });
+    });
+  });
+
+  describe('left messages', () => {
+    it('copies the visitor context at the time, and lists newest first with a limit', async () => {
+      const withContext = `visitor-${randomUUID()}`;
+      await store.setVisitorContext(withContext, { url: 'https://shop.example/a' }, null, T0);
+      // Later than anything else this suite stores, so these two are the newest.
+      const a = await store.addLeftMessage({ visitorId: withContext, name: 'Ana', email: 'ana@example.com', text: 'hello', at: T0 + 1_000_000 });
+      await store.setVisitorContext(withContext, { url: 'https://shop.example/b' }, null, T0 + 1);
+      const b = await store.addLeftMessage({ visitorId: `visitor-${randomUUID()}`, name: 'Bo', email: 'bo@example.com', text: 'hi', at: T0 + 1_000_001 });
+      expect(a).toEqual({
+        id: a.id, visitorId: withContext, name: 'Ana', email: 'ana@example.com', text: 'hello',
+        context: { url: 'https://shop.example/a' }, createdAt: T0 + 1_000_000, handled: false,
+      });
+      expect(b.context).toBeNull();
+      expect(await store.listLeftMessages({ limit: 2 })).toEqual([b, a]);
+      expect((await store.listLeftMessages()).slice(0, 2)).toEqual([b, a]);
+    });
+  });
+
+  describe('ratings', () => {
+    it('stores one rating per conversation, replacing on a second call', async () => {
+      const id = await newConversation();
+      expect(await store.getRating(id)).toBeNull();
+      const first = await store.upsertRating({ conversationId: id, visitorId: 'v-1', score: 4, comment: 'good', at: T0 });
+      expect(first).toEqual({ conversationId: id, visitorId: 'v-1', score: 4, comment: 'good', createdAt: T0 });
+      expect(await store.getRating(id)).toEqual(first);
+      const second = await store.upsertRating({ conversationId: id, visitorId: 'v-1', score: 1, comment: null, at: T0 + 5 });
+      expect(second).toEqual({ conversationId: id, visitorId: 'v-1', score: 1, comment: null, createdAt: T0 + 5 });
+      expect(await store.getRating(id)).toEqual(second);
+    });
+
+    it('rejects an unknown conversation and a score out of range', async () => {
+      await expect(store.upsertRating({ conversationId: 'nope', visitorId: 'v', score: 3, comment: null, at: T0 }))
+        .rejects.toMatchObject({ name: 'StoreError', reason: 'conversation_not_found' });
+      const id = await newConversation();
+      await expect(store.upsertRating({ conversationId: id, visitorId: 'v', score: 6, comment: null, at: T0 })).rejects.toThrow();
+      expect(await store.getRating(id)).toBeNull();
+    });
   });
 
   describe('conversations', () => {

@@ -34,10 +34,22 @@ test('GET /metrics serves Prometheus text with the chat metrics', async () => {
   }
 });
 
-test('GET / lists the endpoints', async () => {
+test('GET / is the demo store with the widget snippet; /server lists the endpoints', async () => {
   const res = await request(t.server.app).get('/').expect(200);
-  expect(res.text).toContain('/healthz');
-  expect(res.text).toContain('在线客服');
+  expect(res.text).toContain('<script src="/widget.js"');
+  expect(res.headers['content-security-policy']).toContain("script-src 'self'");
+  const server = await request(t.server.app).get('/server').expect(200);
+  expect(server.text).toContain('/healthz');
+  expect(server.text).toContain('在线客服');
+});
+
+test('GET /widget.js is served cross-origin with caching headers', async () => {
+  const res = await request(t.server.app).get('/widget.js').expect(200);
+  expect(res.headers['content-type']).toMatch(/javascript/);
+  expect(res.headers['cache-control']).toBe('public, max-age=300');
+  expect(res.headers['cross-origin-resource-policy']).toBe('cross-origin');
+  expect(res.headers.etag).toBeTruthy();
+  await request(t.server.app).get('/widget.js').set('if-none-match', res.headers.etag).expect(304);
 });
 
 describe('login and current user', () => {

@@ -5,16 +5,19 @@
  * (exact to the millisecond), read back as Date and converted with `getTime()`.
  */
 import { randomUUID } from 'node:crypto';
-import type { AuthorKind, ConversationStatus, MessageKind, Role, SystemEvent } from '../../../shared/protocol';
+import type { AuthorKind, ConversationStatus, MessageKind, PageContext, Role, SystemEvent } from '../../../shared/protocol';
 import { migrate } from './migrations';
 import type {
   AppendResult,
   ChatStore,
   ConversationRecord,
+  LeftMessageRecord,
   NewMessage,
+  RatingRecord,
   SqlClient,
   StoredMessage,
   UserRecord,
+  VisitorRecord,
 } from './types';
 
 /** Expected failures, mapped to protocol error codes by the domain. */
@@ -69,10 +72,40 @@ interface MessageRow {
   created_at: Date;
 }
 
+interface VisitorRow {
+  id: string;
+  name: string | null;
+  email: string | null;
+  context: PageContext | null;
+  user_agent: string | null;
+  created_at: Date;
+  last_seen_at: Date;
+}
+interface LeftMessageRow {
+  id: string;
+  visitor_id: string;
+  name: string;
+  email: string;
+  body: string;
+  context: PageContext | null;
+  created_at: Date;
+  handled: boolean;
+}
+interface RatingRow {
+  conversation_id: string;
+  visitor_id: string;
+  score: number;
+  comment: string | null;
+  created_at: Date;
+}
+
 const USER_COLS = 'id, email, display_name, role, capacity, active, created_at';
 const CONV_COLS =
   'id, visitor_id, status, agent_id, opened_at, first_response_at, closed_at, closed_by, last_seq';
 const MSG_COLS = 'conversation_id, seq, client_id, author_kind, author_id, kind, body, event, created_at';
+const VISITOR_COLS = 'id, name, email, context, user_agent, created_at, last_seen_at';
+const LEFT_COLS = 'id, visitor_id, name, email, body, context, created_at, handled';
+const RATING_COLS = 'conversation_id, visitor_id, score, comment, created_at';
 
 const toUser = (r: UserRow): UserRecord => ({
   id: r.id,
@@ -94,6 +127,35 @@ const toConversation = (r: ConversationRow): ConversationRecord => ({
   closedAt: r.closed_at?.getTime() ?? null,
   closedBy: r.closed_by,
   lastSeq: r.last_seq,
+});
+
+const toVisitor = (r: VisitorRow): VisitorRecord => ({
+  id: r.id,
+  name: r.name,
+  email: r.email,
+  context: r.context,
+  userAgent: r.user_agent,
+  createdAt: r.created_at.getTime(),
+  lastSeenAt: r.last_seen_at.getTime(),
+});
+
+const toLeftMessage = (r: LeftMessageRow): LeftMessageRecord => ({
+  id: r.id,
+  visitorId: r.visitor_id,
+  name: r.name,
+  email: r.email,
+  text: r.body,
+  context: r.context,
+  createdAt: r.created_at.getTime(),
+  handled: r.handled,
+});
+
+const toRating = (r: RatingRow): RatingRecord => ({
+  conversationId: r.conversation_id,
+  visitorId: r.visitor_id,
+  score: r.score,
+  comment: r.comment,
+  createdAt: r.created_at.getTime(),
 });
 
 // Both builders produce one object shape (event always present, maybe undefined).
@@ -124,6 +186,7 @@ const stored = (m: NewMessage, seq: number): StoredMessage => ({
 const normEmail = (email: string) => email.trim().toLowerCase();
 
 const isUniqueViolation = (err: unknown) => (err as { code?: unknown } | null)?.code === '23505';
+const isForeignKeyViolation = (err: unknown) => (err as { code?: unknown } | null)?.code === '23503';
 
 // ---------------------------------------------------------------- statements
 
@@ -142,6 +205,35 @@ const SET_CAPACITY = `UPDATE users SET capacity = $2 WHERE id = $1 RETURNING ${U
 
 const TOUCH_VISITOR = `INSERT INTO visitors (id, created_at, last_seen_at) VALUES ($1, ${ts('$2')}, ${ts('$2')})
   ON CONFLICT (id) DO UPDATE SET last_seen_at = GREATEST(visitors.last_seen_at, EXCLUDED.last_seen_at)`;
+// Omitted fields (null) keep their value. jsonb goes in as text (`::text::jsonb`): PGlite would
+// JSON-encode a string bound to a jsonb parameter a second time, pg would not.
+const SET_VISITOR_PROFILE = `INSERT INTO visitors (id, created_at, last_seen_at, name, email)
+  VALUES ($1, ${ts('$2')}, ${ts('$2')}, $3, $4)
+  ON CONFLICT (id) DO UPDATE SET
+    name = COALESCE(EXCLUDED.name, visitors.name),
+    email = COALESCE(EXCLUDED.email, visitors.email),
+    last_seen_at = GREATEST(visitors.last_seen_at, EXCLUDED.last_seen_at)`;
+const SET_VISITOR_CONTEXT = `INSERT INTO visitors (id, created_at, last_seen_at, context, user_agent)
+  VALUES ($1, ${ts('$2')}, ${ts('$2')}, $3::text::jsonb, $4)
+  ON CONFLICT (id) DO UPDATE SET
+    context = EXCLUDED.context,
+    user_agent = COALESCE(EXCLUDED.user_agent, visitors.user_agent),
+    last_seen_at = GREATEST(visitors.last_seen_at, EXCLUDED.last_seen_at)`;
+const GET_VISITOR = `SELECT ${VISITOR_COLS} FROM visitors WHERE id = $1`;
+
+// The context is copied in the same statement, so it is the one current at the insert.
+const INSERT_LEFT_MESSAGE = `INSERT INTO left_messages (id, visitor_id, name, email, body, context, created_at)
+  SELECT $1::text, $2::text, $3::text, $4::text, $5::text,
+         (SELECT context FROM visitors WHERE id = $2::text), ${ts('$6')}
+  RETURNING ${LEFT_COLS}`;
+const LIST_LEFT_MESSAGES = `SELECT ${LEFT_COLS} FROM left_messages ORDER BY created_at DESC, id DESC LIMIT $1`;
+
+const UPSERT_RATING = `INSERT INTO ratings (conversation_id, visitor_id, score, comment, created_at)
+  VALUES ($1, $2, $3, $4, ${ts('$5')})
+  ON CONFLICT (conversation_id) DO UPDATE SET
+    score = EXCLUDED.score, comment = EXCLUDED.comment, created_at = EXCLUDED.created_at
+  RETURNING ${RATING_COLS}`;
+const GET_RATING = `SELECT ${RATING_COLS} FROM ratings WHERE conversation_id = $1`;
 
 // The conflict target names the partial unique index: a concurrent opener inserts nothing.
 const INSERT_CONVERSATION = `INSERT INTO conversations (id, visitor_id, status, opened_at)
@@ -364,6 +456,38 @@ export function createChatStore(opts: ChatStoreOptions): ChatStore {
 
     async touchVisitor(visitorId, at) {
       await sql.query(TOUCH_VISITOR, [visitorId, at]);
+    },
+    async setVisitorProfile(visitorId, profile, at) {
+      await sql.query(SET_VISITOR_PROFILE, [visitorId, at, profile.name ?? null, profile.email ?? null]);
+    },
+    async setVisitorContext(visitorId, context, userAgent, at) {
+      await sql.query(SET_VISITOR_CONTEXT, [visitorId, at, JSON.stringify(context), userAgent]);
+    },
+    async getVisitor(id) {
+      const row = await one<VisitorRow>(GET_VISITOR, [id]);
+      return row && toVisitor(row);
+    },
+
+    async addLeftMessage(m) {
+      const row = await one<LeftMessageRow>(INSERT_LEFT_MESSAGE, [randomUUID(), m.visitorId, m.name, m.email, m.text, m.at]);
+      return toLeftMessage(row!);
+    },
+    async listLeftMessages(o) {
+      return (await sql.query<LeftMessageRow>(LIST_LEFT_MESSAGES, [o?.limit ?? 100])).rows.map(toLeftMessage);
+    },
+
+    async upsertRating(r) {
+      try {
+        const row = await one<RatingRow>(UPSERT_RATING, [r.conversationId, r.visitorId, r.score, r.comment, r.at]);
+        return toRating(row!);
+      } catch (err) {
+        if (isForeignKeyViolation(err)) throw new StoreError('conversation_not_found', `No conversation ${r.conversationId}`);
+        throw err;
+      }
+    },
+    async getRating(conversationId) {
+      const row = await one<RatingRow>(GET_RATING, [conversationId]);
+      return row && toRating(row);
     },
 
     async openConversation(visitorId, at) {

@@ -78,6 +78,36 @@ CREATE TABLE messages (
     // A visitor's past conversations, for their history.
     sql: `CREATE INDEX conversations_visitor_idx ON conversations (visitor_id, opened_at);`,
   },
+  {
+    version: 3,
+    name: 'visitor context, left messages, ratings',
+    sql: `
+-- What the widget reported last (PageContext, replaced on every report) and the socket's User-Agent.
+ALTER TABLE visitors ADD COLUMN context jsonb, ADD COLUMN user_agent text;
+
+-- Leave-a-message submissions (no agent online). context is a copy of the visitor's at the time.
+CREATE TABLE left_messages (
+  id         text PRIMARY KEY,
+  visitor_id text NOT NULL,
+  name       text NOT NULL,
+  email      text NOT NULL,
+  body       text NOT NULL,
+  context    jsonb,
+  created_at timestamptz NOT NULL,
+  handled    boolean NOT NULL DEFAULT false
+);
+CREATE INDEX left_messages_created_idx ON left_messages (created_at);
+
+-- One rating per conversation, by its visitor; rating again replaces it (created_at is the latest rating's time).
+CREATE TABLE ratings (
+  conversation_id text PRIMARY KEY REFERENCES conversations (id),
+  visitor_id      text NOT NULL,
+  score           smallint NOT NULL CHECK (score BETWEEN 1 AND 5),
+  comment         text,
+  created_at      timestamptz NOT NULL
+);
+`,
+  },
 ];
 
 /** Arbitrary constant naming "schema migration" among this database's advisory locks. */

@@ -6,6 +6,7 @@ import type {
   AuthorKind,
   ConversationStatus,
   MessageKind,
+  PageContext,
   Role,
   SystemEvent,
 } from '../../../shared/protocol';
@@ -65,6 +66,41 @@ export interface AppendResult {
   duplicate: boolean;
 }
 
+export interface VisitorRecord {
+  id: string;
+  name: string | null;
+  email: string | null;
+  /** The last page context the widget reported, or null if none yet. */
+  context: PageContext | null;
+  /** User-Agent header of the socket that last reported a context. */
+  userAgent: string | null;
+  createdAt: number;
+  lastSeenAt: number;
+}
+
+/** A leave-a-message submission. */
+export interface LeftMessageRecord {
+  id: string;
+  visitorId: string;
+  name: string;
+  email: string;
+  text: string;
+  /** The visitor's page context when the message was left. */
+  context: PageContext | null;
+  createdAt: number;
+  handled: boolean;
+}
+
+export interface RatingRecord {
+  conversationId: string;
+  visitorId: string;
+  /** 1 to 5. */
+  score: number;
+  comment: string | null;
+  /** When the current rating was given (a new rating replaces the old one). */
+  createdAt: number;
+}
+
 export interface ChatStore {
   /** Applies pending versioned migrations (safe to call from several processes at once). */
   migrate(): Promise<void>;
@@ -93,6 +129,28 @@ export interface ChatStore {
   // visitors
   /** Records the visitor on first contact; refreshes last_seen_at afterwards. */
   touchVisitor(visitorId: string, at: number): Promise<void>;
+  /**
+   * Sets the fields given (an omitted one keeps its value), creating the visitor row if
+   * needed; refreshes last_seen_at.
+   */
+  setVisitorProfile(visitorId: string, profile: { name?: string; email?: string }, at: number): Promise<void>;
+  /**
+   * Replaces the visitor's page context, creating the row if needed; refreshes last_seen_at.
+   * A null `userAgent` keeps the stored one.
+   */
+  setVisitorContext(visitorId: string, context: PageContext, userAgent: string | null, at: number): Promise<void>;
+  getVisitor(id: string): Promise<VisitorRecord | null>;
+
+  // leave-a-message
+  /** Stores a submission, copying the visitor's current context (null when there is none). */
+  addLeftMessage(m: { visitorId: string; name: string; email: string; text: string; at: number }): Promise<LeftMessageRecord>;
+  /** Newest first, at most `limit` (@default 100). */
+  listLeftMessages(opts?: { limit?: number }): Promise<LeftMessageRecord[]>;
+
+  // ratings
+  /** Stores the conversation's rating, replacing an earlier one. Ownership and status are the caller's checks. */
+  upsertRating(r: { conversationId: string; visitorId: string; score: number; comment: string | null; at: number }): Promise<RatingRecord>;
+  getRating(conversationId: string): Promise<RatingRecord | null>;
 
   // conversations
   /**

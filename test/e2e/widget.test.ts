@@ -1,0 +1,222 @@
+/// <reference lib="dom" />
+/**
+ * The widget in real Chromium on the demo storefront, against a real server;
+ * the agent is a socket.io-client. Controls are found by role and label.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { artifact, launchBrowser } from '../helpers/browser';
+import { next, ok, onlineAgent, openTestStore, startTestServer, until, type TestServer } from '../helpers/chat';
+
+jest.setTimeout(60_000);
+
+let browser: Browser;
+let db: Awaited<ReturnType<typeof openTestStore>>;
+let t: TestServer;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  [browser, db] = await Promise.all([launchBrowser(), openTestStore()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await db.store.close();
+  await db.sql.close();
+});
+beforeEach(async () => {
+  t = await startTestServer({ store: db, limits: { agentGraceMs: 60_000 } });
+});
+afterEach(async () => {
+  await context?.close();
+  await t.close();
+});
+
+async function shopper(locale = 'en-US'): Promise<Page> {
+  context = await browser.newContext({ locale, viewport: { width: 1200, height: 800 } });
+  const page = await context.newPage();
+  page.on('dialog', (d) => {
+    throw new Error(`unexpected dialog: ${d.message()}`);
+  });
+  await page.goto(t.url);
+  return page;
+}
+
+const launcher = (page: Page) => page.getByRole('button', { name: /Open chat with support/ });
+const composer = (page: Page) => page.getByRole('textbox', { name: 'Type your message' });
+const transcript = (page: Page) => page.getByRole('log', { name: 'Messages' });
+
+async function openWidget(page: Page) {
+  await launcher(page).click();
+  await composer(page).waitFor();
+}
+
+test('a shopper chats with an agent, keeps the history across a reload, and host CSS cannot break the widget', async () => {
+  const agent = await onlineAgent(t, { name: 'Mei' });
+  const page = await shopper();
+  await openWidget(page);
+  const dialog = page.getByRole('dialog', { name: 'Chat with us' });
+  await expect(dialog.isVisible()).resolves.toBe(true);
+  // Focus moved into the panel.
+  await until(() => composer(page).evaluate((el) => el.getRootNode() instanceof ShadowRoot && (el.getRootNode() as ShadowRoot).activeElement === el));
+
+  const assigned = next(agent.socket, 'conversation:assigned');
+  await composer(page).fill('Is the tea set dishwasher safe?');
+  await composer(page).press('Enter');
+  const { conversation, messages } = await assigned;
+  expect(messages.filter((m: any) => m.kind === 'text').map((m: any) => m.text)).toEqual(['Is the tea set dishwasher safe?']);
+  await transcript(page).getByText('Sent').first().waitFor();
+  await page.getByRole('status').getByText('You are chatting with Mei').waitFor();
+
+  await ok(agent.socket, 'message:send', { conversationId: conversation.id, clientId: randomUUID(), text: 'Hand wash only, please. See https://example.com/care' });
+  await transcript(page).getByText('Hand wash only, please.').waitFor();
+  const link = transcript(page).getByRole('link', { name: 'https://example.com/care' });
+  expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+  expect(await link.getAttribute('target')).toBe('_blank');
+
+  // The hostile page CSS (22px root, buttons hidden, all: unset on the widget element) changes nothing inside.
+  const style = await composer(page).evaluate((el) => {
+    const cs = getComputedStyle(el);
+    return { fontSize: cs.fontSize, color: cs.color };
+  });
+  expect(style).toEqual({ fontSize: '14px', color: 'rgb(31, 35, 40)' });
+  expect(await page.getByRole('button', { name: 'Send' }).isVisible()).toBe(true);
+  expect(await launcher(page).boundingBox()).toMatchObject({ width: 56, height: 56 });
+  await page.screenshot({ path: artifact('widget-open-demo.png') });
+
+  // Reload: the conversation and its history are still there.
+  await page.reload();
+  await openWidget(page);
+  await transcript(page).getByText('Is the tea set dishwasher safe?').waitFor();
+  await transcript(page).getByText('Hand wash only, please.').waitFor();
+  // Escape closes the panel and focus returns to the launcher.
+  await composer(page).press('Escape');
+  await until(() => launcher(page).evaluate((el) => (el.getRootNode() as ShadowRoot).activeElement === el));
+  expect(await page.getByRole('dialog').count()).toBe(0);
+
+  // Minimised: an agent message shows an unread badge and a title notice.
+  await ok(agent.socket, 'message:send', { conversationId: conversation.id, clientId: randomUUID(), text: 'Anything else?' });
+  await page.getByRole('button', { name: 'Open chat with support (1)' }).waitFor();
+  await until(async () => (await page.title()).startsWith('(1) New message'));
+});
+
+test('messages typed while the server is down are sent once when it is back, in order', async () => {
+  const agent = await onlineAgent(t, { name: 'Li' });
+  const page = await shopper();
+  await openWidget(page);
+  const assigned = next(agent.socket, 'conversation:assigned');
+  await composer(page).fill('first');
+  await composer(page).press('Enter');
+  const { conversation } = await assigned;
+
+  // Stop the server; type two messages; start it again on the same port.
+  const port = t.port;
+  await t.close();
+  await page.getByRole('status').getByText(/Reconnecting/).waitFor();
+  for (const text of ['while offline 1', 'while offline 2']) {
+    await composer(page).fill(text);
+    await composer(page).press('Enter');
+  }
+  await transcript(page).getByText('Sending…').first().waitFor();
+  t = await startTestServer({ store: db, port, limits: { agentGraceMs: 60_000 } });
+  await t.server.chat.restoreQueue();
+  const back = await onlineAgent(t, { name: 'Li again' });
+  await until(async () => {
+    const stored = await db.store.messagesAfter(conversation.id, 0);
+    return stored.filter((m) => m.text.startsWith('while offline')).length === 2;
+  }, 20_000, 'offline messages to arrive');
+  await transcript(page).getByText('Sending…').waitFor({ state: 'detached' });
+  const texts = (await db.store.messagesAfter(conversation.id, 0)).filter((m) => m.kind === 'text').map((m) => m.text);
+  expect(texts).toEqual(['first', 'while offline 1', 'while offline 2']);
+  // The agent who now has the conversation replies; the shopper sees it.
+  await until(async () => (await t.pool.assignmentOf(conversation.id)) === back.id, 5000, 'reassignment');
+  await ok(back.socket, 'message:send', { conversationId: conversation.id, clientId: randomUUID(), text: 'Back online!' });
+  await transcript(page).getByText('Back online!').waitFor();
+  void agent;
+});
+
+test('with no agent online the shopper leaves a message', async () => {
+  const page = await shopper();
+  await launcher(page).click();
+  const form = page.getByRole('form', { name: 'No one is online right now' });
+  await form.getByRole('textbox', { name: 'Your name' }).fill('Ana');
+  await form.getByRole('textbox', { name: 'Your email' }).fill('ana@example.com');
+  await form.getByRole('textbox', { name: 'Message' }).fill('Do you ship to Hong Kong?');
+  await form.getByRole('button', { name: 'Send message' }).click();
+  await page.getByText('Thank you! We received your message').waitFor();
+  const left = await db.store.listLeftMessages({ limit: 50 });
+  expect(left.find((m) => m.text === 'Do you ship to Hong Kong?')).toMatchObject({ name: 'Ana', email: 'ana@example.com' });
+});
+
+test('after the agent closes the chat the shopper rates it', async () => {
+  const agent = await onlineAgent(t);
+  const page = await shopper();
+  await openWidget(page);
+  const assigned = next(agent.socket, 'conversation:assigned');
+  await composer(page).fill('Thanks for the help');
+  await composer(page).press('Enter');
+  const { conversation } = await assigned;
+  await ok(agent.socket, 'conversation:close', { conversationId: conversation.id });
+  const rating = page.getByRole('form', { name: 'How did we do?' });
+  await rating.getByRole('radio', { name: '5 out of 5' }).click();
+  await rating.getByRole('textbox', { name: 'Comment (optional)' }).fill('Quick and kind');
+  await rating.getByRole('button', { name: 'Submit rating' }).click();
+  await page.getByText('Thank you for your feedback!').waitFor();
+  expect(await db.store.getRating(conversation.id)).toMatchObject({ score: 5, comment: 'Quick and kind' });
+});
+
+test('a Chinese browser gets the zh-CN widget; Enter that confirms an IME composition does not send', async () => {
+  const agent = await onlineAgent(t, { name: '小王' });
+  const page = await shopper('zh-CN');
+  await page.getByRole('button', { name: /打开在线客服/ }).click();
+  const box = page.getByRole('textbox', { name: '输入消息' });
+  await box.waitFor();
+  expect(await page.getByRole('button', { name: '发送' }).isVisible()).toBe(true);
+  await page.getByRole('button', { name: '收起聊天窗口' }).waitFor();
+
+  // An IME composition: the Enter that picks the characters must not send the message.
+  await box.focus();
+  await box.evaluate((el: HTMLTextAreaElement) => {
+    el.value = '退货';
+    el.dispatchEvent(new InputEvent('input', { bubbles: true, data: '退货' }));
+    el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', isComposing: true, keyCode: 229, bubbles: true }));
+  });
+  expect(await box.inputValue()).toBe('退货');
+  const assigned = next(agent.socket, 'conversation:assigned');
+  await box.press('Enter');
+  const { messages } = await assigned;
+  expect(messages.some((m: any) => m.text === '退货')).toBe(true);
+  await page.getByRole('status').getByText('客服 小王 正在为您服务').waitFor();
+  await page.screenshot({ path: artifact('widget-zh-CN.png') });
+});
+
+test('message text is text: an HTML payload is shown literally and runs nothing', async () => {
+  const agent = await onlineAgent(t);
+  const page = await shopper();
+  await openWidget(page);
+  const assigned = next(agent.socket, 'conversation:assigned');
+  await composer(page).fill('<b>hello</b>');
+  await composer(page).press('Enter');
+  const { conversation } = await assigned;
+  const payload = '<img src=x onerror="window.__pwned=1;alert(1)"> javascript:alert(2)';
+  await ok(agent.socket, 'message:send', { conversationId: conversation.id, clientId: randomUUID(), text: payload });
+  await transcript(page).getByText(payload).waitFor();
+  await transcript(page).getByText('<b>hello</b>').waitFor();
+  expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
+  const images = await page.evaluate(() => document.querySelector('live-support-widget')!.shadowRoot!.querySelectorAll('img, b').length);
+  expect(images).toBe(0);
+  expect(await transcript(page).getByRole('link').count()).toBe(0);
+});
+
+test('on a phone-sized screen the panel takes the whole screen', async () => {
+  await onlineAgent(t);
+  context = await browser.newContext({ locale: 'en-US', viewport: { width: 375, height: 700 } });
+  const page = await context.newPage();
+  await page.goto(t.url);
+  await openWidget(page);
+  const box = await page.getByRole('dialog', { name: 'Chat with us' }).boundingBox();
+  expect(box).toMatchObject({ x: 0, y: 0, width: 375, height: 700 });
+  // The launcher steps aside (the panel has its own minimise button) so it cannot cover Send.
+  expect(await launcher(page).isVisible()).toBe(false);
+  expect(await page.getByRole('button', { name: 'Send' }).isVisible()).toBe(true);
+  await page.screenshot({ path: artifact('widget-phone.png') });
+});

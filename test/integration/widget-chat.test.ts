@@ -1,0 +1,117 @@
+/**
+ * The widget's chat logic (widget/src/chat.ts) in Node against a real server:
+ * the outbox of pending messages, resume after a reconnect, lost acks.
+ */
+import { randomUUID } from 'node:crypto';
+import { io } from 'socket.io-client';
+import { createChat, type ChatState, type KeyValue } from '../../widget/src/chat';
+import { ok, onlineAgent, openTestStore, startTestServer, until, type TestServer } from '../helpers/chat';
+
+let db: Awaited<ReturnType<typeof openTestStore>>;
+let t: TestServer;
+beforeAll(async () => {
+  db = await openTestStore();
+});
+afterAll(async () => {
+  await db.store.close();
+  await db.sql.close();
+});
+beforeEach(async () => {
+  t = await startTestServer({ store: db, limits: { visitorMessagesPerSecond: 100 } });
+});
+afterEach(async () => {
+  await t.close();
+});
+
+/** A Map standing in for the browser's localStorage (same three methods). */
+function memoryStorage(): KeyValue & { data: Map<string, string> } {
+  const data = new Map<string, string>();
+  return { data, getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v), removeItem: (k) => void data.delete(k) };
+}
+
+function widgetChat(url: string, storage: KeyValue, ackTimeoutMs?: number) {
+  const chat = createChat({
+    connect: (auth) => io(`${url}/visitor`, { auth, transports: ['websocket'], reconnectionDelay: 50, reconnectionDelayMax: 200 }),
+    storage,
+    storageKey: 'test',
+    ackTimeoutMs,
+  });
+  const states: ChatState[] = [];
+  chat.subscribe((s) => states.push(s));
+  return { chat, states };
+}
+
+const texts = (s: ChatState) => s.messages.filter((m) => m.kind === 'text').map((m) => m.text);
+
+test('messages typed before the connection is up are sent in order, once, and the outbox empties', async () => {
+  await onlineAgent(t);
+  const { chat } = widgetChat(t.url, memoryStorage());
+  for (const text of ['one', 'two', 'three']) chat.send(text);
+  expect(chat.state.outbox.map((p) => [p.text, p.state])).toEqual([['one', 'sending'], ['two', 'sending'], ['three', 'sending']]);
+  await until(() => chat.state.outbox.length === 0, 5000, 'outbox to drain');
+  expect(texts(chat.state)).toEqual(['one', 'two', 'three']);
+  const stored = await db.store.messagesAfter(chat.state.conversation!.id, 0);
+  expect(stored.filter((m) => m.kind === 'text').map((m) => m.text)).toEqual(['one', 'two', 'three']);
+  chat.stop();
+});
+
+test('the outbox survives a reload while the server is unreachable and is sent when it is reachable', async () => {
+  const storage = memoryStorage();
+  const down = widgetChat('http://127.0.0.1:9', storage); // nothing listens on the discard port
+  down.chat.send('typed offline');
+  down.chat.send('and again');
+  expect(JSON.parse(storage.data.get('test:outbox')!).map((p: any) => p.text)).toEqual(['typed offline', 'and again']);
+  down.chat.stop();
+
+  // "Reload" with the same storage, now reaching the server.
+  const up = widgetChat(t.url, storage);
+  expect(up.chat.state.outbox.map((p) => p.text)).toEqual(['typed offline', 'and again']);
+  up.chat.start();
+  await until(() => up.chat.state.outbox.length === 0, 5000, 'outbox to drain');
+  expect(texts(up.chat.state)).toEqual(['typed offline', 'and again']);
+  expect(storage.data.has('test:outbox')).toBe(false);
+  expect(storage.data.get('test:token')).toBeTruthy();
+  up.chat.stop();
+});
+
+test('after a dropped connection the widget resumes: missed agent messages arrive once, in order', async () => {
+  const agent = await onlineAgent(t);
+  const { chat } = widgetChat(t.url, memoryStorage());
+  chat.send('hello');
+  await until(() => chat.state.conversation?.status === 'open', 5000, 'assignment');
+  const conversationId = chat.state.conversation!.id;
+  const seen: string[] = [];
+  chat.subscribe((s) => s.connection === 'offline' && seen.push('offline'));
+  // Cut the transport under the client (as a network drop would): it reconnects by itself.
+  for (const s of t.server.io.of('/visitor').sockets.values()) s.conn.close();
+  await until(() => seen.includes('offline'), 5000, 'disconnect');
+  for (const text of ['missed 1', 'missed 2']) {
+    await ok(agent.socket, 'message:send', { conversationId, clientId: randomUUID(), text });
+  }
+  chat.send('while reconnecting');
+  await until(() => texts(chat.state).length === 4 && chat.state.outbox.length === 0, 8000, 'resume');
+  expect(texts(chat.state)).toEqual(['hello', 'missed 1', 'missed 2', 'while reconnecting']);
+  const seqs = chat.state.messages.map((m) => m.seq);
+  expect(new Set(seqs).size).toBe(seqs.length);
+  chat.stop();
+});
+
+test('a lost ack marks the message failed; the re-send after a reload is not stored twice', async () => {
+  await onlineAgent(t);
+  const storage = memoryStorage();
+  // An ack deadline no server can meet: the message is stored but the widget never hears back.
+  const hasty = widgetChat(t.url, storage, 1);
+  hasty.chat.send('maybe lost');
+  await until(() => hasty.chat.state.outbox[0]?.state === 'failed', 5000, 'failure');
+  const { clientId } = hasty.chat.state.outbox[0];
+  await until(async () => !!(await db.store.findMessageByClientId(hasty.chat.state.visitorId!, clientId)), 5000, 'storage');
+  hasty.chat.stop();
+
+  // Reload with the same storage: the failed message is sent again with the same clientId.
+  const patient = widgetChat(t.url, storage);
+  patient.chat.start();
+  await until(() => patient.chat.state.outbox.length === 0 && texts(patient.chat.state).length === 1, 5000, 'resend');
+  const stored = await db.store.messagesAfter(patient.chat.state.conversation!.id, 0);
+  expect(stored.filter((m) => m.text === 'maybe lost')).toHaveLength(1);
+  patient.chat.stop();
+});

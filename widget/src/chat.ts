@@ -1,0 +1,307 @@
+/**
+ * The widget's chat logic, free of UI: connection, resume by seq, the outbox of
+ * messages not yet acknowledged (kept across reloads and network loss, sent in
+ * order, never twice), and the state the UI renders.
+ */
+import type { Socket } from 'socket.io-client';
+import type {
+  Message,
+  PageContext,
+  Result,
+  VisitorClientToServerEvents,
+  VisitorConversationState,
+  VisitorServerToClientEvents,
+  VisitorSession,
+} from '../../shared/protocol';
+
+export type VisitorSocket = Socket<VisitorServerToClientEvents, VisitorClientToServerEvents>;
+
+/** `localStorage`, or anything shaped like it. */
+export interface KeyValue {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+export interface Pending {
+  clientId: string;
+  text: string;
+  at: number;
+  state: 'sending' | 'failed';
+}
+
+export interface ChatState {
+  connection: 'idle' | 'connecting' | 'online' | 'offline';
+  visitorId: string | null;
+  conversation: VisitorConversationState | null;
+  /** Stored messages of the current conversation, by seq, without duplicates. */
+  messages: Message[];
+  /** Typed but not yet acknowledged, oldest first. */
+  outbox: Pending[];
+  agentsAvailable: boolean;
+  agentTyping: boolean;
+  /** The conversation that just closed, until a new one starts. */
+  toRate: string | null;
+}
+
+export interface ChatOptions {
+  /** Opens the visitor namespace with `auth: { token }` (socket.io-client's `io`, bound to the server URL). */
+  connect(auth: { token?: string }): VisitorSocket;
+  storage: KeyValue;
+  /** Namespaces storage keys, e.g. by server origin. */
+  storageKey: string;
+  context?(): PageContext;
+  /** How long to wait for a message's ack before it is marked failed. @default 10000 */
+  ackTimeoutMs?: number;
+  newId?(): string;
+}
+
+const read = <T>(s: KeyValue, key: string, fallback: T): T => {
+  try {
+    const v = s.getItem(key);
+    return v ? (JSON.parse(v) as T) : fallback;
+  } catch {
+    return fallback;
+  }
+};
+const write = (s: KeyValue, key: string, value: unknown) => {
+  try {
+    if (value === null) s.removeItem(key);
+    else s.setItem(key, JSON.stringify(value));
+  } catch {
+    // Private mode or a full quota: the chat works, it just will not survive a reload.
+  }
+};
+
+export type Chat = ReturnType<typeof createChat>;
+
+export function createChat(o: ChatOptions) {
+  const tokenKey = `${o.storageKey}:token`;
+  const outboxKey = `${o.storageKey}:outbox`;
+  const ackTimeout = o.ackTimeoutMs ?? 10_000;
+  const newId = o.newId ?? (() => crypto.randomUUID());
+
+  const state: ChatState = {
+    connection: 'idle',
+    visitorId: null,
+    conversation: null,
+    messages: [],
+    // Messages typed before a reload are still waiting: show them as sending.
+    outbox: read<Pending[]>(o.storage, outboxKey, []).map((p) => ({ ...p, state: 'sending' as const })),
+    agentsAvailable: true,
+    agentTyping: false,
+    toRate: null,
+  };
+  let socket: VisitorSocket | null = null;
+  let flushing = false;
+  const listeners = new Set<(s: ChatState, incoming?: Message) => void>();
+
+  /** Tells subscribers; `incoming` is a new message from the other side (for unread counts and the host page). */
+  const changed = (incoming?: Message) => {
+    write(o.storage, outboxKey, state.outbox.length ? state.outbox : null);
+    const snapshot = { ...state };
+    listeners.forEach((fn) => fn(snapshot, incoming));
+  };
+  const lastSeq = () => state.messages.at(-1)?.seq ?? 0;
+
+  /** Adds stored messages, keeping seq order and dropping ones already known. */
+  function merge(incoming: Message[]): boolean {
+    let added = false;
+    for (const m of incoming) {
+      if (state.conversation && m.conversationId !== state.conversation.id) continue;
+      if (state.messages.some((x) => x.seq === m.seq)) continue;
+      state.messages = [...state.messages, m].sort((a, b) => a.seq - b.seq);
+      if (m.clientId) state.outbox = state.outbox.filter((p) => p.clientId !== m.clientId);
+      added = true;
+    }
+    return added;
+  }
+
+  async function call<T>(event: string, payload: unknown, timeoutMs = 10_000): Promise<Result<T>> {
+    if (!socket) throw new Error('not connected');
+    return (socket.timeout(timeoutMs) as any).emitWithAck(event, payload);
+  }
+
+  function adoptConversation(c: VisitorConversationState | null) {
+    if (c?.id !== state.conversation?.id) state.messages = [];
+    state.conversation = c;
+  }
+
+  async function sync() {
+    const r = await call<VisitorSession>('session:sync', { afterSeq: lastSeq() });
+    if (!r.ok) return;
+    const s = r.data;
+    write(o.storage, tokenKey, s.token);
+    state.visitorId = s.visitorId;
+    state.agentsAvailable = s.agentsAvailable;
+    if (s.conversation?.id !== state.conversation?.id) {
+      adoptConversation(s.conversation);
+      // A different conversation: its history from the start.
+      if (s.conversation && lastSeq() === 0 && s.messages.length && s.messages[0].seq > 1) {
+        const full = await call<VisitorSession>('session:sync', { afterSeq: 0 });
+        if (full.ok) s.messages = full.data.messages;
+      }
+    } else {
+      state.conversation = s.conversation;
+    }
+    merge(s.messages);
+    state.connection = 'online';
+    changed();
+    sendContext();
+    void flush();
+  }
+
+  function sendContext() {
+    if (o.context) void call('visitor:context', o.context()).catch(() => {});
+  }
+
+  /** Sends waiting messages one at a time, in order; a lost ack is retried with the same clientId. */
+  async function flush() {
+    if (flushing) return;
+    flushing = true;
+    try {
+      for (const p of state.outbox) {
+        if (p.state !== 'sending' || state.connection !== 'online') continue;
+        let r: Result<{ conversationId: string; seq: number; at: number }>;
+        try {
+          r = await call('message:send', { clientId: p.clientId, text: p.text }, ackTimeout);
+        } catch {
+          // No ack in time: still connected means the server is struggling; let the shopper retry.
+          if (socket?.connected) p.state = 'failed';
+          changed();
+          break;
+        }
+        if (!r.ok) {
+          p.state = 'failed';
+          changed();
+          continue;
+        }
+        const ack = r.data;
+        if (!state.conversation || state.conversation.id !== ack.conversationId) {
+          // The first message opened a conversation; its state and history follow.
+          adoptConversation({ id: ack.conversationId, status: 'queued', agentName: null, queuePosition: null });
+          state.toRate = null;
+        }
+        merge([{ conversationId: ack.conversationId, seq: ack.seq, clientId: p.clientId, author: 'visitor', authorId: state.visitorId, kind: 'text', text: p.text, at: ack.at }]);
+        state.outbox = state.outbox.filter((x) => x.clientId !== p.clientId);
+        changed();
+      }
+    } finally {
+      flushing = false;
+    }
+    if (state.connection === 'online' && state.outbox.some((p) => p.state === 'sending')) void flush();
+  }
+
+  function start() {
+    if (socket) return;
+    const token = read<string | undefined>(o.storage, tokenKey, undefined);
+    socket = o.connect(token ? { token } : {});
+    state.connection = 'connecting';
+    changed();
+    // A sync that fails (server busy) is retried while the connection lasts.
+    const syncNow = () =>
+      sync().catch(() => {
+        if (socket?.connected) setTimeout(syncNow, 2000);
+      });
+    socket.on('connect', syncNow);
+    socket.on('disconnect', () => {
+      state.connection = 'offline';
+      state.agentTyping = false;
+      changed();
+    });
+    socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
+      // A token from another server or an old secret: start afresh as a new visitor.
+      if (err.data?.code === 'TOKEN_INVALID' || err.data?.code === 'TOKEN_EXPIRED') {
+        write(o.storage, tokenKey, null);
+        socket!.auth = {};
+        socket!.connect();
+        return;
+      }
+      state.connection = 'offline';
+      changed();
+    });
+    socket.io.on('reconnect_attempt', () => {
+      // The token may have been refreshed (or issued by another tab) since the first connect.
+      const t = read<string | undefined>(o.storage, tokenKey, undefined);
+      socket!.auth = t ? { token: t } : {};
+    });
+    socket.on('message', (m) => {
+      if (!state.conversation && m.conversationId) adoptConversation({ id: m.conversationId, status: 'queued', agentName: null, queuePosition: null });
+      if (merge([m])) {
+        if (m.author === 'agent') state.agentTyping = false;
+        changed(m.author === 'agent' ? m : undefined);
+      }
+    });
+    socket.on('conversation:state', (c) => {
+      if (state.conversation && c.id !== state.conversation.id && c.status === 'closed') return;
+      adoptConversation(c);
+      if (c.status === 'closed') {
+        state.toRate = c.id;
+        state.agentTyping = false;
+      }
+      changed();
+    });
+    socket.on('typing', (p) => {
+      state.agentTyping = p.typing;
+      changed();
+    });
+  }
+
+  return {
+    get state(): ChatState {
+      return state;
+    },
+    start,
+    sendContext,
+    subscribe(fn: (s: ChatState, incoming?: Message) => void) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    /** Queues a message and sends it as soon as the connection allows. */
+    send(text: string) {
+      const t = text.trim();
+      if (!t) return;
+      if (state.conversation?.status === 'closed') adoptConversation(null);
+      state.outbox = [...state.outbox, { clientId: newId(), text: t, at: Date.now(), state: 'sending' }];
+      changed();
+      start();
+      void flush();
+    },
+    retry(clientId: string) {
+      state.outbox = state.outbox.map((p) => (p.clientId === clientId ? { ...p, state: 'sending' as const } : p));
+      changed();
+      void flush();
+    },
+    typing(typing: boolean) {
+      if (socket?.connected && state.conversation?.status !== 'closed') socket.emit('typing', { typing });
+    },
+    async end() {
+      return call('conversation:close', {});
+    },
+    async rate(score: number, comment?: string) {
+      if (!state.toRate) return null;
+      // `toRate` stays until a new conversation starts, so the thanks can be shown in its place.
+      return call('conversation:rate', { conversationId: state.toRate, score, ...(comment ? { comment } : {}) });
+    },
+    async leaveMessage(form: { name: string; email: string; text: string }) {
+      start();
+      return call<{ id: string }>('offline:message', form);
+    },
+    async setProfile(profile: { name?: string; email?: string }) {
+      start();
+      return call('visitor:profile', profile);
+    },
+    /** Another tab stored a token: adopt it when this tab has no conversation of its own. */
+    tokenChanged() {
+      if (socket && !state.conversation) {
+        socket.disconnect();
+        socket = null;
+        start();
+      }
+    },
+    stop() {
+      socket?.disconnect();
+      socket = null;
+    },
+  };
+}
