@@ -19,6 +19,7 @@ import type { RateLimiter } from './store/rate-limit';
 import type { ChatStore, SqlClient } from './store/sql/types';
 import { createHttpApp } from './transport/http';
 import { attachSocketTransport, createSocketNotifier } from './transport/socket';
+import { createApiRouters } from './transport/api';
 
 export interface ChatServerOptions {
   store: ChatStore;
@@ -119,6 +120,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     corsOrigins: opts.corsOrigins ?? [],
     loginPerMinute: limits.loginPerMinute,
     agentTokenSeconds: (opts.agentTokenHours ?? 12) * 3600,
+    routers: createApiRouters({ store: opts.store, tokens, chat, limiter: opts.limiter, logger, clock }),
     async health() {
       await opts.sql.query('select 1');
       if (opts.redis) await opts.redis.ping();

@@ -6,13 +6,13 @@ import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import cors from 'cors';
-import type { Role, TokenClaims } from '../../shared/protocol';
 import { burnPasswordCheck, verifyPassword, type TokenService } from '../domain/auth';
 import { AppError, toErrorBody } from '../errors';
 import type { Logger } from '../logger';
 import type { ServerMetrics } from '../metrics';
 import type { RateLimiter } from '../store/rate-limit';
-import type { ChatStore, UserRecord } from '../store/sql/types';
+import type { ChatStore } from '../store/sql/types';
+import { requireUser, userView, type AuthedLocals } from './rest';
 import { loginSchema } from './schemas';
 import { renderStartPage } from './start-page';
 import { DEMO_CSS, DEMO_JS, renderDemoPage } from './demo-page';
@@ -26,14 +26,12 @@ export interface HttpDeps {
   corsOrigins: string[];
   loginPerMinute: number;
   agentTokenSeconds: number;
+  /** Resource routers mounted under /api/v1. */
+  routers?: { path: string; router: express.Router }[];
   /** Where the built widget (widget.js) is. @default path.resolve('dist') */
   assetsDir?: string;
   /** Reports backend health for /healthz. */
   health(): Promise<Record<string, string>>;
-}
-
-function userView(u: UserRecord) {
-  return { id: u.id, email: u.email, name: u.displayName, role: u.role, capacity: u.capacity, active: u.active };
 }
 
 export function createHttpApp(deps: HttpDeps) {
@@ -50,15 +48,6 @@ export function createHttpApp(deps: HttpDeps) {
   const fail = (code: ConstructorParameters<typeof AppError>[0], message?: string) => {
     throw new AppError(code, message);
   };
-
-  function authenticate(req: Request): TokenClaims & { role: Role } {
-    const header = req.get('authorization') ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (!token) fail('UNAUTHENTICATED');
-    const claims = tokens.verify(token);
-    if (claims.role === 'visitor') fail('FORBIDDEN');
-    return claims as TokenClaims & { role: Role };
-  }
 
   app.get('/', (_req, res) => {
     res.type('html').send(renderDemoPage());
@@ -112,13 +101,12 @@ export function createHttpApp(deps: HttpDeps) {
     res.json({ token, expiresIn: deps.agentTokenSeconds, user: userView(user!) });
   });
 
-  api.get('/me', async (req, res) => {
-    const claims = authenticate(req);
-    const user = await store.getUser(claims.sub);
-    if (!user) fail('TOKEN_INVALID');
-    if (!user!.active) fail('ACCOUNT_DISABLED');
-    res.json({ user: userView(user!) });
+  api.get('/me', requireUser(tokens, store), (_req, res: Response<unknown, AuthedLocals>) => {
+    res.json({ user: userView(res.locals.user) });
   });
+
+  // Resource routers (team, conversations, canned replies, FAQ) mount here.
+  for (const mount of deps.routers ?? []) api.use(mount.path, mount.router);
 
   api.use((_req, _res, next) => next(new AppError('NOT_FOUND')));
   app.use('/api/v1', api);
