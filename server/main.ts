@@ -4,12 +4,14 @@ import { createLogger } from './logger';
 import { openBackends, resolveSecret } from './backends';
 import { createChatServer } from './chat-server';
 import { ensureAdmin } from './domain/admin';
+import { seedDemoData } from './seed';
 
 async function main() {
   const started = performance.now();
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const backends = await openBackends(config, logger);
+  await seedDemoData(backends.sql, logger);
   if (config.admin) await ensureAdmin(backends.store, config.admin, config.limits.defaultCapacity, logger);
   const server = createChatServer({
     ...backends,

@@ -4,22 +4,36 @@
  * (../rest.ts); errors thrown as AppError become `{ error: { code, message } }`.
  */
 import type { Router } from 'express';
+import type { Server } from 'socket.io';
 import type { TokenService } from '../../domain/auth';
 import type { ChatService } from '../../domain/chat-service';
 import type { Clock } from '../../domain/clock';
 import type { Logger } from '../../logger';
 import type { RateLimiter } from '../../store/rate-limit';
-import type { ChatStore } from '../../store/sql/types';
+import type { ChatStore, SqlClient } from '../../store/sql/types';
+import { createCannedRepliesRouter } from './canned-replies';
+import { createConversationsRouter } from './conversations';
+import { createFaqRouter } from './faq';
+import { createTeamRouter } from './team';
 
 export interface ApiDeps {
   store: ChatStore;
+  /** For resource stores of their own (FAQ, canned replies), created from the same database. */
+  sql: SqlClient;
   tokens: TokenService;
   chat: ChatService;
+  /** To sign a deactivated agent out of every process (rooms cross processes). */
+  io: Server;
   limiter: RateLimiter;
   logger: Logger;
   clock: Clock;
 }
 
-export function createApiRouters(_deps: ApiDeps): { path: string; router: Router }[] {
-  return [];
+export function createApiRouters(deps: ApiDeps): { path: string; router: Router }[] {
+  return [
+    { path: '/users', router: createTeamRouter(deps) },
+    { path: '/conversations', router: createConversationsRouter(deps) },
+    { path: '/canned-replies', router: createCannedRepliesRouter(deps) },
+    { path: '/faq', router: createFaqRouter(deps) },
+  ];
 }
