@@ -56,9 +56,15 @@ export interface AgentRef {
   name: string;
 }
 
+/** How an agent files a closed conversation. */
+export const CLOSE_CATEGORIES = ['inquiry', 'complaint', 'order', 'after_sales', 'other'] as const;
+export type CloseCategory = (typeof CLOSE_CATEGORIES)[number];
+
 export interface ConversationView {
   id: string;
   visitorId: string;
+  /** The name the shopper gave, if any. */
+  visitorName: string | null;
   status: ConversationStatus;
   agent: AgentRef | null;
   /** 1-based position while queued, otherwise null. */
@@ -66,7 +72,23 @@ export interface ConversationView {
   openedAt: number;
   firstResponseAt: number | null;
   closedAt: number | null;
+  closeCategory: CloseCategory | null;
+  closeSummary: string | null;
   lastSeq: number;
+}
+
+/** What an agent sees of the shopper beside a conversation. */
+export interface VisitorInfo {
+  id: string;
+  name: string | null;
+  email: string | null;
+  /** Page, referrer, language, time zone and host-page data, as the widget last reported them. */
+  context: PageContext | null;
+  userAgent: string | null;
+  firstSeenAt: number;
+  lastSeenAt: number;
+  /** Earlier conversations of this visitor, newest first (at most 20). */
+  pastConversations: { id: string; status: ConversationStatus; openedAt: number; closedAt: number | null; agentName: string | null }[];
 }
 
 /** What a visitor sees of their conversation (no internal notes, no agent ids beyond the name). */
@@ -195,7 +217,22 @@ export interface AgentClientToServerEvents {
     p: { conversationId: string; toAgentId: string | null; note?: string },
     ack: Ack<{ conversationId: string; agentId: string | null }>,
   ) => void;
-  'conversation:close': (p: { conversationId: string }, ack: Ack<{ conversationId: string }>) => void;
+  /** Closes with an optional category and a short summary for reports and the next agent. */
+  'conversation:close': (
+    p: { conversationId: string; category?: CloseCategory; summary?: string },
+    ack: Ack<{ conversationId: string }>,
+  ) => void;
+  /** The shopper behind one of my conversations: page context and earlier conversations. */
+  'visitor:info': (p: { conversationId: string }, ack: Ack<VisitorInfo>) => void;
+  /**
+   * End of shift: every conversation assigned to me goes to `toAgentId` (online, with room for
+   * all of them) or, with null, back to the front of the queue; the note is recorded on each.
+   * Then my status becomes `offline`.
+   */
+  'agent:handover': (
+    p: { toAgentId: string | null; note?: string },
+    ack: Ack<{ handedOver: string[]; toAgentId: string | null }>,
+  ) => void;
   /** Lead only: subscribe to a conversation's live messages and typing. */
   'conversation:watch': (p: { conversationId: string }, ack: Ack<ConversationWithMessages>) => void;
   'conversation:unwatch': (p: { conversationId: string }, ack: Ack<{ conversationId: string }>) => void;

@@ -16,7 +16,9 @@ import type {
   MessageAck,
   PageContext,
   SystemEvent,
+  CloseCategory,
   VisitorConversationState,
+  VisitorInfo,
   VisitorServerToClientEvents,
   VisitorSession,
 } from '../../shared/protocol';
@@ -147,16 +149,19 @@ export function createChatService(deps: ChatServiceDeps) {
 
   async function conversationView(c: ConversationRecord): Promise<ConversationView> {
     const agentId = c.status === 'closed' ? c.agentId : await pool.assignmentOf(c.id);
-    const name = await agentName(agentId);
+    const [name, visitor] = await Promise.all([agentName(agentId), store.getVisitor(c.visitorId)]);
     return {
       id: c.id,
       visitorId: c.visitorId,
+      visitorName: visitor?.name ?? null,
       status: c.status === 'closed' ? 'closed' : agentId ? 'open' : 'queued',
       agent: agentId ? { id: agentId, name: name ?? agentId } : null,
       queuePosition: c.status === 'closed' || agentId ? null : await pool.queuePosition(c.id),
       openedAt: c.openedAt,
       firstResponseAt: c.firstResponseAt,
       closedAt: c.closedAt,
+      closeCategory: c.closeCategory,
+      closeSummary: c.closeSummary,
       lastSeq: c.lastSeq,
     };
   }
@@ -568,12 +573,16 @@ export function createChatService(deps: ChatServiceDeps) {
     },
 
     /** Closes a conversation (agent, lead or visitor) and frees the agent's slot. */
-    async close(conversationId: string, by: { by: 'visitor' | 'agent'; byId: string }) {
+    async close(
+      conversationId: string,
+      by: { by: 'visitor' | 'agent'; byId: string },
+      filing?: { category?: CloseCategory; summary?: string },
+    ) {
       const c = await conversationOrThrow(conversationId);
       if (c.status === 'closed') throw new AppError('CONVERSATION_CLOSED');
       // The event goes in before the status flips, so the transcript always ends with it.
       await recordEvent(conversationId, { type: 'closed', by: by.by, byId: by.byId }, c.agentId ? [c.agentId] : []);
-      if (!(await store.closeConversation(conversationId, by.by, by.byId, clock.now()))) {
+      if (!(await store.closeConversation(conversationId, by.by, by.byId, clock.now(), filing))) {
         throw new AppError('CONVERSATION_CLOSED');
       }
       const change = await pool.release(conversationId);
@@ -588,6 +597,51 @@ export function createChatService(deps: ChatServiceDeps) {
       await applyChange({ ...change, queueChanged: change.queueChanged || change.agentId === null });
       if (change.agentId) await announceAgent(change.agentId);
       return { conversationId };
+    },
+
+    /** The shopper behind a conversation the actor may see: page context and earlier conversations. */
+    async visitorInfo(actor: Actor, conversationId: string): Promise<VisitorInfo> {
+      if (actor.kind !== 'lead') await this.authorize(actor, conversationId);
+      const c = await conversationOrThrow(conversationId);
+      const [visitor, past] = await Promise.all([
+        store.getVisitor(c.visitorId),
+        store.listVisitorConversations(c.visitorId, 21),
+      ]);
+      const earlier = past.filter((p) => p.id !== c.id).slice(0, 20);
+      return {
+        id: c.visitorId,
+        name: visitor?.name ?? null,
+        email: visitor?.email ?? null,
+        context: visitor?.context ?? null,
+        userAgent: visitor?.userAgent ?? null,
+        firstSeenAt: visitor?.createdAt ?? c.openedAt,
+        lastSeenAt: visitor?.lastSeenAt ?? c.openedAt,
+        pastConversations: await Promise.all(
+          earlier.map(async (p) => ({
+            id: p.id,
+            status: p.status,
+            openedAt: p.openedAt,
+            closedAt: p.closedAt,
+            agentName: await agentName(p.agentId),
+          })),
+        ),
+      };
+    },
+
+    /**
+     * End of shift: all my conversations go to a colleague (who must be online with room for
+     * all of them: checked by each transfer, atomically) or to the front of the queue; then
+     * I go offline. A transfer refused half-way stops there and reports what moved.
+     */
+    async handover(actor: Actor, toAgentId: string | null, note?: string) {
+      if (toAgentId === actor.id) throw new AppError('AGENT_UNAVAILABLE', 'Hand over to someone else');
+      const handedOver: string[] = [];
+      for (const conversationId of await pool.agentConversations(actor.id)) {
+        await this.transfer(actor, conversationId, toAgentId, note);
+        handedOver.push(conversationId);
+      }
+      await this.setStatus(actor.id, 'offline');
+      return { handedOver, toAgentId };
     },
 
     async leadSnapshot(): Promise<LeadSnapshot> {

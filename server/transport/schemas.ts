@@ -3,6 +3,7 @@
  * domain against the configured limit, so here text only has a hard ceiling.
  */
 import { z } from 'zod';
+import { CLOSE_CATEGORIES } from '../../shared/protocol';
 
 const id = z.string().min(1).max(64);
 /** Client-generated idempotency key (a UUID is recommended). */
@@ -57,7 +58,11 @@ export const agentSchemas = {
   'conversation:transfer': z
     .object({ conversationId: id, toAgentId: id.nullable(), note: z.string().max(1000).optional() })
     .strict(),
-  'conversation:close': z.object({ conversationId: id }).strict(),
+  'conversation:close': z
+    .object({ conversationId: id, category: z.enum(CLOSE_CATEGORIES).optional(), summary: z.string().trim().max(1000).optional() })
+    .strict(),
+  'visitor:info': z.object({ conversationId: id }).strict(),
+  'agent:handover': z.object({ toAgentId: id.nullable(), note: z.string().max(1000).optional() }).strict(),
   'conversation:watch': z.object({ conversationId: id }).strict(),
   'conversation:unwatch': z.object({ conversationId: id }).strict(),
   'lead:snapshot': empty,

@@ -264,8 +264,10 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
     on('conversation:transfer', (p) => chat.transfer(actor, p.conversationId, p.toAgentId, p.note));
     on('conversation:close', async (p) => {
       await chat.authorize(actor, p.conversationId);
-      return chat.close(p.conversationId, { by: 'agent', byId: agentId });
+      return chat.close(p.conversationId, { by: 'agent', byId: agentId }, { category: p.category, summary: p.summary || undefined });
     });
+    on('visitor:info', (p) => chat.visitorInfo(actor, p.conversationId));
+    on('agent:handover', (p) => chat.handover(actor, p.toAgentId, p.note));
     on('conversation:watch', async (p) => {
       leadOnly();
       const view = await chat.watch(p.conversationId);

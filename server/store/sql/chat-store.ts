@@ -5,7 +5,15 @@
  * (exact to the millisecond), read back as Date and converted with `getTime()`.
  */
 import { randomUUID } from 'node:crypto';
-import type { AuthorKind, ConversationStatus, MessageKind, PageContext, Role, SystemEvent } from '../../../shared/protocol';
+import type {
+  AuthorKind,
+  CloseCategory,
+  ConversationStatus,
+  MessageKind,
+  PageContext,
+  Role,
+  SystemEvent,
+} from '../../../shared/protocol';
 import { migrate } from './migrations';
 import type {
   AppendResult,
@@ -58,6 +66,8 @@ interface ConversationRow {
   first_response_at: Date | null;
   closed_at: Date | null;
   closed_by: AuthorKind | null;
+  close_category: CloseCategory | null;
+  close_summary: string | null;
   last_seq: number;
 }
 interface MessageRow {
@@ -101,7 +111,7 @@ interface RatingRow {
 
 const USER_COLS = 'id, email, display_name, role, capacity, active, created_at';
 const CONV_COLS =
-  'id, visitor_id, status, agent_id, opened_at, first_response_at, closed_at, closed_by, last_seq';
+  'id, visitor_id, status, agent_id, opened_at, first_response_at, closed_at, closed_by, close_category, close_summary, last_seq';
 const MSG_COLS = 'conversation_id, seq, client_id, author_kind, author_id, kind, body, event, created_at';
 const VISITOR_COLS = 'id, name, email, context, user_agent, created_at, last_seen_at';
 const LEFT_COLS = 'id, visitor_id, name, email, body, context, created_at, handled';
@@ -126,6 +136,8 @@ const toConversation = (r: ConversationRow): ConversationRecord => ({
   firstResponseAt: r.first_response_at?.getTime() ?? null,
   closedAt: r.closed_at?.getTime() ?? null,
   closedBy: r.closed_by,
+  closeCategory: r.close_category,
+  closeSummary: r.close_summary,
   lastSeq: r.last_seq,
 });
 
@@ -251,8 +263,10 @@ const SET_ASSIGNMENT = `UPDATE conversations
 const MARK_FIRST_RESPONSE = `UPDATE conversations SET first_response_at = ${ts('$2')}
   WHERE id = $1 AND first_response_at IS NULL`;
 const CLOSE_CONVERSATION = `UPDATE conversations
-  SET status = 'closed', closed_at = ${ts('$4')}, closed_by = $2, closed_by_id = $3
+  SET status = 'closed', closed_at = ${ts('$4')}, closed_by = $2, closed_by_id = $3, close_category = $5, close_summary = $6
   WHERE id = $1 AND status <> 'closed' RETURNING id`;
+const LIST_VISITOR_CONVERSATIONS = `SELECT ${CONV_COLS} FROM conversations
+  WHERE visitor_id = $1 ORDER BY opened_at DESC, id DESC LIMIT $2`;
 
 /**
  * Group commit: stores a batch (parallel arrays, one element per message) in one statement.
@@ -519,8 +533,12 @@ export function createChatStore(opts: ChatStoreOptions): ChatStore {
     async markFirstResponse(id, at) {
       await sql.query(MARK_FIRST_RESPONSE, [id, at]);
     },
-    async closeConversation(id, by, byId, at) {
-      return (await sql.query(CLOSE_CONVERSATION, [id, by, byId, at])).rows.length > 0;
+    async closeConversation(id, by, byId, at, filing) {
+      const params = [id, by, byId, at, filing?.category ?? null, filing?.summary ?? null];
+      return (await sql.query(CLOSE_CONVERSATION, params)).rows.length > 0;
+    },
+    async listVisitorConversations(visitorId, limit) {
+      return (await sql.query<ConversationRow>(LIST_VISITOR_CONVERSATIONS, [visitorId, limit])).rows.map(toConversation);
     },
 
     appendMessage(m) {

@@ -108,6 +108,14 @@ CREATE TABLE ratings (
 );
 `,
   },
+  {
+    version: 6,
+    name: 'close category and summary',
+    sql: `
+ALTER TABLE conversations ADD COLUMN close_category text;
+ALTER TABLE conversations ADD COLUMN close_summary text;
+`,
+  },
 ];
 
 /** Arbitrary constant naming "schema migration" among this database's advisory locks. */

@@ -4,6 +4,7 @@
  */
 import type {
   AuthorKind,
+  CloseCategory,
   ConversationStatus,
   MessageKind,
   PageContext,
@@ -40,6 +41,8 @@ export interface ConversationRecord {
   firstResponseAt: number | null;
   closedAt: number | null;
   closedBy: AuthorKind | null;
+  closeCategory: CloseCategory | null;
+  closeSummary: string | null;
   lastSeq: number;
 }
 
@@ -167,7 +170,15 @@ export interface ChatStore {
   /** Sets first_response_at if it is still null. */
   markFirstResponse(id: string, at: number): Promise<void>;
   /** Returns false when it was already closed. */
-  closeConversation(id: string, by: AuthorKind, byId: string | null, at: number): Promise<boolean>;
+  closeConversation(
+    id: string,
+    by: AuthorKind,
+    byId: string | null,
+    at: number,
+    filing?: { category?: CloseCategory; summary?: string },
+  ): Promise<boolean>;
+  /** A visitor's conversations, newest first. */
+  listVisitorConversations(visitorId: string, limit: number): Promise<ConversationRecord[]>;
 
   // messages
   /**
