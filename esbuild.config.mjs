@@ -1,5 +1,6 @@
 // Builds the server bundle (dist/server.js, with the Lua scripts copied next to it) and the
-// embeddable widget (dist/widget.js: one minified IIFE, CSS inlined as text).
+// embeddable widget (dist/widget.js: one minified IIFE, CSS inlined as text) and the agent
+// console (dist/console.js and dist/console-styles.css, served at /console).
 import { build, transform } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import { cpSync, mkdirSync } from 'node:fs';
@@ -61,6 +62,20 @@ const builds = [
     define: { 'process.env.NODE_ENV': '"production"' },
     legalComments: 'none',
     plugins: [websocketOnly, cssAsText],
+    logLevel: 'warning',
+  },
+  {
+    entryPoints: { console: 'agent-console/src/index.tsx', 'console-styles': 'agent-console/src/styles.css' },
+    outdir: 'dist',
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: ['chrome100', 'firefox100', 'safari15'],
+    minify: true,
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    legalComments: 'none',
     logLevel: 'warning',
   },
 ];

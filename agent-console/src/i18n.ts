@@ -1,0 +1,15 @@
+import { en, type Strings } from './locales/en';
+import { zhCN } from './locales/zh-CN';
+
+export type Locale = 'en' | 'zh-CN';
+export type { Strings };
+
+export const strings = (locale: Locale): Strings => (locale === 'zh-CN' ? zhCN : en);
+
+/** Chinese when the browser prefers it, else English. */
+export const chooseLocale = (languages: readonly string[]): Locale =>
+  languages.find((l) => /^(zh|en)/i.test(l))?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+
+export function fill(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
+}

@@ -1,0 +1,156 @@
+/// <reference lib="dom" />
+/**
+ * The agent console in real Chromium: two agents in separate browser contexts,
+ * shoppers driven by socket.io-client. Controls are found by role and label.
+ */
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { artifact, launchBrowser } from '../helpers/browser';
+import { collect, next, ok, openTestStore, startTestServer, until, type TestServer, type VisitorClient } from '../helpers/chat';
+
+jest.setTimeout(90_000);
+
+let browser: Browser;
+let db: Awaited<ReturnType<typeof openTestStore>>;
+let t: TestServer;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  [browser, db] = await Promise.all([launchBrowser(), openTestStore()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await db.store.close();
+  await db.sql.close();
+});
+beforeEach(async () => {
+  t = await startTestServer({ store: db, limits: { agentGraceMs: 60_000 } });
+});
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((c) => c.close()));
+  await t.close();
+});
+
+async function agentConsole(name: string, capacity: number, locale = 'en-US') {
+  const password = 'console-password-1';
+  const user = await t.createUser({ name, capacity, password });
+  const context = await browser.newContext({ locale, viewport: { width: 1400, height: 860 } });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(`${t.url}/console`);
+  const form = page.getByRole('form', { name: locale.startsWith('zh') ? '登录' : 'Sign in' });
+  await form.getByRole('textbox', { name: locale.startsWith('zh') ? '邮箱' : 'Email' }).fill(user.email);
+  await form.getByLabel(locale.startsWith('zh') ? '密码' : 'Password').fill(password);
+  await form.getByRole('button', { name: locale.startsWith('zh') ? '登录' : 'Sign in' }).click();
+  return { ...user, page };
+}
+
+async function goOnline(page: Page) {
+  await page.getByRole('combobox', { name: 'Status' }).selectOption('online');
+  await page.getByRole('combobox', { name: 'Status' }).and(page.locator(':has(option[value="online"]:checked)')).waitFor();
+}
+
+async function shopper(text: string, name?: string): Promise<{ socket: VisitorClient; conversationId: string }> {
+  const socket = await t.visitor();
+  await ok(socket, 'session:sync', {});
+  if (name) await ok(socket, 'visitor:profile', { name });
+  const ack = await ok(socket, 'message:send', { clientId: randomUUID(), text });
+  return { socket, conversationId: ack.conversationId };
+}
+
+const chatList = (page: Page) => page.getByRole('navigation', { name: 'Conversations' });
+const composer = (page: Page) => page.getByRole('textbox', { name: 'Reply' });
+
+test('two agents: routing, canned reply, note, transfer, close, reload', async () => {
+  const lead = await t.createUser({ role: 'lead', name: 'Lead' });
+  await request(t.server.app)
+    .post('/api/v1/canned-replies')
+    .set('authorization', `Bearer ${lead.token}`)
+    .send({ shortcut: 'thanks', title: 'Thank the shopper', body: 'Thank you {visitor.name}, this is {agent.name}. Anything else?', language: 'en' })
+    .expect(201);
+
+  const ana = await agentConsole('Ana', 2);
+  await goOnline(ana.page);
+  const first = await shopper('My order has not arrived');
+  await chatList(ana.page).getByText('My order has not arrived').waitFor();
+  await ana.page.getByText('Load 1 / 2').waitFor();
+
+  const bo = await agentConsole('Bo', 5);
+  await goOnline(bo.page);
+  // Ana is at 1/2 = 0.5, Bo at 0/5: the next two go to the less loaded Bo.
+  const second = await shopper('Can I pay by invoice?', 'Wang');
+  await chatList(bo.page).getByText('Can I pay by invoice?').waitFor();
+  const third = await shopper('退货要多久？');
+  await chatList(bo.page).getByText('退货要多久？').waitFor();
+  expect(await t.pool.assignmentOf(second.conversationId)).toBe(bo.id);
+  expect(await t.pool.assignmentOf(third.conversationId)).toBe(bo.id);
+  expect(await chatList(ana.page).getByRole('button').count()).toBe(1);
+
+  // Bo answers the invoice question with a canned reply chosen through "/".
+  await chatList(bo.page).getByRole('button', { name: /Wang/ }).click();
+  const toShopper = next(second.socket, 'message', (m: any) => m.author === 'agent');
+  await composer(bo.page).fill('/tha');
+  const picker = bo.page.getByRole('listbox', { name: 'Canned replies' });
+  await picker.getByRole('option', { name: /thanks/ }).waitFor();
+  await composer(bo.page).press('Enter');
+  expect(await composer(bo.page).inputValue()).toBe('Thank you Wang, this is Bo. Anything else?');
+  await composer(bo.page).press('Enter');
+  expect((await toShopper).text).toBe('Thank you Wang, this is Bo. Anything else?');
+
+  // An internal note: the agent side sees it, the shopper never does.
+  const shopperSees = collect(second.socket, 'message');
+  await bo.page.getByRole('checkbox', { name: 'Internal note' }).check();
+  await bo.page.getByRole('textbox', { name: 'Internal note' }).fill('Customer is a reseller: check the B2B price list');
+  await bo.page.getByRole('button', { name: 'Add note' }).click();
+  await bo.page.getByRole('log', { name: 'Transcript' }).getByText('Customer is a reseller').waitFor();
+  await bo.page.getByRole('checkbox', { name: 'Internal note' }).uncheck();
+
+  // Three chats open at once on Bo's screen (two assigned plus one transferred below).
+  await chatList(ana.page).getByRole('button', { name: /My order has not arrived/ }).click();
+  await ana.page.getByRole('button', { name: 'Transfer' }).click();
+  const dialog = ana.page.getByRole('dialog', { name: 'Transfer conversation' });
+  await dialog.getByRole('combobox', { name: 'Transfer to' }).selectOption({ label: (await dialog.getByRole('option', { name: /^Bo/ }).textContent())! });
+  await dialog.getByRole('textbox', { name: /Note for the next agent/ }).fill('Tracking number in the first message');
+  await dialog.getByRole('button', { name: 'Transfer' }).click();
+  await chatList(bo.page).getByText('My order has not arrived').waitFor();
+  await until(async () => (await chatList(ana.page).getByRole('button').count()) === 0, 5000, 'the chat to leave Ana');
+  expect(await t.pool.assignmentOf(first.conversationId)).toBe(bo.id);
+  await bo.page.getByText('Load 3 / 5').waitFor();
+  await bo.page.screenshot({ path: artifact('console-three-chats.png') });
+
+  // Close the refund question with a category and summary.
+  await chatList(bo.page).getByRole('button', { name: /退货要多久/ }).click();
+  await bo.page.getByRole('button', { name: 'Close conversation' }).click();
+  const close = bo.page.getByRole('dialog', { name: 'Close conversation' });
+  await close.getByRole('combobox', { name: 'Category' }).selectOption('after_sales');
+  await close.getByRole('textbox', { name: 'Summary' }).fill('Explained the 7-day return window');
+  await close.getByRole('button', { name: 'Close' }).click();
+  await until(async () => (await t.store.getConversation(third.conversationId))?.status === 'closed', 5000, 'close');
+  expect(await t.store.getConversation(third.conversationId)).toMatchObject({ closeCategory: 'after_sales', closeSummary: 'Explained the 7-day return window' });
+  await until(async () => (await chatList(bo.page).getByRole('button').count()) === 2, 5000, 'the closed chat to leave the list');
+
+  // Reload mid-chat: the chats are still there and the conversation continues.
+  await bo.page.reload();
+  await chatList(bo.page).getByText('My order has not arrived').waitFor();
+  await chatList(bo.page).getByRole('button', { name: /Can I pay by invoice/ }).click();
+  await bo.page.getByRole('log', { name: 'Transcript' }).getByText('Customer is a reseller').waitFor();
+  const afterReload = next(second.socket, 'message', (m: any) => m.text === 'Still here after a reload');
+  await composer(bo.page).fill('Still here after a reload');
+  await composer(bo.page).press('Enter');
+  await afterReload;
+  expect(shopperSees.map((m) => m.text)).not.toContain('Customer is a reseller: check the B2B price list');
+});
+
+test('message content is text in the console; the zh-CN console works', async () => {
+  const mei = await agentConsole('美', 3, 'zh-CN');
+  await mei.page.getByRole('combobox', { name: '状态' }).selectOption('online');
+  const payload = '<img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script>';
+  await shopper(payload);
+  await mei.page.getByRole('navigation', { name: '会话' }).getByRole('button').first().click();
+  await mei.page.getByRole('log', { name: '聊天记录' }).getByText(payload).waitFor();
+  expect(await mei.page.evaluate(() => (window as any).__pwned)).toBeUndefined();
+  expect(await mei.page.locator('.log img, .log script').count()).toBe(0);
+  await mei.page.getByRole('button', { name: '结束会话' }).waitFor();
+  await mei.page.screenshot({ path: artifact('console-zh-CN.png') });
+});
