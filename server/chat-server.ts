@@ -120,7 +120,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     corsOrigins: opts.corsOrigins ?? [],
     loginPerMinute: limits.loginPerMinute,
     agentTokenSeconds: (opts.agentTokenHours ?? 12) * 3600,
-    routers: createApiRouters({ store: opts.store, sql: opts.sql, tokens, chat, io, limiter: opts.limiter, logger, clock }),
+    routers: createApiRouters({ store: opts.store, sql: opts.sql, tokens, chat, io, limiter: opts.limiter, logger, clock, defaultCapacity: limits.defaultCapacity }),
     async health() {
       await opts.sql.query('select 1');
       if (opts.redis) await opts.redis.ping();

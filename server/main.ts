@@ -3,7 +3,9 @@ import { loadConfig } from './config';
 import { createLogger } from './logger';
 import { openBackends, resolveSecret } from './backends';
 import { createChatServer } from './chat-server';
-import { ensureAdmin } from './domain/admin';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ensureAdmin, ensureFirstAccount } from './domain/admin';
 import { seedDemoData } from './seed';
 
 async function main() {
@@ -13,6 +15,20 @@ async function main() {
   const backends = await openBackends(config, logger);
   await seedDemoData(backends.sql, logger);
   if (config.admin) await ensureAdmin(backends.store, config.admin, config.limits.defaultCapacity, logger);
+  else {
+    await ensureFirstAccount(
+      backends.store,
+      {
+        dataDir: config.dataDir,
+        capacity: config.limits.defaultCapacity,
+        writeFile: (file, text) => {
+          mkdirSync(path.dirname(file), { recursive: true });
+          writeFileSync(file, text, { mode: 0o600 });
+        },
+      },
+      logger,
+    );
+  }
   const server = createChatServer({
     ...backends,
     logger,
@@ -36,9 +52,6 @@ async function main() {
     },
     `LiveSupport listening on http://${shown}:${port}`,
   );
-  if ((await backends.store.listUsers()).length === 0) {
-    logger.warn('No agent or lead account yet: set ADMIN_EMAIL and ADMIN_PASSWORD, or run `npm run user:add`.');
-  }
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -32,6 +32,16 @@ export type SystemEvent =
   | { type: 'requeued'; fromAgentId: string; reason: 'agent_offline' | 'agent_disconnected' }
   | { type: 'closed'; by: AuthorKind; byId: string | null };
 
+/** System events as a visitor receives them: no agent ids, no transfer notes. */
+export type VisitorSystemEvent =
+  | { type: 'opened' }
+  | { type: 'queued'; position: number }
+  | { type: 'assigned'; agentName: string }
+  | { type: 'transferred' }
+  | { type: 'agent_disconnected' }
+  | { type: 'requeued' }
+  | { type: 'closed'; by: AuthorKind };
+
 export interface Message {
   conversationId: string;
   /** Per-conversation, strictly increasing (not necessarily contiguous). */
@@ -131,9 +141,17 @@ export interface VisitorSession {
   token: string;
   conversation: VisitorConversationState | null;
   /** Messages after `afterSeq`, oldest first (internal notes never included). */
-  messages: Message[];
+  messages: VisitorMessage[];
   /** True when at least one agent is online: otherwise offer the leave-a-message form. */
   agentsAvailable: boolean;
+}
+
+/**
+ * A message as a visitor receives it: agents' ids are null (their name is in `authorName`),
+ * events are `VisitorSystemEvent`s, internal notes never appear.
+ */
+export interface VisitorMessage extends Omit<Message, 'event'> {
+  event?: VisitorSystemEvent;
 }
 
 /** Where the shopper is and what the host page told us; shown to agents. */
@@ -170,8 +188,8 @@ export interface VisitorClientToServerEvents {
 }
 
 export interface VisitorServerToClientEvents {
-  /** A message from the agent, or a system event visible to the visitor. */
-  'message': (m: Message) => void;
+  /** A message from the agent (or from the visitor's other tab), or a system event. */
+  'message': (m: VisitorMessage) => void;
   'conversation:state': (s: VisitorConversationState) => void;
   'typing': (p: { conversationId: string; typing: boolean }) => void;
 }

@@ -26,6 +26,9 @@ export function createApi(base: string, token: () => string | null) {
   return {
     login: (email: string, password: string) =>
       request<{ token: string; user: { id: string; name: string; role: string } }>('POST', '/auth/login', { email, password }),
+    invitation: (token: string) =>
+      request<{ invitation: { purpose: string; user: { email: string; name: string } } }>('GET', `/invitations/${encodeURIComponent(token)}`),
+    acceptInvitation: (token: string, password: string) => request<unknown>('POST', `/invitations/${encodeURIComponent(token)}`, { password }),
     colleagues: () => request<{ users: Colleague[] }>('GET', '/users'),
     cannedReplies: (q: string) => request<{ replies: CannedReply[] }>('GET', `/canned-replies?q=${encodeURIComponent(q)}&limit=8`),
     faqMatch: (text: string) => request<{ matches: FaqMatch[] }>('POST', '/faq/match', { text, limit: 3 }),

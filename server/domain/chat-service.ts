@@ -19,6 +19,7 @@ import type {
   CloseCategory,
   VisitorConversationState,
   VisitorInfo,
+  VisitorMessage,
   VisitorServerToClientEvents,
   VisitorSession,
 } from '../../shared/protocol';
@@ -75,6 +76,8 @@ export interface ChatServiceDeps {
 export type ChatService = ReturnType<typeof createChatService>;
 
 const MAX_CACHED = 20_000;
+/** Upper bound of "the whole transcript" sent with an assignment, a watch or a sync. */
+const FULL_HISTORY = 10_000;
 /** Longest User-Agent stored; longer headers are cut. */
 const MAX_USER_AGENT = 500;
 
@@ -142,6 +145,23 @@ export function createChatService(deps: ChatServiceDeps) {
     };
   }
 
+  /** What a visitor may see of a message: no agent ids, no internal event details. */
+  function forVisitor(m: Message): VisitorMessage {
+    const { event, ...rest } = m;
+    const out: VisitorMessage = m.author === 'agent' ? { ...rest, authorId: null } : rest;
+    if (!event) return out;
+    switch (event.type) {
+      case 'assigned':
+        return { ...out, event: { type: 'assigned', agentName: event.agentName } };
+      case 'closed':
+        return { ...out, event: { type: 'closed', by: event.by } };
+      case 'queued':
+        return { ...out, event: { type: 'queued', position: event.position } };
+      default:
+        return { ...out, event: { type: event.type } };
+    }
+  }
+
   async function history(conversationId: string, afterSeq: number, includeNotes: boolean, limit?: number) {
     const rows = await store.messagesAfter(conversationId, afterSeq, { includeNotes, limit });
     return Promise.all(rows.map(toMessage));
@@ -184,7 +204,7 @@ export function createChatService(deps: ChatServiceDeps) {
     });
     metrics?.messageStored('system', 'event');
     const m = await toMessage(message);
-    notifier.visitor(await visitorIdOf(conversationId), 'message', m);
+    notifier.visitor(await visitorIdOf(conversationId), 'message', forVisitor(m));
     notifier.agents({ agentIds, watchersOf: conversationId }, 'message', m);
     return m;
   }
@@ -248,6 +268,12 @@ export function createChatService(deps: ChatServiceDeps) {
     );
   }
 
+  /** Leads see every conversation's state change. */
+  async function announceConversation(conversationId: string) {
+    const c = await store.getConversation(conversationId);
+    if (c) notifier.agents({ leads: true }, 'conversation:updated', await conversationView(c));
+  }
+
   /** Makes the outcome of one pool step durable and visible. */
   async function applyChange(change: PoolChange, reason: 'agent_offline' | 'agent_disconnected' = 'agent_offline') {
     for (const { conversationId, fromAgentId } of change.requeued) {
@@ -255,6 +281,7 @@ export function createChatService(deps: ChatServiceDeps) {
       notifier.agents({ agentIds: [fromAgentId] }, 'conversation:removed', { conversationId, reason: 'requeued' });
       await recordEvent(conversationId, { type: 'requeued', fromAgentId, reason });
       routedAt.set(conversationId, clock.now());
+      await announceConversation(conversationId);
     }
     for (const a of change.assigned) await deliverAssignment(a.conversationId, a.agentId);
     const touched = new Set([...change.assigned.map((a) => a.agentId), ...change.requeued.map((r) => r.fromAgentId)]);
@@ -268,7 +295,7 @@ export function createChatService(deps: ChatServiceDeps) {
     await recordEvent(conversationId, { type: 'assigned', agentId, agentName: name });
     const c = await conversationOrThrow(conversationId);
     const view = await conversationView(c);
-    const messages = await history(conversationId, 0, true);
+    const messages = await history(conversationId, 0, true, FULL_HISTORY);
     notifier.agents({ agentIds: [agentId] }, 'conversation:assigned', { conversation: view, messages });
     notifier.agents({ leads: true }, 'conversation:updated', view);
     notifier.visitor(c.visitorId, 'conversation:state', visitorState(view));
@@ -285,6 +312,7 @@ export function createChatService(deps: ChatServiceDeps) {
     if (result.outcome === 'queued') {
       rememberIn(waited, conversationId);
       await recordEvent(conversationId, { type: 'queued', position: result.position });
+      await announceConversation(conversationId);
     }
     await applyChange(result);
     return result;
@@ -314,7 +342,7 @@ export function createChatService(deps: ChatServiceDeps) {
         visitorId,
         token,
         conversation: visitorState(view),
-        messages: await history(c.id, afterSeq, false),
+        messages: (await history(c.id, afterSeq, false)).map(forVisitor),
         agentsAvailable,
       };
     },
@@ -349,15 +377,18 @@ export function createChatService(deps: ChatServiceDeps) {
         at,
       });
       const ack: MessageAck = { conversationId: message.conversationId, seq: message.seq, at: message.at, duplicate };
+      // A conversation this call opened is routed even when a racing re-send stored the text first.
+      if (created) await routeConversation(conversation.id);
       if (duplicate) return ack;
       metrics?.messageStored('visitor', 'text');
       if (created) {
-        await routeConversation(conversation.id);
+        // The agent got the whole history with the assignment; the visitor's other tabs get it here.
+        notifier.visitor(visitorId, 'message', forVisitor(await toMessage(message)));
       } else {
         const agentId = await pool.assignmentOf(conversation.id);
         // Also reaches the visitor's other tabs; the sending tab recognises its clientId.
         const m = await toMessage(message);
-        notifier.visitor(visitorId, 'message', m);
+        notifier.visitor(visitorId, 'message', forVisitor(m));
         notifier.agents({ agentIds: agentId ? [agentId] : [], watchersOf: conversation.id }, 'message', m);
       }
       return ack;
@@ -456,7 +487,7 @@ export function createChatService(deps: ChatServiceDeps) {
       const conversations = await Promise.all(
         ids.map(async (id) => {
           const c = await conversationOrThrow(id);
-          return { conversation: await conversationView(c), messages: await history(id, since[id] ?? 0, true) };
+          return { conversation: await conversationView(c), messages: await history(id, since[id] ?? 0, true, FULL_HISTORY) };
         }),
       );
       return { me, conversations };
@@ -477,6 +508,26 @@ export function createChatService(deps: ChatServiceDeps) {
       await applyChange(change);
       await announceAgent(agentId, change.agent);
       return presenceView(change.agent);
+    },
+
+    /**
+     * A deactivated user leaves routing at once: `offline` through the `setStatus` path, so their
+     * conversations go back to the front of the queue and drain to colleagues. Signing their
+     * sockets out is the transport's part (it knows the rooms).
+     */
+    async deactivate(agentId: string): Promise<AgentSelf> {
+      users.delete(agentId);
+      return this.setStatus(agentId, 'offline');
+    },
+
+    /** Drops this process's cached copy of a user edited elsewhere (name, role). */
+    forgetUser(userId: string) {
+      users.delete(userId);
+    },
+
+    /** Live presence of every agent the pool knows: the lead snapshot's `agents`, alone. */
+    async agentsPresence(): Promise<AgentPresenceView[]> {
+      return Promise.all((await pool.agents()).map(presenceView));
     },
 
     /** Agents may act on conversations assigned to them; leads on any live one. */
@@ -516,7 +567,7 @@ export function createChatService(deps: ChatServiceDeps) {
       metrics?.messageStored('agent', kind);
       const m = await toMessage(message);
       if (kind === 'text') {
-        notifier.visitor(await visitorIdOf(p.conversationId), 'message', m);
+        notifier.visitor(await visitorIdOf(p.conversationId), 'message', forVisitor(m));
         if (!firstResponded.has(p.conversationId)) {
           await store.markFirstResponse(p.conversationId, message.at);
           rememberIn(firstResponded, p.conversationId);
@@ -540,7 +591,7 @@ export function createChatService(deps: ChatServiceDeps) {
 
     async watch(conversationId: string): Promise<ConversationWithMessages> {
       const c = await conversationOrThrow(conversationId);
-      return { conversation: await conversationView(c), messages: await history(conversationId, 0, true) };
+      return { conversation: await conversationView(c), messages: await history(conversationId, 0, true, FULL_HISTORY) };
     },
 
     async transfer(actor: Actor, conversationId: string, toAgentId: string | null, note?: string) {
@@ -564,6 +615,8 @@ export function createChatService(deps: ChatServiceDeps) {
       if (!toAgentId) {
         await store.setAssignment(conversationId, null);
         routedAt.set(conversationId, clock.now());
+        // The pool reports it as requeued; the transfer event below already says what happened.
+        result = { ...result, requeued: result.requeued.filter((r) => r.conversationId !== conversationId) };
       }
       await recordEvent(conversationId, { type: 'transferred', fromAgentId, toAgentId, ...(note ? { note } : {}) });
       await applyChange(result);
@@ -631,10 +684,13 @@ export function createChatService(deps: ChatServiceDeps) {
     /**
      * End of shift: all my conversations go to a colleague (who must be online with room for
      * all of them: checked by each transfer, atomically) or to the front of the queue; then
-     * I go offline. A transfer refused half-way stops there and reports what moved.
+     * I go offline. I am `away` from the start, so nothing new arrives meanwhile; a transfer
+     * refused half-way stops there with its error (what moved stays moved, I stay away).
      */
     async handover(actor: Actor, toAgentId: string | null, note?: string) {
       if (toAgentId === actor.id) throw new AppError('AGENT_UNAVAILABLE', 'Hand over to someone else');
+      // Away first: nothing new arrives, and a chat handed to the queue cannot bounce straight back.
+      await this.setStatus(actor.id, 'away');
       const handedOver: string[] = [];
       for (const conversationId of await pool.agentConversations(actor.id)) {
         await this.transfer(actor, conversationId, toAgentId, note);

@@ -52,7 +52,8 @@ export function createHttpApp(deps: HttpDeps) {
   app.set('trust proxy', 'loopback');
   app.use(helmet());
   app.use(cors({ origin: deps.corsOrigins.length ? deps.corsOrigins : false }));
-  app.use(express.json({ limit: '16kb' }));
+  // Large enough for a maximal FAQ entry in Chinese (about 31 KB), small enough to refuse floods.
+  app.use(express.json({ limit: '64kb' }));
 
   // Async route errors reach the error handler (Express 5 forwards rejected promises).
   const fail = (code: ConstructorParameters<typeof AppError>[0], message?: string) => {

@@ -133,7 +133,7 @@ test('two agents: routing, canned reply, note, transfer, close, reload', async (
   // Reload mid-chat: the chats are still there and the conversation continues.
   await bo.page.reload();
   await chatList(bo.page).getByText('My order has not arrived').waitFor();
-  await chatList(bo.page).getByRole('button', { name: /Can I pay by invoice/ }).click();
+  await chatList(bo.page).getByRole('button', { name: /Wang/ }).click();
   await bo.page.getByRole('log', { name: 'Transcript' }).getByText('Customer is a reseller').waitFor();
   const afterReload = next(second.socket, 'message', (m: any) => m.text === 'Still here after a reload');
   await composer(bo.page).fill('Still here after a reload');
@@ -153,4 +153,32 @@ test('message content is text in the console; the zh-CN console works', async ()
   expect(await mei.page.locator('.log img, .log script').count()).toBe(0);
   await mei.page.getByRole('button', { name: '结束会话' }).waitFor();
   await mei.page.screenshot({ path: artifact('console-zh-CN.png') });
+});
+
+test('an invited agent sets a password from the link and signs in', async () => {
+  const lead = await t.createUser({ role: 'lead', name: 'Lead' });
+  const created = await request(t.server.app)
+    .post('/api/v1/users')
+    .set('authorization', `Bearer ${lead.token}`)
+    .send({ email: `new-${randomUUID()}@example.test`, name: 'Newcomer', role: 'agent' })
+    .expect(201);
+  const link = new URL(created.body.invitation.url);
+  const context = await browser.newContext({ locale: 'en-US' });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(`${t.url}${link.pathname}${link.hash}`);
+  const form = page.getByRole('form', { name: 'Set your password' });
+  await form.getByLabel(/New password/).fill('a-long-enough-password');
+  await form.getByRole('button', { name: 'Save password' }).click();
+  await page.getByRole('status').getByText('Password saved').waitFor();
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const signIn = page.getByRole('form', { name: 'Sign in' });
+  await signIn.getByRole('textbox', { name: 'Email' }).fill(created.body.user.email);
+  await signIn.getByLabel('Password').fill('a-long-enough-password');
+  await signIn.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('combobox', { name: 'Status' }).waitFor();
+  // The link works once.
+  const again = await context.newPage();
+  await again.goto(`${t.url}${link.pathname}${link.hash}`);
+  await again.getByRole('alert').getByText(/invalid, used or expired/).waitFor();
 });

@@ -259,6 +259,8 @@ describe.each(backends)('ChatStore on $name', (backend) => {
         firstResponseAt: null,
         closedAt: null,
         closedBy: null,
+        closeCategory: null,
+        closeSummary: null,
         lastSeq: 0,
       });
       expect(await store.findActiveConversation(visitorId)).toEqual(first.conversation);

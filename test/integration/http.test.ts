@@ -85,7 +85,7 @@ describe('login and current user', () => {
   test('malformed JSON and oversize bodies are validation errors', async () => {
     const bad = await request(t.server.app).post('/api/v1/auth/login').set('content-type', 'application/json').send('{"email":').expect(400);
     expect(bad.body.error.code).toBe('VALIDATION_FAILED');
-    const big = await request(t.server.app).post('/api/v1/auth/login').send({ email: 'a@example.test', password: 'x'.repeat(40_000) }).expect(413);
+    const big = await request(t.server.app).post('/api/v1/auth/login').send({ email: 'a@example.test', password: 'x'.repeat(100_000) }).expect(413);
     expect(big.body.error.code).toBe('VALIDATION_FAILED');
   });
 

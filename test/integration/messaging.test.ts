@@ -141,6 +141,39 @@ test('re-sending the same client id returns the original ack and stores nothing 
   expect((await t.store.messagesAfter(v.conversationId, 0)).length).toBe(count + 1);
 });
 
+test('a first message re-sent concurrently (retry racing the original) is stored once and still routed', async () => {
+  const agent = await onlineAgent(t);
+  const v = await t.visitor();
+  await ok(v, 'session:sync', {});
+  const clientId = randomUUID();
+  const assigned = next(agent.socket, 'conversation:assigned');
+  const acks = await Promise.all([1, 2, 3].map(() => ok(v, 'message:send', { clientId, text: 'hello twice' })));
+  expect(new Set(acks.map((a) => a.seq)).size).toBe(1);
+  const { conversation } = await assigned;
+  expect(conversation.id).toBe(acks[0].conversationId);
+  expect(await t.pool.assignmentOf(conversation.id)).toBe(agent.id);
+});
+
+test('visitors see system events without agent ids or transfer notes', async () => {
+  const a = await onlineAgent(t, { name: 'A' });
+  const v = await chattingVisitor(t);
+  const b = await onlineAgent(t, { name: 'B' });
+  const seen = collect(v.socket, 'message');
+  await ok(a.socket, 'conversation:transfer', { conversationId: v.conversationId, toAgentId: b.id, note: 'internal: VIP, be careful' });
+  const fromB = next(v.socket, 'message', (m: any) => m.text === 'Hi, B here');
+  await ok(b.socket, 'message:send', { conversationId: v.conversationId, clientId: randomUUID(), text: 'Hi, B here' });
+  await fromB;
+  const session = await ok(v.socket, 'session:sync', {});
+  for (const m of [...seen, ...session.messages]) {
+    expect(JSON.stringify(m)).not.toContain('internal: VIP');
+    expect(JSON.stringify(m)).not.toContain(a.id);
+    expect(JSON.stringify(m)).not.toContain(b.id);
+  }
+  expect(seen.find((m) => m.event?.type === 'transferred').event).toEqual({ type: 'transferred' });
+  expect(seen.find((m) => m.text === 'Hi, B here')).toMatchObject({ authorId: null, authorName: 'B' });
+  expect(session.messages.find((m: any) => m.event?.type === 'assigned').event).toEqual({ type: 'assigned', agentName: 'A' });
+});
+
 describe('bad input gets an error code, changes nothing, and the connection stays usable', () => {
   test.each([
     ['a missing field', { clientId: randomUUID() }, 'VALIDATION_FAILED'],

@@ -189,7 +189,10 @@ describe.each([
     expect((await t.pool.agent(b.id))!.load).toBe(1);
 
     // Back to the queue: A has room, so it is routed again at once (to the least loaded: A).
+    const removedFromB = collect(b.socket, 'conversation:removed');
     const back = await ok(b.socket, 'conversation:transfer', { conversationId: v.conversationId, toAgentId: null });
+    await sleep(100);
+    expect(removedFromB).toEqual([{ conversationId: v.conversationId, reason: 'transferred' }]);
     expect(back.agentId).toBe(a.id);
     const { messages } = await ok(a.socket, 'conversation:history', { conversationId: v.conversationId });
     const transfers = messages.filter((m: any) => m.event?.type === 'transferred').map((m: any) => m.event);
@@ -197,6 +200,7 @@ describe.each([
       { type: 'transferred', fromAgentId: a.id, toAgentId: b.id, note: 'VIP' },
       { type: 'transferred', fromAgentId: b.id, toAgentId: null },
     ]);
+    expect(messages.some((m: any) => m.event?.type === 'requeued')).toBe(false);
   });
 
   test('closing by the visitor or the agent frees capacity and is recorded; a new message opens a new conversation', async () => {

@@ -1,6 +1,6 @@
 /** The widget UI: launcher, panel, transcript, composer, leave-a-message form and rating. */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Message } from '../../shared/protocol';
+import type { VisitorMessage as Message } from '../../shared/protocol';
 import type { Chat, ChatState } from './chat';
 import { fill, type Locale, type Strings } from './i18n';
 

@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'socket.io-client';
 import type {
-  Message,
+  VisitorMessage,
   PageContext,
   Result,
   VisitorClientToServerEvents,
@@ -35,7 +35,7 @@ export interface ChatState {
   visitorId: string | null;
   conversation: VisitorConversationState | null;
   /** Stored messages of the current conversation, by seq, without duplicates. */
-  messages: Message[];
+  messages: VisitorMessage[];
   /** Typed but not yet acknowledged, oldest first. */
   outbox: Pending[];
   agentsAvailable: boolean;
@@ -94,10 +94,10 @@ export function createChat(o: ChatOptions) {
   };
   let socket: VisitorSocket | null = null;
   let flushing = false;
-  const listeners = new Set<(s: ChatState, incoming?: Message) => void>();
+  const listeners = new Set<(s: ChatState, incoming?: VisitorMessage) => void>();
 
   /** Tells subscribers; `incoming` is a new message from the other side (for unread counts and the host page). */
-  const changed = (incoming?: Message) => {
+  const changed = (incoming?: VisitorMessage) => {
     write(o.storage, outboxKey, state.outbox.length ? state.outbox : null);
     const snapshot = { ...state };
     listeners.forEach((fn) => fn(snapshot, incoming));
@@ -105,7 +105,7 @@ export function createChat(o: ChatOptions) {
   const lastSeq = () => state.messages.at(-1)?.seq ?? 0;
 
   /** Adds stored messages, keeping seq order and dropping ones already known. */
-  function merge(incoming: Message[]): boolean {
+  function merge(incoming: VisitorMessage[]): boolean {
     let added = false;
     for (const m of incoming) {
       if (state.conversation && m.conversationId !== state.conversation.id) continue;
@@ -253,7 +253,7 @@ export function createChat(o: ChatOptions) {
     },
     start,
     sendContext,
-    subscribe(fn: (s: ChatState, incoming?: Message) => void) {
+    subscribe(fn: (s: ChatState, incoming?: VisitorMessage) => void) {
       listeners.add(fn);
       return () => listeners.delete(fn);
     },

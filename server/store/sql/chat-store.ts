@@ -16,9 +16,13 @@ import type {
 } from '../../../shared/protocol';
 import { migrate } from './migrations';
 import type {
+  AcceptInvitationResult,
   AppendResult,
   ChatStore,
+  ConversationFilter,
   ConversationRecord,
+  ConversationSummary,
+  InvitationRecord,
   LeftMessageRecord,
   NewMessage,
   RatingRecord,
@@ -55,7 +59,15 @@ interface UserRow {
   role: Role;
   capacity: number;
   active: boolean;
+  languages: string[];
   created_at: Date;
+}
+interface InvitationRow {
+  user_id: string;
+  purpose: 'invite' | 'reset';
+  created_at: Date;
+  expires_at: Date;
+  used_at: Date | null;
 }
 interface ConversationRow {
   id: string;
@@ -109,7 +121,7 @@ interface RatingRow {
   created_at: Date;
 }
 
-const USER_COLS = 'id, email, display_name, role, capacity, active, created_at';
+const USER_COLS = 'id, email, display_name, role, capacity, active, languages, created_at';
 const CONV_COLS =
   'id, visitor_id, status, agent_id, opened_at, first_response_at, closed_at, closed_by, close_category, close_summary, last_seq';
 const MSG_COLS = 'conversation_id, seq, client_id, author_kind, author_id, kind, body, event, created_at';
@@ -124,7 +136,16 @@ const toUser = (r: UserRow): UserRecord => ({
   role: r.role,
   capacity: r.capacity,
   active: r.active,
+  languages: r.languages,
   createdAt: r.created_at.getTime(),
+});
+
+const toInvitation = (r: InvitationRow): InvitationRecord => ({
+  userId: r.user_id,
+  purpose: r.purpose,
+  createdAt: r.created_at.getTime(),
+  expiresAt: r.expires_at.getTime(),
+  usedAt: r.used_at?.getTime() ?? null,
 });
 
 const toConversation = (r: ConversationRow): ConversationRecord => ({
@@ -204,16 +225,37 @@ const isForeignKeyViolation = (err: unknown) => (err as { code?: unknown } | nul
 
 const ts = (param: string) => `to_timestamp(${param}::float8 / 1000)`;
 
-const INSERT_USER = `INSERT INTO users (id, email, display_name, role, password_hash, capacity)
-  VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${USER_COLS}`;
-const UPSERT_USER = `INSERT INTO users (id, email, display_name, role, password_hash, capacity)
-  VALUES ($1, $2, $3, $4, $5, $6)
+const INSERT_USER = `INSERT INTO users (id, email, display_name, role, password_hash, capacity, languages, active)
+  VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8) RETURNING ${USER_COLS}`;
+const UPSERT_USER = `INSERT INTO users (id, email, display_name, role, password_hash, capacity, languages, active)
+  VALUES ($1, $2, $3, $4, $5, $6, $7::text[], $8)
   ON CONFLICT (email) DO UPDATE SET password_hash = EXCLUDED.password_hash, role = EXCLUDED.role
   RETURNING ${USER_COLS}`;
 const GET_USER = `SELECT ${USER_COLS} FROM users WHERE id = $1`;
 const FIND_USER_BY_EMAIL = `SELECT ${USER_COLS}, password_hash FROM users WHERE email = $1`;
 const LIST_USERS = `SELECT ${USER_COLS} FROM users ORDER BY email`;
 const SET_CAPACITY = `UPDATE users SET capacity = $2 WHERE id = $1 RETURNING ${USER_COLS}`;
+// Null parameters keep the stored value.
+const UPDATE_USER = `UPDATE users SET
+    display_name = COALESCE($2::text, display_name),
+    role = COALESCE($3::text, role),
+    languages = COALESCE($4::text[], languages),
+    active = COALESCE($5::boolean, active)
+  WHERE id = $1 RETURNING ${USER_COLS}`;
+
+// A new link replaces the user's unused ones (one statement: both or neither).
+const CREATE_INVITATION = `WITH replaced AS (
+  DELETE FROM user_invitations WHERE user_id = $2 AND used_at IS NULL
+)
+INSERT INTO user_invitations (token_hash, user_id, purpose, created_at, expires_at)
+  VALUES ($1, $2, $3, ${ts('$4')}, ${ts('$5')})`;
+const INVITATION_COLS = 'user_id, purpose, created_at, expires_at, used_at';
+const GET_INVITATION = `SELECT ${INVITATION_COLS} FROM user_invitations WHERE token_hash = $1`;
+// The row lock makes a concurrent second accept wait, then see used_at set.
+const LOCK_INVITATION = `SELECT i.user_id, i.purpose, i.created_at, i.expires_at, i.used_at, u.active
+  FROM user_invitations i JOIN users u ON u.id = i.user_id WHERE i.token_hash = $1 FOR UPDATE OF i`;
+const USE_INVITATION = `UPDATE user_invitations SET used_at = ${ts('$2')} WHERE token_hash = $1`;
+const SET_PASSWORD_HASH = `UPDATE users SET password_hash = $2 WHERE id = $1 RETURNING ${USER_COLS}`;
 
 const TOUCH_VISITOR = `INSERT INTO visitors (id, created_at, last_seen_at) VALUES ($1, ${ts('$2')}, ${ts('$2')})
   ON CONFLICT (id) DO UPDATE SET last_seen_at = GREATEST(visitors.last_seen_at, EXCLUDED.last_seen_at)`;
@@ -267,6 +309,41 @@ const CLOSE_CONVERSATION = `UPDATE conversations
   WHERE id = $1 AND status <> 'closed' RETURNING id`;
 const LIST_VISITOR_CONVERSATIONS = `SELECT ${CONV_COLS} FROM conversations
   WHERE visitor_id = $1 ORDER BY opened_at DESC, id DESC LIMIT $2`;
+
+/**
+ * One page of conversations, newest first. The text filter is a substring test (strpos, no
+ * pattern characters to escape) on lower-cased bodies: it works for Chinese, where there are
+ * no word boundaries. It scans the messages of the candidate conversations; a trigram index
+ * would be the next step on a large PostgreSQL database.
+ */
+function listConversationsQuery(f: ConversationFilter): { text: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const where: string[] = [];
+  if (f.status !== undefined) where.push(`c.status = ${p(f.status)}::text`);
+  if (f.agentId !== undefined) where.push(`c.agent_id = ${p(f.agentId)}::text`);
+  if (f.visitorId !== undefined) where.push(`c.visitor_id = ${p(f.visitorId)}::text`);
+  if (f.from !== undefined) where.push(`c.opened_at >= ${ts(p(f.from))}`);
+  if (f.to !== undefined) where.push(`c.opened_at < ${ts(p(f.to))}`);
+  if (f.text !== undefined) {
+    where.push(`EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.kind <> 'event'
+      AND strpos(lower(m.body), lower(${p(f.text)}::text)) > 0)`);
+  }
+  if (f.after !== undefined) where.push(`(c.opened_at, c.id) < (${ts(p(f.after.openedAt))}, ${p(f.after.id)}::text)`);
+  const cols = CONV_COLS.split(', ').map((c) => `c.${c}`).join(', ');
+  return {
+    text: `SELECT ${cols}, v.name AS visitor_name, u.display_name AS agent_name
+  FROM conversations c
+  LEFT JOIN visitors v ON v.id = c.visitor_id
+  LEFT JOIN users u ON u.id = c.agent_id
+  ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+  ORDER BY c.opened_at DESC, c.id DESC LIMIT ${p(f.limit)}`,
+    params,
+  };
+}
 
 /**
  * Group commit: stores a batch (parallel arrays, one element per message) in one statement.
@@ -434,6 +511,7 @@ export function createChatStore(opts: ChatStoreOptions): ChatStore {
     try {
       const row = await one<UserRow>(text, [
         randomUUID(), normEmail(u.email), u.displayName, u.role, u.passwordHash, u.capacity,
+        u.languages ?? [], u.active ?? true,
       ]);
       return toUser(row!);
     } catch (err) {
@@ -466,6 +544,31 @@ export function createChatStore(opts: ChatStoreOptions): ChatStore {
     async setUserCapacity(id, capacity) {
       const row = await one<UserRow>(SET_CAPACITY, [id, capacity]);
       return row && toUser(row);
+    },
+    async updateUser(id, patch) {
+      const row = await one<UserRow>(UPDATE_USER, [
+        id, patch.displayName ?? null, patch.role ?? null, patch.languages ?? null, patch.active ?? null,
+      ]);
+      return row && toUser(row);
+    },
+    async createInvitation(i) {
+      await sql.query(CREATE_INVITATION, [i.tokenHash, i.userId, i.purpose, i.at, i.expiresAt]);
+    },
+    async getInvitation(tokenHash) {
+      const row = await one<InvitationRow>(GET_INVITATION, [tokenHash]);
+      return row && toInvitation(row);
+    },
+    acceptInvitation(tokenHash, passwordHash, at) {
+      return sql.transaction(async (tx): Promise<AcceptInvitationResult> => {
+        const row = (await tx.query<InvitationRow & { active: boolean }>(LOCK_INVITATION, [tokenHash])).rows[0];
+        if (!row) return { outcome: 'invalid' };
+        if (row.used_at) return { outcome: 'used' };
+        if (row.expires_at.getTime() <= at) return { outcome: 'expired' };
+        if (!row.active) return { outcome: 'inactive' };
+        await tx.query(USE_INVITATION, [tokenHash, at]);
+        const user = (await tx.query<UserRow>(SET_PASSWORD_HASH, [row.user_id, passwordHash])).rows[0];
+        return { outcome: 'accepted', user: toUser(user) };
+      });
     },
 
     async touchVisitor(visitorId, at) {
@@ -539,6 +642,11 @@ export function createChatStore(opts: ChatStoreOptions): ChatStore {
     },
     async listVisitorConversations(visitorId, limit) {
       return (await sql.query<ConversationRow>(LIST_VISITOR_CONVERSATIONS, [visitorId, limit])).rows.map(toConversation);
+    },
+    async listConversations(filter) {
+      const { text, params } = listConversationsQuery(filter);
+      const { rows } = await sql.query<ConversationRow & { visitor_name: string | null; agent_name: string | null }>(text, params);
+      return rows.map((r): ConversationSummary => ({ ...toConversation(r), visitorName: r.visitor_name, agentName: r.agent_name }));
     },
 
     appendMessage(m) {

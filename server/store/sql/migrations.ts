@@ -109,6 +109,75 @@ CREATE TABLE ratings (
 `,
   },
   {
+    version: 4,
+    name: 'faq entries, demo seed marks',
+    sql: `
+-- phrasings: other wordings of the question (a JSON array of strings), matched like it.
+-- updated_at changes on every write: processes compare a digest of (id, updated_at) to rebuild their match index.
+CREATE TABLE faq_entries (
+  id         text PRIMARY KEY,
+  question   text NOT NULL,
+  phrasings  jsonb NOT NULL DEFAULT '[]' CHECK (jsonb_typeof(phrasings) = 'array'),
+  answer     text NOT NULL,
+  language   text NOT NULL CHECK (language IN ('zh-CN', 'en')),
+  category   text NOT NULL,
+  demo       boolean NOT NULL DEFAULT false,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- Demo data seeded once per install (name: 'faq', ...): a lead who deletes it does not get it back at the next start.
+CREATE TABLE demo_seeds (
+  name      text PRIMARY KEY,
+  seeded_at timestamptz NOT NULL DEFAULT now()
+);
+`,
+  },
+  {
+    version: 5,
+    name: 'team languages, invitations, canned replies',
+    sql: `
+ALTER TABLE users ADD COLUMN languages text[] NOT NULL DEFAULT '{}';
+
+-- One-time links to set a password (invitation or reset). Only the sha256 of the token is kept.
+CREATE TABLE user_invitations (
+  token_hash text PRIMARY KEY,
+  user_id    text NOT NULL REFERENCES users (id),
+  purpose    text NOT NULL CHECK (purpose IN ('invite', 'reset')),
+  created_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL,
+  used_at    timestamptz
+);
+CREATE INDEX user_invitations_user_idx ON user_invitations (user_id);
+
+-- Conversation lists, newest first, for everyone and per agent (keyset pagination).
+CREATE INDEX conversations_opened_idx ON conversations (opened_at, id);
+CREATE INDEX conversations_agent_opened_idx ON conversations (agent_id, opened_at, id);
+
+-- owner_id null: a team reply (leads edit it); otherwise the owner's personal reply.
+CREATE TABLE canned_replies (
+  id         text PRIMARY KEY,
+  shortcut   text NOT NULL,
+  title      text NOT NULL,
+  body       text NOT NULL,
+  language   text NOT NULL,
+  tags       jsonb NOT NULL DEFAULT '[]',
+  owner_id   text REFERENCES users (id),
+  demo       boolean NOT NULL DEFAULT false,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL
+);
+CREATE UNIQUE INDEX canned_replies_team_shortcut_idx ON canned_replies (lower(shortcut)) WHERE owner_id IS NULL;
+CREATE UNIQUE INDEX canned_replies_personal_shortcut_idx ON canned_replies (owner_id, lower(shortcut)) WHERE owner_id IS NOT NULL;
+-- Bumped by every write in the same statement: processes compare it to rebuild their search index.
+CREATE TABLE canned_reply_version (
+  id      boolean PRIMARY KEY DEFAULT true CHECK (id),
+  version bigint NOT NULL
+);
+INSERT INTO canned_reply_version (version) VALUES (0);
+`,
+  },
+  {
     version: 6,
     name: 'close category and summary',
     sql: `

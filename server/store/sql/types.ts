@@ -29,7 +29,44 @@ export interface UserRecord {
   role: Role;
   capacity: number;
   active: boolean;
+  /** Languages the user speaks (BCP 47 tags such as `zh-CN`, `en`), for the lead's planning. */
+  languages: string[];
   createdAt: number;
+}
+
+/** A one-time link to set a password. Only the sha256 of its token is stored. */
+export interface InvitationRecord {
+  userId: string;
+  purpose: 'invite' | 'reset';
+  createdAt: number;
+  expiresAt: number;
+  usedAt: number | null;
+}
+
+export type AcceptInvitationResult =
+  | { outcome: 'accepted'; user: UserRecord }
+  | { outcome: 'invalid' | 'expired' | 'used' | 'inactive' };
+
+/** Filters of `listConversations`; all optional, combined with AND. */
+export interface ConversationFilter {
+  status?: ConversationStatus;
+  agentId?: string;
+  visitorId?: string;
+  /** opened_at >= from (ms since epoch). */
+  from?: number;
+  /** opened_at < to (ms since epoch). */
+  to?: number;
+  /** Text contained in any text or note message, case-insensitive (a plain substring, not a pattern). */
+  text?: string;
+  /** Keyset position: only conversations after this one in (opened_at desc, id desc) order. */
+  after?: { openedAt: number; id: string };
+  limit: number;
+}
+
+/** A conversation in a list, with the names a list shows. */
+export interface ConversationSummary extends ConversationRecord {
+  visitorName: string | null;
+  agentName: string | null;
 }
 
 export interface ConversationRecord {
@@ -115,6 +152,10 @@ export interface ChatStore {
     role: Role;
     passwordHash: string;
     capacity: number;
+    /** @default [] */
+    languages?: string[];
+    /** @default true */
+    active?: boolean;
   }): Promise<UserRecord>;
   /** Updates the password hash and role of an existing user (by email), or creates it. */
   upsertUser(u: {
@@ -123,11 +164,31 @@ export interface ChatStore {
     role: Role;
     passwordHash: string;
     capacity: number;
+    /** @default [] */
+    languages?: string[];
+    /** @default true */
+    active?: boolean;
   }): Promise<UserRecord>;
   getUser(id: string): Promise<UserRecord | null>;
   findUserByEmail(email: string): Promise<(UserRecord & { passwordHash: string }) | null>;
   listUsers(): Promise<UserRecord[]>;
   setUserCapacity(id: string, capacity: number): Promise<UserRecord | null>;
+  /** Sets the fields given; null when there is no such user. Capacity goes through `setUserCapacity`. */
+  updateUser(
+    id: string,
+    patch: { displayName?: string; role?: Role; languages?: string[]; active?: boolean },
+  ): Promise<UserRecord | null>;
+  /**
+   * Stores a new one-time link for the user and deletes their earlier unused ones (a new link
+   * replaces the old). `at` and `expiresAt` are ms since the epoch.
+   */
+  createInvitation(i: { tokenHash: string; userId: string; purpose: 'invite' | 'reset'; at: number; expiresAt: number }): Promise<void>;
+  getInvitation(tokenHash: string): Promise<InvitationRecord | null>;
+  /**
+   * Atomically: if the link exists, is unused, unexpired at `at` and its user active, marks it
+   * used and sets the user's password hash. Two concurrent calls: exactly one is accepted.
+   */
+  acceptInvitation(tokenHash: string, passwordHash: string, at: number): Promise<AcceptInvitationResult>;
 
   // visitors
   /** Records the visitor on first contact; refreshes last_seen_at afterwards. */
@@ -179,6 +240,8 @@ export interface ChatStore {
   ): Promise<boolean>;
   /** A visitor's conversations, newest first. */
   listVisitorConversations(visitorId: string, limit: number): Promise<ConversationRecord[]>;
+  /** Newest first, keyset-paginated on (opened_at desc, id desc); at most `filter.limit`. */
+  listConversations(filter: ConversationFilter): Promise<ConversationSummary[]>;
 
   // messages
   /**

@@ -1,7 +1,149 @@
-import { Router } from 'express';
+/**
+ * /api/v1/conversations: lists with filters and cursor pagination (agents and leads), and
+ * one conversation with its transcript (agents and leads, or the visitor it belongs to,
+ * with their own visitor token: the widget uses this after a reload).
+ */
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { VisitorMessage } from '../../../shared/protocol';
+import { createTranscriptService, type Transcript, type Viewer } from '../../domain/transcripts';
+import { AppError } from '../../errors';
+import type { ConversationRecord, ConversationSummary } from '../../store/sql/types';
+import { bearerClaims, parse } from '../rest';
 import type { ApiDeps } from './index';
 
-/** Placeholder: the routes of this resource are being written. */
-export function createConversationsRouter(_deps: ApiDeps): Router {
-  return Router();
+const id = z.string().min(1).max(64);
+/** An ISO 8601 date-time with a zone (`2024-05-01T08:00:00Z`, `…+08:00`) or a date (`2024-05-01`, midnight UTC). */
+const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((s) => Date.parse(s));
+/** An empty parameter (`?q=`) counts as absent. */
+const blankIsAbsent = (v: unknown) => (v === '' ? undefined : v);
+
+const listQuery = z
+  .object({
+    status: z.preprocess(blankIsAbsent, z.enum(['open', 'queued', 'closed']).optional()),
+    agentId: z.preprocess(blankIsAbsent, id.optional()),
+    visitorId: z.preprocess(blankIsAbsent, id.optional()),
+    from: z.preprocess(blankIsAbsent, instant.optional()),
+    to: z.preprocess(blankIsAbsent, instant.optional()),
+    q: z.preprocess(blankIsAbsent, z.string().trim().min(1).max(200).optional()),
+    limit: z.preprocess(blankIsAbsent, z.coerce.number().int().min(1).max(100).default(20)),
+    cursor: z.preprocess(blankIsAbsent, z.string().max(200).optional()),
+  })
+  .strict();
+
+/** The cursor is opaque to clients: base64url of `[openedAt, id]` of the last row of the page. */
+const encodeCursor = (p: { openedAt: number; id: string }) => Buffer.from(JSON.stringify([p.openedAt, p.id])).toString('base64url');
+const cursorShape = z.tuple([z.number().int().nonnegative(), id]);
+function decodeCursor(cursor: string): { openedAt: number; id: string } {
+  try {
+    const [openedAt, cid] = cursorShape.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    return { openedAt, id: cid };
+  } catch {
+    throw new AppError('VALIDATION_FAILED', 'cursor: not a cursor this API returned');
+  }
+}
+
+/** The times reports are computed from, and who handled the conversation. */
+function conversationView(c: ConversationRecord, names: { agentName: string | null; visitorName: string | null }) {
+  return {
+    id: c.id,
+    visitorId: c.visitorId,
+    visitorName: names.visitorName,
+    status: c.status,
+    agentId: c.agentId,
+    agentName: names.agentName,
+    openedAt: c.openedAt,
+    firstResponseAt: c.firstResponseAt,
+    closedAt: c.closedAt,
+    closedBy: c.closedBy,
+    closeCategory: c.closeCategory,
+    closeSummary: c.closeSummary,
+    lastSeq: c.lastSeq,
+  };
+}
+
+const summaryView = (c: ConversationSummary) => conversationView(c, c);
+
+function staffTranscriptView(t: Transcript) {
+  return {
+    conversation: conversationView(t.conversation, { agentName: t.agentName, visitorName: t.visitor?.name ?? null }),
+    messages: t.messages,
+    visitor: t.visitor,
+    rating: t.rating && { score: t.rating.score, comment: t.rating.comment, createdAt: t.rating.createdAt },
+  };
+}
+
+/** The visitor's own conversation: no notes, no agent ids, no transfer notes, nothing about others. */
+function visitorTranscriptView(t: Transcript<VisitorMessage>) {
+  const c = t.conversation;
+  return {
+    conversation: {
+      id: c.id,
+      status: c.status,
+      agentName: t.agentName,
+      openedAt: c.openedAt,
+      firstResponseAt: c.firstResponseAt,
+      closedAt: c.closedAt,
+      closedBy: c.closedBy,
+      lastSeq: c.lastSeq,
+    },
+    messages: t.messages,
+    visitor: t.visitor && { id: t.visitor.id, name: t.visitor.name, email: t.visitor.email },
+    rating: t.rating && { score: t.rating.score, comment: t.rating.comment, createdAt: t.rating.createdAt },
+  };
+}
+
+type ViewerLocals = { viewer: Viewer };
+
+/**
+ * Like `requireUser`, but a visitor token is accepted too (as a visitor viewer); agents and
+ * leads are read from the store on every request, so deactivation applies at once.
+ */
+function requireViewer(deps: ApiDeps) {
+  return async (req: Request, res: Response<unknown, ViewerLocals>, next: NextFunction) => {
+    try {
+      const claims = bearerClaims(req, deps.tokens);
+      if (claims.role === 'visitor') {
+        res.locals.viewer = { kind: 'visitor', id: claims.sub };
+      } else {
+        const user = await deps.store.getUser(claims.sub);
+        if (!user) throw new AppError('TOKEN_INVALID');
+        if (!user.active) throw new AppError('ACCOUNT_DISABLED');
+        res.locals.viewer = { kind: user.role, id: user.id };
+      }
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+}
+
+export function createConversationsRouter(deps: ApiDeps): Router {
+  const transcripts = createTranscriptService({ store: deps.store });
+  const router = Router();
+  router.use(requireViewer(deps));
+
+  router.get('/', async (req, res: Response<unknown, ViewerLocals>) => {
+    const { q, limit, cursor, ...filter } = parse(listQuery, req.query);
+    if (filter.from !== undefined && filter.to !== undefined && filter.from >= filter.to) {
+      throw new AppError('VALIDATION_FAILED', 'to: must be later than from');
+    }
+    const page = await transcripts.list(res.locals.viewer, { ...filter, text: q }, {
+      limit,
+      after: cursor === undefined ? undefined : decodeCursor(cursor),
+    });
+    res.json({ conversations: page.items.map(summaryView), nextCursor: page.next && encodeCursor(page.next) });
+  });
+
+  router.get('/:id', async (req, res: Response<unknown, ViewerLocals>) => {
+    const { kind, id: viewerId } = res.locals.viewer;
+    const conversationId = parse(id, req.params.id);
+    res.json(
+      kind === 'visitor'
+        ? visitorTranscriptView(await transcripts.getOwn(viewerId, conversationId))
+        : staffTranscriptView(await transcripts.get({ kind, id: viewerId }, conversationId)),
+    );
+  });
+
+  return router;
 }

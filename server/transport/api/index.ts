@@ -14,7 +14,7 @@ import type { ChatStore, SqlClient } from '../../store/sql/types';
 import { createCannedRepliesRouter } from './canned-replies';
 import { createConversationsRouter } from './conversations';
 import { createFaqRouter } from './faq';
-import { createTeamRouter } from './team';
+import { createInvitationsRouter, createTeamRouter } from './team';
 
 export interface ApiDeps {
   store: ChatStore;
@@ -27,11 +27,14 @@ export interface ApiDeps {
   limiter: RateLimiter;
   logger: Logger;
   clock: Clock;
+  /** Capacity of a user created without one. @default 5 */
+  defaultCapacity?: number;
 }
 
 export function createApiRouters(deps: ApiDeps): { path: string; router: Router }[] {
   return [
     { path: '/users', router: createTeamRouter(deps) },
+    { path: '/invitations', router: createInvitationsRouter(deps) },
     { path: '/conversations', router: createConversationsRouter(deps) },
     { path: '/canned-replies', router: createCannedRepliesRouter(deps) },
     { path: '/faq', router: createFaqRouter(deps) },

@@ -1,7 +1,153 @@
-import { Router } from 'express';
+/**
+ * /api/v1/users (the team) and the public /api/v1/invitations (one-time links to set a
+ * password). Leads manage the team; agents may only list active colleagues with their
+ * live presence, to pick one for a transfer.
+ */
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { AGENT_NAMESPACE, type AgentPresenceView } from '../../../shared/protocol';
+import { createTeamService, type OneTimeLink } from '../../domain/team';
+import { AppError } from '../../errors';
+import type { UserRecord } from '../../store/sql/types';
+import { parse, requireUser, userView, type AuthedLocals } from '../rest';
+import { rooms } from '../socket';
 import type { ApiDeps } from './index';
 
-/** Placeholder: the routes of this resource are being written. */
-export function createTeamRouter(_deps: ApiDeps): Router {
-  return Router();
+/** Where a link leads: the console reads the token from the fragment, which browsers never send to servers. */
+export const LINK_PATH = '/console#invite=';
+
+/** Invitation lookups and acceptances per client IP per minute. */
+const LINK_CHECKS_PER_MINUTE = 20;
+
+const name = z.string().trim().min(1).max(100);
+const role = z.enum(['agent', 'lead']);
+const capacity = z.number().int().min(0).max(100);
+/** BCP 47-like tags (`zh-CN`, `en`, `yue-Hant-HK`), duplicates dropped. */
+const languages = z
+  .array(z.string().trim().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/, 'Expected a language tag such as zh-CN or en'))
+  .max(20)
+  .transform((l) => [...new Set(l)]);
+
+const createSchema = z
+  .object({
+    email: z.string().trim().max(254).email(),
+    name,
+    role: role.default('agent'),
+    capacity: capacity.optional(),
+    languages: languages.default([]),
+    active: z.boolean().default(true),
+  })
+  .strict();
+
+const patchSchema = z
+  .object({ name, role, capacity, languages, active: z.boolean() })
+  .partial()
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, 'Give at least one field to change');
+
+const acceptSchema = z.object({ password: z.string().min(10).max(200) }).strict();
+
+const idParam = z.string().min(1).max(64);
+/** 32 random bytes in base64url; anything else cannot be a link we issued. */
+const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
+
+type Authed = Response<unknown, AuthedLocals>;
+
+function presenceFields(u: UserRecord, p: AgentPresenceView | undefined) {
+  return { status: p?.status ?? 'offline', capacity: p?.capacity ?? u.capacity, load: p?.load ?? 0, connected: p?.connected ?? false };
+}
+
+/** What a lead sees of a user. */
+export function memberView(u: UserRecord, p?: AgentPresenceView) {
+  return { ...userView(u), languages: u.languages, createdAt: u.createdAt, ...presenceFields(u, p) };
+}
+
+/** What an agent sees of a colleague. */
+function colleagueView(u: UserRecord, p: AgentPresenceView | undefined) {
+  return { id: u.id, name: u.displayName, role: u.role, ...presenceFields(u, p) };
+}
+
+function linkView(req: Request, link: OneTimeLink) {
+  return { url: `${req.protocol}://${req.get('host')}${LINK_PATH}${link.token}`, purpose: link.purpose, expiresAt: link.expiresAt };
+}
+
+function teamService(deps: ApiDeps) {
+  return createTeamService({
+    store: deps.store,
+    chat: deps.chat,
+    clock: deps.clock,
+    logger: deps.logger,
+    // Rooms span processes through the adapter: every socket of the user, wherever it is.
+    signOut: (userId) => deps.io.of(AGENT_NAMESPACE).in(rooms.agent(userId)).disconnectSockets(true),
+  });
+}
+
+export function createTeamRouter(deps: ApiDeps): Router {
+  const { tokens, store, chat } = deps;
+  const team = teamService(deps);
+  const lead = requireUser(tokens, store, ['lead']);
+  const router = Router();
+
+  router.get('/', requireUser(tokens, store), async (_req, res: Authed) => {
+    const [users, presence] = await Promise.all([team.list(), chat.agentsPresence()]);
+    const byId = new Map(presence.map((p) => [p.id, p]));
+    if (res.locals.user.role === 'lead') {
+      res.json({ users: users.map((u) => memberView(u, byId.get(u.id))) });
+      return;
+    }
+    const colleagues = users.filter((u) => u.active).sort((a, b) => a.displayName.localeCompare(b.displayName));
+    res.json({ users: colleagues.map((u) => colleagueView(u, byId.get(u.id))) });
+  });
+
+  router.post('/', lead, async (req, res: Authed) => {
+    const b = parse(createSchema, req.body);
+    const { user, link } = await team.create({ ...b, capacity: b.capacity ?? deps.defaultCapacity ?? 5 });
+    res.status(201).json({ user: memberView(user), invitation: linkView(req, link) });
+  });
+
+  router.get('/:id', lead, async (req, res: Authed) => {
+    const user = await team.get(parse(idParam, req.params.id));
+    const presence = (await chat.agentsPresence()).find((p) => p.id === user.id);
+    res.json({ user: memberView(user, presence) });
+  });
+
+  router.patch('/:id', lead, async (req, res: Authed) => {
+    const id = parse(idParam, req.params.id);
+    const user = await team.update(res.locals.user.id, id, parse(patchSchema, req.body));
+    const presence = (await chat.agentsPresence()).find((p) => p.id === user.id);
+    res.json({ user: memberView(user, presence) });
+  });
+
+  router.post('/:id/reset-password', lead, async (req, res: Authed) => {
+    const link = await team.resetLink(parse(idParam, req.params.id));
+    res.status(201).json({ invitation: linkView(req, link) });
+  });
+
+  return router;
+}
+
+/** Public: the token in the path is the credential. Rate-limited per IP. */
+export function createInvitationsRouter(deps: ApiDeps): Router {
+  const team = teamService(deps);
+  const router = Router();
+
+  async function tokenOf(req: Request): Promise<string> {
+    if (!(await deps.limiter.hit(`invite:${req.ip}`, LINK_CHECKS_PER_MINUTE, 60_000))) throw new AppError('RATE_LIMITED');
+    const token = String(req.params.token);
+    if (!TOKEN_RE.test(token)) throw new AppError('INVITATION_INVALID');
+    return token;
+  }
+
+  router.get('/:token', async (req, res) => {
+    const { purpose, expiresAt, user } = await team.describeLink(await tokenOf(req));
+    res.json({ invitation: { purpose, expiresAt, user: { email: user.email, name: user.displayName } } });
+  });
+
+  router.post('/:token', async (req, res) => {
+    const token = await tokenOf(req);
+    const { password } = parse(acceptSchema, req.body);
+    res.json({ user: userView(await team.accept(token, password)) });
+  });
+
+  return router;
 }

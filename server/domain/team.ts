@@ -1,0 +1,184 @@
+/**
+ * The team: leads create and edit agents and leads, and hand out one-time links with
+ * which a user sets their own password (an invitation, or a reset). Only the sha256 of a
+ * link's token is stored; the token itself is shown once, to the lead who asked for it.
+ *
+ * Routing effects go through the chat service (capacity, deactivation); ending live
+ * sessions is injected (`signOut`), since sockets belong to the transport.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Role } from '../../shared/protocol';
+import { AppError } from '../errors';
+import type { Logger } from '../logger';
+import { StoreError } from '../store/sql/chat-store';
+import type { ChatStore, UserRecord } from '../store/sql/types';
+import { hashPassword } from './auth';
+import type { ChatService } from './chat-service';
+import type { Clock } from './clock';
+
+export interface TeamServiceDeps {
+  store: ChatStore;
+  chat: Pick<ChatService, 'setCapacity' | 'deactivate' | 'forgetUser'>;
+  clock: Clock;
+  logger: Logger;
+  /** Ends every live session of the user, in every process. */
+  signOut(userId: string): void;
+  /** How long a link is valid. @default 86_400_000 (24 h) */
+  linkTtlMs?: number;
+}
+
+export interface NewMember {
+  email: string;
+  name: string;
+  role: Role;
+  capacity: number;
+  languages: string[];
+  active: boolean;
+}
+
+export interface MemberPatch {
+  name?: string;
+  role?: Role;
+  capacity?: number;
+  languages?: string[];
+  active?: boolean;
+}
+
+/** A link's secret part, shown once; `expiresAt` in ms since the epoch. */
+export interface OneTimeLink {
+  token: string;
+  purpose: 'invite' | 'reset';
+  expiresAt: number;
+}
+
+export type TeamService = ReturnType<typeof createTeamService>;
+
+/** The only form of a token that is stored or compared. */
+export const hashLinkToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export function createTeamService(deps: TeamServiceDeps) {
+  const { store, chat, clock } = deps;
+  const log = deps.logger.child({ module: 'team' });
+  const ttl = deps.linkTtlMs ?? 86_400_000;
+
+  async function issueLink(userId: string, purpose: OneTimeLink['purpose']): Promise<OneTimeLink> {
+    const token = randomBytes(32).toString('base64url');
+    const at = clock.now();
+    await store.createInvitation({ tokenHash: hashLinkToken(token), userId, purpose, at, expiresAt: at + ttl });
+    log.info({ userId, purpose }, 'one-time link issued');
+    return { token, purpose, expiresAt: at + ttl };
+  }
+
+  async function userOrThrow(id: string): Promise<UserRecord> {
+    const u = await store.getUser(id);
+    if (!u) throw new AppError('USER_NOT_FOUND');
+    return u;
+  }
+
+  /** A link that can still be used, or the error that says why not. */
+  async function usableInvitation(token: string) {
+    const inv = await store.getInvitation(hashLinkToken(token));
+    if (!inv) throw new AppError('INVITATION_INVALID');
+    if (inv.usedAt !== null) throw new AppError('INVITATION_USED');
+    if (inv.expiresAt <= clock.now()) throw new AppError('INVITATION_EXPIRED');
+    return inv;
+  }
+
+  return {
+    list: () => store.listUsers(),
+
+    get: userOrThrow,
+
+    /**
+     * Creates the user with an unusable password (the hash of a random one nobody knows, so a
+     * login attempt costs the same time as any other) and an invitation link.
+     */
+    async create(m: NewMember): Promise<{ user: UserRecord; link: OneTimeLink }> {
+      const passwordHash = await hashPassword(randomBytes(32).toString('base64url'));
+      let user: UserRecord;
+      try {
+        user = await store.createUser({
+          email: m.email,
+          displayName: m.name,
+          role: m.role,
+          capacity: m.capacity,
+          languages: m.languages,
+          active: m.active,
+          passwordHash,
+        });
+      } catch (err) {
+        if (err instanceof StoreError && err.reason === 'email_taken') throw new AppError('EMAIL_TAKEN');
+        throw err;
+      }
+      log.info({ userId: user.id, role: user.role }, 'user created');
+      return { user, link: await issueLink(user.id, 'invite') };
+    },
+
+    /**
+     * Applies a lead's edit. Capacity goes through the routing interface (the queue drains at
+     * once if it grew). Deactivation: the account is refused from now on (the store is checked
+     * on every request and handshake), live sessions end everywhere, and the user's open
+     * conversations are requeued at the front and drained. A role change also ends live
+     * sessions, since a socket keeps the role it connected with.
+     */
+    async update(actorId: string, id: string, patch: MemberPatch): Promise<UserRecord> {
+      const before = await userOrThrow(id);
+      if (id === actorId && (patch.active === false || (patch.role !== undefined && patch.role !== 'lead'))) {
+        throw new AppError('FORBIDDEN', 'You cannot deactivate or demote yourself; ask another lead');
+      }
+      let user =
+        (await store.updateUser(id, {
+          displayName: patch.name,
+          role: patch.role,
+          languages: patch.languages,
+          active: patch.active,
+        })) ?? before;
+      chat.forgetUser(id);
+      // Always through the pool when given: it may hold another value than the store.
+      if (patch.capacity !== undefined) {
+        await chat.setCapacity(id, patch.capacity);
+        user = { ...user, capacity: patch.capacity };
+      }
+      const deactivated = before.active && !user.active;
+      if (deactivated || user.role !== before.role) deps.signOut(id);
+      if (deactivated) await chat.deactivate(id);
+      log.info({ userId: id, fields: Object.keys(patch), deactivated }, 'user updated');
+      return user;
+    },
+
+    /** A new one-time link for an active user; it replaces their earlier unused links. */
+    async resetLink(id: string): Promise<OneTimeLink> {
+      const user = await userOrThrow(id);
+      if (!user.active) throw new AppError('ACCOUNT_DISABLED', 'Reactivate the account before sending it a link');
+      return issueLink(id, 'reset');
+    },
+
+    /** What the set-password page shows before the user types anything. */
+    async describeLink(token: string) {
+      const inv = await usableInvitation(token);
+      const user = await userOrThrow(inv.userId);
+      if (!user.active) throw new AppError('ACCOUNT_DISABLED');
+      return { purpose: inv.purpose, expiresAt: inv.expiresAt, user };
+    },
+
+    /** Sets the password and uses up the link (exactly once, even when two requests race). */
+    async accept(token: string, password: string): Promise<UserRecord> {
+      // Checked first so that a bad link costs no password hashing.
+      await usableInvitation(token);
+      const result = await store.acceptInvitation(hashLinkToken(token), await hashPassword(password), clock.now());
+      switch (result.outcome) {
+        case 'accepted':
+          log.info({ userId: result.user.id }, 'password set from a one-time link');
+          return result.user;
+        case 'used':
+          throw new AppError('INVITATION_USED');
+        case 'expired':
+          throw new AppError('INVITATION_EXPIRED');
+        case 'inactive':
+          throw new AppError('ACCOUNT_DISABLED');
+        default:
+          throw new AppError('INVITATION_INVALID');
+      }
+    },
+  };
+}
