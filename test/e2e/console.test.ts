@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { seedDemoFaq } from '../../server/store/sql/faq-store';
 import { artifact, launchBrowser } from '../helpers/browser';
 import { collect, next, ok, openTestStore, startTestServer, until, type TestServer, type VisitorClient } from '../helpers/chat';
 
@@ -62,7 +63,8 @@ async function shopper(text: string, name?: string): Promise<{ socket: VisitorCl
 const chatList = (page: Page) => page.getByRole('navigation', { name: 'Conversations' });
 const composer = (page: Page) => page.getByRole('textbox', { name: 'Reply' });
 
-test('two agents: routing, canned reply, note, transfer, close, reload', async () => {
+test('two agents: routing, canned reply, FAQ suggestion, note, transfer, close, reload', async () => {
+  await seedDemoFaq(t.sql);
   const lead = await t.createUser({ role: 'lead', name: 'Lead' });
   await request(t.server.app)
     .post('/api/v1/canned-replies')
@@ -97,6 +99,15 @@ test('two agents: routing, canned reply, note, transfer, close, reload', async (
   expect(await composer(bo.page).inputValue()).toBe('Thank you Wang, this is Bo. Anything else?');
   await composer(bo.page).press('Enter');
   expect((await toShopper).text).toBe('Thank you Wang, this is Bo. Anything else?');
+
+  // FAQ suggestions for the shopper's question sit beside the composer; one click inserts.
+  const suggestions = bo.page.getByRole('region', { name: 'FAQ suggestions' });
+  const insert = suggestions.getByRole('button', { name: /^Insert: / }).first();
+  await insert.waitFor();
+  expect(await suggestions.textContent()).toMatch(/invoice/i);
+  await insert.click();
+  expect(await composer(bo.page).inputValue()).toMatch(/invoice/i);
+  await composer(bo.page).fill('');
 
   // An internal note: the agent side sees it, the shopper never does.
   const shopperSees = collect(second.socket, 'message');
