@@ -1,6 +1,6 @@
 /** The agent console: sign-in, chat list, conversation, composer with canned replies and FAQ, visitor panel. */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { CLOSE_CATEGORIES, type AgentStatus, type Message, type VisitorInfo } from '../../shared/protocol';
+import { CLOSE_CATEGORIES, type AgentStatus, type Message, type Result, type VisitorInfo } from '../../shared/protocol';
 import { createApi, fillVariables, type CannedReply, type Colleague, type FaqMatch } from './api';
 import { fill, type Locale, type Strings, strings } from './i18n';
 import { createConsoleSession, ordered, waitingSince, type Chat, type ConsoleSession, type ConsoleState } from './session';
@@ -302,10 +302,26 @@ function Workspace({ token, t, locale, api, langSwitch, onSignOut }: WorkspacePr
         )}
       </div>
       {dialog === 'transfer' && active && (
-        <TransferDialog t={t} api={api} session={session} chat={active} meId={me?.id} onDone={() => setDialog(null)} />
+        <MoveDialog
+          t={t}
+          api={api}
+          meId={me?.id}
+          labels={{ title: t.transferTitle, to: t.transferTo, note: t.transferNote, confirm: t.confirmTransfer }}
+          move={(toAgentId, note) => session.call('conversation:transfer', { conversationId: active.view.id, toAgentId, ...(note ? { note } : {}) })}
+          onDone={() => setDialog(null)}
+        />
       )}
       {dialog === 'close' && active && <CloseDialog t={t} session={session} chat={active} onDone={() => setDialog(null)} />}
-      {dialog === 'handover' && <HandoverDialog t={t} api={api} session={session} meId={me?.id} onDone={() => setDialog(null)} />}
+      {dialog === 'handover' && (
+        <MoveDialog
+          t={t}
+          api={api}
+          meId={me?.id}
+          labels={{ title: t.endShiftTitle, to: t.handoverTo, note: t.handoverNote, confirm: t.confirmHandover }}
+          move={(toAgentId, note) => session.call('agent:handover', { toAgentId, ...(note ? { note } : {}) })}
+          onDone={() => setDialog(null)}
+        />
+      )}
     </div>
   );
 }
@@ -642,24 +658,35 @@ function colleagueLabel(c: Colleague, t: Strings) {
   return `${c.name}${status}${load}`;
 }
 
-function TransferDialog({ t, api, session, chat, meId, onDone }: { t: Strings; api: ReturnType<typeof createApi>; session: ConsoleSession; chat: Chat; meId?: string; onDone(): void }) {
-  const colleagues = useColleagues(api, meId);
+/**
+ * Moving chats to a colleague or back to the queue, with a note: one conversation
+ * (Transfer) or all of mine at the end of a shift (Handover).
+ */
+function MoveDialog(props: {
+  t: Strings;
+  api: ReturnType<typeof createApi>;
+  meId?: string;
+  labels: { title: string; to: string; note: string; confirm: string };
+  move(toAgentId: string | null, note?: string): Promise<Result<unknown>>;
+  onDone(): void;
+}) {
+  const { t, labels, onDone } = props;
+  const colleagues = useColleagues(props.api, props.meId);
   const [error, setError] = useState('');
   return (
-    <Dialog title={t.transferTitle} onCancel={onDone}>
+    <Dialog title={labels.title} onCancel={onDone}>
       <form
         onSubmit={async (e) => {
           e.preventDefault();
           const f = new FormData(e.currentTarget);
-          const to = String(f.get('to'));
           const note = String(f.get('note') ?? '').trim();
-          const r = await session.call('conversation:transfer', { conversationId: chat.view.id, toAgentId: to || null, ...(note ? { note } : {}) });
+          const r = await props.move(String(f.get('to')) || null, note || undefined);
           if (r.ok) onDone();
           else setError(fill(t.error, { code: r.error.code }));
         }}
       >
         <label>
-          {t.transferTo}
+          {labels.to}
           <select name="to">
             <option value="">{t.backToQueue}</option>
             {colleagues.map((c) => (
@@ -668,13 +695,13 @@ function TransferDialog({ t, api, session, chat, meId, onDone }: { t: Strings; a
           </select>
         </label>
         <label>
-          {t.transferNote}
+          {labels.note}
           <textarea name="note" rows={2} maxLength={1000} />
         </label>
         {error && <p role="alert" class="error">{error}</p>}
         <div class="buttons">
           <button type="button" onClick={onDone}>{t.cancel}</button>
-          <button type="submit" class="primary">{t.confirmTransfer}</button>
+          <button type="submit" class="primary">{labels.confirm}</button>
         </div>
       </form>
     </Dialog>
@@ -715,45 +742,6 @@ function CloseDialog({ t, session, chat, onDone }: { t: Strings; session: Consol
         <div class="buttons">
           <button type="button" onClick={onDone}>{t.cancel}</button>
           <button type="submit" class="primary">{t.confirmClose}</button>
-        </div>
-      </form>
-    </Dialog>
-  );
-}
-
-function HandoverDialog({ t, api, session, meId, onDone }: { t: Strings; api: ReturnType<typeof createApi>; session: ConsoleSession; meId?: string; onDone(): void }) {
-  const colleagues = useColleagues(api, meId);
-  const [error, setError] = useState('');
-  return (
-    <Dialog title={t.endShiftTitle} onCancel={onDone}>
-      <form
-        onSubmit={async (e) => {
-          e.preventDefault();
-          const f = new FormData(e.currentTarget);
-          const to = String(f.get('to'));
-          const note = String(f.get('note') ?? '').trim();
-          const r = await session.call('agent:handover', { toAgentId: to || null, ...(note ? { note } : {}) });
-          if (r.ok) onDone();
-          else setError(fill(t.error, { code: r.error.code }));
-        }}
-      >
-        <label>
-          {t.handoverTo}
-          <select name="to">
-            <option value="">{t.backToQueue}</option>
-            {colleagues.map((c) => (
-              <option key={c.id} value={c.id}>{colleagueLabel(c, t)}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t.handoverNote}
-          <textarea name="note" rows={2} maxLength={1000} />
-        </label>
-        {error && <p role="alert" class="error">{error}</p>}
-        <div class="buttons">
-          <button type="button" onClick={onDone}>{t.cancel}</button>
-          <button type="submit" class="primary">{t.confirmHandover}</button>
         </div>
       </form>
     </Dialog>

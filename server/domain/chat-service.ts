@@ -19,7 +19,6 @@ import type {
   CloseCategory,
   VisitorConversationState,
   VisitorInfo,
-  VisitorMessage,
   VisitorServerToClientEvents,
   VisitorSession,
 } from '../../shared/protocol';
@@ -30,6 +29,7 @@ import type { PoolChange, PresencePool, AgentPresence } from '../store/presence/
 import { PoolError } from '../store/presence/types';
 import type { ChatStore, ConversationRecord, StoredMessage, UserRecord } from '../store/sql/types';
 import type { Clock } from './clock';
+import { visitorMessage } from './transcripts';
 
 /** Where domain events go; the transport implements it with Socket.IO rooms (which cross processes). */
 export interface Notifier {
@@ -145,23 +145,6 @@ export function createChatService(deps: ChatServiceDeps) {
     };
   }
 
-  /** What a visitor may see of a message: no agent ids, no internal event details. */
-  function forVisitor(m: Message): VisitorMessage {
-    const { event, ...rest } = m;
-    const out: VisitorMessage = m.author === 'agent' ? { ...rest, authorId: null } : rest;
-    if (!event) return out;
-    switch (event.type) {
-      case 'assigned':
-        return { ...out, event: { type: 'assigned', agentName: event.agentName } };
-      case 'closed':
-        return { ...out, event: { type: 'closed', by: event.by } };
-      case 'queued':
-        return { ...out, event: { type: 'queued', position: event.position } };
-      default:
-        return { ...out, event: { type: event.type } };
-    }
-  }
-
   async function history(conversationId: string, afterSeq: number, includeNotes: boolean, limit?: number) {
     const rows = await store.messagesAfter(conversationId, afterSeq, { includeNotes, limit });
     return Promise.all(rows.map(toMessage));
@@ -204,7 +187,7 @@ export function createChatService(deps: ChatServiceDeps) {
     });
     metrics?.messageStored('system', 'event');
     const m = await toMessage(message);
-    notifier.visitor(await visitorIdOf(conversationId), 'message', forVisitor(m));
+    notifier.visitor(await visitorIdOf(conversationId), 'message', visitorMessage(m));
     notifier.agents({ agentIds, watchersOf: conversationId }, 'message', m);
     return m;
   }
@@ -342,7 +325,7 @@ export function createChatService(deps: ChatServiceDeps) {
         visitorId,
         token,
         conversation: visitorState(view),
-        messages: (await history(c.id, afterSeq, false)).map(forVisitor),
+        messages: (await history(c.id, afterSeq, false)).map(visitorMessage),
         agentsAvailable,
       };
     },
@@ -383,12 +366,12 @@ export function createChatService(deps: ChatServiceDeps) {
       metrics?.messageStored('visitor', 'text');
       if (created) {
         // The agent got the whole history with the assignment; the visitor's other tabs get it here.
-        notifier.visitor(visitorId, 'message', forVisitor(await toMessage(message)));
+        notifier.visitor(visitorId, 'message', visitorMessage(await toMessage(message)));
       } else {
         const agentId = await pool.assignmentOf(conversation.id);
         // Also reaches the visitor's other tabs; the sending tab recognises its clientId.
         const m = await toMessage(message);
-        notifier.visitor(visitorId, 'message', forVisitor(m));
+        notifier.visitor(visitorId, 'message', visitorMessage(m));
         notifier.agents({ agentIds: agentId ? [agentId] : [], watchersOf: conversation.id }, 'message', m);
       }
       return ack;
@@ -567,7 +550,7 @@ export function createChatService(deps: ChatServiceDeps) {
       metrics?.messageStored('agent', kind);
       const m = await toMessage(message);
       if (kind === 'text') {
-        notifier.visitor(await visitorIdOf(p.conversationId), 'message', forVisitor(m));
+        notifier.visitor(await visitorIdOf(p.conversationId), 'message', visitorMessage(m));
         if (!firstResponded.has(p.conversationId)) {
           await store.markFirstResponse(p.conversationId, message.at);
           rememberIn(firstResponded, p.conversationId);

@@ -29,8 +29,8 @@ export interface Transcript<M = Message> {
 }
 
 /**
- * What a visitor may see of a message, the same rule as the socket's: agents' ids are null
- * (their name stays), events lose agent ids and transfer notes. Notes are never read for them.
+ * What a visitor may see of a message, over the socket and over REST alike: agents' ids are
+ * null (their name stays), events lose agent ids and transfer notes. Notes never reach them.
  */
 export function visitorMessage(m: Message): VisitorMessage {
   const { event, ...rest } = m;

@@ -4,22 +4,12 @@
  * orders writes from every process alike.
  */
 import { randomUUID } from 'node:crypto';
-import type { FaqLanguage } from '../../../shared/faq';
+import type { FaqEntryView, FaqLanguage } from '../../../shared/faq';
 import { DEMO_FAQ } from '../../domain/faq/demo-faq';
 import type { SqlClient } from './types';
 
-export interface FaqEntry {
-  id: string;
-  question: string;
-  phrasings: string[];
-  answer: string;
-  language: FaqLanguage;
-  category: string;
-  /** Seeded demo data. */
-  demo: boolean;
-  createdAt: number;
-  updatedAt: number;
-}
+/** A stored entry is exactly what the API returns. */
+export type FaqEntry = FaqEntryView;
 
 export interface NewFaqEntry {
   /** @default a random UUID */
