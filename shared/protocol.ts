@@ -243,9 +243,10 @@ export interface AgentClientToServerEvents {
   /** The shopper behind one of my conversations: page context and earlier conversations. */
   'visitor:info': (p: { conversationId: string }, ack: Ack<VisitorInfo>) => void;
   /**
-   * End of shift: every conversation assigned to me goes to `toAgentId` (online, with room for
-   * all of them) or, with null, back to the front of the queue; the note is recorded on each.
-   * Then my status becomes `offline`.
+   * End of shift: my status becomes `away` (nothing new arrives), every conversation assigned to
+   * me goes to `toAgentId` (online, with room) or, with null, back to the front of the queue,
+   * the note recorded on each; then `offline`. Not all-or-nothing: a refused transfer stops it
+   * with that error, what moved stays moved and I stay `away`.
    */
   'agent:handover': (
     p: { toAgentId: string | null; note?: string },

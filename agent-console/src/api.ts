@@ -1,5 +1,6 @@
 /** REST calls of the console (login, colleagues, canned replies, FAQ). Errors carry the catalogue code. */
 import type { ErrorBody } from '../../shared/errors';
+import type { Message } from '../../shared/protocol';
 
 export class ApiError extends Error {
   constructor(readonly code: string, message: string, readonly status: number) {
@@ -29,6 +30,7 @@ export function createApi(base: string, token: () => string | null) {
     invitation: (token: string) =>
       request<{ invitation: { purpose: string; user: { email: string; name: string } } }>('GET', `/invitations/${encodeURIComponent(token)}`),
     acceptInvitation: (token: string, password: string) => request<unknown>('POST', `/invitations/${encodeURIComponent(token)}`, { password }),
+    transcript: (id: string) => request<{ messages: Message[] }>('GET', `/conversations/${encodeURIComponent(id)}`),
     colleagues: () => request<{ users: Colleague[] }>('GET', '/users'),
     cannedReplies: (q: string) => request<{ replies: CannedReply[] }>('GET', `/canned-replies?q=${encodeURIComponent(q)}&limit=8`),
     faqMatch: (text: string) => request<{ matches: FaqMatch[] }>('POST', '/faq/match', { text, limit: 3 }),

@@ -407,6 +407,7 @@ function Conversation({ chat, session, api, t, locale, agentName, draft, onDraft
   const [pick, setPick] = useState(0);
   const [faq, setFaq] = useState<FaqMatch[]>([]);
   const [info, setInfo] = useState<VisitorInfo | null>(null);
+  const [past, setPast] = useState<string | null>(null);
   const log = useRef<HTMLDivElement>(null);
   const box = useRef<HTMLTextAreaElement>(null);
   const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
@@ -573,13 +574,14 @@ function Conversation({ chat, session, api, t, locale, agentName, draft, onDraft
             </div>
           ))}
         </section>
-        <VisitorPanel info={info} t={t} locale={locale} />
+        <VisitorPanel info={info} t={t} locale={locale} onOpenTranscript={setPast} />
+        {past && <PastTranscript id={past} api={api} t={t} locale={locale} onDone={() => setPast(null)} />}
       </aside>
     </>
   );
 }
 
-function VisitorPanel({ info, t, locale }: { info: VisitorInfo | null; t: Strings; locale: Locale }) {
+function VisitorPanel({ info, t, locale, onOpenTranscript }: { info: VisitorInfo | null; t: Strings; locale: Locale; onOpenTranscript(id: string): void }) {
   if (!info) return null;
   const c = info.context;
   const safeUrl = (u?: string) => (u && /^https?:\/\//i.test(u) ? u : null);
@@ -618,14 +620,44 @@ function VisitorPanel({ info, t, locale }: { info: VisitorInfo | null; t: String
         <ul class="past">
           {info.pastConversations.map((p) => (
             <li key={p.id}>
-              <a href={`/api/v1/conversations/${p.id}`} target="_blank" rel="noopener">
+              <button type="button" class="link" onClick={() => onOpenTranscript(p.id)}>
                 {date.format(p.openedAt)} · {p.agentName ?? '—'} · {p.status}
-              </a>
+              </button>
             </li>
           ))}
         </ul>
       )}
     </section>
+  );
+}
+
+/** An earlier conversation's transcript, read over REST with my token (read-only). */
+function PastTranscript({ id, api, t, locale, onDone }: { id: string; api: ReturnType<typeof createApi>; t: Strings; locale: Locale; onDone(): void }) {
+  const [messages, setMessages] = useState<Message[] | null>(null);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    api.transcript(id).then((r) => setMessages(r.messages), (e: { code?: string }) => setError(fill(t.error, { code: e.code ?? '' })));
+  }, [id]);
+  const time = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' });
+  return (
+    <Dialog title={t.pastConversations} onCancel={onDone}>
+      {error && <p role="alert" class="error">{error}</p>}
+      <div class="log past-log" role="log" aria-label={t.transcript} tabIndex={0}>
+        {(messages ?? []).map((m) =>
+          m.kind === 'event' ? (
+            <div key={m.seq} class="event">{eventText(m, t)} · {time.format(m.at)}</div>
+          ) : (
+            <div key={m.seq} class={`msg ${m.author} ${m.kind}`}>
+              <span class="meta">{m.authorName ?? t.visitor} · {time.format(m.at)}</span>
+              <span class="text">{m.text}</span>
+            </div>
+          ),
+        )}
+      </div>
+      <div class="buttons">
+        <button type="button" onClick={onDone}>{t.cancel}</button>
+      </div>
+    </Dialog>
   );
 }
 

@@ -604,6 +604,7 @@ export function createChatService(deps: ChatServiceDeps) {
       await recordEvent(conversationId, { type: 'transferred', fromAgentId, toAgentId, ...(note ? { note } : {}) });
       await applyChange(result);
       if (fromAgentId) await announceAgent(fromAgentId);
+      if (!toAgentId) await announceConversation(conversationId);
       const to = toAgentId ?? (await pool.assignmentOf(conversationId));
       return { conversationId, agentId: to };
     },

@@ -18,6 +18,8 @@ export function renderStartPage(): string {
 <li><a href="/healthz"><code>GET /healthz</code></a> — health as JSON · 健康状态（JSON）</li>
 <li><a href="/metrics"><code>GET /metrics</code></a> — Prometheus metrics · Prometheus 指标</li>
 <li><code>POST /api/v1/auth/login</code> — agent and lead login: <code>{ email, password }</code> → <code>{ token }</code> · 坐席与组长登录</li>
+<li><code>/api/v1/users</code>, <code>/api/v1/conversations</code>, <code>/api/v1/canned-replies</code>, <code>/api/v1/faq</code> — team, transcripts, canned replies, FAQ (see docs/protocol.md §9) · 团队、会话记录、快捷回复、常见问题</li>
+<li><a href="/console"><code>GET /console</code></a> — the agent console · 坐席工作台</li>
 <li><code>GET /api/v1/me</code> — the logged-in user (<code>Authorization: Bearer &lt;token&gt;</code>) · 当前用户</li>
 <li>Socket.IO namespace <code>/visitor</code> — shoppers · 访客</li>
 <li>Socket.IO namespace <code>/agent</code> — agents and leads · 坐席与组长</li>

@@ -193,3 +193,22 @@ test('an invited agent sets a password from the link and signs in', async () => 
   await again.goto(`${t.url}${link.pathname}${link.hash}`);
   await again.getByRole('alert').getByText(/invalid, used or expired/).waitFor();
 });
+
+test('the visitor panel shows page context and opens an earlier transcript', async () => {
+  const ana = await agentConsole('Ana', 3);
+  await goOnline(ana.page);
+  const { socket, conversationId } = await shopper('First question about shipping', 'Lin');
+  await ok(socket, 'visitor:context', { url: 'https://shop.example/tea', title: 'Bamboo Tea Set', data: { orderNumber: 'A-42' } });
+  await chatList(ana.page).getByText('First question about shipping').waitFor();
+  await ana.page.getByRole('button', { name: 'Close conversation' }).click();
+  await ana.page.getByRole('dialog', { name: 'Close conversation' }).getByRole('button', { name: 'Close' }).click();
+  await until(async () => (await t.store.getConversation(conversationId))?.status === 'closed', 5000, 'close');
+  await ok(socket, 'message:send', { clientId: randomUUID(), text: 'Back with another question' });
+  await chatList(ana.page).getByText('Back with another question').click();
+  const panel = ana.page.getByRole('complementary', { name: 'Visitor details' });
+  await panel.getByRole('link', { name: 'Bamboo Tea Set' }).waitFor();
+  await panel.getByText('A-42').waitFor();
+  await panel.getByRole('button', { name: /Ana · closed/ }).click();
+  const dialog = ana.page.getByRole('dialog', { name: 'Earlier conversations' });
+  await dialog.getByText('First question about shipping').waitFor();
+});

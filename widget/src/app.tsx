@@ -77,8 +77,11 @@ export function App({ chat, t, locale, settings, bindOpen, onOpenChange }: AppPr
     });
   }, []);
 
+  const mounted = useRef(false);
   useEffect(() => {
-    onOpenChange(open);
+    // The host page hears about changes, not about the initial closed state.
+    if (mounted.current) onOpenChange(open);
+    mounted.current = true;
     if (open) {
       setUnread(0);
       chat.start();

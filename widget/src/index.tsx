@@ -74,7 +74,7 @@ function boot() {
     close: () => setOpen(false),
     setVisitor: (p: { name?: string; email?: string }) => void chat.setProfile(p).catch(() => {}),
     setContext: (d: Record<string, unknown>) => {
-      hostContext = Object.fromEntries(Object.entries(d).slice(0, 20).map(([k, v]) => [k.slice(0, 50), String(v).slice(0, 200)]));
+      hostContext = Object.fromEntries(Object.entries(d).filter(([k]) => k).slice(0, 20).map(([k, v]) => [k.slice(0, 50), String(v).slice(0, 200)]));
       if (chat.state.connection === 'online') chat.sendContext();
     },
     on: (event: string, fn: (p: unknown) => void) => (listeners[event] ??= []).push(fn),
