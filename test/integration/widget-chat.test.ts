@@ -99,10 +99,17 @@ test('after a dropped connection the widget resumes: missed agent messages arriv
 test('a lost ack marks the message failed; the re-send after a reload is not stored twice', async () => {
   await onlineAgent(t);
   const storage = memoryStorage();
-  // An ack deadline no server can meet: the message is stored but the widget never hears back.
+  // The ack cannot arrive in time: the database is held (an open PGlite transaction blocks every
+  // other query) while the widget waits 1 ms. Once released, the message is stored unacknowledged.
   const hasty = widgetChat(t.url, storage, 1);
+  hasty.chat.start();
+  await until(() => hasty.chat.state.connection === 'online', 5000, 'sync');
+  let release!: () => void;
+  const held = db.sql.transaction(() => new Promise<void>((resolve) => (release = resolve)));
   hasty.chat.send('maybe lost');
   await until(() => hasty.chat.state.outbox[0]?.state === 'failed', 5000, 'failure');
+  release();
+  await held;
   const { clientId } = hasty.chat.state.outbox[0];
   await until(async () => !!(await db.store.findMessageByClientId(hasty.chat.state.visitorId!, clientId)), 5000, 'storage');
   hasty.chat.stop();
