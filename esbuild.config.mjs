@@ -36,6 +36,20 @@ const websocketOnly = {
   },
 };
 
+/** What both browser bundles (widget and console) share. */
+const browser = {
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: ['chrome100', 'firefox100', 'safari15'],
+  minify: true,
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  define: { 'process.env.NODE_ENV': '"production"' },
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
 const builds = [
   {
     entryPoints: ['server/main.ts'],
@@ -52,31 +66,13 @@ const builds = [
   {
     entryPoints: ['widget/src/index.tsx'],
     outfile: 'dist/widget.js',
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: ['chrome100', 'firefox100', 'safari15'],
-    minify: true,
-    jsx: 'automatic',
-    jsxImportSource: 'preact',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    legalComments: 'none',
+    ...browser,
     plugins: [websocketOnly, cssAsText],
-    logLevel: 'warning',
   },
   {
     entryPoints: { console: 'agent-console/src/index.tsx', 'console-styles': 'agent-console/src/styles.css' },
     outdir: 'dist',
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: ['chrome100', 'firefox100', 'safari15'],
-    minify: true,
-    jsx: 'automatic',
-    jsxImportSource: 'preact',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    legalComments: 'none',
-    logLevel: 'warning',
+    ...browser,
   },
 ];
 

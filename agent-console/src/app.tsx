@@ -4,6 +4,7 @@ import { CLOSE_CATEGORIES, type AgentStatus, type Message, type Result, type Vis
 import { createApi, fillVariables, type CannedReply, type Colleague, type FaqMatch } from './api';
 import { fill, type Locale, type Strings, strings } from './i18n';
 import { createConsoleSession, ordered, waitingSince, type Chat, type ConsoleSession, type ConsoleState } from './session';
+import { Linked } from '../../shared/ui/linked';
 
 const TOKEN_KEY = 'livesupport:console:token';
 
@@ -352,18 +353,6 @@ function ChatItem({ chat, t, active, onSelect }: { chat: Chat; t: Strings; activ
   );
 }
 
-const URL_RE = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]}，。！？）]/gi;
-function Linked({ text }: { text: string }) {
-  const parts: (string | preact.JSX.Element)[] = [];
-  let last = 0;
-  for (const m of text.matchAll(URL_RE)) {
-    parts.push(text.slice(last, m.index));
-    parts.push(<a href={m[0]} target="_blank" rel="noopener noreferrer">{m[0]}</a>);
-    last = m.index! + m[0].length;
-  }
-  parts.push(text.slice(last));
-  return <>{parts}</>;
-}
 
 function eventText(m: Message, t: Strings): string {
   const e = m.event!;

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { VisitorMessage as Message } from '../../shared/protocol';
 import type { Chat, ChatState } from './chat';
 import { fill, type Locale, type Strings } from './i18n';
+import { Linked } from '../../shared/ui/linked';
 
 export interface WidgetSettings {
   title?: string;
@@ -22,24 +23,6 @@ export interface AppProps {
   onOpenChange(open: boolean): void;
 }
 
-const URL_RE = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]}，。！？）]/gi;
-
-/** Text with http(s) links made clickable; everything is a text node, never HTML. */
-function Linked({ text }: { text: string }) {
-  const parts: (string | preact.JSX.Element)[] = [];
-  let last = 0;
-  for (const m of text.matchAll(URL_RE)) {
-    parts.push(text.slice(last, m.index));
-    parts.push(
-      <a href={m[0]} target="_blank" rel="noopener noreferrer">
-        {m[0]}
-      </a>,
-    );
-    last = m.index! + m[0].length;
-  }
-  parts.push(text.slice(last));
-  return <>{parts}</>;
-}
 
 function eventText(m: Message, t: Strings): string | null {
   switch (m.event?.type) {
