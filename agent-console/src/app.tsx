@@ -1,5 +1,5 @@
 /** The agent console: sign-in, chat list, conversation, composer with canned replies and FAQ, visitor panel. */
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { CLOSE_CATEGORIES, type AgentStatus, type Message, type Result, type VisitorInfo } from '../../shared/protocol';
 import { createApi, fillVariables, type CannedReply, type Colleague, type FaqMatch } from './api';
 import { fill, type Locale, type Strings, strings } from './i18n';
@@ -185,7 +185,7 @@ function Workspace({ token, t, locale, api, langSwitch, onSignOut }: WorkspacePr
   const [activeId, setActiveId] = useState<string | null>(null);
   const [dialog, setDialog] = useState<'transfer' | 'close' | 'handover' | null>(null);
   const drafts = useRef<Record<string, { text: string; note: boolean }>>({});
-  const scrolls = useRef<Record<string, number>>({});
+  const positions = useRef<Record<string, TranscriptPosition>>({});
   const [, setNow] = useState(Date.now());
 
   useEffect(() => {
@@ -293,8 +293,8 @@ function Workspace({ token, t, locale, api, langSwitch, onSignOut }: WorkspacePr
             agentName={me?.name ?? ''}
             draft={drafts.current[active.view.id] ?? { text: '', note: false }}
             onDraft={(d) => (drafts.current[active.view.id] = d)}
-            scrollTop={scrolls.current[active.view.id]}
-            onScroll={(y) => (scrolls.current[active.view.id] = y)}
+            position={positions.current[active.view.id]}
+            onPosition={(p) => (positions.current[active.view.id] = p)}
             onTransfer={() => setDialog('transfer')}
             onClose={() => setDialog('close')}
           />
@@ -374,6 +374,19 @@ function eventText(m: Message, t: Strings): string {
   }
 }
 
+/**
+ * Messages a transcript renders when it opens, and how many more each "Show earlier" adds.
+ * Rendering (and laying out) a whole long history on every switch made switching slow
+ * (bench/console-switch.ts); the session still holds every message.
+ */
+const TRANSCRIPT_PAGE = 100;
+
+/** Where a transcript was left: its scroll offset and how many of its first messages are not rendered. */
+interface TranscriptPosition {
+  scrollTop: number;
+  hidden: number;
+}
+
 interface ConversationProps {
   chat: Chat;
   session: ConsoleSession;
@@ -383,13 +396,13 @@ interface ConversationProps {
   agentName: string;
   draft: { text: string; note: boolean };
   onDraft(d: { text: string; note: boolean }): void;
-  scrollTop?: number;
-  onScroll(y: number): void;
+  position?: TranscriptPosition;
+  onPosition(p: TranscriptPosition): void;
   onTransfer(): void;
   onClose(): void;
 }
 
-function Conversation({ chat, session, api, t, locale, agentName, draft, onDraft, scrollTop, onScroll, onTransfer, onClose }: ConversationProps) {
+function Conversation({ chat, session, api, t, locale, agentName, draft, onDraft, position, onPosition, onTransfer, onClose }: ConversationProps) {
   const [text, setText] = useState(draft.text);
   const [note, setNote] = useState(draft.note);
   const [canned, setCanned] = useState<CannedReply[] | null>(null);
@@ -397,19 +410,35 @@ function Conversation({ chat, session, api, t, locale, agentName, draft, onDraft
   const [faq, setFaq] = useState<FaqMatch[]>([]);
   const [info, setInfo] = useState<VisitorInfo | null>(null);
   const [past, setPast] = useState<string | null>(null);
+  const [hidden, setHidden] = useState(position?.hidden ?? Math.max(0, chat.messages.length - TRANSCRIPT_PAGE));
+  /** Distance from the content's end to the scroll offset, kept while earlier messages are added above. */
+  const fromEnd = useRef<number | null>(null);
   const log = useRef<HTMLDivElement>(null);
   const box = useRef<HTMLTextAreaElement>(null);
   const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
   const id = chat.view.id;
 
-  // Each conversation keeps its draft and scroll position across switches.
+  // Each conversation keeps its draft and scroll position across switches. Scrolling happens
+  // before the browser paints (layout effects), so a transcript never shows its top first.
   useEffect(() => onDraft({ text, note }), [text, note]);
-  useEffect(() => {
+  useLayoutEffect(() => {
     const el = log.current!;
-    el.scrollTop = scrollTop ?? el.scrollHeight;
+    el.scrollTop = position?.scrollTop ?? el.scrollHeight;
     box.current?.focus();
   }, []);
-  useEffect(() => {
+  // After "Show earlier": what was on screen stays in place, the earlier messages above it.
+  useLayoutEffect(() => {
+    const el = log.current!;
+    if (fromEnd.current !== null) el.scrollTop = el.scrollHeight - fromEnd.current;
+    fromEnd.current = null;
+    onPosition({ scrollTop: el.scrollTop, hidden });
+  }, [hidden]);
+  const showEarlier = () => {
+    const el = log.current!;
+    fromEnd.current = el.scrollHeight - el.scrollTop;
+    setHidden(Math.max(0, hidden - TRANSCRIPT_PAGE));
+  };
+  useLayoutEffect(() => {
     const el = log.current!;
     if (el.scrollHeight - el.scrollTop - el.clientHeight < 120) el.scrollTop = el.scrollHeight;
   }, [chat.messages.length, chat.outbox.length]);
@@ -464,8 +493,13 @@ function Conversation({ chat, session, api, t, locale, agentName, draft, onDraft
           <button type="button" onClick={onTransfer}>{t.transfer}</button>
           <button type="button" onClick={onClose}>{t.close}</button>
         </div>
-        <div ref={log} class="log" role="log" aria-label={t.transcript} tabIndex={0} onScroll={(e) => onScroll(e.currentTarget.scrollTop)}>
-          {chat.messages.map((m) =>
+        <div ref={log} class="log" role="log" aria-label={t.transcript} tabIndex={0} onScroll={(e) => onPosition({ scrollTop: e.currentTarget.scrollTop, hidden })}>
+          {hidden > 0 && (
+            <button type="button" class="earlier" onClick={showEarlier}>
+              {fill(t.showEarlier, { n: hidden })}
+            </button>
+          )}
+          {chat.messages.slice(hidden).map((m) =>
             m.kind === 'event' ? (
               <div key={m.seq} class="event">{eventText(m, t)} · {time.format(m.at)}</div>
             ) : (

@@ -37,6 +37,7 @@ export const en = {
   failed: 'Not sent',
   retry: 'Retry',
   typing: 'Visitor is typing…',
+  showEarlier: 'Show earlier messages ({n} more)',
   cannedReplies: 'Canned replies',
   noCanned: 'No canned reply matches.',
   faqSuggestions: 'FAQ suggestions',

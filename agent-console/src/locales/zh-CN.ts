@@ -39,6 +39,7 @@ export const zhCN: Strings = {
   failed: '发送失败',
   retry: '重试',
   typing: '访客正在输入…',
+  showEarlier: '显示更早的消息（还有 {n} 条）',
   cannedReplies: '快捷回复',
   noCanned: '没有匹配的快捷回复。',
   faqSuggestions: '常见问题建议',
