@@ -1,4 +1,5 @@
-// Builds the server bundle (dist/server.js, with the Lua scripts copied next to it) and the
+// Builds the server bundle (dist/server.js, with the Lua scripts copied next to it and the
+// PGlite worker thread's entry, dist/pglite-worker.js, beside it) and the
 // embeddable widget (dist/widget.js: one minified IIFE, CSS inlined as text) and the agent
 // console (dist/console.js and dist/console-styles.css, served at /console).
 import { build, transform } from 'esbuild';
@@ -52,8 +53,9 @@ const browser = {
 
 const builds = [
   {
-    entryPoints: ['server/main.ts'],
-    outfile: 'dist/server.js',
+    // The worker is found at run time beside the bundle (server/store/sql/client.ts).
+    entryPoints: { server: 'server/main.ts', 'pglite-worker': 'server/store/sql/pglite-worker.ts' },
+    outdir: 'dist',
     bundle: true,
     platform: 'node',
     target: 'node20',

@@ -31,7 +31,8 @@ export async function openDatabase(config: Config): Promise<{ sql: SqlClient; st
     sql = await createPostgresClient({ connectionString: config.databaseUrl });
   } else {
     mkdirSync(config.dataDir, { recursive: true });
-    sql = await createPgliteClient({ dataDir: path.join(config.dataDir, 'pglite') });
+    // In a worker thread: SQL would otherwise block the sockets' event loop for its whole run.
+    sql = await createPgliteClient({ dataDir: path.join(config.dataDir, 'pglite'), thread: 'worker' });
   }
   const store = createChatStore({ sql });
   await store.migrate();

@@ -1,6 +1,7 @@
 /**
- * One ChatStore suite, run against embedded PGlite (in memory) and a real PostgreSQL
- * (a fresh database per run).
+ * One ChatStore suite, run against embedded PGlite (in memory; in its worker thread, as
+ * the product runs it, and on the calling thread) and a real PostgreSQL (a fresh
+ * database per run).
  */
 import { randomUUID } from 'node:crypto';
 import { createChatStore, StoreError } from '../../server/store/sql/chat-store';
@@ -10,19 +11,22 @@ import type { ChatStore, NewMessage, SqlClient } from '../../server/store/sql/ty
 import { createTestDatabase } from '../helpers/postgres';
 
 interface Backend {
-  name: 'pglite' | 'postgres';
+  name: 'pglite (worker thread)' | 'pglite (main thread)' | 'postgres';
   /** A new, empty database; `connect()` opens another client on the same database (postgres only). */
   create(): Promise<{ sql: SqlClient; connect?: () => Promise<SqlClient>; drop(): Promise<void> }>;
 }
 
-const backends: Backend[] = [
-  {
-    name: 'pglite',
-    async create() {
-      const sql = await createPgliteClient({});
-      return { sql, drop: () => sql.close() };
-    },
+const pglite = (thread: 'worker' | 'main'): Backend => ({
+  name: `pglite (${thread} thread)`,
+  async create() {
+    const sql = await createPgliteClient({ thread });
+    return { sql, drop: () => sql.close() };
   },
+});
+
+const backends: Backend[] = [
+  pglite('worker'),
+  pglite('main'),
   {
     name: 'postgres',
     async create() {
