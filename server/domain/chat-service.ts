@@ -27,7 +27,8 @@ import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { PoolChange, PresencePool, AgentPresence } from '../store/presence/types';
 import { PoolError } from '../store/presence/types';
-import type { ChatStore, ConversationRecord, StoredMessage, UserRecord } from '../store/sql/types';
+import { StoreError } from '../store/sql/chat-store';
+import type { AppendResult, ChatStore, ConversationRecord, NewMessage, StoredMessage, UserRecord } from '../store/sql/types';
 import type { Clock } from './clock';
 import { visitorMessage } from './transcripts';
 
@@ -75,6 +76,13 @@ export interface ChatServiceDeps {
 
 export type ChatService = ReturnType<typeof createChatService>;
 
+/** A conversation just opened by this process, with every message it holds so far. */
+interface KnownConversation {
+  conversation: ConversationRecord;
+  visitorName: string | null;
+  messages: Message[];
+}
+
 const MAX_CACHED = 20_000;
 /** Upper bound of "the whole transcript" sent with an assignment, a watch or a sync. */
 const FULL_HISTORY = 10_000;
@@ -88,6 +96,9 @@ export function createChatService(deps: ChatServiceDeps) {
 
   // A conversation's visitor never changes: cache it to keep the message path to one store write.
   const visitorOf = new Map<string, string>();
+  // The conversation each visitor last had open here. Possibly stale (closed by another process):
+  // the append refuses a closed conversation, and only then is the active one looked up.
+  const activeOf = new Map<string, string>();
   // Conversations whose first agent reply is already recorded, to skip a write per message.
   const firstResponded = new Set<string>();
   // Display names change rarely; refreshed after a minute.
@@ -175,16 +186,12 @@ export function createChatService(deps: ChatServiceDeps) {
 
   /** Records a system event and tells the visitor (all events are visible to them) and the agent side. */
   async function recordEvent(conversationId: string, event: SystemEvent, agentIds: string[] = []) {
-    const { message } = await store.appendMessage({
-      conversationId,
-      clientId: null,
-      author: 'system',
-      authorId: null,
-      kind: 'event',
-      text: '',
-      event,
-      at: clock.now(),
-    });
+    const stored = await store
+      .appendMessage({ conversationId, clientId: null, author: 'system', authorId: null, kind: 'event', text: '', event, at: clock.now() })
+      .catch(unlessNotOpen);
+    // Closed meanwhile (a close racing a transfer, a requeue, a drain): nothing more to say in it.
+    if (!stored) throw new AppError('CONVERSATION_CLOSED');
+    const { message } = stored;
     metrics?.messageStored('system', 'event');
     const m = await toMessage(message);
     notifier.visitor(await visitorIdOf(conversationId), 'message', visitorMessage(m));
@@ -258,30 +265,60 @@ export function createChatService(deps: ChatServiceDeps) {
   }
 
   /** Makes the outcome of one pool step durable and visible. */
-  async function applyChange(change: PoolChange, reason: 'agent_offline' | 'agent_disconnected' = 'agent_offline') {
+  async function applyChange(
+    change: PoolChange,
+    reason: 'agent_offline' | 'agent_disconnected' = 'agent_offline',
+    known?: KnownConversation,
+  ) {
     for (const { conversationId, fromAgentId } of change.requeued) {
       await store.setAssignment(conversationId, null);
       notifier.agents({ agentIds: [fromAgentId] }, 'conversation:removed', { conversationId, reason: 'requeued' });
-      await recordEvent(conversationId, { type: 'requeued', fromAgentId, reason });
+      await recordEvent(conversationId, { type: 'requeued', fromAgentId, reason }).catch(unlessClosedMeanwhile);
       routedAt.set(conversationId, clock.now());
       await announceConversation(conversationId);
     }
-    for (const a of change.assigned) await deliverAssignment(a.conversationId, a.agentId);
+    for (const a of change.assigned) {
+      await deliverAssignment(a.conversationId, a.agentId, a.conversationId === known?.conversation.id ? known : undefined)
+        .catch(unlessClosedMeanwhile);
+    }
     const touched = new Set([...change.assigned.map((a) => a.agentId), ...change.requeued.map((r) => r.fromAgentId)]);
     await Promise.all([...touched].map((id) => announceAgent(id)));
     if (change.queueChanged || change.requeued.length) scheduleQueueBroadcast();
   }
 
-  async function deliverAssignment(conversationId: string, agentId: string) {
-    await store.setAssignment(conversationId, agentId);
+  async function deliverAssignment(conversationId: string, agentId: string, known?: KnownConversation) {
     const name = (await agentName(agentId)) ?? agentId;
-    await recordEvent(conversationId, { type: 'assigned', agentId, agentName: name });
-    const c = await conversationOrThrow(conversationId);
-    const view = await conversationView(c);
-    const messages = await history(conversationId, 0, true, FULL_HISTORY);
+    const [, assigned] = await Promise.all([
+      store.setAssignment(conversationId, agentId),
+      recordEvent(conversationId, { type: 'assigned', agentId, agentName: name }),
+    ]);
+    let view: ConversationView;
+    let messages: Message[];
+    // Known and complete (seqs 1..n, then the assignment): nothing else was written meanwhile.
+    if (known && known.messages.every((m, i) => m.seq === i + 1) && assigned.seq === known.messages.length + 1) {
+      const c = known.conversation;
+      messages = [...known.messages, assigned];
+      view = {
+        id: c.id,
+        visitorId: c.visitorId,
+        visitorName: known.visitorName,
+        status: 'open',
+        agent: { id: agentId, name },
+        queuePosition: null,
+        openedAt: c.openedAt,
+        firstResponseAt: c.firstResponseAt,
+        closedAt: null,
+        closeCategory: null,
+        closeSummary: null,
+        lastSeq: assigned.seq,
+      };
+    } else {
+      view = await conversationView(await conversationOrThrow(conversationId));
+      messages = await history(conversationId, 0, true, FULL_HISTORY);
+    }
     notifier.agents({ agentIds: [agentId] }, 'conversation:assigned', { conversation: view, messages });
     notifier.agents({ leads: true }, 'conversation:updated', view);
-    notifier.visitor(c.visitorId, 'conversation:state', visitorState(view));
+    notifier.visitor(view.visitorId, 'conversation:state', visitorState(view));
     const since = routedAt.get(conversationId);
     if (since !== undefined) {
       routedAt.delete(conversationId);
@@ -289,7 +326,7 @@ export function createChatService(deps: ChatServiceDeps) {
     }
   }
 
-  async function routeConversation(conversationId: string) {
+  async function routeConversation(conversationId: string, known?: KnownConversation) {
     routedAt.set(conversationId, clock.now());
     const result = await pool.route(conversationId);
     if (result.outcome === 'queued') {
@@ -297,8 +334,67 @@ export function createChatService(deps: ChatServiceDeps) {
       await recordEvent(conversationId, { type: 'queued', position: result.position });
       await announceConversation(conversationId);
     }
-    await applyChange(result);
+    await applyChange(result, 'agent_offline', known);
     return result;
+  }
+
+  /** A stored visitor message in an existing conversation: to the assignee, watching leads and the visitor's tabs. */
+  async function deliverVisitorMessage(visitorId: string, { message, duplicate }: AppendResult): Promise<MessageAck> {
+    const ack: MessageAck = { conversationId: message.conversationId, seq: message.seq, at: message.at, duplicate };
+    if (duplicate) return ack;
+    metrics?.messageStored('visitor', 'text');
+    // Read after the store: an assignment made since then sends the history, which holds this message.
+    const agentId = await pool.assignmentOf(message.conversationId);
+    const m = await toMessage(message);
+    // Also reaches the visitor's other tabs; the sending tab recognises its clientId.
+    notifier.visitor(visitorId, 'message', visitorMessage(m));
+    notifier.agents({ agentIds: agentId ? [agentId] : [], watchersOf: message.conversationId }, 'message', m);
+    return ack;
+  }
+
+  /**
+   * A step of a pool change whose conversation a concurrent close has just ended: the close
+   * releases it from the pool right after, so the other steps go on.
+   */
+  function unlessClosedMeanwhile(err: unknown): undefined {
+    if (!(err instanceof AppError && err.code === 'CONVERSATION_CLOSED')) throw err;
+  }
+
+  /** The store's answer for a closed (or vanished) conversation: null, to look again. */
+  function unlessNotOpen(err: unknown): null {
+    if (err instanceof StoreError && err.reason === 'conversation_not_found') return null;
+    throw err;
+  }
+
+  /**
+   * The first message of a conversation this call opened: the `opened` event and the message in
+   * one statement, then routing. The new conversation's assignment is built from what is known
+   * here rather than read back, since every row it holds was just written.
+   */
+  async function openWith(conversation: ConversationRecord, draft: Omit<NewMessage, 'conversationId'>): Promise<MessageAck> {
+    const conversationId = conversation.id;
+    const visitorId = conversation.visitorId;
+    const opened: NewMessage = { conversationId, clientId: null, author: 'system', authorId: null, kind: 'event', text: '', event: { type: 'opened' }, at: draft.at };
+    const [visitor, [event, first]] = await Promise.all([
+      store.touchVisitor(visitorId, draft.at),
+      store.appendMessages([opened, { conversationId, ...draft }]),
+    ]);
+    metrics?.messageStored('system', 'event');
+    const openedMessage = await toMessage(event.message);
+    notifier.visitor(visitorId, 'message', visitorMessage(openedMessage));
+    notifier.agents({ watchersOf: conversationId }, 'message', openedMessage);
+    const { message, duplicate } = first;
+    // Routed even when a racing re-send stored the text first (then it is not in this conversation).
+    const known: KnownConversation | undefined = duplicate
+      ? undefined
+      : { conversation, visitorName: visitor.name, messages: [openedMessage, await toMessage(message)] };
+    await routeConversation(conversationId, known);
+    const ack: MessageAck = { conversationId: message.conversationId, seq: message.seq, at: message.at, duplicate };
+    if (duplicate) return ack;
+    metrics?.messageStored('visitor', 'text');
+    // The agent got the whole history with the assignment; the visitor's other tabs get it here.
+    notifier.visitor(visitorId, 'message', visitorMessage(known!.messages[1]));
+    return ack;
   }
 
   function textOf(text: string) {
@@ -335,46 +431,35 @@ export function createChatService(deps: ChatServiceDeps) {
      * routes it; the agent then receives the whole history with the assignment.
      */
     async visitorSend(visitorId: string, p: { clientId: string; text: string }): Promise<MessageAck> {
-      const text = textOf(p.text);
-      const at = clock.now();
-      let conversation = await store.findActiveConversation(visitorId);
-      let created = false;
-      if (!conversation) {
-        // A re-send whose conversation closed meanwhile must not open a new one.
-        const original = await store.findMessageByClientId(visitorId, p.clientId);
-        if (original) return { conversationId: original.conversationId, seq: original.seq, at: original.at, duplicate: true };
-        ({ conversation, created } = await store.openConversation(visitorId, at));
+      const draft = { clientId: p.clientId, author: 'visitor' as const, authorId: visitorId, kind: 'text' as const, text: textOf(p.text), at: clock.now() };
+      // Bounded: each turn means another close raced this send (a visitor's other tab, an agent).
+      for (let attempt = 0; attempt < 5; attempt++) {
+        let conversationId = activeOf.get(visitorId);
+        if (!conversationId) {
+          const [active, original] = await Promise.all([
+            store.findActiveConversation(visitorId),
+            store.findMessageByClientId(visitorId, p.clientId),
+          ]);
+          // A re-send whose conversation closed meanwhile must not open a new one.
+          if (original && !active) return { conversationId: original.conversationId, seq: original.seq, at: original.at, duplicate: true };
+          if (active) {
+            conversationId = active.id;
+          } else {
+            const { conversation, created } = await store.openConversation(visitorId, draft.at);
+            remember(visitorOf, conversation.id, visitorId);
+            remember(activeOf, visitorId, conversation.id);
+            if (created) return openWith(conversation, draft);
+            conversationId = conversation.id;
+          }
+          remember(visitorOf, conversationId, visitorId);
+          remember(activeOf, visitorId, conversationId);
+        }
+        // The store refuses a conversation closed since it was seen open: then look again.
+        const stored = await store.appendMessage({ conversationId, ...draft }).catch(unlessNotOpen);
+        if (stored) return deliverVisitorMessage(visitorId, stored);
+        activeOf.delete(visitorId);
       }
-      remember(visitorOf, conversation.id, visitorId);
-      if (created) {
-        await store.touchVisitor(visitorId, at);
-        await recordEvent(conversation.id, { type: 'opened' });
-      }
-      const { message, duplicate } = await store.appendMessage({
-        conversationId: conversation.id,
-        clientId: p.clientId,
-        author: 'visitor',
-        authorId: visitorId,
-        kind: 'text',
-        text,
-        at,
-      });
-      const ack: MessageAck = { conversationId: message.conversationId, seq: message.seq, at: message.at, duplicate };
-      // A conversation this call opened is routed even when a racing re-send stored the text first.
-      if (created) await routeConversation(conversation.id);
-      if (duplicate) return ack;
-      metrics?.messageStored('visitor', 'text');
-      if (created) {
-        // The agent got the whole history with the assignment; the visitor's other tabs get it here.
-        notifier.visitor(visitorId, 'message', visitorMessage(await toMessage(message)));
-      } else {
-        const agentId = await pool.assignmentOf(conversation.id);
-        // Also reaches the visitor's other tabs; the sending tab recognises its clientId.
-        const m = await toMessage(message);
-        notifier.visitor(visitorId, 'message', visitorMessage(m));
-        notifier.agents({ agentIds: agentId ? [agentId] : [], watchersOf: conversation.id }, 'message', m);
-      }
-      return ack;
+      throw new AppError('CONVERSATION_CLOSED');
     },
 
     async visitorTyping(visitorId: string, typing: boolean) {
@@ -388,10 +473,15 @@ export function createChatService(deps: ChatServiceDeps) {
     },
 
     async visitorClose(visitorId: string) {
+      const known = activeOf.get(visitorId);
+      if (known) {
+        // Stale when another process closed it: then look the active one up.
+        const closed = await this.close(known, { by: 'visitor', byId: visitorId }).catch(unlessClosedMeanwhile);
+        if (closed) return closed;
+      }
       const c = await store.findActiveConversation(visitorId);
       if (!c) throw new AppError('NO_CONVERSATION');
-      await this.close(c.id, { by: 'visitor', byId: visitorId });
-      return { conversationId: c.id };
+      return this.close(c.id, { by: 'visitor', byId: visitorId });
     },
 
     /** Name and email the shopper gave; a field left out keeps its stored value. */
@@ -444,7 +534,7 @@ export function createChatService(deps: ChatServiceDeps) {
       const p = await pool.agentDisconnected(agentId, clock.now() + limits.agentGraceMs);
       if (p.connections === 0 && p.load > 0) {
         const convs = await pool.agentConversations(agentId);
-        await Promise.all(convs.map((id) => recordEvent(id, { type: 'agent_disconnected', agentId })));
+        await Promise.all(convs.map((id) => recordEvent(id, { type: 'agent_disconnected', agentId }).catch(unlessClosedMeanwhile)));
       }
       notifier.agents({ leads: true }, 'agent:changed', await presenceView(p));
     },
@@ -527,24 +617,28 @@ export function createChatService(deps: ChatServiceDeps) {
       return agentId;
     },
 
+    /**
+     * `admitted` (the transport's rate limit) is awaited alongside the assignment check, so the
+     * two round trips overlap; nothing is stored unless both pass.
+     */
     async agentSend(
       actor: Actor,
       p: { conversationId: string; clientId: string; text: string; note?: boolean },
+      admitted?: Promise<void>,
     ): Promise<MessageAck> {
+      const checked = Promise.all([this.authorize(actor, p.conversationId), admitted]);
+      // A bad text is reported first; the checks' outcome is then never read (nor left unhandled).
+      checked.catch(() => {});
       const text = textOf(p.text);
-      const agentId = await this.authorize(actor, p.conversationId);
+      const [agentId] = await checked;
       // A lead who is not the assignee may only add notes (whisper and take-over come later).
       if (actor.kind === 'lead' && agentId !== actor.id && !p.note) throw new AppError('NOT_ASSIGNED');
       const kind = p.note ? 'note' : 'text';
-      const { message, duplicate } = await store.appendMessage({
-        conversationId: p.conversationId,
-        clientId: p.clientId,
-        author: 'agent',
-        authorId: actor.id,
-        kind,
-        text,
-        at: clock.now(),
-      });
+      const stored = await store
+        .appendMessage({ conversationId: p.conversationId, clientId: p.clientId, author: 'agent', authorId: actor.id, kind, text, at: clock.now() })
+        .catch(unlessNotOpen);
+      if (!stored) throw new AppError('CONVERSATION_CLOSED');
+      const { message, duplicate } = stored;
       const ack: MessageAck = { conversationId: message.conversationId, seq: message.seq, at: message.at, duplicate };
       if (duplicate) return ack;
       metrics?.messageStored('agent', kind);
@@ -619,18 +713,17 @@ export function createChatService(deps: ChatServiceDeps) {
       if (c.status === 'closed') throw new AppError('CONVERSATION_CLOSED');
       // The event goes in before the status flips, so the transcript always ends with it.
       await recordEvent(conversationId, { type: 'closed', by: by.by, byId: by.byId }, c.agentId ? [c.agentId] : []);
-      if (!(await store.closeConversation(conversationId, by.by, by.byId, clock.now(), filing))) {
-        throw new AppError('CONVERSATION_CLOSED');
-      }
+      const closed = await store.closeConversation(conversationId, by.by, by.byId, clock.now(), filing);
+      if (!closed) throw new AppError('CONVERSATION_CLOSED');
       const change = await pool.release(conversationId);
+      if (activeOf.get(c.visitorId) === conversationId) activeOf.delete(c.visitorId);
       routedAt.delete(conversationId);
       firstResponded.delete(conversationId);
       if (change.agentId) {
         notifier.agents({ agentIds: [change.agentId] }, 'conversation:removed', { conversationId, reason: 'closed' });
       }
       notifier.visitor(c.visitorId, 'conversation:state', { id: conversationId, status: 'closed', agentName: await agentName(change.agentId), queuePosition: null });
-      const closed = await store.getConversation(conversationId);
-      if (closed) notifier.agents({ leads: true }, 'conversation:updated', await conversationView(closed));
+      notifier.agents({ leads: true }, 'conversation:updated', await conversationView(closed));
       await applyChange({ ...change, queueChanged: change.queueChanged || change.agentId === null });
       if (change.agentId) await announceAgent(change.agentId);
       return { conversationId };

@@ -174,6 +174,9 @@ describe.each(backends)('ChatStore on $name', (backend) => {
         [id],
       );
       expect(rows.map((r) => [r.created_at.getTime(), r.last_seen_at.getTime()])).toEqual([[T0, T0 + 5000]]);
+      // It answers with the name the shopper gave, for the assignment it precedes.
+      await store.setVisitorProfile(id, { name: '王小明' }, T0 + 6000);
+      expect(await store.touchVisitor(id, T0 + 7000)).toEqual({ name: '王小明' });
     });
 
     it('sets the profile field by field, creating the row on first use', async () => {
@@ -265,7 +268,7 @@ describe.each(backends)('ChatStore on $name', (backend) => {
       });
       expect(await store.findActiveConversation(visitorId)).toEqual(first.conversation);
 
-      expect(await store.closeConversation(first.conversation.id, 'visitor', visitorId, T0 + 10)).toBe(true);
+      expect(await store.closeConversation(first.conversation.id, 'visitor', visitorId, T0 + 10)).toMatchObject({ status: 'closed' });
       expect(await store.findActiveConversation(visitorId)).toBeNull();
       const next = await store.openConversation(visitorId, T0 + 20);
       expect(next.created).toBe(true);
@@ -274,9 +277,9 @@ describe.each(backends)('ChatStore on $name', (backend) => {
 
     it('closes once', async () => {
       const id = await newConversation();
-      expect(await store.closeConversation(id, 'agent', 'agent-1', T0 + 100)).toBe(true);
-      expect(await store.closeConversation(id, 'system', null, T0 + 200)).toBe(false);
-      expect(await store.closeConversation('nope', 'system', null, T0)).toBe(false);
+      expect(await store.closeConversation(id, 'agent', 'agent-1', T0 + 100)).toMatchObject({ id, status: 'closed', closedAt: T0 + 100, closedBy: 'agent' });
+      expect(await store.closeConversation(id, 'system', null, T0 + 200)).toBeNull();
+      expect(await store.closeConversation('nope', 'system', null, T0)).toBeNull();
       expect(await store.getConversation(id)).toMatchObject({ status: 'closed', closedAt: T0 + 100, closedBy: 'agent' });
       expect(await store.getConversation('nope')).toBeNull();
     });
@@ -365,6 +368,32 @@ describe.each(backends)('ChatStore on $name', (backend) => {
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected']);
       expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ name: 'StoreError', reason: 'conversation_not_found' });
       await expect(store.appendMessage(text('missing', 'alone'))).rejects.toBeInstanceOf(StoreError);
+    });
+
+    it('refuses messages for a closed conversation, even queued behind its close', async () => {
+      const id = await newConversation();
+      const last = await store.appendMessage(text(id, 'before'));
+      await store.closeConversation(id, 'agent', 'agent-1', T0 + 10);
+      await expect(store.appendMessage(text(id, 'after'))).rejects.toMatchObject({ name: 'StoreError', reason: 'conversation_not_found' });
+      const open = await newConversation();
+      // In one batch with an open conversation's message: only the closed one is refused.
+      const results = await Promise.allSettled([
+        store.appendMessage(text(open, 'first')),
+        store.appendMessage(text(id, 'late')),
+        store.appendMessage(text(open, 'second')),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(await store.messagesAfter(id, 0)).toEqual([last.message]);
+      expect((await store.getConversation(id))?.lastSeq).toBe(last.message.seq);
+    });
+
+    it('writes appends given together in one statement, in order', async () => {
+      const id = await newConversation();
+      const before = sql.statements;
+      const [a, b, c] = await store.appendMessages([text(id, null, { text: '' }), text(id, 'm1'), text(id, 'm2')]);
+      expect(sql.statements - before).toBe(1);
+      expect([a.message.seq, b.message.seq, c.message.seq]).toEqual([1, 2, 3]);
+      expect((await store.messagesAfter(id, 0)).map((m) => m.clientId)).toEqual([null, 'm1', 'm2']);
     });
 
     it('rejects every promise of a batch whose statement fails', async () => {

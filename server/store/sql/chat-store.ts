@@ -258,7 +258,8 @@ const USE_INVITATION = `UPDATE user_invitations SET used_at = ${ts('$2')} WHERE 
 const SET_PASSWORD_HASH = `UPDATE users SET password_hash = $2 WHERE id = $1 RETURNING ${USER_COLS}`;
 
 const TOUCH_VISITOR = `INSERT INTO visitors (id, created_at, last_seen_at) VALUES ($1, ${ts('$2')}, ${ts('$2')})
-  ON CONFLICT (id) DO UPDATE SET last_seen_at = GREATEST(visitors.last_seen_at, EXCLUDED.last_seen_at)`;
+  ON CONFLICT (id) DO UPDATE SET last_seen_at = GREATEST(visitors.last_seen_at, EXCLUDED.last_seen_at)
+  RETURNING name`;
 // Omitted fields (null) keep their value. jsonb goes in as text (`::text::jsonb`): PGlite would
 // JSON-encode a string bound to a jsonb parameter a second time, pg would not.
 const SET_VISITOR_PROFILE = `INSERT INTO visitors (id, created_at, last_seen_at, name, email)
@@ -306,7 +307,7 @@ const MARK_FIRST_RESPONSE = `UPDATE conversations SET first_response_at = ${ts('
   WHERE id = $1 AND first_response_at IS NULL`;
 const CLOSE_CONVERSATION = `UPDATE conversations
   SET status = 'closed', closed_at = ${ts('$4')}, closed_by = $2, closed_by_id = $3, close_category = $5, close_summary = $6
-  WHERE id = $1 AND status <> 'closed' RETURNING id`;
+  WHERE id = $1 AND status <> 'closed' RETURNING ${CONV_COLS}`;
 const LIST_VISITOR_CONVERSATIONS = `SELECT ${CONV_COLS} FROM conversations
   WHERE visitor_id = $1 ORDER BY opened_at DESC, id DESC LIMIT $2`;
 
@@ -351,7 +352,10 @@ function listConversationsQuery(f: ConversationFilter): { text: string; params: 
  * processes may write one conversation concurrently (the row lock orders them). Rows are
  * locked in id order first, so two batches touching the same conversations cannot deadlock.
  * A conflicting clientId inserts nothing (its allocated seq is skipped: seqs increase, with
- * gaps). Output: one row per message whose conversation exists, `stored` false for duplicates.
+ * gaps). A closed conversation takes no more messages: the row lock orders this check after a
+ * concurrent close, so a sender holding a stale conversation id learns it here, in the same
+ * statement (no read before each write). Output: one row per message whose conversation
+ * exists and is open, `stored` false for duplicates.
  */
 const APPEND_BATCH = `WITH input AS (
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[])
@@ -359,7 +363,8 @@ const APPEND_BATCH = `WITH input AS (
 ), counts AS (
   SELECT conversation_id AS id, count(*) AS n FROM input GROUP BY conversation_id
 ), locked AS (
-  SELECT c.id, k.n FROM conversations c JOIN counts k ON k.id = c.id ORDER BY c.id FOR UPDATE OF c
+  SELECT c.id, k.n FROM conversations c JOIN counts k ON k.id = c.id
+  WHERE c.status <> 'closed' ORDER BY c.id FOR UPDATE OF c
 ), bumped AS (
   UPDATE conversations c SET last_seq = c.last_seq + l.n FROM locked l WHERE c.id = l.id
   RETURNING c.id, c.last_seq - l.n AS base
@@ -474,10 +479,10 @@ export function createChatStore(opts: ChatStoreOptions): ChatStore {
       else (duplicates ??= []).push(i);
     }
     if (duplicates) await resolveDuplicates(duplicates);
-    // Rows the statement did not return had no conversation to join.
+    // Rows the statement did not return had no open conversation to join.
 
     const notFound = (conversationId: string) =>
-      new StoreError('conversation_not_found', `No conversation ${conversationId}`);
+      new StoreError('conversation_not_found', `No open conversation ${conversationId}`);
     for (let i = 0; i < n; i++) {
       const r = results[i];
       if (r) unique[i].resolve(r);
@@ -572,7 +577,7 @@ export function createChatStore(opts: ChatStoreOptions): ChatStore {
     },
 
     async touchVisitor(visitorId, at) {
-      await sql.query(TOUCH_VISITOR, [visitorId, at]);
+      return (await one<{ name: string | null }>(TOUCH_VISITOR, [visitorId, at]))!;
     },
     async setVisitorProfile(visitorId, profile, at) {
       await sql.query(SET_VISITOR_PROFILE, [visitorId, at, profile.name ?? null, profile.email ?? null]);
@@ -638,7 +643,8 @@ export function createChatStore(opts: ChatStoreOptions): ChatStore {
     },
     async closeConversation(id, by, byId, at, filing) {
       const params = [id, by, byId, at, filing?.category ?? null, filing?.summary ?? null];
-      return (await sql.query(CLOSE_CONVERSATION, params)).rows.length > 0;
+      const row = await one<ConversationRow>(CLOSE_CONVERSATION, params);
+      return row && toConversation(row);
     },
     async listVisitorConversations(visitorId, limit) {
       return (await sql.query<ConversationRow>(LIST_VISITOR_CONVERSATIONS, [visitorId, limit])).rows.map(toConversation);
@@ -657,6 +663,13 @@ export function createChatStore(opts: ChatStoreOptions): ChatStore {
         // Otherwise the running drain picks it up when the current statement completes.
         writing ??= drain();
       });
+    },
+    appendMessages(ms) {
+      if (closed) return Promise.reject(new StoreError('closed', 'The chat store is closed'));
+      // Queued together, so the same statement takes them all (unless maxBatch splits them).
+      const all = ms.map((m) => new Promise<AppendResult>((resolve, reject) => queue.push({ m, resolve, reject })));
+      writing ??= drain();
+      return Promise.all(all);
     },
     async findMessageByClientId(authorId, clientId) {
       const row = await one<MessageRow>(FIND_BY_CLIENT_ID, [authorId, clientId]);

@@ -192,7 +192,7 @@ export interface ChatStore {
 
   // visitors
   /** Records the visitor on first contact; refreshes last_seen_at afterwards. */
-  touchVisitor(visitorId: string, at: number): Promise<void>;
+  touchVisitor(visitorId: string, at: number): Promise<{ name: string | null }>;
   /**
    * Sets the fields given (an omitted one keeps its value), creating the visitor row if
    * needed; refreshes last_seen_at.
@@ -230,14 +230,14 @@ export interface ChatStore {
   setAssignment(id: string, agentId: string | null): Promise<void>;
   /** Sets first_response_at if it is still null. */
   markFirstResponse(id: string, at: number): Promise<void>;
-  /** Returns false when it was already closed. */
+  /** The closed conversation; null when it was already closed (or does not exist). */
   closeConversation(
     id: string,
     by: AuthorKind,
     byId: string | null,
     at: number,
     filing?: { category?: CloseCategory; summary?: string },
-  ): Promise<boolean>;
+  ): Promise<ConversationRecord | null>;
   /** A visitor's conversations, newest first. */
   listVisitorConversations(visitorId: string, limit: number): Promise<ConversationRecord[]>;
   /** Newest first, keyset-paginated on (opened_at desc, id desc); at most `filter.limit`. */
@@ -248,9 +248,12 @@ export interface ChatStore {
    * Stores a message with the next per-conversation seq. Calls made while a write is in
    * flight are grouped into one statement (group commit); the promise resolves only after
    * the row is durably stored. Re-sending an (authorId, clientId) pair stores nothing and
-   * resolves with the original, even if that went to another conversation.
+   * resolves with the original, even if that went to another conversation. Rejects with
+   * StoreError `conversation_not_found` when the conversation is missing or closed.
    */
   appendMessage(m: NewMessage): Promise<AppendResult>;
+  /** Several appends written together (one statement), seqs in the order given; rejects if any is refused. */
+  appendMessages(ms: NewMessage[]): Promise<AppendResult[]>;
   /** An author's message by client id, in any conversation (a re-send after a close). */
   findMessageByClientId(authorId: string, clientId: string): Promise<StoredMessage | null>;
   /** Messages with seq > afterSeq, oldest first, at most `limit`. `includeNotes` false hides internal notes. */
