@@ -347,7 +347,8 @@ function listConversationsQuery(f: ConversationFilter): { text: string; params: 
 }
 
 /**
- * Group commit: stores a batch (parallel arrays, one element per message) in one statement.
+ * Group commit: stores a batch (parallel arrays, one element per message) in one statement,
+ * the `append_messages` function of migration 7 (a function so its plan is cached per session).
  * Seqs are allocated in the same statement by bumping `conversations.last_seq`, so several
  * processes may write one conversation concurrently (the row lock orders them). Rows are
  * locked in id order first, so two batches touching the same conversations cannot deadlock.
@@ -357,31 +358,7 @@ function listConversationsQuery(f: ConversationFilter): { text: string; params: 
  * statement (no read before each write). Output: one row per message whose conversation
  * exists and is open, `stored` false for duplicates.
  */
-const APPEND_BATCH = `WITH input AS (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[])
-    WITH ORDINALITY AS t(conversation_id, client_id, author_kind, author_id, kind, body, event, at_ms, ord)
-), counts AS (
-  SELECT conversation_id AS id, count(*) AS n FROM input GROUP BY conversation_id
-), locked AS (
-  SELECT c.id, k.n FROM conversations c JOIN counts k ON k.id = c.id
-  WHERE c.status <> 'closed' ORDER BY c.id FOR UPDATE OF c
-), bumped AS (
-  UPDATE conversations c SET last_seq = c.last_seq + l.n FROM locked l WHERE c.id = l.id
-  RETURNING c.id, c.last_seq - l.n AS base
-), numbered AS (
-  SELECT i.ord, i.conversation_id,
-         b.base + row_number() OVER (PARTITION BY i.conversation_id ORDER BY i.ord) AS seq,
-         i.client_id, i.author_kind, i.author_id, i.kind, i.body, i.event, i.at_ms
-  FROM input i JOIN bumped b ON b.id = i.conversation_id
-), ins AS (
-  INSERT INTO messages (conversation_id, seq, client_id, author_kind, author_id, kind, body, event, created_at)
-  SELECT conversation_id, seq, client_id, author_kind, author_id, kind, body, event::jsonb, to_timestamp(at_ms / 1000)
-  FROM numbered
-  ON CONFLICT (author_id, client_id) DO NOTHING
-  RETURNING conversation_id, seq
-)
-SELECT n.ord::int AS ord, n.seq, ins.seq IS NOT NULL AS stored
-FROM numbered n LEFT JOIN ins ON ins.conversation_id = n.conversation_id AND ins.seq = n.seq`;
+const APPEND_BATCH = `SELECT ord, seq, stored FROM append_messages($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[])`;
 
 /** The originals of duplicates. A separate statement: it must see rows committed after the batch's snapshot. */
 const GET_BY_CLIENT_IDS = `SELECT ${MSG_COLS}
