@@ -626,11 +626,12 @@ export function createChatService(deps: ChatServiceDeps) {
       p: { conversationId: string; clientId: string; text: string; note?: boolean },
       admitted?: Promise<void>,
     ): Promise<MessageAck> {
-      const checked = Promise.all([this.authorize(actor, p.conversationId), admitted]);
-      // A bad text is reported first; the checks' outcome is then never read (nor left unhandled).
-      checked.catch(() => {});
+      const [access, admission] = await Promise.allSettled([this.authorize(actor, p.conversationId), admitted]);
+      // Reported in a fixed order whichever settles first: rate limit, access, then the text.
+      if (admission.status === 'rejected') throw admission.reason;
+      if (access.status === 'rejected') throw access.reason;
+      const agentId = access.value;
       const text = textOf(p.text);
-      const [agentId] = await checked;
       // A lead who is not the assignee may only add notes (whisper and take-over come later).
       if (actor.kind === 'lead' && agentId !== actor.id && !p.note) throw new AppError('NOT_ASSIGNED');
       const kind = p.note ? 'note' : 'text';
