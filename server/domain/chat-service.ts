@@ -191,11 +191,15 @@ export function createChatService(deps: ChatServiceDeps) {
       .catch(unlessNotOpen);
     // Closed meanwhile (a close racing a transfer, a requeue, a drain): nothing more to say in it.
     if (!stored) throw new AppError('CONVERSATION_CLOSED');
-    const { message } = stored;
+    return announceEvent(stored.message, agentIds);
+  }
+
+  /** A stored system event goes to the visitor (they see every type), the agents named and watching leads. */
+  async function announceEvent(event: StoredMessage, agentIds: string[] = []) {
     metrics?.messageStored('system', 'event');
-    const m = await toMessage(message);
-    notifier.visitor(await visitorIdOf(conversationId), 'message', visitorMessage(m));
-    notifier.agents({ agentIds, watchersOf: conversationId }, 'message', m);
+    const m = await toMessage(event);
+    notifier.visitor(await visitorIdOf(event.conversationId), 'message', visitorMessage(m));
+    notifier.agents({ agentIds, watchersOf: event.conversationId }, 'message', m);
     return m;
   }
 
@@ -271,9 +275,10 @@ export function createChatService(deps: ChatServiceDeps) {
     known?: KnownConversation,
   ) {
     for (const { conversationId, fromAgentId } of change.requeued) {
-      await store.setAssignment(conversationId, null);
       notifier.agents({ agentIds: [fromAgentId] }, 'conversation:removed', { conversationId, reason: 'requeued' });
-      await recordEvent(conversationId, { type: 'requeued', fromAgentId, reason }).catch(unlessClosedMeanwhile);
+      const event = await store.assignWithEvent(conversationId, null, { type: 'requeued', fromAgentId, reason }, clock.now());
+      // Null: closed meanwhile, and the close releases it from the pool.
+      if (event) await announceEvent(event);
       routedAt.set(conversationId, clock.now());
       await announceConversation(conversationId);
     }
@@ -288,10 +293,9 @@ export function createChatService(deps: ChatServiceDeps) {
 
   async function deliverAssignment(conversationId: string, agentId: string, known?: KnownConversation) {
     const name = (await agentName(agentId)) ?? agentId;
-    const [, assigned] = await Promise.all([
-      store.setAssignment(conversationId, agentId),
-      recordEvent(conversationId, { type: 'assigned', agentId, agentName: name }),
-    ]);
+    const event = await store.assignWithEvent(conversationId, agentId, { type: 'assigned', agentId, agentName: name }, clock.now());
+    if (!event) throw new AppError('CONVERSATION_CLOSED');
+    const assigned = await announceEvent(event);
     let view: ConversationView;
     let messages: Message[];
     // Known and complete (seqs 1..n, then the assignment): nothing else was written meanwhile.
@@ -367,34 +371,31 @@ export function createChatService(deps: ChatServiceDeps) {
   }
 
   /**
-   * The first message of a conversation this call opened: the `opened` event and the message in
-   * one statement, then routing. The new conversation's assignment is built from what is known
-   * here rather than read back, since every row it holds was just written.
+   * The first message of a conversation, opened with it in one statement; then routing. Its
+   * assignment is built from what is known here rather than read back: every row the
+   * conversation holds was just written.
    */
-  async function openWith(conversation: ConversationRecord, draft: Omit<NewMessage, 'conversationId'>): Promise<MessageAck> {
-    const conversationId = conversation.id;
-    const visitorId = conversation.visitorId;
-    const opened: NewMessage = { conversationId, clientId: null, author: 'system', authorId: null, kind: 'event', text: '', event: { type: 'opened' }, at: draft.at };
-    const [visitor, [event, first]] = await Promise.all([
-      store.touchVisitor(visitorId, draft.at),
-      store.appendMessages([opened, { conversationId, ...draft }]),
-    ]);
-    metrics?.messageStored('system', 'event');
-    const openedMessage = await toMessage(event.message);
-    notifier.visitor(visitorId, 'message', visitorMessage(openedMessage));
-    notifier.agents({ watchersOf: conversationId }, 'message', openedMessage);
-    const { message, duplicate } = first;
-    // Routed even when a racing re-send stored the text first (then it is not in this conversation).
-    const known: KnownConversation | undefined = duplicate
-      ? undefined
-      : { conversation, visitorName: visitor.name, messages: [openedMessage, await toMessage(message)] };
-    await routeConversation(conversationId, known);
-    const ack: MessageAck = { conversationId: message.conversationId, seq: message.seq, at: message.at, duplicate };
-    if (duplicate) return ack;
+  async function openWith(
+    visitorId: string,
+    clientId: string,
+    { conversation, visitorName, opened, message }: NonNullable<Awaited<ReturnType<ChatStore['openConversationWith']>>>,
+  ): Promise<MessageAck> {
+    remember(visitorOf, conversation.id, visitorId);
+    remember(activeOf, visitorId, conversation.id);
+    const openedMessage = await announceEvent(opened);
+    if (!message) {
+      // A racing re-send stored the text first, elsewhere: route the new conversation anyway.
+      await routeConversation(conversation.id);
+      const original = await store.findMessageByClientId(visitorId, clientId);
+      if (!original) throw new Error(`Message ${clientId} was reported stored but is not`);
+      return { conversationId: original.conversationId, seq: original.seq, at: original.at, duplicate: true };
+    }
+    const first = await toMessage(message);
+    await routeConversation(conversation.id, { conversation, visitorName, messages: [openedMessage, first] });
     metrics?.messageStored('visitor', 'text');
     // The agent got the whole history with the assignment; the visitor's other tabs get it here.
-    notifier.visitor(visitorId, 'message', visitorMessage(known!.messages[1]));
-    return ack;
+    notifier.visitor(visitorId, 'message', visitorMessage(first));
+    return { conversationId: message.conversationId, seq: message.seq, at: message.at, duplicate: false };
   }
 
   function textOf(text: string) {
@@ -416,6 +417,7 @@ export function createChatService(deps: ChatServiceDeps) {
       const agentsAvailable = agents.some((a) => a.status === 'online');
       if (!c) return { visitorId, token, conversation: null, messages: [], agentsAvailable };
       remember(visitorOf, c.id, c.visitorId);
+      remember(activeOf, visitorId, c.id);
       const view = await conversationView(c);
       return {
         visitorId,
@@ -436,21 +438,17 @@ export function createChatService(deps: ChatServiceDeps) {
       for (let attempt = 0; attempt < 5; attempt++) {
         let conversationId = activeOf.get(visitorId);
         if (!conversationId) {
+          // Most often a new conversation: try opening it with this message, in one statement.
+          const opened = await store.openConversationWith(visitorId, draft.at, { clientId: p.clientId, text: draft.text });
+          if (opened) return openWith(visitorId, p.clientId, opened);
+          // Refused: an active conversation exists, or this is a re-send (whose conversation may have closed).
           const [active, original] = await Promise.all([
             store.findActiveConversation(visitorId),
             store.findMessageByClientId(visitorId, p.clientId),
           ]);
-          // A re-send whose conversation closed meanwhile must not open a new one.
-          if (original && !active) return { conversationId: original.conversationId, seq: original.seq, at: original.at, duplicate: true };
-          if (active) {
-            conversationId = active.id;
-          } else {
-            const { conversation, created } = await store.openConversation(visitorId, draft.at);
-            remember(visitorOf, conversation.id, visitorId);
-            remember(activeOf, visitorId, conversation.id);
-            if (created) return openWith(conversation, draft);
-            conversationId = conversation.id;
-          }
+          if (original) return { conversationId: original.conversationId, seq: original.seq, at: original.at, duplicate: true };
+          if (!active) continue; // closed in between: try again
+          conversationId = active.id;
           remember(visitorOf, conversationId, visitorId);
           remember(activeOf, visitorId, conversationId);
         }
@@ -710,20 +708,23 @@ export function createChatService(deps: ChatServiceDeps) {
       by: { by: 'visitor' | 'agent'; byId: string },
       filing?: { category?: CloseCategory; summary?: string },
     ) {
-      const c = await conversationOrThrow(conversationId);
-      if (c.status === 'closed') throw new AppError('CONVERSATION_CLOSED');
-      // The event goes in before the status flips, so the transcript always ends with it.
-      await recordEvent(conversationId, { type: 'closed', by: by.by, byId: by.byId }, c.agentId ? [c.agentId] : []);
-      const closed = await store.closeConversation(conversationId, by.by, by.byId, clock.now(), filing);
-      if (!closed) throw new AppError('CONVERSATION_CLOSED');
+      // The `closed` event is written with the status, so the transcript always ends with it.
+      const result = await store.closeWithEvent(conversationId, by.by, by.byId, clock.now(), filing);
+      if (!result) {
+        throw new AppError((await store.getConversation(conversationId)) ? 'CONVERSATION_CLOSED' : 'CONVERSATION_NOT_FOUND');
+      }
+      const { conversation: closed, event } = result;
+      const visitorId = closed.visitorId;
+      remember(visitorOf, conversationId, visitorId);
+      await announceEvent(event, closed.agentId ? [closed.agentId] : []);
       const change = await pool.release(conversationId);
-      if (activeOf.get(c.visitorId) === conversationId) activeOf.delete(c.visitorId);
+      if (activeOf.get(visitorId) === conversationId) activeOf.delete(visitorId);
       routedAt.delete(conversationId);
       firstResponded.delete(conversationId);
       if (change.agentId) {
         notifier.agents({ agentIds: [change.agentId] }, 'conversation:removed', { conversationId, reason: 'closed' });
       }
-      notifier.visitor(c.visitorId, 'conversation:state', { id: conversationId, status: 'closed', agentName: await agentName(change.agentId), queuePosition: null });
+      notifier.visitor(visitorId, 'conversation:state', { id: conversationId, status: 'closed', agentName: await agentName(change.agentId), queuePosition: null });
       notifier.agents({ leads: true }, 'conversation:updated', await conversationView(closed));
       await applyChange({ ...change, queueChanged: change.queueChanged || change.agentId === null });
       if (change.agentId) await announceAgent(change.agentId);

@@ -275,6 +275,76 @@ describe.each(backends)('ChatStore on $name', (backend) => {
       expect(next.conversation.id).not.toBe(first.conversation.id);
     });
 
+    it('opens a conversation with its first message in one statement, once per visitor, never for a re-send', async () => {
+      const visitorId = `visitor-${randomUUID()}`;
+      await store.setVisitorProfile(visitorId, { name: 'Li Lei' }, T0 - 1000);
+      const before = sql.statements;
+      const opened = await store.openConversationWith(visitorId, T0, { clientId: 'first', text: '你好' });
+      expect(sql.statements - before).toBe(1);
+      expect(opened).toMatchObject({ visitorName: 'Li Lei', conversation: { visitorId, status: 'queued', lastSeq: 2, openedAt: T0 } });
+      const id = opened!.conversation.id;
+      expect(await store.messagesAfter(id, 0)).toEqual([opened!.opened, opened!.message]);
+      expect(opened!.opened).toMatchObject({ seq: 1, author: 'system', kind: 'event', event: { type: 'opened' } });
+      expect(opened!.message).toMatchObject({ seq: 2, clientId: 'first', author: 'visitor', authorId: visitorId, text: '你好', at: T0 });
+      const { rows } = await sql.query<{ last_seen_at: Date }>('SELECT last_seen_at FROM visitors WHERE id = $1', [visitorId]);
+      expect(rows[0].last_seen_at.getTime()).toBe(T0);
+
+      // An active conversation exists: nothing is written.
+      expect(await store.openConversationWith(visitorId, T0 + 1, { clientId: 'second', text: 'again' })).toBeNull();
+      expect(await store.messagesAfter(id, 0)).toHaveLength(2);
+      // After the close, a re-send of the first message opens nothing; a new message does.
+      await store.closeConversation(id, 'visitor', visitorId, T0 + 2);
+      expect(await store.openConversationWith(visitorId, T0 + 3, { clientId: 'first', text: '你好' })).toBeNull();
+      expect(await store.listVisitorConversations(visitorId, 10)).toHaveLength(1);
+      const next = await store.openConversationWith(visitorId, T0 + 4, { clientId: 'third', text: 'new topic' });
+      expect(next?.conversation.id).not.toBe(id);
+
+      // Many first messages at once (several tabs): one conversation, one opener.
+      const other = `visitor-${randomUUID()}`;
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => store.openConversationWith(other, T0, { clientId: `tab-${i}`, text: 'hi' })),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await store.listVisitorConversations(other, 10)).toHaveLength(1);
+    });
+
+    it('assigns and requeues with the event in one statement; a closed conversation changes nothing', async () => {
+      const agent = (name: string) =>
+        store.createUser({ email: `${name}.${randomUUID().slice(0, 8)}@example.com`, displayName: name, role: 'agent', passwordHash: 'h', capacity: 5 });
+      const [ana, bo] = [await agent('Ana'), await agent('Bo')];
+      const { conversation } = (await store.openConversationWith(`visitor-${randomUUID()}`, T0, { clientId: 'c1', text: 'hi' }))!;
+      const id = conversation.id;
+      const assigned = await store.assignWithEvent(id, ana.id, { type: 'assigned', agentId: ana.id, agentName: 'Ana' }, T0 + 1);
+      expect(assigned).toMatchObject({ seq: 3, author: 'system', event: { type: 'assigned', agentName: 'Ana' }, at: T0 + 1 });
+      expect(await store.getConversation(id)).toMatchObject({ status: 'open', agentId: ana.id, lastSeq: 3 });
+      // Interleaved with group-committed appends: seqs stay unique and increasing.
+      const [a, requeued, b] = await Promise.all([
+        store.appendMessage(text(id, 'm1', { authorId: conversation.visitorId })),
+        store.assignWithEvent(id, null, { type: 'requeued', fromAgentId: ana.id, reason: 'agent_offline' }, T0 + 2),
+        store.appendMessage(text(id, 'm2', { authorId: conversation.visitorId })),
+      ]);
+      expect(new Set([a.message.seq, requeued!.seq, b.message.seq]).size).toBe(3);
+      expect(await store.getConversation(id)).toMatchObject({ status: 'queued', agentId: null, lastSeq: 6 });
+      expect((await store.messagesAfter(id, 0)).map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+
+      await store.closeWithEvent(id, 'agent', ana.id, T0 + 3);
+      expect(await store.assignWithEvent(id, bo.id, { type: 'assigned', agentId: bo.id, agentName: 'Bo' }, T0 + 4)).toBeNull();
+      expect(await store.getConversation(id)).toMatchObject({ status: 'closed', agentId: null, lastSeq: 7 });
+    });
+
+    it('closes with its event last, once', async () => {
+      const { conversation } = (await store.openConversationWith(`visitor-${randomUUID()}`, T0, { clientId: 'c1', text: 'hi' }))!;
+      const id = conversation.id;
+      const closed = await store.closeWithEvent(id, 'visitor', conversation.visitorId, T0 + 5, { category: 'inquiry', summary: '已解决' });
+      expect(closed?.conversation).toMatchObject({ id, status: 'closed', closedAt: T0 + 5, closedBy: 'visitor', closeCategory: 'inquiry', closeSummary: '已解决', lastSeq: 3 });
+      expect(closed?.event).toMatchObject({ seq: 3, event: { type: 'closed', by: 'visitor', byId: conversation.visitorId } });
+      expect((await store.messagesAfter(id, 0)).at(-1)).toEqual(closed!.event);
+      expect(await store.closeWithEvent(id, 'agent', 'agent-1', T0 + 6)).toBeNull();
+      expect(await store.closeWithEvent('missing', 'agent', 'agent-1', T0 + 6)).toBeNull();
+      await expect(store.appendMessage(text(id, 'late', { authorId: conversation.visitorId }))).rejects.toMatchObject({ reason: 'conversation_not_found' });
+      expect((await store.messagesAfter(id, 0)).at(-1)).toEqual(closed!.event);
+    });
+
     it('closes once', async () => {
       const id = await newConversation();
       expect(await store.closeConversation(id, 'agent', 'agent-1', T0 + 100)).toMatchObject({ id, status: 'closed', closedAt: T0 + 100, closedBy: 'agent' });

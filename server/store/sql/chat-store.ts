@@ -295,6 +295,62 @@ const INSERT_CONVERSATION = `INSERT INTO conversations (id, visitor_id, status, 
   VALUES ($1, $2, 'queued', ${ts('$3')})
   ON CONFLICT (visitor_id) WHERE status <> 'closed' DO NOTHING
   RETURNING ${CONV_COLS}`;
+/**
+ * A visitor's first message opens their conversation in one statement: the conversation (with
+ * `last_seq` 2), its `opened` event (seq 1), the message (seq 2) and the visitor's last-seen
+ * time. Nothing is written when the visitor already has an active conversation (the partial
+ * unique index) or already sent this clientId (a re-send whose conversation has closed).
+ * `stored` is false when a concurrent re-send stored the same clientId first.
+ */
+const OPEN_WITH_MESSAGE = `WITH resent AS (
+  SELECT 1 FROM messages WHERE author_id = $2::text AND client_id = $4::text
+), conv AS (
+  INSERT INTO conversations (id, visitor_id, status, opened_at, last_seq)
+  SELECT $1::text, $2::text, 'queued', ${ts('$3')}, 2 WHERE NOT EXISTS (SELECT 1 FROM resent)
+  ON CONFLICT (visitor_id) WHERE status <> 'closed' DO NOTHING
+  RETURNING ${CONV_COLS}
+), visitor AS (
+  INSERT INTO visitors (id, created_at, last_seen_at) SELECT visitor_id, opened_at, opened_at FROM conv
+  ON CONFLICT (id) DO UPDATE SET last_seen_at = GREATEST(visitors.last_seen_at, EXCLUDED.last_seen_at)
+  RETURNING name
+), ins AS (
+  INSERT INTO messages (conversation_id, seq, client_id, author_kind, author_id, kind, body, event, created_at)
+  SELECT id, 1, NULL, 'system', NULL, 'event', '', $6::text::jsonb, opened_at FROM conv
+  UNION ALL
+  SELECT id, 2, $4::text, 'visitor', $2::text, 'text', $5::text, NULL, opened_at FROM conv
+  ON CONFLICT (author_id, client_id) DO NOTHING
+  RETURNING seq
+)
+SELECT conv.*, (SELECT name FROM visitor) AS visitor_name, EXISTS (SELECT 1 FROM ins WHERE seq = 2) AS stored FROM conv`;
+
+/**
+ * Sets (or clears: back to the queue) the assignee and records its event in one statement.
+ * The seq comes from the same row update, under the row lock appends take too. Nothing
+ * happens to a closed conversation.
+ */
+const ASSIGN_WITH_EVENT = `WITH c AS (
+  UPDATE conversations
+  SET agent_id = $2::text, status = CASE WHEN $2::text IS NULL THEN 'queued' ELSE 'open' END, last_seq = last_seq + 1
+  WHERE id = $1 AND status <> 'closed'
+  RETURNING id, last_seq
+)
+INSERT INTO messages (conversation_id, seq, client_id, author_kind, author_id, kind, body, event, created_at)
+SELECT id, last_seq, NULL, 'system', NULL, 'event', '', $3::text::jsonb, ${ts('$4')} FROM c
+RETURNING seq`;
+
+/** Closes a conversation and records its `closed` event, the transcript's last, in one statement. */
+const CLOSE_WITH_EVENT = `WITH c AS (
+  UPDATE conversations
+  SET status = 'closed', closed_at = ${ts('$4')}, closed_by = $2, closed_by_id = $3, close_category = $5,
+      close_summary = $6, last_seq = last_seq + 1
+  WHERE id = $1 AND status <> 'closed'
+  RETURNING ${CONV_COLS}
+), e AS (
+  INSERT INTO messages (conversation_id, seq, client_id, author_kind, author_id, kind, body, event, created_at)
+  SELECT id, last_seq, NULL, 'system', NULL, 'event', '', $7::text::jsonb, closed_at FROM c
+  RETURNING seq
+)
+SELECT c.*, (SELECT seq FROM e) AS event_seq FROM c`;
 const GET_CONVERSATION = `SELECT ${CONV_COLS} FROM conversations WHERE id = $1`;
 const FIND_ACTIVE = `SELECT ${CONV_COLS} FROM conversations WHERE visitor_id = $1 AND status <> 'closed'`;
 const LIST_ACTIVE = `SELECT ${CONV_COLS} FROM conversations WHERE status <> 'closed' ORDER BY opened_at, id`;
@@ -599,6 +655,37 @@ export function createChatStore(opts: ChatStoreOptions): ChatStore {
         if (active) return { conversation: active, created: false };
       }
       throw new Error(`Could not open a conversation for visitor ${visitorId}: it keeps closing`);
+    },
+    async openConversationWith(visitorId, at, first) {
+      const opened: SystemEvent = { type: 'opened' };
+      const row = await one<ConversationRow & { visitor_name: string | null; stored: boolean }>(OPEN_WITH_MESSAGE, [
+        randomUUID(), visitorId, at, first.clientId, first.text, JSON.stringify(opened),
+      ]);
+      if (!row) return null;
+      const conversation = toConversation(row);
+      const event = { conversationId: conversation.id, clientId: null, author: 'system' as const, authorId: null, kind: 'event' as const, text: '', event: opened, at };
+      return {
+        conversation,
+        visitorName: row.visitor_name,
+        opened: stored(event, 1),
+        message: row.stored
+          ? stored({ conversationId: conversation.id, clientId: first.clientId, author: 'visitor', authorId: visitorId, kind: 'text', text: first.text, at }, 2)
+          : null,
+      };
+    },
+    async assignWithEvent(id, agentId, event, at) {
+      const row = await one<{ seq: number }>(ASSIGN_WITH_EVENT, [id, agentId, JSON.stringify(event), at]);
+      return row && stored({ conversationId: id, clientId: null, author: 'system', authorId: null, kind: 'event', text: '', event, at }, row.seq);
+    },
+    async closeWithEvent(id, by, byId, at, filing) {
+      const event: SystemEvent = { type: 'closed', by, byId };
+      const row = await one<ConversationRow & { event_seq: number }>(CLOSE_WITH_EVENT, [
+        id, by, byId, at, filing?.category ?? null, filing?.summary ?? null, JSON.stringify(event),
+      ]);
+      return row && {
+        conversation: toConversation(row),
+        event: stored({ conversationId: id, clientId: null, author: 'system', authorId: null, kind: 'event', text: '', event, at }, row.event_seq),
+      };
     },
     async getConversation(id) {
       const row = await one<ConversationRow>(GET_CONVERSATION, [id]);

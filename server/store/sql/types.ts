@@ -222,6 +222,33 @@ export interface ChatStore {
    * non-closed conversation per visitor, even with concurrent callers (unique index).
    */
   openConversation(visitorId: string, at: number): Promise<{ conversation: ConversationRecord; created: boolean }>;
+  /**
+   * A visitor's first message, in one statement: opens the conversation with its `opened` event
+   * (seq 1) and the message (seq 2), and touches the visitor. Null, writing nothing, when the
+   * visitor has an active conversation or has already sent `first.clientId` (a re-send).
+   * `message` is null when a concurrent re-send stored that clientId first.
+   */
+  openConversationWith(
+    visitorId: string,
+    at: number,
+    first: { clientId: string; text: string },
+  ): Promise<{ conversation: ConversationRecord; visitorName: string | null; opened: StoredMessage; message: StoredMessage | null } | null>;
+  /**
+   * Sets the assignee (null: back in the queue) and records `event` in one statement; null,
+   * changing nothing, when the conversation is closed or missing.
+   */
+  assignWithEvent(id: string, agentId: string | null, event: SystemEvent, at: number): Promise<StoredMessage | null>;
+  /**
+   * Closes the conversation and records its `closed` event in one statement; null, changing
+   * nothing, when it is already closed or missing.
+   */
+  closeWithEvent(
+    id: string,
+    by: 'visitor' | 'agent',
+    byId: string,
+    at: number,
+    filing?: { category?: CloseCategory; summary?: string },
+  ): Promise<{ conversation: ConversationRecord; event: StoredMessage } | null>;
   getConversation(id: string): Promise<ConversationRecord | null>;
   findActiveConversation(visitorId: string): Promise<ConversationRecord | null>;
   /** Non-closed conversations; `agentId` filters to one agent's. */
