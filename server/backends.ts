@@ -46,7 +46,9 @@ export async function openBackends(config: Config, logger: Logger): Promise<Back
   let limiter: RateLimiter;
   const defaultCapacity = config.limits.defaultCapacity;
   if (config.redisUrl) {
-    redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
+    // Auto-pipelining: commands issued in the same tick (rate limits, presence reads, the
+    // adapter's XADDs for many messages) leave in one write: socket writes dominated the profile.
+    redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
     redis.on('error', (err) => logger.error({ err: err.message }, 'redis error'));
     pool = createRedisPresencePool({ redis, prefix: config.redisPrefix, defaultCapacity });
     limiter = createRedisRateLimiter({ redis, prefix: config.redisPrefix });

@@ -27,7 +27,8 @@ import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { PoolChange, PresencePool, AgentPresence } from '../store/presence/types';
 import { PoolError } from '../store/presence/types';
-import type { ChatStore, ConversationRecord, StoredMessage, UserRecord } from '../store/sql/types';
+import { StoreError } from '../store/sql/chat-store';
+import type { AppendResult, ChatStore, ConversationRecord, NewMessage, StoredMessage, UserRecord } from '../store/sql/types';
 import type { Clock } from './clock';
 import { visitorMessage } from './transcripts';
 
@@ -75,6 +76,13 @@ export interface ChatServiceDeps {
 
 export type ChatService = ReturnType<typeof createChatService>;
 
+/** A conversation just opened by this process, with every message it holds so far. */
+interface KnownConversation {
+  conversation: ConversationRecord;
+  visitorName: string | null;
+  messages: Message[];
+}
+
 const MAX_CACHED = 20_000;
 /** Upper bound of "the whole transcript" sent with an assignment, a watch or a sync. */
 const FULL_HISTORY = 10_000;
@@ -88,6 +96,9 @@ export function createChatService(deps: ChatServiceDeps) {
 
   // A conversation's visitor never changes: cache it to keep the message path to one store write.
   const visitorOf = new Map<string, string>();
+  // The conversation each visitor last had open here. Possibly stale (closed by another process):
+  // the append refuses a closed conversation, and only then is the active one looked up.
+  const activeOf = new Map<string, string>();
   // Conversations whose first agent reply is already recorded, to skip a write per message.
   const firstResponded = new Set<string>();
   // Display names change rarely; refreshed after a minute.
@@ -175,20 +186,20 @@ export function createChatService(deps: ChatServiceDeps) {
 
   /** Records a system event and tells the visitor (all events are visible to them) and the agent side. */
   async function recordEvent(conversationId: string, event: SystemEvent, agentIds: string[] = []) {
-    const { message } = await store.appendMessage({
-      conversationId,
-      clientId: null,
-      author: 'system',
-      authorId: null,
-      kind: 'event',
-      text: '',
-      event,
-      at: clock.now(),
-    });
+    const stored = await store
+      .appendMessage({ conversationId, clientId: null, author: 'system', authorId: null, kind: 'event', text: '', event, at: clock.now() })
+      .catch(unlessNotOpen);
+    // Closed meanwhile (a close racing a transfer, a requeue, a drain): nothing more to say in it.
+    if (!stored) throw new AppError('CONVERSATION_CLOSED');
+    return announceEvent(stored.message, agentIds);
+  }
+
+  /** A stored system event goes to the visitor (they see every type), the agents named and watching leads. */
+  async function announceEvent(event: StoredMessage, agentIds: string[] = []) {
     metrics?.messageStored('system', 'event');
-    const m = await toMessage(message);
-    notifier.visitor(await visitorIdOf(conversationId), 'message', visitorMessage(m));
-    notifier.agents({ agentIds, watchersOf: conversationId }, 'message', m);
+    const m = await toMessage(event);
+    notifier.visitor(await visitorIdOf(event.conversationId), 'message', visitorMessage(m));
+    notifier.agents({ agentIds, watchersOf: event.conversationId }, 'message', m);
     return m;
   }
 
@@ -258,30 +269,60 @@ export function createChatService(deps: ChatServiceDeps) {
   }
 
   /** Makes the outcome of one pool step durable and visible. */
-  async function applyChange(change: PoolChange, reason: 'agent_offline' | 'agent_disconnected' = 'agent_offline') {
+  async function applyChange(
+    change: PoolChange,
+    reason: 'agent_offline' | 'agent_disconnected' = 'agent_offline',
+    known?: KnownConversation,
+  ) {
     for (const { conversationId, fromAgentId } of change.requeued) {
-      await store.setAssignment(conversationId, null);
       notifier.agents({ agentIds: [fromAgentId] }, 'conversation:removed', { conversationId, reason: 'requeued' });
-      await recordEvent(conversationId, { type: 'requeued', fromAgentId, reason });
+      const event = await store.assignWithEvent(conversationId, null, { type: 'requeued', fromAgentId, reason }, clock.now());
+      // Null: closed meanwhile, and the close releases it from the pool.
+      if (event) await announceEvent(event);
       routedAt.set(conversationId, clock.now());
       await announceConversation(conversationId);
     }
-    for (const a of change.assigned) await deliverAssignment(a.conversationId, a.agentId);
+    for (const a of change.assigned) {
+      await deliverAssignment(a.conversationId, a.agentId, a.conversationId === known?.conversation.id ? known : undefined)
+        .catch(unlessClosedMeanwhile);
+    }
     const touched = new Set([...change.assigned.map((a) => a.agentId), ...change.requeued.map((r) => r.fromAgentId)]);
     await Promise.all([...touched].map((id) => announceAgent(id)));
     if (change.queueChanged || change.requeued.length) scheduleQueueBroadcast();
   }
 
-  async function deliverAssignment(conversationId: string, agentId: string) {
-    await store.setAssignment(conversationId, agentId);
+  async function deliverAssignment(conversationId: string, agentId: string, known?: KnownConversation) {
     const name = (await agentName(agentId)) ?? agentId;
-    await recordEvent(conversationId, { type: 'assigned', agentId, agentName: name });
-    const c = await conversationOrThrow(conversationId);
-    const view = await conversationView(c);
-    const messages = await history(conversationId, 0, true, FULL_HISTORY);
+    const event = await store.assignWithEvent(conversationId, agentId, { type: 'assigned', agentId, agentName: name }, clock.now());
+    if (!event) throw new AppError('CONVERSATION_CLOSED');
+    const assigned = await announceEvent(event);
+    let view: ConversationView;
+    let messages: Message[];
+    // Known and complete (seqs 1..n, then the assignment): nothing else was written meanwhile.
+    if (known && known.messages.every((m, i) => m.seq === i + 1) && assigned.seq === known.messages.length + 1) {
+      const c = known.conversation;
+      messages = [...known.messages, assigned];
+      view = {
+        id: c.id,
+        visitorId: c.visitorId,
+        visitorName: known.visitorName,
+        status: 'open',
+        agent: { id: agentId, name },
+        queuePosition: null,
+        openedAt: c.openedAt,
+        firstResponseAt: c.firstResponseAt,
+        closedAt: null,
+        closeCategory: null,
+        closeSummary: null,
+        lastSeq: assigned.seq,
+      };
+    } else {
+      view = await conversationView(await conversationOrThrow(conversationId));
+      messages = await history(conversationId, 0, true, FULL_HISTORY);
+    }
     notifier.agents({ agentIds: [agentId] }, 'conversation:assigned', { conversation: view, messages });
     notifier.agents({ leads: true }, 'conversation:updated', view);
-    notifier.visitor(c.visitorId, 'conversation:state', visitorState(view));
+    notifier.visitor(view.visitorId, 'conversation:state', visitorState(view));
     const since = routedAt.get(conversationId);
     if (since !== undefined) {
       routedAt.delete(conversationId);
@@ -289,7 +330,7 @@ export function createChatService(deps: ChatServiceDeps) {
     }
   }
 
-  async function routeConversation(conversationId: string) {
+  async function routeConversation(conversationId: string, known?: KnownConversation) {
     routedAt.set(conversationId, clock.now());
     const result = await pool.route(conversationId);
     if (result.outcome === 'queued') {
@@ -297,8 +338,64 @@ export function createChatService(deps: ChatServiceDeps) {
       await recordEvent(conversationId, { type: 'queued', position: result.position });
       await announceConversation(conversationId);
     }
-    await applyChange(result);
+    await applyChange(result, 'agent_offline', known);
     return result;
+  }
+
+  /** A stored visitor message in an existing conversation: to the assignee, watching leads and the visitor's tabs. */
+  async function deliverVisitorMessage(visitorId: string, { message, duplicate }: AppendResult): Promise<MessageAck> {
+    const ack: MessageAck = { conversationId: message.conversationId, seq: message.seq, at: message.at, duplicate };
+    if (duplicate) return ack;
+    metrics?.messageStored('visitor', 'text');
+    // Read after the store: an assignment made since then sends the history, which holds this message.
+    const agentId = await pool.assignmentOf(message.conversationId);
+    const m = await toMessage(message);
+    // Also reaches the visitor's other tabs; the sending tab recognises its clientId.
+    notifier.visitor(visitorId, 'message', visitorMessage(m));
+    notifier.agents({ agentIds: agentId ? [agentId] : [], watchersOf: message.conversationId }, 'message', m);
+    return ack;
+  }
+
+  /**
+   * A step of a pool change whose conversation a concurrent close has just ended: the close
+   * releases it from the pool right after, so the other steps go on.
+   */
+  function unlessClosedMeanwhile(err: unknown): undefined {
+    if (!(err instanceof AppError && err.code === 'CONVERSATION_CLOSED')) throw err;
+  }
+
+  /** The store's answer for a closed (or vanished) conversation: null, to look again. */
+  function unlessNotOpen(err: unknown): null {
+    if (err instanceof StoreError && err.reason === 'conversation_not_found') return null;
+    throw err;
+  }
+
+  /**
+   * The first message of a conversation, opened with it in one statement; then routing. Its
+   * assignment is built from what is known here rather than read back: every row the
+   * conversation holds was just written.
+   */
+  async function openWith(
+    visitorId: string,
+    clientId: string,
+    { conversation, visitorName, opened, message }: NonNullable<Awaited<ReturnType<ChatStore['openConversationWith']>>>,
+  ): Promise<MessageAck> {
+    remember(visitorOf, conversation.id, visitorId);
+    remember(activeOf, visitorId, conversation.id);
+    const openedMessage = await announceEvent(opened);
+    if (!message) {
+      // A racing re-send stored the text first, elsewhere: route the new conversation anyway.
+      await routeConversation(conversation.id);
+      const original = await store.findMessageByClientId(visitorId, clientId);
+      if (!original) throw new Error(`Message ${clientId} was reported stored but is not`);
+      return { conversationId: original.conversationId, seq: original.seq, at: original.at, duplicate: true };
+    }
+    const first = await toMessage(message);
+    await routeConversation(conversation.id, { conversation, visitorName, messages: [openedMessage, first] });
+    metrics?.messageStored('visitor', 'text');
+    // The agent got the whole history with the assignment; the visitor's other tabs get it here.
+    notifier.visitor(visitorId, 'message', visitorMessage(first));
+    return { conversationId: message.conversationId, seq: message.seq, at: message.at, duplicate: false };
   }
 
   function textOf(text: string) {
@@ -320,6 +417,7 @@ export function createChatService(deps: ChatServiceDeps) {
       const agentsAvailable = agents.some((a) => a.status === 'online');
       if (!c) return { visitorId, token, conversation: null, messages: [], agentsAvailable };
       remember(visitorOf, c.id, c.visitorId);
+      remember(activeOf, visitorId, c.id);
       const view = await conversationView(c);
       return {
         visitorId,
@@ -335,46 +433,31 @@ export function createChatService(deps: ChatServiceDeps) {
      * routes it; the agent then receives the whole history with the assignment.
      */
     async visitorSend(visitorId: string, p: { clientId: string; text: string }): Promise<MessageAck> {
-      const text = textOf(p.text);
-      const at = clock.now();
-      let conversation = await store.findActiveConversation(visitorId);
-      let created = false;
-      if (!conversation) {
-        // A re-send whose conversation closed meanwhile must not open a new one.
-        const original = await store.findMessageByClientId(visitorId, p.clientId);
-        if (original) return { conversationId: original.conversationId, seq: original.seq, at: original.at, duplicate: true };
-        ({ conversation, created } = await store.openConversation(visitorId, at));
+      const draft = { clientId: p.clientId, author: 'visitor' as const, authorId: visitorId, kind: 'text' as const, text: textOf(p.text), at: clock.now() };
+      // Bounded: each turn means another close raced this send (a visitor's other tab, an agent).
+      for (let attempt = 0; attempt < 5; attempt++) {
+        let conversationId = activeOf.get(visitorId);
+        if (!conversationId) {
+          // Most often a new conversation: try opening it with this message, in one statement.
+          const opened = await store.openConversationWith(visitorId, draft.at, { clientId: p.clientId, text: draft.text });
+          if (opened) return openWith(visitorId, p.clientId, opened);
+          // Refused: an active conversation exists, or this is a re-send (whose conversation may have closed).
+          const [active, original] = await Promise.all([
+            store.findActiveConversation(visitorId),
+            store.findMessageByClientId(visitorId, p.clientId),
+          ]);
+          if (original) return { conversationId: original.conversationId, seq: original.seq, at: original.at, duplicate: true };
+          if (!active) continue; // closed in between: try again
+          conversationId = active.id;
+          remember(visitorOf, conversationId, visitorId);
+          remember(activeOf, visitorId, conversationId);
+        }
+        // The store refuses a conversation closed since it was seen open: then look again.
+        const stored = await store.appendMessage({ conversationId, ...draft }).catch(unlessNotOpen);
+        if (stored) return deliverVisitorMessage(visitorId, stored);
+        activeOf.delete(visitorId);
       }
-      remember(visitorOf, conversation.id, visitorId);
-      if (created) {
-        await store.touchVisitor(visitorId, at);
-        await recordEvent(conversation.id, { type: 'opened' });
-      }
-      const { message, duplicate } = await store.appendMessage({
-        conversationId: conversation.id,
-        clientId: p.clientId,
-        author: 'visitor',
-        authorId: visitorId,
-        kind: 'text',
-        text,
-        at,
-      });
-      const ack: MessageAck = { conversationId: message.conversationId, seq: message.seq, at: message.at, duplicate };
-      // A conversation this call opened is routed even when a racing re-send stored the text first.
-      if (created) await routeConversation(conversation.id);
-      if (duplicate) return ack;
-      metrics?.messageStored('visitor', 'text');
-      if (created) {
-        // The agent got the whole history with the assignment; the visitor's other tabs get it here.
-        notifier.visitor(visitorId, 'message', visitorMessage(await toMessage(message)));
-      } else {
-        const agentId = await pool.assignmentOf(conversation.id);
-        // Also reaches the visitor's other tabs; the sending tab recognises its clientId.
-        const m = await toMessage(message);
-        notifier.visitor(visitorId, 'message', visitorMessage(m));
-        notifier.agents({ agentIds: agentId ? [agentId] : [], watchersOf: conversation.id }, 'message', m);
-      }
-      return ack;
+      throw new AppError('CONVERSATION_CLOSED');
     },
 
     async visitorTyping(visitorId: string, typing: boolean) {
@@ -388,10 +471,15 @@ export function createChatService(deps: ChatServiceDeps) {
     },
 
     async visitorClose(visitorId: string) {
+      const known = activeOf.get(visitorId);
+      if (known) {
+        // Stale when another process closed it: then look the active one up.
+        const closed = await this.close(known, { by: 'visitor', byId: visitorId }).catch(unlessClosedMeanwhile);
+        if (closed) return closed;
+      }
       const c = await store.findActiveConversation(visitorId);
       if (!c) throw new AppError('NO_CONVERSATION');
-      await this.close(c.id, { by: 'visitor', byId: visitorId });
-      return { conversationId: c.id };
+      return this.close(c.id, { by: 'visitor', byId: visitorId });
     },
 
     /** Name and email the shopper gave; a field left out keeps its stored value. */
@@ -444,7 +532,7 @@ export function createChatService(deps: ChatServiceDeps) {
       const p = await pool.agentDisconnected(agentId, clock.now() + limits.agentGraceMs);
       if (p.connections === 0 && p.load > 0) {
         const convs = await pool.agentConversations(agentId);
-        await Promise.all(convs.map((id) => recordEvent(id, { type: 'agent_disconnected', agentId })));
+        await Promise.all(convs.map((id) => recordEvent(id, { type: 'agent_disconnected', agentId }).catch(unlessClosedMeanwhile)));
       }
       notifier.agents({ leads: true }, 'agent:changed', await presenceView(p));
     },
@@ -527,24 +615,29 @@ export function createChatService(deps: ChatServiceDeps) {
       return agentId;
     },
 
+    /**
+     * `admitted` (the transport's rate limit) is awaited alongside the assignment check, so the
+     * two round trips overlap; nothing is stored unless both pass.
+     */
     async agentSend(
       actor: Actor,
       p: { conversationId: string; clientId: string; text: string; note?: boolean },
+      admitted?: Promise<void>,
     ): Promise<MessageAck> {
+      const [access, admission] = await Promise.allSettled([this.authorize(actor, p.conversationId), admitted]);
+      // Reported in a fixed order whichever settles first: rate limit, access, then the text.
+      if (admission.status === 'rejected') throw admission.reason;
+      if (access.status === 'rejected') throw access.reason;
+      const agentId = access.value;
       const text = textOf(p.text);
-      const agentId = await this.authorize(actor, p.conversationId);
       // A lead who is not the assignee may only add notes (whisper and take-over come later).
       if (actor.kind === 'lead' && agentId !== actor.id && !p.note) throw new AppError('NOT_ASSIGNED');
       const kind = p.note ? 'note' : 'text';
-      const { message, duplicate } = await store.appendMessage({
-        conversationId: p.conversationId,
-        clientId: p.clientId,
-        author: 'agent',
-        authorId: actor.id,
-        kind,
-        text,
-        at: clock.now(),
-      });
+      const stored = await store
+        .appendMessage({ conversationId: p.conversationId, clientId: p.clientId, author: 'agent', authorId: actor.id, kind, text, at: clock.now() })
+        .catch(unlessNotOpen);
+      if (!stored) throw new AppError('CONVERSATION_CLOSED');
+      const { message, duplicate } = stored;
       const ack: MessageAck = { conversationId: message.conversationId, seq: message.seq, at: message.at, duplicate };
       if (duplicate) return ack;
       metrics?.messageStored('agent', kind);
@@ -615,22 +708,24 @@ export function createChatService(deps: ChatServiceDeps) {
       by: { by: 'visitor' | 'agent'; byId: string },
       filing?: { category?: CloseCategory; summary?: string },
     ) {
-      const c = await conversationOrThrow(conversationId);
-      if (c.status === 'closed') throw new AppError('CONVERSATION_CLOSED');
-      // The event goes in before the status flips, so the transcript always ends with it.
-      await recordEvent(conversationId, { type: 'closed', by: by.by, byId: by.byId }, c.agentId ? [c.agentId] : []);
-      if (!(await store.closeConversation(conversationId, by.by, by.byId, clock.now(), filing))) {
-        throw new AppError('CONVERSATION_CLOSED');
+      // The `closed` event is written with the status, so the transcript always ends with it.
+      const result = await store.closeWithEvent(conversationId, by.by, by.byId, clock.now(), filing);
+      if (!result) {
+        throw new AppError((await store.getConversation(conversationId)) ? 'CONVERSATION_CLOSED' : 'CONVERSATION_NOT_FOUND');
       }
+      const { conversation: closed, event } = result;
+      const visitorId = closed.visitorId;
+      remember(visitorOf, conversationId, visitorId);
+      await announceEvent(event, closed.agentId ? [closed.agentId] : []);
       const change = await pool.release(conversationId);
+      if (activeOf.get(visitorId) === conversationId) activeOf.delete(visitorId);
       routedAt.delete(conversationId);
       firstResponded.delete(conversationId);
       if (change.agentId) {
         notifier.agents({ agentIds: [change.agentId] }, 'conversation:removed', { conversationId, reason: 'closed' });
       }
-      notifier.visitor(c.visitorId, 'conversation:state', { id: conversationId, status: 'closed', agentName: await agentName(change.agentId), queuePosition: null });
-      const closed = await store.getConversation(conversationId);
-      if (closed) notifier.agents({ leads: true }, 'conversation:updated', await conversationView(closed));
+      notifier.visitor(visitorId, 'conversation:state', { id: conversationId, status: 'closed', agentName: await agentName(change.agentId), queuePosition: null });
+      notifier.agents({ leads: true }, 'conversation:updated', await conversationView(closed));
       await applyChange({ ...change, queueChanged: change.queueChanged || change.agentId === null });
       if (change.agentId) await announceAgent(change.agentId);
       return { conversationId };

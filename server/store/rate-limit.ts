@@ -1,21 +1,35 @@
 /**
  * Fixed-window rate limiting: at most `limit` hits per key in each window of `windowMs`,
  * the window starting at the key's first hit. In memory for the embedded mode, in Redis
- * (one Lua script, lua/rate-limit-1.lua) when several processes share the limits.
+ * (one Lua script, lua/rate-limit.lua) when several processes share the limits. Several
+ * keys are checked in one call (one Redis round trip for a message's visitor and IP limits).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Redis, Result } from 'ioredis';
 
+export interface RateCheck {
+  key: string;
+  /** Hits allowed per window. */
+  limit: number;
+  windowMs: number;
+}
+
 export interface RateLimiter {
   /** Counts a hit; true when it is within the limit. */
   hit(key: string, limit: number, windowMs: number): Promise<boolean>;
+  /**
+   * Counts a hit on each key in turn, stopping at the first over its limit (later keys are
+   * not charged); true when all are within their limits.
+   */
+  hitAll(checks: readonly RateCheck[]): Promise<boolean>;
   close(): Promise<void>;
 }
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    rateLimitHit(key: string, windowMs: number): Result<number, Context>;
+    /** lua/rate-limit.lua: numKeys, the keys, then windowMs and limit per key. */
+    rateLimitHit(numKeys: number, ...keysThenArgs: (string | number)[]): Result<number, Context>;
   }
 }
 
@@ -32,22 +46,36 @@ export function createMemoryRateLimiter(opts: MemoryRateLimiterOptions = {}): Ra
   const windows = new Map<string, { hits: number; resetAt: number }>();
   let sweepAt = 0;
 
+  function count(key: string, limit: number, windowMs: number, t: number) {
+    let w = windows.get(key);
+    if (!w || w.resetAt <= t) {
+      w = { hits: 0, resetAt: t + windowMs };
+      windows.set(key, w);
+    }
+    w.hits += 1;
+    return w.hits <= limit;
+  }
+
+  function sweep(t: number, windowMs: number) {
+    // Drop expired windows at most once per window length, so memory is bounded by the
+    // keys seen in the last two windows and a hit stays O(1) amortised.
+    if (t >= sweepAt) {
+      for (const [k, w] of windows) if (w.resetAt <= t) windows.delete(k);
+      sweepAt = t + windowMs;
+    }
+  }
+
   return {
-    async hit(key, limit, windowMs) {
+    hit(key, limit, windowMs) {
+      return this.hitAll([{ key, limit, windowMs }]);
+    },
+    async hitAll(checks) {
       const t = now();
-      // Drop expired windows at most once per window length, so memory is bounded by the
-      // keys seen in the last two windows and a hit stays O(1) amortised.
-      if (t >= sweepAt) {
-        for (const [k, w] of windows) if (w.resetAt <= t) windows.delete(k);
-        sweepAt = t + windowMs;
+      for (const c of checks) {
+        sweep(t, c.windowMs);
+        if (!count(c.key, c.limit, c.windowMs, t)) return false;
       }
-      let w = windows.get(key);
-      if (!w || w.resetAt <= t) {
-        w = { hits: 0, resetAt: t + windowMs };
-        windows.set(key, w);
-      }
-      w.hits += 1;
-      return w.hits <= limit;
+      return true;
     },
     /** Windows held in memory (for leak tests). */
     size: () => windows.size,
@@ -63,7 +91,7 @@ export interface RedisRateLimiterOptions {
   /** Namespace of the counters: `<prefix>:rl:<key>`. */
   prefix: string;
   /**
-   * Folder holding rate-limit-1.lua; the production bundle copies it next to dist/server.js.
+   * Folder holding rate-limit.lua; the production bundle copies it next to dist/server.js.
    * @default path.join(__dirname, 'lua')
    */
   scriptsDir?: string;
@@ -72,12 +100,18 @@ export interface RedisRateLimiterOptions {
 export function createRedisRateLimiter(opts: RedisRateLimiterOptions): RateLimiter {
   const { redis, prefix } = opts;
   if (typeof (redis as unknown as Record<string, unknown>).rateLimitHit !== 'function') {
-    const lua = readFileSync(path.join(opts.scriptsDir ?? path.join(__dirname, 'lua'), 'rate-limit-1.lua'), 'utf8');
-    redis.defineCommand('rateLimitHit', { numberOfKeys: 1, lua });
+    const lua = readFileSync(path.join(opts.scriptsDir ?? path.join(__dirname, 'lua'), 'rate-limit.lua'), 'utf8');
+    // No fixed numberOfKeys: each call passes its own count first.
+    redis.defineCommand('rateLimitHit', { lua });
   }
   return {
-    async hit(key, limit, windowMs) {
-      return (await redis.rateLimitHit(`${prefix}:rl:${key}`, windowMs)) <= limit;
+    hit(key, limit, windowMs) {
+      return this.hitAll([{ key, limit, windowMs }]);
+    },
+    async hitAll(checks) {
+      const args: (string | number)[] = checks.map((c) => `${prefix}:rl:${c.key}`);
+      for (const c of checks) args.push(c.windowMs, c.limit);
+      return (await redis.rateLimitHit(checks.length, ...args)) === 0;
     },
     async close() {},
   };

@@ -128,15 +128,16 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
     };
   }
 
+  /** One limiter call (one Redis round trip) for all of an event's limits. */
   async function allow(...checks: [key: string, perSecond: number][]) {
-    for (const [key, perSecond] of checks) {
-      if (!(await limiter.hit(key, perSecond, 1000))) throw new AppError('RATE_LIMITED');
+    if (!(await limiter.hitAll(checks.map(([key, limit]) => ({ key, limit, windowMs: 1000 }))))) {
+      throw new AppError('RATE_LIMITED');
     }
   }
 
   async function allowPerMinute(...checks: [key: string, perMinute: number][]) {
-    for (const [key, perMinute] of checks) {
-      if (!(await limiter.hit(key, perMinute, 60_000))) throw new AppError('RATE_LIMITED');
+    if (!(await limiter.hitAll(checks.map(([key, limit]) => ({ key, limit, windowMs: 60_000 }))))) {
+      throw new AppError('RATE_LIMITED');
     }
   }
 
@@ -252,10 +253,7 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
 
     on('session:sync', (p) => chat.agentSession(agentId, p.since));
     on('agent:status', (p) => chat.setStatus(agentId, p.status));
-    on('message:send', async (p) => {
-      await allow([`msg:a:${agentId}`, limits.agentMessagesPerSecond]);
-      return chat.agentSend(actor, p);
-    });
+    on('message:send', (p) => chat.agentSend(actor, p, allow([`msg:a:${agentId}`, limits.agentMessagesPerSecond])));
     on('typing', async (p) => {
       await allow([`typ:a:${agentId}`, limits.agentMessagesPerSecond * 2]);
       await chat.agentTyping(actor, p.conversationId, p.typing);

@@ -178,6 +178,9 @@ describe.each(backends)('ChatStore on $name', (backend) => {
         [id],
       );
       expect(rows.map((r) => [r.created_at.getTime(), r.last_seen_at.getTime()])).toEqual([[T0, T0 + 5000]]);
+      // It answers with the name the shopper gave, for the assignment it precedes.
+      await store.setVisitorProfile(id, { name: '王小明' }, T0 + 6000);
+      expect(await store.touchVisitor(id, T0 + 7000)).toEqual({ name: '王小明' });
     });
 
     it('sets the profile field by field, creating the row on first use', async () => {
@@ -269,18 +272,88 @@ describe.each(backends)('ChatStore on $name', (backend) => {
       });
       expect(await store.findActiveConversation(visitorId)).toEqual(first.conversation);
 
-      expect(await store.closeConversation(first.conversation.id, 'visitor', visitorId, T0 + 10)).toBe(true);
+      expect(await store.closeConversation(first.conversation.id, 'visitor', visitorId, T0 + 10)).toMatchObject({ status: 'closed' });
       expect(await store.findActiveConversation(visitorId)).toBeNull();
       const next = await store.openConversation(visitorId, T0 + 20);
       expect(next.created).toBe(true);
       expect(next.conversation.id).not.toBe(first.conversation.id);
     });
 
+    it('opens a conversation with its first message in one statement, once per visitor, never for a re-send', async () => {
+      const visitorId = `visitor-${randomUUID()}`;
+      await store.setVisitorProfile(visitorId, { name: 'Li Lei' }, T0 - 1000);
+      const before = sql.statements;
+      const opened = await store.openConversationWith(visitorId, T0, { clientId: 'first', text: '你好' });
+      expect(sql.statements - before).toBe(1);
+      expect(opened).toMatchObject({ visitorName: 'Li Lei', conversation: { visitorId, status: 'queued', lastSeq: 2, openedAt: T0 } });
+      const id = opened!.conversation.id;
+      expect(await store.messagesAfter(id, 0)).toEqual([opened!.opened, opened!.message]);
+      expect(opened!.opened).toMatchObject({ seq: 1, author: 'system', kind: 'event', event: { type: 'opened' } });
+      expect(opened!.message).toMatchObject({ seq: 2, clientId: 'first', author: 'visitor', authorId: visitorId, text: '你好', at: T0 });
+      const { rows } = await sql.query<{ last_seen_at: Date }>('SELECT last_seen_at FROM visitors WHERE id = $1', [visitorId]);
+      expect(rows[0].last_seen_at.getTime()).toBe(T0);
+
+      // An active conversation exists: nothing is written.
+      expect(await store.openConversationWith(visitorId, T0 + 1, { clientId: 'second', text: 'again' })).toBeNull();
+      expect(await store.messagesAfter(id, 0)).toHaveLength(2);
+      // After the close, a re-send of the first message opens nothing; a new message does.
+      await store.closeConversation(id, 'visitor', visitorId, T0 + 2);
+      expect(await store.openConversationWith(visitorId, T0 + 3, { clientId: 'first', text: '你好' })).toBeNull();
+      expect(await store.listVisitorConversations(visitorId, 10)).toHaveLength(1);
+      const next = await store.openConversationWith(visitorId, T0 + 4, { clientId: 'third', text: 'new topic' });
+      expect(next?.conversation.id).not.toBe(id);
+
+      // Many first messages at once (several tabs): one conversation, one opener.
+      const other = `visitor-${randomUUID()}`;
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => store.openConversationWith(other, T0, { clientId: `tab-${i}`, text: 'hi' })),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await store.listVisitorConversations(other, 10)).toHaveLength(1);
+    });
+
+    it('assigns and requeues with the event in one statement; a closed conversation changes nothing', async () => {
+      const agent = (name: string) =>
+        store.createUser({ email: `${name}.${randomUUID().slice(0, 8)}@example.com`, displayName: name, role: 'agent', passwordHash: 'h', capacity: 5 });
+      const [ana, bo] = [await agent('Ana'), await agent('Bo')];
+      const { conversation } = (await store.openConversationWith(`visitor-${randomUUID()}`, T0, { clientId: 'c1', text: 'hi' }))!;
+      const id = conversation.id;
+      const assigned = await store.assignWithEvent(id, ana.id, { type: 'assigned', agentId: ana.id, agentName: 'Ana' }, T0 + 1);
+      expect(assigned).toMatchObject({ seq: 3, author: 'system', event: { type: 'assigned', agentName: 'Ana' }, at: T0 + 1 });
+      expect(await store.getConversation(id)).toMatchObject({ status: 'open', agentId: ana.id, lastSeq: 3 });
+      // Interleaved with group-committed appends: seqs stay unique and increasing.
+      const [a, requeued, b] = await Promise.all([
+        store.appendMessage(text(id, 'm1', { authorId: conversation.visitorId })),
+        store.assignWithEvent(id, null, { type: 'requeued', fromAgentId: ana.id, reason: 'agent_offline' }, T0 + 2),
+        store.appendMessage(text(id, 'm2', { authorId: conversation.visitorId })),
+      ]);
+      expect(new Set([a.message.seq, requeued!.seq, b.message.seq]).size).toBe(3);
+      expect(await store.getConversation(id)).toMatchObject({ status: 'queued', agentId: null, lastSeq: 6 });
+      expect((await store.messagesAfter(id, 0)).map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+
+      await store.closeWithEvent(id, 'agent', ana.id, T0 + 3);
+      expect(await store.assignWithEvent(id, bo.id, { type: 'assigned', agentId: bo.id, agentName: 'Bo' }, T0 + 4)).toBeNull();
+      expect(await store.getConversation(id)).toMatchObject({ status: 'closed', agentId: null, lastSeq: 7 });
+    });
+
+    it('closes with its event last, once', async () => {
+      const { conversation } = (await store.openConversationWith(`visitor-${randomUUID()}`, T0, { clientId: 'c1', text: 'hi' }))!;
+      const id = conversation.id;
+      const closed = await store.closeWithEvent(id, 'visitor', conversation.visitorId, T0 + 5, { category: 'inquiry', summary: '已解决' });
+      expect(closed?.conversation).toMatchObject({ id, status: 'closed', closedAt: T0 + 5, closedBy: 'visitor', closeCategory: 'inquiry', closeSummary: '已解决', lastSeq: 3 });
+      expect(closed?.event).toMatchObject({ seq: 3, event: { type: 'closed', by: 'visitor', byId: conversation.visitorId } });
+      expect((await store.messagesAfter(id, 0)).at(-1)).toEqual(closed!.event);
+      expect(await store.closeWithEvent(id, 'agent', 'agent-1', T0 + 6)).toBeNull();
+      expect(await store.closeWithEvent('missing', 'agent', 'agent-1', T0 + 6)).toBeNull();
+      await expect(store.appendMessage(text(id, 'late', { authorId: conversation.visitorId }))).rejects.toMatchObject({ reason: 'conversation_not_found' });
+      expect((await store.messagesAfter(id, 0)).at(-1)).toEqual(closed!.event);
+    });
+
     it('closes once', async () => {
       const id = await newConversation();
-      expect(await store.closeConversation(id, 'agent', 'agent-1', T0 + 100)).toBe(true);
-      expect(await store.closeConversation(id, 'system', null, T0 + 200)).toBe(false);
-      expect(await store.closeConversation('nope', 'system', null, T0)).toBe(false);
+      expect(await store.closeConversation(id, 'agent', 'agent-1', T0 + 100)).toMatchObject({ id, status: 'closed', closedAt: T0 + 100, closedBy: 'agent' });
+      expect(await store.closeConversation(id, 'system', null, T0 + 200)).toBeNull();
+      expect(await store.closeConversation('nope', 'system', null, T0)).toBeNull();
       expect(await store.getConversation(id)).toMatchObject({ status: 'closed', closedAt: T0 + 100, closedBy: 'agent' });
       expect(await store.getConversation('nope')).toBeNull();
     });
@@ -369,6 +442,32 @@ describe.each(backends)('ChatStore on $name', (backend) => {
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected']);
       expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ name: 'StoreError', reason: 'conversation_not_found' });
       await expect(store.appendMessage(text('missing', 'alone'))).rejects.toBeInstanceOf(StoreError);
+    });
+
+    it('refuses messages for a closed conversation, even queued behind its close', async () => {
+      const id = await newConversation();
+      const last = await store.appendMessage(text(id, 'before'));
+      await store.closeConversation(id, 'agent', 'agent-1', T0 + 10);
+      await expect(store.appendMessage(text(id, 'after'))).rejects.toMatchObject({ name: 'StoreError', reason: 'conversation_not_found' });
+      const open = await newConversation();
+      // In one batch with an open conversation's message: only the closed one is refused.
+      const results = await Promise.allSettled([
+        store.appendMessage(text(open, 'first')),
+        store.appendMessage(text(id, 'late')),
+        store.appendMessage(text(open, 'second')),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(await store.messagesAfter(id, 0)).toEqual([last.message]);
+      expect((await store.getConversation(id))?.lastSeq).toBe(last.message.seq);
+    });
+
+    it('writes appends given together in one statement, in order', async () => {
+      const id = await newConversation();
+      const before = sql.statements;
+      const [a, b, c] = await store.appendMessages([text(id, null, { text: '' }), text(id, 'm1'), text(id, 'm2')]);
+      expect(sql.statements - before).toBe(1);
+      expect([a.message.seq, b.message.seq, c.message.seq]).toEqual([1, 2, 3]);
+      expect((await store.messagesAfter(id, 0)).map((m) => m.clientId)).toEqual([null, 'm1', 'm2']);
     });
 
     it('rejects every promise of a batch whose statement fails', async () => {

@@ -76,6 +76,30 @@ describe.each(factories)('RateLimiter ($name)', (factory) => {
     const results = await Promise.all(Array.from({ length: 20 }, () => h.limiter.hit('burst', 5, 1000)));
     expect(results.filter(Boolean)).toHaveLength(5);
   });
+
+  it('checks several keys in one call, each with its own limit and window, charging none after a refusal', async () => {
+    const visitorAndIp = [
+      { key: 'v:1', limit: 2, windowMs: 1000 },
+      { key: 'ip:1', limit: 3, windowMs: 200 },
+    ];
+    expect(await h.limiter.hitAll(visitorAndIp)).toBe(true);
+    expect(await h.limiter.hitAll(visitorAndIp)).toBe(true);
+    // The visitor key is over its limit: refused, and the IP key is not charged for it.
+    expect(await h.limiter.hitAll(visitorAndIp)).toBe(false);
+    expect(await h.limiter.hit('ip:1', 3, 200)).toBe(true);
+    // A second visitor from the same IP: its own key is fresh, the shared IP key is now full.
+    expect(await h.limiter.hitAll([{ key: 'v:2', limit: 2, windowMs: 1000 }, visitorAndIp[1]])).toBe(false);
+    await h.advance(250);
+    // The IP window (200 ms) ended; the visitor's (1 s) did not.
+    expect(await h.limiter.hitAll([{ key: 'v:2', limit: 2, windowMs: 1000 }, visitorAndIp[1]])).toBe(true);
+    expect(await h.limiter.hitAll(visitorAndIp)).toBe(false);
+  });
+
+  it('admits exactly `limit` of many concurrent multi-key hits', async () => {
+    const checks = [{ key: 'multi:v', limit: 50, windowMs: 1000 }, { key: 'multi:ip', limit: 5, windowMs: 1000 }];
+    const results = await Promise.all(Array.from({ length: 20 }, () => h.limiter.hitAll(checks)));
+    expect(results.filter(Boolean)).toHaveLength(5);
+  });
 });
 
 test('the memory limiter drops expired windows', async () => {

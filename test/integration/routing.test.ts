@@ -227,6 +227,22 @@ describe.each([
     });
   });
 
+  test('a conversation closed by another process: the next message opens a new one and is stored once', async () => {
+    const a = await onlineAgent(t, { capacity: 2 });
+    const v = await chattingVisitor(t);
+    // As another server process would: closed in the store and released from the pool, behind this process's back.
+    expect(await t.store.closeConversation(v.conversationId, 'agent', a.id, Date.now())).toMatchObject({ status: 'closed' });
+    await t.pool.release(v.conversationId);
+    const clientId = randomUUID();
+    const again = await ok(v.socket, 'message:send', { clientId, text: 'Still there?' });
+    expect(again.conversationId).not.toBe(v.conversationId);
+    expect(await t.pool.assignmentOf(again.conversationId)).toBe(a.id);
+    expect((await t.store.messagesAfter(v.conversationId, 0)).map((m) => m.text)).not.toContain('Still there?');
+    expect((await t.store.messagesAfter(again.conversationId, 0)).filter((m) => m.clientId === clientId)).toHaveLength(1);
+    // A re-send of it lands on the same stored message.
+    expect(await ok(v.socket, 'message:send', { clientId, text: 'Still there?' })).toEqual({ ...again, duplicate: true });
+  });
+
   test('lead snapshot shows agents, queue and live conversations; leads watch a conversation live', async () => {
     const lead = await onlineAgent(t, { role: 'lead', capacity: 0, name: 'Lead' });
     const a = await onlineAgent(t, { capacity: 1, name: 'A' });

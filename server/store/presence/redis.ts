@@ -65,7 +65,7 @@ const SCRIPTS = {
  * Defines the presence commands on the connection, once. Each script is lib.lua followed by
  * the script's own file, so they share helpers without Redis knowing about includes.
  * Named explicitly rather than read from the folder: the bundle's lua folder also holds
- * other scripts (rate-limit-1.lua).
+ * other scripts (rate-limit.lua).
  */
 function defineScripts(redis: Redis, dir: string): void {
   let lib: string | undefined;

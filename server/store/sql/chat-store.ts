@@ -258,7 +258,8 @@ const USE_INVITATION = `UPDATE user_invitations SET used_at = ${ts('$2')} WHERE 
 const SET_PASSWORD_HASH = `UPDATE users SET password_hash = $2 WHERE id = $1 RETURNING ${USER_COLS}`;
 
 const TOUCH_VISITOR = `INSERT INTO visitors (id, created_at, last_seen_at) VALUES ($1, ${ts('$2')}, ${ts('$2')})
-  ON CONFLICT (id) DO UPDATE SET last_seen_at = GREATEST(visitors.last_seen_at, EXCLUDED.last_seen_at)`;
+  ON CONFLICT (id) DO UPDATE SET last_seen_at = GREATEST(visitors.last_seen_at, EXCLUDED.last_seen_at)
+  RETURNING name`;
 // Omitted fields (null) keep their value. jsonb goes in as text (`::text::jsonb`): PGlite would
 // JSON-encode a string bound to a jsonb parameter a second time, pg would not.
 const SET_VISITOR_PROFILE = `INSERT INTO visitors (id, created_at, last_seen_at, name, email)
@@ -294,6 +295,62 @@ const INSERT_CONVERSATION = `INSERT INTO conversations (id, visitor_id, status, 
   VALUES ($1, $2, 'queued', ${ts('$3')})
   ON CONFLICT (visitor_id) WHERE status <> 'closed' DO NOTHING
   RETURNING ${CONV_COLS}`;
+/**
+ * A visitor's first message opens their conversation in one statement: the conversation (with
+ * `last_seq` 2), its `opened` event (seq 1), the message (seq 2) and the visitor's last-seen
+ * time. Nothing is written when the visitor already has an active conversation (the partial
+ * unique index) or already sent this clientId (a re-send whose conversation has closed).
+ * `stored` is false when a concurrent re-send stored the same clientId first.
+ */
+const OPEN_WITH_MESSAGE = `WITH resent AS (
+  SELECT 1 FROM messages WHERE author_id = $2::text AND client_id = $4::text
+), conv AS (
+  INSERT INTO conversations (id, visitor_id, status, opened_at, last_seq)
+  SELECT $1::text, $2::text, 'queued', ${ts('$3')}, 2 WHERE NOT EXISTS (SELECT 1 FROM resent)
+  ON CONFLICT (visitor_id) WHERE status <> 'closed' DO NOTHING
+  RETURNING ${CONV_COLS}
+), visitor AS (
+  INSERT INTO visitors (id, created_at, last_seen_at) SELECT visitor_id, opened_at, opened_at FROM conv
+  ON CONFLICT (id) DO UPDATE SET last_seen_at = GREATEST(visitors.last_seen_at, EXCLUDED.last_seen_at)
+  RETURNING name
+), ins AS (
+  INSERT INTO messages (conversation_id, seq, client_id, author_kind, author_id, kind, body, event, created_at)
+  SELECT id, 1, NULL, 'system', NULL, 'event', '', $6::text::jsonb, opened_at FROM conv
+  UNION ALL
+  SELECT id, 2, $4::text, 'visitor', $2::text, 'text', $5::text, NULL, opened_at FROM conv
+  ON CONFLICT (author_id, client_id) DO NOTHING
+  RETURNING seq
+)
+SELECT conv.*, (SELECT name FROM visitor) AS visitor_name, EXISTS (SELECT 1 FROM ins WHERE seq = 2) AS stored FROM conv`;
+
+/**
+ * Sets (or clears: back to the queue) the assignee and records its event in one statement.
+ * The seq comes from the same row update, under the row lock appends take too. Nothing
+ * happens to a closed conversation.
+ */
+const ASSIGN_WITH_EVENT = `WITH c AS (
+  UPDATE conversations
+  SET agent_id = $2::text, status = CASE WHEN $2::text IS NULL THEN 'queued' ELSE 'open' END, last_seq = last_seq + 1
+  WHERE id = $1 AND status <> 'closed'
+  RETURNING id, last_seq
+)
+INSERT INTO messages (conversation_id, seq, client_id, author_kind, author_id, kind, body, event, created_at)
+SELECT id, last_seq, NULL, 'system', NULL, 'event', '', $3::text::jsonb, ${ts('$4')} FROM c
+RETURNING seq`;
+
+/** Closes a conversation and records its `closed` event, the transcript's last, in one statement. */
+const CLOSE_WITH_EVENT = `WITH c AS (
+  UPDATE conversations
+  SET status = 'closed', closed_at = ${ts('$4')}, closed_by = $2, closed_by_id = $3, close_category = $5,
+      close_summary = $6, last_seq = last_seq + 1
+  WHERE id = $1 AND status <> 'closed'
+  RETURNING ${CONV_COLS}
+), e AS (
+  INSERT INTO messages (conversation_id, seq, client_id, author_kind, author_id, kind, body, event, created_at)
+  SELECT id, last_seq, NULL, 'system', NULL, 'event', '', $7::text::jsonb, closed_at FROM c
+  RETURNING seq
+)
+SELECT c.*, (SELECT seq FROM e) AS event_seq FROM c`;
 const GET_CONVERSATION = `SELECT ${CONV_COLS} FROM conversations WHERE id = $1`;
 const FIND_ACTIVE = `SELECT ${CONV_COLS} FROM conversations WHERE visitor_id = $1 AND status <> 'closed'`;
 const LIST_ACTIVE = `SELECT ${CONV_COLS} FROM conversations WHERE status <> 'closed' ORDER BY opened_at, id`;
@@ -306,7 +363,7 @@ const MARK_FIRST_RESPONSE = `UPDATE conversations SET first_response_at = ${ts('
   WHERE id = $1 AND first_response_at IS NULL`;
 const CLOSE_CONVERSATION = `UPDATE conversations
   SET status = 'closed', closed_at = ${ts('$4')}, closed_by = $2, closed_by_id = $3, close_category = $5, close_summary = $6
-  WHERE id = $1 AND status <> 'closed' RETURNING id`;
+  WHERE id = $1 AND status <> 'closed' RETURNING ${CONV_COLS}`;
 const LIST_VISITOR_CONVERSATIONS = `SELECT ${CONV_COLS} FROM conversations
   WHERE visitor_id = $1 ORDER BY opened_at DESC, id DESC LIMIT $2`;
 
@@ -346,37 +403,18 @@ function listConversationsQuery(f: ConversationFilter): { text: string; params: 
 }
 
 /**
- * Group commit: stores a batch (parallel arrays, one element per message) in one statement.
+ * Group commit: stores a batch (parallel arrays, one element per message) in one statement,
+ * the `append_messages` function of migration 7 (a function so its plan is cached per session).
  * Seqs are allocated in the same statement by bumping `conversations.last_seq`, so several
  * processes may write one conversation concurrently (the row lock orders them). Rows are
  * locked in id order first, so two batches touching the same conversations cannot deadlock.
  * A conflicting clientId inserts nothing (its allocated seq is skipped: seqs increase, with
- * gaps). Output: one row per message whose conversation exists, `stored` false for duplicates.
+ * gaps). A closed conversation takes no more messages: the row lock orders this check after a
+ * concurrent close, so a sender holding a stale conversation id learns it here, in the same
+ * statement (no read before each write). Output: one row per message whose conversation
+ * exists and is open, `stored` false for duplicates.
  */
-const APPEND_BATCH = `WITH input AS (
-  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[])
-    WITH ORDINALITY AS t(conversation_id, client_id, author_kind, author_id, kind, body, event, at_ms, ord)
-), counts AS (
-  SELECT conversation_id AS id, count(*) AS n FROM input GROUP BY conversation_id
-), locked AS (
-  SELECT c.id, k.n FROM conversations c JOIN counts k ON k.id = c.id ORDER BY c.id FOR UPDATE OF c
-), bumped AS (
-  UPDATE conversations c SET last_seq = c.last_seq + l.n FROM locked l WHERE c.id = l.id
-  RETURNING c.id, c.last_seq - l.n AS base
-), numbered AS (
-  SELECT i.ord, i.conversation_id,
-         b.base + row_number() OVER (PARTITION BY i.conversation_id ORDER BY i.ord) AS seq,
-         i.client_id, i.author_kind, i.author_id, i.kind, i.body, i.event, i.at_ms
-  FROM input i JOIN bumped b ON b.id = i.conversation_id
-), ins AS (
-  INSERT INTO messages (conversation_id, seq, client_id, author_kind, author_id, kind, body, event, created_at)
-  SELECT conversation_id, seq, client_id, author_kind, author_id, kind, body, event::jsonb, to_timestamp(at_ms / 1000)
-  FROM numbered
-  ON CONFLICT (author_id, client_id) DO NOTHING
-  RETURNING conversation_id, seq
-)
-SELECT n.ord::int AS ord, n.seq, ins.seq IS NOT NULL AS stored
-FROM numbered n LEFT JOIN ins ON ins.conversation_id = n.conversation_id AND ins.seq = n.seq`;
+const APPEND_BATCH = `SELECT ord, seq, stored FROM append_messages($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[])`;
 
 /** The originals of duplicates. A separate statement: it must see rows committed after the batch's snapshot. */
 const GET_BY_CLIENT_IDS = `SELECT ${MSG_COLS}
@@ -474,10 +512,10 @@ export function createChatStore(opts: ChatStoreOptions): ChatStore {
       else (duplicates ??= []).push(i);
     }
     if (duplicates) await resolveDuplicates(duplicates);
-    // Rows the statement did not return had no conversation to join.
+    // Rows the statement did not return had no open conversation to join.
 
     const notFound = (conversationId: string) =>
-      new StoreError('conversation_not_found', `No conversation ${conversationId}`);
+      new StoreError('conversation_not_found', `No open conversation ${conversationId}`);
     for (let i = 0; i < n; i++) {
       const r = results[i];
       if (r) unique[i].resolve(r);
@@ -572,7 +610,7 @@ export function createChatStore(opts: ChatStoreOptions): ChatStore {
     },
 
     async touchVisitor(visitorId, at) {
-      await sql.query(TOUCH_VISITOR, [visitorId, at]);
+      return (await one<{ name: string | null }>(TOUCH_VISITOR, [visitorId, at]))!;
     },
     async setVisitorProfile(visitorId, profile, at) {
       await sql.query(SET_VISITOR_PROFILE, [visitorId, at, profile.name ?? null, profile.email ?? null]);
@@ -618,6 +656,37 @@ export function createChatStore(opts: ChatStoreOptions): ChatStore {
       }
       throw new Error(`Could not open a conversation for visitor ${visitorId}: it keeps closing`);
     },
+    async openConversationWith(visitorId, at, first) {
+      const opened: SystemEvent = { type: 'opened' };
+      const row = await one<ConversationRow & { visitor_name: string | null; stored: boolean }>(OPEN_WITH_MESSAGE, [
+        randomUUID(), visitorId, at, first.clientId, first.text, JSON.stringify(opened),
+      ]);
+      if (!row) return null;
+      const conversation = toConversation(row);
+      const event = { conversationId: conversation.id, clientId: null, author: 'system' as const, authorId: null, kind: 'event' as const, text: '', event: opened, at };
+      return {
+        conversation,
+        visitorName: row.visitor_name,
+        opened: stored(event, 1),
+        message: row.stored
+          ? stored({ conversationId: conversation.id, clientId: first.clientId, author: 'visitor', authorId: visitorId, kind: 'text', text: first.text, at }, 2)
+          : null,
+      };
+    },
+    async assignWithEvent(id, agentId, event, at) {
+      const row = await one<{ seq: number }>(ASSIGN_WITH_EVENT, [id, agentId, JSON.stringify(event), at]);
+      return row && stored({ conversationId: id, clientId: null, author: 'system', authorId: null, kind: 'event', text: '', event, at }, row.seq);
+    },
+    async closeWithEvent(id, by, byId, at, filing) {
+      const event: SystemEvent = { type: 'closed', by, byId };
+      const row = await one<ConversationRow & { event_seq: number }>(CLOSE_WITH_EVENT, [
+        id, by, byId, at, filing?.category ?? null, filing?.summary ?? null, JSON.stringify(event),
+      ]);
+      return row && {
+        conversation: toConversation(row),
+        event: stored({ conversationId: id, clientId: null, author: 'system', authorId: null, kind: 'event', text: '', event, at }, row.event_seq),
+      };
+    },
     async getConversation(id) {
       const row = await one<ConversationRow>(GET_CONVERSATION, [id]);
       return row && toConversation(row);
@@ -638,7 +707,8 @@ export function createChatStore(opts: ChatStoreOptions): ChatStore {
     },
     async closeConversation(id, by, byId, at, filing) {
       const params = [id, by, byId, at, filing?.category ?? null, filing?.summary ?? null];
-      return (await sql.query(CLOSE_CONVERSATION, params)).rows.length > 0;
+      const row = await one<ConversationRow>(CLOSE_CONVERSATION, params);
+      return row && toConversation(row);
     },
     async listVisitorConversations(visitorId, limit) {
       return (await sql.query<ConversationRow>(LIST_VISITOR_CONVERSATIONS, [visitorId, limit])).rows.map(toConversation);
@@ -657,6 +727,13 @@ export function createChatStore(opts: ChatStoreOptions): ChatStore {
         // Otherwise the running drain picks it up when the current statement completes.
         writing ??= drain();
       });
+    },
+    appendMessages(ms) {
+      if (closed) return Promise.reject(new StoreError('closed', 'The chat store is closed'));
+      // Queued together, so the same statement takes them all (unless maxBatch splits them).
+      const all = ms.map((m) => new Promise<AppendResult>((resolve, reject) => queue.push({ m, resolve, reject })));
+      writing ??= drain();
+      return Promise.all(all);
     },
     async findMessageByClientId(authorId, clientId) {
       const row = await one<MessageRow>(FIND_BY_CLIENT_ID, [authorId, clientId]);

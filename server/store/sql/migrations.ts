@@ -185,6 +185,49 @@ ALTER TABLE conversations ADD COLUMN close_category text;
 ALTER TABLE conversations ADD COLUMN close_summary text;
 `,
   },
+  {
+    version: 7,
+    name: 'append_messages: the group-commit statement as a function with a cached plan',
+    // The statement chat-store.ts sent as text before, unchanged in meaning (see APPEND_BATCH
+    // there). As a PL/pgSQL function its plan is made once per session instead of per batch:
+    // parsing and planning the seven-part statement was most of a small batch's cost in PGlite.
+    sql: `
+CREATE FUNCTION append_messages(
+  conversation_ids text[], client_ids text[], author_kinds text[], author_ids text[],
+  kinds text[], bodies text[], events text[], at_ms float8[]
+) RETURNS TABLE (ord int, seq bigint, stored boolean) LANGUAGE plpgsql AS $fn$
+#variable_conflict use_column
+BEGIN
+  RETURN QUERY
+  WITH input AS (
+    SELECT * FROM unnest(conversation_ids, client_ids, author_kinds, author_ids, kinds, bodies, events, at_ms)
+      WITH ORDINALITY AS t(conversation_id, client_id, author_kind, author_id, kind, body, event, at_ms, ord)
+  ), counts AS (
+    SELECT i.conversation_id AS id, count(*) AS n FROM input i GROUP BY i.conversation_id
+  ), locked AS (
+    SELECT c.id, k.n FROM conversations c JOIN counts k ON k.id = c.id
+    WHERE c.status <> 'closed' ORDER BY c.id FOR UPDATE OF c
+  ), bumped AS (
+    UPDATE conversations c SET last_seq = c.last_seq + l.n FROM locked l WHERE c.id = l.id
+    RETURNING c.id, c.last_seq - l.n AS base
+  ), numbered AS (
+    SELECT i.ord, i.conversation_id,
+           b.base + row_number() OVER (PARTITION BY i.conversation_id ORDER BY i.ord) AS seq,
+           i.client_id, i.author_kind, i.author_id, i.kind, i.body, i.event, i.at_ms
+    FROM input i JOIN bumped b ON b.id = i.conversation_id
+  ), ins AS (
+    INSERT INTO messages AS m (conversation_id, seq, client_id, author_kind, author_id, kind, body, event, created_at)
+    SELECT n.conversation_id, n.seq, n.client_id, n.author_kind, n.author_id, n.kind, n.body, n.event::jsonb, to_timestamp(n.at_ms / 1000)
+    FROM numbered n
+    ON CONFLICT (author_id, client_id) DO NOTHING
+    RETURNING m.conversation_id, m.seq
+  )
+  SELECT n.ord::int, n.seq, ins.seq IS NOT NULL
+  FROM numbered n LEFT JOIN ins ON ins.conversation_id = n.conversation_id AND ins.seq = n.seq;
+END
+$fn$;
+`,
+  },
 ];
 
 /** Arbitrary constant naming "schema migration" among this database's advisory locks. */

@@ -192,7 +192,7 @@ export interface ChatStore {
 
   // visitors
   /** Records the visitor on first contact; refreshes last_seen_at afterwards. */
-  touchVisitor(visitorId: string, at: number): Promise<void>;
+  touchVisitor(visitorId: string, at: number): Promise<{ name: string | null }>;
   /**
    * Sets the fields given (an omitted one keeps its value), creating the visitor row if
    * needed; refreshes last_seen_at.
@@ -222,6 +222,33 @@ export interface ChatStore {
    * non-closed conversation per visitor, even with concurrent callers (unique index).
    */
   openConversation(visitorId: string, at: number): Promise<{ conversation: ConversationRecord; created: boolean }>;
+  /**
+   * A visitor's first message, in one statement: opens the conversation with its `opened` event
+   * (seq 1) and the message (seq 2), and touches the visitor. Null, writing nothing, when the
+   * visitor has an active conversation or has already sent `first.clientId` (a re-send).
+   * `message` is null when a concurrent re-send stored that clientId first.
+   */
+  openConversationWith(
+    visitorId: string,
+    at: number,
+    first: { clientId: string; text: string },
+  ): Promise<{ conversation: ConversationRecord; visitorName: string | null; opened: StoredMessage; message: StoredMessage | null } | null>;
+  /**
+   * Sets the assignee (null: back in the queue) and records `event` in one statement; null,
+   * changing nothing, when the conversation is closed or missing.
+   */
+  assignWithEvent(id: string, agentId: string | null, event: SystemEvent, at: number): Promise<StoredMessage | null>;
+  /**
+   * Closes the conversation and records its `closed` event in one statement; null, changing
+   * nothing, when it is already closed or missing.
+   */
+  closeWithEvent(
+    id: string,
+    by: 'visitor' | 'agent',
+    byId: string,
+    at: number,
+    filing?: { category?: CloseCategory; summary?: string },
+  ): Promise<{ conversation: ConversationRecord; event: StoredMessage } | null>;
   getConversation(id: string): Promise<ConversationRecord | null>;
   findActiveConversation(visitorId: string): Promise<ConversationRecord | null>;
   /** Non-closed conversations; `agentId` filters to one agent's. */
@@ -230,14 +257,14 @@ export interface ChatStore {
   setAssignment(id: string, agentId: string | null): Promise<void>;
   /** Sets first_response_at if it is still null. */
   markFirstResponse(id: string, at: number): Promise<void>;
-  /** Returns false when it was already closed. */
+  /** The closed conversation; null when it was already closed (or does not exist). */
   closeConversation(
     id: string,
     by: AuthorKind,
     byId: string | null,
     at: number,
     filing?: { category?: CloseCategory; summary?: string },
-  ): Promise<boolean>;
+  ): Promise<ConversationRecord | null>;
   /** A visitor's conversations, newest first. */
   listVisitorConversations(visitorId: string, limit: number): Promise<ConversationRecord[]>;
   /** Newest first, keyset-paginated on (opened_at desc, id desc); at most `filter.limit`. */
@@ -248,9 +275,12 @@ export interface ChatStore {
    * Stores a message with the next per-conversation seq. Calls made while a write is in
    * flight are grouped into one statement (group commit); the promise resolves only after
    * the row is durably stored. Re-sending an (authorId, clientId) pair stores nothing and
-   * resolves with the original, even if that went to another conversation.
+   * resolves with the original, even if that went to another conversation. Rejects with
+   * StoreError `conversation_not_found` when the conversation is missing or closed.
    */
   appendMessage(m: NewMessage): Promise<AppendResult>;
+  /** Several appends written together (one statement), seqs in the order given; rejects if any is refused. */
+  appendMessages(ms: NewMessage[]): Promise<AppendResult[]>;
   /** An author's message by client id, in any conversation (a re-send after a close). */
   findMessageByClientId(authorId: string, clientId: string): Promise<StoredMessage | null>;
   /** Messages with seq > afterSeq, oldest first, at most `limit`. `includeNotes` false hides internal notes. */
