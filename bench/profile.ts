@@ -4,6 +4,7 @@
  * profile: top functions by self time, and self time by area (product file, package, V8/GC).
  *
  *   npx tsx bench/profile.ts [--mode redis+postgres|embedded] [--rate 3000] [--seconds 15] [--pairs 100] [--out DIR]
+ *   npx tsx bench/profile.ts --arrivals 200 [--mode …] [--seconds 10]   (scenario 3's load: new conversations/s)
  *
  * Writes the raw .cpuprofile (open it in Chrome DevTools) and <name>.summary.md to --out
  * (default bench/results/profiles). `--closed` uses the closed loop (saturation) instead.
@@ -12,10 +13,10 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FULL } from './config';
-import type { MessagePhaseResult } from './loadgen/protocol';
+import type { ArrivalsResult, MessagePhaseResult } from './loadgen/protocol';
 import { ROOT } from './lib/processes';
 import { startBenchRedis, type ProductMode } from './lib/product';
-import { measured, summarisePhase, withProduct } from './scenarios/common';
+import { arrivalsSummary, measured, summarisePhase, withProduct } from './scenarios/common';
 
 interface CpuProfileNode {
   id: number;
@@ -144,6 +145,7 @@ async function main() {
       pairs: { type: 'string', default: '100' },
       out: { type: 'string' },
       closed: { type: 'boolean' },
+      arrivals: { type: 'string' },
     },
   });
   const mode = values.mode as ProductMode;
@@ -158,9 +160,27 @@ async function main() {
   let load = '';
   let window: { fromUs: number; toUs: number } | undefined;
   try {
-    await withProduct(
+    const nodeFlags = ['--cpu-prof', `--cpu-prof-dir=${profDir}`];
+    if (values.arrivals) {
+      // Scenario 3's deployment: 100 agents × 2, pre-connected visitors opening, getting assigned, closing.
+      const a = FULL.assignment;
+      const perSecond = Number(values.arrivals);
+      await withProduct({ profile: FULL, redis, log }, { mode, processes: 1, agents: a.agents, capacity: a.capacity, pairs: 0, poolVisitors: a.poolVisitors, nodeFlags }, async ({ servers, worker }) => {
+        await worker.call({ type: 'arrivals', rate: Math.min(perSecond, 50), durationMs: 3000 });
+        const from = await servers[0].sample();
+        const { result, server, backends } = await measured(servers, () => worker.call<ArrivalsResult>({ type: 'arrivals', rate: perSecond, durationMs: ms }));
+        window = { fromUs: from.hrtimeUs, toUs: (await servers[0].sample()).hrtimeUs };
+        const s = arrivalsSummary(result, server, backends);
+        load =
+          `Load: ${mode}, one process, ${a.agents} agents × ${a.capacity}, ${perSecond} new conversations/s for ${ms / 1000} s (after 3 s at up to 50/s): ` +
+          `${s.assigned}/${s.started} assigned, p50 ${s.latency.p50Ms.toFixed(1)} ms, p99 ${s.latency.p99Ms.toFixed(1)} ms, server ${s.server.cores.toFixed(2)} cores, ` +
+          `PostgreSQL ${backends.postgresCores.toFixed(2)}, Redis ${backends.redisCores.toFixed(2)} cores. ` +
+          'The summary covers only the samples taken during that measured phase (startup and warm-up excluded).';
+        log(load);
+      });
+    } else await withProduct(
       { profile: FULL, redis, log },
-      { mode, processes: 1, agents: pairs, capacity: 1, pairs, watchFraction: 0.1, nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] },
+      { mode, processes: 1, agents: pairs, capacity: 1, pairs, watchFraction: 0.1, nodeFlags },
       async ({ servers, worker }) => {
         await worker.call({ type: 'open-loop', rate: Math.min(rate, 1000), durationMs: 3000, drainMs: 10_000 });
         const from = await servers[0].sample();
@@ -192,7 +212,7 @@ async function main() {
     window = undefined;
   }
   const summary = summariseProfile(profile, window);
-  const md = summaryMarkdown(`CPU profile of the message path (${mode})`, summary, load);
+  const md = summaryMarkdown(`CPU profile of ${values.arrivals ? 'assignment' : 'the message path'} (${mode})`, summary, load);
   const mdFile = path.join(outDir, `${path.basename(profDir)}-${mode.replace('+', '-')}.summary.md`);
   writeFileSync(mdFile, md);
   process.stdout.write(`${md}\nRaw profile: ${path.join(profDir, file)}\nSummary: ${mdFile}\n`);

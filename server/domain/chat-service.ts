@@ -34,8 +34,9 @@ import { visitorMessage } from './transcripts';
 
 /** Where domain events go; the transport implements it with Socket.IO rooms (which cross processes). */
 export interface Notifier {
+  /** To every socket of the visitor; never to socket `except` (the sender, who has the ack). */
   visitor<E extends keyof VisitorServerToClientEvents>(
-    visitorId: string,
+    to: string | { visitorId: string; except?: string },
     event: E,
     ...args: Parameters<VisitorServerToClientEvents[E]>
   ): void;
@@ -343,15 +344,15 @@ export function createChatService(deps: ChatServiceDeps) {
   }
 
   /** A stored visitor message in an existing conversation: to the assignee, watching leads and the visitor's tabs. */
-  async function deliverVisitorMessage(visitorId: string, { message, duplicate }: AppendResult): Promise<MessageAck> {
+  async function deliverVisitorMessage(visitorId: string, socketId: string | undefined, { message, duplicate }: AppendResult): Promise<MessageAck> {
     const ack: MessageAck = { conversationId: message.conversationId, seq: message.seq, at: message.at, duplicate };
     if (duplicate) return ack;
     metrics?.messageStored('visitor', 'text');
     // Read after the store: an assignment made since then sends the history, which holds this message.
     const agentId = await pool.assignmentOf(message.conversationId);
     const m = await toMessage(message);
-    // Also reaches the visitor's other tabs; the sending tab recognises its clientId.
-    notifier.visitor(visitorId, 'message', visitorMessage(m));
+    // The visitor's other tabs; the sending one has the ack.
+    notifier.visitor({ visitorId, except: socketId }, 'message', visitorMessage(m));
     notifier.agents({ agentIds: agentId ? [agentId] : [], watchersOf: message.conversationId }, 'message', m);
     return ack;
   }
@@ -377,6 +378,7 @@ export function createChatService(deps: ChatServiceDeps) {
    */
   async function openWith(
     visitorId: string,
+    socketId: string | undefined,
     clientId: string,
     { conversation, visitorName, opened, message }: NonNullable<Awaited<ReturnType<ChatStore['openConversationWith']>>>,
   ): Promise<MessageAck> {
@@ -394,7 +396,7 @@ export function createChatService(deps: ChatServiceDeps) {
     await routeConversation(conversation.id, { conversation, visitorName, messages: [openedMessage, first] });
     metrics?.messageStored('visitor', 'text');
     // The agent got the whole history with the assignment; the visitor's other tabs get it here.
-    notifier.visitor(visitorId, 'message', visitorMessage(first));
+    notifier.visitor({ visitorId, except: socketId }, 'message', visitorMessage(first));
     return { conversationId: message.conversationId, seq: message.seq, at: message.at, duplicate: false };
   }
 
@@ -432,7 +434,8 @@ export function createChatService(deps: ChatServiceDeps) {
      * Stores a visitor message and delivers it. The first message opens the conversation and
      * routes it; the agent then receives the whole history with the assignment.
      */
-    async visitorSend(visitorId: string, p: { clientId: string; text: string }): Promise<MessageAck> {
+    /** `socketId`: the sending socket, which gets the ack rather than a copy of the message. */
+    async visitorSend(visitorId: string, p: { clientId: string; text: string }, socketId?: string): Promise<MessageAck> {
       const draft = { clientId: p.clientId, author: 'visitor' as const, authorId: visitorId, kind: 'text' as const, text: textOf(p.text), at: clock.now() };
       // Bounded: each turn means another close raced this send (a visitor's other tab, an agent).
       for (let attempt = 0; attempt < 5; attempt++) {
@@ -440,7 +443,7 @@ export function createChatService(deps: ChatServiceDeps) {
         if (!conversationId) {
           // Most often a new conversation: try opening it with this message, in one statement.
           const opened = await store.openConversationWith(visitorId, draft.at, { clientId: p.clientId, text: draft.text });
-          if (opened) return openWith(visitorId, p.clientId, opened);
+          if (opened) return openWith(visitorId, socketId, p.clientId, opened);
           // Refused: an active conversation exists, or this is a re-send (whose conversation may have closed).
           const [active, original] = await Promise.all([
             store.findActiveConversation(visitorId),
@@ -454,7 +457,7 @@ export function createChatService(deps: ChatServiceDeps) {
         }
         // The store refuses a conversation closed since it was seen open: then look again.
         const stored = await store.appendMessage({ conversationId, ...draft }).catch(unlessNotOpen);
-        if (stored) return deliverVisitorMessage(visitorId, stored);
+        if (stored) return deliverVisitorMessage(visitorId, socketId, stored);
         activeOf.delete(visitorId);
       }
       throw new AppError('CONVERSATION_CLOSED');

@@ -51,8 +51,10 @@ export const rooms = {
 /** The domain's notifier on top of Socket.IO rooms; with the Redis adapter, rooms span processes. */
 export function createSocketNotifier(visitors: VisitorNamespace, agents: AgentNamespace): Notifier {
   return {
-    visitor(visitorId, event, ...args) {
-      visitors.to(rooms.visitor(visitorId)).emit(event, ...args);
+    visitor(to, event, ...args) {
+      if (typeof to === 'string') visitors.to(rooms.visitor(to)).emit(event, ...args);
+      else if (to.except) visitors.to(rooms.visitor(to.visitorId)).except(to.except).emit(event, ...args);
+      else visitors.to(rooms.visitor(to.visitorId)).emit(event, ...args);
     },
     agents(to, event, ...args) {
       const targets = (to.agentIds ?? []).map(rooms.agent);
@@ -177,7 +179,7 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
     ));
     socket.on('message:send', handler(visitorSchemas['message:send'], async (p) => {
       await allow([`msg:v:${visitorId}`, limits.visitorMessagesPerSecond], [`msg:ip:${ip}`, limits.ipMessagesPerSecond]);
-      return chat.visitorSend(visitorId, p);
+      return chat.visitorSend(visitorId, p, socket.id);
     }));
     socket.on('typing', handler(visitorSchemas['typing'], async (p) => {
       await allow([`typ:v:${visitorId}`, limits.visitorMessagesPerSecond * 2]);

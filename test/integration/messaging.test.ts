@@ -18,6 +18,7 @@ import {
   openTestStore,
   sleep,
   startTestServer,
+  until,
   type TestServer,
 } from '../helpers/chat';
 
@@ -66,6 +67,27 @@ test('messages flow both ways, are stored before the ack, and notes never reach 
   expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
   const record = await t.store.getConversation(v.conversationId);
   expect(record!.firstResponseAt).toBe(got.at);
+});
+
+test("a visitor's message is acked to the sending tab and copied to their other tabs only", async () => {
+  await onlineAgent(t);
+  const first = await t.visitor();
+  const { token } = await ok(first, 'session:sync', {});
+  const second = await t.visitor(token);
+  await ok(second, 'session:sync', {});
+  const atFirst = collect(first, 'message');
+  const atSecond = collect(second, 'message');
+  // The first message opens the conversation: both tabs see its events, only the other tab the text.
+  const opening = await ok(first, 'message:send', { clientId: randomUUID(), text: 'from tab one' });
+  const later = await ok(first, 'message:send', { clientId: randomUUID(), text: 'tab one again' });
+  await until(() => atSecond.filter((m) => m.kind === 'text').length === 2, 5000, 'copies in the other tab');
+  expect(atSecond.filter((m) => m.kind === 'text').map((m) => [m.seq, m.text])).toEqual([
+    [opening.seq, 'from tab one'],
+    [later.seq, 'tab one again'],
+  ]);
+  await sleep(100);
+  expect(atFirst.filter((m) => m.kind === 'text')).toEqual([]);
+  expect(atFirst.map((m) => m.event?.type)).toEqual(['opened', 'assigned']);
 });
 
 test('text is stored and delivered as plain text', async () => {
