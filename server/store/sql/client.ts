@@ -201,6 +201,8 @@ export interface PostgresClientOptions {
 }
 
 const INT8_OID = 20;
+/** Distinct statement texts prepared by name (per connection); more go unnamed. */
+const MAX_PREPARED = 200;
 
 /** int8 as a number while exact, else BigInt (the same rule as PGlite's parser). */
 function parseInt8(text: string): number | bigint {
@@ -229,8 +231,22 @@ export async function createPostgresClient(opts: PostgresClientOptions): Promise
   (await pool.connect()).release();
   let closed: Promise<void> | undefined;
 
+  // Statements with parameters are prepared once per connection under a name per distinct
+  // text, so PostgreSQL parses and plans the hot ones (the group commit, opening, assigning,
+  // closing) once per connection instead of on every call. The texts are the store's constants
+  // and a bounded set of filter combinations; past the cap, statements go unnamed.
+  const names = new Map<string, string>();
+  const nameOf = (text: string) => {
+    let name = names.get(text);
+    if (name === undefined && names.size < MAX_PREPARED) names.set(text, (name = `ls_${names.size}`));
+    return name;
+  };
   const run = async <R>(q: pg.Pool | pg.PoolClient, text: string, params?: unknown[]): Rows<R> =>
-    lastRows<R>((await q.query(text, params)) as pg.QueryResult | pg.QueryResult[]);
+    lastRows<R>(
+      (await (params?.length ? q.query({ name: nameOf(text), text, values: params }) : q.query(text))) as
+        | pg.QueryResult
+        | pg.QueryResult[],
+    );
 
   return {
     kind: 'postgres',
