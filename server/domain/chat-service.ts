@@ -195,12 +195,15 @@ export function createChatService(deps: ChatServiceDeps) {
     return announceEvent(stored.message, agentIds);
   }
 
-  /** A stored system event goes to the visitor (they see every type), the agents named and watching leads. */
-  async function announceEvent(event: StoredMessage, agentIds: string[] = []) {
+  /**
+   * A stored system event goes to the visitor (they see every type), the agents named and
+   * watching leads; `unseen`: nobody can be watching yet (a conversation this call created).
+   */
+  async function announceEvent(event: StoredMessage, agentIds: string[] = [], unseen = false) {
     metrics?.messageStored('system', 'event');
     const m = await toMessage(event);
     notifier.visitor(await visitorIdOf(event.conversationId), 'message', visitorMessage(m));
-    notifier.agents({ agentIds, watchersOf: event.conversationId }, 'message', m);
+    if (!unseen) notifier.agents({ agentIds, watchersOf: event.conversationId }, 'message', m);
     return m;
   }
 
@@ -384,7 +387,7 @@ export function createChatService(deps: ChatServiceDeps) {
   ): Promise<MessageAck> {
     remember(visitorOf, conversation.id, visitorId);
     remember(activeOf, visitorId, conversation.id);
-    const openedMessage = await announceEvent(opened);
+    const openedMessage = await announceEvent(opened, [], true);
     if (!message) {
       // A racing re-send stored the text first, elsewhere: route the new conversation anyway.
       await routeConversation(conversation.id);
