@@ -137,6 +137,23 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
     }
   }
 
+  /**
+   * Messages a socket has sent and not yet had stored. A close from the same socket waits for
+   * them: handlers run concurrently, and a one-statement close could otherwise overtake a
+   * message sent just before it (the store would then refuse the message as too late).
+   */
+  function sendsOf() {
+    const inFlight = new Set<Promise<unknown>>();
+    return {
+      track<T>(send: Promise<T>): Promise<T> {
+        inFlight.add(send);
+        send.finally(() => inFlight.delete(send)).catch(() => {});
+        return send;
+      },
+      settled: () => Promise.allSettled([...inFlight]),
+    };
+  }
+
   async function allowPerMinute(...checks: [key: string, perMinute: number][]) {
     if (!(await limiter.hitAll(checks.map(([key, limit]) => ({ key, limit, windowMs: 60_000 }))))) {
       throw new AppError('RATE_LIMITED');
@@ -177,15 +194,20 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
     socket.on('session:sync', handler(visitorSchemas['session:sync'], (p) =>
       chat.visitorSession(visitorId, socket.data.token, p.afterSeq),
     ));
-    socket.on('message:send', handler(visitorSchemas['message:send'], async (p) => {
+    const sends = sendsOf();
+    const send = async (p: z.output<(typeof visitorSchemas)['message:send']>) => {
       await allow([`msg:v:${visitorId}`, limits.visitorMessagesPerSecond], [`msg:ip:${ip}`, limits.ipMessagesPerSecond]);
       return chat.visitorSend(visitorId, p, socket.id);
-    }));
+    };
+    socket.on('message:send', handler(visitorSchemas['message:send'], (p) => sends.track(send(p))));
     socket.on('typing', handler(visitorSchemas['typing'], async (p) => {
       await allow([`typ:v:${visitorId}`, limits.visitorMessagesPerSecond * 2]);
       await chat.visitorTyping(visitorId, p.typing);
     }));
-    socket.on('conversation:close', handler(visitorSchemas['conversation:close'], () => chat.visitorClose(visitorId)));
+    socket.on('conversation:close', handler(visitorSchemas['conversation:close'], async () => {
+      await sends.settled();
+      return chat.visitorClose(visitorId);
+    }));
     socket.on('visitor:profile', handler(visitorSchemas['visitor:profile'], async (p) => {
       await allow([`prof:v:${visitorId}`, limits.visitorMessagesPerSecond]);
       return chat.setVisitorProfile(visitorId, p);
@@ -255,7 +277,8 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
 
     on('session:sync', (p) => chat.agentSession(agentId, p.since));
     on('agent:status', (p) => chat.setStatus(agentId, p.status));
-    on('message:send', (p) => chat.agentSend(actor, p, allow([`msg:a:${agentId}`, limits.agentMessagesPerSecond])));
+    const sends = sendsOf();
+    on('message:send', (p) => sends.track(chat.agentSend(actor, p, allow([`msg:a:${agentId}`, limits.agentMessagesPerSecond]))));
     on('typing', async (p) => {
       await allow([`typ:a:${agentId}`, limits.agentMessagesPerSecond * 2]);
       await chat.agentTyping(actor, p.conversationId, p.typing);
@@ -263,6 +286,7 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
     on('conversation:history', (p) => chat.conversationHistory(actor, p.conversationId, p.afterSeq, p.limit));
     on('conversation:transfer', (p) => chat.transfer(actor, p.conversationId, p.toAgentId, p.note));
     on('conversation:close', async (p) => {
+      await sends.settled();
       await chat.authorize(actor, p.conversationId);
       return chat.close(p.conversationId, { by: 'agent', byId: agentId }, { category: p.category, summary: p.summary || undefined });
     });

@@ -90,6 +90,35 @@ test("a visitor's message is acked to the sending tab and copied to their other 
   expect(atFirst.map((m) => m.event?.type)).toEqual(['opened', 'assigned']);
 });
 
+test('a message sent just before a close from the same socket is stored before the close, never refused', async () => {
+  const agent = await onlineAgent(t);
+  for (let round = 0; round < 5; round++) {
+    // The agent replies and closes at once, without waiting for the reply's ack.
+    const a = await chattingVisitor(t);
+    const [reply, closed] = await Promise.all([
+      call(agent.socket, 'message:send', { conversationId: a.conversationId, clientId: randomUUID(), text: `last words ${round}` }),
+      call(agent.socket, 'conversation:close', { conversationId: a.conversationId }),
+    ]);
+    expect(reply).toMatchObject({ ok: true });
+    expect(closed).toMatchObject({ ok: true });
+    const agentSide = await t.store.messagesAfter(a.conversationId, 0);
+    expect(agentSide.at(-2)).toMatchObject({ text: `last words ${round}`, seq: (reply as any).data.seq });
+    expect(agentSide.at(-1)).toMatchObject({ kind: 'event', event: { type: 'closed', by: 'agent' } });
+
+    // The visitor says goodbye and closes at once: the goodbye lands in the same conversation.
+    const v = await chattingVisitor(t);
+    const [bye, left] = await Promise.all([
+      call(v.socket, 'message:send', { clientId: randomUUID(), text: `bye ${round}` }),
+      call(v.socket, 'conversation:close', {}),
+    ]);
+    expect(bye).toMatchObject({ ok: true, data: { conversationId: v.conversationId } });
+    expect(left).toMatchObject({ ok: true, data: { conversationId: v.conversationId } });
+    const visitorSide = await t.store.messagesAfter(v.conversationId, 0);
+    expect(visitorSide.at(-2)).toMatchObject({ text: `bye ${round}` });
+    expect(visitorSide.at(-1)).toMatchObject({ kind: 'event', event: { type: 'closed', by: 'visitor' } });
+  }
+});
+
 test('text is stored and delivered as plain text', async () => {
   const agent = await onlineAgent(t);
   const v = await chattingVisitor(t);
