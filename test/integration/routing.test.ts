@@ -203,6 +203,22 @@ describe.each([
     expect(messages.some((m: any) => m.event?.type === 'requeued')).toBe(false);
   });
 
+  test('leads see a conversation transferred to the queue as queued while it waits there', async () => {
+    const lead = await onlineAgent(t, { role: 'lead', capacity: 0, name: 'Lead' });
+    const a = await onlineAgent(t, { name: 'A', capacity: 1 });
+    const v = await chattingVisitor(t);
+    // Away first (as at the end of a shift), so nobody online has room and it stays queued.
+    await ok(a.socket, 'agent:status', { status: 'away' });
+    const updated = next(lead.socket, 'conversation:updated', (c: any) => c.id === v.conversationId && c.status === 'queued');
+    const queueChanged = next(lead.socket, 'queue:changed', (q: any) => q.queue.includes(v.conversationId));
+    expect(await ok(a.socket, 'conversation:transfer', { conversationId: v.conversationId, toAgentId: null })).toEqual({
+      conversationId: v.conversationId,
+      agentId: null,
+    });
+    expect(await updated).toMatchObject({ id: v.conversationId, status: 'queued', agent: null, queuePosition: 1 });
+    await queueChanged;
+  });
+
   test('closing by the visitor or the agent frees capacity and is recorded; a new message opens a new conversation', async () => {
     const a = await onlineAgent(t, { capacity: 1 });
     const v = await chattingVisitor(t);
