@@ -338,7 +338,8 @@ function visitorLabel(chat: Chat, t: Strings) {
 }
 
 function ChatItem({ chat, t, active, onSelect }: { chat: Chat; t: Strings; active: boolean; onSelect(): void }) {
-  const last = [...chat.messages].reverse().find((m) => m.kind === 'text');
+  let last: Message | undefined;
+  for (let i = chat.messages.length - 1; i >= 0 && !last; i--) if (chat.messages[i].kind === 'text') last = chat.messages[i];
   const waiting = waitingSince(chat);
   const urgency = waiting === null ? '' : Date.now() - waiting > 60_000 ? ' late' : ' waiting';
   return (

@@ -43,23 +43,30 @@ export interface ConsoleState {
 
 /** When the visitor started waiting for an answer: their oldest message after the last agent reply. */
 export function waitingSince(chat: Chat): number | null {
+  // From the end back to the last agent reply: only the messages since then count, so a long
+  // transcript costs no more than a short one.
   let since: number | null = null;
-  for (const m of chat.messages) {
+  for (let i = chat.messages.length - 1; i >= 0; i--) {
+    const m = chat.messages[i];
     if (m.kind !== 'text') continue;
-    if (m.author === 'agent') since = null;
-    else if (m.author === 'visitor' && since === null) since = m.at;
+    if (m.author === 'agent') break;
+    if (m.author === 'visitor') since = m.at;
   }
   return since;
 }
 
 /** Longest-waiting first, then the rest by most recent activity. */
 export function ordered(chats: Record<string, Chat>): Chat[] {
-  return Object.values(chats).sort((a, b) => {
-    const wa = waitingSince(a);
-    const wb = waitingSince(b);
-    if (wa !== null || wb !== null) return (wa ?? Infinity) - (wb ?? Infinity);
-    return (b.messages.at(-1)?.at ?? b.view.openedAt) - (a.messages.at(-1)?.at ?? a.view.openedAt);
-  });
+  // Each chat's keys once, not once per comparison.
+  const keyed = Object.values(chats).map((chat) => ({
+    chat,
+    waiting: waitingSince(chat),
+    active: chat.messages.at(-1)?.at ?? chat.view.openedAt,
+  }));
+  keyed.sort((a, b) =>
+    a.waiting !== null || b.waiting !== null ? (a.waiting ?? Infinity) - (b.waiting ?? Infinity) : b.active - a.active,
+  );
+  return keyed.map((k) => k.chat);
 }
 
 export type ConsoleSession = ReturnType<typeof createConsoleSession>;
