@@ -27,7 +27,7 @@ import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { PoolChange, PresencePool, AgentPresence } from '../store/presence/types';
 import { PoolError } from '../store/presence/types';
-import { StoreError } from '../store/sql/chat-store';
+import { StoreError, eventMessage } from '../store/sql/chat-store';
 import type { AppendResult, ChatStore, ConversationRecord, NewMessage, StoredMessage, UserRecord } from '../store/sql/types';
 import type { Clock } from './clock';
 import { visitorMessage } from './transcripts';
@@ -188,7 +188,7 @@ export function createChatService(deps: ChatServiceDeps) {
   /** Records a system event and tells the visitor (all events are visible to them) and the agent side. */
   async function recordEvent(conversationId: string, event: SystemEvent, agentIds: string[] = []) {
     const stored = await store
-      .appendMessage({ conversationId, clientId: null, author: 'system', authorId: null, kind: 'event', text: '', event, at: clock.now() })
+      .appendMessage(eventMessage(conversationId, event, clock.now()))
       .catch(unlessNotOpen);
     // Closed meanwhile (a close racing a transfer, a requeue, a drain): nothing more to say in it.
     if (!stored) throw new AppError('CONVERSATION_CLOSED');

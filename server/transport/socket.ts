@@ -89,6 +89,25 @@ function clientIp(socket: Socket): string {
   return socket.handshake.address;
 }
 
+/**
+ * Promises still running, so a later step can wait for them: shutdown waits for every event's
+ * work; a socket's close waits for the messages it sent before it (handlers run concurrently,
+ * and a one-statement close could otherwise overtake a message sent just before it, which the
+ * store would then refuse as too late).
+ */
+function inFlightSet() {
+  const running = new Set<Promise<unknown>>();
+  return {
+    track<T>(work: Promise<T>): Promise<T> {
+      running.add(work);
+      work.finally(() => running.delete(work)).catch(() => {});
+      return work;
+    },
+    settled: () => Promise.allSettled([...running]),
+    size: () => running.size,
+  };
+}
+
 export function attachSocketTransport(deps: SocketTransportDeps) {
   const { io, chat, store, tokens, limiter, limits, metrics } = deps;
   const log = deps.logger.child({ module: 'socket' });
@@ -96,12 +115,8 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
   const agents = io.of(AGENT_NAMESPACE) as AgentNamespace;
 
   // Work started by events, so shutdown can wait for it before the backends close.
-  const inFlight = new Set<Promise<unknown>>();
-  function track<T>(work: Promise<T>): Promise<T> {
-    inFlight.add(work);
-    work.finally(() => inFlight.delete(work)).catch(() => {});
-    return work;
-  }
+  const work = inFlightSet();
+  const track = work.track;
 
   /**
    * Wraps a handler: parse with zod, run, ack `{ ok, data }` or `{ ok: false, error }`.
@@ -135,23 +150,6 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
     if (!(await limiter.hitAll(checks.map(([key, limit]) => ({ key, limit, windowMs: 1000 }))))) {
       throw new AppError('RATE_LIMITED');
     }
-  }
-
-  /**
-   * Messages a socket has sent and not yet had stored. A close from the same socket waits for
-   * them: handlers run concurrently, and a one-statement close could otherwise overtake a
-   * message sent just before it (the store would then refuse the message as too late).
-   */
-  function sendsOf() {
-    const inFlight = new Set<Promise<unknown>>();
-    return {
-      track<T>(send: Promise<T>): Promise<T> {
-        inFlight.add(send);
-        send.finally(() => inFlight.delete(send)).catch(() => {});
-        return send;
-      },
-      settled: () => Promise.allSettled([...inFlight]),
-    };
   }
 
   async function allowPerMinute(...checks: [key: string, perMinute: number][]) {
@@ -194,7 +192,8 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
     socket.on('session:sync', handler(visitorSchemas['session:sync'], (p) =>
       chat.visitorSession(visitorId, socket.data.token, p.afterSeq),
     ));
-    const sends = sendsOf();
+    // Messages this socket sent and not yet stored: its close waits for them (see inFlightSet).
+    const sends = inFlightSet();
     const send = async (p: z.output<(typeof visitorSchemas)['message:send']>) => {
       await allow([`msg:v:${visitorId}`, limits.visitorMessagesPerSecond], [`msg:ip:${ip}`, limits.ipMessagesPerSecond]);
       return chat.visitorSend(visitorId, p, socket.id);
@@ -277,7 +276,7 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
 
     on('session:sync', (p) => chat.agentSession(agentId, p.since));
     on('agent:status', (p) => chat.setStatus(agentId, p.status));
-    const sends = sendsOf();
+    const sends = inFlightSet();
     on('message:send', (p) => sends.track(chat.agentSend(actor, p, allow([`msg:a:${agentId}`, limits.agentMessagesPerSecond]))));
     on('typing', async (p) => {
       await allow([`typ:a:${agentId}`, limits.agentMessagesPerSecond * 2]);
@@ -318,7 +317,7 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
     agents,
     /** Resolves when no event handler is running (handlers may start others, hence the loop). */
     async idle() {
-      while (inFlight.size) await Promise.allSettled([...inFlight]);
+      while (work.size()) await work.settled();
     },
   };
 }

@@ -216,6 +216,11 @@ const stored = (m: NewMessage, seq: number): StoredMessage => ({
   at: m.at,
 });
 
+/** A system event as the message it is stored as. */
+export const eventMessage = (conversationId: string, event: SystemEvent, at: number): NewMessage => ({
+  conversationId, clientId: null, author: 'system', authorId: null, kind: 'event', text: '', event, at,
+});
+
 const normEmail = (email: string) => email.trim().toLowerCase();
 
 const isUniqueViolation = (err: unknown) => (err as { code?: unknown } | null)?.code === '23505';
@@ -314,7 +319,7 @@ const OPEN_WITH_MESSAGE = `WITH resent AS (
   ON CONFLICT (id) DO UPDATE SET last_seen_at = GREATEST(visitors.last_seen_at, EXCLUDED.last_seen_at)
   RETURNING name
 ), ins AS (
-  INSERT INTO messages (conversation_id, seq, client_id, author_kind, author_id, kind, body, event, created_at)
+  INSERT INTO messages (${MSG_COLS})
   SELECT id, 1, NULL, 'system', NULL, 'event', '', $6::text::jsonb, opened_at FROM conv
   UNION ALL
   SELECT id, 2, $4::text, 'visitor', $2::text, 'text', $5::text, NULL, opened_at FROM conv
@@ -334,7 +339,7 @@ const ASSIGN_WITH_EVENT = `WITH c AS (
   WHERE id = $1 AND status <> 'closed'
   RETURNING id, last_seq
 )
-INSERT INTO messages (conversation_id, seq, client_id, author_kind, author_id, kind, body, event, created_at)
+INSERT INTO messages (${MSG_COLS})
 SELECT id, last_seq, NULL, 'system', NULL, 'event', '', $3::text::jsonb, ${ts('$4')} FROM c
 RETURNING seq`;
 
@@ -346,7 +351,7 @@ const CLOSE_WITH_EVENT = `WITH c AS (
   WHERE id = $1 AND status <> 'closed'
   RETURNING ${CONV_COLS}
 ), e AS (
-  INSERT INTO messages (conversation_id, seq, client_id, author_kind, author_id, kind, body, event, created_at)
+  INSERT INTO messages (${MSG_COLS})
   SELECT id, last_seq, NULL, 'system', NULL, 'event', '', $7::text::jsonb, closed_at FROM c
   RETURNING seq
 )
@@ -663,11 +668,10 @@ export function createChatStore(opts: ChatStoreOptions): ChatStore {
       ]);
       if (!row) return null;
       const conversation = toConversation(row);
-      const event = { conversationId: conversation.id, clientId: null, author: 'system' as const, authorId: null, kind: 'event' as const, text: '', event: opened, at };
       return {
         conversation,
         visitorName: row.visitor_name,
-        opened: stored(event, 1),
+        opened: stored(eventMessage(conversation.id, opened, at), 1),
         message: row.stored
           ? stored({ conversationId: conversation.id, clientId: first.clientId, author: 'visitor', authorId: visitorId, kind: 'text', text: first.text, at }, 2)
           : null,
@@ -675,7 +679,7 @@ export function createChatStore(opts: ChatStoreOptions): ChatStore {
     },
     async assignWithEvent(id, agentId, event, at) {
       const row = await one<{ seq: number }>(ASSIGN_WITH_EVENT, [id, agentId, JSON.stringify(event), at]);
-      return row && stored({ conversationId: id, clientId: null, author: 'system', authorId: null, kind: 'event', text: '', event, at }, row.seq);
+      return row && stored(eventMessage(id, event, at), row.seq);
     },
     async closeWithEvent(id, by, byId, at, filing) {
       const event: SystemEvent = { type: 'closed', by, byId };
@@ -684,7 +688,7 @@ export function createChatStore(opts: ChatStoreOptions): ChatStore {
       ]);
       return row && {
         conversation: toConversation(row),
-        event: stored({ conversationId: id, clientId: null, author: 'system', authorId: null, kind: 'event', text: '', event, at }, row.event_seq),
+        event: stored(eventMessage(id, event, at), row.event_seq),
       };
     },
     async getConversation(id) {
