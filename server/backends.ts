@@ -10,22 +10,22 @@ import type { Config } from './config';
 import type { Logger } from './logger';
 import { createMemoryPresencePool } from './store/presence/memory';
 import { createRedisPresencePool } from './store/presence/redis';
-import type { PresencePool } from './store/presence/types';
+import type { PresencePool } from './domain/ports/presence';
 import { createMemoryRateLimiter, createRedisRateLimiter, type RateLimiter } from './store/rate-limit';
 import { createChatStore } from './store/sql/chat-store';
 import { createPgliteClient, createPostgresClient } from './store/sql/client';
-import type { ChatStore, SqlClient } from './store/sql/types';
+import type { SqlChatStore, SqlClient } from './store/sql/types';
 
 export interface Backends {
   sql: SqlClient;
-  store: ChatStore;
+  store: SqlChatStore;
   pool: PresencePool;
   limiter: RateLimiter;
   redis?: Redis;
   close(): Promise<void>;
 }
 
-export async function openDatabase(config: Config): Promise<{ sql: SqlClient; store: ChatStore }> {
+export async function openDatabase(config: Config): Promise<{ sql: SqlClient; store: SqlChatStore }> {
   let sql: SqlClient;
   if (config.databaseUrl) {
     sql = await createPostgresClient({ connectionString: config.databaseUrl });

@@ -9,22 +9,40 @@ import { Server } from 'socket.io';
 import type { Redis } from 'ioredis';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { DEFAULT_LIMITS, type ChatLimits } from './config';
-import { createTokenService } from './domain/auth';
-import { createChatService } from './domain/chat-service';
+import { createAuthService, createTokenService } from './domain/auth';
+import { createCannedReplyService } from './domain/canned-replies';
+import { createChatService } from './domain/chat/service';
 import { systemClock, type Clock } from './domain/clock';
+import { createFaqService } from './domain/faq/service';
+import type { CannedReplyStore } from './domain/ports/canned-replies';
+import type { ChatStore } from './domain/ports/chat-store';
+import type { FaqStore } from './domain/ports/faq';
+import type { PasswordHasher } from './domain/ports/passwords';
+import type { PresencePool } from './domain/ports/presence';
+import { createTeamService } from './domain/team';
+import { createTranscriptService } from './domain/transcripts';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
-import type { PresencePool } from './store/presence/types';
+import { argon2Passwords } from './store/passwords';
 import type { RateLimiter } from './store/rate-limit';
-import type { ChatStore, SqlClient } from './store/sql/types';
+import { createCannedReplyStore } from './store/sql/canned-reply-store';
+import { createFaqStore } from './store/sql/faq-store';
+import type { SqlClient } from './store/sql/types';
 import { createHttpApp } from './transport/http';
-import { attachSocketTransport, createSocketNotifier } from './transport/socket';
+import { attachSocketTransport, createSocketNotifier, rooms, type AgentNamespace, type VisitorNamespace } from './transport/socket';
+import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '../shared/protocol';
 import { createApiRouters } from './transport/api';
 
 export interface ChatServerOptions {
   store: ChatStore;
-  /** Used for the health check; the store owns its queries. */
+  /** Used for the health check, and for the stores below when they are not given. */
   sql: SqlClient;
+  /** @default the SQL store on `sql` */
+  cannedReplies?: CannedReplyStore;
+  /** @default the SQL store on `sql` */
+  faq?: FaqStore;
+  /** @default argon2id */
+  passwords?: PasswordHasher;
   pool: PresencePool;
   limiter: RateLimiter;
   logger: Logger;
@@ -48,6 +66,11 @@ export interface ChatServerOptions {
   graceSweepMs?: number;
   /** How often load counters are reconciled. @default 60000 */
   reconcileMs?: number;
+  /**
+   * How often the pool is compared with the stored conversations and drift repaired (a
+   * drift is repaired when two passes in a row see it). @default 15000
+   */
+  repairMs?: number;
 }
 
 export interface ChatServer {
@@ -60,11 +83,19 @@ export interface ChatServer {
   close(): Promise<void>;
 }
 
+/** The composition root: every service is built here, once, and handed to the transports. */
 export function createChatServer(opts: ChatServerOptions): ChatServer {
   const clock = opts.clock ?? systemClock;
   const limits: ChatLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const logger = opts.logger;
   const tokens = createTokenService(opts.secret, clock);
+  const passwords = opts.passwords ?? argon2Passwords;
+  const auth = createAuthService({
+    users: opts.store,
+    tokens,
+    passwords,
+    staffTokenSeconds: (opts.agentTokenHours ?? 12) * 3600,
+  });
   const metrics = createMetrics(opts.pool);
   const prefix = opts.redisPrefix ?? 'ls';
 
@@ -87,23 +118,32 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
       : {}),
   });
 
-  const visitors = io.of('/visitor');
-  const agents = io.of('/agent');
+  // One map per namespace (shared/protocol.ts), which a single Server type cannot carry.
+  const visitors = io.of(VISITOR_NAMESPACE) as VisitorNamespace;
+  const agents = io.of(AGENT_NAMESPACE) as AgentNamespace;
   const chat = createChatService({
     store: opts.store,
     pool: opts.pool,
-    notifier: createSocketNotifier(visitors as never, agents as never),
+    notifier: createSocketNotifier(visitors, agents),
     clock,
     logger,
     limits,
     metrics,
   });
+  const team = createTeamService({
+    store: opts.store,
+    passwords,
+    chat,
+    clock,
+    logger,
+    // Rooms span processes through the adapter: every socket of the user, wherever it is.
+    signOut: (userId) => agents.in(rooms.agent(userId)).disconnectSockets(true),
+  });
 
   const transport = attachSocketTransport({
     io,
     chat,
-    store: opts.store,
-    tokens,
+    auth,
     limiter: opts.limiter,
     limits,
     logger,
@@ -112,15 +152,23 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
   });
 
   const app = createHttpApp({
-    store: opts.store,
-    tokens,
+    auth,
     limiter: opts.limiter,
     logger,
     metrics,
     corsOrigins: opts.corsOrigins ?? [],
     loginPerMinute: limits.loginPerMinute,
-    agentTokenSeconds: (opts.agentTokenHours ?? 12) * 3600,
-    routers: createApiRouters({ store: opts.store, sql: opts.sql, tokens, chat, io, limiter: opts.limiter, logger, clock, defaultCapacity: limits.defaultCapacity }),
+    routers: createApiRouters({
+      auth,
+      chat,
+      team,
+      transcripts: createTranscriptService({ store: opts.store }),
+      cannedReplies: createCannedReplyService({ store: opts.cannedReplies ?? createCannedReplyStore({ sql: opts.sql }), clock, logger }),
+      faq: createFaqService({ store: opts.faq ?? createFaqStore({ sql: opts.sql }), clock, logger }),
+      limiter: opts.limiter,
+      logger,
+      defaultCapacity: limits.defaultCapacity,
+    }),
     async health() {
       await opts.sql.query('select 1');
       if (opts.redis) await opts.redis.ping();
@@ -149,6 +197,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
   const timers = [
     every(opts.graceSweepMs ?? Math.max(50, Math.min(1000, limits.agentGraceMs / 4)), () => chat.sweepGrace(), 'grace sweep'),
     every(opts.reconcileMs ?? 60_000, () => chat.reconcile(), 'reconcile'),
+    every(opts.repairMs ?? 15_000, () => chat.repair(), 'repair'),
   ];
 
   return {

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureAdmin, ensureFirstAccount } from './domain/admin';
 import { seedDemoData } from './seed';
+import { argon2Passwords } from './store/passwords';
 
 async function main() {
   const started = performance.now();
@@ -14,10 +15,11 @@ async function main() {
   const logger = createLogger(config.logLevel);
   const backends = await openBackends(config, logger);
   await seedDemoData(backends.sql, logger);
-  if (config.admin) await ensureAdmin(backends.store, config.admin, config.limits.defaultCapacity, logger);
+  if (config.admin) await ensureAdmin(backends.store, argon2Passwords, config.admin, config.limits.defaultCapacity, logger);
   else {
     await ensureFirstAccount(
       backends.store,
+      argon2Passwords,
       {
         dataDir: config.dataDir,
         capacity: config.limits.defaultCapacity,

@@ -3,8 +3,8 @@
  * several servers can live in one test process).
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ChatMetrics } from './domain/chat-service';
-import type { PresencePool } from './store/presence/types';
+import type { ChatMetrics } from './domain/ports/metrics';
+import type { PresencePool } from './domain/ports/presence';
 
 export interface ServerMetrics extends ChatMetrics {
   registry: Registry;
@@ -33,6 +33,17 @@ export function createMetrics(pool: PresencePool): ServerMetrics {
   const repairs = new Counter({
     name: 'livesupport_reconcile_repairs_total',
     help: 'Agents whose load counter drifted from their assignments and was repaired',
+    registers: [registry],
+  });
+  const driftRepairs = new Counter({
+    name: 'livesupport_repairs_total',
+    help: 'Conversations whose pool state and stored state disagreed and were put right, by kind',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  const fanOutFailures = new Counter({
+    name: 'livesupport_fanout_failures_total',
+    help: 'Routing or delivery after an acknowledged write that failed (the repair finishes it)',
     registers: [registry],
   });
   const rejected = new Counter({
@@ -76,5 +87,7 @@ export function createMetrics(pool: PresencePool): ServerMetrics {
     messageStored: (author, kind) => messages.inc({ author, kind }),
     assigned: (seconds, fromQueue) => assignment.observe({ queued: String(fromQueue) }, seconds),
     reconciled: (n) => repairs.inc(n),
+    repaired: (kind, n) => driftRepairs.inc({ kind }, n),
+    fanOutFailed: () => fanOutFailures.inc(),
   };
 }

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { loadConfig } from '../config';
 import { openDatabase } from '../backends';
-import { hashPassword } from '../domain/auth';
+import { hashPassword } from '../store/passwords';
 
 const argsSchema = z.object({
   email: z.string().email(),

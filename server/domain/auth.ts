@@ -1,13 +1,16 @@
 /**
- * Signed tokens and password hashing. Tokens are `v1.<claims>.<hmac>` with
- * base64url parts and an HMAC-SHA256 over `v1.<claims>`: small, dependency-free
- * and verifiable by every process that shares the secret.
+ * Who is calling. Tokens are `v1.<claims>.<hmac>` with base64url parts and an HMAC-SHA256
+ * over `v1.<claims>`: small, dependency-free and verifiable by every process that shares
+ * the secret. One function (`staff`) authenticates agents and leads for the Socket.IO
+ * handshake and every REST route alike; `login` exchanges a password for a token.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { hash, verify } from '@node-rs/argon2';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { TokenClaims } from '../../shared/protocol';
 import { AppError } from '../errors';
 import type { Clock } from './clock';
+import type { UserRepository } from './ports/chat-store';
+import type { PasswordHasher } from './ports/passwords';
+import type { UserRecord } from './ports/records';
 
 export interface TokenService {
   sign(sub: string, role: TokenClaims['role'], ttlSeconds: number): string;
@@ -42,27 +45,70 @@ export function createTokenService(secret: string, clock: Clock): TokenService {
   };
 }
 
-// OWASP's argon2id minimum (19 MiB, 2 passes): about 25 ms per hash here.
-const ARGON2_OPTIONS = { algorithm: 2 /* Algorithm.Argon2id: a const enum, not importable under isolatedModules */, memoryCost: 19456, timeCost: 2, parallelism: 1 };
-
-export function hashPassword(password: string): Promise<string> {
-  return hash(password, ARGON2_OPTIONS);
+export interface AuthServiceDeps {
+  users: Pick<UserRepository, 'getUser' | 'findUserByEmail'>;
+  tokens: TokenService;
+  passwords: PasswordHasher;
+  /** Lifetime of an agent's or lead's token. */
+  staffTokenSeconds: number;
 }
 
-export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
-  try {
-    return await verify(passwordHash, password);
-  } catch {
-    return false;
-  }
-}
+export type AuthService = ReturnType<typeof createAuthService>;
 
-/**
- * Verifies against a hash of a random password, so a login for an unknown email
- * costs the same time as a wrong password and does not reveal which emails exist.
- */
-export async function burnPasswordCheck(password: string, cache: { hash?: Promise<string> }): Promise<false> {
-  cache.hash ??= hash(`unused-${Math.random()}`, ARGON2_OPTIONS);
-  await verifyPassword(await cache.hash, password);
-  return false;
+export function createAuthService(deps: AuthServiceDeps) {
+  const { users, tokens, passwords } = deps;
+  // A hash of a random password, so a login for an unknown email costs the same as a wrong password.
+  let decoy: Promise<string> | undefined;
+
+  return {
+    tokens,
+
+    /**
+     * An active agent or lead from their token, read from the store every time so that
+     * deactivation and role changes apply at once. A visitor's token is refused with
+     * `visitorTokenError` (the socket says TOKEN_INVALID, REST says FORBIDDEN).
+     */
+    async staff(token: unknown, visitorTokenError: 'TOKEN_INVALID' | 'FORBIDDEN' = 'TOKEN_INVALID'): Promise<UserRecord> {
+      if (typeof token !== 'string' || !token) throw new AppError('UNAUTHENTICATED');
+      const claims = tokens.verify(token);
+      if (claims.role !== 'agent' && claims.role !== 'lead') throw new AppError(visitorTokenError);
+      const user = await users.getUser(claims.sub);
+      if (!user) throw new AppError('TOKEN_INVALID');
+      if (!user.active) throw new AppError('ACCOUNT_DISABLED');
+      return user;
+    },
+
+    /** Whoever may read conversations over REST: a visitor (their own) or an active agent or lead. */
+    async viewer(token: unknown): Promise<{ kind: 'visitor' | 'agent' | 'lead'; id: string }> {
+      if (typeof token !== 'string' || !token) throw new AppError('UNAUTHENTICATED');
+      const claims = tokens.verify(token);
+      if (claims.role === 'visitor') return { kind: 'visitor', id: claims.sub };
+      const user = await this.staff(token);
+      return { kind: user.role, id: user.id };
+    },
+
+    /** A visitor's id from their token; a missing token starts a new visitor. */
+    visitor(token: unknown, newId: () => string): string {
+      if (token === undefined || token === null || token === '') return newId();
+      const claims = tokens.verify(token as string);
+      if (claims.role !== 'visitor') throw new AppError('TOKEN_INVALID');
+      return claims.sub;
+    },
+
+    /** Email and password for a token; an unknown email and a wrong password look and take the same. */
+    async login(email: string, password: string): Promise<{ token: string; expiresIn: number; user: UserRecord }> {
+      const user = await users.findUserByEmail(email);
+      let ok: boolean;
+      if (user) ok = await passwords.verify(user.passwordHash, password);
+      else {
+        decoy ??= passwords.hash(`unused-${randomBytes(16).toString('hex')}`);
+        await passwords.verify(await decoy, password);
+        ok = false;
+      }
+      if (!user || !ok) throw new AppError('INVALID_CREDENTIALS');
+      if (!user.active) throw new AppError('ACCOUNT_DISABLED');
+      const { passwordHash: _hash, ...record } = user;
+      return { token: tokens.sign(user.id, user.role, deps.staffTokenSeconds), expiresIn: deps.staffTokenSeconds, user: record };
+    },
+  };
 }

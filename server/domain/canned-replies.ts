@@ -17,13 +17,7 @@
 import type { Role } from '../../shared/protocol';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
-import {
-  ShortcutTakenError,
-  type CannedReplyPatch,
-  type CannedReplyRecord,
-  type CannedReplyStore,
-  type NewCannedReply,
-} from '../store/sql/canned-reply-store';
+import type { CannedReplyPatch, CannedReplyRecord, CannedReplyStore, CannedReplyWrite, NewCannedReply } from './ports/canned-replies';
 import type { Clock } from './clock';
 
 /** The variables a body may use; the console fills them in when the reply is inserted. */
@@ -210,13 +204,12 @@ export function createCannedReplyService(deps: CannedReplyServiceDeps) {
     return r;
   }
 
-  async function taken<T>(work: Promise<T>): Promise<T> {
-    try {
-      return await work;
-    } catch (err) {
-      if (err instanceof ShortcutTakenError) throw new AppError('SHORTCUT_TAKEN');
-      throw err;
-    }
+  /** The reply a write saved; SHORTCUT_TAKEN when the scope already uses its shortcut. */
+  function saved(w: CannedReplyWrite): CannedReplyRecord;
+  function saved(w: CannedReplyWrite | null): CannedReplyRecord | null;
+  function saved(w: CannedReplyWrite | null) {
+    if (w?.status === 'shortcut_taken') throw new AppError('SHORTCUT_TAKEN');
+    return w?.reply ?? null;
   }
 
   return {
@@ -232,7 +225,7 @@ export function createCannedReplyService(deps: CannedReplyServiceDeps) {
       }
       checkBody(input.body);
       const { scope, ...fields } = input;
-      const r = await taken(store.create({ ...fields, ownerId: scope === 'team' ? null : author.id }, clock.now()));
+      const r = saved(await store.create({ ...fields, ownerId: scope === 'team' ? null : author.id }, clock.now()));
       changed();
       log.info({ replyId: r.id, scope, by: author.id }, 'canned reply created');
       return r;
@@ -241,7 +234,7 @@ export function createCannedReplyService(deps: CannedReplyServiceDeps) {
     async update(author: Author, id: string, patch: CannedReplyPatch): Promise<CannedReplyRecord> {
       await writable(author, id);
       if (patch.body !== undefined) checkBody(patch.body);
-      const r = await taken(store.update(id, patch, clock.now()));
+      const r = saved(await store.update(id, patch, clock.now()));
       changed();
       if (!r) throw new AppError('CANNED_REPLY_NOT_FOUND');
       return r;

@@ -10,14 +10,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Role } from '../../shared/protocol';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
-import { StoreError } from '../store/sql/chat-store';
-import type { ChatStore, UserRecord } from '../store/sql/types';
-import { hashPassword } from './auth';
-import type { ChatService } from './chat-service';
+import type { ChatService } from './chat/service';
 import type { Clock } from './clock';
+import type { UserRepository } from './ports/chat-store';
+import type { PasswordHasher } from './ports/passwords';
+import type { UserRecord } from './ports/records';
 
 export interface TeamServiceDeps {
-  store: ChatStore;
+  store: UserRepository;
+  passwords: PasswordHasher;
   chat: Pick<ChatService, 'setCapacity' | 'deactivate' | 'forgetUser'>;
   clock: Clock;
   logger: Logger;
@@ -94,22 +95,18 @@ export function createTeamService(deps: TeamServiceDeps) {
      * login attempt costs the same time as any other) and an invitation link.
      */
     async create(m: NewMember): Promise<{ user: UserRecord; link: OneTimeLink }> {
-      const passwordHash = await hashPassword(randomBytes(32).toString('base64url'));
-      let user: UserRecord;
-      try {
-        user = await store.createUser({
-          email: m.email,
-          displayName: m.name,
-          role: m.role,
-          capacity: m.capacity,
-          languages: m.languages,
-          active: m.active,
-          passwordHash,
-        });
-      } catch (err) {
-        if (err instanceof StoreError && err.reason === 'email_taken') throw new AppError('EMAIL_TAKEN');
-        throw err;
-      }
+      const passwordHash = await deps.passwords.hash(randomBytes(32).toString('base64url'));
+      const created = await store.createUser({
+        email: m.email,
+        displayName: m.name,
+        role: m.role,
+        capacity: m.capacity,
+        languages: m.languages,
+        active: m.active,
+        passwordHash,
+      });
+      if (created.status === 'email_taken') throw new AppError('EMAIL_TAKEN');
+      const { user } = created;
       log.info({ userId: user.id, role: user.role }, 'user created');
       return { user, link: await issueLink(user.id, 'invite') };
     },
@@ -165,7 +162,7 @@ export function createTeamService(deps: TeamServiceDeps) {
     async accept(token: string, password: string): Promise<UserRecord> {
       // Checked first so that a bad link costs no password hashing.
       await usableInvitation(token);
-      const result = await store.acceptInvitation(hashLinkToken(token), await hashPassword(password), clock.now());
+      const result = await store.acceptInvitation(hashLinkToken(token), await deps.passwords.hash(password), clock.now());
       switch (result.outcome) {
         case 'accepted':
           log.info({ userId: result.user.id }, 'password set from a one-time link');

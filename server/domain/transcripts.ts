@@ -6,15 +6,15 @@
  */
 import type { Message, VisitorMessage } from '../../shared/protocol';
 import { AppError } from '../errors';
+import type { ChatStore } from './ports/chat-store';
 import type {
-  ChatStore,
   ConversationFilter,
   ConversationRecord,
   ConversationSummary,
   RatingRecord,
   StoredMessage,
   VisitorRecord,
-} from '../store/sql/types';
+} from './ports/records';
 
 export type Viewer = { kind: 'lead' | 'agent' | 'visitor'; id: string };
 

@@ -6,26 +6,23 @@ import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import cors from 'cors';
-import { burnPasswordCheck, verifyPassword, type TokenService } from '../domain/auth';
+import type { AuthService } from '../domain/auth';
 import { AppError, toErrorBody } from '../errors';
 import type { Logger } from '../logger';
 import type { ServerMetrics } from '../metrics';
 import type { RateLimiter } from '../store/rate-limit';
-import type { ChatStore } from '../store/sql/types';
 import { requireUser, userView, type AuthedLocals } from './rest';
 import { loginSchema } from './schemas';
 import { renderStartPage } from './start-page';
 import { DEMO_CSS, DEMO_JS, renderDemoPage } from './demo-page';
 
 export interface HttpDeps {
-  store: ChatStore;
-  tokens: TokenService;
+  auth: AuthService;
   limiter: RateLimiter;
   logger: Logger;
   metrics: ServerMetrics;
   corsOrigins: string[];
   loginPerMinute: number;
-  agentTokenSeconds: number;
   /** Resource routers mounted under /api/v1. */
   routers?: { path: string; router: express.Router }[];
   /** Where the built widget (widget.js) is. @default path.resolve('dist') */
@@ -45,7 +42,7 @@ const CONSOLE_HTML = `<!doctype html>
 </html>`;
 
 export function createHttpApp(deps: HttpDeps) {
-  const { store, tokens, limiter, metrics } = deps;
+  const { auth, limiter, metrics } = deps;
   const log = deps.logger.child({ module: 'http' });
   const app = express();
   app.disable('x-powered-by');
@@ -112,18 +109,16 @@ export function createHttpApp(deps: HttpDeps) {
     const parsed = loginSchema.safeParse(req.body);
     if (!parsed.success) fail('VALIDATION_FAILED', parsed.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     const { email, password } = parsed.data!;
-    const user = await store.findUserByEmail(email);
-    const ok = user ? await verifyPassword(user.passwordHash, password) : await burnPasswordCheck(password, burnCache);
-    if (!user || !ok) {
-      log.info({ ip: req.ip }, 'login failed');
-      fail('INVALID_CREDENTIALS');
+    try {
+      const { token, expiresIn, user } = await auth.login(email, password);
+      res.json({ token, expiresIn, user: userView(user) });
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'INVALID_CREDENTIALS') log.info({ ip: req.ip }, 'login failed');
+      throw err;
     }
-    if (!user!.active) fail('ACCOUNT_DISABLED');
-    const token = tokens.sign(user!.id, user!.role, deps.agentTokenSeconds);
-    res.json({ token, expiresIn: deps.agentTokenSeconds, user: userView(user!) });
   });
 
-  api.get('/me', requireUser(tokens, store), (_req, res: Response<unknown, AuthedLocals>) => {
+  api.get('/me', requireUser(auth), (_req, res: Response<unknown, AuthedLocals>) => {
     res.json({ user: userView(res.locals.user) });
   });
 
@@ -148,6 +143,5 @@ export function createHttpApp(deps: HttpDeps) {
     res.status(httpStatus).json({ error: body });
   });
 
-  const burnCache: { hash?: Promise<string> } = {};
   return app;
 }

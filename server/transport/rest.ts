@@ -6,9 +6,9 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { z } from 'zod';
 import type { Role } from '../../shared/protocol';
-import type { TokenService } from '../domain/auth';
+import type { AuthService } from '../domain/auth';
+import type { UserRecord } from '../domain/ports/records';
 import { AppError } from '../errors';
-import type { ChatStore, UserRecord } from '../store/sql/types';
 
 /** The authenticated agent or lead, set by `requireUser` on `res.locals.user`. */
 export type AuthedLocals = { user: UserRecord };
@@ -21,26 +21,20 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<
   throw new AppError('VALIDATION_FAILED', `${issue.path.join('.') || 'body'}: ${issue.message}`);
 }
 
-/** Reads `Authorization: Bearer <token>`; visitor tokens are refused. */
-export function bearerClaims(req: Request, tokens: TokenService) {
+/** The token of `Authorization: Bearer <token>`, or '' (which authentication refuses). */
+export function bearerToken(req: Request): string {
   const header = req.get('authorization') ?? '';
-  const token = header.startsWith('Bearer ') ? header.slice(7) : '';
-  if (!token) throw new AppError('UNAUTHENTICATED');
-  return tokens.verify(token);
+  return header.startsWith('Bearer ') ? header.slice(7) : '';
 }
 
 /**
  * Middleware: an active agent or lead (optionally only the given roles). The user is read
  * from the store on every request, so deactivation and role changes apply at once.
  */
-export function requireUser(tokens: TokenService, store: ChatStore, roles?: Role[]) {
+export function requireUser(auth: AuthService, roles?: Role[]) {
   return async (req: Request, res: Response<unknown, AuthedLocals>, next: NextFunction) => {
     try {
-      const claims = bearerClaims(req, tokens);
-      if (claims.role === 'visitor') throw new AppError('FORBIDDEN');
-      const user = await store.getUser(claims.sub);
-      if (!user) throw new AppError('TOKEN_INVALID');
-      if (!user.active) throw new AppError('ACCOUNT_DISABLED');
+      const user = await auth.staff(bearerToken(req), 'FORBIDDEN');
       if (roles && !roles.includes(user.role)) throw new AppError('FORBIDDEN');
       res.locals.user = user;
       next();

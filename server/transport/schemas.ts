@@ -3,7 +3,8 @@
  * domain against the configured limit, so here text only has a hard ceiling.
  */
 import { z } from 'zod';
-import { CLOSE_CATEGORIES } from '../../shared/protocol';
+import { CLOSE_CATEGORIES, type AgentClientToServerEvents, type VisitorClientToServerEvents } from '../../shared/protocol';
+import type { SchemaMap } from './handlers';
 
 const id = z.string().min(1).max(64);
 /** Client-generated idempotency key (a UUID is recommended). */
@@ -45,7 +46,7 @@ export const visitorSchemas = {
   'conversation:rate': z
     .object({ conversationId: id, score: z.number().int().min(1).max(5), comment: z.string().max(1000).optional() })
     .strict(),
-};
+} satisfies SchemaMap<VisitorClientToServerEvents>;
 
 export const agentSchemas = {
   'session:sync': z.object({ since: z.record(id, seq).optional() }).strict(),
@@ -67,7 +68,7 @@ export const agentSchemas = {
   'conversation:unwatch': z.object({ conversationId: id }).strict(),
   'lead:snapshot': empty,
   'agent:capacity': z.object({ agentId: id, capacity: z.number().int().min(0).max(100) }).strict(),
-};
+} satisfies SchemaMap<AgentClientToServerEvents>;
 
 export const loginSchema = z
   .object({ email: z.string().email().max(254), password: z.string().min(1).max(200) })

@@ -4,24 +4,23 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Server, Socket, Namespace } from 'socket.io';
-import type { z } from 'zod';
 import {
   AGENT_NAMESPACE,
   VISITOR_NAMESPACE,
   type AgentClientToServerEvents,
   type AgentServerToClientEvents,
-  type Result,
   type VisitorClientToServerEvents,
   type VisitorServerToClientEvents,
 } from '../../shared/protocol';
 import type { ChatLimits } from '../config';
-import type { Actor, ChatService, Notifier } from '../domain/chat-service';
-import type { TokenService } from '../domain/auth';
+import type { AuthService } from '../domain/auth';
+import type { Actor, ChatService } from '../domain/chat/service';
+import type { Notifier } from '../domain/ports/notifier';
 import { AppError, toErrorBody } from '../errors';
 import type { Logger } from '../logger';
 import type { ServerMetrics } from '../metrics';
 import type { RateLimiter } from '../store/rate-limit';
-import type { ChatStore } from '../store/sql/types';
+import { bindHandlers, type HandlerMap, type Payload } from './handlers';
 import { agentSchemas, visitorSchemas } from './schemas';
 
 interface VisitorData {
@@ -70,8 +69,7 @@ export function createSocketNotifier(visitors: VisitorNamespace, agents: AgentNa
 export interface SocketTransportDeps {
   io: Server;
   chat: ChatService;
-  store: ChatStore;
-  tokens: TokenService;
+  auth: AuthService;
   limiter: RateLimiter;
   limits: ChatLimits;
   logger: Logger;
@@ -109,41 +107,19 @@ function inFlightSet() {
 }
 
 export function attachSocketTransport(deps: SocketTransportDeps) {
-  const { io, chat, store, tokens, limiter, limits, metrics } = deps;
+  const { io, chat, auth, limiter, limits, metrics } = deps;
   const log = deps.logger.child({ module: 'socket' });
+  // One map per namespace (shared/protocol.ts), which a single Server type cannot carry.
   const visitors = io.of(VISITOR_NAMESPACE) as VisitorNamespace;
   const agents = io.of(AGENT_NAMESPACE) as AgentNamespace;
 
   // Work started by events, so shutdown can wait for it before the backends close.
   const work = inFlightSet();
-  const track = work.track;
-
-  /**
-   * Wraps a handler: parse with zod, run, ack `{ ok, data }` or `{ ok: false, error }`.
-   * An event sent without an ack callback is still validated; its result is dropped.
-   */
-  function handler<S extends z.ZodType, T>(schema: S, fn: (payload: z.output<S>) => Promise<T>) {
-    return async (payload: unknown, ack?: unknown) => {
-      const reply = typeof ack === 'function' ? (ack as (r: Result<T>) => void) : () => {};
-      const parsed = schema.safeParse(payload ?? {});
-      if (!parsed.success) {
-        metrics.rejected.inc({ code: 'VALIDATION_FAILED' });
-        const issue = parsed.error.issues[0];
-        return reply({
-          ok: false,
-          error: { code: 'VALIDATION_FAILED', message: `${issue.path.join('.') || 'payload'}: ${issue.message}` },
-        });
-      }
-      try {
-        reply({ ok: true, data: await track(fn(parsed.data)) });
-      } catch (err) {
-        const body = toErrorBody(err);
-        metrics.rejected.inc({ code: body.code });
-        if (body.code === 'INTERNAL') log.error({ err }, 'handler failed');
-        reply({ ok: false, error: body });
-      }
-    };
-  }
+  const bindOptions = {
+    track: work.track,
+    rejected: (code: string) => metrics.rejected.inc({ code }),
+    failed: (err: unknown, event: string) => log.error({ err, event }, 'handler failed'),
+  };
 
   /** One limiter call (one Redis round trip) for all of an event's limits. */
   async function allow(...checks: [key: string, perSecond: number][]) {
@@ -161,19 +137,11 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
   // ------------------------------------------------------------ visitors
 
   visitors.use((socket, next) => {
-    const token = socket.handshake.auth?.token;
     try {
-      let visitorId: string;
-      if (token === undefined || token === null || token === '') {
-        visitorId = randomUUID();
-      } else {
-        const claims = tokens.verify(token);
-        if (claims.role !== 'visitor') throw new AppError('TOKEN_INVALID');
-        visitorId = claims.sub;
-      }
+      const visitorId = auth.visitor(socket.handshake.auth?.token, randomUUID);
       socket.data = {
         visitorId,
-        token: tokens.sign(visitorId, 'visitor', deps.visitorTokenSeconds),
+        token: auth.tokens.sign(visitorId, 'visitor', deps.visitorTokenSeconds),
         ip: clientIp(socket),
         userAgent: socket.handshake.headers['user-agent'],
       };
@@ -189,56 +157,51 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
     metrics.visitorsConnected.inc();
     socket.on('disconnect', () => metrics.visitorsConnected.dec());
 
-    socket.on('session:sync', handler(visitorSchemas['session:sync'], (p) =>
-      chat.visitorSession(visitorId, socket.data.token, p.afterSeq),
-    ));
     // Messages this socket sent and not yet stored: its close waits for them (see inFlightSet).
     const sends = inFlightSet();
-    const send = async (p: z.output<(typeof visitorSchemas)['message:send']>) => {
+    const send = async (p: Payload<VisitorClientToServerEvents, 'message:send'>) => {
       await allow([`msg:v:${visitorId}`, limits.visitorMessagesPerSecond], [`msg:ip:${ip}`, limits.ipMessagesPerSecond]);
       return chat.visitorSend(visitorId, p, socket.id);
     };
-    socket.on('message:send', handler(visitorSchemas['message:send'], (p) => sends.track(send(p))));
-    socket.on('typing', handler(visitorSchemas['typing'], async (p) => {
-      await allow([`typ:v:${visitorId}`, limits.visitorMessagesPerSecond * 2]);
-      await chat.visitorTyping(visitorId, p.typing);
-    }));
-    socket.on('conversation:close', handler(visitorSchemas['conversation:close'], async () => {
-      await sends.settled();
-      return chat.visitorClose(visitorId);
-    }));
-    socket.on('visitor:profile', handler(visitorSchemas['visitor:profile'], async (p) => {
-      await allow([`prof:v:${visitorId}`, limits.visitorMessagesPerSecond]);
-      return chat.setVisitorProfile(visitorId, p);
-    }));
-    socket.on('visitor:context', handler(visitorSchemas['visitor:context'], async (p) => {
-      await allow([`ctx:v:${visitorId}`, limits.visitorMessagesPerSecond]);
-      return chat.setVisitorContext(visitorId, p, socket.data.userAgent);
-    }));
-    socket.on('offline:message', handler(visitorSchemas['offline:message'], async (p) => {
-      await allowPerMinute(
-        [`off:v:${visitorId}`, limits.offlineMessagesPerMinute],
-        [`off:ip:${ip}`, limits.ipOfflineMessagesPerMinute],
-      );
-      return chat.leaveMessage(visitorId, p);
-    }));
-    socket.on('conversation:rate', handler(visitorSchemas['conversation:rate'], async (p) => {
-      await allow([`rate:v:${visitorId}`, limits.visitorMessagesPerSecond]);
-      return chat.rateConversation(visitorId, p);
-    }));
+    const handlers: HandlerMap<VisitorClientToServerEvents> = {
+      'session:sync': (p) => chat.visitorSession(visitorId, socket.data.token, p.afterSeq),
+      'message:send': (p) => sends.track(send(p)),
+      'typing': async (p) => {
+        await allow([`typ:v:${visitorId}`, limits.visitorMessagesPerSecond * 2]);
+        await chat.visitorTyping(visitorId, p.typing);
+      },
+      'conversation:close': async () => {
+        await sends.settled();
+        return chat.visitorClose(visitorId);
+      },
+      'visitor:profile': async (p) => {
+        await allow([`prof:v:${visitorId}`, limits.visitorMessagesPerSecond]);
+        return chat.setVisitorProfile(visitorId, p);
+      },
+      'visitor:context': async (p) => {
+        await allow([`ctx:v:${visitorId}`, limits.visitorMessagesPerSecond]);
+        return chat.setVisitorContext(visitorId, p, socket.data.userAgent);
+      },
+      'offline:message': async (p) => {
+        await allowPerMinute(
+          [`off:v:${visitorId}`, limits.offlineMessagesPerMinute],
+          [`off:ip:${ip}`, limits.ipOfflineMessagesPerMinute],
+        );
+        return chat.leaveMessage(visitorId, p);
+      },
+      'conversation:rate': async (p) => {
+        await allow([`rate:v:${visitorId}`, limits.visitorMessagesPerSecond]);
+        return chat.rateConversation(visitorId, p);
+      },
+    };
+    bindHandlers<VisitorClientToServerEvents>(socket, visitorSchemas, handlers, bindOptions);
   });
 
   // ------------------------------------------------------------ agents and leads
 
   agents.use(async (socket, next) => {
     try {
-      const token = socket.handshake.auth?.token;
-      if (!token) throw new AppError('UNAUTHENTICATED');
-      const claims = tokens.verify(token);
-      if (claims.role !== 'agent' && claims.role !== 'lead') throw new AppError('TOKEN_INVALID');
-      const user = await store.getUser(claims.sub);
-      if (!user) throw new AppError('TOKEN_INVALID');
-      if (!user.active) throw new AppError('ACCOUNT_DISABLED');
+      const user = await auth.staff(socket.handshake.auth?.token);
       socket.data = { actor: { kind: user.role, id: user.id, socketId: socket.id }, ip: clientIp(socket) };
       next();
     } catch (err) {
@@ -253,10 +216,10 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
     if (actor.kind === 'lead') socket.join(rooms.leads);
     metrics.agentsConnected.inc();
     // Counted in the pool before any event is handled, so a quick disconnect cannot race it.
-    const connected = track(chat.agentConnected(agentId).catch((err) => log.error({ err }, 'agent connect failed')));
+    const connected = work.track(chat.agentConnected(agentId).catch((err) => log.error({ err }, 'agent connect failed')));
     socket.on('disconnect', () => {
       metrics.agentsConnected.dec();
-      track(
+      work.track(
         connected
           .then(() => chat.agentDisconnected(agentId))
           .catch((err) => log.error({ err }, 'agent disconnect failed')),
@@ -266,50 +229,46 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
     const leadOnly = () => {
       if (actor.kind !== 'lead') throw new AppError('FORBIDDEN');
     };
-    const on = <E extends keyof typeof agentSchemas, T>(
-      event: E,
-      fn: (p: z.output<(typeof agentSchemas)[E]>) => Promise<T>,
-    ) => socket.on(event as never, handler(agentSchemas[event], async (p) => {
-      await connected;
-      return fn(p as z.output<(typeof agentSchemas)[E]>);
-    }) as never);
-
-    on('session:sync', (p) => chat.agentSession(agentId, p.since));
-    on('agent:status', (p) => chat.setStatus(agentId, p.status));
     const sends = inFlightSet();
-    on('message:send', (p) => sends.track(chat.agentSend(actor, p, allow([`msg:a:${agentId}`, limits.agentMessagesPerSecond]))));
-    on('typing', async (p) => {
-      await allow([`typ:a:${agentId}`, limits.agentMessagesPerSecond * 2]);
-      await chat.agentTyping(actor, p.conversationId, p.typing);
-    });
-    on('conversation:history', (p) => chat.conversationHistory(actor, p.conversationId, p.afterSeq, p.limit));
-    on('conversation:transfer', (p) => chat.transfer(actor, p.conversationId, p.toAgentId, p.note));
-    on('conversation:close', async (p) => {
-      await sends.settled();
-      await chat.authorize(actor, p.conversationId);
-      return chat.close(p.conversationId, { by: 'agent', byId: agentId }, { category: p.category, summary: p.summary || undefined });
-    });
-    on('visitor:info', (p) => chat.visitorInfo(actor, p.conversationId));
-    on('agent:handover', (p) => chat.handover(actor, p.toAgentId, p.note));
-    on('conversation:watch', async (p) => {
-      leadOnly();
-      const view = await chat.watch(p.conversationId);
-      socket.join(rooms.watchers(p.conversationId));
-      return view;
-    });
-    on('conversation:unwatch', async (p) => {
-      leadOnly();
-      socket.leave(rooms.watchers(p.conversationId));
-      return { conversationId: p.conversationId };
-    });
-    on('lead:snapshot', async () => {
-      leadOnly();
-      return chat.leadSnapshot();
-    });
-    on('agent:capacity', async (p) => {
-      leadOnly();
-      return chat.setCapacity(p.agentId, p.capacity);
-    });
+    const handlers: HandlerMap<AgentClientToServerEvents> = {
+      'session:sync': (p) => chat.agentSession(agentId, p.since),
+      'agent:status': (p) => chat.setStatus(agentId, p.status),
+      'message:send': (p) => sends.track(chat.agentSend(actor, p, allow([`msg:a:${agentId}`, limits.agentMessagesPerSecond]))),
+      'typing': async (p) => {
+        await allow([`typ:a:${agentId}`, limits.agentMessagesPerSecond * 2]);
+        await chat.agentTyping(actor, p.conversationId, p.typing);
+      },
+      'conversation:history': (p) => chat.conversationHistory(actor, p.conversationId, p.afterSeq, p.limit),
+      'conversation:transfer': (p) => chat.transfer(actor, p.conversationId, p.toAgentId, p.note),
+      'conversation:close': async (p) => {
+        await sends.settled();
+        await chat.authorize(actor, p.conversationId);
+        return chat.close(p.conversationId, { by: 'agent', byId: agentId }, { category: p.category, summary: p.summary || undefined });
+      },
+      'visitor:info': (p) => chat.visitorInfo(actor, p.conversationId),
+      'agent:handover': (p) => chat.handover(actor, p.toAgentId, p.note),
+      'conversation:watch': async (p) => {
+        leadOnly();
+        const view = await chat.watch(p.conversationId);
+        socket.join(rooms.watchers(p.conversationId));
+        return view;
+      },
+      'conversation:unwatch': async (p) => {
+        leadOnly();
+        socket.leave(rooms.watchers(p.conversationId));
+        return { conversationId: p.conversationId };
+      },
+      'lead:snapshot': async () => {
+        leadOnly();
+        return chat.leadSnapshot();
+      },
+      'agent:capacity': async (p) => {
+        leadOnly();
+        return chat.setCapacity(p.agentId, p.capacity);
+      },
+    };
+    // Every event waits for the connection to be counted in the pool.
+    bindHandlers<AgentClientToServerEvents>(socket, agentSchemas, handlers, { ...bindOptions, ready: connected });
   });
 
   return {

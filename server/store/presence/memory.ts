@@ -5,16 +5,15 @@
  * suite runs against both.
  */
 import type { AgentStatus } from '../../../shared/protocol';
-import {
-  PoolError,
-  type AgentPresence,
-  type Assignment,
-  type PoolChange,
-  type PresencePool,
-  type Requeued,
-  type RouteResult,
-  type TransferResult,
-} from './types';
+import type {
+  AgentPresence,
+  Assignment,
+  PoolChange,
+  PresencePool,
+  Requeued,
+  RouteResult,
+  TransferResult,
+} from '../../domain/ports/presence';
 
 export interface MemoryPresencePoolOptions {
   /** Capacity of an agent the pool has not seen before. */
@@ -202,15 +201,15 @@ export function createMemoryPresencePool(opts: MemoryPresencePoolOptions): Prese
     async transfer(conversationId, toAgentId): Promise<TransferResult> {
       const fromAgentId = assignment.get(conversationId) ?? null;
       const pos = position(conversationId);
-      if (fromAgentId === null && pos === null) throw new PoolError('not_found');
+      if (fromAgentId === null && pos === null) return { status: 'not_found' };
       const step = new Step();
       const from = fromAgentId === null ? undefined : agents.get(fromAgentId)!;
 
       if (toAgentId !== null) {
         const to = agents.get(toAgentId);
-        if (!to) throw new PoolError('unknown_agent');
-        if (fromAgentId === toAgentId) throw new PoolError('same_agent');
-        if (!available(to)) throw new PoolError('agent_unavailable');
+        if (!to) return { status: 'unknown_agent' };
+        if (fromAgentId === toAgentId) return { status: 'same_agent' };
+        if (!available(to)) return { status: 'agent_unavailable' };
         if (from) unassign(conversationId, from);
         else {
           queue = queue.filter((c) => c !== conversationId);
@@ -228,7 +227,7 @@ export function createMemoryPresencePool(opts: MemoryPresencePoolOptions): Prese
         step.queueChanged = true;
       }
       drain(step);
-      return { ...step.change(), fromAgentId, toAgentId };
+      return { ...step.change(), status: 'moved', fromAgentId, toAgentId };
     },
 
     async assignmentOf(conversationId) {

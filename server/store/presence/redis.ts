@@ -8,14 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ClientContext, Redis, Result } from 'ioredis';
 import type { AgentStatus } from '../../../shared/protocol';
-import {
-  PoolError,
-  type AgentPresence,
-  type PoolChange,
-  type PresencePool,
-  type RouteResult,
-  type TransferResult,
-} from './types';
+import type { AgentPresence, PoolChange, PresencePool, RouteResult, TransferResult } from '../../domain/ports/presence';
 
 export interface RedisPresencePoolOptions {
   /** Connection used for every command; the pool does not own it (close() leaves it open). */
@@ -77,13 +70,21 @@ function defineScripts(redis: Redis, dir: string): void {
   }
 }
 
-/** Negative script codes, mapped once. */
-const ERRORS: Record<number, PoolError['reason']> = {
+type Refusal = Exclude<TransferResult['status'], 'moved'>;
+
+/** Negative script codes, mapped once; any other code is a bug, never a plausible answer. */
+const REFUSALS: Record<number, Refusal> = {
   [-1]: 'not_found',
   [-2]: 'agent_unavailable',
   [-3]: 'same_agent',
   [-4]: 'unknown_agent',
 };
+
+function refusal(code: number): Refusal {
+  const r = REFUSALS[code];
+  if (!r) throw new Error(`presence script returned unknown code ${code}`);
+  return r;
+}
 
 type Pair = [string, string];
 interface StepJson {
@@ -95,9 +96,8 @@ interface StepJson {
 type AgentRow = [string, string | false, string | false, string | false, string | false, string | false];
 
 function parse<T>(reply: string | number): StepJson & T {
-  if (typeof reply === 'number') {
-    throw new PoolError(ERRORS[reply] ?? 'not_found');
-  }
+  // Only transfer refuses; a code from another script is a bug.
+  if (typeof reply === 'number') throw new Error(`presence script returned unexpected code ${reply}`);
   return JSON.parse(reply);
 }
 
@@ -174,8 +174,11 @@ export function createRedisPresencePool(opts: RedisPresencePoolOptions): Presenc
     },
 
     async transfer(conversationId, toAgentId): Promise<TransferResult> {
-      const j = parse<{ from?: string }>(await redis.presenceTransfer(...keys, prefix, conversationId, toAgentId ?? ''));
-      return { ...change(j), fromAgentId: j.from ?? null, toAgentId };
+      const reply = await redis.presenceTransfer(...keys, prefix, conversationId, toAgentId ?? '');
+      // The script's refusals are expected outcomes: values, not errors.
+      if (typeof reply === 'number') return { status: refusal(reply) };
+      const j = parse<{ from?: string }>(reply);
+      return { ...change(j), status: 'moved', fromAgentId: j.from ?? null, toAgentId };
     },
 
     assignmentOf: (conversationId) => redis.hget(assignKey, conversationId),

@@ -5,64 +5,8 @@
  * in-memory search index learns of any change, from any process, with one primary-key read.
  */
 import { randomUUID } from 'node:crypto';
-import { DEMO_CANNED_REPLIES } from '../../domain/canned-replies-demo';
+import type { CannedReplyRecord, CannedReplyStore, CannedReplyWrite } from '../../domain/ports/canned-replies';
 import type { SqlClient } from './types';
-
-export interface CannedReplyRecord {
-  id: string;
-  /** Typed after `/` in the composer (`refund`, `退货`); unique per scope, case-insensitively. */
-  shortcut: string;
-  title: string;
-  /** May hold `{visitor.name}`, `{agent.name}`, `{conversation.id}`. */
-  body: string;
-  /** BCP 47 tag, e.g. `zh-CN`, `en`. */
-  language: string;
-  tags: string[];
-  /** null: a team reply; otherwise the agent or lead whose personal reply it is. */
-  ownerId: string | null;
-  /** Seeded demo data, removable in one call. */
-  demo: boolean;
-  createdAt: number;
-  updatedAt: number;
-}
-
-export type NewCannedReply = Pick<CannedReplyRecord, 'shortcut' | 'title' | 'body' | 'language' | 'tags' | 'ownerId'> & {
-  /** @default false */
-  demo?: boolean;
-};
-
-/** The fields given are replaced; the others keep their value. Scope (owner) never changes. */
-export type CannedReplyPatch = Partial<Pick<CannedReplyRecord, 'shortcut' | 'title' | 'body' | 'language' | 'tags'>>;
-
-/** The shortcut is already used in that scope (team, or the owner's personal replies). */
-export class ShortcutTakenError extends Error {
-  constructor(shortcut: string) {
-    super(`Shortcut ${shortcut} is taken`);
-    this.name = 'ShortcutTakenError';
-  }
-}
-
-export interface CannedReplyStore {
-  /** Changes with every write by any process. */
-  version(): Promise<number>;
-  /** Every reply, team and personal, with the version read before them (so a later write is never missed). */
-  all(): Promise<{ version: number; replies: CannedReplyRecord[] }>;
-  get(id: string): Promise<CannedReplyRecord | null>;
-  /** Throws ShortcutTakenError. `at` is ms since the epoch. */
-  create(r: NewCannedReply, at: number): Promise<CannedReplyRecord>;
-  /** Null when there is no such reply. Throws ShortcutTakenError. */
-  update(id: string, patch: CannedReplyPatch, at: number): Promise<CannedReplyRecord | null>;
-  /** False when there was no such reply. */
-  remove(id: string): Promise<boolean>;
-  /** Deletes the demo team replies; returns how many. */
-  removeDemo(): Promise<number>;
-  /**
-   * Inserts `replies` as demo data only if the table has never been written (version 0), so
-   * restarts, several processes at once and a lead who deleted the demo replies are all safe.
-   * Returns how many were inserted.
-   */
-  seedDemo(replies: Omit<NewCannedReply, 'ownerId' | 'demo'>[], at: number): Promise<number>;
-}
 
 interface Row {
   id: string;
@@ -142,11 +86,12 @@ const isUniqueViolation = (err: unknown) => (err as { code?: unknown } | null)?.
 export function createCannedReplyStore(opts: { sql: SqlClient }): CannedReplyStore {
   const { sql } = opts;
 
-  async function write<T>(shortcut: string | undefined, run: () => Promise<T>): Promise<T> {
+  /** The shortcut's unique index refusing the write is an expected outcome, not a failure. */
+  async function write<T extends CannedReplyWrite | null>(run: () => Promise<T>): Promise<T | { status: 'shortcut_taken' }> {
     try {
       return await run();
     } catch (err) {
-      if (isUniqueViolation(err)) throw new ShortcutTakenError(shortcut ?? '');
+      if (isUniqueViolation(err)) return { status: 'shortcut_taken' };
       throw err;
     }
   }
@@ -165,19 +110,19 @@ export function createCannedReplyStore(opts: { sql: SqlClient }): CannedReplySto
       return row ? toRecord(row) : null;
     },
     create(r, at) {
-      return write(r.shortcut, async () => {
+      return write(async () => {
         const params = [randomUUID(), r.shortcut, r.title, r.body, r.language, JSON.stringify(r.tags), r.ownerId, r.demo ?? false, at];
-        return toRecord((await sql.query<Row>(INSERT, params)).rows[0]);
+        return { status: 'saved' as const, reply: toRecord((await sql.query<Row>(INSERT, params)).rows[0]) };
       });
     },
     update(id, p, at) {
-      return write(p.shortcut, async () => {
+      return write(async () => {
         const params = [
           id, p.shortcut ?? null, p.title ?? null, p.body ?? null, p.language ?? null,
           p.tags === undefined ? null : JSON.stringify(p.tags), at,
         ];
         const row = (await sql.query<Row>(UPDATE, params)).rows[0];
-        return row ? toRecord(row) : null;
+        return row ? { status: 'saved' as const, reply: toRecord(row) } : null;
       });
     },
     async remove(id) {
@@ -195,9 +140,4 @@ export function createCannedReplyStore(opts: { sql: SqlClient }): CannedReplySto
       return (await sql.query(SEED, params)).rows.length;
     },
   };
-}
-
-/** Seeds the demo replies on a database whose canned replies were never written; returns how many. */
-export function seedDemoCannedReplies(sql: SqlClient, at = Date.now()): Promise<number> {
-  return createCannedReplyStore({ sql }).seedDemo(DEMO_CANNED_REPLIES, at);
 }

@@ -14,11 +14,13 @@ import type {
   Role,
   SystemEvent,
 } from '../../../shared/protocol';
+import { eventMessage } from '../../domain/chat/events';
 import { migrate } from './migrations';
 import type {
   AcceptInvitationResult,
-  AppendResult,
-  ChatStore,
+  AppendOutcome,
+  NewUser,
+  SqlChatStore,
   ConversationFilter,
   ConversationRecord,
   ConversationSummary,
@@ -32,10 +34,10 @@ import type {
   VisitorRecord,
 } from './types';
 
-/** Expected failures, mapped to protocol error codes by the domain. */
+/** Failures of the store itself (expected outcomes are values, see the domain's ports). */
 export class StoreError extends Error {
   constructor(
-    readonly reason: 'conversation_not_found' | 'email_taken' | 'closed',
+    readonly reason: 'conversation_not_found' | 'closed',
     message: string = reason,
   ) {
     super(message);
@@ -216,10 +218,7 @@ const stored = (m: NewMessage, seq: number): StoredMessage => ({
   at: m.at,
 });
 
-/** A system event as the message it is stored as. */
-export const eventMessage = (conversationId: string, event: SystemEvent, at: number): NewMessage => ({
-  conversationId, clientId: null, author: 'system', authorId: null, kind: 'event', text: '', event, at,
-});
+export { eventMessage };
 
 const normEmail = (email: string) => email.trim().toLowerCase();
 
@@ -435,11 +434,11 @@ const MESSAGES_AFTER_NO_NOTES = `SELECT ${MSG_COLS} FROM messages
 
 interface PendingAppend {
   m: NewMessage;
-  resolve(r: AppendResult): void;
+  resolve(r: AppendOutcome): void;
   reject(err: unknown): void;
 }
 
-export function createChatStore(opts: ChatStoreOptions): ChatStore {
+export function createChatStore(opts: ChatStoreOptions): SqlChatStore {
   const { sql } = opts;
   const maxBatch = opts.maxBatch ?? 500;
 
@@ -506,30 +505,24 @@ export function createChatStore(opts: ChatStoreOptions): ChatStore {
       ats[i] = m.at;
     }
 
-    const results = new Array<AppendResult | undefined>(n);
+    const results = new Array<AppendOutcome | undefined>(n);
     const { rows } = await sql.query<{ ord: number; seq: number; stored: boolean }>(APPEND_BATCH, [
       conversationIds, clientIds, authors, authorIds, kinds, bodies, events, ats,
     ]);
     let duplicates: number[] | undefined;
     for (const r of rows) {
       const i = r.ord - 1;
-      if (r.stored) results[i] = { message: stored(unique[i].m, r.seq), duplicate: false };
+      if (r.stored) results[i] = { status: 'stored', message: stored(unique[i].m, r.seq) };
       else (duplicates ??= []).push(i);
     }
     if (duplicates) await resolveDuplicates(duplicates);
     // Rows the statement did not return had no open conversation to join.
 
-    const notFound = (conversationId: string) =>
-      new StoreError('conversation_not_found', `No open conversation ${conversationId}`);
-    for (let i = 0; i < n; i++) {
-      const r = results[i];
-      if (r) unique[i].resolve(r);
-      else unique[i].reject(notFound(conversationIds[i]));
-    }
+    // A conversation closed or missing is an expected outcome, not a failure.
+    for (let i = 0; i < n; i++) unique[i].resolve(results[i] ?? { status: 'not_open' });
     for (const { p, leader } of followers ?? []) {
       const r = results[leader];
-      if (r) p.resolve({ message: r.message, duplicate: true });
-      else p.reject(notFound(p.m.conversationId));
+      p.resolve(r && r.status !== 'not_open' ? { status: 'duplicate', message: r.message } : { status: 'not_open' });
     }
 
     async function resolveDuplicates(indexes: number[]) {
@@ -542,7 +535,7 @@ export function createChatStore(opts: ChatStoreOptions): ChatStore {
         const original = byKey.get(`${authorIds[i]}\n${clientIds[i]}`);
         // Cannot happen (a conflict means a committed row), but never leave a promise pending.
         if (!original) throw new Error(`Duplicate message ${clientIds[i]} has no stored original`);
-        results[i] = { message: toMessage(original), duplicate: true };
+        results[i] = { status: 'duplicate', message: toMessage(original) };
       }
     }
   }
@@ -550,17 +543,12 @@ export function createChatStore(opts: ChatStoreOptions): ChatStore {
   const one = async <R>(text: string, params: unknown[]): Promise<R | null> =>
     (await sql.query<R>(text, params)).rows[0] ?? null;
 
-  const writeUser = async (text: string, u: Parameters<ChatStore['createUser']>[0]) => {
-    try {
-      const row = await one<UserRow>(text, [
-        randomUUID(), normEmail(u.email), u.displayName, u.role, u.passwordHash, u.capacity,
-        u.languages ?? [], u.active ?? true,
-      ]);
-      return toUser(row!);
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new StoreError('email_taken', `Email ${normEmail(u.email)} is taken`);
-      throw err;
-    }
+  const writeUser = async (text: string, u: NewUser) => {
+    const row = await one<UserRow>(text, [
+      randomUUID(), normEmail(u.email), u.displayName, u.role, u.passwordHash, u.capacity,
+      u.languages ?? [], u.active ?? true,
+    ]);
+    return toUser(row!);
   };
 
   const findActiveConversation = async (visitorId: string) => {
@@ -571,7 +559,14 @@ export function createChatStore(opts: ChatStoreOptions): ChatStore {
   return {
     migrate: () => migrate(sql),
 
-    createUser: (u) => writeUser(INSERT_USER, u),
+    async createUser(u) {
+      try {
+        return { status: 'created', user: await writeUser(INSERT_USER, u) };
+      } catch (err) {
+        if (isUniqueViolation(err)) return { status: 'email_taken' };
+        throw err;
+      }
+    },
     upsertUser: (u) => writeUser(UPSERT_USER, u),
     async getUser(id) {
       const row = await one<UserRow>(GET_USER, [id]);
@@ -696,7 +691,7 @@ export function createChatStore(opts: ChatStoreOptions): ChatStore {
       return row && toConversation(row);
     },
     findActiveConversation,
-    async listActiveConversations(agentId) {
+    async listActiveConversations(agentId?: string) {
       const { rows } =
         agentId === undefined
           ? await sql.query<ConversationRow>(LIST_ACTIVE)
@@ -725,7 +720,7 @@ export function createChatStore(opts: ChatStoreOptions): ChatStore {
 
     appendMessage(m) {
       if (closed) return Promise.reject(new StoreError('closed', 'The chat store is closed'));
-      return new Promise<AppendResult>((resolve, reject) => {
+      return new Promise<AppendOutcome>((resolve, reject) => {
         queue.push({ m, resolve, reject });
         // No write in flight: this call's statement is sent now (synchronously).
         // Otherwise the running drain picks it up when the current statement completes.
@@ -735,7 +730,7 @@ export function createChatStore(opts: ChatStoreOptions): ChatStore {
     appendMessages(ms) {
       if (closed) return Promise.reject(new StoreError('closed', 'The chat store is closed'));
       // Queued together, so the same statement takes them all (unless maxBatch splits them).
-      const all = ms.map((m) => new Promise<AppendResult>((resolve, reject) => queue.push({ m, resolve, reject })));
+      const all = ms.map((m) => new Promise<AppendOutcome>((resolve, reject) => queue.push({ m, resolve, reject })));
       writing ??= drain();
       return Promise.all(all);
     },

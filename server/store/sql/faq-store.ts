@@ -4,47 +4,9 @@
  * orders writes from every process alike.
  */
 import { randomUUID } from 'node:crypto';
-import type { FaqEntryView, FaqLanguage } from '../../../shared/faq';
-import { DEMO_FAQ } from '../../domain/faq/demo-faq';
+import type { FaqLanguage } from '../../../shared/faq';
+import type { FaqEntry, FaqStore, NewFaqEntry } from '../../domain/ports/faq';
 import type { SqlClient } from './types';
-
-/** A stored entry is exactly what the API returns. */
-export type FaqEntry = FaqEntryView;
-
-export interface NewFaqEntry {
-  /** @default a random UUID */
-  id?: string;
-  question: string;
-  /** @default [] */
-  phrasings?: string[];
-  answer: string;
-  language: FaqLanguage;
-  category: string;
-  /** @default false */
-  demo?: boolean;
-}
-
-/** The fields given are replaced; the others keep their value. */
-export type FaqPatch = Partial<Pick<FaqEntry, 'question' | 'phrasings' | 'answer' | 'language' | 'category'>>;
-
-export interface FaqStore {
-  create(e: NewFaqEntry): Promise<FaqEntry>;
-  get(id: string): Promise<FaqEntry | null>;
-  /** Null when there is no such entry. */
-  update(id: string, patch: FaqPatch): Promise<FaqEntry | null>;
-  /** False when there was no such entry. */
-  remove(id: string): Promise<boolean>;
-  /** By language, category, then question. */
-  list(filter?: { language?: FaqLanguage; category?: string }): Promise<FaqEntry[]>;
-  /**
-   * A string that changes whenever any entry is created, edited or deleted, by any
-   * process: the entry count and an md5 of every (id, updated_at). One aggregate over
-   * the table, cheap for the few thousand entries an FAQ has. Count and max(updated_at)
-   * alone would miss an edit stamped earlier than the newest entry: `now()` is the
-   * transaction's start, so of two concurrent edits the earlier-stamped may commit last.
-   */
-  version(): Promise<string>;
-}
 
 export interface FaqStoreOptions {
   /** The database. Never closed by the store. */
@@ -140,15 +102,15 @@ export function createFaqStore(opts: FaqStoreOptions): FaqStore {
  * primary key makes a second process wait for the first to commit, then insert nothing.
  * Returns the number of entries inserted.
  */
-export async function seedDemoFaq(sql: SqlClient): Promise<number> {
+export async function seedDemoFaq(sql: SqlClient, entries: readonly (NewFaqEntry & { id: string; phrasings: string[] })[]): Promise<number> {
   return sql.transaction(async (tx) => {
     const mark = await tx.query(`INSERT INTO demo_seeds (name) VALUES ('faq') ON CONFLICT (name) DO NOTHING RETURNING name`);
     if (mark.rows.length === 0) return 0;
     const { rows } = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM faq_entries');
     if (rows[0].n > 0) return 0;
-    for (const e of DEMO_FAQ) {
+    for (const e of entries) {
       await tx.query(INSERT, [e.id, e.question, JSON.stringify(e.phrasings), e.answer, e.language, e.category, true]);
     }
-    return DEMO_FAQ.length;
+    return entries.length;
   });
 }

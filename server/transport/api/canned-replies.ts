@@ -6,8 +6,8 @@
 import { performance } from 'node:perf_hooks';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { createCannedReplyService, type Author } from '../../domain/canned-replies';
-import { createCannedReplyStore, type CannedReplyRecord } from '../../store/sql/canned-reply-store';
+import type { Author } from '../../domain/canned-replies';
+import type { CannedReplyRecord } from '../../domain/ports/canned-replies';
 import { parse, requireUser, type AuthedLocals } from '../rest';
 import type { ApiDeps } from './index';
 
@@ -60,9 +60,9 @@ type Authed = Response<unknown, AuthedLocals>;
 const authorOf = (res: Authed): Author => ({ id: res.locals.user.id, role: res.locals.user.role });
 
 export function createCannedRepliesRouter(deps: ApiDeps): Router {
-  const replies = createCannedReplyService({ store: createCannedReplyStore({ sql: deps.sql }), clock: deps.clock, logger: deps.logger });
+  const replies = deps.cannedReplies;
   const router = Router();
-  router.use(requireUser(deps.tokens, deps.store));
+  router.use(requireUser(deps.auth));
 
   router.get('/', async (req, res: Authed) => {
     const o = parse(searchQuery, req.query);

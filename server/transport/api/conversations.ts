@@ -6,10 +6,10 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { VisitorMessage } from '../../../shared/protocol';
-import { createTranscriptService, type Transcript, type Viewer } from '../../domain/transcripts';
+import type { Transcript, Viewer } from '../../domain/transcripts';
 import { AppError } from '../../errors';
-import type { ConversationRecord, ConversationSummary } from '../../store/sql/types';
-import { bearerClaims, parse } from '../rest';
+import type { ConversationRecord, ConversationSummary } from '../../domain/ports/records';
+import { bearerToken, parse } from '../rest';
 import type { ApiDeps } from './index';
 
 const id = z.string().min(1).max(64);
@@ -102,15 +102,7 @@ type ViewerLocals = { viewer: Viewer };
 function requireViewer(deps: ApiDeps) {
   return async (req: Request, res: Response<unknown, ViewerLocals>, next: NextFunction) => {
     try {
-      const claims = bearerClaims(req, deps.tokens);
-      if (claims.role === 'visitor') {
-        res.locals.viewer = { kind: 'visitor', id: claims.sub };
-      } else {
-        const user = await deps.store.getUser(claims.sub);
-        if (!user) throw new AppError('TOKEN_INVALID');
-        if (!user.active) throw new AppError('ACCOUNT_DISABLED');
-        res.locals.viewer = { kind: user.role, id: user.id };
-      }
+      res.locals.viewer = await deps.auth.viewer(bearerToken(req));
       next();
     } catch (err) {
       next(err);
@@ -119,7 +111,7 @@ function requireViewer(deps: ApiDeps) {
 }
 
 export function createConversationsRouter(deps: ApiDeps): Router {
-  const transcripts = createTranscriptService({ store: deps.store });
+  const { transcripts } = deps;
   const router = Router();
   router.use(requireViewer(deps));
 

@@ -7,9 +7,7 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { FAQ_LANGUAGES, type FaqEntryView, type FaqMatchView } from '../../../shared/faq';
-import { createFaqMatcher } from '../../domain/faq/matcher';
-import { AppError } from '../../errors';
-import { createFaqStore, type FaqEntry } from '../../store/sql/faq-store';
+import type { FaqEntry } from '../../domain/ports/faq';
 import { parse, requireUser, type AuthedLocals } from '../rest';
 import type { ApiDeps } from './index';
 
@@ -53,24 +51,20 @@ export function entryView(e: FaqEntry): FaqEntryView {
   };
 }
 
-const notFound = () => new AppError('NOT_FOUND', 'No such FAQ entry');
-
 export function createFaqRouter(deps: ApiDeps): Router {
-  const log = deps.logger.child({ module: 'faq' });
-  const store = createFaqStore({ sql: deps.sql });
-  const matcher = createFaqMatcher({ source: { version: () => store.version(), list: () => store.list() }, clock: deps.clock });
-  const staff = requireUser(deps.tokens, deps.store);
-  const lead = requireUser(deps.tokens, deps.store, ['lead']);
+  const { faq } = deps;
+  const staff = requireUser(deps.auth);
+  const lead = requireUser(deps.auth, ['lead']);
   const router = Router();
 
   router.get('/', staff, async (req, res) => {
     const filter = parse(listQuery, req.query);
-    res.json({ entries: (await store.list(filter)).map(entryView) });
+    res.json({ entries: (await faq.list(filter)).map(entryView) });
   });
 
   router.post('/match', staff, async (req, res) => {
     const { text, language, limit } = parse(matchSchema, req.body);
-    const matches: FaqMatchView[] = (await matcher.match(text, { language, limit })).map((m) => ({
+    const matches: FaqMatchView[] = (await faq.match(text, { language, limit })).map((m) => ({
       entry: entryView(m.entry),
       score: m.score,
       matched: m.matched,
@@ -79,31 +73,23 @@ export function createFaqRouter(deps: ApiDeps): Router {
   });
 
   router.get('/:id', staff, async (req, res) => {
-    const entry = await store.get(String(req.params.id));
-    if (!entry) throw notFound();
+    const entry = await faq.get(String(req.params.id));
     res.json({ entry: entryView(entry) });
   });
 
   router.post('/', lead, async (req, res: Response<unknown, AuthedLocals>) => {
-    const entry = await store.create(parse(createSchema, req.body));
-    matcher.invalidate();
-    log.info({ id: entry.id, by: res.locals.user.id }, 'faq entry created');
+    const entry = await faq.create(parse(createSchema, req.body), res.locals.user.id);
     res.status(201).json({ entry: entryView(entry) });
   });
 
   router.patch('/:id', lead, async (req, res: Response<unknown, AuthedLocals>) => {
     const patch = parse(patchSchema, req.body);
-    const entry = await store.update(String(req.params.id), patch);
-    if (!entry) throw notFound();
-    matcher.invalidate();
-    log.info({ id: entry.id, by: res.locals.user.id }, 'faq entry edited');
+    const entry = await faq.update(String(req.params.id), patch, res.locals.user.id);
     res.json({ entry: entryView(entry) });
   });
 
   router.delete('/:id', lead, async (req, res: Response<unknown, AuthedLocals>) => {
-    if (!(await store.remove(String(req.params.id)))) throw notFound();
-    matcher.invalidate();
-    log.info({ id: String(req.params.id), by: res.locals.user.id }, 'faq entry deleted');
+    await faq.remove(String(req.params.id), res.locals.user.id);
     res.status(204).end();
   });
 

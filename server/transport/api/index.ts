@@ -2,31 +2,31 @@
  * The resource routers of the REST API, each in its own file, mounted under /api/v1
  * by http.ts. Each router authenticates with `requireUser` and validates with `parse`
  * (../rest.ts); errors thrown as AppError become `{ error: { code, message } }`.
+ * Routers receive services, built once by the composition root (server/chat-server.ts).
  */
 import type { Router } from 'express';
-import type { Server } from 'socket.io';
-import type { TokenService } from '../../domain/auth';
-import type { ChatService } from '../../domain/chat-service';
-import type { Clock } from '../../domain/clock';
+import type { AuthService } from '../../domain/auth';
+import type { CannedReplyService } from '../../domain/canned-replies';
+import type { ChatService } from '../../domain/chat/service';
+import type { FaqService } from '../../domain/faq/service';
+import type { TeamService } from '../../domain/team';
+import type { TranscriptService } from '../../domain/transcripts';
 import type { Logger } from '../../logger';
 import type { RateLimiter } from '../../store/rate-limit';
-import type { ChatStore, SqlClient } from '../../store/sql/types';
 import { createCannedRepliesRouter } from './canned-replies';
 import { createConversationsRouter } from './conversations';
 import { createFaqRouter } from './faq';
 import { createInvitationsRouter, createTeamRouter } from './team';
 
 export interface ApiDeps {
-  store: ChatStore;
-  /** For resource stores of their own (FAQ, canned replies), created from the same database. */
-  sql: SqlClient;
-  tokens: TokenService;
+  auth: AuthService;
   chat: ChatService;
-  /** To sign a deactivated agent out of every process (rooms cross processes). */
-  io: Server;
+  team: TeamService;
+  transcripts: TranscriptService;
+  cannedReplies: CannedReplyService;
+  faq: FaqService;
   limiter: RateLimiter;
   logger: Logger;
-  clock: Clock;
   /** Capacity of a user created without one. @default 5 */
   defaultCapacity?: number;
 }

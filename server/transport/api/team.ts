@@ -5,12 +5,11 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { AGENT_NAMESPACE, type AgentPresenceView } from '../../../shared/protocol';
-import { createTeamService, type OneTimeLink } from '../../domain/team';
+import type { AgentPresenceView } from '../../../shared/protocol';
+import type { UserRecord } from '../../domain/ports/records';
+import type { OneTimeLink } from '../../domain/team';
 import { AppError } from '../../errors';
-import type { UserRecord } from '../../store/sql/types';
 import { parse, requireUser, userView, type AuthedLocals } from '../rest';
-import { rooms } from '../socket';
 import type { ApiDeps } from './index';
 
 /** Where a link leads: the console reads the token from the fragment, which browsers never send to servers. */
@@ -71,24 +70,12 @@ function linkView(req: Request, link: OneTimeLink) {
   return { url: `${req.protocol}://${req.get('host')}${LINK_PATH}${link.token}`, purpose: link.purpose, expiresAt: link.expiresAt };
 }
 
-function teamService(deps: ApiDeps) {
-  return createTeamService({
-    store: deps.store,
-    chat: deps.chat,
-    clock: deps.clock,
-    logger: deps.logger,
-    // Rooms span processes through the adapter: every socket of the user, wherever it is.
-    signOut: (userId) => deps.io.of(AGENT_NAMESPACE).in(rooms.agent(userId)).disconnectSockets(true),
-  });
-}
-
 export function createTeamRouter(deps: ApiDeps): Router {
-  const { tokens, store, chat } = deps;
-  const team = teamService(deps);
-  const lead = requireUser(tokens, store, ['lead']);
+  const { auth, chat, team } = deps;
+  const lead = requireUser(auth, ['lead']);
   const router = Router();
 
-  router.get('/', requireUser(tokens, store), async (_req, res: Authed) => {
+  router.get('/', requireUser(auth), async (_req, res: Authed) => {
     const [users, presence] = await Promise.all([team.list(), chat.agentsPresence()]);
     const byId = new Map(presence.map((p) => [p.id, p]));
     if (res.locals.user.role === 'lead') {
@@ -128,7 +115,7 @@ export function createTeamRouter(deps: ApiDeps): Router {
 
 /** Public: the token in the path is the credential. Rate-limited per IP. */
 export function createInvitationsRouter(deps: ApiDeps): Router {
-  const team = teamService(deps);
+  const { team } = deps;
   const router = Router();
 
   async function tokenOf(req: Request): Promise<string> {

@@ -4,7 +4,7 @@
  * delivery, returns, refunds, payment, account, invoices and complaints. Ids are stable
  * (`demo-<language>-<topic>`): the FAQ test set names its expected entries by them.
  */
-import type { FaqLanguage } from '../../../shared/faq';
+import type { FaqLanguage } from '../../shared/faq';
 
 export interface DemoFaqEntry {
   id: string;

@@ -3,7 +3,7 @@
  * `/` picker is useful at once. They are team replies marked `demo`; a lead removes them all
  * with `DELETE /api/v1/canned-replies/demo`.
  */
-import type { NewCannedReply } from '../store/sql/canned-reply-store';
+import type { NewCannedReply } from '../domain/ports/canned-replies';
 
 export const DEMO_CANNED_REPLIES: Omit<NewCannedReply, 'ownerId' | 'demo'>[] = [
   {

@@ -1,0 +1,32 @@
+/**
+ * Work that follows an acknowledged write (routing, delivery, announcements). The sender's
+ * ack means "stored"; this work runs after it. A failure is logged and counted, never
+ * reported to the sender: a re-send with the same client id, or the periodic repair,
+ * finishes what it left undone. Shutdown waits for it (`idle`).
+ */
+import type { ChatServiceDeps } from './deps';
+
+export type Background = ReturnType<typeof createBackground>;
+
+export function createBackground({ logger, metrics }: Pick<ChatServiceDeps, 'logger' | 'metrics'>) {
+  const log = logger.child({ module: 'chat' });
+  const running = new Set<Promise<void>>();
+  return {
+    run(what: string, work: () => Promise<unknown>) {
+      const p: Promise<void> = Promise.resolve()
+        .then(work)
+        .then(
+          () => undefined,
+          (err: unknown) => {
+            metrics?.fanOutFailed();
+            log.error({ err, what }, 'work after the ack failed; a re-send or the repair finishes it');
+          },
+        )
+        .finally(() => running.delete(p));
+      running.add(p);
+    },
+    async idle() {
+      while (running.size) await Promise.all([...running]);
+    },
+  };
+}

@@ -1,0 +1,102 @@
+/** Steps on one conversation that agents, leads and visitors share: who may act, transfer, close. */
+import type { CloseCategory } from '../../../shared/protocol';
+import { AppError } from '../../errors';
+import type { TransferResult } from '../ports/presence';
+import type { Audience } from './audience';
+import type { Actor, ChatServiceDeps } from './deps';
+import { remember, type Lookups } from './lookups';
+import type { Routing } from './routing';
+import type { Views } from './views';
+
+const TRANSFER_REFUSED: Record<Exclude<TransferResult['status'], 'moved'>, () => AppError> = {
+  not_found: () => new AppError('CONVERSATION_NOT_FOUND'),
+  unknown_agent: () => new AppError('AGENT_NOT_FOUND'),
+  same_agent: () => new AppError('AGENT_UNAVAILABLE', 'The conversation is already assigned to that agent'),
+  agent_unavailable: () => new AppError('AGENT_UNAVAILABLE'),
+};
+
+export type Conversations = ReturnType<typeof createConversationSteps>;
+
+export function createConversationSteps(
+  deps: ChatServiceDeps,
+  parts: { lookups: Lookups; views: Views; audience: Audience; routing: Routing },
+) {
+  const { store, pool, notifier, clock } = deps;
+  const { lookups, views, audience, routing } = parts;
+
+  /** Agents may act on conversations assigned to them; leads on any live one. Returns the assignee. */
+  async function authorize(actor: Actor, conversationId: string): Promise<string | null> {
+    const agentId = await pool.assignmentOf(conversationId);
+    if (actor.kind === 'lead') {
+      if (agentId) return agentId;
+      const c = await store.getConversation(conversationId);
+      if (!c) throw new AppError('CONVERSATION_NOT_FOUND');
+      if (c.status === 'closed') throw new AppError('CONVERSATION_CLOSED');
+      return null;
+    }
+    if (agentId !== actor.id) throw new AppError(agentId ? 'NOT_ASSIGNED' : 'CONVERSATION_NOT_FOUND');
+    return agentId;
+  }
+
+  return {
+    authorize,
+
+    async transfer(actor: Actor, conversationId: string, toAgentId: string | null, note?: string) {
+      await authorize(actor, conversationId);
+      if (toAgentId && !(await lookups.user(toAgentId))) throw new AppError('AGENT_NOT_FOUND');
+      const moved = await pool.transfer(conversationId, toAgentId);
+      if (moved.status !== 'moved') throw TRANSFER_REFUSED[moved.status]();
+      let result = moved;
+      const { fromAgentId } = result;
+      if (fromAgentId) {
+        notifier.agents({ agentIds: [fromAgentId] }, 'conversation:removed', { conversationId, reason: 'transferred' });
+      }
+      if (!toAgentId) {
+        await store.setAssignment(conversationId, null);
+        routing.routedAt.set(conversationId, clock.now());
+        // The pool reports it as requeued; the transfer event below already says what happened.
+        result = { ...result, requeued: result.requeued.filter((r) => r.conversationId !== conversationId) };
+      }
+      await audience.recordEvent(conversationId, { type: 'transferred', fromAgentId, toAgentId, ...(note ? { note } : {}) });
+      await routing.applyChange(result);
+      if (fromAgentId) await audience.announceAgent(fromAgentId);
+      if (!toAgentId) await audience.announceConversation(conversationId);
+      const to = toAgentId ?? (await pool.assignmentOf(conversationId));
+      return { conversationId, agentId: to };
+    },
+
+    /** Closes a conversation (agent, lead or visitor) and frees the agent's slot. */
+    async close(
+      conversationId: string,
+      by: { by: 'visitor' | 'agent'; byId: string },
+      filing?: { category?: CloseCategory; summary?: string },
+    ) {
+      // The `closed` event is written with the status, so the transcript always ends with it.
+      const result = await store.closeWithEvent(conversationId, by.by, by.byId, clock.now(), filing);
+      if (!result) {
+        throw new AppError((await store.getConversation(conversationId)) ? 'CONVERSATION_CLOSED' : 'CONVERSATION_NOT_FOUND');
+      }
+      const { conversation: closed, event } = result;
+      const visitorId = closed.visitorId;
+      remember(lookups.visitorOf, conversationId, visitorId);
+      await audience.announceEvent(event, closed.agentId ? [closed.agentId] : []);
+      const change = await pool.release(conversationId);
+      if (lookups.activeOf.get(visitorId) === conversationId) lookups.activeOf.delete(visitorId);
+      routing.routedAt.delete(conversationId);
+      lookups.firstResponded.delete(conversationId);
+      if (change.agentId) {
+        notifier.agents({ agentIds: [change.agentId] }, 'conversation:removed', { conversationId, reason: 'closed' });
+      }
+      notifier.visitor(visitorId, 'conversation:state', {
+        id: conversationId,
+        status: 'closed',
+        agentName: await lookups.agentName(change.agentId),
+        queuePosition: null,
+      });
+      notifier.agents({ leads: true }, 'conversation:updated', await views.conversationView(closed));
+      await routing.applyChange({ ...change, queueChanged: change.queueChanged || change.agentId === null });
+      if (change.agentId) await audience.announceAgent(change.agentId);
+      return { conversationId };
+    },
+  };
+}

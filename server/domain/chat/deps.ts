@@ -1,0 +1,29 @@
+/** What the chat use cases are built from: the domain's ports and its settings. */
+import type { ChatLimits } from '../../config';
+import type { Logger } from '../../logger';
+import type { Clock } from '../clock';
+import type { ChatStore } from '../ports/chat-store';
+import type { ChatMetrics } from '../ports/metrics';
+import type { Notifier } from '../ports/notifier';
+import type { PresencePool } from '../ports/presence';
+
+/** An agent or lead acting through the console. */
+export interface Actor {
+  kind: 'agent' | 'lead';
+  id: string;
+  /** The socket that acted, so its own echo can be skipped. */
+  socketId?: string;
+}
+
+export interface ChatServiceDeps {
+  store: ChatStore;
+  pool: PresencePool;
+  notifier: Notifier;
+  clock: Clock;
+  logger: Logger;
+  limits: ChatLimits;
+  metrics?: ChatMetrics;
+}
+
+/** Upper bound of "the whole transcript" sent with an assignment, a watch or a sync. */
+export const FULL_HISTORY = 10_000;

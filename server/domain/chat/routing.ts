@@ -1,0 +1,217 @@
+/**
+ * Routing made durable and visible: each pool step's outcome (assignments, requeues, queue
+ * changes) is recorded in the transcript and announced. Every step can run again: the pool's
+ * `route` is idempotent, and `repair` compares the stored conversations with the pool and
+ * finishes whatever an interrupted step left behind.
+ */
+import type { ConversationView, Message } from '../../../shared/protocol';
+import { AppError } from '../../errors';
+import type { RepairKind } from '../ports/metrics';
+import type { PoolChange } from '../ports/presence';
+import type { ConversationRecord } from '../ports/records';
+import { visitorMessage } from '../transcripts';
+import type { Audience } from './audience';
+import { FULL_HISTORY, type ChatServiceDeps } from './deps';
+import { unlessClosedMeanwhile } from './events';
+import { rememberIn, type Lookups } from './lookups';
+import { visitorState, type Views } from './views';
+
+/** A conversation just opened by this process, with every message it holds so far. */
+export interface KnownConversation {
+  conversation: ConversationRecord;
+  visitorName: string | null;
+  messages: Message[];
+}
+
+export type Routing = ReturnType<typeof createRouting>;
+
+export function createRouting(deps: ChatServiceDeps, lookups: Lookups, views: Views, audience: Audience) {
+  const { store, pool, notifier, clock, metrics } = deps;
+  const log = deps.logger.child({ module: 'routing' });
+  // When each conversation was routed or requeued, and which ones waited in the queue: for metrics.
+  const routedAt = new Map<string, number>();
+  const waited = new Set<string>();
+  // Drift seen by the previous repair pass: only drift seen twice is repaired (a step in flight is not drift).
+  let suspects = new Map<string, RepairKind>();
+
+  async function deliverAssignment(conversationId: string, agentId: string, known?: KnownConversation) {
+    const name = (await lookups.agentName(agentId)) ?? agentId;
+    const event = await store.assignWithEvent(conversationId, agentId, { type: 'assigned', agentId, agentName: name }, clock.now());
+    if (!event) throw new AppError('CONVERSATION_CLOSED');
+    const assigned = await audience.announceEvent(event);
+    let view: ConversationView;
+    let messages: Message[];
+    // Known and complete (seqs 1..n, then the assignment): nothing else was written meanwhile.
+    if (known && known.messages.every((m, i) => m.seq === i + 1) && assigned.seq === known.messages.length + 1) {
+      const c = known.conversation;
+      messages = [...known.messages, assigned];
+      view = {
+        id: c.id,
+        visitorId: c.visitorId,
+        visitorName: known.visitorName,
+        status: 'open',
+        agent: { id: agentId, name },
+        queuePosition: null,
+        openedAt: c.openedAt,
+        firstResponseAt: c.firstResponseAt,
+        closedAt: null,
+        closeCategory: null,
+        closeSummary: null,
+        lastSeq: assigned.seq,
+      };
+    } else {
+      view = await views.conversationView(await lookups.conversationOrThrow(conversationId));
+      messages = await views.history(conversationId, 0, true, FULL_HISTORY);
+    }
+    notifier.agents({ agentIds: [agentId] }, 'conversation:assigned', { conversation: view, messages });
+    notifier.agents({ leads: true }, 'conversation:updated', view);
+    notifier.visitor(view.visitorId, 'conversation:state', visitorState(view));
+    const since = routedAt.get(conversationId);
+    if (since !== undefined) {
+      routedAt.delete(conversationId);
+      metrics?.assigned((clock.now() - since) / 1000, waited.delete(conversationId));
+    }
+  }
+
+  /** Makes the outcome of one pool step durable and visible. */
+  async function applyChange(
+    change: PoolChange,
+    reason: 'agent_offline' | 'agent_disconnected' = 'agent_offline',
+    known?: KnownConversation,
+  ) {
+    for (const { conversationId, fromAgentId } of change.requeued) {
+      notifier.agents({ agentIds: [fromAgentId] }, 'conversation:removed', { conversationId, reason: 'requeued' });
+      const event = await store.assignWithEvent(conversationId, null, { type: 'requeued', fromAgentId, reason }, clock.now());
+      // Null: closed meanwhile, and the close releases it from the pool.
+      if (event) await audience.announceEvent(event);
+      routedAt.set(conversationId, clock.now());
+      await audience.announceConversation(conversationId);
+    }
+    for (const a of change.assigned) {
+      await deliverAssignment(a.conversationId, a.agentId, a.conversationId === known?.conversation.id ? known : undefined)
+        .catch(unlessClosedMeanwhile);
+    }
+    const touched = new Set([...change.assigned.map((a) => a.agentId), ...change.requeued.map((r) => r.fromAgentId)]);
+    await Promise.all([...touched].map((id) => audience.announceAgent(id)));
+    if (change.queueChanged || change.requeued.length) audience.scheduleQueueBroadcast();
+  }
+
+  /** Routes a conversation (again: the pool answers an assigned or queued one as it is). */
+  async function routeConversation(conversationId: string, known?: KnownConversation) {
+    routedAt.set(conversationId, clock.now());
+    const result = await pool.route(conversationId);
+    if (result.outcome === 'queued' && result.queueChanged) {
+      rememberIn(waited, conversationId);
+      await audience.recordEvent(conversationId, { type: 'queued', position: result.position });
+      await audience.announceConversation(conversationId);
+    }
+    await applyChange(result, 'agent_offline', known);
+    return result;
+  }
+
+  /** Every assignment the pool holds, conversation id to agent id. */
+  async function poolAssignments(): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const agents = await pool.agents();
+    const lists = await Promise.all(agents.map((a) => pool.agentConversations(a.agentId)));
+    agents.forEach((a, i) => lists[i].forEach((id) => out.set(id, a.agentId)));
+    return out;
+  }
+
+  return {
+    routedAt,
+    applyChange,
+    deliverAssignment,
+    routeConversation,
+
+    /**
+     * A re-sent message (its ack may have been lost with whatever followed it): route its
+     * conversation if the pool has lost it, and deliver the message to whoever handles it now.
+     */
+    async redeliver(message: Message, recipients: { visitor: boolean }) {
+      const c = await store.getConversation(message.conversationId);
+      if (!c || c.status === 'closed') return;
+      const agentId = await pool.assignmentOf(c.id);
+      if (!agentId && (await pool.queuePosition(c.id)) === null) {
+        await routeConversation(c.id);
+        return; // an assignment carries the whole history, this message included
+      }
+      notifier.agents({ agentIds: agentId ? [agentId] : [], watchersOf: c.id }, 'message', message);
+      if (recipients.visitor && message.kind === 'text') {
+        notifier.visitor(c.visitorId, 'message', visitorMessage(message));
+      }
+    },
+
+    /**
+     * Compares the non-closed conversations in the store with the pool's queue and
+     * assignments and puts right what disagrees twice in a row: a stored conversation the
+     * pool has lost is routed; an assignment the pool made but the store did not record is
+     * recorded and delivered; a conversation closed in the store but still in the pool is
+     * released. Returns how many were repaired.
+     */
+    async repair(): Promise<number> {
+      const active = await store.listActiveConversations();
+      const [queue, assignments] = await Promise.all([pool.queue(), poolAssignments()]);
+      const queued = new Set(queue);
+      const activeIds = new Set(active.map((c) => c.id));
+      const drift = new Map<string, RepairKind>();
+      for (const c of active) {
+        const agentId = assignments.get(c.id);
+        if (agentId) {
+          if (c.agentId !== agentId || c.status !== 'open') drift.set(c.id, 'assignment_unrecorded');
+        } else if (!queued.has(c.id)) drift.set(c.id, 'unrouted');
+      }
+      for (const id of [...queued, ...assignments.keys()]) if (!activeIds.has(id)) drift.set(id, 'closed_in_pool');
+
+      const confirmed = [...drift].filter(([id, kind]) => suspects.get(id) === kind);
+      suspects = drift;
+      const counts = new Map<RepairKind, number>();
+      for (const [id, kind] of confirmed) {
+        try {
+          if (kind === 'unrouted') await routeConversation(id);
+          else if (kind === 'assignment_unrecorded') {
+            const agentId = await pool.assignmentOf(id);
+            if (!agentId) continue;
+            await deliverAssignment(id, agentId).catch(unlessClosedMeanwhile);
+            await audience.announceAgent(agentId);
+          } else {
+            const c = await store.getConversation(id);
+            if (c && c.status !== 'closed') continue;
+            const change = await pool.release(id);
+            if (change.agentId) notifier.agents({ agentIds: [change.agentId] }, 'conversation:removed', { conversationId: id, reason: 'closed' });
+            await applyChange({ ...change, queueChanged: true });
+            if (change.agentId) await audience.announceAgent(change.agentId);
+          }
+          suspects.delete(id);
+          counts.set(kind, (counts.get(kind) ?? 0) + 1);
+        } catch (err) {
+          log.error({ err, conversationId: id, kind }, 'repair step failed; the next pass tries again');
+        }
+      }
+      let total = 0;
+      for (const [kind, n] of counts) {
+        metrics?.repaired(kind, n);
+        total += n;
+      }
+      if (total) log.warn({ repaired: Object.fromEntries(counts) }, 'pool and store disagreed; repaired');
+      return total;
+    },
+
+    /**
+     * Embedded restarts lose the in-process pool: queued conversations go back to the queue in
+     * the order they opened, and assigned ones are requeued too (agents are all offline at start).
+     */
+    async restoreQueue() {
+      const active = await store.listActiveConversations();
+      const known = new Set(await pool.queue());
+      let restored = 0;
+      for (const c of active.sort((a, b) => a.openedAt - b.openedAt)) {
+        if (known.has(c.id) || (await pool.assignmentOf(c.id))) continue;
+        if (c.agentId) await store.setAssignment(c.id, null);
+        await routeConversation(c.id);
+        restored++;
+      }
+      if (restored) log.info({ restored }, 'active conversations put back in the queue');
+    },
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * The chat domain behind one facade: conversations, messages, routing and who must hear
+ * about them. No Socket.IO, no Redis, no SQL here: the presence pool, the store and the
+ * notifier are ports, so the same logic runs embedded or clustered. Each concern is a file
+ * of this folder; this one only wires them together.
+ */
+import { createAgentUseCases } from './agents';
+import { createAudience } from './audience';
+import { createBackground } from './background';
+import { createConversationSteps } from './conversations';
+import type { ChatServiceDeps } from './deps';
+import { createLeadUseCases } from './leads';
+import { createLookups } from './lookups';
+import { createPresenceUseCases } from './presence';
+import { createRouting } from './routing';
+import { createViews } from './views';
+import { createVisitorUseCases } from './visitors';
+
+export type { Actor, ChatServiceDeps } from './deps';
+export type ChatService = ReturnType<typeof createChatService>;
+
+export function createChatService(deps: ChatServiceDeps) {
+  const lookups = createLookups(deps);
+  const views = createViews(deps, lookups);
+  const audience = createAudience(deps, lookups, views);
+  const background = createBackground(deps);
+  const routing = createRouting(deps, lookups, views, audience);
+  const conversations = createConversationSteps(deps, { lookups, views, audience, routing });
+  const presence = createPresenceUseCases(deps, { lookups, views, audience, routing });
+  return {
+    ...createVisitorUseCases(deps, { lookups, views, audience, routing, background, conversations }),
+    ...createAgentUseCases(deps, { lookups, views, routing, background, conversations, presence }),
+    ...presence,
+    ...createLeadUseCases(deps, { lookups, views }),
+    authorize: conversations.authorize,
+    transfer: conversations.transfer,
+    close: conversations.close,
+    forgetUser: lookups.forgetUser,
+    repair: routing.repair,
+    restoreQueue: routing.restoreQueue,
+    /** Resolves when work after acks and queue broadcasts are done; for shutdown and tests. */
+    async idle() {
+      await background.idle();
+      await audience.idle();
+      await background.idle();
+    },
+  };
+}

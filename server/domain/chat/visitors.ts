@@ -1,0 +1,183 @@
+/**
+ * What a shopper does: sync, send (the first message opens and routes a conversation),
+ * type, close, profile and page context, leave a message, rate. A message is acknowledged
+ * as soon as it is stored; routing and delivery follow in the background.
+ */
+import type { MessageAck, PageContext, VisitorSession } from '../../../shared/protocol';
+import { AppError } from '../../errors';
+import type { OpenedConversation } from '../ports/chat-store';
+import type { StoredMessage } from '../ports/records';
+import { visitorMessage } from '../transcripts';
+import type { Audience } from './audience';
+import type { Background } from './background';
+import type { Conversations } from './conversations';
+import type { ChatServiceDeps } from './deps';
+import { unlessClosedMeanwhile } from './events';
+import type { Lookups } from './lookups';
+import type { Routing } from './routing';
+import { messageText } from './text';
+import { visitorState, type Views } from './views';
+
+/** Longest User-Agent stored; longer headers are cut. */
+const MAX_USER_AGENT = 500;
+/** Each turn means another close raced this send (a visitor's other tab, an agent). */
+const MAX_SEND_ATTEMPTS = 5;
+
+const ackOf = (m: StoredMessage, duplicate: boolean): MessageAck => ({
+  conversationId: m.conversationId,
+  seq: m.seq,
+  at: m.at,
+  duplicate,
+});
+
+export function createVisitorUseCases(
+  deps: ChatServiceDeps,
+  parts: { lookups: Lookups; views: Views; audience: Audience; routing: Routing; background: Background; conversations: Conversations },
+) {
+  const { store, pool, notifier, clock, limits, metrics } = deps;
+  const { lookups, views, audience, routing, background, conversations } = parts;
+  const log = deps.logger.child({ module: 'chat' });
+
+  /** After the ack of a first message: announce the opening, route, copy to the visitor's other tabs. */
+  async function fanOutOpened(visitorId: string, socketId: string | undefined, o: OpenedConversation) {
+    const opened = await audience.announceEvent(o.opened, [], true);
+    if (!o.message) {
+      // A racing re-send stored the text first, elsewhere: route the new conversation anyway.
+      await routing.routeConversation(o.conversation.id);
+      return;
+    }
+    const first = await views.toMessage(o.message);
+    await routing.routeConversation(o.conversation.id, { conversation: o.conversation, visitorName: o.visitorName, messages: [opened, first] });
+    // The agent got the whole history with the assignment; the visitor's other tabs get it here.
+    notifier.visitor({ visitorId, except: socketId }, 'message', visitorMessage(first));
+  }
+
+  /** After the ack of a later message: to the assignee, watching leads and the visitor's other tabs. */
+  async function fanOutMessage(visitorId: string, socketId: string | undefined, message: StoredMessage) {
+    // Read after the store: an assignment made since then sends the history, which holds this message.
+    const agentId = await pool.assignmentOf(message.conversationId);
+    const m = await views.toMessage(message);
+    notifier.visitor({ visitorId, except: socketId }, 'message', visitorMessage(m));
+    notifier.agents({ agentIds: agentId ? [agentId] : [], watchersOf: message.conversationId }, 'message', m);
+  }
+
+  /** A re-send: the original's ack again, and whatever followed the original finished. */
+  function duplicate(message: StoredMessage): MessageAck {
+    background.run('redeliver', async () => routing.redeliver(await views.toMessage(message), { visitor: false }));
+    return ackOf(message, true);
+  }
+
+  return {
+    async visitorSession(visitorId: string, token: string, afterSeq = 0): Promise<VisitorSession> {
+      const [c, agents] = await Promise.all([store.findActiveConversation(visitorId), pool.agents()]);
+      const agentsAvailable = agents.some((a) => a.status === 'online');
+      if (!c) return { visitorId, token, conversation: null, messages: [], agentsAvailable };
+      lookups.opened(visitorId, c.id);
+      const view = await views.conversationView(c);
+      return {
+        visitorId,
+        token,
+        conversation: visitorState(view),
+        messages: (await views.history(c.id, afterSeq, false)).map(visitorMessage),
+        agentsAvailable,
+      };
+    },
+
+    /**
+     * Stores a visitor message and acknowledges it; the first one opens the conversation.
+     * `socketId`: the sending socket, which gets the ack rather than a copy of the message.
+     */
+    async visitorSend(visitorId: string, p: { clientId: string; text: string }, socketId?: string): Promise<MessageAck> {
+      const draft = { clientId: p.clientId, author: 'visitor' as const, authorId: visitorId, kind: 'text' as const, text: messageText(p.text, limits), at: clock.now() };
+      for (let attempt = 0; attempt < MAX_SEND_ATTEMPTS; attempt++) {
+        let conversationId = lookups.activeOf.get(visitorId);
+        if (!conversationId) {
+          // Most often a new conversation: try opening it with this message, in one statement.
+          const opened = await store.openConversationWith(visitorId, draft.at, { clientId: p.clientId, text: draft.text });
+          if (opened) {
+            lookups.opened(visitorId, opened.conversation.id);
+            if (opened.message) metrics?.messageStored('visitor', 'text');
+            background.run('route new conversation', () => fanOutOpened(visitorId, socketId, opened));
+            if (opened.message) return ackOf(opened.message, false);
+            const original = await store.findMessageByClientId(visitorId, p.clientId);
+            if (!original) throw new Error(`Message ${p.clientId} was reported stored but is not`);
+            return ackOf(original, true);
+          }
+          // Refused: an active conversation exists, or this is a re-send (whose conversation may have closed).
+          const [active, original] = await Promise.all([
+            store.findActiveConversation(visitorId),
+            store.findMessageByClientId(visitorId, p.clientId),
+          ]);
+          if (original) return duplicate(original);
+          if (!active) continue; // closed in between: try again
+          conversationId = active.id;
+          lookups.opened(visitorId, conversationId);
+        }
+        // The store refuses a conversation closed since it was seen open: then look again.
+        const outcome = await store.appendMessage({ conversationId, ...draft });
+        if (outcome.status === 'duplicate') return duplicate(outcome.message);
+        if (outcome.status === 'stored') {
+          metrics?.messageStored('visitor', 'text');
+          const { message } = outcome;
+          background.run('deliver visitor message', () => fanOutMessage(visitorId, socketId, message));
+          return ackOf(message, false);
+        }
+        lookups.activeOf.delete(visitorId);
+      }
+      throw new AppError('CONVERSATION_CLOSED');
+    },
+
+    async visitorTyping(visitorId: string, typing: boolean) {
+      const c = await store.findActiveConversation(visitorId);
+      if (!c) return;
+      const agentId = await pool.assignmentOf(c.id);
+      notifier.agents({ agentIds: agentId ? [agentId] : [], watchersOf: c.id }, 'typing', { conversationId: c.id, typing });
+    },
+
+    async visitorClose(visitorId: string) {
+      const known = lookups.activeOf.get(visitorId);
+      if (known) {
+        // Stale when another process closed it: then look the active one up.
+        const closed = await conversations.close(known, { by: 'visitor', byId: visitorId }).catch(unlessClosedMeanwhile);
+        if (closed) return closed;
+      }
+      const c = await store.findActiveConversation(visitorId);
+      if (!c) throw new AppError('NO_CONVERSATION');
+      return conversations.close(c.id, { by: 'visitor', byId: visitorId });
+    },
+
+    /** Name and email the shopper gave; a field left out keeps its stored value. */
+    async setVisitorProfile(visitorId: string, p: { name?: string; email?: string }) {
+      await store.setVisitorProfile(visitorId, p, clock.now());
+      return { visitorId };
+    },
+
+    /**
+     * Replaces the visitor's page context. `userAgent` is the connection's header (never
+     * taken from the payload); a missing one keeps the stored value.
+     */
+    async setVisitorContext(visitorId: string, context: PageContext, userAgent: string | undefined) {
+      await store.setVisitorContext(visitorId, context, userAgent ? userAgent.slice(0, MAX_USER_AGENT) : null, clock.now());
+      return { visitorId };
+    },
+
+    /** Leave-a-message: the text is checked like a chat message; the visitor's context is kept with it. */
+    async leaveMessage(visitorId: string, p: { name: string; email: string; text: string }) {
+      const text = messageText(p.text, limits);
+      const left = await store.addLeftMessage({ visitorId, name: p.name, email: p.email, text, at: clock.now() });
+      log.info({ leftMessageId: left.id, visitorId }, 'message left');
+      return { id: left.id };
+    },
+
+    /** Rates one of the visitor's closed conversations; a new rating replaces the old one. */
+    async rateConversation(visitorId: string, p: { conversationId: string; score: number; comment?: string }) {
+      const c = await store.getConversation(p.conversationId);
+      // Someone else's conversation looks the same as a missing one.
+      if (!c || c.visitorId !== visitorId) throw new AppError('CONVERSATION_NOT_FOUND');
+      if (c.status !== 'closed') throw new AppError('CONVERSATION_NOT_CLOSED');
+      const comment = p.comment?.trim() || null;
+      await store.upsertRating({ conversationId: c.id, visitorId, score: p.score, comment, at: clock.now() });
+      return { conversationId: c.id, score: p.score };
+    },
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * What the domain needs from durable storage, one interface per aggregate. The store
+ * (`server/store/sql/`) implements them; `ChatStore` is all of them together, as the
+ * composition root hands them over. Expected outcomes are values (`null`, a `status`);
+ * a rejected promise means the storage itself failed.
+ */
+import type { CloseCategory, PageContext, Role, SystemEvent } from '../../../shared/protocol';
+import type {
+  AcceptInvitationResult,
+  AppendOutcome,
+  ConversationFilter,
+  ConversationRecord,
+  ConversationSummary,
+  InvitationRecord,
+  LeftMessageRecord,
+  NewMessage,
+  RatingRecord,
+  StoredMessage,
+  UserRecord,
+  VisitorRecord,
+} from './records';
+
+export interface NewUser {
+  email: string;
+  displayName: string;
+  role: Role;
+  passwordHash: string;
+  capacity: number;
+  /** @default [] */
+  languages?: string[];
+  /** @default true */
+  active?: boolean;
+}
+
+export interface UserRepository {
+  /** `email_taken` when another user has this email (compared case-insensitively). */
+  createUser(u: NewUser): Promise<{ status: 'created'; user: UserRecord } | { status: 'email_taken' }>;
+  /** Updates the password hash and role of an existing user (by email), or creates it. */
+  upsertUser(u: NewUser): Promise<UserRecord>;
+  getUser(id: string): Promise<UserRecord | null>;
+  findUserByEmail(email: string): Promise<(UserRecord & { passwordHash: string }) | null>;
+  listUsers(): Promise<UserRecord[]>;
+  setUserCapacity(id: string, capacity: number): Promise<UserRecord | null>;
+  /** Sets the fields given; null when there is no such user. Capacity goes through `setUserCapacity`. */
+  updateUser(
+    id: string,
+    patch: { displayName?: string; role?: Role; languages?: string[]; active?: boolean },
+  ): Promise<UserRecord | null>;
+  /**
+   * Stores a new one-time link for the user and deletes their earlier unused ones (a new link
+   * replaces the old).
+   */
+  createInvitation(i: { tokenHash: string; userId: string; purpose: 'invite' | 'reset'; at: number; expiresAt: number }): Promise<void>;
+  getInvitation(tokenHash: string): Promise<InvitationRecord | null>;
+  /**
+   * Atomically: if the link exists, is unused, unexpired at `at` and its user active, marks it
+   * used and sets the user's password hash. Two concurrent calls: exactly one is accepted.
+   */
+  acceptInvitation(tokenHash: string, passwordHash: string, at: number): Promise<AcceptInvitationResult>;
+}
+
+export interface VisitorRepository {
+  /** Sets the fields given (an omitted one keeps its value), creating the visitor if needed. */
+  setVisitorProfile(visitorId: string, profile: { name?: string; email?: string }, at: number): Promise<void>;
+  /** Replaces the page context, creating the visitor if needed. A null `userAgent` keeps the stored one. */
+  setVisitorContext(visitorId: string, context: PageContext, userAgent: string | null, at: number): Promise<void>;
+  getVisitor(id: string): Promise<VisitorRecord | null>;
+}
+
+export interface LeftMessageRepository {
+  /** Stores a submission with the visitor's current page context. */
+  addLeftMessage(m: { visitorId: string; name: string; email: string; text: string; at: number }): Promise<LeftMessageRecord>;
+}
+
+export interface RatingRepository {
+  /** Stores the conversation's rating, replacing an earlier one. Ownership and status are the caller's checks. */
+  upsertRating(r: { conversationId: string; visitorId: string; score: number; comment: string | null; at: number }): Promise<RatingRecord>;
+  getRating(conversationId: string): Promise<RatingRecord | null>;
+}
+
+/** A visitor's first message, stored with the conversation it opens. */
+export interface OpenedConversation {
+  conversation: ConversationRecord;
+  visitorName: string | null;
+  /** The `opened` event, seq 1. */
+  opened: StoredMessage;
+  /** The message, seq 2; null when a concurrent re-send stored that clientId first. */
+  message: StoredMessage | null;
+}
+
+export interface ConversationRepository {
+  /**
+   * Opens the visitor's conversation with its `opened` event and the first message, in one
+   * write. Null, writing nothing, when the visitor has an active conversation or has already
+   * sent `first.clientId` (a re-send).
+   */
+  openConversationWith(visitorId: string, at: number, first: { clientId: string; text: string }): Promise<OpenedConversation | null>;
+  /** Sets the assignee (null: queued) and records `event`, in one write; null when closed or missing. */
+  assignWithEvent(id: string, agentId: string | null, event: SystemEvent, at: number): Promise<StoredMessage | null>;
+  /** Closes and records the `closed` event, in one write; null when already closed or missing. */
+  closeWithEvent(
+    id: string,
+    by: 'visitor' | 'agent',
+    byId: string,
+    at: number,
+    filing?: { category?: CloseCategory; summary?: string },
+  ): Promise<{ conversation: ConversationRecord; event: StoredMessage } | null>;
+  getConversation(id: string): Promise<ConversationRecord | null>;
+  findActiveConversation(visitorId: string): Promise<ConversationRecord | null>;
+  /** Non-closed conversations, oldest first. */
+  listActiveConversations(): Promise<ConversationRecord[]>;
+  /** `open` with the agent, or `queued` with null. Ignored for closed conversations. */
+  setAssignment(id: string, agentId: string | null): Promise<void>;
+  /** Sets the first response time if it is not set yet. */
+  markFirstResponse(id: string, at: number): Promise<void>;
+  /** A visitor's conversations, newest first. */
+  listVisitorConversations(visitorId: string, limit: number): Promise<ConversationRecord[]>;
+  /** Newest first, keyset-paginated on (openedAt desc, id desc); at most `filter.limit`. */
+  listConversations(filter: ConversationFilter): Promise<ConversationSummary[]>;
+}
+
+export interface MessageRepository {
+  /**
+   * Stores a message with the next seq of its conversation; resolves once it is durable.
+   * A re-sent (authorId, clientId) stores nothing and takes no seq: seqs are gap-free.
+   */
+  appendMessage(m: NewMessage): Promise<AppendOutcome>;
+  /** An author's message by client id, in any conversation (a re-send after a close). */
+  findMessageByClientId(authorId: string, clientId: string): Promise<StoredMessage | null>;
+  /** Messages with seq > afterSeq, oldest first, at most `limit`; `includeNotes` false hides internal notes. */
+  messagesAfter(conversationId: string, afterSeq: number, opts?: { limit?: number; includeNotes?: boolean }): Promise<StoredMessage[]>;
+}
+
+export interface ChatStore
+  extends UserRepository,
+    VisitorRepository,
+    LeftMessageRepository,
+    RatingRepository,
+    ConversationRepository,
+    MessageRepository {}
