@@ -1,0 +1,222 @@
+/**
+ * The domain's ChatStore kept in memory, for the domain's unit tests: the same outcomes as
+ * the SQL store (one active conversation per visitor, seqs gap-free per conversation, a
+ * re-sent clientId stored once, nothing appended to a closed conversation), no I/O.
+ * `failNext(method)` makes the next call of a method reject once: a fault at a named step.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ChatStore } from '../../../server/domain/ports/chat-store';
+import type {
+  ConversationRecord,
+  LeftMessageRecord,
+  RatingRecord,
+  StoredMessage,
+  UserRecord,
+  VisitorRecord,
+} from '../../../server/domain/ports/records';
+
+export type MemoryChatStore = ChatStore & {
+  failNext(method: keyof ChatStore): void;
+  messages(conversationId: string): StoredMessage[];
+};
+
+export function createMemoryChatStore(): MemoryChatStore {
+  const users = new Map<string, UserRecord & { passwordHash: string }>();
+  const visitors = new Map<string, VisitorRecord>();
+  const conversations = new Map<string, ConversationRecord>();
+  const messages = new Map<string, StoredMessage[]>();
+  const byClientId = new Map<string, StoredMessage>();
+  const ratings = new Map<string, RatingRecord>();
+  const left: LeftMessageRecord[] = [];
+  const failing = new Set<string>();
+
+  const copy = <T>(x: T): T => structuredClone(x);
+  const touch = (id: string, at: number) => {
+    const v = visitors.get(id) ?? { id, name: null, email: null, context: null, userAgent: null, createdAt: at, lastSeenAt: at };
+    v.lastSeenAt = Math.max(v.lastSeenAt, at);
+    visitors.set(id, v);
+    return v;
+  };
+  const append = (c: ConversationRecord, m: Omit<StoredMessage, 'seq'>): StoredMessage => {
+    const stored = { ...m, seq: ++c.lastSeq };
+    messages.get(c.id)!.push(stored);
+    if (m.clientId !== null) byClientId.set(`${m.authorId}\n${m.clientId}`, stored);
+    return stored;
+  };
+  const active = (visitorId: string) => [...conversations.values()].find((c) => c.visitorId === visitorId && c.status !== 'closed') ?? null;
+
+  const store: ChatStore = {
+    async createUser(u) {
+      if ([...users.values()].some((x) => x.email === u.email.toLowerCase())) return { status: 'email_taken' };
+      const user = { id: randomUUID(), email: u.email.toLowerCase(), displayName: u.displayName, role: u.role, capacity: u.capacity, active: u.active ?? true, languages: u.languages ?? [], createdAt: 0, passwordHash: u.passwordHash };
+      users.set(user.id, user);
+      const { passwordHash: _h, ...record } = user;
+      return { status: 'created', user: record };
+    },
+    async upsertUser(u) {
+      const existing = [...users.values()].find((x) => x.email === u.email.toLowerCase());
+      if (existing) {
+        Object.assign(existing, { passwordHash: u.passwordHash, role: u.role });
+        const { passwordHash: _h, ...record } = existing;
+        return record;
+      }
+      const r = await store.createUser(u);
+      if (r.status !== 'created') throw new Error('unreachable');
+      return r.user;
+    },
+    async getUser(id) {
+      const u = users.get(id);
+      if (!u) return null;
+      const { passwordHash: _h, ...record } = u;
+      return copy(record);
+    },
+    async findUserByEmail(email) {
+      return copy([...users.values()].find((u) => u.email === email.toLowerCase()) ?? null);
+    },
+    async listUsers() {
+      return [...users.values()].map(({ passwordHash: _h, ...u }) => copy(u));
+    },
+    async setUserCapacity(id, capacity) {
+      const u = users.get(id);
+      if (!u) return null;
+      u.capacity = capacity;
+      return store.getUser(id);
+    },
+    async updateUser(id, patch) {
+      const u = users.get(id);
+      if (!u) return null;
+      if (patch.displayName !== undefined) u.displayName = patch.displayName;
+      if (patch.role !== undefined) u.role = patch.role;
+      if (patch.languages !== undefined) u.languages = patch.languages;
+      if (patch.active !== undefined) u.active = patch.active;
+      return store.getUser(id);
+    },
+    async createInvitation() {},
+    async getInvitation() {
+      return null;
+    },
+    async acceptInvitation() {
+      return { outcome: 'invalid' };
+    },
+
+    async setVisitorProfile(id, p, at) {
+      const v = touch(id, at);
+      if (p.name !== undefined) v.name = p.name;
+      if (p.email !== undefined) v.email = p.email;
+    },
+    async setVisitorContext(id, context, userAgent, at) {
+      const v = touch(id, at);
+      v.context = context;
+      if (userAgent !== null) v.userAgent = userAgent;
+    },
+    async getVisitor(id) {
+      return copy(visitors.get(id) ?? null);
+    },
+    async addLeftMessage(m) {
+      const r = { id: randomUUID(), visitorId: m.visitorId, name: m.name, email: m.email, text: m.text, context: visitors.get(m.visitorId)?.context ?? null, createdAt: m.at, handled: false };
+      left.push(r);
+      return copy(r);
+    },
+    async upsertRating(r) {
+      const rating = { conversationId: r.conversationId, visitorId: r.visitorId, score: r.score, comment: r.comment, createdAt: r.at };
+      ratings.set(r.conversationId, rating);
+      return copy(rating);
+    },
+    async getRating(id) {
+      return copy(ratings.get(id) ?? null);
+    },
+
+    async openConversationWith(visitorId, at, first) {
+      if (active(visitorId) || byClientId.has(`${visitorId}\n${first.clientId}`)) return null;
+      const c: ConversationRecord = {
+        id: randomUUID(), visitorId, status: 'queued', agentId: null, openedAt: at, firstResponseAt: null,
+        closedAt: null, closedBy: null, closeCategory: null, closeSummary: null, lastSeq: 0,
+      };
+      conversations.set(c.id, c);
+      messages.set(c.id, []);
+      const v = touch(visitorId, at);
+      const opened = append(c, { conversationId: c.id, clientId: null, author: 'system', authorId: null, kind: 'event', text: '', event: { type: 'opened' }, at });
+      const message = append(c, { conversationId: c.id, clientId: first.clientId, author: 'visitor', authorId: visitorId, kind: 'text', text: first.text, at });
+      return copy({ conversation: c, visitorName: v.name, opened, message });
+    },
+    async assignWithEvent(id, agentId, event, at) {
+      const c = conversations.get(id);
+      if (!c || c.status === 'closed') return null;
+      c.agentId = agentId;
+      c.status = agentId ? 'open' : 'queued';
+      return copy(append(c, { conversationId: id, clientId: null, author: 'system', authorId: null, kind: 'event', text: '', event, at }));
+    },
+    async closeWithEvent(id, by, byId, at, filing) {
+      const c = conversations.get(id);
+      if (!c || c.status === 'closed') return null;
+      Object.assign(c, { status: 'closed', closedAt: at, closedBy: by, closeCategory: filing?.category ?? null, closeSummary: filing?.summary ?? null });
+      const event = append(c, { conversationId: id, clientId: null, author: 'system', authorId: null, kind: 'event', text: '', event: { type: 'closed', by, byId }, at });
+      return copy({ conversation: c, event });
+    },
+    async getConversation(id) {
+      return copy(conversations.get(id) ?? null);
+    },
+    async findActiveConversation(visitorId) {
+      return copy(active(visitorId));
+    },
+    async listActiveConversations() {
+      return copy([...conversations.values()].filter((c) => c.status !== 'closed').sort((a, b) => a.openedAt - b.openedAt));
+    },
+    async setAssignment(id, agentId) {
+      const c = conversations.get(id);
+      if (!c || c.status === 'closed') return;
+      c.agentId = agentId;
+      c.status = agentId ? 'open' : 'queued';
+    },
+    async markFirstResponse(id, at) {
+      const c = conversations.get(id);
+      if (c && c.firstResponseAt === null) c.firstResponseAt = at;
+    },
+    async listVisitorConversations(visitorId, limit) {
+      return copy([...conversations.values()].filter((c) => c.visitorId === visitorId).sort((a, b) => b.openedAt - a.openedAt).slice(0, limit));
+    },
+    async listConversations(f) {
+      const agentName = (id: string | null) => (id ? users.get(id)?.displayName ?? null : null);
+      return copy(
+        [...conversations.values()]
+          .filter((c) => (f.status === undefined || c.status === f.status) && (f.agentId === undefined || c.agentId === f.agentId))
+          .sort((a, b) => b.openedAt - a.openedAt)
+          .slice(0, f.limit)
+          .map((c) => ({ ...c, visitorName: visitors.get(c.visitorId)?.name ?? null, agentName: agentName(c.agentId) })),
+      );
+    },
+
+    async appendMessage(m) {
+      const original = m.clientId === null ? undefined : byClientId.get(`${m.authorId}\n${m.clientId}`);
+      if (original) return { status: 'duplicate', message: copy(original) };
+      const c = conversations.get(m.conversationId);
+      if (!c || c.status === 'closed') return { status: 'not_open' };
+      return { status: 'stored', message: copy(append(c, m)) };
+    },
+    async findMessageByClientId(authorId, clientId) {
+      return copy(byClientId.get(`${authorId}\n${clientId}`) ?? null);
+    },
+    async messagesAfter(id, afterSeq, o) {
+      return copy(
+        (messages.get(id) ?? []).filter((m) => m.seq > afterSeq && (o?.includeNotes === true || m.kind !== 'note')).slice(0, o?.limit ?? 500),
+      );
+    },
+  };
+
+  // Every method can be made to fail once, at the call a test names.
+  const wrapped = Object.fromEntries(
+    Object.entries(store).map(([name, fn]) => [
+      name,
+      (...args: unknown[]) => {
+        if (failing.delete(name)) return Promise.reject(new Error(`injected failure: store.${name}`));
+        return (fn as (...a: unknown[]) => unknown)(...args);
+      },
+    ]),
+  ) as unknown as ChatStore;
+
+  return {
+    ...wrapped,
+    failNext: (method) => void failing.add(method),
+    messages: (id) => copy(messages.get(id) ?? []),
+  };
+}
