@@ -44,7 +44,7 @@ export type VisitorSystemEvent =
 
 export interface Message {
   conversationId: string;
-  /** Per-conversation, strictly increasing (not necessarily contiguous). */
+  /** Per-conversation: 1, 2, 3, … without gaps (a re-sent clientId takes none). */
   seq: number;
   /** The sender's idempotency key; null for system events. */
   clientId: string | null;
@@ -200,7 +200,7 @@ export interface MessageAck {
   conversationId: string;
   seq: number;
   at: number;
-  /** True when this clientId was already stored: the original ack is returned. */
+  /** True when this clientId was already stored: the original ack is returned (no new seq). */
   duplicate: boolean;
 }
 
