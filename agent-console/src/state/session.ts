@@ -3,233 +3,168 @@
  * messages, unread counts and unsent replies. Reconnects resume by seq per
  * conversation; replies keep their clientId until acknowledged, so nothing is lost
  * or stored twice.
+ *
+ * Every change publishes a new state object (new chats record, new chat, new arrays):
+ * a snapshot a subscriber holds never changes afterwards.
  */
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+import type { AckedEvent, AckPayload, AckResult } from '../../../shared/client/acks';
+import { mergeBySeq } from '../../../shared/client/merge';
+import { drain, withoutStored, withState } from '../../../shared/client/outbox';
 import type {
   AgentClientToServerEvents,
   AgentSelf,
   AgentServerToClientEvents,
-  AgentSession,
-  ConversationView,
   ConversationWithMessages,
   Message,
-  Result,
-} from '../../shared/protocol';
+} from '../../../shared/protocol';
+import type { Chat, Pending } from './chats';
 
 export type AgentSocket = Socket<AgentServerToClientEvents, AgentClientToServerEvents>;
 
-export interface Pending {
-  clientId: string;
-  text: string;
-  note: boolean;
-  state: 'sending' | 'failed';
-}
-
-export interface Chat {
-  view: ConversationView;
-  messages: Message[];
-  unread: number;
-  outbox: Pending[];
-  visitorTyping: boolean;
-}
-
 export interface ConsoleState {
-  connection: 'connecting' | 'online' | 'offline';
-  me: AgentSelf | null;
-  chats: Record<string, Chat>;
+  readonly connection: 'connecting' | 'online' | 'offline';
+  readonly me: AgentSelf | null;
+  readonly chats: Readonly<Record<string, Chat>>;
   /** Set when a connect is refused (e.g. TOKEN_EXPIRED): the console signs out. */
-  refused: string | null;
+  readonly refused: string | null;
 }
 
-/** When the visitor started waiting for an answer: their oldest message after the last agent reply. */
-export function waitingSince(chat: Chat): number | null {
-  // From the end back to the last agent reply: only the messages since then count, so a long
-  // transcript costs no more than a short one.
-  let since: number | null = null;
-  for (let i = chat.messages.length - 1; i >= 0; i--) {
-    const m = chat.messages[i];
-    if (m.kind !== 'text') continue;
-    if (m.author === 'agent') break;
-    if (m.author === 'visitor') since = m.at;
-  }
-  return since;
-}
-
-/** Longest-waiting first, then the rest by most recent activity. */
-export function ordered(chats: Record<string, Chat>): Chat[] {
-  // Each chat's keys once, not once per comparison.
-  const keyed = Object.values(chats).map((chat) => ({
-    chat,
-    waiting: waitingSince(chat),
-    active: chat.messages.at(-1)?.at ?? chat.view.openedAt,
-  }));
-  keyed.sort((a, b) =>
-    a.waiting !== null || b.waiting !== null ? (a.waiting ?? Infinity) - (b.waiting ?? Infinity) : b.active - a.active,
-  );
-  return keyed.map((k) => k.chat);
-}
-
-export type ConsoleSession = ReturnType<typeof createConsoleSession>;
-
-export function createConsoleSession(opts: {
-  url: string;
+export interface ConsoleSessionOptions {
+  /** Opens the /agent namespace with `auth` (socket.io-client's `io`, bound to the server URL). */
+  connect(auth: { token: string }): AgentSocket;
   token: string;
   /** Called for each conversation newly assigned to me (sound, notification). */
   onAssigned?(c: ConversationWithMessages): void;
   newId?(): string;
-}) {
+  /** How long a call waits for its ack before it rejects. @default 10000 */
+  ackTimeoutMs?: number;
+}
+
+type Map = AgentClientToServerEvents;
+export type ConsoleSession = ReturnType<typeof createConsoleSession>;
+
+export function createConsoleSession(opts: ConsoleSessionOptions) {
   const newId = opts.newId ?? (() => crypto.randomUUID());
-  const state: ConsoleState = { connection: 'connecting', me: null, chats: {}, refused: null };
+  const ackTimeout = opts.ackTimeoutMs ?? 10_000;
+  let state: ConsoleState = { connection: 'connecting', me: null, chats: {}, refused: null };
   const listeners = new Set<(s: ConsoleState) => void>();
   let active: string | null = null;
   const flushing = new Set<string>();
 
-  const changed = () => {
-    const snapshot = { ...state, chats: { ...state.chats } };
-    listeners.forEach((fn) => fn(snapshot));
+  const publish = (patch: Partial<ConsoleState>) => {
+    state = { ...state, ...patch };
+    listeners.forEach((fn) => fn(state));
+  };
+  /** Replaces one chat (if I still have it) with `change(chat)`. */
+  const update = (id: string, change: (chat: Chat) => Chat) => {
+    const chat = state.chats[id];
+    if (chat) publish({ chats: { ...state.chats, [id]: change(chat) } });
   };
 
-  const socket: AgentSocket = io(`${opts.url}/agent`, { auth: { token: opts.token }, transports: ['websocket'] });
+  const socket = opts.connect({ token: opts.token });
 
-  async function call<T>(event: string, payload: unknown, timeoutMs = 10_000): Promise<Result<T>> {
-    return (socket.timeout(timeoutMs) as any).emitWithAck(event, payload);
+  /** Typed from the event map (shared/client/acks.ts): a wrong event, payload or result use fails tsc. */
+  function call<E extends AckedEvent<Map>>(event: E, ...payload: AckPayload<Map, E>): Promise<AckResult<Map, E>>;
+  function call(event: AckedEvent<Map>, ...payload: AckPayload<Map, AckedEvent<Map>>): Promise<unknown> {
+    return socket.timeout(ackTimeout).emitWithAck(event, ...payload);
   }
 
-  function merge(chat: Chat, incoming: Message[]) {
-    let added = 0;
-    for (const m of incoming) {
-      if (chat.messages.some((x) => x.seq === m.seq)) continue;
-      chat.messages.push(m);
-      added++;
-      if (m.clientId) chat.outbox = chat.outbox.filter((p) => p.clientId !== m.clientId);
-      if (m.author === 'visitor' && m.conversationId !== active) chat.unread++;
-    }
-    if (added) chat.messages.sort((a, b) => a.seq - b.seq);
-    return added;
+  /** The chat with the stored messages added; visitor messages off screen count as unread. */
+  function withMessages(chat: Chat, incoming: Message[]): Chat {
+    const { messages, added } = mergeBySeq(chat.messages, incoming);
+    if (!added.length) return chat;
+    const unread = added.filter((m) => m.author === 'visitor' && m.conversationId !== active).length;
+    return { ...chat, messages, unread: chat.unread + unread, outbox: withoutStored(chat.outbox, added) };
   }
 
-  function upsert(c: ConversationWithMessages): Chat {
+  function upserted(c: ConversationWithMessages): Chat {
     const existing = state.chats[c.conversation.id];
     const chat: Chat = existing
-      ? { ...existing, view: c.conversation, messages: [...existing.messages] }
+      ? { ...existing, view: c.conversation }
       : { view: c.conversation, messages: [], unread: 0, outbox: [], visitorTyping: false };
-    merge(chat, c.messages);
-    state.chats[c.conversation.id] = chat;
-    return chat;
+    return withMessages(chat, c.messages);
   }
 
   async function sync() {
     const since = Object.fromEntries(Object.values(state.chats).map((c) => [c.view.id, c.messages.at(-1)?.seq ?? 0]));
-    const r = await call<AgentSession>('session:sync', { since });
+    const r = await call('session:sync', { since });
     if (!r.ok) return;
-    state.me = r.data.me;
-    const mine = new Set(r.data.conversations.map((c) => c.conversation.id));
     // Chats that left me while I was away (grace expired, transferred by a lead) go.
-    for (const id of Object.keys(state.chats)) if (!mine.has(id)) delete state.chats[id];
-    for (const c of r.data.conversations) upsert(c);
-    state.connection = 'online';
-    changed();
-    for (const id of mine) void flush(id);
+    const chats: Record<string, Chat> = {};
+    for (const c of r.data.conversations) chats[c.conversation.id] = upserted(c);
+    publish({ me: r.data.me, chats, connection: 'online' });
+    for (const id of Object.keys(chats)) void flush(id);
   }
 
+  /** Sends a conversation's waiting replies in order (shared/client/outbox.ts). */
   async function flush(conversationId: string) {
     if (flushing.has(conversationId)) return;
     flushing.add(conversationId);
     try {
-      for (;;) {
-        const chat = state.chats[conversationId];
-        const p = chat?.outbox.find((x) => x.state === 'sending');
-        if (!p || state.connection !== 'online') break;
-        let r: Result<{ seq: number; at: number }>;
-        try {
-          r = await call('message:send', { conversationId, clientId: p.clientId, text: p.text, ...(p.note ? { note: true } : {}) });
-        } catch {
-          if (socket.connected) p.state = 'failed';
-          changed();
-          break;
-        }
-        const current = state.chats[conversationId];
-        if (!current) break;
-        if (!r.ok) {
-          p.state = 'failed';
-        } else {
-          merge(current, [
-            {
+      await drain<Pending, { seq: number; at: number }>({
+        next: () => (state.connection === 'online' ? state.chats[conversationId]?.outbox.find((p) => p.state === 'sending') : undefined),
+        send: (p) =>
+          call('message:send', { conversationId, clientId: p.clientId, text: p.text, ...(p.note ? { note: true } : {}) }),
+        connected: () => socket.connected,
+        failed: (p) => update(conversationId, (c) => ({ ...c, outbox: withState(c.outbox, p.clientId, 'failed') })),
+        stored: (p, ack) =>
+          update(conversationId, (c) => {
+            const mine: Message = {
               conversationId,
-              seq: r.data.seq,
+              seq: ack.seq,
               clientId: p.clientId,
               author: 'agent',
               authorId: state.me?.id ?? null,
               authorName: state.me?.name ?? null,
               kind: p.note ? 'note' : 'text',
               text: p.text,
-              at: r.data.at,
-            },
-          ]);
-          current.outbox = current.outbox.filter((x) => x.clientId !== p.clientId);
-        }
-        state.chats[conversationId] = { ...current };
-        changed();
-      }
+              at: ack.at,
+            };
+            const merged = withMessages(c, [mine]);
+            // Already merged from the broadcast: the entry still leaves the outbox.
+            return { ...merged, outbox: withoutStored(merged.outbox, [p]) };
+          }),
+      });
     } finally {
       flushing.delete(conversationId);
     }
   }
 
   socket.on('connect', () => void sync().catch(() => setTimeout(() => socket.connected && void sync(), 2000)));
-  socket.on('disconnect', () => {
-    state.connection = 'offline';
-    changed();
-  });
+  socket.on('disconnect', () => publish({ connection: 'offline' }));
   socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
     if (err.data?.code) {
-      state.refused = err.data.code;
       socket.disconnect();
+      publish({ connection: 'offline', refused: err.data.code });
+    } else {
+      publish({ connection: 'offline' });
     }
-    state.connection = 'offline';
-    changed();
   });
   socket.on('conversation:assigned', (c) => {
     const isNew = !state.chats[c.conversation.id];
-    upsert(c);
-    changed();
+    publish({ chats: { ...state.chats, [c.conversation.id]: upserted(c) } });
     if (isNew) opts.onAssigned?.(c);
   });
   socket.on('conversation:removed', ({ conversationId }) => {
-    delete state.chats[conversationId];
-    changed();
+    if (!state.chats[conversationId]) return;
+    const { [conversationId]: _gone, ...rest } = state.chats;
+    publish({ chats: rest });
   });
-  socket.on('conversation:updated', (view) => {
-    const chat = state.chats[view.id];
-    if (chat) {
-      state.chats[view.id] = { ...chat, view };
-      changed();
-    }
-  });
+  socket.on('conversation:updated', (view) => update(view.id, (c) => ({ ...c, view })));
   socket.on('message', (m) => {
     const chat = state.chats[m.conversationId];
     if (!chat) return;
-    const copy = { ...chat, messages: [...chat.messages] };
-    if (merge(copy, [m])) {
-      if (m.author === 'visitor') copy.visitorTyping = false;
-      state.chats[m.conversationId] = copy;
-      changed();
-    }
+    const next = withMessages(chat, [m]);
+    if (next === chat) return;
+    update(m.conversationId, () => (m.author === 'visitor' ? { ...next, visitorTyping: false } : next));
   });
-  socket.on('typing', ({ conversationId, typing }) => {
-    const chat = state.chats[conversationId];
-    if (chat) {
-      state.chats[conversationId] = { ...chat, visitorTyping: typing };
-      changed();
-    }
-  });
-  socket.on('agent:state', (me) => {
-    state.me = me;
-    changed();
-  });
+  socket.on('typing', ({ conversationId, typing }) => update(conversationId, (c) => ({ ...c, visitorTyping: typing })));
+  socket.on('agent:state', (me) => publish({ me }));
 
   return {
-    get state() {
+    /** The current snapshot; never changed after it was handed out. */
+    get state(): ConsoleState {
       return state;
     },
     subscribe(fn: (s: ConsoleState) => void) {
@@ -239,28 +174,18 @@ export function createConsoleSession(opts: {
     /** The conversation on screen: its unread count stays at zero. */
     setActive(id: string | null) {
       active = id;
-      const chat = id ? state.chats[id] : undefined;
-      if (chat?.unread) {
-        state.chats[id!] = { ...chat, unread: 0 };
-        changed();
-      }
+      if (id && state.chats[id]?.unread) update(id, (c) => ({ ...c, unread: 0 }));
     },
     send(conversationId: string, text: string, note: boolean) {
-      const chat = state.chats[conversationId];
       const t = text.trim();
-      if (!chat || !t) return;
-      state.chats[conversationId] = { ...chat, outbox: [...chat.outbox, { clientId: newId(), text: t, note, state: 'sending' }] };
-      changed();
+      if (!state.chats[conversationId] || !t) return;
+      const p: Pending = { clientId: newId(), text: t, note, state: 'sending' };
+      update(conversationId, (c) => ({ ...c, outbox: [...c.outbox, p] }));
       void flush(conversationId);
     },
+    /** Sends a failed reply again, with the same clientId: stored once even if the first send was. */
     retry(conversationId: string, clientId: string) {
-      const chat = state.chats[conversationId];
-      if (!chat) return;
-      state.chats[conversationId] = {
-        ...chat,
-        outbox: chat.outbox.map((p) => (p.clientId === clientId ? { ...p, state: 'sending' as const } : p)),
-      };
-      changed();
+      update(conversationId, (c) => ({ ...c, outbox: withState(c.outbox, clientId, 'sending') }));
       void flush(conversationId);
     },
     typing(conversationId: string, typing: boolean) {
