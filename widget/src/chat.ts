@@ -294,5 +294,7 @@ export function createChat(o: ChatOptions) {
       socket?.disconnect();
       socket = null;
     },
+    /** Any acked call of the visitor map; rejects when not started. */
+    call,
   };
 }
