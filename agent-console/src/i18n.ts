@@ -10,6 +10,4 @@ export const strings = (locale: Locale): Strings => (locale === 'zh-CN' ? zhCN :
 export const chooseLocale = (languages: readonly string[]): Locale =>
   languages.find((l) => /^(zh|en)/i.test(l))?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
 
-export function fill(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
-}
+export { fill } from '../../shared/client/format';

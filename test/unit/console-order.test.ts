@@ -1,6 +1,6 @@
 /** The console's chat list order: who waits for an answer, and since when. */
 import type { ConversationView, Message } from '../../shared/protocol';
-import { ordered, waitingSince, type Chat } from '../../agent-console/src/session';
+import { ordered, waitingSince, type Chat } from '../../agent-console/src/state/chats';
 
 let seq = 0;
 const msg = (author: Message['author'], at: number, kind: Message['kind'] = 'text'): Message => ({

@@ -3,6 +3,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { VisitorMessage as Message } from '../../shared/protocol';
 import type { Chat, ChatState } from './chat';
 import { fill, type Locale, type Strings } from './i18n';
+import { clockTime } from '../../shared/client/format';
+import { chime } from '../../shared/ui/chime';
 import { Linked } from '../../shared/ui/linked';
 
 export interface WidgetSettings {
@@ -50,7 +52,7 @@ export function App({ chat, t, locale, settings, bindOpen, onOpenChange }: AppPr
   const list = useRef<HTMLDivElement>(null);
   const openRef = useRef(open);
   openRef.current = open;
-  const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
+  const time = clockTime(locale);
 
   useEffect(() => {
     bindOpen(setOpen);
@@ -84,7 +86,7 @@ export function App({ chat, t, locale, settings, bindOpen, onOpenChange }: AppPr
     }
     if (unread === 1) baseTitle.current = document.title;
     document.title = `${fill(t.unreadTitle, { n: unread })} · ${baseTitle.current}`;
-    if (settings.sound) chime();
+    if (settings.sound) chime(880, 0.08, 0.3);
   }, [unread]);
 
   useEffect(() => {
@@ -242,22 +244,6 @@ export function App({ chat, t, locale, settings, bindOpen, onOpenChange }: AppPr
       </button>
     </div>
   );
-}
-
-function chime() {
-  try {
-    const ctx = new AudioContext();
-    const osc = ctx.createOscillator();
-    const gain = ctx.createGain();
-    osc.frequency.value = 880;
-    gain.gain.setValueAtTime(0.08, ctx.currentTime);
-    gain.gain.exponentialRampToValueAtTime(0.001, ctx.currentTime + 0.3);
-    osc.connect(gain).connect(ctx.destination);
-    osc.start();
-    osc.stop(ctx.currentTime + 0.3);
-  } catch {
-    // No audio (autoplay policy): the badge and title still show it.
-  }
 }
 
 function OfflineForm({ chat, t, notice, setNotice }: { chat: Chat; t: Strings; notice: string; setNotice(s: string): void }) {

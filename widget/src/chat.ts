@@ -4,14 +4,15 @@
  * order, never twice), and the state the UI renders.
  */
 import type { Socket } from 'socket.io-client';
+import type { AckedEvent, AckPayload, AckResult } from '../../shared/client/acks';
+import { mergeBySeq } from '../../shared/client/merge';
+import { drain, withoutStored, withState, type Outgoing } from '../../shared/client/outbox';
 import type {
   VisitorMessage,
   PageContext,
-  Result,
   VisitorClientToServerEvents,
   VisitorConversationState,
   VisitorServerToClientEvents,
-  VisitorSession,
 } from '../../shared/protocol';
 
 export type VisitorSocket = Socket<VisitorServerToClientEvents, VisitorClientToServerEvents>;
@@ -23,11 +24,8 @@ export interface KeyValue {
   removeItem(key: string): void;
 }
 
-export interface Pending {
-  clientId: string;
-  text: string;
+export interface Pending extends Outgoing {
   at: number;
-  state: 'sending' | 'failed';
 }
 
 export interface ChatState {
@@ -104,22 +102,23 @@ export function createChat(o: ChatOptions) {
   };
   const lastSeq = () => state.messages.at(-1)?.seq ?? 0;
 
-  /** Adds stored messages, keeping seq order and dropping ones already known. */
+  /** Adds stored messages of the current conversation (shared/client/merge.ts); true when any was new. */
   function merge(incoming: VisitorMessage[]): boolean {
-    let added = false;
-    for (const m of incoming) {
-      if (state.conversation && m.conversationId !== state.conversation.id) continue;
-      if (state.messages.some((x) => x.seq === m.seq)) continue;
-      state.messages = [...state.messages, m].sort((a, b) => a.seq - b.seq);
-      if (m.clientId) state.outbox = state.outbox.filter((p) => p.clientId !== m.clientId);
-      added = true;
-    }
-    return added;
+    const { messages, added } = mergeBySeq(
+      state.messages,
+      incoming.filter((m) => !state.conversation || m.conversationId === state.conversation.id),
+    );
+    state.messages = messages;
+    state.outbox = withoutStored(state.outbox, added);
+    return added.length > 0;
   }
 
-  async function call<T>(event: string, payload: unknown, timeoutMs = 10_000): Promise<Result<T>> {
+  type Map = VisitorClientToServerEvents;
+  /** Typed from the event map (shared/client/acks.ts): a wrong event, payload or result use fails tsc. */
+  function call<E extends AckedEvent<Map>>(event: E, ...payload: AckPayload<Map, E>): Promise<AckResult<Map, E>>;
+  function call(event: AckedEvent<Map>, ...payload: AckPayload<Map, AckedEvent<Map>>): Promise<unknown> {
     if (!socket) throw new Error('not connected');
-    return (socket.timeout(timeoutMs) as any).emitWithAck(event, payload);
+    return socket.timeout(event === 'message:send' ? ackTimeout : 10_000).emitWithAck(event, ...payload);
   }
 
   function adoptConversation(c: VisitorConversationState | null) {
@@ -128,7 +127,7 @@ export function createChat(o: ChatOptions) {
   }
 
   async function sync() {
-    const r = await call<VisitorSession>('session:sync', { afterSeq: lastSeq() });
+    const r = await call('session:sync', { afterSeq: lastSeq() });
     if (!r.ok) return;
     const s = r.data;
     write(o.storage, tokenKey, s.token);
@@ -138,7 +137,7 @@ export function createChat(o: ChatOptions) {
       adoptConversation(s.conversation);
       // A different conversation: its history from the start.
       if (s.conversation && lastSeq() === 0 && s.messages.length && s.messages[0].seq > 1) {
-        const full = await call<VisitorSession>('session:sync', { afterSeq: 0 });
+        const full = await call('session:sync', { afterSeq: 0 });
         if (full.ok) s.messages = full.data.messages;
       }
     } else {
@@ -160,36 +159,28 @@ export function createChat(o: ChatOptions) {
     if (flushing) return;
     flushing = true;
     try {
-      for (const p of state.outbox) {
-        if (p.state !== 'sending' || state.connection !== 'online') continue;
-        let r: Result<{ conversationId: string; seq: number; at: number }>;
-        try {
-          r = await call('message:send', { clientId: p.clientId, text: p.text }, ackTimeout);
-        } catch {
-          // No ack in time: still connected means the server is struggling; let the shopper retry.
-          if (socket?.connected) p.state = 'failed';
+      await drain({
+        next: () => (state.connection === 'online' ? state.outbox.find((p) => p.state === 'sending') : undefined),
+        send: (p) => call('message:send', { clientId: p.clientId, text: p.text }),
+        connected: () => !!socket?.connected,
+        failed(p) {
+          state.outbox = withState(state.outbox, p.clientId, 'failed');
           changed();
-          break;
-        }
-        if (!r.ok) {
-          p.state = 'failed';
+        },
+        stored(p, ack) {
+          if (!state.conversation || state.conversation.id !== ack.conversationId) {
+            // The first message opened a conversation; its state and history follow.
+            adoptConversation({ id: ack.conversationId, status: 'queued', agentName: null, queuePosition: null });
+            state.toRate = null;
+          }
+          merge([{ conversationId: ack.conversationId, seq: ack.seq, clientId: p.clientId, author: 'visitor', authorId: state.visitorId, kind: 'text', text: p.text, at: ack.at }]);
+          state.outbox = withoutStored(state.outbox, [p]);
           changed();
-          continue;
-        }
-        const ack = r.data;
-        if (!state.conversation || state.conversation.id !== ack.conversationId) {
-          // The first message opened a conversation; its state and history follow.
-          adoptConversation({ id: ack.conversationId, status: 'queued', agentName: null, queuePosition: null });
-          state.toRate = null;
-        }
-        merge([{ conversationId: ack.conversationId, seq: ack.seq, clientId: p.clientId, author: 'visitor', authorId: state.visitorId, kind: 'text', text: p.text, at: ack.at }]);
-        state.outbox = state.outbox.filter((x) => x.clientId !== p.clientId);
-        changed();
-      }
+        },
+      });
     } finally {
       flushing = false;
     }
-    if (state.connection === 'online' && state.outbox.some((p) => p.state === 'sending')) void flush();
   }
 
   function start() {
@@ -268,7 +259,7 @@ export function createChat(o: ChatOptions) {
       void flush();
     },
     retry(clientId: string) {
-      state.outbox = state.outbox.map((p) => (p.clientId === clientId ? { ...p, state: 'sending' as const } : p));
+      state.outbox = withState(state.outbox, clientId, 'sending');
       changed();
       void flush();
     },
@@ -285,7 +276,7 @@ export function createChat(o: ChatOptions) {
     },
     async leaveMessage(form: { name: string; email: string; text: string }) {
       start();
-      return call<{ id: string }>('offline:message', form);
+      return call('offline:message', form);
     },
     async setProfile(profile: { name?: string; email?: string }) {
       start();
@@ -303,5 +294,7 @@ export function createChat(o: ChatOptions) {
       socket?.disconnect();
       socket = null;
     },
+    /** Any acked call of the visitor map; rejects when not started. */
+    call,
   };
 }

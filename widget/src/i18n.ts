@@ -22,7 +22,4 @@ export function strings(locale: Locale): Strings {
   return tables[locale];
 }
 
-/** Fills `{name}` placeholders. */
-export function fill(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
-}
+export { fill } from '../../shared/client/format';

@@ -1,0 +1,72 @@
+/** The conversation on screen: its head (transfer, close), transcript, composer and side panel. */
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import type { Api } from '../api';
+import { Composer, type Draft } from '../composer/composer';
+import { fillVariables } from '../composer/variables';
+import type { Locale, Strings } from '../i18n';
+import { SidePanel } from '../side-panel/side-panel';
+import type { Chat } from '../state/chats';
+import type { ConsoleSession } from '../state/session';
+import { Transcript, type TranscriptPosition } from './transcript';
+import { visitorLabel } from './visitor-label';
+
+interface ConversationProps {
+  chat: Chat;
+  session: ConsoleSession;
+  api: Api;
+  t: Strings;
+  locale: Locale;
+  agentName: string;
+  draft: Draft;
+  onDraft(d: Draft): void;
+  position?: TranscriptPosition;
+  onPosition(p: TranscriptPosition): void;
+  onTransfer(): void;
+  onClose(): void;
+}
+
+export function Conversation({ chat, session, api, t, locale, agentName, onDraft, position, onPosition, onTransfer, onClose, ...props }: ConversationProps) {
+  const [draft, setDraft] = useState(props.draft);
+  const box = useRef<HTMLTextAreaElement>(null);
+  const id = chat.view.id;
+
+  useEffect(() => onDraft(draft), [draft]);
+  // After the transcript scrolled into place (children's layout effects run first).
+  useLayoutEffect(() => box.current?.focus(), []);
+
+  const vars = { 'visitor.name': chat.view.visitorName ?? '', 'agent.name': agentName, 'conversation.id': id };
+  const insert = (body: string) => {
+    setDraft((d) => ({ ...d, text: fillVariables(body, vars) }));
+    box.current?.focus();
+  };
+  const send = () => {
+    if (!draft.text.trim()) return;
+    session.send(id, draft.text, draft.note);
+    session.typing(id, false);
+    setDraft((d) => ({ ...d, text: '' }));
+  };
+
+  return (
+    <>
+      <main class="conversation" aria-label={`${t.transcript}: ${visitorLabel(chat, t)}`}>
+        <div class="convhead">
+          <h2>{visitorLabel(chat, t)}</h2>
+          <button type="button" onClick={onTransfer}>{t.transfer}</button>
+          <button type="button" onClick={onClose}>{t.close}</button>
+        </div>
+        <Transcript chat={chat} t={t} locale={locale} position={position} onPosition={onPosition} onRetry={(clientId) => session.retry(id, clientId)} />
+        <Composer
+          t={t}
+          api={api}
+          draft={draft}
+          onDraft={setDraft}
+          boxRef={box}
+          insert={insert}
+          send={send}
+          typing={(typing) => session.typing(id, typing)}
+        />
+      </main>
+      <SidePanel chat={chat} session={session} api={api} t={t} locale={locale} onInsert={insert} />
+    </>
+  );
+}

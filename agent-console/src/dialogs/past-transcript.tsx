@@ -1,0 +1,36 @@
+/** An earlier conversation's transcript, read over REST with my token (read-only). */
+import { useEffect, useState } from 'preact/hooks';
+import type { Message } from '../../../shared/protocol';
+import type { Api } from '../api';
+import { eventText } from '../conversation/event-text';
+import { fill, type Locale, type Strings } from '../i18n';
+import { Dialog } from './dialog';
+
+export function PastTranscript({ id, api, t, locale, onDone }: { id: string; api: Api; t: Strings; locale: Locale; onDone(): void }) {
+  const [messages, setMessages] = useState<Message[] | null>(null);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    api.transcript(id).then((r) => setMessages(r.messages), (e: { code?: string }) => setError(fill(t.error, { code: e.code ?? '' })));
+  }, [id]);
+  const time = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' });
+  return (
+    <Dialog title={t.pastConversations} onCancel={onDone}>
+      {error && <p role="alert" class="error">{error}</p>}
+      <div class="log past-log" role="log" aria-label={t.transcript} tabIndex={0}>
+        {(messages ?? []).map((m) =>
+          m.kind === 'event' ? (
+            <div key={m.seq} class="event">{eventText(m, t)} · {time.format(m.at)}</div>
+          ) : (
+            <div key={m.seq} class={`msg ${m.author} ${m.kind}`}>
+              <span class="meta">{m.authorName ?? t.visitor} · {time.format(m.at)}</span>
+              <span class="text">{m.text}</span>
+            </div>
+          ),
+        )}
+      </div>
+      <div class="buttons">
+        <button type="button" onClick={onDone}>{t.cancel}</button>
+      </div>
+    </Dialog>
+  );
+}

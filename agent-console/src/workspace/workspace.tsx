@@ -1,0 +1,123 @@
+/** The signed-in console: top bar, chat list, the conversation on screen, and the dialogs. */
+import type { JSX } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Api } from '../api';
+import type { Draft } from '../composer/composer';
+import { Conversation } from '../conversation/conversation';
+import type { TranscriptPosition } from '../conversation/transcript';
+import { CloseDialog } from '../dialogs/close-dialog';
+import { MoveDialog } from '../dialogs/move-dialog';
+import type { Locale, Strings } from '../i18n';
+import { ordered } from '../state/chats';
+import { ChatList } from './chat-list';
+import { TopBar } from './topbar';
+import { useListKeys } from './use-list-keys';
+import { useSession } from './use-session';
+
+interface WorkspaceProps {
+  token: string;
+  t: Strings;
+  locale: Locale;
+  api: Api;
+  langSwitch: JSX.Element;
+  onSignOut(): void;
+}
+
+export function Workspace({ token, t, locale, api, langSwitch, onSignOut }: WorkspaceProps) {
+  const [session, s] = useSession(token, t);
+  const [activeId, setActiveId] = useState<string | null>(null);
+  const [dialog, setDialog] = useState<'transfer' | 'close' | 'handover' | null>(null);
+  // Each conversation keeps its draft and scroll position across switches.
+  const drafts = useRef<Record<string, Draft>>({});
+  const positions = useRef<Record<string, TranscriptPosition>>({});
+  const [, setNow] = useState(Date.now());
+
+  // Waiting times in the list move on without any event.
+  useEffect(() => {
+    const tick = setInterval(() => setNow(Date.now()), 15_000);
+    return () => clearInterval(tick);
+  }, []);
+  useEffect(() => {
+    if (s.refused) onSignOut();
+  }, [s.refused]);
+
+  const list = ordered(s.chats);
+  const active = activeId ? s.chats[activeId] : undefined;
+  useEffect(() => {
+    if (activeId && !s.chats[activeId]) setActiveId(null);
+  }, [s.chats, activeId]);
+  useEffect(() => {
+    if (!activeId && list.length) setActiveId(list[0].view.id);
+    session.setActive(activeId);
+  }, [activeId, list.length]);
+
+  const unreadTotal = list.reduce((n, c) => n + c.unread, 0);
+  useEffect(() => {
+    document.title = unreadTotal ? `(${unreadTotal}) ${t.appName}` : t.appName;
+  }, [unreadTotal, t]);
+  useListKeys(list, activeId, setActiveId);
+
+  const me = s.me;
+  const done = () => setDialog(null);
+
+  return (
+    <div class="console">
+      <TopBar
+        t={t}
+        me={me}
+        langSwitch={langSwitch}
+        onStatus={(status) => void session.call('agent:status', { status })}
+        onEndShift={() => setDialog('handover')}
+        onSignOut={onSignOut}
+      />
+      {s.connection === 'offline' && (
+        <p class="banner" role="status">
+          {t.reconnecting}
+        </p>
+      )}
+      <div class="panes">
+        <ChatList t={t} list={list} activeId={activeId} onSelect={setActiveId} />
+        {active ? (
+          <Conversation
+            key={active.view.id}
+            chat={active}
+            session={session}
+            api={api}
+            t={t}
+            locale={locale}
+            agentName={me?.name ?? ''}
+            draft={drafts.current[active.view.id] ?? { text: '', note: false }}
+            onDraft={(d) => (drafts.current[active.view.id] = d)}
+            position={positions.current[active.view.id]}
+            onPosition={(p) => (positions.current[active.view.id] = p)}
+            onTransfer={() => setDialog('transfer')}
+            onClose={() => setDialog('close')}
+          />
+        ) : (
+          <main class="conversation empty">{t.selectConversation}</main>
+        )}
+      </div>
+      {dialog === 'transfer' && active && (
+        <MoveDialog
+          t={t}
+          api={api}
+          meId={me?.id}
+          labels={{ title: t.transferTitle, to: t.transferTo, note: t.transferNote, confirm: t.confirmTransfer }}
+          move={(toAgentId, note) => session.call('conversation:transfer', { conversationId: active.view.id, toAgentId, ...(note ? { note } : {}) })}
+          onDone={done}
+        />
+      )}
+      {dialog === 'close' && active && <CloseDialog t={t} session={session} chat={active} onDone={done} />}
+      {dialog === 'handover' && (
+        <MoveDialog
+          t={t}
+          api={api}
+          meId={me?.id}
+          labels={{ title: t.endShiftTitle, to: t.handoverTo, note: t.handoverNote, confirm: t.confirmHandover }}
+          move={(toAgentId, note) => session.call('agent:handover', { toAgentId, ...(note ? { note } : {}) })}
+          onDone={done}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+/**
+ * Messages typed but not yet acknowledged. Each keeps its client id until the server
+ * acknowledges it, so a send repeated after a lost ack is stored once (the server answers
+ * a known client id with the original ack). Lists are never changed in place: state
+ * handed to subscribers stays as it was.
+ */
+import type { Result } from '../protocol';
+
+export interface Outgoing {
+  clientId: string;
+  text: string;
+  /** `failed`: refused or no ack in time while connected; it waits for the user's retry. */
+  state: 'sending' | 'failed';
+}
+
+/** The outbox with one entry's state changed. */
+export const withState = <P extends Outgoing>(outbox: readonly P[], clientId: string, state: Outgoing['state']): P[] =>
+  outbox.map((p) => (p.clientId === clientId ? { ...p, state } : p));
+
+/** The outbox without the entries these stored messages acknowledge. */
+export const withoutStored = <P extends Outgoing>(outbox: readonly P[], stored: readonly { clientId: string | null }[]): P[] =>
+  outbox.filter((p) => !stored.some((m) => m.clientId === p.clientId));
+
+export interface Drain<P extends Outgoing, A> {
+  /** The oldest entry still `sending`, or nothing when offline. */
+  next(): P | undefined;
+  /** One send with an ack timeout; rejects when no ack came. */
+  send(p: P): Promise<Result<A>>;
+  stored(p: P, ack: A): void;
+  failed(p: P): void;
+  /** Whether the socket is still connected (a timeout then means the server is struggling). */
+  connected(): boolean;
+}
+
+/**
+ * Sends waiting entries one at a time, oldest first, until none is left or one gets no ack.
+ * An ack missed because the connection dropped leaves the entry `sending`: the next connect
+ * sends it again with the same client id.
+ */
+export async function drain<P extends Outgoing, A>(o: Drain<P, A>): Promise<void> {
+  for (let p = o.next(); p; p = o.next()) {
+    let r: Result<A>;
+    try {
+      r = await o.send(p);
+    } catch {
+      if (o.connected()) o.failed(p);
+      return;
+    }
+    if (r.ok) o.stored(p, r.data);
+    else o.failed(p);
+  }
+}

@@ -1,0 +1,259 @@
+/**
+ * REST shapes under /api/v1 (docs/protocol.md §9), as the server sends them
+ * (server/transport/http.ts and server/transport/api/*.ts) and the console reads them.
+ * Times are ms since the epoch. Errors are `ApiErrorResponse` with the catalogue code.
+ */
+import type { ErrorBody } from './errors';
+import type { FaqLanguage, FaqMatchView } from './faq';
+import type { AgentStatus, AuthorKind, CloseCategory, ConversationStatus, Message, PageContext, Role } from './protocol';
+
+export type { FaqEntryView, FaqMatchView } from './faq';
+
+/** Every error response. */
+export interface ApiErrorResponse {
+  error: ErrorBody;
+}
+
+// ---------------------------------------------------------------- auth (§9.1, §9.2)
+
+/** A user as login, /me and an accepted invitation return it. */
+export interface UserView {
+  id: string;
+  /** Lowercase. */
+  email: string;
+  name: string;
+  role: Role;
+  /** The stored capacity. */
+  capacity: number;
+  active: boolean;
+}
+
+/** `POST /auth/login`. */
+export interface LoginRequest {
+  email: string;
+  password: string;
+}
+export interface LoginResponse {
+  token: string;
+  /** Seconds the token is valid for. */
+  expiresIn: number;
+  user: UserView;
+}
+
+/** `GET /me`. */
+export interface MeResponse {
+  user: UserView;
+}
+
+// ---------------------------------------------------------------- team (§9.3)
+
+/** Live presence fields of a team member; defaults for a user presence does not know: offline, stored capacity, 0, false. */
+interface PresenceFields {
+  status: AgentStatus;
+  capacity: number;
+  load: number;
+  connected: boolean;
+}
+
+/** What an agent sees of a colleague (`GET /users` as an agent). */
+export interface ColleagueView extends PresenceFields {
+  id: string;
+  name: string;
+  role: Role;
+}
+
+/** What a lead sees of a user (`GET /users` as a lead, and the lead's user routes). */
+export interface MemberView extends ColleagueView {
+  email: string;
+  active: boolean;
+  languages: string[];
+  createdAt: number;
+}
+
+/** `GET /users`: colleagues for an agent (active ones, by name), members for a lead (every user, by email). */
+export interface UsersResponse {
+  users: ColleagueView[] | MemberView[];
+}
+
+/** A one-time link to set a password. */
+export interface InvitationLink {
+  /** `${origin}/console#invite=${token}` */
+  url: string;
+  purpose: 'invite' | 'reset';
+  expiresAt: number;
+}
+
+/** `POST /users` (lead). */
+export interface CreateUserRequest {
+  email: string;
+  name: string;
+  /** @default 'agent' */
+  role?: Role;
+  /** @default DEFAULT_CAPACITY (5) */
+  capacity?: number;
+  /** @default [] */
+  languages?: string[];
+  /** @default true */
+  active?: boolean;
+}
+export interface CreateUserResponse {
+  user: MemberView;
+  invitation: InvitationLink;
+}
+
+/** `PATCH /users/:id` (lead): at least one field. */
+export type PatchUserRequest = Partial<{ name: string; role: Role; capacity: number; languages: string[]; active: boolean }>;
+
+/** `GET` and `PATCH /users/:id` (lead). */
+export interface MemberResponse {
+  user: MemberView;
+}
+
+/** `POST /users/:id/reset-password` (lead). */
+export interface ResetPasswordResponse {
+  invitation: InvitationLink;
+}
+
+// ---------------------------------------------------------------- invitations (§9.4)
+
+/** `GET /invitations/:token`: what the set-password page shows. */
+export interface InvitationResponse {
+  invitation: {
+    purpose: InvitationLink['purpose'];
+    expiresAt: number;
+    user: { email: string; name: string };
+  };
+}
+
+/** `POST /invitations/:token`. No token comes back: log in next. */
+export interface AcceptInvitationRequest {
+  password: string;
+}
+export interface AcceptInvitationResponse {
+  user: UserView;
+}
+
+// ---------------------------------------------------------------- conversations (§9.5)
+
+/** A stored conversation, for lists, history and reports. */
+export interface ConversationSummary {
+  id: string;
+  visitorId: string;
+  visitorName: string | null;
+  status: ConversationStatus;
+  agentId: string | null;
+  agentName: string | null;
+  openedAt: number;
+  firstResponseAt: number | null;
+  closedAt: number | null;
+  closedBy: AuthorKind | null;
+  closeCategory: CloseCategory | null;
+  closeSummary: string | null;
+  lastSeq: number;
+}
+
+/** `GET /conversations` query; every field optional. */
+export interface ConversationListQuery {
+  status?: ConversationStatus;
+  agentId?: string;
+  visitorId?: string;
+  /** ISO 8601 date-time with a zone, or a date. */
+  from?: string;
+  to?: string;
+  q?: string;
+  /** @default 20 */
+  limit?: number;
+  cursor?: string;
+}
+export interface ConversationListResponse {
+  conversations: ConversationSummary[];
+  /** null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface RatingView {
+  score: number;
+  comment: string | null;
+  createdAt: number;
+}
+
+/** `GET /conversations/:id` as an agent or lead: the whole transcript. */
+export interface TranscriptResponse {
+  conversation: ConversationSummary;
+  messages: Message[];
+  visitor: {
+    id: string;
+    name: string | null;
+    email: string | null;
+    context: PageContext | null;
+    userAgent: string | null;
+    createdAt: number;
+    lastSeenAt: number;
+  } | null;
+  rating: RatingView | null;
+}
+
+// ---------------------------------------------------------------- canned replies (§9.6)
+
+export interface CannedReplyView {
+  id: string;
+  /** Typed after "/" in the composer. */
+  shortcut: string;
+  title: string;
+  /** May use {visitor.name}, {agent.name}, {conversation.id}; the console fills them in. */
+  body: string;
+  language: string;
+  tags: string[];
+  scope: 'team' | 'personal';
+  /** null for team replies. */
+  ownerId: string | null;
+  demo: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** `GET /canned-replies` query. */
+export interface CannedReplySearchQuery {
+  q?: string;
+  language?: string;
+  /** @default 20 */
+  limit?: number;
+  /** @default 0 */
+  offset?: number;
+}
+export interface CannedReplySearchResponse {
+  replies: CannedReplyView[];
+  /** Every match, for paging with `offset`. */
+  total: number;
+}
+
+/** `POST /canned-replies`. */
+export interface CreateCannedReplyRequest {
+  shortcut: string;
+  title: string;
+  body: string;
+  language: string;
+  /** @default [] */
+  tags?: string[];
+  /** @default 'team' (agents must send 'personal') */
+  scope?: 'team' | 'personal';
+}
+/** `PATCH /canned-replies/:id`: at least one field; the scope cannot change. */
+export type PatchCannedReplyRequest = Partial<Omit<CreateCannedReplyRequest, 'scope'>>;
+/** `POST`, `GET` and `PATCH /canned-replies[/:id]`. */
+export interface CannedReplyResponse {
+  reply: CannedReplyView;
+}
+
+// ---------------------------------------------------------------- FAQ (§9.7)
+
+/** `POST /faq/match`. */
+export interface FaqMatchRequest {
+  text: string;
+  language?: FaqLanguage;
+  /** 1–10. @default 3 */
+  limit?: number;
+}
+export interface FaqMatchResponse {
+  matches: FaqMatchView[];
+}

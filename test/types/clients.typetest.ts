@@ -1,0 +1,71 @@
+/**
+ * Type-level test (checked by `tsc --noEmit`, never run): both clients' calls bind to the
+ * event maps of shared/protocol.ts. Each `@ts-expect-error` must stay an error; if a change
+ * makes one compile, tsc fails with "Unused '@ts-expect-error' directive".
+ */
+import type { ConsoleSession } from '../../agent-console/src/state/session';
+import type { Chat as WidgetChat } from '../../widget/src/chat';
+
+declare const session: ConsoleSession;
+declare const widget: WidgetChat;
+
+export async function consoleCalls() {
+  const ok = await session.call('agent:status', { status: 'away' });
+  if (ok.ok) {
+    const capacity: number = ok.data.capacity;
+    void capacity;
+  } else {
+    const code: string = ok.error.code;
+    void code;
+  }
+
+  // @ts-expect-error wrong event name
+  await session.call('agent:statuz', { status: 'away' });
+  // @ts-expect-error wrong payload
+  await session.call('agent:status', { status: 42 });
+  // @ts-expect-error a missing field of the payload
+  await session.call('message:send', { conversationId: 'c', text: 'hi' });
+  // @ts-expect-error an event without an ack is emitted, not called
+  await session.call('typing', { conversationId: 'c', typing: true });
+
+  const sync = await session.call('session:sync', { since: {} });
+  // @ts-expect-error the result is a union: `data` only after checking `ok`
+  void sync.data.me;
+  if (sync.ok) {
+    // @ts-expect-error wrong use of the ack's data (conversations is an array of ConversationWithMessages)
+    void sync.data.conversations[0].id;
+    void sync.data.conversations[0].conversation.id;
+  }
+  const sent = await session.call('message:send', { conversationId: 'c', clientId: 'x', text: 'hi', note: true });
+  // @ts-expect-error seq is a number
+  if (sent.ok) sent.data.seq.toUpperCase();
+}
+
+export async function widgetCalls() {
+  const r = await widget.call('message:send', { clientId: 'x', text: 'hi' });
+  if (r.ok) {
+    const seq: number = r.data.seq;
+    void seq;
+  }
+
+  // @ts-expect-error wrong event name
+  await widget.call('message:sendd', { clientId: 'x', text: 'hi' });
+  // @ts-expect-error wrong payload (the visitor map has no conversationId on message:send)
+  await widget.call('message:send', { clientId: 'x', text: 'hi', conversationId: 'c' });
+  // @ts-expect-error wrong payload type
+  await widget.call('conversation:rate', { conversationId: 'c', score: '5' });
+  // @ts-expect-error an agent event is not in the visitor map
+  await widget.call('agent:status', { status: 'away' });
+
+  const s = await widget.call('session:sync', { afterSeq: 0 });
+  // @ts-expect-error the result is a union: `data` only after checking `ok`
+  void s.data.token;
+  if (s.ok) {
+    // @ts-expect-error wrong use of the ack's data (visitorId is a string)
+    const n: number = s.data.visitorId;
+    void n;
+  }
+  const left = await widget.leaveMessage({ name: 'a', email: 'a@b.c', text: 'hi' });
+  // @ts-expect-error offline:message acks with { id }
+  if (left.ok) void left.data.messageId;
+}
