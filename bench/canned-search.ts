@@ -15,7 +15,8 @@ import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { buildCannedReplyIndex, createCannedReplyService } from '../server/domain/canned-replies';
 import { systemClock } from '../server/domain/clock';
-import { createCannedReplyStore, type NewCannedReply } from '../server/store/sql/canned-reply-store';
+import type { NewCannedReply } from '../server/domain/ports/canned-replies';
+import { createCannedReplyStore } from '../server/store/sql/canned-reply-store';
 import { openTestStore, startTestServer } from '../test/helpers/chat';
 
 const N = 2000;
@@ -93,7 +94,7 @@ async function measure(label: string, run: (q: string) => Promise<unknown> | unk
 
 async function main() {
   const db = await openTestStore();
-  const owner = await db.store.createUser({ email: 'bench@example.test', displayName: 'Bench', role: 'agent', passwordHash: 'x', capacity: 5 });
+  const owner = await db.store.upsertUser({ email: 'bench@example.test', displayName: 'Bench', role: 'agent', passwordHash: 'x', capacity: 5 });
   const store = createCannedReplyStore({ sql: db.sql });
   const data = replies(owner.id);
   for (const r of data) await store.create(r, Date.now());

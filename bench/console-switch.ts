@@ -66,7 +66,7 @@ const MESSAGES = Number(args.messages);
 const SWITCHES = Number(args.switches);
 const SETTLE_MS = Number(args.settle);
 
-/** Where the console keeps its token after signing in (agent-console/src/app.tsx, TOKEN_KEY). */
+/** Where the console keeps its token after signing in (agent-console/src/sign-in/token.ts, TOKEN_KEY). */
 const TOKEN_KEY = 'livesupport:console:token';
 
 const log = (msg: string) => process.stderr.write(`${msg}\n`);

@@ -11,11 +11,12 @@
  * And the time to rebuild the index after a write.
  */
 import { performance } from 'node:perf_hooks';
-import { DEMO_FAQ } from '../server/domain/faq/demo-faq';
+import { DEMO_FAQ } from '../server/seed/faq';
 import { createFaqMatcher } from '../server/domain/faq/matcher';
 import { buildFaqIndex } from '../server/domain/faq/ranker';
 import { systemClock } from '../server/domain/clock';
-import { createFaqStore, type NewFaqEntry } from '../server/store/sql/faq-store';
+import type { NewFaqEntry } from '../server/domain/ports/faq';
+import { createFaqStore } from '../server/store/sql/faq-store';
 import { FAQ_QUESTIONS } from '../test/fixtures/faq-questions';
 import { startTestServer } from '../test/helpers/chat';
 

@@ -109,7 +109,7 @@ export async function deployProduct(opts: DeployOptions): Promise<ProductDeploym
   try {
     await store.migrate();
     const create = (i: number, role: 'agent' | 'lead') =>
-      store.createUser({
+      store.upsertUser({
         email: `${role}${i}-${randomUUID()}@bench.test`,
         displayName: role === 'lead' ? `Lead ${i}` : `Agent ${i}`,
         role,

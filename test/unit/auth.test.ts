@@ -1,4 +1,7 @@
-import { createTokenService, hashPassword, verifyPassword } from '../../server/domain/auth';
+import { createTokenService } from '../../server/domain/auth';
+import { argon2Passwords } from '../../server/store/passwords';
+
+const { hash: hashPassword, verify: verifyPassword } = argon2Passwords;
 import { AppError } from '../../server/errors';
 
 const SECRET = 'unit-secret-unit-secret-unit-secret-00';
