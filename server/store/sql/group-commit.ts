@@ -7,16 +7,16 @@ import { MSG_COLS, storedMessage, toMessage, type MessageRow } from './rows';
 import type { AppendResult, NewMessage, SqlClient } from './types';
 
 /**
- * One batch (parallel arrays, one element per message) in one statement, the `append_messages`
- * function of migration 7 (a function so its plan is cached per session).
- * Seqs are allocated in the same statement by bumping `conversations.last_seq`, so several
- * processes may write one conversation concurrently (the row lock orders them). Rows are
- * locked in id order first, so two batches touching the same conversations cannot deadlock.
- * A conflicting clientId inserts nothing (its allocated seq is skipped: seqs increase, with
- * gaps). A closed conversation takes no more messages: the row lock orders this check after a
- * concurrent close, so a sender holding a stale conversation id learns it here, in the same
- * statement (no read before each write). Output: one row per message whose conversation
- * exists and is open, `stored` false for duplicates.
+ * One batch (parallel arrays, one element per message) in one statement: the `append_messages`
+ * function (migration 8; a function so its plan is cached per session). It locks the batch's
+ * open conversations in id order (two batches cannot deadlock), then, in a later statement
+ * that sees every message committed by a batch that held those locks before it, skips
+ * duplicates and allocates gap-free seqs by bumping `conversations.last_seq`; so several
+ * processes may write one conversation concurrently. A closed conversation takes no more
+ * messages: the row lock orders this check after a concurrent close, so a sender holding a
+ * stale conversation id learns it here, in the same statement (no read before each write).
+ * Output: one row per message whose conversation exists and is open; `stored` false and
+ * `seq` null for duplicates.
  */
 const APPEND_BATCH = `SELECT ord, seq, stored FROM append_messages($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[])`;
 
@@ -97,13 +97,13 @@ export function createGroupCommit(opts: GroupCommitOptions): GroupCommit {
     }
 
     const results = new Array<AppendResult | undefined>(n);
-    const { rows } = await sql.query<{ ord: number; seq: number; stored: boolean }>(APPEND_BATCH, [
+    const { rows } = await sql.query<{ ord: number; seq: number | null; stored: boolean }>(APPEND_BATCH, [
       conversationIds, clientIds, authors, authorIds, kinds, bodies, events, ats,
     ]);
     let duplicates: number[] | undefined;
     for (const r of rows) {
       const i = r.ord - 1;
-      if (r.stored) results[i] = { message: storedMessage(unique[i].m, r.seq), duplicate: false };
+      if (r.stored) results[i] = { message: storedMessage(unique[i].m, r.seq!), duplicate: false };
       else (duplicates ??= []).push(i);
     }
     if (duplicates) await resolveDuplicates(duplicates);
@@ -130,7 +130,7 @@ export function createGroupCommit(opts: GroupCommitOptions): GroupCommit {
       const byKey = new Map(rows.map((r) => [`${r.author_id}\n${r.client_id}`, r]));
       for (const i of indexes) {
         const original = byKey.get(`${authorIds[i]}\n${clientIds[i]}`);
-        // Cannot happen (a conflict means a committed row), but never leave a promise pending.
+        // Cannot happen (a duplicate means a committed row), but never leave a promise pending.
         if (!original) throw new Error(`Duplicate message ${clientIds[i]} has no stored original`);
         results[i] = { message: toMessage(original), duplicate: true };
       }
