@@ -1,13 +1,12 @@
 /**
  * Redis presence pool: every mutating method is exactly one Lua script call (atomic across
  * processes sharing the Redis); reads are plain commands. Key layout and the shared helpers
- * are documented in lua/lib.lua. Per-agent keys are built inside the scripts from the
- * prefix, which is fine on a single Redis but not Cluster-safe.
+ * are documented in ../redis/lua/includes/presence.lua. Per-agent keys are built inside the
+ * scripts from the prefix, which is fine on a single Redis but not Cluster-safe.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { ClientContext, Redis, Result } from 'ioredis';
 import type { AgentStatus } from '../../../shared/protocol';
+import { defineScripts } from '../redis/scripts';
 import {
   PoolError,
   type AgentPresence,
@@ -26,14 +25,14 @@ export interface RedisPresencePoolOptions {
   defaultCapacity: number;
   /**
    * Folder of the `.lua` files. The production bundle copies it next to dist/server.js.
-   * @default path.join(__dirname, 'lua')
+   * @default SCRIPTS_DIR of ../redis/scripts.ts
    */
   scriptsDir?: string;
 }
 
-/** The six KEYS every presence script takes, in lib.lua's order. */
+/** The six KEYS every presence script takes, in includes/presence.lua's order. */
 type Keys = [agents: string, avail: string, queue: string, assign: string, grace: string, seq: string];
-/** Scripts answer JSON (see lib.lua finish()) or a negative error code. */
+/** Scripts answer JSON (see includes/presence.lua finish()) or a negative error code. */
 type Reply<Context extends ClientContext> = Result<string | number, Context>;
 
 declare module 'ioredis' {
@@ -49,33 +48,17 @@ declare module 'ioredis' {
   }
 }
 
-/** Command name -> script file `<name>-<numberOfKeys>.lua` (BullMQ style). */
+/** Command name -> script file in ../redis/lua. */
 const SCRIPTS = {
-  presenceSetAgent: 'set-agent-6',
-  presenceAgentConnected: 'agent-connected-6',
-  presenceAgentDisconnected: 'agent-disconnected-6',
-  presenceExpireGrace: 'expire-grace-6',
-  presenceRoute: 'route-6',
-  presenceRelease: 'release-6',
-  presenceTransfer: 'transfer-6',
-  presenceReconcile: 'reconcile-6',
+  presenceSetAgent: 'presence-set-agent-6',
+  presenceAgentConnected: 'presence-agent-connected-6',
+  presenceAgentDisconnected: 'presence-agent-disconnected-6',
+  presenceExpireGrace: 'presence-expire-grace-6',
+  presenceRoute: 'presence-route-6',
+  presenceRelease: 'presence-release-6',
+  presenceTransfer: 'presence-transfer-6',
+  presenceReconcile: 'presence-reconcile-6',
 } as const;
-
-/**
- * Defines the presence commands on the connection, once. Each script is lib.lua followed by
- * the script's own file, so they share helpers without Redis knowing about includes.
- * Named explicitly rather than read from the folder: the bundle's lua folder also holds
- * other scripts (rate-limit.lua).
- */
-function defineScripts(redis: Redis, dir: string): void {
-  let lib: string | undefined;
-  for (const [name, file] of Object.entries(SCRIPTS)) {
-    if (typeof (redis as unknown as Record<string, unknown>)[name] === 'function') continue;
-    lib ??= readFileSync(path.join(dir, 'lib.lua'), 'utf8');
-    const lua = `${lib}\n${readFileSync(path.join(dir, `${file}.lua`), 'utf8')}`;
-    redis.defineCommand(name, { numberOfKeys: Number(file.slice(file.lastIndexOf('-') + 1)), lua });
-  }
-}
 
 /** Negative script codes, mapped once. */
 const ERRORS: Record<number, PoolError['reason']> = {
@@ -91,7 +74,7 @@ interface StepJson {
   r: Pair[] | Record<string, never>;
   q: boolean;
 }
-/** lib.lua agent_view(): raw hash values (false when a field is missing). */
+/** includes/presence.lua agent_view(): raw hash values (false when a field is missing). */
 type AgentRow = [string, string | false, string | false, string | false, string | false, string | false];
 
 function parse<T>(reply: string | number): StepJson & T {
@@ -123,7 +106,7 @@ function toPresence([agentId, status, capacity, load, conns, deadline]: AgentRow
 
 export function createRedisPresencePool(opts: RedisPresencePoolOptions): PresencePool {
   const { redis, prefix, defaultCapacity } = opts;
-  defineScripts(redis, opts.scriptsDir ?? path.join(__dirname, 'lua'));
+  defineScripts(redis, SCRIPTS, opts.scriptsDir);
 
   const keys: Keys = ['agents', 'avail', 'queue', 'assign', 'grace', 'seq'].map((k) => `${prefix}:${k}`) as Keys;
   const [agentsKey, , queueKey, assignKey] = keys;
