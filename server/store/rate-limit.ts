@@ -5,6 +5,7 @@
  * keys are checked in one call (one Redis round trip for a message's visitor and IP limits).
  */
 import type { Redis, Result } from 'ioredis';
+import { unexpectedReply } from './redis/error-codes';
 import { defineScripts } from './redis/scripts';
 
 export interface RateCheck {
@@ -107,7 +108,10 @@ export function createRedisRateLimiter(opts: RedisRateLimiterOptions): RateLimit
     async hitAll(checks) {
       const args: (string | number)[] = checks.map((c) => `${prefix}:rl:${c.key}`);
       for (const c of checks) args.push(c.windowMs, c.limit);
-      return (await redis.rateLimitHit(checks.length, ...args)) === 0;
+      const over = await redis.rateLimitHit(checks.length, ...args);
+      // 0, or the 1-based index of the first key over its limit.
+      if (!(Number.isInteger(over) && over >= 0 && over <= checks.length)) throw unexpectedReply('rateLimitHit', over);
+      return over === 0;
     },
     async close() {},
   };

@@ -6,9 +6,9 @@
  */
 import type { ClientContext, Redis, Result } from 'ioredis';
 import type { AgentStatus } from '../../../shared/protocol';
+import { poolErrorFor, unexpectedReply } from '../redis/error-codes';
 import { defineScripts } from '../redis/scripts';
 import {
-  PoolError,
   type AgentPresence,
   type PoolChange,
   type PresencePool,
@@ -59,14 +59,7 @@ const SCRIPTS = {
   presenceTransfer: 'presence-transfer-6',
   presenceReconcile: 'presence-reconcile-6',
 } as const;
-
-/** Negative script codes, mapped once. */
-const ERRORS: Record<number, PoolError['reason']> = {
-  [-1]: 'not_found',
-  [-2]: 'agent_unavailable',
-  [-3]: 'same_agent',
-  [-4]: 'unknown_agent',
-};
+type Command = keyof typeof SCRIPTS;
 
 type Pair = [string, string];
 interface StepJson {
@@ -77,10 +70,9 @@ interface StepJson {
 /** includes/presence.lua agent_view(): raw hash values (false when a field is missing). */
 type AgentRow = [string, string | false, string | false, string | false, string | false, string | false];
 
-function parse<T>(reply: string | number): StepJson & T {
-  if (typeof reply === 'number') {
-    throw new PoolError(ERRORS[reply] ?? 'not_found');
-  }
+/** A script's JSON answer; its negative code as the PoolError it stands for. */
+function parse<T>(command: Command, reply: string | number): T {
+  if (typeof reply === 'number') throw poolErrorFor(command, reply);
   return JSON.parse(reply);
 }
 
@@ -124,40 +116,44 @@ export function createRedisPresencePool(opts: RedisPresencePoolOptions): Presenc
       if (patch.capacity !== undefined && !(Number.isInteger(patch.capacity) && patch.capacity >= 0)) {
         throw new RangeError(`capacity must be a non-negative integer, got ${patch.capacity}`);
       }
-      const j = parse<{ agent: AgentRow }>(
+      const j = parse<StepJson & { agent: AgentRow }>(
+        'presenceSetAgent',
         await redis.presenceSetAgent(...keys, prefix, agentId, patch.status ?? '', patch.capacity?.toString() ?? '', defaultCapacity),
       );
       return { ...change(j), agent: toPresence(j.agent) };
     },
 
     async agentConnected(agentId) {
-      return toPresence(JSON.parse((await redis.presenceAgentConnected(...keys, prefix, agentId, defaultCapacity)) as string));
+      return toPresence(parse('presenceAgentConnected', await redis.presenceAgentConnected(...keys, prefix, agentId, defaultCapacity)));
     },
 
     async agentDisconnected(agentId, graceDeadline) {
       const reply = await redis.presenceAgentDisconnected(...keys, prefix, agentId, graceDeadline, defaultCapacity);
-      return toPresence(JSON.parse(reply as string));
+      return toPresence(parse('presenceAgentDisconnected', reply));
     },
 
     async expireGrace(now) {
-      const j = parse<{ expired: string[] | Record<string, never> }>(await redis.presenceExpireGrace(...keys, prefix, now));
+      const j = parse<StepJson & { expired: string[] | Record<string, never> }>(
+        'presenceExpireGrace',
+        await redis.presenceExpireGrace(...keys, prefix, now),
+      );
       return { ...change(j), expiredAgentIds: Array.isArray(j.expired) ? j.expired : [] };
     },
 
     async route(conversationId): Promise<RouteResult> {
-      const j = parse<{ agent?: string; pos?: number }>(await redis.presenceRoute(...keys, prefix, conversationId));
+      const j = parse<StepJson & { agent?: string; pos?: number }>('presenceRoute', await redis.presenceRoute(...keys, prefix, conversationId));
       return j.agent !== undefined
         ? { ...change(j), outcome: 'assigned', agentId: j.agent }
         : { ...change(j), outcome: 'queued', position: j.pos! };
     },
 
     async release(conversationId) {
-      const j = parse<{ agent?: string }>(await redis.presenceRelease(...keys, prefix, conversationId));
+      const j = parse<StepJson & { agent?: string }>('presenceRelease', await redis.presenceRelease(...keys, prefix, conversationId));
       return { ...change(j), agentId: j.agent ?? null };
     },
 
     async transfer(conversationId, toAgentId): Promise<TransferResult> {
-      const j = parse<{ from?: string }>(await redis.presenceTransfer(...keys, prefix, conversationId, toAgentId ?? ''));
+      const j = parse<StepJson & { from?: string }>('presenceTransfer', await redis.presenceTransfer(...keys, prefix, conversationId, toAgentId ?? ''));
       return { ...change(j), fromAgentId: j.from ?? null, toAgentId };
     },
 
@@ -182,7 +178,10 @@ export function createRedisPresencePool(opts: RedisPresencePoolOptions): Presenc
     agentConversations: (agentId) => redis.zrange(`${prefix}:convs:${agentId}`, 0, '-1'),
 
     async reconcile() {
-      return Number(await redis.presenceReconcile(...keys, prefix));
+      const repaired = await redis.presenceReconcile(...keys, prefix);
+      // A count, never an error code.
+      if (typeof repaired !== 'number' || repaired < 0) throw unexpectedReply('presenceReconcile', repaired);
+      return repaired;
     },
 
     // The connection is injected, so its owner closes it.
