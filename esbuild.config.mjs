@@ -80,4 +80,4 @@ const builds = [
 
 mkdirSync('dist', { recursive: true });
 await Promise.all(builds.map((options) => build(options)));
-for (const dir of ['server/store/presence/lua', 'server/store/lua']) cpSync(dir, 'dist/lua', { recursive: true });
+cpSync('server/store/redis/lua', 'dist/lua', { recursive: true });

@@ -1,12 +1,12 @@
 /**
  * Fixed-window rate limiting: at most `limit` hits per key in each window of `windowMs`,
  * the window starting at the key's first hit. In memory for the embedded mode, in Redis
- * (one Lua script, lua/rate-limit.lua) when several processes share the limits. Several
+ * (one Lua script, redis/lua/rate-limit-hit-n.lua) when several processes share the limits. Several
  * keys are checked in one call (one Redis round trip for a message's visitor and IP limits).
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Redis, Result } from 'ioredis';
+import { unexpectedReply } from './redis/error-codes';
+import { defineScripts } from './redis/scripts';
 
 export interface RateCheck {
   key: string;
@@ -28,7 +28,7 @@ export interface RateLimiter {
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    /** lua/rate-limit.lua: numKeys, the keys, then windowMs and limit per key. */
+    /** redis/lua/rate-limit-hit-n.lua: numKeys, the keys, then windowMs and limit per key. */
     rateLimitHit(numKeys: number, ...keysThenArgs: (string | number)[]): Result<number, Context>;
   }
 }
@@ -91,19 +91,16 @@ export interface RedisRateLimiterOptions {
   /** Namespace of the counters: `<prefix>:rl:<key>`. */
   prefix: string;
   /**
-   * Folder holding rate-limit.lua; the production bundle copies it next to dist/server.js.
-   * @default path.join(__dirname, 'lua')
+   * Folder holding rate-limit-hit-n.lua; the production bundle copies it next to dist/server.js.
+   * @default SCRIPTS_DIR of ./redis/scripts.ts
    */
   scriptsDir?: string;
 }
 
 export function createRedisRateLimiter(opts: RedisRateLimiterOptions): RateLimiter {
   const { redis, prefix } = opts;
-  if (typeof (redis as unknown as Record<string, unknown>).rateLimitHit !== 'function') {
-    const lua = readFileSync(path.join(opts.scriptsDir ?? path.join(__dirname, 'lua'), 'rate-limit.lua'), 'utf8');
-    // No fixed numberOfKeys: each call passes its own count first.
-    redis.defineCommand('rateLimitHit', { lua });
-  }
+  // No fixed numberOfKeys (`-n`): each call passes its own count first.
+  defineScripts(redis, { rateLimitHit: 'rate-limit-hit-n' }, opts.scriptsDir);
   return {
     hit(key, limit, windowMs) {
       return this.hitAll([{ key, limit, windowMs }]);
@@ -111,7 +108,10 @@ export function createRedisRateLimiter(opts: RedisRateLimiterOptions): RateLimit
     async hitAll(checks) {
       const args: (string | number)[] = checks.map((c) => `${prefix}:rl:${c.key}`);
       for (const c of checks) args.push(c.windowMs, c.limit);
-      return (await redis.rateLimitHit(checks.length, ...args)) === 0;
+      const over = await redis.rateLimitHit(checks.length, ...args);
+      // 0, or the 1-based index of the first key over its limit.
+      if (!(Number.isInteger(over) && over >= 0 && over <= checks.length)) throw unexpectedReply('rateLimitHit', over);
+      return over === 0;
     },
     async close() {},
   };

@@ -113,6 +113,30 @@ describe.each(backends)('ChatStore on $name', (backend) => {
       expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
     });
 
+    it('upgrade a database at version 7: duplicates stop taking seqs', async () => {
+      const fresh = await backend.create();
+      const old = createChatStore({ sql: fresh.sql });
+      try {
+        await migrate(fresh.sql, MIGRATIONS.filter((m) => m.version <= 7));
+        const id = (await old.openConversation('visitor-upgrade', T0)).conversation.id;
+        await old.appendMessage(text(id, 'a'));
+        await old.appendMessage(text(id, 'a'));
+        await old.appendMessage(text(id, 'b'));
+        // Version 7 burned seq 2 on the re-send: this is the database being upgraded.
+        expect((await old.messagesAfter(id, 0)).map((m) => m.seq)).toEqual([1, 3]);
+
+        await migrate(fresh.sql);
+        const { rows } = await fresh.sql.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+        expect(rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+        expect((await old.appendMessage(text(id, 'b'))).duplicate).toBe(true);
+        expect((await old.appendMessage(text(id, 'c'))).message.seq).toBe(4);
+        expect((await old.getConversation(id))?.lastSeq).toBe(4);
+      } finally {
+        await old.close();
+        await fresh.drop();
+      }
+    });
+
     it('run once when several processes start at the same time', async () => {
       const fresh = await backend.create();
       try {
@@ -431,6 +455,53 @@ describe.each(backends)('ChatStore on $name', (backend) => {
       expect((await store.messagesAfter(id, 0)).map((m) => m.clientId)).toEqual(['x', 'dup']);
     });
 
+    it('gives a re-sent clientId no seq: seqs stay 1..n and last_seq is the newest', async () => {
+      const id = await newConversation();
+      for (let i = 0; i < 3; i++) {
+        await store.appendMessage(text(id, `r${i}`));
+        for (let k = 0; k < 4; k++) expect((await store.appendMessage(text(id, `r${i}`))).duplicate).toBe(true);
+      }
+      // Re-sends and new messages in one statement: only the new ones take seqs.
+      const mixed = await store.appendMessages([text(id, 'r0'), text(id, 'n1'), text(id, 'r2'), text(id, 'n2')]);
+      expect(mixed.map((a) => a.duplicate)).toEqual([true, false, true, false]);
+      expect(mixed.map((a) => a.message.seq)).toEqual([1, 4, 3, 5]);
+      // A re-send into another conversation of the same author takes none there either.
+      const later = await newConversation();
+      expect((await store.appendMessage(text(later, 'r1', { authorId: `v-${id}` }))).duplicate).toBe(true);
+      expect((await store.getConversation(later))?.lastSeq).toBe(0);
+
+      const rows = await store.messagesAfter(id, 0);
+      expect(rows.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+      expect(rows.map((m) => m.clientId)).toEqual(['r0', 'r1', 'r2', 'n1', 'n2']);
+      expect((await store.getConversation(id))?.lastSeq).toBe(5);
+    });
+
+    it('append_messages skips pairs repeated within its input; NULL ids never collide', async () => {
+      // The store collapses repeats before the statement; the function must not rely on it.
+      const id = await newConversation();
+      const n = 5;
+      const { rows } = await sql.query<{ ord: number; seq: number | null; stored: boolean }>(
+        `SELECT ord, seq, stored FROM append_messages($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[])`,
+        [
+          [id, id, id, id, 'missing'],
+          ['x', 'x', null, null, 'y'],
+          ['visitor', 'visitor', 'system', 'system', 'visitor'],
+          ['v', 'v', null, null, 'v'],
+          ['text', 'text', 'note', 'note', 'text'],
+          Array(n).fill('body'),
+          Array(n).fill(null),
+          Array(n).fill(T0),
+        ],
+      );
+      expect(rows.sort((a, b) => a.ord - b.ord)).toEqual([
+        { ord: 1, seq: 1, stored: true },
+        { ord: 2, seq: null, stored: false },
+        { ord: 3, seq: 2, stored: true },
+        { ord: 4, seq: 3, stored: true },
+      ]);
+      expect((await store.getConversation(id))?.lastSeq).toBe(3);
+    });
+
     it('rejects a message for a missing conversation without failing its batch', async () => {
       const id = await newConversation();
       const results = await Promise.allSettled([
@@ -577,6 +648,38 @@ describe.each(backends)('ChatStore on $name', (backend) => {
         expect(new Map(rows.map((r) => [r.clientId, r.seq]))).toEqual(new Map(acked.map((m) => [m.clientId, m.seq])));
       }
       expect(total).toBe(400);
+      await stores[1].close();
+    });
+
+    it('keeps seqs gap-free when two processes send overlapping clientIds into one conversation', async () => {
+      const other = await db.connect!();
+      const stores = [store, createChatStore({ sql: other })];
+      const id = await newConversation();
+      const pool = Array.from({ length: 60 }, (_, i) => `o${i}`);
+      // 2 stores × 20 senders × 10 sequential sends, each a random clientId of 60, all by one
+      // author: re-sends race with their originals in concurrent batches of both pools.
+      const acks = (
+        await Promise.all(
+          stores.flatMap((s) =>
+            Array.from({ length: 20 }, async () => {
+              const mine = [];
+              for (let j = 0; j < 10; j++) mine.push(await s.appendMessage(text(id, pool[Math.floor(Math.random() * pool.length)])));
+              return mine;
+            }),
+          ),
+        )
+      ).flat();
+
+      const rows = await store.messagesAfter(id, 0, { limit: 1000 });
+      const sent = new Set(acks.map((a) => a.message.clientId));
+      expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: rows.length }, (_, i) => i + 1));
+      expect(new Set(rows.map((r) => r.clientId))).toEqual(sent);
+      expect(rows).toHaveLength(sent.size);
+      expect((await store.getConversation(id))?.lastSeq).toBe(rows.length);
+      // Every ack, first or re-send, names the one stored message of its clientId.
+      const byClientId = new Map(rows.map((r) => [r.clientId, r]));
+      for (const a of acks) expect(a.message).toEqual(byClientId.get(a.message.clientId));
+      expect(acks.filter((a) => !a.duplicate)).toHaveLength(sent.size);
       await stores[1].close();
     });
   }

@@ -7,6 +7,7 @@ import Redis from 'ioredis';
 import { createMemoryPresencePool } from '../../server/store/presence/memory';
 import { createRedisPresencePool } from '../../server/store/presence/redis';
 import { PoolError, type PoolChange, type PresencePool } from '../../server/store/presence/types';
+import { poolErrorFor, PoolErrorCode } from '../../server/store/redis/error-codes';
 import { startRedisServer, type TestRedisServer } from '../helpers/redis-server';
 
 interface Harness {
@@ -414,5 +415,39 @@ describe.each([memory, redisFactory])('PresencePool ($name)', (factory) => {
       expect([c, assigned.get(c) ?? 0]).toEqual([c, ends]);
     }
     expect(await pool.reconcile()).toBe(0);
+  });
+});
+
+describe('Redis pool: script answers', () => {
+  beforeAll(() => redisFactory.setup());
+  afterAll(() => redisFactory.teardown());
+
+  it('maps each documented code to its PoolError and throws on any other, naming the script', () => {
+    expect(poolErrorFor('presenceTransfer', PoolErrorCode.NotFound)).toMatchObject({ name: 'PoolError', reason: 'not_found' });
+    expect(poolErrorFor('presenceTransfer', PoolErrorCode.AgentUnavailable).reason).toBe('agent_unavailable');
+    expect(poolErrorFor('presenceTransfer', PoolErrorCode.SameAgent).reason).toBe('same_agent');
+    expect(poolErrorFor('presenceTransfer', PoolErrorCode.UnknownAgent).reason).toBe('unknown_agent');
+    for (const code of [-5, -9, 0, 1]) {
+      expect(() => poolErrorFor('presenceTransfer', code)).toThrow(`Redis script presenceTransfer returned ${code}`);
+    }
+  });
+
+  it('rejects an undocumented answer of a script instead of turning it into a plausible one', async () => {
+    const redis = new Redis(server!.url);
+    try {
+      // Defined before the pool, which keeps a command already on the connection: the
+      // scripts' stand-ins answer what no header documents.
+      redis.defineCommand('presenceTransfer', { numberOfKeys: 6, lua: 'return -9' });
+      redis.defineCommand('presenceRoute', { numberOfKeys: 6, lua: 'return -5' });
+      redis.defineCommand('presenceReconcile', { numberOfKeys: 6, lua: 'return -1' });
+      const pool = createRedisPresencePool({ redis, prefix: `test:${randomUUID()}`, defaultCapacity: 2 });
+      const transfer = pool.transfer('c1', 'a');
+      await expect(transfer).rejects.toThrow('Redis script presenceTransfer returned -9');
+      await expect(transfer).rejects.not.toBeInstanceOf(PoolError);
+      await expect(pool.route('c1')).rejects.toThrow('Redis script presenceRoute returned -5');
+      await expect(pool.reconcile()).rejects.toThrow('Redis script presenceReconcile returned -1');
+    } finally {
+      await redis.quit();
+    }
   });
 });

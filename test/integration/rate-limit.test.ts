@@ -111,3 +111,17 @@ test('the memory limiter drops expired windows', async () => {
   await limiter.hit('fresh', 1, 100);
   expect(limiter.size()).toBe(1);
 });
+
+test('the Redis limiter rejects an answer its script does not document', async () => {
+  const own = await startRedisServer();
+  const conn = new Redis(own.url);
+  try {
+    // Defined before the limiter, which keeps a command already on the connection.
+    conn.defineCommand('rateLimitHit', { lua: 'return #KEYS + 1' });
+    const limiter = createRedisRateLimiter({ redis: conn, prefix: `test:${randomUUID()}` });
+    await expect(limiter.hitAll([{ key: 'a', limit: 1, windowMs: 1000 }])).rejects.toThrow('Redis script rateLimitHit returned 2');
+  } finally {
+    await conn.quit();
+    await own.stop();
+  }
+});

@@ -1,13 +1,13 @@
 /**
  * Redis presence pool: every mutating method is exactly one Lua script call (atomic across
  * processes sharing the Redis); reads are plain commands. Key layout and the shared helpers
- * are documented in lua/lib.lua. Per-agent keys are built inside the scripts from the
- * prefix, which is fine on a single Redis but not Cluster-safe.
+ * are documented in ../redis/lua/includes/presence.lua. Per-agent keys are built inside the
+ * scripts from the prefix, which is fine on a single Redis but not Cluster-safe.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { ClientContext, Redis, Result } from 'ioredis';
 import type { AgentStatus } from '../../../shared/protocol';
+import { poolRefusalFor, unexpectedReply } from '../redis/error-codes';
+import { defineScripts } from '../redis/scripts';
 import type { AgentPresence, PoolChange, PresencePool, RouteResult, TransferResult } from '../../domain/ports/presence';
 
 export interface RedisPresencePoolOptions {
@@ -19,14 +19,14 @@ export interface RedisPresencePoolOptions {
   defaultCapacity: number;
   /**
    * Folder of the `.lua` files. The production bundle copies it next to dist/server.js.
-   * @default path.join(__dirname, 'lua')
+   * @default SCRIPTS_DIR of ../redis/scripts.ts
    */
   scriptsDir?: string;
 }
 
-/** The six KEYS every presence script takes, in lib.lua's order. */
+/** The six KEYS every presence script takes, in includes/presence.lua's order. */
 type Keys = [agents: string, avail: string, queue: string, assign: string, grace: string, seq: string];
-/** Scripts answer JSON (see lib.lua finish()) or a negative error code. */
+/** Scripts answer JSON (see includes/presence.lua finish()) or a negative error code. */
 type Reply<Context extends ClientContext> = Result<string | number, Context>;
 
 declare module 'ioredis' {
@@ -42,49 +42,18 @@ declare module 'ioredis' {
   }
 }
 
-/** Command name -> script file `<name>-<numberOfKeys>.lua` (BullMQ style). */
+/** Command name -> script file in ../redis/lua. */
 const SCRIPTS = {
-  presenceSetAgent: 'set-agent-6',
-  presenceAgentConnected: 'agent-connected-6',
-  presenceAgentDisconnected: 'agent-disconnected-6',
-  presenceExpireGrace: 'expire-grace-6',
-  presenceRoute: 'route-6',
-  presenceRelease: 'release-6',
-  presenceTransfer: 'transfer-6',
-  presenceReconcile: 'reconcile-6',
+  presenceSetAgent: 'presence-set-agent-6',
+  presenceAgentConnected: 'presence-agent-connected-6',
+  presenceAgentDisconnected: 'presence-agent-disconnected-6',
+  presenceExpireGrace: 'presence-expire-grace-6',
+  presenceRoute: 'presence-route-6',
+  presenceRelease: 'presence-release-6',
+  presenceTransfer: 'presence-transfer-6',
+  presenceReconcile: 'presence-reconcile-6',
 } as const;
-
-/**
- * Defines the presence commands on the connection, once. Each script is lib.lua followed by
- * the script's own file, so they share helpers without Redis knowing about includes.
- * Named explicitly rather than read from the folder: the bundle's lua folder also holds
- * other scripts (rate-limit.lua).
- */
-function defineScripts(redis: Redis, dir: string): void {
-  let lib: string | undefined;
-  for (const [name, file] of Object.entries(SCRIPTS)) {
-    if (typeof (redis as unknown as Record<string, unknown>)[name] === 'function') continue;
-    lib ??= readFileSync(path.join(dir, 'lib.lua'), 'utf8');
-    const lua = `${lib}\n${readFileSync(path.join(dir, `${file}.lua`), 'utf8')}`;
-    redis.defineCommand(name, { numberOfKeys: Number(file.slice(file.lastIndexOf('-') + 1)), lua });
-  }
-}
-
-type Refusal = Exclude<TransferResult['status'], 'moved'>;
-
-/** Negative script codes, mapped once; any other code is a bug, never a plausible answer. */
-const REFUSALS: Record<number, Refusal> = {
-  [-1]: 'not_found',
-  [-2]: 'agent_unavailable',
-  [-3]: 'same_agent',
-  [-4]: 'unknown_agent',
-};
-
-function refusal(code: number): Refusal {
-  const r = REFUSALS[code];
-  if (!r) throw new Error(`presence script returned unknown code ${code}`);
-  return r;
-}
+type Command = keyof typeof SCRIPTS;
 
 type Pair = [string, string];
 interface StepJson {
@@ -92,12 +61,12 @@ interface StepJson {
   r: Pair[] | Record<string, never>;
   q: boolean;
 }
-/** lib.lua agent_view(): raw hash values (false when a field is missing). */
+/** includes/presence.lua agent_view(): raw hash values (false when a field is missing). */
 type AgentRow = [string, string | false, string | false, string | false, string | false, string | false];
 
-function parse<T>(reply: string | number): StepJson & T {
-  // Only transfer refuses; a code from another script is a bug.
-  if (typeof reply === 'number') throw new Error(`presence script returned unexpected code ${reply}`);
+/** A script's JSON answer. Only transfer documents refusal codes (handled there); any code here is a bug. */
+function parse<T>(command: Command, reply: string | number): T {
+  if (typeof reply === 'number') throw unexpectedReply(command, reply);
   return JSON.parse(reply);
 }
 
@@ -123,7 +92,7 @@ function toPresence([agentId, status, capacity, load, conns, deadline]: AgentRow
 
 export function createRedisPresencePool(opts: RedisPresencePoolOptions): PresencePool {
   const { redis, prefix, defaultCapacity } = opts;
-  defineScripts(redis, opts.scriptsDir ?? path.join(__dirname, 'lua'));
+  defineScripts(redis, SCRIPTS, opts.scriptsDir);
 
   const keys: Keys = ['agents', 'avail', 'queue', 'assign', 'grace', 'seq'].map((k) => `${prefix}:${k}`) as Keys;
   const [agentsKey, , queueKey, assignKey] = keys;
@@ -141,43 +110,47 @@ export function createRedisPresencePool(opts: RedisPresencePoolOptions): Presenc
       if (patch.capacity !== undefined && !(Number.isInteger(patch.capacity) && patch.capacity >= 0)) {
         throw new RangeError(`capacity must be a non-negative integer, got ${patch.capacity}`);
       }
-      const j = parse<{ agent: AgentRow }>(
+      const j = parse<StepJson & { agent: AgentRow }>(
+        'presenceSetAgent',
         await redis.presenceSetAgent(...keys, prefix, agentId, patch.status ?? '', patch.capacity?.toString() ?? '', defaultCapacity),
       );
       return { ...change(j), agent: toPresence(j.agent) };
     },
 
     async agentConnected(agentId) {
-      return toPresence(JSON.parse((await redis.presenceAgentConnected(...keys, prefix, agentId, defaultCapacity)) as string));
+      return toPresence(parse('presenceAgentConnected', await redis.presenceAgentConnected(...keys, prefix, agentId, defaultCapacity)));
     },
 
     async agentDisconnected(agentId, graceDeadline) {
       const reply = await redis.presenceAgentDisconnected(...keys, prefix, agentId, graceDeadline, defaultCapacity);
-      return toPresence(JSON.parse(reply as string));
+      return toPresence(parse('presenceAgentDisconnected', reply));
     },
 
     async expireGrace(now) {
-      const j = parse<{ expired: string[] | Record<string, never> }>(await redis.presenceExpireGrace(...keys, prefix, now));
+      const j = parse<StepJson & { expired: string[] | Record<string, never> }>(
+        'presenceExpireGrace',
+        await redis.presenceExpireGrace(...keys, prefix, now),
+      );
       return { ...change(j), expiredAgentIds: Array.isArray(j.expired) ? j.expired : [] };
     },
 
     async route(conversationId): Promise<RouteResult> {
-      const j = parse<{ agent?: string; pos?: number }>(await redis.presenceRoute(...keys, prefix, conversationId));
+      const j = parse<StepJson & { agent?: string; pos?: number }>('presenceRoute', await redis.presenceRoute(...keys, prefix, conversationId));
       return j.agent !== undefined
         ? { ...change(j), outcome: 'assigned', agentId: j.agent }
         : { ...change(j), outcome: 'queued', position: j.pos! };
     },
 
     async release(conversationId) {
-      const j = parse<{ agent?: string }>(await redis.presenceRelease(...keys, prefix, conversationId));
+      const j = parse<StepJson & { agent?: string }>('presenceRelease', await redis.presenceRelease(...keys, prefix, conversationId));
       return { ...change(j), agentId: j.agent ?? null };
     },
 
     async transfer(conversationId, toAgentId): Promise<TransferResult> {
       const reply = await redis.presenceTransfer(...keys, prefix, conversationId, toAgentId ?? '');
-      // The script's refusals are expected outcomes: values, not errors.
-      if (typeof reply === 'number') return { status: refusal(reply) };
-      const j = parse<{ from?: string }>(reply);
+      // A refusal is an expected outcome: a value, not an error.
+      if (typeof reply === 'number') return { status: poolRefusalFor('presenceTransfer', reply) };
+      const j = parse<StepJson & { from?: string }>('presenceTransfer', reply);
       return { ...change(j), status: 'moved', fromAgentId: j.from ?? null, toAgentId };
     },
 
@@ -202,7 +175,10 @@ export function createRedisPresencePool(opts: RedisPresencePoolOptions): Presenc
     agentConversations: (agentId) => redis.zrange(`${prefix}:convs:${agentId}`, 0, '-1'),
 
     async reconcile() {
-      return Number(await redis.presenceReconcile(...keys, prefix));
+      const repaired = await redis.presenceReconcile(...keys, prefix);
+      // A count, never an error code.
+      if (typeof repaired !== 'number' || repaired < 0) throw unexpectedReply('presenceReconcile', repaired);
+      return repaired;
     },
 
     // The connection is injected, so its owner closes it.

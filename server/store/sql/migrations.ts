@@ -188,8 +188,8 @@ ALTER TABLE conversations ADD COLUMN close_summary text;
   {
     version: 7,
     name: 'append_messages: the group-commit statement as a function with a cached plan',
-    // The statement chat-store.ts sent as text before, unchanged in meaning (see APPEND_BATCH
-    // there). As a PL/pgSQL function its plan is made once per session instead of per batch:
+    // The statement chat-store.ts sent as text before, unchanged in meaning (replaced by version
+    // 8). As a PL/pgSQL function its plan is made once per session instead of per batch:
     // parsing and planning the seven-part statement was most of a small batch's cost in PGlite.
     sql: `
 CREATE FUNCTION append_messages(
@@ -224,6 +224,73 @@ BEGIN
   )
   SELECT n.ord::int, n.seq, ins.seq IS NOT NULL
   FROM numbered n LEFT JOIN ins ON ins.conversation_id = n.conversation_id AND ins.seq = n.seq;
+END
+$fn$;
+`,
+  },
+  {
+    version: 8,
+    name: 'append_messages: a duplicate takes no seq',
+    // Version 7 bumped last_seq for every input row, duplicates too, so each re-send of a
+    // stored clientId burned a seq: gaps, and last_seq ahead of the newest message. Now the
+    // open conversations are locked first, in a statement of their own; the duplicate check,
+    // the bump and the insert run in the next statement, whose fresh snapshot (READ COMMITTED,
+    // VOLATILE function) sees every message committed by a batch that held those locks before.
+    // Only a concurrent insert of the same (author, clientId) into ANOTHER conversation (a
+    // lock this batch does not wait for) can still reach ON CONFLICT and leave one gap.
+    sql: `
+CREATE OR REPLACE FUNCTION append_messages(
+  conversation_ids text[], client_ids text[], author_kinds text[], author_ids text[],
+  kinds text[], bodies text[], events text[], at_ms float8[]
+) RETURNS TABLE (ord int, seq bigint, stored boolean) LANGUAGE plpgsql AS $fn$
+#variable_conflict use_column
+DECLARE
+  open_ids text[];
+BEGIN
+  -- In id order, so two batches touching the same conversations cannot deadlock. A closed
+  -- (or missing) conversation is not locked and takes nothing: its rows yield no output.
+  SELECT array_agg(l.id) INTO open_ids FROM (
+    SELECT c.id FROM conversations c
+    WHERE c.id = ANY (conversation_ids) AND c.status <> 'closed'
+    ORDER BY c.id FOR UPDATE OF c
+  ) l;
+
+  RETURN QUERY
+  WITH input AS (
+    SELECT t.* FROM unnest(conversation_ids, client_ids, author_kinds, author_ids, kinds, bodies, events, at_ms)
+      WITH ORDINALITY AS t(conversation_id, client_id, author_kind, author_id, kind, body, event, at_ms, ord)
+    WHERE t.conversation_id = ANY (open_ids)
+  ), unseen AS (
+    -- Not stored yet; nth > 1 marks a pair repeated within the batch (NULLs never collide,
+    -- as in the unique constraint).
+    SELECT i.*, row_number() OVER (PARTITION BY i.author_id, i.client_id ORDER BY i.ord) AS nth
+    FROM input i
+    WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.author_id = i.author_id AND m.client_id = i.client_id)
+  ), fresh AS (
+    SELECT u.* FROM unseen u WHERE u.nth = 1 OR u.author_id IS NULL OR u.client_id IS NULL
+  ), counts AS (
+    SELECT f.conversation_id AS id, count(*) AS n FROM fresh f GROUP BY f.conversation_id
+  ), bumped AS (
+    UPDATE conversations c SET last_seq = c.last_seq + k.n FROM counts k WHERE c.id = k.id
+    RETURNING c.id, c.last_seq - k.n AS base
+  ), numbered AS (
+    SELECT f.ord, f.conversation_id,
+           b.base + row_number() OVER (PARTITION BY f.conversation_id ORDER BY f.ord) AS seq,
+           f.client_id, f.author_kind, f.author_id, f.kind, f.body, f.event, f.at_ms
+    FROM fresh f JOIN bumped b ON b.id = f.conversation_id
+  ), ins AS (
+    -- The last-resort safety: a duplicate the check above could not see inserts nothing.
+    INSERT INTO messages AS m (conversation_id, seq, client_id, author_kind, author_id, kind, body, event, created_at)
+    SELECT n.conversation_id, n.seq, n.client_id, n.author_kind, n.author_id, n.kind, n.body, n.event::jsonb, to_timestamp(n.at_ms / 1000)
+    FROM numbered n
+    ON CONFLICT (author_id, client_id) DO NOTHING
+    RETURNING m.conversation_id, m.seq
+  )
+  -- Every input row of an open conversation; duplicates with stored false (and no seq).
+  SELECT i.ord::int, ins.seq, ins.seq IS NOT NULL
+  FROM input i
+  LEFT JOIN numbered n ON n.ord = i.ord
+  LEFT JOIN ins ON ins.conversation_id = n.conversation_id AND ins.seq = n.seq;
 END
 $fn$;
 `,

@@ -2,14 +2,16 @@
   Recompute every agent's load from its conversation zset and repair the hash and its
   `avail` membership/score. Does not drain: its result carries no PoolChange to notify,
   so the next step that drains picks up any capacity a repair revealed.
-  lib.lua is prepended by the loader (helpers, key layout).
 
-  KEYS[1..6] agents, avail, queue, assign, grace, seq (see lib.lua)
+  KEYS[1..6] agents, avail, queue, assign, grace, seq (see includes/presence.lua)
   ARGV[1] key prefix
 
   Output: integer, the number of agents repaired (0 when consistent)
 ]]
 local rcall = redis.call
+
+--- @include "includes/presence"
+
 local repaired = 0
 for _, id in ipairs(rcall('SMEMBERS', K_AGENTS)) do
   local k = agent_key(id)

@@ -1,8 +1,7 @@
 --[[
   Create or update an agent, then requeue (if offline) and drain.
-  lib.lua is prepended by the loader (helpers, key layout).
 
-  KEYS[1..6] agents, avail, queue, assign, grace, seq (see lib.lua)
+  KEYS[1..6] agents, avail, queue, assign, grace, seq (see includes/presence.lua)
   ARGV[1] key prefix
   ARGV[2] agent id
   ARGV[3] new status ('online' | 'away' | 'offline'), '' to keep
@@ -12,6 +11,9 @@
   Output: JSON { a, r, q, agent = { id, status, capacity, load, conns, deadline } }
 ]]
 local rcall = redis.call
+
+--- @include "includes/presence"
+
 local id = ARGV[2]
 local k = ensure_agent(id, ARGV[5])
 if ARGV[4] ~= '' then rcall('HSET', k, 'capacity', ARGV[4]) end

@@ -2,15 +2,17 @@
   Expire every agent whose grace deadline is <= now and who has no connection: set it
   offline, requeue its chats at the front (oldest assignment first), drain. The deadline
   leaves `grace` inside this script, so concurrent callers expire each agent once.
-  lib.lua is prepended by the loader (helpers, key layout).
 
-  KEYS[1..6] agents, avail, queue, assign, grace, seq (see lib.lua)
+  KEYS[1..6] agents, avail, queue, assign, grace, seq (see includes/presence.lua)
   ARGV[1] key prefix
   ARGV[2] now, ms since epoch (from Node, never Redis TIME, so a fake clock works)
 
   Output: JSON { a, r, q, expired = { agentId... } } in deadline order
 ]]
 local rcall = redis.call
+
+--- @include "includes/presence"
+
 local expired = {}
 for _, id in ipairs(rcall('ZRANGE', K_GRACE, '-inf', ARGV[2], 'BYSCORE')) do
   clear_grace(id)

@@ -1,9 +1,8 @@
 --[[
   A socket of the agent disconnected. When none is left, the agent keeps status and chats
   until the grace deadline, which expire-grace then acts on.
-  lib.lua is prepended by the loader (helpers, key layout).
 
-  KEYS[1..6] agents, avail, queue, assign, grace, seq (see lib.lua)
+  KEYS[1..6] agents, avail, queue, assign, grace, seq (see includes/presence.lua)
   ARGV[1] key prefix
   ARGV[2] agent id
   ARGV[3] grace deadline, ms since epoch
@@ -12,6 +11,9 @@
   Output: JSON { id, status, capacity, load, conns, deadline }
 ]]
 local rcall = redis.call
+
+--- @include "includes/presence"
+
 local id = ARGV[2]
 local k = ensure_agent(id, ARGV[4])
 local h = rcall('HMGET', k, 'conns', 'status', 'deadline')

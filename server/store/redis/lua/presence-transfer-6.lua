@@ -3,9 +3,8 @@
   the queue; then drain (the freed slot may take the queue head, and a conversation sent to
   the queue may come straight back to an agent, possibly the same one).
   A queued conversation may be transferred too: to an agent, or to the queue front.
-  lib.lua is prepended by the loader (helpers, key layout).
 
-  KEYS[1..6] agents, avail, queue, assign, grace, seq (see lib.lua)
+  KEYS[1..6] agents, avail, queue, assign, grace, seq (see includes/presence.lua)
   ARGV[1] key prefix
   ARGV[2] conversation id
   ARGV[3] target agent id, '' for the queue
@@ -18,6 +17,9 @@
     -2 agent_unavailable  the target is not online or has no free capacity
 ]]
 local rcall = redis.call
+
+--- @include "includes/presence"
+
 local conv, to = ARGV[2], ARGV[3]
 local from = rcall('HGET', K_ASSIGN, conv)
 local qpos = false

@@ -1,10 +1,10 @@
 --[[
   Shared helpers of the presence scripts.
 
-  Not a command of its own: the loader (createRedisPresencePool in ../redis.ts) prepends
-  this file to every presence script before defineCommand, so the helpers below are
-  locals of each script's chunk. Error line numbers reported by Redis therefore count
-  from the top of this file.
+  Not a command of its own: a presence script names it with `--- @include "includes/presence"`
+  after its `local rcall = redis.call`, and the loader (../../scripts.ts) puts this file in
+  place of that line before defineCommand, so the helpers below are locals of each script's
+  chunk. Error line numbers reported by Redis therefore count this file's lines too.
 
   Every presence script receives the same KEYS, in this order:
     KEYS[1] <prefix>:agents  set of every known agent id
@@ -22,8 +22,6 @@
   Each step collects what it changed in `step`; finish() encodes it as JSON
   { a = {{conv, agent}...}, r = {{conv, fromAgent}...}, q = queueChanged, ...extra }.
 ]]
-local rcall = redis.call
-
 local K_AGENTS, K_AVAIL, K_QUEUE, K_ASSIGN, K_GRACE, K_SEQ =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local PREFIX = ARGV[1]

@@ -4,7 +4,7 @@
   its expiry. Stops at the first key over its limit, so later keys are not charged for a
   refused hit, as separate calls would not have been.
 
-  KEYS[i]        counter i, <prefix>:rl:<key>
+  KEYS[i]        counter i, <prefix>:rl:<key>; as many as the call passes (the `-n` of the name)
   ARGV[2i - 1]   window length of counter i, ms
   ARGV[2i]       hits allowed in a window of counter i
 

@@ -1,15 +1,17 @@
 --[[
   Route a conversation. Idempotent: an assigned one answers its agent, a queued one its
   position. A new one joins the tail (never ahead of those waiting), then the queue drains.
-  lib.lua is prepended by the loader (helpers, key layout).
 
-  KEYS[1..6] agents, avail, queue, assign, grace, seq (see lib.lua)
+  KEYS[1..6] agents, avail, queue, assign, grace, seq (see includes/presence.lua)
   ARGV[1] key prefix
   ARGV[2] conversation id
 
   Output: JSON { a, r, q, agent = agentId } or { a, r, q, pos = 1-based queue position }
 ]]
 local rcall = redis.call
+
+--- @include "includes/presence"
+
 local conv = ARGV[2]
 local owner = rcall('HGET', K_ASSIGN, conv)
 if owner then return finish({ agent = owner }) end
