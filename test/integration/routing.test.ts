@@ -61,7 +61,7 @@ describe.each([
     const got = await assigned;
     expect(got.conversation.id).toBe(v.conversationId);
     expect(got.conversation.agent).toEqual({ id: b.id, name: 'Big' });
-    const texts = got.messages.filter((m: any) => m.kind === 'text').map((m: any) => m.text);
+    const texts = got.messages.filter((m) => m.kind === 'text').map((m) => m.text);
     expect(texts).toEqual(['我的订单还没到']);
     const session = await ok(v.socket, 'session:sync', {});
     expect(session.conversation).toMatchObject({ status: 'open', agentName: 'Big', queuePosition: null });
@@ -92,9 +92,9 @@ describe.each([
     expect(s.conversation).toMatchObject({ status: 'queued', queuePosition: 3 });
 
     // The queued visitors learn their new positions as the head is assigned.
-    const secondMoves = next(waiting[1].socket, 'conversation:state', (p: any) => p.queuePosition === 1);
-    const thirdMoves = next(waiting[2].socket, 'conversation:state', (p: any) => p.queuePosition === 2);
-    const headAssigned = next(waiting[0].socket, 'conversation:state', (p: any) => p.status === 'open');
+    const secondMoves = next(waiting[1].socket, 'conversation:state', (p) => p.queuePosition === 1);
+    const thirdMoves = next(waiting[2].socket, 'conversation:state', (p) => p.queuePosition === 2);
+    const headAssigned = next(waiting[0].socket, 'conversation:state', (p) => p.status === 'open');
     const assigned = next(agent.socket, 'conversation:assigned');
     await ok(agent.socket, 'conversation:close', { conversationId: held.conversationId });
     expect((await assigned).conversation.id).toBe(waiting[0].conversationId);
@@ -145,7 +145,7 @@ describe.each([
     const back = await t.agent(a.token);
     const session = await ok(back, 'session:sync', {});
     expect(session.me.status).toBe('online');
-    expect(session.conversations.map((c: any) => c.conversation.id)).toEqual([v.conversationId]);
+    expect(session.conversations.map((c) => c.conversation.id)).toEqual([v.conversationId]);
     await sleep(500);
     expect(await t.pool.assignmentOf(v.conversationId)).toBe(a.id);
 
@@ -158,7 +158,7 @@ describe.each([
     const b = await onlineAgent(t, { capacity: 1 });
     expect(await t.pool.assignmentOf(v.conversationId)).toBe(b.id);
     const { messages } = await ok(b.socket, 'conversation:history', { conversationId: v.conversationId });
-    const events = messages.filter((m: any) => m.kind === 'event').map((m: any) => m.event.type);
+    const events = messages.filter((m) => m.kind === 'event').map((m) => m.event?.type);
     // One disconnect for the reload, one for leaving; then the requeue and the new assignment.
     expect(events).toEqual(['opened', 'assigned', 'agent_disconnected', 'agent_disconnected', 'requeued', 'assigned']);
   });
@@ -179,7 +179,7 @@ describe.each([
 
     const toB = next(b.socket, 'conversation:assigned');
     const fromA = next(a.socket, 'conversation:removed');
-    const visitorSees = next(v.socket, 'conversation:state', (s: any) => s.agentName === 'B');
+    const visitorSees = next(v.socket, 'conversation:state', (s) => s.agentName === 'B');
     const result = await ok(a.socket, 'conversation:transfer', { conversationId: v.conversationId, toAgentId: b.id, note: 'VIP' });
     expect(result).toEqual({ conversationId: v.conversationId, agentId: b.id });
     expect((await toB).conversation.id).toBe(v.conversationId);
@@ -195,12 +195,12 @@ describe.each([
     expect(removedFromB).toEqual([{ conversationId: v.conversationId, reason: 'transferred' }]);
     expect(back.agentId).toBe(a.id);
     const { messages } = await ok(a.socket, 'conversation:history', { conversationId: v.conversationId });
-    const transfers = messages.filter((m: any) => m.event?.type === 'transferred').map((m: any) => m.event);
+    const transfers = messages.filter((m) => m.event?.type === 'transferred').map((m) => m.event);
     expect(transfers).toEqual([
       { type: 'transferred', fromAgentId: a.id, toAgentId: b.id, note: 'VIP' },
       { type: 'transferred', fromAgentId: b.id, toAgentId: null },
     ]);
-    expect(messages.some((m: any) => m.event?.type === 'requeued')).toBe(false);
+    expect(messages.some((m) => m.event?.type === 'requeued')).toBe(false);
   });
 
   test('leads see a conversation transferred to the queue as queued while it waits there', async () => {
@@ -209,8 +209,8 @@ describe.each([
     const v = await chattingVisitor(t);
     // Away first (as at the end of a shift), so nobody online has room and it stays queued.
     await ok(a.socket, 'agent:status', { status: 'away' });
-    const updated = next(lead.socket, 'conversation:updated', (c: any) => c.id === v.conversationId && c.status === 'queued');
-    const queueChanged = next(lead.socket, 'queue:changed', (q: any) => q.queue.includes(v.conversationId));
+    const updated = next(lead.socket, 'conversation:updated', (c) => c.id === v.conversationId && c.status === 'queued');
+    const queueChanged = next(lead.socket, 'queue:changed', (q) => q.queue.includes(v.conversationId));
     expect(await ok(a.socket, 'conversation:transfer', { conversationId: v.conversationId, toAgentId: null })).toEqual({
       conversationId: v.conversationId,
       agentId: null,
@@ -223,7 +223,7 @@ describe.each([
     const a = await onlineAgent(t, { capacity: 1 });
     const v = await chattingVisitor(t);
     const removed = next(a.socket, 'conversation:removed');
-    const closedState = next(v.socket, 'conversation:state', (s: any) => s.status === 'closed');
+    const closedState = next(v.socket, 'conversation:state', (s) => s.status === 'closed');
     expect(await ok(v.socket, 'conversation:close', {})).toEqual({ conversationId: v.conversationId });
     expect(await removed).toEqual({ conversationId: v.conversationId, reason: 'closed' });
     await closedState;
@@ -266,20 +266,20 @@ describe.each([
     const q = await chattingVisitor(t);
     const snap = await ok(lead.socket, 'lead:snapshot', {});
     expect(snap.queue).toEqual([q.conversationId]);
-    expect(snap.agents.find((x: any) => x.id === a.id)).toMatchObject({ status: 'online', load: 1, capacity: 1, connected: true });
-    const live = snap.conversations.filter((c: any) => [v.conversationId, q.conversationId].includes(c.id));
-    expect(live.map((c: any) => [c.id, c.status])).toEqual(
+    expect(snap.agents.find((x) => x.id === a.id)).toMatchObject({ status: 'online', load: 1, capacity: 1, connected: true });
+    const live = snap.conversations.filter((c) => [v.conversationId, q.conversationId].includes(c.id));
+    expect(live.map((c) => [c.id, c.status])).toEqual(
       expect.arrayContaining([[v.conversationId, 'open'], [q.conversationId, 'queued']]),
     );
 
     const watched = await ok(lead.socket, 'conversation:watch', { conversationId: v.conversationId });
-    expect(watched.conversation.agent.id).toBe(a.id);
-    const seen = next(lead.socket, 'message', (m: any) => m.text === 'watched');
+    expect(watched.conversation.agent?.id).toBe(a.id);
+    const seen = next(lead.socket, 'message', (m) => m.text === 'watched');
     await ok(a.socket, 'message:send', { conversationId: v.conversationId, clientId: randomUUID(), text: 'watched' });
     expect((await seen).authorName).toBe('A');
     const seenNote = collect(v.socket, 'message');
     await ok(lead.socket, 'message:send', { conversationId: v.conversationId, clientId: randomUUID(), text: 'lead note', note: true });
     await sleep(100);
-    expect(seenNote.map((m: any) => m.text)).not.toContain('lead note');
+    expect(seenNote.map((m) => m.text)).not.toContain('lead note');
   });
 });

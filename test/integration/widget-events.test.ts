@@ -8,6 +8,7 @@ import { io as connect } from 'socket.io-client';
 import type { VisitorClient } from '../helpers/chat';
 import {
   call,
+  callRaw,
   chattingVisitor,
   ok,
   openTestStore,
@@ -81,7 +82,7 @@ describe('visitor:profile', () => {
     ['not an object', 'Ana'],
   ])('refuses %s and stores nothing', async (_what, payload) => {
     const v = await freshVisitor();
-    expect(await call(v.socket, 'visitor:profile', payload)).toMatchObject(failed('VALIDATION_FAILED'));
+    expect(await callRaw(v.socket, 'visitor:profile', payload)).toMatchObject(failed('VALIDATION_FAILED'));
     expect(await t.store.getVisitor(v.visitorId)).toBeNull();
   });
 });
@@ -173,7 +174,7 @@ describe('visitor:context', () => {
   ])('refuses %s and stores nothing', async (_what, payload) => {
     await start();
     const v = await freshVisitor();
-    expect(await call(v.socket, 'visitor:context', payload)).toMatchObject(failed('VALIDATION_FAILED'));
+    expect(await callRaw(v.socket, 'visitor:context', payload)).toMatchObject(failed('VALIDATION_FAILED'));
     expect(await t.store.getVisitor(v.visitorId)).toBeNull();
   });
 
@@ -236,7 +237,7 @@ describe('offline:message', () => {
   ])('refuses %s and stores nothing', async (_what, payload, code) => {
     await start();
     const v = await freshVisitor();
-    expect(await call(v.socket, 'offline:message', payload)).toMatchObject(failed(code));
+    expect(await callRaw(v.socket, 'offline:message', payload)).toMatchObject(failed(code));
     expect(await leftBy(v.visitorId)).toEqual([]);
   });
 
@@ -328,7 +329,7 @@ describe('conversation:rate', () => {
     ['an unknown field', { score: 5, anonymous: true }],
   ])('refuses %s and stores nothing', async (_what, extra) => {
     const v = await closedConversation();
-    expect(await call(v.socket, 'conversation:rate', { conversationId: v.conversationId, ...extra }))
+    expect(await callRaw(v.socket, 'conversation:rate', { conversationId: v.conversationId, ...extra }))
       .toMatchObject(failed('VALIDATION_FAILED'));
     expect(await t.store.getRating(v.conversationId)).toBeNull();
   });
