@@ -38,7 +38,7 @@ export interface TestServerOptions {
   /** PostgreSQL database URL; otherwise in-memory PGlite. */
   databaseUrl?: string;
   /** Share a store between servers (and skip creating one). */
-  store?: { sql: SqlClient; store: ChatStore };
+  store?: TestStore;
   limits?: Partial<ChatLimits>;
   prefix?: string;
   clock?: ChatServerOptions['clock'];
@@ -75,7 +75,10 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const pool = redis
     ? createRedisPresencePool({ redis, prefix, defaultCapacity: limits.defaultCapacity! })
     : createMemoryPresencePool({ defaultCapacity: limits.defaultCapacity! });
-  const limiter = redis ? createRedisRateLimiter({ redis, prefix }) : createMemoryRateLimiter();
+  // The in-process limiter reads the server's clock, so a manual clock drives rate windows too
+  // (the Redis one counts in Redis time: PEXPIRE).
+  const clock = opts.clock;
+  const limiter = redis ? createRedisRateLimiter({ redis, prefix }) : createMemoryRateLimiter({ now: clock && (() => clock.now()) });
   const server = createChatServer({
     ...db,
     pool,
@@ -143,7 +146,12 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   };
 }
 
-export async function openTestStore(databaseUrl?: string) {
+export interface TestStore {
+  sql: SqlClient;
+  store: ChatStore;
+}
+
+export async function openTestStore(databaseUrl?: string): Promise<TestStore> {
   const sql = databaseUrl ? await createPostgresClient({ connectionString: databaseUrl }) : await createPgliteClient({});
   const store = createChatStore({ sql });
   await store.migrate();
