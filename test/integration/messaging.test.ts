@@ -70,6 +70,7 @@ test("a visitor's message is acked to the sending tab and copied to their other 
     [opening.seq, 'from tab one'],
     [later.seq, 'tab one again'],
   ]);
+  // Checks that nothing (more) arrives: no event to wait for, so give a stray delivery time.
   await sleep(100);
   expect(atFirst.filter((m) => m.kind === 'text')).toEqual([]);
   expect(atFirst.map((m) => m.event?.type)).toEqual(['opened', 'assigned']);
@@ -321,6 +322,7 @@ describe('access control', () => {
     const session = await ok(bob.socket, 'session:sync', {});
     expect(session.conversation?.id).toBe(bob.conversationId);
     expect(textsOf(session.messages)).toEqual(['bob here']);
+    // Checks that nothing (more) arrives: no event to wait for, so give a stray delivery time.
     await sleep(100);
     expect(bobSees.map((m) => m.text)).not.toContain('alice again');
     // A visitor cannot use agent events: the visitor namespace does not have them.

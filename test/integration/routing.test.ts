@@ -183,6 +183,7 @@ describe.each([
     // Back to the queue: A has room, so it is routed again at once (to the least loaded: A).
     const removedFromB = collect(b.socket, 'conversation:removed');
     const back = await ok(b.socket, 'conversation:transfer', { conversationId: v.conversationId, toAgentId: null });
+    // Checks that nothing (more) arrives: no event to wait for, so give a stray delivery time.
     await sleep(100);
     expect(removedFromB).toEqual([{ conversationId: v.conversationId, reason: 'transferred' }]);
     expect(back.agentId).toBe(a.id);
@@ -271,6 +272,7 @@ describe.each([
     expect((await seen).authorName).toBe('A');
     const seenNote = collect(v.socket, 'message');
     await ok(lead.socket, 'message:send', { conversationId: v.conversationId, clientId: randomUUID(), text: 'lead note', note: true });
+    // Checks that nothing (more) arrives: no event to wait for, so give a stray delivery time.
     await sleep(100);
     expect(seenNote.map((m) => m.text)).not.toContain('lead note');
   });
