@@ -4,9 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import type { EventsMap } from '@socket.io/component-emitter';
 import { io as connect, type Socket } from 'socket.io-client';
 import pino from 'pino';
 import type {
+  Ack,
   AgentClientToServerEvents,
   AgentServerToClientEvents,
   Result,
@@ -36,7 +38,7 @@ export interface TestServerOptions {
   /** PostgreSQL database URL; otherwise in-memory PGlite. */
   databaseUrl?: string;
   /** Share a store between servers (and skip creating one). */
-  store?: { sql: SqlClient; store: ChatStore };
+  store?: TestStore;
   limits?: Partial<ChatLimits>;
   prefix?: string;
   clock?: ChatServerOptions['clock'];
@@ -73,7 +75,10 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const pool = redis
     ? createRedisPresencePool({ redis, prefix, defaultCapacity: limits.defaultCapacity! })
     : createMemoryPresencePool({ defaultCapacity: limits.defaultCapacity! });
-  const limiter = redis ? createRedisRateLimiter({ redis, prefix }) : createMemoryRateLimiter();
+  // The in-process limiter reads the server's clock, so a manual clock drives rate windows too
+  // (the Redis one counts in Redis time: PEXPIRE).
+  const clock = opts.clock;
+  const limiter = redis ? createRedisRateLimiter({ redis, prefix }) : createMemoryRateLimiter({ now: clock && (() => clock.now()) });
   const server = createChatServer({
     ...db,
     pool,
@@ -141,7 +146,12 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   };
 }
 
-export async function openTestStore(databaseUrl?: string) {
+export interface TestStore {
+  sql: SqlClient;
+  store: ChatStore;
+}
+
+export async function openTestStore(databaseUrl?: string): Promise<TestStore> {
   const sql = databaseUrl ? await createPostgresClient({ connectionString: databaseUrl }) : await createPgliteClient({});
   const store = createChatStore({ sql });
   await store.migrate();
@@ -158,39 +168,84 @@ export async function loginToken(url: string, email: string, password: string): 
   return ((await res.json()) as { token: string }).token;
 }
 
-/** emitWithAck with a timeout, typed by the event map. */
-export async function call<T = any>(socket: Socket, event: string, payload: unknown = {}, timeoutMs = 5000): Promise<Result<T>> {
-  return socket.timeout(timeoutMs).emitWithAck(event, payload);
+// ------------------------------------------------------------ typed event helpers
+// Event names, payloads and ack data come from the socket's own map (shared/protocol.ts), so a
+// wrong event or payload fails tsc; test/types/helpers.typetest.ts keeps it so. The maps are
+// inferred from the socket's type arguments (VisitorClient and AgentClient are mutually
+// assignable, so overloading on the socket type could not tell them apart).
+
+type ArgsOf<M, E extends keyof M> = M[E] extends (...args: infer A) => void ? A : never;
+/** The payload of an event that takes an ack; never for one that does not (`typing`). */
+export type PayloadOf<M, E extends keyof M> = ArgsOf<M, E> extends [infer P, Ack<any>] ? P : never;
+/** What the ack of `E` carries when it is ok. */
+export type AckDataOf<M, E extends keyof M> = ArgsOf<M, E> extends [any, Ack<infer T>] ? T : never;
+/** What a server-to-client event carries. */
+export type EventOf<M, E extends keyof M> = ArgsOf<M, E> extends [infer P] ? P : never;
+/** socket.io-client's default map (an index signature): a socket built without our event maps. */
+type Untyped<S> = S extends Socket<any, infer M> ? (string extends keyof M ? unknown : never) : never;
+
+/** emitWithAck with a timeout; event, payload and result typed by the socket's event map. */
+export function call<M extends EventsMap, E extends keyof M & string>(
+  socket: Socket<any, M>,
+  event: E,
+  payload: PayloadOf<M, E>,
+  timeoutMs = 5000,
+): Promise<Result<AckDataOf<M, E>>> {
+  // The signature is the typed boundary: socket.io's generics cannot follow M through here.
+  return (socket as Socket).timeout(timeoutMs).emitWithAck(event, payload);
 }
 
-/** Like `call`, but fails the test unless the ack is ok. */
-export async function ok<T = any>(socket: Socket, event: string, payload: unknown = {}): Promise<T> {
-  const r = await call<T>(socket, event, payload);
+/**
+ * Untyped escape hatch, only for tests that send what the protocol forbids on purpose
+ * (malformed payloads, an event the namespace does not have).
+ */
+export function callRaw(socket: Socket<any, any>, event: string, payload: unknown, timeoutMs = 5000): Promise<Result<unknown>> {
+  return (socket as Socket).timeout(timeoutMs).emitWithAck(event, payload);
+}
+
+/**
+ * Like `call`, but fails the test unless the ack is ok, and returns its data.
+ * The first overload serves sockets built without our maps (bench/ drives plain `Socket`s and
+ * names the data type itself); a VisitorClient or AgentClient never matches it.
+ */
+export function ok<T = any, S extends Socket = Socket>(socket: S & Untyped<S>, event: string, payload: unknown): Promise<T>;
+export function ok<M extends EventsMap, E extends keyof M & string>(socket: Socket<any, M>, event: E, payload: PayloadOf<M, E>): Promise<AckDataOf<M, E>>;
+export async function ok(socket: Socket, event: string, payload: unknown): Promise<unknown> {
+  const r = await callRaw(socket, event, payload);
   if (!r.ok) throw new Error(`${event} failed: ${r.error.code} ${r.error.message}`);
   return r.data;
 }
 
 /** Resolves with the next `event` whose payload satisfies `match`. */
-export function next<T = any>(socket: Socket, event: string, match: (p: T) => boolean = () => true, timeoutMs = 5000): Promise<T> {
+export function next<M extends EventsMap, E extends keyof M & string>(
+  socket: Socket<M, any>,
+  event: E,
+  match: (p: EventOf<M, E>) => boolean = () => true,
+  timeoutMs = 5000,
+): Promise<EventOf<M, E>> {
+  // Untyped inside: the signature is the typed boundary.
+  const s = socket as Socket<Record<string, (p: EventOf<M, E>) => void>>;
+  const name: string = event;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      socket.off(event, on);
+      s.off(name, on);
       reject(new Error(`timed out waiting for ${event}`));
     }, timeoutMs);
-    const on = (p: T) => {
+    const on = (p: EventOf<M, E>) => {
       if (!match(p)) return;
       clearTimeout(timer);
-      socket.off(event, on);
+      s.off(name, on);
       resolve(p);
     };
-    socket.on(event, on);
+    s.on(name, on);
   });
 }
 
 /** Collects every payload of `event` from now on. */
-export function collect<T = any>(socket: Socket, event: string): T[] {
-  const seen: T[] = [];
-  socket.on(event, (p: T) => seen.push(p));
+export function collect<M extends EventsMap, E extends keyof M & string>(socket: Socket<M, any>, event: E): EventOf<M, E>[] {
+  const seen: EventOf<M, E>[] = [];
+  const name: string = event; // untyped inside: the signature is the typed boundary
+  (socket as Socket<Record<string, (p: EventOf<M, E>) => void>>).on(name, (p) => void seen.push(p));
   return seen;
 }
 
@@ -218,5 +273,5 @@ export async function chattingVisitor(t: TestServer, text = 'Hello, I need help'
   const socket = await t.visitor();
   const session = await ok(socket, 'session:sync', {});
   const ack = await ok(socket, 'message:send', { clientId: randomUUID(), text });
-  return { socket, token: session.token as string, visitorId: session.visitorId as string, conversationId: ack.conversationId as string };
+  return { socket, token: session.token, visitorId: session.visitorId, conversationId: ack.conversationId };
 }

@@ -8,19 +8,26 @@ import { createCannedReplyStore, seedDemoCannedReplies, ShortcutTakenError } fro
 import { DEMO_CANNED_REPLIES } from '../../server/domain/canned-replies-demo';
 import { unknownVariables } from '../../server/domain/canned-replies';
 import { ok, openTestStore, startTestServer, type TestServer } from '../helpers/chat';
+import { manualClock } from '../helpers/clock';
 import { createTestDatabase } from '../helpers/postgres';
+import { useTestServer, useTestStore } from '../helpers/suite';
 
-let db: Awaited<ReturnType<typeof openTestStore>>;
-let t: TestServer;
-let now = Date.now();
-const clock = { now: () => now };
+/** Shared by this file's server and the second process below, so both see one time. */
+const clock = manualClock();
+const db = useTestStore();
+// A fresh install: the demo replies go in once, before the server starts.
+beforeAll(async () => {
+  expect(await seedDemoCannedReplies(db().sql)).toBe(DEMO_CANNED_REPLIES.length);
+  expect(await seedDemoCannedReplies(db().sql)).toBe(0);
+});
+const t = useTestServer({ store: db, clock, lifetime: 'block' });
 let lead: { id: string; token: string };
 let agentA: { id: string; token: string };
 let agentB: { id: string; token: string };
 let visitorToken: string;
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
-const api = (server: TestServer = t) => request(server.server.app);
+const api = (server: TestServer = t()) => request(server.server.app);
 const search = (token: string, query: Record<string, string | number>, server?: TestServer) =>
   api(server).get('/api/v1/canned-replies').query(query).set(auth(token));
 const shortcuts = async (token: string, query: Record<string, string | number>) =>
@@ -33,20 +40,10 @@ async function create(token: string, body: Record<string, unknown>, status = 201
 }
 
 beforeAll(async () => {
-  db = await openTestStore();
-  // A fresh install: the demo replies go in once.
-  expect(await seedDemoCannedReplies(db.sql)).toBe(DEMO_CANNED_REPLIES.length);
-  expect(await seedDemoCannedReplies(db.sql)).toBe(0);
-  t = await startTestServer({ store: db, clock });
-  lead = await t.createUser({ role: 'lead' });
-  agentA = await t.createUser({ name: 'Amy' });
-  agentB = await t.createUser({ name: 'Ben' });
-  visitorToken = (await ok(await t.visitor(), 'session:sync', {})).token;
-});
-afterAll(async () => {
-  await t.close();
-  await db.store.close();
-  await db.sql.close();
+  lead = await t().createUser({ role: 'lead' });
+  agentA = await t().createUser({ name: 'Amy' });
+  agentB = await t().createUser({ name: 'Ben' });
+  visitorToken = (await ok(await t().visitor(), 'session:sync', {})).token;
 });
 
 describe('roles', () => {
@@ -213,7 +210,7 @@ describe('search', () => {
   });
 
   test('another process sees a write within its check interval (one second)', async () => {
-    const other = await startTestServer({ store: db, clock });
+    const other = await startTestServer({ store: db(), clock });
     try {
       expect(await shortcuts(agentA.token, { q: 'crossproc' })).toEqual([]);
       expect((await search(agentA.token, { q: 'crossproc' }, other).expect(200)).body.replies).toEqual([]);
@@ -221,7 +218,7 @@ describe('search', () => {
       // The writing process sees it at once; the other one after its next check.
       expect(await shortcuts(agentA.token, { q: 'crossproc' })).toEqual(['crossproc']);
       expect((await search(agentA.token, { q: 'crossproc' }, other).expect(200)).body.replies).toEqual([]);
-      now += 1000;
+      clock.advance(1000);
       expect((await search(agentA.token, { q: 'crossproc' }, other).expect(200)).body.replies.map((r: any) => r.shortcut)).toEqual(['crossproc']);
     } finally {
       await other.close();
@@ -239,7 +236,7 @@ describe('demo data', () => {
     expect((await api().delete('/api/v1/canned-replies/demo').set(auth(lead.token)).expect(200)).body).toEqual({ removed: DEMO_CANNED_REPLIES.length });
     expect((await search(lead.token, { limit: 100 }).expect(200)).body.replies.filter((r: any) => r.demo)).toEqual([]);
     // Not seeded again on the next start.
-    expect(await seedDemoCannedReplies(db.sql)).toBe(0);
+    expect(await seedDemoCannedReplies(db().sql)).toBe(0);
   });
 });
 

@@ -5,10 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { chattingVisitor, ok, onlineAgent, openTestStore, startTestServer, type TestServer } from '../helpers/chat';
+import { chattingVisitor, ok, onlineAgent } from '../helpers/chat';
+import { useTestServer } from '../helpers/suite';
 
-let db: Awaited<ReturnType<typeof openTestStore>>;
-let t: TestServer;
+// One server for the file: the tests only read what beforeAll set up (and add stored rows).
+const t = useTestServer({ lifetime: 'block' });
 let lead: { id: string; token: string };
 let a: Awaited<ReturnType<typeof onlineAgent>>;
 let b: Awaited<ReturnType<typeof onlineAgent>>;
@@ -20,19 +21,17 @@ let v2: Awaited<ReturnType<typeof chattingVisitor>>;
 let v3: Awaited<ReturnType<typeof chattingVisitor>>;
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
-const api = () => request(t.server.app);
+const api = () => request(t().server.app);
 const list = (token: string, query: Record<string, string | number> = {}) =>
   api().get('/api/v1/conversations').query(query).set(auth(token));
 
 beforeAll(async () => {
-  db = await openTestStore();
-  t = await startTestServer({ store: db });
-  lead = await t.createUser({ role: 'lead', name: 'Lena' });
-  a = await onlineAgent(t, { name: 'Arun' });
-  b = await onlineAgent(t, { name: 'Bea' });
+  lead = await t().createUser({ role: 'lead', name: 'Lena' });
+  a = await onlineAgent(t(), { name: 'Arun' });
+  b = await onlineAgent(t(), { name: 'Bea' });
   await ok(b.socket, 'agent:status', { status: 'away' });
 
-  v1 = await chattingVisitor(t, 'Hello, I need a REFUND for order 42');
+  v1 = await chattingVisitor(t(), 'Hello, I need a REFUND for order 42');
   await ok(v1.socket, 'visitor:profile', { name: 'Mia', email: 'mia@example.test' });
   await ok(a.socket, 'message:send', { conversationId: v1.conversationId, clientId: randomUUID(), text: 'Sure, let me check.' });
   await ok(a.socket, 'message:send', { conversationId: v1.conversationId, clientId: randomUUID(), text: 'VIP customer, handle gently', note: true });
@@ -41,24 +40,19 @@ beforeAll(async () => {
 
   await ok(a.socket, 'agent:status', { status: 'away' });
   await ok(b.socket, 'agent:status', { status: 'online' });
-  v2 = await chattingVisitor(t, '收到的商品有质量问题，我想退货可以吗？');
+  v2 = await chattingVisitor(t(), '收到的商品有质量问题，我想退货可以吗？');
   await ok(b.socket, 'message:send', { conversationId: v2.conversationId, clientId: randomUUID(), text: '可以的，请提供订单号。' });
 
   await ok(b.socket, 'agent:status', { status: 'away' });
-  v3 = await chattingVisitor(t, 'anyone there?');
+  v3 = await chattingVisitor(t(), 'anyone there?');
   // A dozen socket round trips and three logins: generous room for a loaded machine.
 }, 60_000);
-afterAll(async () => {
-  await t.close();
-  await db.store.close();
-  await db.sql.close();
-});
 
 /** A closed conversation written straight to the store, opened at `at`. */
 async function storedConversation(at: number, o: { agentId?: string; text?: string; visitorId?: string } = {}) {
   const visitorId = o.visitorId ?? `stored-${randomUUID()}`;
-  const { conversation } = await db.store.openConversation(visitorId, at);
-  await db.store.appendMessage({
+  const { conversation } = await t.db.store.openConversation(visitorId, at);
+  await t.db.store.appendMessage({
     conversationId: conversation.id,
     clientId: randomUUID(),
     author: 'visitor',
@@ -67,8 +61,8 @@ async function storedConversation(at: number, o: { agentId?: string; text?: stri
     text: o.text ?? 'stored message',
     at,
   });
-  if (o.agentId) await db.store.setAssignment(conversation.id, o.agentId);
-  await db.store.closeConversation(conversation.id, 'agent', o.agentId ?? null, at + 60_000);
+  if (o.agentId) await t.db.store.setAssignment(conversation.id, o.agentId);
+  await t.db.store.closeConversation(conversation.id, 'agent', o.agentId ?? null, at + 60_000);
   return conversation.id;
 }
 
@@ -126,8 +120,8 @@ describe('access', () => {
   });
 
   test('a deactivated agent is refused', async () => {
-    const gone = await t.createUser();
-    await db.store.updateUser(gone.id, { active: false });
+    const gone = await t().createUser();
+    await t.db.store.updateUser(gone.id, { active: false });
     expect((await list(gone.token).expect(403)).body.error.code).toBe('ACCOUNT_DISABLED');
     expect((await api().get(`/api/v1/conversations/${v1.conversationId}`).set(auth(gone.token)).expect(403)).body.error.code).toBe('ACCOUNT_DISABLED');
   });
@@ -246,7 +240,7 @@ describe('filters', () => {
 
 describe('cursor pagination', () => {
   test('pages are newest first, ties broken by id, and stable under concurrent inserts', async () => {
-    const agent = await t.createUser({ name: 'Pager' });
+    const agent = await t().createUser({ name: 'Pager' });
     const base = Date.UTC(2018, 5, 1);
     // 25 conversations; five of them opened in the same millisecond.
     const times = Array.from({ length: 25 }, (_, i) => (i < 5 ? base : base + i * 60_000));
@@ -287,11 +281,11 @@ describe('cursor pagination', () => {
 
 describe('the widget after a reload', () => {
   test("the visitor's REST transcript is exactly what the socket gives the visitor: no agent ids, no transfer notes", async () => {
-    const c = await onlineAgent(t, { name: 'Cleo' });
+    const c = await onlineAgent(t(), { name: 'Cleo' });
     // Cleo takes the waiting v3 first; then a new visitor comes.
-    const v4 = await chattingVisitor(t, 'Is my parcel lost?');
+    const v4 = await chattingVisitor(t(), 'Is my parcel lost?');
     const conversationId = v4.conversationId;
-    expect(await t.pool.assignmentOf(conversationId)).toBe(c.id);
+    expect(await t().pool.assignmentOf(conversationId)).toBe(c.id);
     await ok(c.socket, 'message:send', { conversationId, clientId: randomUUID(), text: 'Let me look.' });
     await ok(c.socket, 'message:send', { conversationId, clientId: randomUUID(), text: 'internal: parcel scanned twice', note: true });
     await ok(c.socket, 'conversation:transfer', { conversationId, toAgentId: null, note: 'internal: hand to logistics' });

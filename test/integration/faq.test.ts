@@ -11,21 +11,18 @@ import { createFaqStore, seedDemoFaq, type FaqStore } from '../../server/store/s
 import { migrate } from '../../server/store/sql/migrations';
 import type { SqlClient } from '../../server/store/sql/types';
 import { FAQ_QUESTIONS } from '../fixtures/faq-questions';
-import { ok, startTestServer, type TestServer } from '../helpers/chat';
+import { ok } from '../helpers/chat';
 import { createTestDatabase } from '../helpers/postgres';
+import { useTestServer } from '../helpers/suite';
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
 describe('match accuracy on the shopper test set', () => {
-  let t: TestServer;
+  const t = useTestServer({ lifetime: 'block' });
   let token: string;
   beforeAll(async () => {
-    t = await startTestServer();
-    await seedDemoFaq(t.sql);
-    token = (await t.createUser({ role: 'agent' })).token;
-  });
-  afterAll(async () => {
-    await t.close();
+    await seedDemoFaq(t().sql);
+    token = (await t().createUser({ role: 'agent' })).token;
   });
 
   test('the test set and the demo FAQ are what the issue asks for', () => {
@@ -45,7 +42,7 @@ describe('match accuracy on the shopper test set', () => {
     const tally = new Map<string, { n: number; top1: number; top3: number }>();
     const misses: string[] = [];
     for (const q of FAQ_QUESTIONS) {
-      const res = await request(t.server.app).post('/api/v1/faq/match').set(auth(token)).send({ text: q.text }).expect(200);
+      const res = await request(t().server.app).post('/api/v1/faq/match').set(auth(token)).send({ text: q.text }).expect(200);
       const ids: string[] = res.body.matches.map((m: { entry: { id: string } }) => m.entry.id);
       const rank = ids.indexOf(q.expected);
       for (const key of ['overall', q.language]) {
@@ -73,22 +70,18 @@ describe('match accuracy on the shopper test set', () => {
 });
 
 describe('REST /api/v1/faq', () => {
-  let t: TestServer;
+  const t = useTestServer({ lifetime: 'block' });
   let lead: string;
   let agent: string;
   let visitor: string;
-  const api = () => request(t.server.app);
+  const api = () => request(t().server.app);
   const valid = { question: 'Do you ship to Canada?', phrasings: ['International shipping', '能寄到加拿大吗'], answer: 'Yes, in 7–10 days.', language: 'en', category: 'delivery' };
 
   beforeAll(async () => {
-    t = await startTestServer();
-    await seedDemoFaq(t.sql);
-    lead = (await t.createUser({ role: 'lead' })).token;
-    agent = (await t.createUser({ role: 'agent' })).token;
-    visitor = (await ok(await t.visitor(), 'session:sync', {})).token;
-  });
-  afterAll(async () => {
-    await t.close();
+    await seedDemoFaq(t().sql);
+    lead = (await t().createUser({ role: 'lead' })).token;
+    agent = (await t().createUser({ role: 'agent' })).token;
+    visitor = (await ok(await t().visitor(), 'session:sync', {})).token;
   });
 
   const routes = [

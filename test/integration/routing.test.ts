@@ -4,7 +4,6 @@
  * transfer and close.
  */
 import { randomUUID } from 'node:crypto';
-import { startRedisServer } from '../helpers/redis-server';
 import {
   chattingVisitor,
   collect,
@@ -12,104 +11,88 @@ import {
   ok,
   call,
   onlineAgent,
-  openTestStore,
   sleep,
-  startTestServer,
   until,
-  type TestServer,
 } from '../helpers/chat';
+import { useRedisServer, useTestServer, useTestStore } from '../helpers/suite';
 
-let redis: Awaited<ReturnType<typeof startRedisServer>>;
-// One PGlite for the file (it takes seconds to create); a fresh server and pool per test.
-let db: Awaited<ReturnType<typeof openTestStore>>;
-beforeAll(async () => {
-  [redis, db] = await Promise.all([startRedisServer(), openTestStore()]);
-});
-afterAll(async () => {
-  await redis?.stop();
-  await db.store.close();
-  await db.sql.close();
-});
+// One PGlite and one redis-server for the file; a fresh server, pool and manual clock per test.
+const db = useTestStore();
+const redis = useRedisServer();
 
 describe.each([
-  ['in-process pool', () => undefined],
-  ['redis pool', () => redis.url],
-])('routing with the %s', (_name, redisUrl) => {
-  let t: TestServer;
-  beforeEach(async () => {
-    t = await startTestServer({ store: db, redisUrl: redisUrl(), limits: { agentGraceMs: 400 } });
-  });
-  afterEach(async () => {
-    await t.close();
-  });
+  ['in-process pool', undefined],
+  ['redis pool', redis],
+])('routing with the %s', (_name, presence) => {
+  const t = useTestServer({ store: db, redis: presence, limits: { agentGraceMs: 400 }, clock: 'manual' });
 
   test('a new conversation goes to the agent with the lowest load ratio, with its history, and the visitor learns the name', async () => {
-    const loads = async () => Object.fromEntries((await t.pool.agents()).map((a) => [a.agentId, a.load]));
+    const loads = async () => Object.fromEntries((await t().pool.agents()).map((a) => [a.agentId, a.load]));
     // Big gets 3 of 10 while Small is away, then Small gets 2 of 3 while Big is away.
-    const b = await onlineAgent(t, { name: 'Big', capacity: 10 });
-    const s = await onlineAgent(t, { name: 'Small', capacity: 3 });
+    const b = await onlineAgent(t(), { name: 'Big', capacity: 10 });
+    const s = await onlineAgent(t(), { name: 'Small', capacity: 3 });
     await ok(s.socket, 'agent:status', { status: 'away' });
-    for (let i = 0; i < 3; i++) await chattingVisitor(t);
+    for (let i = 0; i < 3; i++) await chattingVisitor(t());
     await ok(b.socket, 'agent:status', { status: 'away' });
     await ok(s.socket, 'agent:status', { status: 'online' });
-    for (let i = 0; i < 2; i++) await chattingVisitor(t);
+    for (let i = 0; i < 2; i++) await chattingVisitor(t());
     await ok(b.socket, 'agent:status', { status: 'online' });
     expect(await loads()).toEqual({ [b.id]: 3, [s.id]: 2 });
 
     const assigned = next(b.socket, 'conversation:assigned');
-    const v = await chattingVisitor(t, '我的订单还没到');
+    const v = await chattingVisitor(t(), '我的订单还没到');
     const got = await assigned;
     expect(got.conversation.id).toBe(v.conversationId);
     expect(got.conversation.agent).toEqual({ id: b.id, name: 'Big' });
-    const texts = got.messages.filter((m: any) => m.kind === 'text').map((m: any) => m.text);
+    const texts = got.messages.filter((m) => m.kind === 'text').map((m) => m.text);
     expect(texts).toEqual(['我的订单还没到']);
     const session = await ok(v.socket, 'session:sync', {});
     expect(session.conversation).toMatchObject({ status: 'open', agentName: 'Big', queuePosition: null });
   });
 
   test('ties go to the agent who least recently received a conversation', async () => {
-    const a = await onlineAgent(t, { name: 'A', capacity: 2 });
-    const b = await onlineAgent(t, { name: 'B', capacity: 2 });
-    const first = await chattingVisitor(t);
-    const firstAgent = await t.pool.assignmentOf(first.conversationId);
-    const second = await chattingVisitor(t);
-    const secondAgent = await t.pool.assignmentOf(second.conversationId);
+    const a = await onlineAgent(t(), { name: 'A', capacity: 2 });
+    const b = await onlineAgent(t(), { name: 'B', capacity: 2 });
+    const first = await chattingVisitor(t());
+    const firstAgent = await t().pool.assignmentOf(first.conversationId);
+    const second = await chattingVisitor(t());
+    const secondAgent = await t().pool.assignmentOf(second.conversationId);
     expect(new Set([firstAgent, secondAgent])).toEqual(new Set([a.id, b.id]));
     // Both now at 1/2: the tie goes to whoever received least recently, i.e. the first one.
-    const third = await chattingVisitor(t);
-    expect(await t.pool.assignmentOf(third.conversationId)).toBe(firstAgent);
+    const third = await chattingVisitor(t());
+    expect(await t().pool.assignmentOf(third.conversationId)).toBe(firstAgent);
   });
 
   test('capacity is respected, the rest queue in order with live positions, and closing frees a slot at once', async () => {
-    const agent = await onlineAgent(t, { capacity: 2 });
-    await chattingVisitor(t);
-    const held = await chattingVisitor(t);
+    const agent = await onlineAgent(t(), { capacity: 2 });
+    await chattingVisitor(t());
+    const held = await chattingVisitor(t());
     const waiting = [];
-    for (let i = 0; i < 3; i++) waiting.push(await chattingVisitor(t));
-    expect((await t.pool.agent(agent.id))!.load).toBe(2);
-    expect(await t.pool.queue()).toEqual(waiting.map((w) => w.conversationId));
+    for (let i = 0; i < 3; i++) waiting.push(await chattingVisitor(t()));
+    expect((await t().pool.agent(agent.id))!.load).toBe(2);
+    expect(await t().pool.queue()).toEqual(waiting.map((w) => w.conversationId));
     const s = await ok(waiting[2].socket, 'session:sync', {});
     expect(s.conversation).toMatchObject({ status: 'queued', queuePosition: 3 });
 
     // The queued visitors learn their new positions as the head is assigned.
-    const secondMoves = next(waiting[1].socket, 'conversation:state', (p: any) => p.queuePosition === 1);
-    const thirdMoves = next(waiting[2].socket, 'conversation:state', (p: any) => p.queuePosition === 2);
-    const headAssigned = next(waiting[0].socket, 'conversation:state', (p: any) => p.status === 'open');
+    const secondMoves = next(waiting[1].socket, 'conversation:state', (p) => p.queuePosition === 1);
+    const thirdMoves = next(waiting[2].socket, 'conversation:state', (p) => p.queuePosition === 2);
+    const headAssigned = next(waiting[0].socket, 'conversation:state', (p) => p.status === 'open');
     const assigned = next(agent.socket, 'conversation:assigned');
     await ok(agent.socket, 'conversation:close', { conversationId: held.conversationId });
     expect((await assigned).conversation.id).toBe(waiting[0].conversationId);
     await Promise.all([secondMoves, thirdMoves, headAssigned]);
-    expect((await t.pool.agent(agent.id))!.load).toBe(2);
-    expect(await t.pool.queue()).toEqual([waiting[1].conversationId, waiting[2].conversationId]);
+    expect((await t().pool.agent(agent.id))!.load).toBe(2);
+    expect(await t().pool.queue()).toEqual([waiting[1].conversationId, waiting[2].conversationId]);
   });
 
   test('coming online and a raised capacity drain the queue immediately', async () => {
-    const lead = await onlineAgent(t, { role: 'lead', capacity: 0 });
-    const v1 = await chattingVisitor(t);
-    const v2 = await chattingVisitor(t);
-    expect(await t.pool.queue()).toEqual([v1.conversationId, v2.conversationId]);
-    const user = await t.createUser({ capacity: 1 });
-    const socket = await t.agent(user.token);
+    const lead = await onlineAgent(t(), { role: 'lead', capacity: 0 });
+    const v1 = await chattingVisitor(t());
+    const v2 = await chattingVisitor(t());
+    expect(await t().pool.queue()).toEqual([v1.conversationId, v2.conversationId]);
+    const user = await t().createUser({ capacity: 1 });
+    const socket = await t().agent(user.token);
     await ok(socket, 'session:sync', {});
     const first = next(socket, 'conversation:assigned');
     await ok(socket, 'agent:status', { status: 'online' });
@@ -118,57 +101,66 @@ describe.each([
     const view = await ok(lead.socket, 'agent:capacity', { agentId: user.id, capacity: 2 });
     expect(view).toMatchObject({ capacity: 2, load: 2 });
     expect((await second).conversation.id).toBe(v2.conversationId);
-    expect(await t.pool.queue()).toEqual([]);
+    expect(await t().pool.queue()).toEqual([]);
   });
 
   test('away keeps current chats and takes no new ones; offline requeues them at the front', async () => {
-    const a = await onlineAgent(t, { capacity: 3 });
-    const mine = await chattingVisitor(t);
+    const a = await onlineAgent(t(), { capacity: 3 });
+    const mine = await chattingVisitor(t());
     await ok(a.socket, 'agent:status', { status: 'away' });
-    const queued = await chattingVisitor(t);
-    expect(await t.pool.assignmentOf(mine.conversationId)).toBe(a.id);
-    expect(await t.pool.queue()).toEqual([queued.conversationId]);
+    const queued = await chattingVisitor(t());
+    expect(await t().pool.assignmentOf(mine.conversationId)).toBe(a.id);
+    expect(await t().pool.queue()).toEqual([queued.conversationId]);
     const removed = next(a.socket, 'conversation:removed');
     await ok(a.socket, 'agent:status', { status: 'offline' });
     expect(await removed).toEqual({ conversationId: mine.conversationId, reason: 'requeued' });
-    expect(await t.pool.queue()).toEqual([mine.conversationId, queued.conversationId]);
-    const b = await onlineAgent(t, { capacity: 1 });
-    expect(await t.pool.assignmentOf(mine.conversationId)).toBe(b.id);
+    expect(await t().pool.queue()).toEqual([mine.conversationId, queued.conversationId]);
+    const b = await onlineAgent(t(), { capacity: 1 });
+    expect(await t().pool.assignmentOf(mine.conversationId)).toBe(b.id);
   });
 
   test('an agent who reloads within the grace period keeps their chats; after it they are re-routed to the front', async () => {
-    const a = await onlineAgent(t, { capacity: 2 });
-    const v = await chattingVisitor(t);
-    // Reload: disconnect and come back within 400 ms.
+    const a = await onlineAgent(t(), { capacity: 2 });
+    const v = await chattingVisitor(t());
+    // Takes no chats; leaves with A and never returns, so its expiry shows a sweep ran past A's deadline.
+    const witness = await onlineAgent(t(), { capacity: 0 });
+    const inGrace = (id: string) => async () => (await t().pool.agent(id))?.graceDeadline != null;
+    // Reload: disconnect and come back within 400 ms (of the server's clock).
     a.socket.disconnect();
-    await sleep(100);
-    const back = await t.agent(a.token);
+    witness.socket.disconnect();
+    await until(inGrace(a.id), 3000, 'grace to start');
+    await until(inGrace(witness.id), 3000, 'grace to start');
+    t.clock.advance(100);
+    const back = await t().agent(a.token);
     const session = await ok(back, 'session:sync', {});
     expect(session.me.status).toBe('online');
-    expect(session.conversations.map((c: any) => c.conversation.id)).toEqual([v.conversationId]);
-    await sleep(500);
-    expect(await t.pool.assignmentOf(v.conversationId)).toBe(a.id);
+    expect(session.conversations.map((c) => c.conversation.id)).toEqual([v.conversationId]);
+    t.clock.advance(500);
+    await until(async () => (await t().pool.agent(witness.id))?.status === 'offline', 3000, "the witness's grace to expire");
+    expect(await t().pool.assignmentOf(v.conversationId)).toBe(a.id);
 
     // Now leave for good: after the grace period the chat goes to the front of the queue, then to B.
-    const waiting = await chattingVisitor(t);
+    const waiting = await chattingVisitor(t());
     await ok(back, 'agent:status', { status: 'away' }); // keeps v, stops new ones
     back.disconnect();
-    await until(async () => (await t.pool.queue())[0] === v.conversationId, 3000, 'requeue after grace');
-    expect(await t.pool.queue()).toEqual([v.conversationId, waiting.conversationId]);
-    const b = await onlineAgent(t, { capacity: 1 });
-    expect(await t.pool.assignmentOf(v.conversationId)).toBe(b.id);
+    await until(inGrace(a.id), 3000, 'grace to start');
+    t.clock.advance(400);
+    await until(async () => (await t().pool.queue())[0] === v.conversationId, 3000, 'requeue after grace');
+    expect(await t().pool.queue()).toEqual([v.conversationId, waiting.conversationId]);
+    const b = await onlineAgent(t(), { capacity: 1 });
+    expect(await t().pool.assignmentOf(v.conversationId)).toBe(b.id);
     const { messages } = await ok(b.socket, 'conversation:history', { conversationId: v.conversationId });
-    const events = messages.filter((m: any) => m.kind === 'event').map((m: any) => m.event.type);
+    const events = messages.filter((m) => m.kind === 'event').map((m) => m.event?.type);
     // One disconnect for the reload, one for leaving; then the requeue and the new assignment.
     expect(events).toEqual(['opened', 'assigned', 'agent_disconnected', 'agent_disconnected', 'requeued', 'assigned']);
   });
 
   test('transfer to a named agent, to the queue, and refusals', async () => {
-    const a = await onlineAgent(t, { name: 'A', capacity: 2 });
-    const v = await chattingVisitor(t);
-    expect(await t.pool.assignmentOf(v.conversationId)).toBe(a.id);
-    const b = await onlineAgent(t, { name: 'B', capacity: 1 });
-    const full = await onlineAgent(t, { name: 'Full', capacity: 0 });
+    const a = await onlineAgent(t(), { name: 'A', capacity: 2 });
+    const v = await chattingVisitor(t());
+    expect(await t().pool.assignmentOf(v.conversationId)).toBe(a.id);
+    const b = await onlineAgent(t(), { name: 'B', capacity: 1 });
+    const full = await onlineAgent(t(), { name: 'Full', capacity: 0 });
 
     const refused = await call(a.socket, 'conversation:transfer', { conversationId: v.conversationId, toAgentId: full.id });
     expect(refused).toMatchObject({ ok: false, error: { code: 'AGENT_UNAVAILABLE' } });
@@ -179,38 +171,39 @@ describe.each([
 
     const toB = next(b.socket, 'conversation:assigned');
     const fromA = next(a.socket, 'conversation:removed');
-    const visitorSees = next(v.socket, 'conversation:state', (s: any) => s.agentName === 'B');
+    const visitorSees = next(v.socket, 'conversation:state', (s) => s.agentName === 'B');
     const result = await ok(a.socket, 'conversation:transfer', { conversationId: v.conversationId, toAgentId: b.id, note: 'VIP' });
     expect(result).toEqual({ conversationId: v.conversationId, agentId: b.id });
     expect((await toB).conversation.id).toBe(v.conversationId);
     expect(await fromA).toEqual({ conversationId: v.conversationId, reason: 'transferred' });
     await visitorSees;
-    expect((await t.pool.agent(a.id))!.load).toBe(0);
-    expect((await t.pool.agent(b.id))!.load).toBe(1);
+    expect((await t().pool.agent(a.id))!.load).toBe(0);
+    expect((await t().pool.agent(b.id))!.load).toBe(1);
 
     // Back to the queue: A has room, so it is routed again at once (to the least loaded: A).
     const removedFromB = collect(b.socket, 'conversation:removed');
     const back = await ok(b.socket, 'conversation:transfer', { conversationId: v.conversationId, toAgentId: null });
+    // Checks that nothing (more) arrives: no event to wait for, so give a stray delivery time.
     await sleep(100);
     expect(removedFromB).toEqual([{ conversationId: v.conversationId, reason: 'transferred' }]);
     expect(back.agentId).toBe(a.id);
     const { messages } = await ok(a.socket, 'conversation:history', { conversationId: v.conversationId });
-    const transfers = messages.filter((m: any) => m.event?.type === 'transferred').map((m: any) => m.event);
+    const transfers = messages.filter((m) => m.event?.type === 'transferred').map((m) => m.event);
     expect(transfers).toEqual([
       { type: 'transferred', fromAgentId: a.id, toAgentId: b.id, note: 'VIP' },
       { type: 'transferred', fromAgentId: b.id, toAgentId: null },
     ]);
-    expect(messages.some((m: any) => m.event?.type === 'requeued')).toBe(false);
+    expect(messages.some((m) => m.event?.type === 'requeued')).toBe(false);
   });
 
   test('leads see a conversation transferred to the queue as queued while it waits there', async () => {
-    const lead = await onlineAgent(t, { role: 'lead', capacity: 0, name: 'Lead' });
-    const a = await onlineAgent(t, { name: 'A', capacity: 1 });
-    const v = await chattingVisitor(t);
+    const lead = await onlineAgent(t(), { role: 'lead', capacity: 0, name: 'Lead' });
+    const a = await onlineAgent(t(), { name: 'A', capacity: 1 });
+    const v = await chattingVisitor(t());
     // Away first (as at the end of a shift), so nobody online has room and it stays queued.
     await ok(a.socket, 'agent:status', { status: 'away' });
-    const updated = next(lead.socket, 'conversation:updated', (c: any) => c.id === v.conversationId && c.status === 'queued');
-    const queueChanged = next(lead.socket, 'queue:changed', (q: any) => q.queue.includes(v.conversationId));
+    const updated = next(lead.socket, 'conversation:updated', (c) => c.id === v.conversationId && c.status === 'queued');
+    const queueChanged = next(lead.socket, 'queue:changed', (q) => q.queue.includes(v.conversationId));
     expect(await ok(a.socket, 'conversation:transfer', { conversationId: v.conversationId, toAgentId: null })).toEqual({
       conversationId: v.conversationId,
       agentId: null,
@@ -220,23 +213,23 @@ describe.each([
   });
 
   test('closing by the visitor or the agent frees capacity and is recorded; a new message opens a new conversation', async () => {
-    const a = await onlineAgent(t, { capacity: 1 });
-    const v = await chattingVisitor(t);
+    const a = await onlineAgent(t(), { capacity: 1 });
+    const v = await chattingVisitor(t());
     const removed = next(a.socket, 'conversation:removed');
-    const closedState = next(v.socket, 'conversation:state', (s: any) => s.status === 'closed');
+    const closedState = next(v.socket, 'conversation:state', (s) => s.status === 'closed');
     expect(await ok(v.socket, 'conversation:close', {})).toEqual({ conversationId: v.conversationId });
     expect(await removed).toEqual({ conversationId: v.conversationId, reason: 'closed' });
     await closedState;
-    expect((await t.pool.agent(a.id))!.load).toBe(0);
-    const record = await t.store.getConversation(v.conversationId);
+    expect((await t().pool.agent(a.id))!.load).toBe(0);
+    const record = await t().store.getConversation(v.conversationId);
     expect(record).toMatchObject({ status: 'closed', closedBy: 'visitor' });
     expect(await call(v.socket, 'conversation:close', {})).toMatchObject({ ok: false, error: { code: 'NO_CONVERSATION' } });
 
     const again = await ok(v.socket, 'message:send', { clientId: randomUUID(), text: 'One more thing' });
     expect(again.conversationId).not.toBe(v.conversationId);
-    expect(await t.pool.assignmentOf(again.conversationId)).toBe(a.id);
+    expect(await t().pool.assignmentOf(again.conversationId)).toBe(a.id);
     await ok(a.socket, 'conversation:close', { conversationId: again.conversationId });
-    expect(await t.store.getConversation(again.conversationId)).toMatchObject({ status: 'closed', closedBy: 'agent' });
+    expect(await t().store.getConversation(again.conversationId)).toMatchObject({ status: 'closed', closedBy: 'agent' });
     expect(await call(a.socket, 'conversation:close', { conversationId: again.conversationId })).toMatchObject({
       ok: false,
       error: { code: 'CONVERSATION_NOT_FOUND' },
@@ -244,42 +237,43 @@ describe.each([
   });
 
   test('a conversation closed by another process: the next message opens a new one and is stored once', async () => {
-    const a = await onlineAgent(t, { capacity: 2 });
-    const v = await chattingVisitor(t);
+    const a = await onlineAgent(t(), { capacity: 2 });
+    const v = await chattingVisitor(t());
     // As another server process would: closed in the store and released from the pool, behind this process's back.
-    expect(await t.store.closeConversation(v.conversationId, 'agent', a.id, Date.now())).toMatchObject({ status: 'closed' });
-    await t.pool.release(v.conversationId);
+    expect(await t().store.closeConversation(v.conversationId, 'agent', a.id, Date.now())).toMatchObject({ status: 'closed' });
+    await t().pool.release(v.conversationId);
     const clientId = randomUUID();
     const again = await ok(v.socket, 'message:send', { clientId, text: 'Still there?' });
     expect(again.conversationId).not.toBe(v.conversationId);
-    expect(await t.pool.assignmentOf(again.conversationId)).toBe(a.id);
-    expect((await t.store.messagesAfter(v.conversationId, 0)).map((m) => m.text)).not.toContain('Still there?');
-    expect((await t.store.messagesAfter(again.conversationId, 0)).filter((m) => m.clientId === clientId)).toHaveLength(1);
+    expect(await t().pool.assignmentOf(again.conversationId)).toBe(a.id);
+    expect((await t().store.messagesAfter(v.conversationId, 0)).map((m) => m.text)).not.toContain('Still there?');
+    expect((await t().store.messagesAfter(again.conversationId, 0)).filter((m) => m.clientId === clientId)).toHaveLength(1);
     // A re-send of it lands on the same stored message.
     expect(await ok(v.socket, 'message:send', { clientId, text: 'Still there?' })).toEqual({ ...again, duplicate: true });
   });
 
   test('lead snapshot shows agents, queue and live conversations; leads watch a conversation live', async () => {
-    const lead = await onlineAgent(t, { role: 'lead', capacity: 0, name: 'Lead' });
-    const a = await onlineAgent(t, { capacity: 1, name: 'A' });
-    const v = await chattingVisitor(t);
-    const q = await chattingVisitor(t);
+    const lead = await onlineAgent(t(), { role: 'lead', capacity: 0, name: 'Lead' });
+    const a = await onlineAgent(t(), { capacity: 1, name: 'A' });
+    const v = await chattingVisitor(t());
+    const q = await chattingVisitor(t());
     const snap = await ok(lead.socket, 'lead:snapshot', {});
     expect(snap.queue).toEqual([q.conversationId]);
-    expect(snap.agents.find((x: any) => x.id === a.id)).toMatchObject({ status: 'online', load: 1, capacity: 1, connected: true });
-    const live = snap.conversations.filter((c: any) => [v.conversationId, q.conversationId].includes(c.id));
-    expect(live.map((c: any) => [c.id, c.status])).toEqual(
+    expect(snap.agents.find((x) => x.id === a.id)).toMatchObject({ status: 'online', load: 1, capacity: 1, connected: true });
+    const live = snap.conversations.filter((c) => [v.conversationId, q.conversationId].includes(c.id));
+    expect(live.map((c) => [c.id, c.status])).toEqual(
       expect.arrayContaining([[v.conversationId, 'open'], [q.conversationId, 'queued']]),
     );
 
     const watched = await ok(lead.socket, 'conversation:watch', { conversationId: v.conversationId });
-    expect(watched.conversation.agent.id).toBe(a.id);
-    const seen = next(lead.socket, 'message', (m: any) => m.text === 'watched');
+    expect(watched.conversation.agent?.id).toBe(a.id);
+    const seen = next(lead.socket, 'message', (m) => m.text === 'watched');
     await ok(a.socket, 'message:send', { conversationId: v.conversationId, clientId: randomUUID(), text: 'watched' });
     expect((await seen).authorName).toBe('A');
     const seenNote = collect(v.socket, 'message');
     await ok(lead.socket, 'message:send', { conversationId: v.conversationId, clientId: randomUUID(), text: 'lead note', note: true });
+    // Checks that nothing (more) arrives: no event to wait for, so give a stray delivery time.
     await sleep(100);
-    expect(seenNote.map((m: any) => m.text)).not.toContain('lead note');
+    expect(seenNote.map((m) => m.text)).not.toContain('lead note');
   });
 });

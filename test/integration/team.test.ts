@@ -6,39 +6,25 @@
 import request from 'supertest';
 import type { Socket } from 'socket.io-client';
 import { hashLinkToken } from '../../server/domain/team';
-import { chattingVisitor, loginToken, ok, onlineAgent, openTestStore, startTestServer, until, type TestServer } from '../helpers/chat';
+import { chattingVisitor, loginToken, ok, onlineAgent, openTestStore, until } from '../helpers/chat';
 import { createTestDatabase } from '../helpers/postgres';
+import { useTestServer } from '../helpers/suite';
 
-let db: Awaited<ReturnType<typeof openTestStore>>;
-let t: TestServer;
-/** Shifts the server's clock (tokens, link expiry) without sleeping. */
-let offset = 0;
-const clock = { now: () => Date.now() + offset };
+/** A manual clock per test moves the server's time (tokens, link expiry) without sleeping. */
+const t = useTestServer({ clock: 'manual' });
 let lead: { id: string; token: string; email: string };
 let agent: { id: string; token: string; email: string };
 let visitorToken: string;
 
-beforeAll(async () => {
-  db = await openTestStore();
-});
-afterAll(async () => {
-  await db.store.close();
-  await db.sql.close();
-});
 beforeEach(async () => {
-  offset = 0;
-  t = await startTestServer({ store: db, clock });
-  lead = await t.createUser({ role: 'lead', name: 'Lena Lead' });
-  agent = await t.createUser({ role: 'agent', name: 'Arun Agent' });
+  lead = await t().createUser({ role: 'lead', name: 'Lena Lead' });
+  agent = await t().createUser({ role: 'agent', name: 'Arun Agent' });
   // A visitor session without a conversation, so the queue starts empty.
-  visitorToken = (await ok(await t.visitor(), 'session:sync', {})).token;
-});
-afterEach(async () => {
-  await t.close();
+  visitorToken = (await ok(await t().visitor(), 'session:sync', {})).token;
 });
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
-const api = () => request(t.server.app);
+const api = () => request(t().server.app);
 const uniqueEmail = () => `${Math.random().toString(36).slice(2)}@example.test`;
 const tokenOf = (url: string) => url.slice(url.indexOf('#invite=') + '#invite='.length);
 
@@ -75,7 +61,7 @@ describe('roles', () => {
   });
 
   test('an agent lists active colleagues with presence only; a lead gets full records', async () => {
-    const online = await onlineAgent(t, { name: 'Olga Online', capacity: 4 });
+    const online = await onlineAgent(t(), { name: 'Olga Online', capacity: 4 });
     const gone = await invite({ name: 'Gone Person' });
     await api().patch(`/api/v1/users/${gone.user.id}`).set(auth(lead.token)).send({ active: false }).expect(200);
 
@@ -118,7 +104,7 @@ describe('creating users', () => {
     expect(res.body.user).toMatchObject({ email: email.toLowerCase(), name: '王芳', role: 'lead', capacity: 8, languages: ['zh-CN', 'en'], active: true });
     expect(res.body.invitation).toEqual({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1(:\d+)?\/console#invite=[A-Za-z0-9_-]{43}$/), purpose: 'invite', expiresAt: expect.any(Number) });
     // The link's expiry is computed from the injected clock, give or take the request's duration.
-    expect(Math.abs(res.body.invitation.expiresAt - (clock.now() + 86_400_000))).toBeLessThan(5000);
+    expect(Math.abs(res.body.invitation.expiresAt - (t.clock.now() + 86_400_000))).toBeLessThan(5000);
 
     const plain = await invite();
     expect(plain.user).toMatchObject({ role: 'agent', capacity: 5, languages: [], active: true });
@@ -126,7 +112,7 @@ describe('creating users', () => {
 
   test('the token is stored only as its sha256', async () => {
     const { token, user } = await invite();
-    const { rows } = await db.sql.query<{ token_hash: string }>('SELECT token_hash FROM user_invitations WHERE user_id = $1', [user.id]);
+    const { rows } = await t.db.sql.query<{ token_hash: string }>('SELECT token_hash FROM user_invitations WHERE user_id = $1', [user.id]);
     expect(rows).toHaveLength(1);
     expect(rows[0].token_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(rows[0].token_hash).not.toContain(token);
@@ -168,13 +154,13 @@ describe('one-time links', () => {
 
     const accepted = await api().post(`/api/v1/invitations/${token}`).send({ password: 'a long passphrase' }).expect(200);
     expect(accepted.body.user).toMatchObject({ id: user.id, email: user.email });
-    const session = await loginToken(t.url, user.email, 'a long passphrase');
+    const session = await loginToken(t().url, user.email, 'a long passphrase');
     expect((await api().get('/api/v1/me').set(auth(session)).expect(200)).body.user.id).toBe(user.id);
 
     const again = await api().post(`/api/v1/invitations/${token}`).send({ password: 'another passphrase' }).expect(410);
     expect(again.body.error.code).toBe('INVITATION_USED');
     expect((await api().get(`/api/v1/invitations/${token}`).expect(410)).body.error.code).toBe('INVITATION_USED');
-    await loginToken(t.url, user.email, 'a long passphrase');
+    await loginToken(t().url, user.email, 'a long passphrase');
   });
 
   test('two accepts racing: exactly one wins', async () => {
@@ -188,7 +174,7 @@ describe('one-time links', () => {
 
   test('a link expires after 24 hours', async () => {
     const { token } = await invite();
-    offset = 86_400_000 + 1;
+    t.clock.advance(86_400_000 + 1);
     expect((await api().get(`/api/v1/invitations/${token}`).expect(410)).body.error.code).toBe('INVITATION_EXPIRED');
     const res = await api().post(`/api/v1/invitations/${token}`).send({ password: 'a long passphrase' }).expect(410);
     expect(res.body.error.code).toBe('INVITATION_EXPIRED');
@@ -196,7 +182,7 @@ describe('one-time links', () => {
 
   test('a link is still good just before 24 hours', async () => {
     const { token } = await invite();
-    offset = 86_400_000 - 60_000;
+    t.clock.advance(86_400_000 - 60_000);
     await api().post(`/api/v1/invitations/${token}`).send({ password: 'a long passphrase' }).expect(200);
   });
 
@@ -218,9 +204,9 @@ describe('one-time links', () => {
     expect(replaced.body.error.code).toBe('INVITATION_INVALID');
 
     // The old password works until the new one is set.
-    await loginToken(t.url, first.user.email, 'original passphrase');
+    await loginToken(t().url, first.user.email, 'original passphrase');
     await api().post(`/api/v1/invitations/${tokenOf(r2.body.invitation.url)}`).send({ password: 'brand new passphrase' }).expect(200);
-    await loginToken(t.url, first.user.email, 'brand new passphrase');
+    await loginToken(t().url, first.user.email, 'brand new passphrase');
     await api().post('/api/v1/auth/login').send({ email: first.user.email, password: 'original passphrase' }).expect(401);
 
     expect((await api().post('/api/v1/users/nobody/reset-password').set(auth(lead.token)).expect(404)).body.error.code).toBe('USER_NOT_FOUND');
@@ -250,7 +236,7 @@ describe('editing users', () => {
       .send({ name: 'New Name', role: 'lead', languages: ['en', 'fr'] })
       .expect(200);
     expect(res.body.user).toMatchObject({ id: user.id, name: 'New Name', role: 'lead', languages: ['en', 'fr'], capacity: 5, active: true });
-    expect((await db.store.getUser(user.id))!).toMatchObject({ displayName: 'New Name', role: 'lead', languages: ['en', 'fr'] });
+    expect((await t.db.store.getUser(user.id))!).toMatchObject({ displayName: 'New Name', role: 'lead', languages: ['en', 'fr'] });
     const colleagues = (await api().get('/api/v1/users').set(auth(agent.token)).expect(200)).body.users;
     expect(colleagues.find((u: any) => u.id === user.id)).toMatchObject({ name: 'New Name', role: 'lead' });
   });
@@ -274,12 +260,12 @@ describe('editing users', () => {
   });
 
   test('deactivating signs the agent out everywhere, requeues their chat at the front and refuses their token', async () => {
-    const a = await onlineAgent(t, { name: 'Dee', capacity: 1 });
-    const second = await t.agent(a.token); // a second tab
-    const held = await chattingVisitor(t, 'I was talking to Dee');
-    expect(await t.pool.assignmentOf(held.conversationId)).toBe(a.id);
-    const waiting = await chattingVisitor(t, 'I am waiting');
-    expect(await t.pool.queue()).toEqual([waiting.conversationId]);
+    const a = await onlineAgent(t(), { name: 'Dee', capacity: 1 });
+    const second = await t().agent(a.token); // a second tab
+    const held = await chattingVisitor(t(), 'I was talking to Dee');
+    expect(await t().pool.assignmentOf(held.conversationId)).toBe(a.id);
+    const waiting = await chattingVisitor(t(), 'I am waiting');
+    expect(await t().pool.queue()).toEqual([waiting.conversationId]);
 
     const reasons = [a.socket, second].map((s) => new Promise((resolve) => (s as Socket).once('disconnect', resolve)));
     const res = await api().patch(`/api/v1/users/${a.id}`).set(auth(lead.token)).send({ active: false }).expect(200);
@@ -287,47 +273,47 @@ describe('editing users', () => {
     expect(await Promise.all(reasons)).toEqual(['io server disconnect', 'io server disconnect']);
 
     // Back at the front of the queue, ahead of the one that was already waiting.
-    expect(await t.pool.queue()).toEqual([held.conversationId, waiting.conversationId]);
-    expect((await db.store.getConversation(held.conversationId))!).toMatchObject({ status: 'queued', agentId: null });
+    expect(await t().pool.queue()).toEqual([held.conversationId, waiting.conversationId]);
+    expect((await t.db.store.getConversation(held.conversationId))!).toMatchObject({ status: 'queued', agentId: null });
 
     // The token stops working for REST, sockets and login.
     expect((await api().get('/api/v1/me').set(auth(a.token)).expect(403)).body.error.code).toBe('ACCOUNT_DISABLED');
-    await expect(t.agent(a.token)).rejects.toMatchObject({ message: 'ACCOUNT_DISABLED' });
+    await expect(t().agent(a.token)).rejects.toMatchObject({ message: 'ACCOUNT_DISABLED' });
     expect((await api().post('/api/v1/auth/login').send({ email: a.email, password: 'password123' }).expect(403)).body.error.code).toBe('ACCOUNT_DISABLED');
 
     // The next agent gets the requeued chat first.
-    const b = await onlineAgent(t, { capacity: 1 });
-    await until(async () => (await t.pool.assignmentOf(held.conversationId)) === b.id, 5000, 'requeued chat assigned');
-    expect(await t.pool.queue()).toEqual([waiting.conversationId]);
+    const b = await onlineAgent(t(), { capacity: 1 });
+    await until(async () => (await t().pool.assignmentOf(held.conversationId)) === b.id, 5000, 'requeued chat assigned');
+    expect(await t().pool.queue()).toEqual([waiting.conversationId]);
 
     // Reactivation lets them log in again.
     await api().patch(`/api/v1/users/${a.id}`).set(auth(lead.token)).send({ active: true }).expect(200);
-    await loginToken(t.url, a.email, 'password123');
+    await loginToken(t().url, a.email, 'password123');
   });
 
   test('raising capacity drains the queue at once; lowering it keeps current chats', async () => {
-    const a = await onlineAgent(t, { capacity: 1 });
-    const chats = [await chattingVisitor(t), await chattingVisitor(t), await chattingVisitor(t)];
-    expect(await t.pool.queue()).toHaveLength(2);
+    const a = await onlineAgent(t(), { capacity: 1 });
+    const chats = [await chattingVisitor(t()), await chattingVisitor(t()), await chattingVisitor(t())];
+    expect(await t().pool.queue()).toHaveLength(2);
 
     const res = await api().patch(`/api/v1/users/${a.id}`).set(auth(lead.token)).send({ capacity: 3 }).expect(200);
     expect(res.body.user).toMatchObject({ capacity: 3, load: 3 });
-    expect(await t.pool.queue()).toEqual([]);
-    expect((await t.pool.agentConversations(a.id)).sort()).toEqual(chats.map((c) => c.conversationId).sort());
-    expect((await db.store.getUser(a.id))!.capacity).toBe(3);
+    expect(await t().pool.queue()).toEqual([]);
+    expect((await t().pool.agentConversations(a.id)).sort()).toEqual(chats.map((c) => c.conversationId).sort());
+    expect((await t.db.store.getUser(a.id))!.capacity).toBe(3);
 
     await api().patch(`/api/v1/users/${a.id}`).set(auth(lead.token)).send({ capacity: 1 }).expect(200);
-    expect(await t.pool.agent(a.id)).toMatchObject({ capacity: 1, load: 3 });
-    const more = await chattingVisitor(t);
-    expect(await t.pool.queue()).toEqual([more.conversationId]);
+    expect(await t().pool.agent(a.id)).toMatchObject({ capacity: 1, load: 3 });
+    const more = await chattingVisitor(t());
+    expect(await t().pool.queue()).toEqual([more.conversationId]);
   });
 
   test('a role change signs the user out so their socket reconnects with the new role', async () => {
-    const a = await onlineAgent(t);
+    const a = await onlineAgent(t());
     const gone = new Promise((resolve) => a.socket.once('disconnect', resolve));
     await api().patch(`/api/v1/users/${a.id}`).set(auth(lead.token)).send({ role: 'lead' }).expect(200);
     expect(await gone).toBe('io server disconnect');
-    const again = await t.agent(a.token);
+    const again = await t().agent(a.token);
     expect((await ok(again, 'lead:snapshot', {})).agents).toEqual(expect.any(Array));
   });
 });

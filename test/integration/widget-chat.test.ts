@@ -5,23 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import { createChat, type ChatState, type KeyValue } from '../../widget/src/chat';
-import { ok, onlineAgent, openTestStore, startTestServer, until, type TestServer } from '../helpers/chat';
+import { ok, onlineAgent, until } from '../helpers/chat';
+import { useTestServer } from '../helpers/suite';
 
-let db: Awaited<ReturnType<typeof openTestStore>>;
-let t: TestServer;
-beforeAll(async () => {
-  db = await openTestStore();
-});
-afterAll(async () => {
-  await db.store.close();
-  await db.sql.close();
-});
-beforeEach(async () => {
-  t = await startTestServer({ store: db, limits: { visitorMessagesPerSecond: 100 } });
-});
-afterEach(async () => {
-  await t.close();
-});
+const t = useTestServer({ limits: { visitorMessagesPerSecond: 100 } });
 
 /** A Map standing in for the browser's localStorage (same three methods). */
 function memoryStorage(): KeyValue & { data: Map<string, string> } {
@@ -44,13 +31,13 @@ function widgetChat(url: string, storage: KeyValue, ackTimeoutMs?: number) {
 const texts = (s: ChatState) => s.messages.filter((m) => m.kind === 'text').map((m) => m.text);
 
 test('messages typed before the connection is up are sent in order, once, and the outbox empties', async () => {
-  await onlineAgent(t);
-  const { chat } = widgetChat(t.url, memoryStorage());
+  await onlineAgent(t());
+  const { chat } = widgetChat(t().url, memoryStorage());
   for (const text of ['one', 'two', 'three']) chat.send(text);
   expect(chat.state.outbox.map((p) => [p.text, p.state])).toEqual([['one', 'sending'], ['two', 'sending'], ['three', 'sending']]);
   await until(() => chat.state.outbox.length === 0, 5000, 'outbox to drain');
   expect(texts(chat.state)).toEqual(['one', 'two', 'three']);
-  const stored = await db.store.messagesAfter(chat.state.conversation!.id, 0);
+  const stored = await t.db.store.messagesAfter(chat.state.conversation!.id, 0);
   expect(stored.filter((m) => m.kind === 'text').map((m) => m.text)).toEqual(['one', 'two', 'three']);
   chat.stop();
 });
@@ -64,7 +51,7 @@ test('the outbox survives a reload while the server is unreachable and is sent w
   down.chat.stop();
 
   // "Reload" with the same storage, now reaching the server.
-  const up = widgetChat(t.url, storage);
+  const up = widgetChat(t().url, storage);
   expect(up.chat.state.outbox.map((p) => p.text)).toEqual(['typed offline', 'and again']);
   up.chat.start();
   await until(() => up.chat.state.outbox.length === 0, 5000, 'outbox to drain');
@@ -75,15 +62,15 @@ test('the outbox survives a reload while the server is unreachable and is sent w
 });
 
 test('after a dropped connection the widget resumes: missed agent messages arrive once, in order', async () => {
-  const agent = await onlineAgent(t);
-  const { chat } = widgetChat(t.url, memoryStorage());
+  const agent = await onlineAgent(t());
+  const { chat } = widgetChat(t().url, memoryStorage());
   chat.send('hello');
   await until(() => chat.state.conversation?.status === 'open', 5000, 'assignment');
   const conversationId = chat.state.conversation!.id;
   const seen: string[] = [];
   chat.subscribe((s) => s.connection === 'offline' && seen.push('offline'));
   // Cut the transport under the client (as a network drop would): it reconnects by itself.
-  for (const s of t.server.io.of('/visitor').sockets.values()) s.conn.close();
+  for (const s of t().server.io.of('/visitor').sockets.values()) s.conn.close();
   await until(() => seen.includes('offline'), 5000, 'disconnect');
   for (const text of ['missed 1', 'missed 2']) {
     await ok(agent.socket, 'message:send', { conversationId, clientId: randomUUID(), text });
@@ -97,28 +84,28 @@ test('after a dropped connection the widget resumes: missed agent messages arriv
 });
 
 test('a lost ack marks the message failed; the re-send after a reload is not stored twice', async () => {
-  await onlineAgent(t);
+  await onlineAgent(t());
   const storage = memoryStorage();
   // The ack cannot arrive in time: the database is held (an open PGlite transaction blocks every
   // other query) while the widget waits 1 ms. Once released, the message is stored unacknowledged.
-  const hasty = widgetChat(t.url, storage, 1);
+  const hasty = widgetChat(t().url, storage, 1);
   hasty.chat.start();
   await until(() => hasty.chat.state.connection === 'online', 5000, 'sync');
   let release!: () => void;
-  const held = db.sql.transaction(() => new Promise<void>((resolve) => (release = resolve)));
+  const held = t.db.sql.transaction(() => new Promise<void>((resolve) => (release = resolve)));
   hasty.chat.send('maybe lost');
   await until(() => hasty.chat.state.outbox[0]?.state === 'failed', 5000, 'failure');
   release();
   await held;
   const { clientId } = hasty.chat.state.outbox[0];
-  await until(async () => !!(await db.store.findMessageByClientId(hasty.chat.state.visitorId!, clientId)), 5000, 'storage');
+  await until(async () => !!(await t.db.store.findMessageByClientId(hasty.chat.state.visitorId!, clientId)), 5000, 'storage');
   hasty.chat.stop();
 
   // Reload with the same storage: the failed message is sent again with the same clientId.
-  const patient = widgetChat(t.url, storage);
+  const patient = widgetChat(t().url, storage);
   patient.chat.start();
   await until(() => patient.chat.state.outbox.length === 0 && texts(patient.chat.state).length === 1, 5000, 'resend');
-  const stored = await db.store.messagesAfter(patient.chat.state.conversation!.id, 0);
+  const stored = await t.db.store.messagesAfter(patient.chat.state.conversation!.id, 0);
   expect(stored.filter((m) => m.text === 'maybe lost')).toHaveLength(1);
   patient.chat.stop();
 });

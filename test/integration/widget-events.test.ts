@@ -5,69 +5,44 @@
  */
 import { randomUUID } from 'node:crypto';
 import { io as connect } from 'socket.io-client';
-import type { VisitorClient } from '../helpers/chat';
-import {
-  call,
-  chattingVisitor,
-  ok,
-  openTestStore,
-  sleep,
-  startTestServer,
-  type TestServer,
-} from '../helpers/chat';
+import { call, callRaw, chattingVisitor, ok, type VisitorClient } from '../helpers/chat';
+import { useTestServer } from '../helpers/suite';
 
-// One PGlite for the file (it takes seconds to create); a fresh server, pool and limiter per test.
-let db: Awaited<ReturnType<typeof openTestStore>>;
-let t: TestServer;
-beforeAll(async () => {
-  db = await openTestStore();
-});
-afterAll(async () => {
-  await db.store.close();
-  await db.sql.close();
-});
-afterEach(async () => {
-  await t?.close();
-});
-
-const LIMITS = { maxMessageLength: 200, visitorMessagesPerSecond: 50 };
-const start = async (limits = {}) => {
-  t = await startTestServer({ store: db, limits: { ...LIMITS, ...limits } });
-};
+// One PGlite for the file; a fresh server, pool, limiter and manual clock per test (stored
+// times and rate windows move only when a test advances the clock).
+const t = useTestServer({ limits: { maxMessageLength: 200, visitorMessagesPerSecond: 50 }, clock: 'manual' });
 
 /** A connected visitor who has synced (so we know their id) but stored nothing yet. */
 async function freshVisitor(token?: string) {
-  const socket = await t.visitor(token);
+  const socket = await t().visitor(token);
   const session = await ok(socket, 'session:sync', {});
   return { socket, visitorId: session.visitorId as string, token: session.token as string };
 }
 
 const failed = (code: string) => ({ ok: false, error: { code } });
 const leftBy = async (visitorId: string) =>
-  (await t.store.listLeftMessages({ limit: 1000 })).filter((m) => m.visitorId === visitorId);
+  (await t().store.listLeftMessages({ limit: 1000 })).filter((m) => m.visitorId === visitorId);
 
 describe('visitor:profile', () => {
-  beforeEach(() => start());
-
   test('creates the visitor row, then updates only the fields given', async () => {
     const v = await freshVisitor();
-    expect(await t.store.getVisitor(v.visitorId)).toBeNull();
+    expect(await t().store.getVisitor(v.visitorId)).toBeNull();
 
     expect(await ok(v.socket, 'visitor:profile', { name: '  Li Wei ', email: 'li.wei@example.com' })).toEqual({ visitorId: v.visitorId });
-    const first = await t.store.getVisitor(v.visitorId);
+    const first = await t().store.getVisitor(v.visitorId);
     expect(first).toMatchObject({ id: v.visitorId, name: 'Li Wei', email: 'li.wei@example.com', context: null, userAgent: null });
     expect(first!.lastSeenAt).toBeGreaterThanOrEqual(first!.createdAt);
 
     await ok(v.socket, 'visitor:profile', { email: 'Wei.Li@Example.com' });
-    expect(await t.store.getVisitor(v.visitorId)).toMatchObject({ name: 'Li Wei', email: 'Wei.Li@Example.com' });
+    expect(await t().store.getVisitor(v.visitorId)).toMatchObject({ name: 'Li Wei', email: 'Wei.Li@Example.com' });
     await ok(v.socket, 'visitor:profile', { name: '李伟' });
-    expect(await t.store.getVisitor(v.visitorId)).toMatchObject({ name: '李伟', email: 'Wei.Li@Example.com', createdAt: first!.createdAt });
+    expect(await t().store.getVisitor(v.visitorId)).toMatchObject({ name: '李伟', email: 'Wei.Li@Example.com', createdAt: first!.createdAt });
   });
 
   test('updates the row a conversation already created', async () => {
-    const v = await chattingVisitor(t);
+    const v = await chattingVisitor(t());
     await ok(v.socket, 'visitor:profile', { name: 'Ana' });
-    expect(await t.store.getVisitor(v.visitorId)).toMatchObject({ name: 'Ana', email: null });
+    expect(await t().store.getVisitor(v.visitorId)).toMatchObject({ name: 'Ana', email: null });
   });
 
   test.each([
@@ -81,8 +56,8 @@ describe('visitor:profile', () => {
     ['not an object', 'Ana'],
   ])('refuses %s and stores nothing', async (_what, payload) => {
     const v = await freshVisitor();
-    expect(await call(v.socket, 'visitor:profile', payload)).toMatchObject(failed('VALIDATION_FAILED'));
-    expect(await t.store.getVisitor(v.visitorId)).toBeNull();
+    expect(await callRaw(v.socket, 'visitor:profile', payload)).toMatchObject(failed('VALIDATION_FAILED'));
+    expect(await t().store.getVisitor(v.visitorId)).toBeNull();
   });
 });
 
@@ -93,7 +68,7 @@ describe('visitor:context', () => {
   /** A visitor whose handshake carries these headers (the test helper's sockets send none). */
   const visitorWithHeaders = (headers: Record<string, string>) =>
     new Promise<VisitorClient>((resolve, reject) => {
-      const s: VisitorClient = connect(`${t.url}/visitor`, {
+      const s: VisitorClient = connect(`${t().url}/visitor`, {
         transports: ['websocket'],
         extraHeaders: headers,
         forceNew: true,
@@ -114,35 +89,32 @@ describe('visitor:context', () => {
   };
 
   test('stores the context and the handshake User-Agent, and replaces both on the next report', async () => {
-    await start();
     const socket = await visitorWithHeaders({ 'user-agent': 'Mozilla/5.0 (X11; Linux) Firefox/140.0' });
     const { visitorId } = await ok(socket, 'session:sync', {});
     expect(await ok(socket, 'visitor:context', context)).toEqual({ visitorId });
-    const first = await t.store.getVisitor(visitorId);
+    const first = await t().store.getVisitor(visitorId);
     expect(first).toMatchObject({ context, userAgent: 'Mozilla/5.0 (X11; Linux) Firefox/140.0', name: null });
 
     // Replaced, not merged: fields left out are gone.
-    await sleep(5);
+    t.clock.advance(5);
     await ok(socket, 'visitor:context', { url: 'https://shop.example/cart' });
-    const second = await t.store.getVisitor(visitorId);
+    const second = await t().store.getVisitor(visitorId);
     expect(second!.context).toEqual({ url: 'https://shop.example/cart' });
     expect(second!.lastSeenAt).toBeGreaterThan(first!.lastSeenAt);
     await ok(socket, 'visitor:context', {});
-    expect((await t.store.getVisitor(visitorId))!.context).toEqual({});
+    expect((await t().store.getVisitor(visitorId))!.context).toEqual({});
   });
 
   test('keeps the profile, and cuts a long User-Agent to 500 characters', async () => {
-    await start();
     const ua = `Mozilla/5.0 ${'x'.repeat(700)}`;
     const socket = await visitorWithHeaders({ 'user-agent': ua });
     const { visitorId } = await ok(socket, 'session:sync', {});
     await ok(socket, 'visitor:profile', { name: 'Ana' });
     await ok(socket, 'visitor:context', { language: 'pt-BR' });
-    expect(await t.store.getVisitor(visitorId)).toMatchObject({ name: 'Ana', context: { language: 'pt-BR' }, userAgent: ua.slice(0, 500) });
+    expect(await t().store.getVisitor(visitorId)).toMatchObject({ name: 'Ana', context: { language: 'pt-BR' }, userAgent: ua.slice(0, 500) });
   });
 
   test('accepts values at every limit', async () => {
-    await start();
     const v = await freshVisitor();
     const atLimits = {
       url: 'u'.repeat(2000),
@@ -153,7 +125,7 @@ describe('visitor:context', () => {
       data: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`${i}`.padEnd(50, 'k'), 'v'.repeat(200)])),
     };
     await ok(v.socket, 'visitor:context', atLimits);
-    expect((await t.store.getVisitor(v.visitorId))!.context).toEqual(atLimits);
+    expect((await t().store.getVisitor(v.visitorId))!.context).toEqual(atLimits);
   });
 
   test.each([
@@ -171,14 +143,13 @@ describe('visitor:context', () => {
     ['nested data', { data: { k: { deep: 'v' } } }],
     ['a url that is not a string', { url: 42 }],
   ])('refuses %s and stores nothing', async (_what, payload) => {
-    await start();
     const v = await freshVisitor();
-    expect(await call(v.socket, 'visitor:context', payload)).toMatchObject(failed('VALIDATION_FAILED'));
-    expect(await t.store.getVisitor(v.visitorId)).toBeNull();
+    expect(await callRaw(v.socket, 'visitor:context', payload)).toMatchObject(failed('VALIDATION_FAILED'));
+    expect(await t().store.getVisitor(v.visitorId)).toBeNull();
   });
 
   test('is rate limited per visitor', async () => {
-    await start({ visitorMessagesPerSecond: 3 });
+    await t.restart({ limits: { visitorMessagesPerSecond: 3 } });
     const v = await freshVisitor();
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => call(v.socket, 'visitor:context', { title: `page ${i}` })));
     expect(results.filter((r) => r.ok)).toHaveLength(3);
@@ -188,7 +159,6 @@ describe('visitor:context', () => {
 
 describe('offline:message', () => {
   test('stores the message with a copy of the visitor context at that time', async () => {
-    await start();
     const v = await freshVisitor();
     await ok(v.socket, 'visitor:context', { url: 'https://shop.example/p/1', data: { sku: 'P-1' } });
     const ack = await ok(v.socket, 'offline:message', { name: ' Ana ', email: 'ana@example.com', text: 'Do you ship to Hong Kong?' });
@@ -208,19 +178,18 @@ describe('offline:message', () => {
       handled: false,
     });
     // Not a chat: no conversation is opened.
-    expect(await t.store.findActiveConversation(v.visitorId)).toBeNull();
+    expect(await t().store.findActiveConversation(v.visitorId)).toBeNull();
   });
 
   test('works without any context, and lists newest first', async () => {
-    await start();
     const v = await freshVisitor();
     const a = await ok(v.socket, 'offline:message', { name: 'Bo', email: 'bo@example.com', text: 'first' });
-    await sleep(5);
+    t.clock.advance(5);
     const b = await ok(v.socket, 'offline:message', { name: 'Bo', email: 'bo@example.com', text: 'second' });
     const mine = await leftBy(v.visitorId);
     expect(mine.map((m) => m.id)).toEqual([b.id, a.id]);
     expect(mine[1].context).toBeNull();
-    const latest = await t.store.listLeftMessages({ limit: 1 });
+    const latest = await t().store.listLeftMessages({ limit: 1 });
     expect(latest.map((m) => m.id)).toEqual([b.id]);
   });
 
@@ -234,21 +203,20 @@ describe('offline:message', () => {
     ['a name over 100 characters', { name: 'n'.repeat(101), email: 'ana@example.com', text: 'hi' }, 'VALIDATION_FAILED'],
     ['an unknown field', { name: 'Ana', email: 'ana@example.com', text: 'hi', phone: '1' }, 'VALIDATION_FAILED'],
   ])('refuses %s and stores nothing', async (_what, payload, code) => {
-    await start();
     const v = await freshVisitor();
-    expect(await call(v.socket, 'offline:message', payload)).toMatchObject(failed(code));
+    expect(await callRaw(v.socket, 'offline:message', payload)).toMatchObject(failed(code));
     expect(await leftBy(v.visitorId)).toEqual([]);
   });
 
   test('is rate limited per visitor and per IP address, per minute', async () => {
-    await start({ offlineMessagesPerMinute: 2, ipOfflineMessagesPerMinute: 3 });
+    await t.restart({ limits: { offlineMessagesPerMinute: 2, ipOfflineMessagesPerMinute: 3 } });
     const form = { name: 'Ana', email: 'ana@example.com', text: 'hello?' };
     const a = await freshVisitor();
     await ok(a.socket, 'offline:message', form);
     await ok(a.socket, 'offline:message', form);
     expect(await call(a.socket, 'offline:message', form)).toMatchObject(failed('RATE_LIMITED'));
     // A minute-long window: still refused a second later.
-    await sleep(1100);
+    t.clock.advance(1100);
     expect(await call(a.socket, 'offline:message', form)).toMatchObject(failed('RATE_LIMITED'));
 
     // Another visitor from the same address (all tests connect from 127.0.0.1) has the IP's last slot.
@@ -262,50 +230,48 @@ describe('offline:message', () => {
 });
 
 describe('conversation:rate', () => {
-  beforeEach(() => start());
-
   /** A visitor whose conversation has been closed. */
   async function closedConversation() {
-    const v = await chattingVisitor(t);
+    const v = await chattingVisitor(t());
     await ok(v.socket, 'conversation:close', {});
     return v;
   }
 
   test('rates a closed conversation; rating again replaces it; no transcript message', async () => {
     const v = await closedConversation();
-    const transcript = await t.store.messagesAfter(v.conversationId, 0, { includeNotes: true });
+    const transcript = await t().store.messagesAfter(v.conversationId, 0, { includeNotes: true });
 
     expect(await ok(v.socket, 'conversation:rate', { conversationId: v.conversationId, score: 4, comment: 'Quick and kind' }))
       .toEqual({ conversationId: v.conversationId, score: 4 });
-    const first = await t.store.getRating(v.conversationId);
+    const first = await t().store.getRating(v.conversationId);
     expect(first).toEqual({ conversationId: v.conversationId, visitorId: v.visitorId, score: 4, comment: 'Quick and kind', createdAt: expect.any(Number) });
 
-    await sleep(5);
+    t.clock.advance(5);
     expect(await ok(v.socket, 'conversation:rate', { conversationId: v.conversationId, score: 2 }))
       .toEqual({ conversationId: v.conversationId, score: 2 });
-    const second = await t.store.getRating(v.conversationId);
+    const second = await t().store.getRating(v.conversationId);
     expect(second).toMatchObject({ score: 2, comment: null });
     expect(second!.createdAt).toBeGreaterThan(first!.createdAt);
 
     // A blank comment is no comment.
     await ok(v.socket, 'conversation:rate', { conversationId: v.conversationId, score: 5, comment: '   ' });
-    expect(await t.store.getRating(v.conversationId)).toMatchObject({ score: 5, comment: null });
-    expect(await t.store.messagesAfter(v.conversationId, 0, { includeNotes: true })).toEqual(transcript);
+    expect(await t().store.getRating(v.conversationId)).toMatchObject({ score: 5, comment: null });
+    expect(await t().store.messagesAfter(v.conversationId, 0, { includeNotes: true })).toEqual(transcript);
   });
 
   test('a past conversation can be rated from a reconnect, while a new one is open', async () => {
     const v = await closedConversation();
-    const again = await t.visitor(v.token);
+    const again = await t().visitor(v.token);
     await ok(again, 'message:send', { clientId: randomUUID(), text: 'one more thing' });
     await ok(again, 'conversation:rate', { conversationId: v.conversationId, score: 3 });
-    expect(await t.store.getRating(v.conversationId)).toMatchObject({ score: 3, visitorId: v.visitorId });
+    expect(await t().store.getRating(v.conversationId)).toMatchObject({ score: 3, visitorId: v.visitorId });
   });
 
   test('an open conversation cannot be rated yet', async () => {
-    const v = await chattingVisitor(t);
+    const v = await chattingVisitor(t());
     expect(await call(v.socket, 'conversation:rate', { conversationId: v.conversationId, score: 5 }))
       .toMatchObject(failed('CONVERSATION_NOT_CLOSED'));
-    expect(await t.store.getRating(v.conversationId)).toBeNull();
+    expect(await t().store.getRating(v.conversationId)).toBeNull();
   });
 
   test("someone else's conversation, or an unknown one, is not found", async () => {
@@ -315,7 +281,7 @@ describe('conversation:rate', () => {
       .toMatchObject(failed('CONVERSATION_NOT_FOUND'));
     expect(await call(other.socket, 'conversation:rate', { conversationId: randomUUID(), score: 1 }))
       .toMatchObject(failed('CONVERSATION_NOT_FOUND'));
-    expect(await t.store.getRating(owner.conversationId)).toBeNull();
+    expect(await t().store.getRating(owner.conversationId)).toBeNull();
   });
 
   test.each([
@@ -328,15 +294,15 @@ describe('conversation:rate', () => {
     ['an unknown field', { score: 5, anonymous: true }],
   ])('refuses %s and stores nothing', async (_what, extra) => {
     const v = await closedConversation();
-    expect(await call(v.socket, 'conversation:rate', { conversationId: v.conversationId, ...extra }))
+    expect(await callRaw(v.socket, 'conversation:rate', { conversationId: v.conversationId, ...extra }))
       .toMatchObject(failed('VALIDATION_FAILED'));
-    expect(await t.store.getRating(v.conversationId)).toBeNull();
+    expect(await t().store.getRating(v.conversationId)).toBeNull();
   });
 
   test('a refused re-rating keeps the earlier rating', async () => {
     const v = await closedConversation();
     await ok(v.socket, 'conversation:rate', { conversationId: v.conversationId, score: 4, comment: 'good' });
     expect(await call(v.socket, 'conversation:rate', { conversationId: v.conversationId, score: 6 })).toMatchObject(failed('VALIDATION_FAILED'));
-    expect(await t.store.getRating(v.conversationId)).toMatchObject({ score: 4, comment: 'good' });
+    expect(await t().store.getRating(v.conversationId)).toMatchObject({ score: 4, comment: 'good' });
   });
 });
