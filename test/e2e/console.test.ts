@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { seedDemoFaq } from '../../server/store/sql/faq-store';
+import { seedDemoFaq } from '../../server/seed';
 import { artifact, launchBrowser } from '../helpers/browser';
 import { collect, next, ok, openTestStore, startTestServer, until, type TestServer, type VisitorClient } from '../helpers/chat';
 

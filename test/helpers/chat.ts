@@ -18,14 +18,14 @@ import type {
 } from '../../shared/protocol';
 import { createChatServer, type ChatServer, type ChatServerOptions } from '../../server/chat-server';
 import type { ChatLimits } from '../../server/config';
-import { hashPassword } from '../../server/domain/auth';
+import { hashPassword } from '../../server/store/passwords';
 import { createMemoryPresencePool } from '../../server/store/presence/memory';
 import { createRedisPresencePool } from '../../server/store/presence/redis';
 import type { PresencePool } from '../../server/store/presence/types';
 import { createMemoryRateLimiter, createRedisRateLimiter } from '../../server/store/rate-limit';
 import { createChatStore } from '../../server/store/sql/chat-store';
 import { createPgliteClient, createPostgresClient } from '../../server/store/sql/client';
-import type { ChatStore, SqlClient } from '../../server/store/sql/types';
+import type { SqlChatStore, SqlClient } from '../../server/store/sql/types';
 
 export type VisitorClient = Socket<VisitorServerToClientEvents, VisitorClientToServerEvents>;
 export type AgentClient = Socket<AgentServerToClientEvents, AgentClientToServerEvents>;
@@ -50,7 +50,7 @@ export interface TestServerOptions {
 export interface TestServer {
   url: string;
   server: ChatServer;
-  store: ChatStore;
+  store: SqlChatStore;
   sql: SqlClient;
   pool: PresencePool;
   redis?: Redis;
@@ -119,15 +119,16 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     async createUser(u = {}) {
       passwordHash ??= hashPassword('password123');
       const email = `${randomUUID()}@example.test`;
-      const user = await db.store.createUser({
+      const created = await db.store.createUser({
         email,
         displayName: u.name ?? `Agent ${email.slice(0, 4)}`,
         role: u.role ?? 'agent',
         capacity: u.capacity ?? limits.defaultCapacity!,
         passwordHash: u.password ? await hashPassword(u.password) : await passwordHash,
       });
+      if (created.status !== 'created') throw new Error(`createUser: ${created.status}`);
       const token = await loginToken(url, email, u.password ?? 'password123');
-      return { id: user.id, token, email };
+      return { id: created.user.id, token, email };
     },
     port,
     visitor: (token) => open<VisitorClient>('/visitor', token),
@@ -148,7 +149,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
 
 export interface TestStore {
   sql: SqlClient;
-  store: ChatStore;
+  store: SqlChatStore;
 }
 
 export async function openTestStore(databaseUrl?: string): Promise<TestStore> {
@@ -269,9 +270,16 @@ export async function onlineAgent(t: TestServer, opts: Parameters<TestServer['cr
 }
 
 /** A visitor connected, with their first message sent (which opens and routes the conversation). */
+/**
+ * A visitor connected, with their first message sent (which opens the conversation) and
+ * routed: the ack means stored, and routing follows it, so this waits for the visitor to
+ * hear that it was queued or assigned.
+ */
 export async function chattingVisitor(t: TestServer, text = 'Hello, I need help') {
   const socket = await t.visitor();
   const session = await ok(socket, 'session:sync', {});
+  const routed = next(socket, 'message', (m) => m.event?.type === 'queued' || m.event?.type === 'assigned');
   const ack = await ok(socket, 'message:send', { clientId: randomUUID(), text });
+  await routed;
   return { socket, token: session.token, visitorId: session.visitorId, conversationId: ack.conversationId };
 }

@@ -86,7 +86,7 @@ test(`${AGENTS} agents and ${VISITORS} visitors on two processes keep every inva
     // Agents: capacities 3..12 (150 in all), so about half the visitors wait in the queue first.
     const agents = await Promise.all(
       Array.from({ length: AGENTS }, async (_, i) => {
-        const user = await store.createUser({
+        const user = await store.upsertUser({
           email: `agent${i}-${randomUUID()}@example.test`,
           displayName: `Agent ${i}`,
           role: 'agent',

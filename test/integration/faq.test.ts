@@ -4,10 +4,11 @@
  * index refresh on PGlite and PostgreSQL.
  */
 import request from 'supertest';
-import { DEMO_FAQ } from '../../server/domain/faq/demo-faq';
 import { createFaqMatcher } from '../../server/domain/faq/matcher';
+import type { FaqStore } from '../../server/domain/ports/faq';
+import { DEMO_FAQ, seedDemoFaq } from '../../server/seed';
 import { createPgliteClient, createPostgresClient } from '../../server/store/sql/client';
-import { createFaqStore, seedDemoFaq, type FaqStore } from '../../server/store/sql/faq-store';
+import { createFaqStore } from '../../server/store/sql/faq-store';
 import { migrate } from '../../server/store/sql/migrations';
 import type { SqlClient } from '../../server/store/sql/types';
 import { FAQ_QUESTIONS } from '../fixtures/faq-questions';

@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { createMemoryPresencePool } from '../../server/store/presence/memory';
 import { createRedisPresencePool } from '../../server/store/presence/redis';
-import { PoolError, type PoolChange, type PresencePool } from '../../server/store/presence/types';
-import { poolErrorFor, PoolErrorCode } from '../../server/store/redis/error-codes';
+import type { PoolChange, PresencePool, TransferResult } from '../../server/domain/ports/presence';
+import { poolRefusalFor, PoolRefusalCode } from '../../server/store/redis/error-codes';
 import { startRedisServer, type TestRedisServer } from '../helpers/redis-server';
 
 interface Harness {
@@ -73,6 +73,11 @@ const redisFactory: Factory = {
 };
 
 const pairs = (c: PoolChange) => c.assigned.map((a) => `${a.conversationId}>${a.agentId}`);
+/** The change of a transfer that moved; fails the test on a refusal. */
+const moved = (r: TransferResult) => {
+  if (r.status !== 'moved') throw new Error(`transfer refused: ${r.status}`);
+  return r;
+};
 
 /** Small seeded PRNG (mulberry32) so a failing interleaving can be replayed. */
 function rng(seed: number) {
@@ -236,7 +241,7 @@ describe.each([memory, redisFactory])('PresencePool ($name)', (factory) => {
       await online('b', 2);
       await pool.route('c1'); // a
       await pool.route('c2'); // b
-      const r = await pool.transfer('c1', 'b');
+      const r = moved(await pool.transfer('c1', 'b'));
       expect(r).toMatchObject({ fromAgentId: 'a', toAgentId: 'b', requeued: [], queueChanged: false });
       expect(pairs(r)).toEqual(['c1>b']);
       expect(await pool.assignmentOf('c1')).toBe('b');
@@ -244,17 +249,13 @@ describe.each([memory, redisFactory])('PresencePool ($name)', (factory) => {
       expect((await pool.agent('a'))!.load).toBe(0);
     });
 
-    it('fails with named errors and changes nothing', async () => {
+    it('refuses with a named outcome and changes nothing', async () => {
       await online('a', 1);
       await online('b', 1);
       await pool.setAgent('c', { status: 'away' });
       await pool.route('c1'); // a
       await pool.route('c2'); // b
-      const reason = (p: Promise<unknown>) =>
-        p.then(
-          () => 'resolved',
-          (e) => (e instanceof PoolError ? e.reason : e),
-        );
+      const reason = async (p: Promise<TransferResult>) => (await p).status;
       expect(await reason(pool.transfer('ghost', 'a'))).toBe('not_found');
       expect(await reason(pool.transfer('c1', 'nobody'))).toBe('unknown_agent');
       expect(await reason(pool.transfer('c1', 'a'))).toBe('same_agent');
@@ -268,12 +269,12 @@ describe.each([memory, redisFactory])('PresencePool ($name)', (factory) => {
       await online('a', 1);
       await pool.route('c1');
       await pool.route('c2');
-      const back = await pool.transfer('c1', null);
+      const back = moved(await pool.transfer('c1', null));
       expect(back).toMatchObject({ fromAgentId: 'a', toAgentId: null, requeued: [{ conversationId: 'c1', fromAgentId: 'a' }], queueChanged: false });
       expect(pairs(back)).toEqual(['c1>a']); // the head of the queue takes the freed slot
 
       await pool.setAgent('a', { status: 'away' });
-      const queued = await pool.transfer('c1', null);
+      const queued = moved(await pool.transfer('c1', null));
       expect(queued).toMatchObject({ assigned: [], queueChanged: true });
       expect(await pool.queue()).toEqual(['c1', 'c2']);
       expect(pairs(await pool.setAgent('a', { status: 'online' }))).toEqual(['c1>a']);
@@ -422,13 +423,13 @@ describe('Redis pool: script answers', () => {
   beforeAll(() => redisFactory.setup());
   afterAll(() => redisFactory.teardown());
 
-  it('maps each documented code to its PoolError and throws on any other, naming the script', () => {
-    expect(poolErrorFor('presenceTransfer', PoolErrorCode.NotFound)).toMatchObject({ name: 'PoolError', reason: 'not_found' });
-    expect(poolErrorFor('presenceTransfer', PoolErrorCode.AgentUnavailable).reason).toBe('agent_unavailable');
-    expect(poolErrorFor('presenceTransfer', PoolErrorCode.SameAgent).reason).toBe('same_agent');
-    expect(poolErrorFor('presenceTransfer', PoolErrorCode.UnknownAgent).reason).toBe('unknown_agent');
+  it('maps each documented code to its refusal and throws on any other, naming the script', () => {
+    expect(poolRefusalFor('presenceTransfer', PoolRefusalCode.NotFound)).toBe('not_found');
+    expect(poolRefusalFor('presenceTransfer', PoolRefusalCode.AgentUnavailable)).toBe('agent_unavailable');
+    expect(poolRefusalFor('presenceTransfer', PoolRefusalCode.SameAgent)).toBe('same_agent');
+    expect(poolRefusalFor('presenceTransfer', PoolRefusalCode.UnknownAgent)).toBe('unknown_agent');
     for (const code of [-5, -9, 0, 1]) {
-      expect(() => poolErrorFor('presenceTransfer', code)).toThrow(`Redis script presenceTransfer returned ${code}`);
+      expect(() => poolRefusalFor('presenceTransfer', code)).toThrow(`Redis script presenceTransfer returned ${code}`);
     }
   });
 
@@ -438,13 +439,12 @@ describe('Redis pool: script answers', () => {
       // Defined before the pool, which keeps a command already on the connection: the
       // scripts' stand-ins answer what no header documents.
       redis.defineCommand('presenceTransfer', { numberOfKeys: 6, lua: 'return -9' });
-      redis.defineCommand('presenceRoute', { numberOfKeys: 6, lua: 'return -5' });
+      redis.defineCommand('presenceRoute', { numberOfKeys: 6, lua: 'return -1' });
       redis.defineCommand('presenceReconcile', { numberOfKeys: 6, lua: 'return -1' });
       const pool = createRedisPresencePool({ redis, prefix: `test:${randomUUID()}`, defaultCapacity: 2 });
-      const transfer = pool.transfer('c1', 'a');
-      await expect(transfer).rejects.toThrow('Redis script presenceTransfer returned -9');
-      await expect(transfer).rejects.not.toBeInstanceOf(PoolError);
-      await expect(pool.route('c1')).rejects.toThrow('Redis script presenceRoute returned -5');
+      await expect(pool.transfer('c1', 'a')).rejects.toThrow('Redis script presenceTransfer returned -9');
+      // Only transfer documents refusal codes: -1 from route is a bug, not `not_found`.
+      await expect(pool.route('c1')).rejects.toThrow('Redis script presenceRoute returned -1');
       await expect(pool.reconcile()).rejects.toThrow('Redis script presenceReconcile returned -1');
     } finally {
       await redis.quit();

@@ -324,7 +324,7 @@ describe('on PostgreSQL, where statements really run concurrently', () => {
     const stores = await Promise.all([openTestStore(pg.url), openTestStore(pg.url)]);
     try {
       const [s1, s2] = stores.map((x) => x.store);
-      const user = await s1.createUser({ email: 'race@example.test', displayName: 'Race', role: 'agent', passwordHash: 'unusable', capacity: 5 });
+      const user = await s1.upsertUser({ email: 'race@example.test', displayName: 'Race', role: 'agent', passwordHash: 'unusable', capacity: 5 });
       const at = Date.now();
       await s1.createInvitation({ tokenHash: hashLinkToken('race-token'), userId: user.id, purpose: 'invite', at, expiresAt: at + 86_400_000 });
       const results = await Promise.all(

@@ -38,7 +38,7 @@ export function createVisitorUseCases(
   const { lookups, views, audience, routing, background, conversations } = parts;
   const log = deps.logger.child({ module: 'chat' });
 
-  /** After the ack of a first message: announce the opening, route, copy to the visitor's other tabs. */
+  /** After the ack of a first message: announce the opening, copy it to the visitor's other tabs, route. */
   async function fanOutOpened(visitorId: string, socketId: string | undefined, o: OpenedConversation) {
     const opened = await audience.announceEvent(o.opened, [], true);
     if (!o.message) {
@@ -47,9 +47,9 @@ export function createVisitorUseCases(
       return;
     }
     const first = await views.toMessage(o.message);
-    await routing.routeConversation(o.conversation.id, { conversation: o.conversation, visitorName: o.visitorName, messages: [opened, first] });
-    // The agent got the whole history with the assignment; the visitor's other tabs get it here.
+    // The visitor's other tabs get it here; the agent gets the whole history with the assignment.
     notifier.visitor({ visitorId, except: socketId }, 'message', visitorMessage(first));
+    await routing.routeConversation(o.conversation.id, { conversation: o.conversation, visitorName: o.visitorName, messages: [opened, first] });
   }
 
   /** After the ack of a later message: to the assignee, watching leads and the visitor's other tabs. */
@@ -63,7 +63,7 @@ export function createVisitorUseCases(
 
   /** A re-send: the original's ack again, and whatever followed the original finished. */
   function duplicate(message: StoredMessage): MessageAck {
-    background.run('redeliver', async () => routing.redeliver(await views.toMessage(message), { visitor: false }));
+    background.run(message.conversationId, 'redeliver', async () => routing.redeliver(await views.toMessage(message), { visitor: false }));
     return ackOf(message, true);
   }
 
@@ -97,7 +97,7 @@ export function createVisitorUseCases(
           if (opened) {
             lookups.opened(visitorId, opened.conversation.id);
             if (opened.message) metrics?.messageStored('visitor', 'text');
-            background.run('route new conversation', () => fanOutOpened(visitorId, socketId, opened));
+            background.run(opened.conversation.id, 'route new conversation', () => fanOutOpened(visitorId, socketId, opened));
             if (opened.message) return ackOf(opened.message, false);
             const original = await store.findMessageByClientId(visitorId, p.clientId);
             if (!original) throw new Error(`Message ${p.clientId} was reported stored but is not`);
@@ -119,7 +119,7 @@ export function createVisitorUseCases(
         if (outcome.status === 'stored') {
           metrics?.messageStored('visitor', 'text');
           const { message } = outcome;
-          background.run('deliver visitor message', () => fanOutMessage(visitorId, socketId, message));
+          background.run(message.conversationId, 'deliver visitor message', () => fanOutMessage(visitorId, socketId, message));
           return ackOf(message, false);
         }
         lookups.activeOf.delete(visitorId);

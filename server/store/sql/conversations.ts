@@ -102,8 +102,6 @@ SELECT c.*, (SELECT seq FROM e) AS event_seq FROM c`;
 const GET_CONVERSATION = `SELECT ${CONV_COLS} FROM conversations WHERE id = $1`;
 const FIND_ACTIVE = `SELECT ${CONV_COLS} FROM conversations WHERE visitor_id = $1 AND status <> 'closed'`;
 const LIST_ACTIVE = `SELECT ${CONV_COLS} FROM conversations WHERE status <> 'closed' ORDER BY opened_at, id`;
-const LIST_ACTIVE_FOR_AGENT = `SELECT ${CONV_COLS} FROM conversations
-  WHERE agent_id = $1 AND status <> 'closed' ORDER BY opened_at, id`;
 const SET_ASSIGNMENT = `UPDATE conversations
   SET agent_id = $2::text, status = CASE WHEN $2::text IS NULL THEN 'queued' ELSE 'open' END
   WHERE id = $1 AND status <> 'closed'`;
@@ -210,12 +208,8 @@ export function createConversationStore({ sql }: { sql: SqlClient }): Conversati
       return row && toConversation(row);
     },
     findActiveConversation,
-    async listActiveConversations(agentId?: string) {
-      const { rows } =
-        agentId === undefined
-          ? await sql.query<ConversationRow>(LIST_ACTIVE)
-          : await sql.query<ConversationRow>(LIST_ACTIVE_FOR_AGENT, [agentId]);
-      return rows.map(toConversation);
+    async listActiveConversations() {
+      return (await sql.query<ConversationRow>(LIST_ACTIVE)).rows.map(toConversation);
     },
     async setAssignment(id, agentId) {
       await sql.query(SET_ASSIGNMENT, [id, agentId]);
