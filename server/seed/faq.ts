@@ -4,16 +4,10 @@
  * delivery, returns, refunds, payment, account, invoices and complaints. Ids are stable
  * (`demo-<language>-<topic>`): the FAQ test set names its expected entries by them.
  */
-import type { FaqLanguage } from '../../shared/faq';
+import type { NewFaqEntry } from '../domain/ports/faq';
 
-export interface DemoFaqEntry {
-  id: string;
-  question: string;
-  phrasings: string[];
-  answer: string;
-  language: FaqLanguage;
-  category: string;
-}
+/** A demo entry: a new entry with its stable id and phrasings given. */
+export type DemoFaqEntry = Required<Pick<NewFaqEntry, 'id' | 'question' | 'phrasings' | 'answer' | 'language' | 'category'>>;
 
 const zh = (topic: string, category: string, question: string, phrasings: string[], answer: string): DemoFaqEntry => ({
   id: `demo-zh-${topic}`,

@@ -102,7 +102,7 @@ export function createFaqStore(opts: FaqStoreOptions): FaqStore {
  * primary key makes a second process wait for the first to commit, then insert nothing.
  * Returns the number of entries inserted.
  */
-export async function seedDemoFaq(sql: SqlClient, entries: readonly (NewFaqEntry & { id: string; phrasings: string[] })[]): Promise<number> {
+export async function seedDemoFaq(sql: SqlClient, entries: readonly Required<Pick<NewFaqEntry, 'id' | 'question' | 'phrasings' | 'answer' | 'language' | 'category'>>[]): Promise<number> {
   return sql.transaction(async (tx) => {
     const mark = await tx.query(`INSERT INTO demo_seeds (name) VALUES ('faq') ON CONFLICT (name) DO NOTHING RETURNING name`);
     if (mark.rows.length === 0) return 0;
