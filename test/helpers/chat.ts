@@ -45,6 +45,15 @@ export interface TestServerOptions {
   graceSweepMs?: number;
   /** @default 0 (a free port) */
   port?: number;
+  /** Wraps the presence pool the server uses (fault injection, see faults.ts). */
+  wrapPool?(pool: PresencePool): PresencePool;
+  /**
+   * How often the server repairs drift between the pool and the store. Off by default here:
+   * test servers often share one store with pools of their own, whose conversations the
+   * repair would rightly route. repair.test.ts turns it on.
+   * @default 3_600_000
+   */
+  repairMs?: number;
 }
 
 export interface TestServer {
@@ -72,9 +81,10 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const db = opts.store ?? (await openTestStore(opts.databaseUrl));
   const redis = opts.redisUrl ? new Redis(opts.redisUrl) : undefined;
   const limits: Partial<ChatLimits> = { defaultCapacity: 5, ...opts.limits };
-  const pool = redis
+  const backend = redis
     ? createRedisPresencePool({ redis, prefix, defaultCapacity: limits.defaultCapacity! })
     : createMemoryPresencePool({ defaultCapacity: limits.defaultCapacity! });
+  const pool = opts.wrapPool ? opts.wrapPool(backend) : backend;
   // The in-process limiter reads the server's clock, so a manual clock drives rate windows too
   // (the Redis one counts in Redis time: PEXPIRE).
   const clock = opts.clock;
@@ -90,6 +100,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     limits,
     clock: opts.clock,
     graceSweepMs: opts.graceSweepMs ?? 50,
+    repairMs: opts.repairMs ?? 3_600_000,
   });
   const port = await server.listen(opts.port ?? 0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;

@@ -9,34 +9,18 @@ import pino from 'pino';
 import { DEFAULT_LIMITS } from '../../server/config';
 import { createChatService, type ChatService } from '../../server/domain/chat/service';
 import type { ChatMetrics, RepairKind } from '../../server/domain/ports/metrics';
-import type { PresencePool } from '../../server/domain/ports/presence';
 import { createMemoryPresencePool } from '../../server/store/presence/memory';
 import { createMemoryRateLimiter } from '../../server/store/rate-limit';
+import { faulty } from '../helpers/faults';
 import { createMemoryChatStore, type MemoryChatStore } from './fakes/memory-chat-store';
 import { createRecordingNotifier, manualClock } from './fakes/recording-notifier';
 
 const GRACE_MS = 30_000;
 
-/** The pool, with `failNext(method)` to make its next call of a method reject once. */
-function faultyPool(pool: PresencePool) {
-  const failing = new Set<string>();
-  const wrapped = new Proxy(pool, {
-    get(target, name: string) {
-      const value = Reflect.get(target, name);
-      if (typeof value !== 'function') return value;
-      return (...args: unknown[]) => {
-        if (failing.delete(name)) return Promise.reject(new Error(`injected failure: pool.${name}`));
-        return value.apply(target, args);
-      };
-    },
-  });
-  return Object.assign(wrapped, { failNext: (method: keyof PresencePool) => void failing.add(method) });
-}
-
 function setup() {
   const clock = manualClock();
   const store = createMemoryChatStore();
-  const pool = faultyPool(createMemoryPresencePool({ defaultCapacity: 3 }));
+  const pool = faulty(createMemoryPresencePool({ defaultCapacity: 3 }));
   const rec = createRecordingNotifier();
   const repairs: [RepairKind, number][] = [];
   let fanOutFailures = 0;
