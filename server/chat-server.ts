@@ -29,7 +29,8 @@ import { createCannedReplyStore } from './store/sql/canned-reply-store';
 import { createFaqStore } from './store/sql/faq-store';
 import type { SqlClient } from './store/sql/types';
 import { createHttpApp } from './transport/http';
-import { attachSocketTransport, createSocketNotifier, rooms, type AgentNamespace, type VisitorNamespace } from './transport/socket';
+import { createSocketNotifier, rooms, type AgentNamespace, type VisitorNamespace } from './transport/notifier';
+import { attachSocketTransport } from './transport/socket';
 import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '../shared/protocol';
 import { createApiRouters } from './transport/api';
 

@@ -1,70 +1,27 @@
 /**
  * Socket.IO transport: authenticates every handshake, validates every event
  * with zod, applies rate limits, calls the chat domain and acks a result union.
+ * The rooms and the Notifier on them are in notifier.ts.
  */
 import { randomUUID } from 'node:crypto';
-import type { Server, Socket, Namespace } from 'socket.io';
+import type { Server, Socket } from 'socket.io';
 import {
   AGENT_NAMESPACE,
   VISITOR_NAMESPACE,
   type AgentClientToServerEvents,
-  type AgentServerToClientEvents,
   type VisitorClientToServerEvents,
-  type VisitorServerToClientEvents,
 } from '../../shared/protocol';
 import type { ChatLimits } from '../config';
 import type { AuthService } from '../domain/auth';
-import type { Actor, ChatService } from '../domain/chat/service';
-import type { Notifier } from '../domain/ports/notifier';
+import type { ChatService } from '../domain/chat/service';
 import { AppError, toErrorBody } from '../errors';
 import type { Logger } from '../logger';
 import type { ServerMetrics } from '../metrics';
 import type { RateLimiter } from '../store/rate-limit';
 import { bindHandlers, type HandlerMap, type Payload } from './handlers';
+import { inFlightSet } from './in-flight';
+import { rooms, type AgentNamespace, type AgentSocket, type VisitorNamespace, type VisitorSocket } from './notifier';
 import { agentSchemas, visitorSchemas } from './schemas';
-
-interface VisitorData {
-  visitorId: string;
-  token: string;
-  ip: string;
-  /** The handshake's User-Agent header, stored with the page context. */
-  userAgent: string | undefined;
-}
-interface AgentData {
-  actor: Actor;
-  ip: string;
-}
-
-type VisitorSocket = Socket<VisitorClientToServerEvents, VisitorServerToClientEvents, object, VisitorData>;
-type AgentSocket = Socket<AgentClientToServerEvents, AgentServerToClientEvents, object, AgentData>;
-export type VisitorNamespace = Namespace<VisitorClientToServerEvents, VisitorServerToClientEvents, object, VisitorData>;
-export type AgentNamespace = Namespace<AgentClientToServerEvents, AgentServerToClientEvents, object, AgentData>;
-
-export const rooms = {
-  visitor: (id: string) => `visitor:${id}`,
-  agent: (id: string) => `agent:${id}`,
-  watchers: (conversationId: string) => `watch:${conversationId}`,
-  leads: 'leads',
-};
-
-/** The domain's notifier on top of Socket.IO rooms; with the Redis adapter, rooms span processes. */
-export function createSocketNotifier(visitors: VisitorNamespace, agents: AgentNamespace): Notifier {
-  return {
-    visitor(to, event, ...args) {
-      if (typeof to === 'string') visitors.to(rooms.visitor(to)).emit(event, ...args);
-      else if (to.except) visitors.to(rooms.visitor(to.visitorId)).except(to.except).emit(event, ...args);
-      else visitors.to(rooms.visitor(to.visitorId)).emit(event, ...args);
-    },
-    agents(to, event, ...args) {
-      const targets = (to.agentIds ?? []).map(rooms.agent);
-      if (to.watchersOf) targets.push(rooms.watchers(to.watchersOf));
-      if (to.leads) targets.push(rooms.leads);
-      if (!targets.length) return;
-      const op = to.except ? agents.to(targets).except(to.except) : agents.to(targets);
-      op.emit(event, ...args);
-    },
-  };
-}
 
 export interface SocketTransportDeps {
   io: Server;
@@ -85,25 +42,6 @@ function connectError(err: unknown): Error {
 
 function clientIp(socket: Socket): string {
   return socket.handshake.address;
-}
-
-/**
- * Promises still running, so a later step can wait for them: shutdown waits for every event's
- * work; a socket's close waits for the messages it sent before it (handlers run concurrently,
- * and a one-statement close could otherwise overtake a message sent just before it, which the
- * store would then refuse as too late).
- */
-function inFlightSet() {
-  const running = new Set<Promise<unknown>>();
-  return {
-    track<T>(work: Promise<T>): Promise<T> {
-      running.add(work);
-      work.finally(() => running.delete(work)).catch(() => {});
-      return work;
-    },
-    settled: () => Promise.allSettled([...running]),
-    size: () => running.size,
-  };
 }
 
 export function attachSocketTransport(deps: SocketTransportDeps) {
