@@ -59,11 +59,11 @@ export function createAgentUseCases(
       const { message } = outcome;
       const ack: MessageAck = { conversationId: message.conversationId, seq: message.seq, at: message.at, duplicate: outcome.status === 'duplicate' };
       if (outcome.status === 'duplicate') {
-        background.run(message.conversationId, 'redeliver', async () => routing.redeliver(await views.toMessage(message), { visitor: true }));
+        background.run('redeliver', async () => routing.redeliver(await views.toMessage(message), { visitor: true }));
         return ack;
       }
       metrics?.messageStored('agent', kind);
-      background.run(message.conversationId, 'deliver agent message', () => fanOut(actor, agentId, message));
+      background.run('deliver agent message', () => fanOut(actor, agentId, message));
       return ack;
     },
 

@@ -63,7 +63,7 @@ export function createVisitorUseCases(
 
   /** A re-send: the original's ack again, and whatever followed the original finished. */
   function duplicate(message: StoredMessage): MessageAck {
-    background.run(message.conversationId, 'redeliver', async () => routing.redeliver(await views.toMessage(message), { visitor: false }));
+    background.run('redeliver', async () => routing.redeliver(await views.toMessage(message), { visitor: false }));
     return ackOf(message, true);
   }
 
@@ -97,7 +97,7 @@ export function createVisitorUseCases(
           if (opened) {
             lookups.opened(visitorId, opened.conversation.id);
             if (opened.message) metrics?.messageStored('visitor', 'text');
-            background.run(opened.conversation.id, 'route new conversation', () => fanOutOpened(visitorId, socketId, opened));
+            background.run('route new conversation', () => fanOutOpened(visitorId, socketId, opened));
             if (opened.message) return ackOf(opened.message, false);
             const original = await store.findMessageByClientId(visitorId, p.clientId);
             if (!original) throw new Error(`Message ${p.clientId} was reported stored but is not`);
@@ -119,7 +119,7 @@ export function createVisitorUseCases(
         if (outcome.status === 'stored') {
           metrics?.messageStored('visitor', 'text');
           const { message } = outcome;
-          background.run(message.conversationId, 'deliver visitor message', () => fanOutMessage(visitorId, socketId, message));
+          background.run('deliver visitor message', () => fanOutMessage(visitorId, socketId, message));
           return ackOf(message, false);
         }
         lookups.activeOf.delete(visitorId);
