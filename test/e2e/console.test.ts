@@ -8,29 +8,28 @@ import request from 'supertest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { seedDemoFaq } from '../../server/seed';
 import { artifact, launchBrowser } from '../helpers/browser';
-import { collect, next, ok, openTestStore, startTestServer, until, type TestServer, type VisitorClient } from '../helpers/chat';
+import { collect, next, ok, until, type TestServer, type VisitorClient } from '../helpers/chat';
+import { useTestServer } from '../helpers/suite';
 
 jest.setTimeout(90_000);
 
 let browser: Browser;
-let db: Awaited<ReturnType<typeof openTestStore>>;
 let t: TestServer;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  [browser, db] = await Promise.all([launchBrowser(), openTestStore()]);
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
-  await db.store.close();
-  await db.sql.close();
 });
-beforeEach(async () => {
-  t = await startTestServer({ store: db, limits: { agentGraceMs: 60_000 } });
-});
+// Declared before the server's hooks: the pages close before their server does.
 afterEach(async () => {
   await Promise.all(contexts.splice(0).map((c) => c.close()));
-  await t.close();
+});
+const server = useTestServer({ limits: { agentGraceMs: 60_000 } });
+beforeEach(() => {
+  t = server();
 });
 
 async function agentConsole(name: string, capacity: number, locale = 'en-US') {

@@ -6,29 +6,29 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { artifact, launchBrowser } from '../helpers/browser';
-import { next, ok, onlineAgent, openTestStore, startTestServer, until, type TestServer } from '../helpers/chat';
+import { next, ok, onlineAgent, until, type TestServer } from '../helpers/chat';
+import { useTestServer } from '../helpers/suite';
 
 jest.setTimeout(60_000);
 
 let browser: Browser;
-let db: Awaited<ReturnType<typeof openTestStore>>;
 let t: TestServer;
-let context: BrowserContext;
+let context: BrowserContext | undefined;
 
 beforeAll(async () => {
-  [browser, db] = await Promise.all([launchBrowser(), openTestStore()]);
+  browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
-  await db.store.close();
-  await db.sql.close();
 });
-beforeEach(async () => {
-  t = await startTestServer({ store: db, limits: { agentGraceMs: 60_000 } });
-});
+// Declared before the server's hooks: the page closes before its server does.
 afterEach(async () => {
   await context?.close();
-  await t.close();
+  context = undefined;
+});
+const server = useTestServer({ limits: { agentGraceMs: 60_000 } });
+beforeEach(() => {
+  t = server();
 });
 
 async function shopper(locale = 'en-US'): Promise<Page> {
@@ -110,22 +110,22 @@ test('messages typed while the server is down are sent once when it is back, in 
 
   // Stop the server; type two messages; start it again on the same port.
   const port = t.port;
-  await t.close();
+  await server.stop();
   await page.getByRole('status').getByText(/Reconnecting/).waitFor();
   for (const text of ['while offline 1', 'while offline 2']) {
     await composer(page).fill(text);
     await composer(page).press('Enter');
   }
   await transcript(page).getByText('Sending…').first().waitFor();
-  t = await startTestServer({ store: db, port, limits: { agentGraceMs: 60_000 } });
+  t = await server.start({ port });
   await t.server.chat.restoreQueue();
   const back = await onlineAgent(t, { name: 'Li again' });
   await until(async () => {
-    const stored = await db.store.messagesAfter(conversation.id, 0);
+    const stored = await server.db.store.messagesAfter(conversation.id, 0);
     return stored.filter((m) => m.text.startsWith('while offline')).length === 2;
   }, 20_000, 'offline messages to arrive');
   await transcript(page).getByText('Sending…').waitFor({ state: 'detached' });
-  const texts = (await db.store.messagesAfter(conversation.id, 0)).filter((m) => m.kind === 'text').map((m) => m.text);
+  const texts = (await server.db.store.messagesAfter(conversation.id, 0)).filter((m) => m.kind === 'text').map((m) => m.text);
   expect(texts).toEqual(['first', 'while offline 1', 'while offline 2']);
   // The agent who now has the conversation replies; the shopper sees it.
   await until(async () => (await t.pool.assignmentOf(conversation.id)) === back.id, 5000, 'reassignment');
@@ -143,7 +143,7 @@ test('with no agent online the shopper leaves a message', async () => {
   await form.getByRole('textbox', { name: 'Message' }).fill('Do you ship to Hong Kong?');
   await form.getByRole('button', { name: 'Send message' }).click();
   await page.getByText('Thank you! We received your message').waitFor();
-  const left = await db.store.listLeftMessages({ limit: 50 });
+  const left = await server.db.store.listLeftMessages({ limit: 50 });
   expect(left.find((m) => m.text === 'Do you ship to Hong Kong?')).toMatchObject({ name: 'Ana', email: 'ana@example.com' });
 });
 
@@ -161,7 +161,7 @@ test('after the agent closes the chat the shopper rates it', async () => {
   await rating.getByRole('textbox', { name: 'Comment (optional)' }).fill('Quick and kind');
   await rating.getByRole('button', { name: 'Submit rating' }).click();
   await page.getByText('Thank you for your feedback!').waitFor();
-  expect(await db.store.getRating(conversation.id)).toMatchObject({ score: 5, comment: 'Quick and kind' });
+  expect(await server.db.store.getRating(conversation.id)).toMatchObject({ score: 5, comment: 'Quick and kind' });
 });
 
 test('a Chinese browser gets the zh-CN widget; Enter that confirms an IME composition does not send', async () => {

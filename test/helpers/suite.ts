@@ -75,14 +75,20 @@ export interface TestSuite {
    * Closes the current server and starts another on the same store; `limits` are merged over
    * the block's, the other fields replace them. Closed like the first one.
    */
-  restart(overrides?: Pick<TestSuiteOptions, 'limits' | 'redis' | 'clock'>): Promise<TestServer>;
+  restart(overrides?: RestartOptions): Promise<TestServer>;
+  /** Closes the current server (a server that is down); `start` brings one up again. */
+  stop(): Promise<void>;
+  /** Starts a server after `stop`, on the same store (and, given `port`, on that port). */
+  start(overrides?: RestartOptions): Promise<TestServer>;
 }
+
+export type RestartOptions = Pick<TestSuiteOptions, 'limits' | 'redis' | 'clock'> & Pick<TestServerOptions, 'port'>;
 
 export function useTestServer(opts: TestSuiteOptions = {}): TestSuite {
   const store = opts.store ?? useTestStore();
   let current: { server: TestServer; clock?: ManualClock } | undefined;
 
-  async function start(o: Pick<TestSuiteOptions, 'limits' | 'redis' | 'clock'> = {}) {
+  async function start(o: RestartOptions = {}) {
     const clockOpt = 'clock' in o ? o.clock : opts.clock;
     const clock = clockOpt === 'manual' ? manualClock() : clockOpt;
     const redis = 'redis' in o ? o.redis : opts.redis;
@@ -92,6 +98,7 @@ export function useTestServer(opts: TestSuiteOptions = {}): TestSuite {
       limits: { ...opts.limits, ...o.limits },
       clock,
       graceSweepMs: opts.graceSweepMs,
+      port: o.port,
     });
     current = { server, clock: clockOpt === 'manual' ? (clock as ManualClock) : undefined };
     return server;
@@ -115,6 +122,8 @@ export function useTestServer(opts: TestSuiteOptions = {}): TestSuite {
     await stop();
     return start(overrides);
   };
+  suite.stop = stop;
+  suite.start = start;
   return suite;
 }
 
