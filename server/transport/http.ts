@@ -6,6 +6,7 @@ import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import cors from 'cors';
+import type { LoginResponse, MeResponse } from '../../shared/rest';
 import type { AuthService } from '../domain/auth';
 import { AppError, toErrorBody } from '../errors';
 import type { Logger } from '../logger';
@@ -111,7 +112,7 @@ export function createHttpApp(deps: HttpDeps) {
     const { email, password } = parsed.data!;
     try {
       const { token, expiresIn, user } = await auth.login(email, password);
-      res.json({ token, expiresIn, user: userView(user) });
+      res.json({ token, expiresIn, user: userView(user) } satisfies LoginResponse);
     } catch (err) {
       if (err instanceof AppError && err.code === 'INVALID_CREDENTIALS') log.info({ ip: req.ip }, 'login failed');
       throw err;
@@ -119,7 +120,7 @@ export function createHttpApp(deps: HttpDeps) {
   });
 
   api.get('/me', requireUser(auth), (_req, res: Response<unknown, AuthedLocals>) => {
-    res.json({ user: userView(res.locals.user) });
+    res.json({ user: userView(res.locals.user) } satisfies MeResponse);
   });
 
   // Resource routers (team, conversations, canned replies, FAQ) mount here.

@@ -6,6 +6,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { z } from 'zod';
 import type { Role } from '../../shared/protocol';
+import type { UserView } from '../../shared/rest';
 import type { AuthService } from '../domain/auth';
 import type { UserRecord } from '../domain/ports/records';
 import { AppError } from '../errors';
@@ -44,6 +45,6 @@ export function requireUser(auth: AuthService, roles?: Role[]) {
   };
 }
 
-export function userView(u: UserRecord) {
+export function userView(u: UserRecord): UserView {
   return { id: u.id, email: u.email, name: u.displayName, role: u.role, capacity: u.capacity, active: u.active };
 }

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Author } from '../../domain/canned-replies';
 import type { CannedReplyRecord } from '../../domain/ports/canned-replies';
 import { parse, requireUser, type AuthedLocals } from '../rest';
+import type * as rest from '../../../shared/rest';
 import type { ApiDeps } from './index';
 
 const blankIsAbsent = (v: unknown) => (v === '' ? undefined : v);
@@ -40,7 +41,7 @@ const searchQuery = z
   .strict();
 const idParam = z.string().min(1).max(64);
 
-export function replyView(r: CannedReplyRecord) {
+export function replyView(r: CannedReplyRecord): rest.CannedReplyView {
   return {
     id: r.id,
     shortcut: r.shortcut,
@@ -69,7 +70,7 @@ export function createCannedRepliesRouter(deps: ApiDeps): Router {
     const started = performance.now();
     const found = await replies.search(authorOf(res), o);
     res.set('Server-Timing', `search;dur=${(performance.now() - started).toFixed(2)}`);
-    res.json({ replies: found.replies.map(replyView), total: found.total });
+    res.json({ replies: found.replies.map(replyView), total: found.total } satisfies rest.CannedReplySearchResponse);
   });
 
   router.post('/', async (req, res: Authed) => {

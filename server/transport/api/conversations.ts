@@ -10,6 +10,7 @@ import type { Transcript, Viewer } from '../../domain/transcripts';
 import { AppError } from '../../errors';
 import type { ConversationRecord, ConversationSummary } from '../../domain/ports/records';
 import { bearerToken, parse } from '../rest';
+import type * as rest from '../../../shared/rest';
 import type { ApiDeps } from './index';
 
 const id = z.string().min(1).max(64);
@@ -44,7 +45,7 @@ function decodeCursor(cursor: string): { openedAt: number; id: string } {
 }
 
 /** The times reports are computed from, and who handled the conversation. */
-function conversationView(c: ConversationRecord, names: { agentName: string | null; visitorName: string | null }) {
+function conversationView(c: ConversationRecord, names: { agentName: string | null; visitorName: string | null }): rest.ConversationSummary {
   return {
     id: c.id,
     visitorId: c.visitorId,
@@ -64,7 +65,7 @@ function conversationView(c: ConversationRecord, names: { agentName: string | nu
 
 const summaryView = (c: ConversationSummary) => conversationView(c, c);
 
-function staffTranscriptView(t: Transcript) {
+function staffTranscriptView(t: Transcript): rest.TranscriptResponse {
   return {
     conversation: conversationView(t.conversation, { agentName: t.agentName, visitorName: t.visitor?.name ?? null }),
     messages: t.messages,
@@ -124,7 +125,7 @@ export function createConversationsRouter(deps: ApiDeps): Router {
       limit,
       after: cursor === undefined ? undefined : decodeCursor(cursor),
     });
-    res.json({ conversations: page.items.map(summaryView), nextCursor: page.next && encodeCursor(page.next) });
+    res.json({ conversations: page.items.map(summaryView), nextCursor: page.next && encodeCursor(page.next) } satisfies rest.ConversationListResponse);
   });
 
   router.get('/:id', async (req, res: Response<unknown, ViewerLocals>) => {

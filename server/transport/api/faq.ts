@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { FAQ_LANGUAGES, type FaqEntryView, type FaqMatchView } from '../../../shared/faq';
 import type { FaqEntry } from '../../domain/ports/faq';
 import { parse, requireUser, type AuthedLocals } from '../rest';
+import type { FaqMatchResponse } from '../../../shared/rest';
 import type { ApiDeps } from './index';
 
 const language = z.enum(FAQ_LANGUAGES);
@@ -69,7 +70,7 @@ export function createFaqRouter(deps: ApiDeps): Router {
       score: m.score,
       matched: m.matched,
     }));
-    res.json({ matches });
+    res.json({ matches } satisfies FaqMatchResponse);
   });
 
   router.get('/:id', staff, async (req, res) => {

@@ -10,6 +10,7 @@ import type { UserRecord } from '../../domain/ports/records';
 import type { OneTimeLink } from '../../domain/team';
 import { AppError } from '../../errors';
 import { parse, requireUser, userView, type AuthedLocals } from '../rest';
+import type * as rest from '../../../shared/rest';
 import type { ApiDeps } from './index';
 
 /** Where a link leads: the console reads the token from the fragment, which browsers never send to servers. */
@@ -57,16 +58,16 @@ function presenceFields(u: UserRecord, p: AgentPresenceView | undefined) {
 }
 
 /** What a lead sees of a user. */
-export function memberView(u: UserRecord, p?: AgentPresenceView) {
+export function memberView(u: UserRecord, p?: AgentPresenceView): rest.MemberView {
   return { ...userView(u), languages: u.languages, createdAt: u.createdAt, ...presenceFields(u, p) };
 }
 
 /** What an agent sees of a colleague. */
-function colleagueView(u: UserRecord, p: AgentPresenceView | undefined) {
+function colleagueView(u: UserRecord, p: AgentPresenceView | undefined): rest.ColleagueView {
   return { id: u.id, name: u.displayName, role: u.role, ...presenceFields(u, p) };
 }
 
-function linkView(req: Request, link: OneTimeLink) {
+function linkView(req: Request, link: OneTimeLink): rest.InvitationLink {
   return { url: `${req.protocol}://${req.get('host')}${LINK_PATH}${link.token}`, purpose: link.purpose, expiresAt: link.expiresAt };
 }
 
@@ -89,7 +90,7 @@ export function createTeamRouter(deps: ApiDeps): Router {
   router.post('/', lead, async (req, res: Authed) => {
     const b = parse(createSchema, req.body);
     const { user, link } = await team.create({ ...b, capacity: b.capacity ?? deps.defaultCapacity ?? 5 });
-    res.status(201).json({ user: memberView(user), invitation: linkView(req, link) });
+    res.status(201).json({ user: memberView(user), invitation: linkView(req, link) } satisfies rest.CreateUserResponse);
   });
 
   router.get('/:id', lead, async (req, res: Authed) => {
@@ -107,7 +108,7 @@ export function createTeamRouter(deps: ApiDeps): Router {
 
   router.post('/:id/reset-password', lead, async (req, res: Authed) => {
     const link = await team.resetLink(parse(idParam, req.params.id));
-    res.status(201).json({ invitation: linkView(req, link) });
+    res.status(201).json({ invitation: linkView(req, link) } satisfies rest.ResetPasswordResponse);
   });
 
   return router;
@@ -127,13 +128,13 @@ export function createInvitationsRouter(deps: ApiDeps): Router {
 
   router.get('/:token', async (req, res) => {
     const { purpose, expiresAt, user } = await team.describeLink(await tokenOf(req));
-    res.json({ invitation: { purpose, expiresAt, user: { email: user.email, name: user.displayName } } });
+    res.json({ invitation: { purpose, expiresAt, user: { email: user.email, name: user.displayName } } } satisfies rest.InvitationResponse);
   });
 
   router.post('/:token', async (req, res) => {
     const token = await tokenOf(req);
     const { password } = parse(acceptSchema, req.body);
-    res.json({ user: userView(await team.accept(token, password)) });
+    res.json({ user: userView(await team.accept(token, password)) } satisfies rest.AcceptInvitationResponse);
   });
 
   return router;
