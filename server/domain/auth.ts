@@ -1,6 +1,6 @@
 /**
- * Who is calling. Tokens are `v1.<claims>.<hmac>` with base64url parts and an HMAC-SHA256
- * over `v1.<claims>`: small, dependency-free and verifiable by every process that shares
+ * Who is calling. Tokens are `v1.<claims>.<hmac>` with base64url parts (canonical: no padding,
+ * unused bits zero) and an HMAC-SHA256 over `v1.<claims>`: small, dependency-free and verifiable by every process that shares
  * the secret. One function (`staff`) authenticates agents and leads for the Socket.IO
  * handshake and every REST route alike; `login` exchanges a password for a token.
  */
@@ -29,15 +29,21 @@ export function createTokenService(secret: string, clock: Clock): TokenService {
     verify(token) {
       const parts = typeof token === 'string' ? token.split('.') : [];
       if (parts.length !== 3 || parts[0] !== 'v1') throw new AppError('TOKEN_INVALID');
-      const expected = mac(`${parts[0]}.${parts[1]}`);
-      const given = Buffer.from(parts[2], 'base64url');
+      // Only the canonical encoding is accepted: Node's base64url decoder ignores padding, stray
+      // characters and the unused low bits of the last character, so several strings would decode
+      // to one signature. Compare the strings themselves, in constant time.
+      const expected = Buffer.from(mac(`${parts[0]}.${parts[1]}`).toString('base64url'));
+      const given = Buffer.from(parts[2]);
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new AppError('TOKEN_INVALID');
+      const json = Buffer.from(parts[1], 'base64url');
+      if (json.toString('base64url') !== parts[1]) throw new AppError('TOKEN_INVALID');
       let claims: TokenClaims;
       try {
-        claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+        claims = JSON.parse(json.toString('utf8'));
       } catch {
         throw new AppError('TOKEN_INVALID');
       }
+      if (typeof claims !== 'object' || claims === null) throw new AppError('TOKEN_INVALID');
       if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number') throw new AppError('TOKEN_INVALID');
       if (claims.exp * 1000 <= clock.now()) throw new AppError('TOKEN_EXPIRED');
       return claims;

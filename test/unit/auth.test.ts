@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createTokenService } from '../../server/domain/auth';
 import { argon2Passwords } from '../../server/store/passwords';
 
@@ -38,6 +39,55 @@ describe('tokens', () => {
     expect(codeOf(() => tokens.verify(other.sign('visitor-1', 'visitor', 60)))).toBe('TOKEN_INVALID');
     for (const bad of ['', 'abc', 'v2.a.b', 'v1..', 'v1.%%%.x', 42 as unknown as string]) {
       expect(codeOf(() => tokens.verify(bad))).toBe('TOKEN_INVALID');
+    }
+  });
+});
+
+describe('tokens accept only canonical base64url', () => {
+  const now = 1_800_000_000_000;
+  const tokens = createTokenService(SECRET, { now: () => now });
+  const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  /** The same bytes, written differently: the lowest (unused) bit of the last character set. */
+  const flipLowBit = (part: string) => part.slice(0, -1) + ALPHABET[ALPHABET.indexOf(part.at(-1)!) ^ 1];
+  /** A token over `claims` exactly as written, signed with the right secret. */
+  const signed = (claims: string) => {
+    const head = `v1.${claims}`;
+    return `${head}.${createHmac('sha256', SECRET).update(head).digest('base64url')}`;
+  };
+
+  test('a valid token still verifies', () => {
+    expect(tokens.verify(tokens.sign('agent-1', 'agent', 60)).sub).toBe('agent-1');
+  });
+
+  test('a signature with a trailing character, a changed unused bit or padding is invalid', () => {
+    const token = tokens.sign('agent-1', 'agent', 60);
+    const [v, claims, sig] = token.split('.');
+    // 32 bytes of HMAC in 43 characters: the last one carries 2 unused bits.
+    expect(sig).toHaveLength(43);
+    // Node's decoder skips characters outside the alphabet, padding and the unused bits.
+    const variants = [`${sig}~`, `${sig} `, `${sig}=`, flipLowBit(sig)];
+    for (const variant of variants) {
+      // Each decodes to the very same bytes: only the written form differs.
+      expect(Buffer.from(variant, 'base64url').equals(Buffer.from(sig, 'base64url'))).toBe(true);
+      expect(codeOf(() => tokens.verify(`${v}.${claims}.${variant}`))).toBe('TOKEN_INVALID');
+    }
+  });
+
+  test('a claims part written non-canonically is invalid, even under a valid signature', () => {
+    // 'agent-12' makes the claims' base64url length leave unused bits in its last character.
+    const claims = tokens.sign('agent-12', 'agent', 60).split('.')[1];
+    expect(claims.length % 4).not.toBe(0);
+    expect(tokens.verify(signed(claims)).sub).toBe('agent-12');
+    const padded = claims + '='.repeat(4 - (claims.length % 4));
+    for (const variant of [padded, flipLowBit(claims)]) {
+      expect(Buffer.from(variant, 'base64url').equals(Buffer.from(claims, 'base64url'))).toBe(true);
+      expect(codeOf(() => tokens.verify(signed(variant)))).toBe('TOKEN_INVALID');
+    }
+  });
+
+  test('claims that are valid JSON but not an object are invalid', () => {
+    for (const json of ['null', '42', '"x"']) {
+      expect(codeOf(() => tokens.verify(signed(Buffer.from(json).toString('base64url'))))).toBe('TOKEN_INVALID');
     }
   });
 });
