@@ -119,6 +119,10 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
       : {}),
   });
 
+  // Socket.IO always has the root namespace; no client has any business there. Refuse it exactly
+  // as Socket.IO refuses a namespace that does not exist (protocol.md §2.1).
+  io.of('/').use((_socket, next) => next(new Error('Invalid namespace')));
+
   // One map per namespace (shared/protocol.ts), which a single Server type cannot carry.
   const visitors = io.of(VISITOR_NAMESPACE) as VisitorNamespace;
   const agents = io.of(AGENT_NAMESPACE) as AgentNamespace;
