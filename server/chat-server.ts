@@ -59,6 +59,11 @@ export interface ChatServerOptions {
   limits?: Partial<ChatLimits>;
   /** @default [] (same origin only) */
   corsOrigins?: string[];
+  /**
+   * When set, GET /metrics requires `Authorization: Bearer <metricsToken>` (401 UNAUTHENTICATED otherwise).
+   * @default undefined: /metrics is public
+   */
+  metricsToken?: string;
   /** @default 12 */
   agentTokenHours?: number;
   /** @default 30 */
@@ -162,6 +167,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     logger,
     metrics,
     corsOrigins: opts.corsOrigins ?? [],
+    metricsToken: opts.metricsToken,
     loginPerMinute: limits.loginPerMinute,
     routers: createApiRouters({
       auth,

@@ -52,6 +52,8 @@ const envSchema = z.object({
   VISITOR_TOKEN_DAYS: int(30),
   /** How often the load counters are reconciled against assignments, seconds. @default 60 */
   RECONCILE_SECONDS: int(60),
+  /** Bearer token that GET /metrics requires. Unset: /metrics is public. @default unset */
+  METRICS_TOKEN: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -71,6 +73,8 @@ export interface Config {
   agentTokenHours: number;
   visitorTokenDays: number;
   reconcileMs: number;
+  /** Bearer token that GET /metrics requires; undefined: /metrics is public. */
+  metricsToken?: string;
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -138,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     agentTokenHours: e.AGENT_TOKEN_HOURS,
     visitorTokenDays: e.VISITOR_TOKEN_DAYS,
     reconcileMs: e.RECONCILE_SECONDS * 1000,
+    metricsToken: e.METRICS_TOKEN,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -2,6 +2,7 @@
  * Express routes: health, metrics, login, current user, and the start page.
  * Every request body is validated with zod; every error is `{ error: { code, message } }`.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
@@ -12,7 +13,7 @@ import { AppError, toErrorBody } from '../errors';
 import type { Logger } from '../logger';
 import type { ServerMetrics } from '../metrics';
 import type { RateLimiter } from '../store/rate-limit';
-import { requireUser, userView, type AuthedLocals } from './rest';
+import { bearerToken, requireUser, userView, type AuthedLocals } from './rest';
 import { loginSchema } from './schemas';
 import { renderStartPage } from './start-page';
 import { DEMO_CSS, DEMO_JS, renderDemoPage } from './demo-page';
@@ -28,6 +29,11 @@ export interface HttpDeps {
   routers?: { path: string; router: express.Router }[];
   /** Where the built widget (widget.js) is. @default path.resolve('dist') */
   assetsDir?: string;
+  /**
+   * When set, GET /metrics requires `Authorization: Bearer <metricsToken>`.
+   * @default undefined: /metrics is public
+   */
+  metricsToken?: string;
   /** Reports backend health for /healthz. */
   health(): Promise<Record<string, string>>;
 }
@@ -99,7 +105,14 @@ export function createHttpApp(deps: HttpDeps) {
     }
   });
 
-  app.get('/metrics', async (_req, res) => {
+  // Digests of equal length, so the comparison takes the same time whatever the token's length.
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  const metricsDigest = deps.metricsToken === undefined ? undefined : digest(deps.metricsToken);
+  app.get('/metrics', async (req, res) => {
+    if (metricsDigest && !timingSafeEqual(digest(bearerToken(req)), metricsDigest)) {
+      res.set('WWW-Authenticate', 'Bearer realm="metrics"');
+      fail('UNAUTHENTICATED');
+    }
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 

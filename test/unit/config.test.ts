@@ -27,3 +27,9 @@ test('bad values fail with a message naming the variable, and never echo secrets
   expect(() => loadConfig({ SECRET: 'short' })).not.toThrow(/short/);
   expect(() => loadConfig({ ADMIN_EMAIL: 'lead@example.com' })).toThrow(/ADMIN_PASSWORD/);
 });
+
+test('METRICS_TOKEN is unset by default and passed through when set; an empty one is refused', () => {
+  expect(loadConfig({}).metricsToken).toBeUndefined();
+  expect(loadConfig({ METRICS_TOKEN: 'scrape-token' }).metricsToken).toBe('scrape-token');
+  expect(() => loadConfig({ METRICS_TOKEN: '' })).toThrow(/METRICS_TOKEN/);
+});
