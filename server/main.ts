@@ -41,6 +41,7 @@ async function main() {
     agentTokenHours: config.agentTokenHours,
     visitorTokenDays: config.visitorTokenDays,
     reconcileMs: config.reconcileMs,
+    metricsToken: config.metricsToken,
   });
   await server.chat.restoreQueue();
   const port = await server.listen(config.port, config.host);
