@@ -1,11 +1,14 @@
 // Builds the server bundle (dist/server.js, with the Lua scripts copied next to it and the
 // PGlite worker thread's entry, dist/pglite-worker.js, beside it) and the
 // embeddable widget (dist/widget.js: one minified IIFE, CSS inlined as text) and the agent
-// console (dist/console.js and dist/console-styles.css, served at /console).
+// console (dist/console/console-<hash>.js and console-styles-<hash>.css, named by
+// dist/console/manifest.json, served under /console). Every browser bundle gets `.br` and `.gz`
+// twins, compressed once here at the highest levels, which server/transport/assets.ts sends.
 import { build, transform } from 'esbuild';
 import { readFile } from 'node:fs/promises';
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 /**
  * The widget speaks WebSocket only: `engine.io-client` resolves to a slim entry and its
@@ -36,6 +39,10 @@ const websocketOnly = {
     }));
   },
 };
+
+const CONSOLE_DIR = 'dist/console';
+const MANIFEST = path.join(CONSOLE_DIR, 'manifest.json');
+const CONSOLE_ENTRIES = { console: 'agent-console/src/index.tsx', 'console-styles': 'agent-console/src/styles.css' };
 
 /** What both browser bundles (widget and console) share. */
 const browser = {
@@ -72,12 +79,47 @@ const builds = [
     plugins: [websocketOnly, cssAsText],
   },
   {
-    entryPoints: { console: 'agent-console/src/index.tsx', 'console-styles': 'agent-console/src/styles.css' },
-    outdir: 'dist',
+    // Content-hashed names, so the server can let browsers cache them for a year.
+    entryPoints: CONSOLE_ENTRIES,
+    outdir: CONSOLE_DIR,
+    entryNames: '[name]-[hash]',
+    metafile: true,
     ...browser,
   },
 ];
 
 mkdirSync('dist', { recursive: true });
-await Promise.all(builds.map((options) => build(options)));
+const [, , consoleBuild] = await Promise.all(builds.map((options) => build(options)));
 cpSync('server/store/redis/lua', 'dist/lua', { recursive: true });
+
+/** Entry name (`console.js`, `console-styles.css`) → the hashed file written for it. */
+const manifest = {};
+for (const [out, meta] of Object.entries(consoleBuild.metafile.outputs)) {
+  const entry = Object.entries(CONSOLE_ENTRIES).find(([, source]) => source === meta.entryPoint)?.[0];
+  if (entry) manifest[`${entry}${path.extname(out)}`] = path.basename(out);
+}
+for (const file of ['dist/widget.js', ...Object.values(manifest).map((f) => path.join(CONSOLE_DIR, f))]) precompress(file);
+pruneConsole(manifest);
+writeFileSync(MANIFEST, `${JSON.stringify(manifest, null, 2)}\n`);
+
+/** Writes `<file>.br` (quality 11) and `<file>.gz` (level 9) beside the file. */
+function precompress(file) {
+  const raw = readFileSync(file);
+  writeFileSync(`${file}.br`, brotliCompressSync(raw, {
+    params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length },
+  }));
+  writeFileSync(`${file}.gz`, gzipSync(raw, { level: 9 }));
+}
+
+/**
+ * Removes older builds' hashed console files, keeping this build's and the one before it: a server
+ * still running on the previous manifest (it reads it once) keeps finding its files until restarted.
+ */
+function pruneConsole(current) {
+  const previous = existsSync(MANIFEST) ? Object.values(JSON.parse(readFileSync(MANIFEST, 'utf8'))) : [];
+  const keep = new Set([...Object.values(current), ...previous]);
+  for (const file of readdirSync(CONSOLE_DIR)) {
+    const bundle = file.replace(/\.(br|gz)$/, '');
+    if (file !== path.basename(MANIFEST) && !keep.has(bundle)) rmSync(path.join(CONSOLE_DIR, file));
+  }
+}

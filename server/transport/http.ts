@@ -13,6 +13,7 @@ import { AppError, toErrorBody } from '../errors';
 import type { Logger } from '../logger';
 import type { ServerMetrics } from '../metrics';
 import type { RateLimiter } from '../store/rate-limit';
+import { createAssetRouter } from './assets';
 import { bearerToken, requireUser, userView, type AuthedLocals } from './rest';
 import { loginSchema } from './schemas';
 import { renderStartPage } from './start-page';
@@ -27,7 +28,7 @@ export interface HttpDeps {
   loginPerMinute: number;
   /** Resource routers mounted under /api/v1. */
   routers?: { path: string; router: express.Router }[];
-  /** Where the built widget (widget.js) is. @default path.resolve('dist') */
+  /** Where the build wrote widget.js and console/ (with their .br and .gz twins). @default path.resolve('dist') */
   assetsDir?: string;
   /**
    * When set, GET /metrics requires `Authorization: Bearer <metricsToken>`.
@@ -37,16 +38,6 @@ export interface HttpDeps {
   /** Reports backend health for /healthz. */
   health(): Promise<Record<string, string>>;
 }
-
-const CONSOLE_HTML = `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>LiveSupport console · 在线客服工作台</title>
-<link rel="stylesheet" href="/console-styles.css">
-<script src="/console.js" defer></script>
-</head>
-<body><div id="app"></div><noscript>The console needs JavaScript. 工作台需要启用 JavaScript。</noscript></body>
-</html>`;
 
 export function createHttpApp(deps: HttpDeps) {
   const { auth, limiter, metrics } = deps;
@@ -77,24 +68,8 @@ export function createHttpApp(deps: HttpDeps) {
     res.type('html').send(renderStartPage());
   });
 
-  const assets = deps.assetsDir ?? path.resolve('dist');
-
-  // The agent console: a static shell around the bundle; all data comes over the API and socket.
-  app.get('/console', (_req, res) => {
-    res.type('html').send(CONSOLE_HTML);
-  });
-  for (const file of ['console.js', 'console-styles.css']) {
-    app.get(`/${file}`, (_req, res, next) => {
-      res.sendFile(file, { root: assets, maxAge: 300_000 }, (err) => err && next(new AppError('NOT_FOUND', `${file} is not built: run npm run build`)));
-    });
-  }
-
-  // The widget is embedded by other sites: it must be loadable cross-origin. Not content-hashed,
-  // so caches revalidate after five minutes (ETag makes that a 304).
-  app.get('/widget.js', (_req, res, next) => {
-    res.set('Cross-Origin-Resource-Policy', 'cross-origin');
-    res.sendFile('widget.js', { root: assets, maxAge: 300_000, lastModified: true }, (err) => err && next(new AppError('NOT_FOUND', 'widget.js is not built: run npm run build')));
-  });
+  // The widget and the console's files, precompressed by the build (server/transport/assets.ts).
+  app.use(createAssetRouter({ dir: deps.assetsDir ?? path.resolve('dist'), logger: deps.logger }));
 
   app.get('/healthz', async (_req, res) => {
     try {
