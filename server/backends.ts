@@ -2,11 +2,12 @@
  * Builds the backends a configuration asks for: PostgreSQL or embedded PGlite,
  * Redis or the in-process pool. Everything above this file is the same code.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { Config } from './config';
+import { ensurePrivateDir, restrictTree } from './files';
 import type { Logger } from './logger';
 import { createMemoryPresencePool } from './store/presence/memory';
 import { createRedisPresencePool } from './store/presence/redis';
@@ -25,22 +26,37 @@ export interface Backends {
   close(): Promise<void>;
 }
 
-export async function openDatabase(config: Config): Promise<{ sql: SqlClient; store: SqlChatStore }> {
+/**
+ * The SQL client and store, migrated. Embedded, `DATA_DIR` is kept private (see ./files):
+ * callers set the private umask first; once PGlite has opened and migrated, and again when it
+ * has closed, every file in it is made 0600 and every folder 0700. PGlite's file system sets
+ * the modes its caller asked for, whatever the umask (0666 for most of what initdb writes), and
+ * the first pass also repairs a directory from before this rule.
+ */
+export async function openDatabase(config: Config, logger?: Logger): Promise<{ sql: SqlClient; store: SqlChatStore }> {
   let sql: SqlClient;
+  let restrict = () => {};
   if (config.databaseUrl) {
     sql = await createPostgresClient({ connectionString: config.databaseUrl });
   } else {
-    mkdirSync(config.dataDir, { recursive: true });
+    const { dataDir } = config;
+    ensurePrivateDir(dataDir);
+    restrict = () => {
+      const changed = restrictTree(dataDir);
+      if (changed > 0) logger?.info({ dataDir, changed }, 'data directory files made private (0600, folders 0700)');
+    };
     // In a worker thread: SQL would otherwise block the sockets' event loop for its whole run.
-    sql = await createPgliteClient({ dataDir: path.join(config.dataDir, 'pglite'), thread: 'worker' });
+    const pglite = await createPgliteClient({ dataDir: path.join(dataDir, 'pglite'), thread: 'worker' });
+    sql = { ...pglite, close: () => pglite.close().then(restrict) };
   }
   const store = createChatStore({ sql });
   await store.migrate();
+  restrict();
   return { sql, store };
 }
 
 export async function openBackends(config: Config, logger: Logger): Promise<Backends> {
-  const { sql, store } = await openDatabase(config);
+  const { sql, store } = await openDatabase(config, logger);
   let redis: Redis | undefined;
   let pool: PresencePool;
   let limiter: RateLimiter;
@@ -80,7 +96,7 @@ export function resolveSecret(config: Config, logger: Logger): string {
   try {
     return readFileSync(file, 'utf8').trim();
   } catch {
-    mkdirSync(config.dataDir, { recursive: true });
+    ensurePrivateDir(config.dataDir);
     const secret = randomBytes(32).toString('base64url');
     writeFileSync(file, secret, { mode: 0o600 });
     logger.warn({ file }, 'SECRET is not set: generated one into the data directory. Set SECRET when running several processes.');
