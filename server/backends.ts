@@ -89,17 +89,40 @@ export async function openBackends(config: Config, logger: Logger): Promise<Back
   };
 }
 
-/** SECRET from the environment, or one generated once into DATA_DIR (embedded mode). */
+/** Shortest secret accepted: tokens are HMAC-signed with it, and a short key can be guessed. */
+export const MIN_SECRET_LENGTH = 32;
+
+/**
+ * SECRET from the environment, or the one in `DATA_DIR/secret`, generated there (0600) on the
+ * first start. Throws, saying how to fix it, when the secret is shorter than 32 characters
+ * (an empty file would otherwise sign tokens with an empty key).
+ */
 export function resolveSecret(config: Config, logger: Logger): string {
-  if (config.secret) return config.secret;
+  if (config.secret !== undefined) {
+    if (config.secret.trim().length < MIN_SECRET_LENGTH) {
+      throw new Error(`SECRET is shorter than ${MIN_SECRET_LENGTH} characters (surrounding whitespace not counted). Set it to a random value, e.g. SECRET=$(openssl rand -base64 32)`);
+    }
+    return config.secret;
+  }
   const file = path.join(config.dataDir, 'secret');
+  let secret: string;
   try {
-    return readFileSync(file, 'utf8').trim();
-  } catch {
+    secret = readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     ensurePrivateDir(config.dataDir);
-    const secret = randomBytes(32).toString('base64url');
-    writeFileSync(file, secret, { mode: 0o600 });
+    secret = randomBytes(32).toString('base64url');
+    // 'wx': never replaces a file another process has just written.
+    writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
     logger.warn({ file }, 'SECRET is not set: generated one into the data directory. Set SECRET when running several processes.');
     return secret;
   }
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new Error(
+      `${file} holds a secret of ${secret.length} characters; at least ${MIN_SECRET_LENGTH} are required. ` +
+        'Delete the file to have a new one generated at the next start (everyone signed in must sign in again), ' +
+        'or set SECRET to 32+ random characters, e.g. SECRET=$(openssl rand -base64 32)',
+    );
+  }
+  return secret;
 }

@@ -16,6 +16,8 @@ async function main() {
   usePrivateUmask();
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  // Before the database: a secret too short to sign tokens stops the start with nothing written.
+  const secret = resolveSecret(config, logger);
   const backends = await openBackends(config, logger);
   await seedDemoData(backends.sql, logger);
   if (config.admin) await ensureAdmin(backends.store, argon2Passwords, config.admin, config.limits.defaultCapacity, logger);
@@ -37,7 +39,7 @@ async function main() {
   const server = createChatServer({
     ...backends,
     logger,
-    secret: resolveSecret(config, logger),
+    secret,
     redisPrefix: config.redisPrefix,
     limits: config.limits,
     corsOrigins: config.corsOrigins,
