@@ -3,16 +3,21 @@ import { loadConfig } from './config';
 import { createLogger } from './logger';
 import { openBackends, resolveSecret } from './backends';
 import { createChatServer } from './chat-server';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ensurePrivateDir, usePrivateUmask } from './files';
 import { ensureAdmin, ensureFirstAccount } from './domain/admin';
 import { seedDemoData } from './seed';
 import { argon2Passwords } from './store/passwords';
 
 async function main() {
   const started = performance.now();
+  // Before anything is opened: what this process and its PGlite worker create is private.
+  usePrivateUmask();
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  // Before the database: a secret too short to sign tokens stops the start with nothing written.
+  const secret = resolveSecret(config, logger);
   const backends = await openBackends(config, logger);
   await seedDemoData(backends.sql, logger);
   if (config.admin) await ensureAdmin(backends.store, argon2Passwords, config.admin, config.limits.defaultCapacity, logger);
@@ -24,7 +29,7 @@ async function main() {
         dataDir: config.dataDir,
         capacity: config.limits.defaultCapacity,
         writeFile: (file, text) => {
-          mkdirSync(path.dirname(file), { recursive: true });
+          ensurePrivateDir(path.dirname(file));
           writeFileSync(file, text, { mode: 0o600 });
         },
       },
@@ -34,7 +39,7 @@ async function main() {
   const server = createChatServer({
     ...backends,
     logger,
-    secret: resolveSecret(config, logger),
+    secret,
     redisPrefix: config.redisPrefix,
     limits: config.limits,
     corsOrigins: config.corsOrigins,

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { loadConfig } from '../config';
 import { openDatabase } from '../backends';
+import { usePrivateUmask } from '../files';
 import { hashPassword } from '../store/passwords';
 
 const argsSchema = z.object({
@@ -35,6 +36,8 @@ async function main() {
     process.exit(2);
   }
   const a = parsed.data;
+  // Before the database is opened: what PGlite writes into DATA_DIR is private.
+  usePrivateUmask();
   const config = loadConfig();
   const password = a.password ?? randomBytes(12).toString('base64url');
   const { sql, store } = await openDatabase(config);
