@@ -43,9 +43,9 @@ export interface TextOptions {
  * (see above). Chain further checks (`.email()`, `.regex()`) on the result.
  */
 export function text(max: number, o: TextOptions = {}): z.ZodString {
-  let s = z.string();
+  // Checked before trimming, so the index in the message is the one in what was sent.
+  let s = z.string().refine((v) => !DISALLOWED.test(v), { error: (issue) => describe(issue.input) });
   if (o.trim) s = s.trim();
-  s = s.refine((v) => !DISALLOWED.test(v), { error: (issue) => describe(issue.input) });
   if (o.min) s = s.min(o.min);
   return s.max(max);
 }
