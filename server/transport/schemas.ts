@@ -1,32 +1,34 @@
 /**
  * zod schemas for every inbound payload. Message length is checked by the
  * domain against the configured limit, so here text only has a hard ceiling.
+ * Every string is a `text(max)` and every record a `record()` (./text.ts): no NUL,
+ * control characters or unpaired surrogates, no prototype keys.
  */
 import { z } from 'zod';
 import { CLOSE_CATEGORIES, type AgentClientToServerEvents, type VisitorClientToServerEvents } from '../../shared/protocol';
 import type { SchemaMap } from './handlers';
+import { record, text } from './text';
 
-const id = z.string().min(1).max(64);
+const id = text(64, { min: 1 });
 /** Client-generated idempotency key (a UUID is recommended). */
-const clientId = z.string().min(1).max(64);
-const text = z.string().max(100_000);
+const clientId = text(64, { min: 1 });
+const messageText = text(100_000);
 const seq = z.number().int().nonnegative();
 const empty = z.object({}).strict().optional().default({});
 /** A person's name as typed in a form: surrounding spaces dropped, then 1 to 100 characters. */
-const personName = z.string().trim().min(1).max(100);
+const personName = text(100, { trim: true, min: 1 });
 /** Surrounding spaces dropped; case kept as typed. */
-const email = z.string().trim().max(254).email();
+const email = text(254, { trim: true }).email();
 
 /** Limits match what the widget truncates to; strings may be empty (e.g. no referrer). */
 const pageContext = z
   .object({
-    url: z.string().max(2000).optional(),
-    title: z.string().max(300).optional(),
-    referrer: z.string().max(2000).optional(),
-    language: z.string().max(35).optional(),
-    timeZone: z.string().max(64).optional(),
-    data: z
-      .record(z.string().min(1).max(50), z.string().max(200))
+    url: text(2000).optional(),
+    title: text(300).optional(),
+    referrer: text(2000).optional(),
+    language: text(35).optional(),
+    timeZone: text(64).optional(),
+    data: record(text(50, { min: 1 }), text(200))
       .refine((d) => Object.keys(d).length <= 20, 'At most 20 keys')
       .optional(),
   })
@@ -34,7 +36,7 @@ const pageContext = z
 
 export const visitorSchemas = {
   'session:sync': z.object({ afterSeq: seq.optional() }).strict(),
-  'message:send': z.object({ clientId, text }).strict(),
+  'message:send': z.object({ clientId, text: messageText }).strict(),
   'typing': z.object({ typing: z.boolean() }).strict(),
   'conversation:close': empty,
   'visitor:profile': z
@@ -42,28 +44,28 @@ export const visitorSchemas = {
     .strict()
     .refine((p) => p.name !== undefined || p.email !== undefined, 'Give a name, an email or both'),
   'visitor:context': pageContext,
-  'offline:message': z.object({ name: personName, email, text }).strict(),
+  'offline:message': z.object({ name: personName, email, text: messageText }).strict(),
   'conversation:rate': z
-    .object({ conversationId: id, score: z.number().int().min(1).max(5), comment: z.string().max(1000).optional() })
+    .object({ conversationId: id, score: z.number().int().min(1).max(5), comment: text(1000).optional() })
     .strict(),
 } satisfies SchemaMap<VisitorClientToServerEvents>;
 
 export const agentSchemas = {
-  'session:sync': z.object({ since: z.record(id, seq).optional() }).strict(),
+  'session:sync': z.object({ since: record(id, seq).optional() }).strict(),
   'agent:status': z.object({ status: z.enum(['online', 'away', 'offline']) }).strict(),
-  'message:send': z.object({ conversationId: id, clientId, text, note: z.boolean().optional() }).strict(),
+  'message:send': z.object({ conversationId: id, clientId, text: messageText, note: z.boolean().optional() }).strict(),
   'typing': z.object({ conversationId: id, typing: z.boolean() }).strict(),
   'conversation:history': z
     .object({ conversationId: id, afterSeq: seq.optional(), limit: z.number().int().min(1).max(1000).optional() })
     .strict(),
   'conversation:transfer': z
-    .object({ conversationId: id, toAgentId: id.nullable(), note: z.string().max(1000).optional() })
+    .object({ conversationId: id, toAgentId: id.nullable(), note: text(1000).optional() })
     .strict(),
   'conversation:close': z
-    .object({ conversationId: id, category: z.enum(CLOSE_CATEGORIES).optional(), summary: z.string().trim().max(1000).optional() })
+    .object({ conversationId: id, category: z.enum(CLOSE_CATEGORIES).optional(), summary: text(1000, { trim: true }).optional() })
     .strict(),
   'visitor:info': z.object({ conversationId: id }).strict(),
-  'agent:handover': z.object({ toAgentId: id.nullable(), note: z.string().max(1000).optional() }).strict(),
+  'agent:handover': z.object({ toAgentId: id.nullable(), note: text(1000).optional() }).strict(),
   'conversation:watch': z.object({ conversationId: id }).strict(),
   'conversation:unwatch': z.object({ conversationId: id }).strict(),
   'lead:snapshot': empty,
@@ -71,5 +73,5 @@ export const agentSchemas = {
 } satisfies SchemaMap<AgentClientToServerEvents>;
 
 export const loginSchema = z
-  .object({ email: z.string().email().max(254), password: z.string().min(1).max(200) })
+  .object({ email: text(254).email(), password: text(200, { min: 1 }) })
   .strict();

@@ -9,17 +9,18 @@ import { z } from 'zod';
 import type { Author } from '../../domain/canned-replies';
 import type { CannedReplyRecord } from '../../domain/ports/canned-replies';
 import { parse, requireUser, type AuthedLocals } from '../rest';
+import { text } from '../text';
 import type * as rest from '../../../shared/rest';
 import type { ApiDeps } from './index';
 
 const blankIsAbsent = (v: unknown) => (v === '' ? undefined : v);
-const languageTag = z.string().trim().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/, 'Expected a language tag such as zh-CN or en');
+const languageTag = text(64, { trim: true }).regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/, 'Expected a language tag such as zh-CN or en');
 /** Letters (any script), digits and `_ . -`; no spaces, so it can be typed after `/`. */
-const shortcut = z.string().trim().min(1).max(32).regex(/^[\p{L}\p{N}][\p{L}\p{N}_.-]*$/u, 'Letters, digits, _ . - only, starting with a letter or digit');
-const title = z.string().trim().min(1).max(120);
-const body = z.string().trim().min(1).max(4000);
+const shortcut = text(32, { trim: true, min: 1 }).regex(/^[\p{L}\p{N}][\p{L}\p{N}_.-]*$/u, 'Letters, digits, _ . - only, starting with a letter or digit');
+const title = text(120, { trim: true, min: 1 });
+const body = text(4000, { trim: true, min: 1 });
 const tags = z
-  .array(z.string().trim().min(1).max(32))
+  .array(text(32, { trim: true, min: 1 }))
   .max(10)
   .transform((t) => [...new Set(t)]);
 
@@ -33,13 +34,13 @@ const patchSchema = z
   .refine((p) => Object.keys(p).length > 0, 'Give at least one field to change');
 const searchQuery = z
   .object({
-    q: z.preprocess(blankIsAbsent, z.string().max(100).optional()),
+    q: z.preprocess(blankIsAbsent, text(100).optional()),
     language: z.preprocess(blankIsAbsent, languageTag.optional()),
     limit: z.preprocess(blankIsAbsent, z.coerce.number().int().min(1).max(100).default(20)),
     offset: z.preprocess(blankIsAbsent, z.coerce.number().int().min(0).max(100_000).default(0)),
   })
   .strict();
-const idParam = z.string().min(1).max(64);
+const idParam = text(64, { min: 1 });
 
 export function replyView(r: CannedReplyRecord): rest.CannedReplyView {
   return {

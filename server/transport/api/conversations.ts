@@ -10,10 +10,11 @@ import type { Transcript, Viewer } from '../../domain/transcripts';
 import { AppError } from '../../errors';
 import type { ConversationRecord, ConversationSummary } from '../../domain/ports/records';
 import { bearerToken, parse } from '../rest';
+import { text } from '../text';
 import type * as rest from '../../../shared/rest';
 import type { ApiDeps } from './index';
 
-const id = z.string().min(1).max(64);
+const id = text(64, { min: 1 });
 /** An ISO 8601 date-time with a zone (`2024-05-01T08:00:00Z`, `…+08:00`) or a date (`2024-05-01`, midnight UTC). */
 const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((s) => Date.parse(s));
 /** An empty parameter (`?q=`) counts as absent. */
@@ -26,9 +27,9 @@ const listQuery = z
     visitorId: z.preprocess(blankIsAbsent, id.optional()),
     from: z.preprocess(blankIsAbsent, instant.optional()),
     to: z.preprocess(blankIsAbsent, instant.optional()),
-    q: z.preprocess(blankIsAbsent, z.string().trim().min(1).max(200).optional()),
+    q: z.preprocess(blankIsAbsent, text(200, { trim: true, min: 1 }).optional()),
     limit: z.preprocess(blankIsAbsent, z.coerce.number().int().min(1).max(100).default(20)),
-    cursor: z.preprocess(blankIsAbsent, z.string().max(200).optional()),
+    cursor: z.preprocess(blankIsAbsent, text(200).optional()),
   })
   .strict();
 

@@ -9,14 +9,16 @@ import { z } from 'zod';
 import { FAQ_LANGUAGES, type FaqEntryView, type FaqMatchView } from '../../../shared/faq';
 import type { FaqEntry } from '../../domain/ports/faq';
 import { parse, requireUser, type AuthedLocals } from '../rest';
+import { text } from '../text';
 import type { FaqMatchResponse } from '../../../shared/rest';
 import type { ApiDeps } from './index';
 
 const language = z.enum(FAQ_LANGUAGES);
-const question = z.string().trim().min(1).max(300);
-const phrasings = z.array(z.string().trim().min(1).max(300)).max(20);
-const answer = z.string().trim().min(1).max(4000);
-const category = z.string().trim().min(1).max(50);
+const question = text(300, { trim: true, min: 1 });
+const phrasings = z.array(text(300, { trim: true, min: 1 })).max(20);
+const answer = text(4000, { trim: true, min: 1 });
+const category = text(50, { trim: true, min: 1 });
+const idParam = text(64, { min: 1 });
 
 const createSchema = z
   .object({ question, phrasings: phrasings.default([]), answer, language, category: category.default('general') })
@@ -32,7 +34,7 @@ const listQuery = z.object({ language: language.optional(), category: category.o
 
 const matchSchema = z
   .object({
-    text: z.string().trim().min(1).max(2000),
+    text: text(2000, { trim: true, min: 1 }),
     language: language.optional(),
     limit: z.number().int().min(1).max(10).default(3),
   })
@@ -74,7 +76,7 @@ export function createFaqRouter(deps: ApiDeps): Router {
   });
 
   router.get('/:id', staff, async (req, res) => {
-    const entry = await faq.get(String(req.params.id));
+    const entry = await faq.get(parse(idParam, req.params.id));
     res.json({ entry: entryView(entry) });
   });
 
@@ -85,12 +87,12 @@ export function createFaqRouter(deps: ApiDeps): Router {
 
   router.patch('/:id', lead, async (req, res: Response<unknown, AuthedLocals>) => {
     const patch = parse(patchSchema, req.body);
-    const entry = await faq.update(String(req.params.id), patch, res.locals.user.id);
+    const entry = await faq.update(parse(idParam, req.params.id), patch, res.locals.user.id);
     res.json({ entry: entryView(entry) });
   });
 
   router.delete('/:id', lead, async (req, res: Response<unknown, AuthedLocals>) => {
-    await faq.remove(String(req.params.id), res.locals.user.id);
+    await faq.remove(parse(idParam, req.params.id), res.locals.user.id);
     res.status(204).end();
   });
 

@@ -10,6 +10,7 @@ import type { UserRecord } from '../../domain/ports/records';
 import type { OneTimeLink } from '../../domain/team';
 import { AppError } from '../../errors';
 import { parse, requireUser, userView, type AuthedLocals } from '../rest';
+import { text } from '../text';
 import type * as rest from '../../../shared/rest';
 import type { ApiDeps } from './index';
 
@@ -19,18 +20,18 @@ export const LINK_PATH = '/console#invite=';
 /** Invitation lookups and acceptances per client IP per minute. */
 const LINK_CHECKS_PER_MINUTE = 20;
 
-const name = z.string().trim().min(1).max(100);
+const name = text(100, { trim: true, min: 1 });
 const role = z.enum(['agent', 'lead']);
 const capacity = z.number().int().min(0).max(100);
 /** BCP 47-like tags (`zh-CN`, `en`, `yue-Hant-HK`), duplicates dropped. */
 const languages = z
-  .array(z.string().trim().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/, 'Expected a language tag such as zh-CN or en'))
+  .array(text(64, { trim: true }).regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/, 'Expected a language tag such as zh-CN or en'))
   .max(20)
   .transform((l) => [...new Set(l)]);
 
 const createSchema = z
   .object({
-    email: z.string().trim().max(254).email(),
+    email: text(254, { trim: true }).email(),
     name,
     role: role.default('agent'),
     capacity: capacity.optional(),
@@ -45,9 +46,9 @@ const patchSchema = z
   .strict()
   .refine((p) => Object.keys(p).length > 0, 'Give at least one field to change');
 
-const acceptSchema = z.object({ password: z.string().min(10).max(200) }).strict();
+const acceptSchema = z.object({ password: text(200, { min: 10 }) }).strict();
 
-const idParam = z.string().min(1).max(64);
+const idParam = text(64, { min: 1 });
 /** 32 random bytes in base64url; anything else cannot be a link we issued. */
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
 
