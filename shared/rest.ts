@@ -33,6 +33,14 @@ export interface LoginRequest {
   email: string;
   password: string;
 }
+/**
+ * `POST /auth/login` refused after too many failed attempts (per account or per IP): wait
+ * `retryAfterSeconds` (also in the `Retry-After` header), then try again.
+ */
+export interface TooManyAttemptsError extends ErrorBody {
+  code: 'TOO_MANY_ATTEMPTS';
+  retryAfterSeconds: number;
+}
 export interface LoginResponse {
   token: string;
   /** Seconds the token is valid for. */
