@@ -11,7 +11,8 @@ export type { FaqEntryView, FaqMatchView } from './faq';
 
 /** Every error response. */
 export interface ApiErrorResponse {
-  error: ErrorBody;
+  /** `TOO_MANY_ATTEMPTS` (login) adds `retryAfterSeconds`. */
+  error: ErrorBody | TooManyAttemptsError;
 }
 
 // ---------------------------------------------------------------- auth (§9.1, §9.2)
