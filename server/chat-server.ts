@@ -169,6 +169,8 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     corsOrigins: opts.corsOrigins ?? [],
     metricsToken: opts.metricsToken,
     loginPerMinute: limits.loginPerMinute,
+    loginFailuresPerAccount: limits.loginFailuresPerAccount,
+    loginAccountWindowMs: limits.loginAccountWindowMs,
     routers: createApiRouters({
       auth,
       chat,

@@ -44,8 +44,12 @@ const envSchema = z.object({
   /** Leave-a-message submissions per visitor and per IP address, per minute. @default 3 / 10 */
   RATE_OFFLINE_VISITOR_PER_MINUTE: int(3),
   RATE_OFFLINE_IP_PER_MINUTE: int(10),
-  /** Login attempts per IP per minute. @default 10 */
-  RATE_LOGIN_PER_MINUTE: int(10),
+  /** Failed logins per IP address per minute (successful ones do not count). @default 30 */
+  RATE_LOGIN_PER_MINUTE: int(30),
+  /** Failed logins per account (email, known or not) per window of RATE_LOGIN_ACCOUNT_WINDOW_MINUTES. @default 10 */
+  RATE_LOGIN_FAILURES_PER_ACCOUNT: int(10),
+  /** @default 15 */
+  RATE_LOGIN_ACCOUNT_WINDOW_MINUTES: int(15),
   /** Agent token lifetime in hours. @default 12 */
   AGENT_TOKEN_HOURS: int(12),
   /** Visitor token lifetime in days. @default 30 */
@@ -93,7 +97,12 @@ export interface ChatLimits {
   offlineMessagesPerMinute: number;
   /** Leave-a-message submissions per IP address per minute. @default 10 */
   ipOfflineMessagesPerMinute: number;
+  /** Failed logins per IP address per minute; successful ones do not count. @default 30 */
   loginPerMinute: number;
+  /** Failed logins per account (normalised email, known or not) per `loginAccountWindowMs`. @default 10 */
+  loginFailuresPerAccount: number;
+  /** @default 900000 (15 minutes) */
+  loginAccountWindowMs: number;
 }
 
 export const DEFAULT_LIMITS: ChatLimits = {
@@ -105,7 +114,9 @@ export const DEFAULT_LIMITS: ChatLimits = {
   ipMessagesPerSecond: 50,
   offlineMessagesPerMinute: 3,
   ipOfflineMessagesPerMinute: 10,
-  loginPerMinute: 10,
+  loginPerMinute: 30,
+  loginFailuresPerAccount: 10,
+  loginAccountWindowMs: 15 * 60_000,
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -138,6 +149,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       offlineMessagesPerMinute: e.RATE_OFFLINE_VISITOR_PER_MINUTE,
       ipOfflineMessagesPerMinute: e.RATE_OFFLINE_IP_PER_MINUTE,
       loginPerMinute: e.RATE_LOGIN_PER_MINUTE,
+      loginFailuresPerAccount: e.RATE_LOGIN_FAILURES_PER_ACCOUNT,
+      loginAccountWindowMs: e.RATE_LOGIN_ACCOUNT_WINDOW_MINUTES * 60_000,
     },
     agentTokenHours: e.AGENT_TOKEN_HOURS,
     visitorTokenDays: e.VISITOR_TOKEN_DAYS,

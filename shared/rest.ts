@@ -11,7 +11,8 @@ export type { FaqEntryView, FaqMatchView } from './faq';
 
 /** Every error response. */
 export interface ApiErrorResponse {
-  error: ErrorBody;
+  /** `TOO_MANY_ATTEMPTS` (login) adds `retryAfterSeconds`. */
+  error: ErrorBody | TooManyAttemptsError;
 }
 
 // ---------------------------------------------------------------- auth (§9.1, §9.2)
@@ -32,6 +33,14 @@ export interface UserView {
 export interface LoginRequest {
   email: string;
   password: string;
+}
+/**
+ * `POST /auth/login` refused after too many failed attempts (per account or per IP): wait
+ * `retryAfterSeconds` (also in the `Retry-After` header), then try again.
+ */
+export interface TooManyAttemptsError extends ErrorBody {
+  code: 'TOO_MANY_ATTEMPTS';
+  retryAfterSeconds: number;
 }
 export interface LoginResponse {
   token: string;

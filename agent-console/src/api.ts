@@ -19,7 +19,13 @@ import type {
 export type { CannedReplyView, ColleagueView, FaqMatchView } from '../../shared/rest';
 
 export class ApiError extends Error {
-  constructor(readonly code: string, message: string, readonly status: number) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+    /** Seconds to wait before trying again, when the server says (TOO_MANY_ATTEMPTS). */
+    readonly retryAfterSeconds?: number,
+  ) {
     super(message);
     this.name = 'ApiError';
   }
@@ -36,7 +42,8 @@ export function createApi(base: string, token: () => string | null) {
     const data = await res.json().catch(() => ({}));
     if (!res.ok) {
       const e = (data as Partial<ApiErrorResponse>).error;
-      throw new ApiError(e?.code ?? 'INTERNAL', e?.message ?? res.statusText, res.status);
+      const retry = e && 'retryAfterSeconds' in e && typeof e.retryAfterSeconds === 'number' ? e.retryAfterSeconds : undefined;
+      throw new ApiError(e?.code ?? 'INTERNAL', e?.message ?? res.statusText, res.status, retry);
     }
     return data as T;
   }

@@ -15,6 +15,12 @@ export interface RateCheck {
   windowMs: number;
 }
 
+export interface RateWindow {
+  hits: number;
+  /** Ms until the window ends and the key's count starts again from 0. */
+  resetInMs: number;
+}
+
 export interface RateLimiter {
   /** Counts a hit; true when it is within the limit. */
   hit(key: string, limit: number, windowMs: number): Promise<boolean>;
@@ -23,6 +29,12 @@ export interface RateLimiter {
    * not charged); true when all are within their limits.
    */
   hitAll(checks: readonly RateCheck[]): Promise<boolean>;
+  /**
+   * Reads a key's current window without counting a hit: the hits so far and the ms until the
+   * window ends (both 0 when no window is open). Lets a caller that counts only some outcomes
+   * (failed logins) refuse before doing the work.
+   */
+  peek(key: string): Promise<RateWindow>;
   close(): Promise<void>;
 }
 
@@ -77,6 +89,11 @@ export function createMemoryRateLimiter(opts: MemoryRateLimiterOptions = {}): Ra
       }
       return true;
     },
+    async peek(key) {
+      const t = now();
+      const w = windows.get(key);
+      return w && w.resetAt > t ? { hits: w.hits, resetInMs: w.resetAt - t } : { hits: 0, resetInMs: 0 };
+    },
     /** Windows held in memory (for leak tests). */
     size: () => windows.size,
     async close() {
@@ -112,6 +129,20 @@ export function createRedisRateLimiter(opts: RedisRateLimiterOptions): RateLimit
       // 0, or the 1-based index of the first key over its limit.
       if (!(Number.isInteger(over) && over >= 0 && over <= checks.length)) throw unexpectedReply('rateLimitHit', over);
       return over === 0;
+    },
+    async peek(key) {
+      // The counter and its expiry, read together (the script sets the expiry with the first hit).
+      const k = `${prefix}:rl:${key}`;
+      const replies = await redis.multi().get(k).pttl(k).exec();
+      if (!replies) throw new Error(`rate limit peek of ${k}: the transaction was discarded`);
+      const [[getErr, raw], [ttlErr, ttl]] = replies;
+      if (getErr || ttlErr) throw getErr ?? ttlErr;
+      if (raw === null) return { hits: 0, resetInMs: 0 };
+      const hits = Number(raw);
+      // -2: the key expired between the two reads; -1 (no expiry) or a non-count never happen.
+      if (ttl === -2) return { hits: 0, resetInMs: 0 };
+      if (!(Number.isInteger(hits) && hits > 0 && typeof ttl === 'number' && ttl >= 0)) throw new Error(`rate limit peek of ${k}: count ${String(raw)}, PTTL ${String(ttl)}`);
+      return { hits, resetInMs: ttl };
     },
     async close() {},
   };

@@ -7,7 +7,7 @@ import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import cors from 'cors';
-import type { LoginResponse, MeResponse } from '../../shared/rest';
+import type { LoginResponse, MeResponse, TooManyAttemptsError } from '../../shared/rest';
 import type { AuthService } from '../domain/auth';
 import { AppError, toErrorBody } from '../errors';
 import type { Logger } from '../logger';
@@ -25,7 +25,11 @@ export interface HttpDeps {
   logger: Logger;
   metrics: ServerMetrics;
   corsOrigins: string[];
+  /** Failed logins per client IP in a 60 s window; successful ones do not count. */
   loginPerMinute: number;
+  /** Failed logins per account (normalised email, known or not) in a window of `loginAccountWindowMs`. */
+  loginFailuresPerAccount: number;
+  loginAccountWindowMs: number;
   /** Resource routers mounted under /api/v1. */
   routers?: { path: string; router: express.Router }[];
   /** Where the build wrote widget.js and console/ (with their .br and .gz twins). @default path.resolve('dist') */
@@ -37,6 +41,18 @@ export interface HttpDeps {
   metricsToken?: string;
   /** Reports backend health for /healthz. */
   health(): Promise<Record<string, string>>;
+}
+
+/** TOO_MANY_ATTEMPTS with the seconds to wait (the route sets them in `Retry-After` as well). */
+class TooManyAttempts extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('TOO_MANY_ATTEMPTS');
+    this.name = 'TooManyAttempts';
+  }
+
+  override toBody(): TooManyAttemptsError {
+    return { code: 'TOO_MANY_ATTEMPTS', message: this.message, retryAfterSeconds: this.retryAfterSeconds };
+  }
 }
 
 export function createHttpApp(deps: HttpDeps) {
@@ -93,16 +109,37 @@ export function createHttpApp(deps: HttpDeps) {
 
   const api = express.Router();
 
+  // Only failed logins count, per account and per client IP, so an office behind one address signs in
+  // freely while guessing is bounded however the guesser spreads it. The counters are read before
+  // the password is verified: a locked account is refused even with the right password, without
+  // running argon2. The account key is a digest of the normalised email (no address in Redis keys)
+  // and counts unknown emails too, so probing them is limited like guessing.
+  const loginKeys = (email: string, ip: string | undefined) => [
+    { key: `login-fail:acct:${createHash('sha256').update(email.trim().toLowerCase()).digest('base64url')}`, limit: deps.loginFailuresPerAccount, windowMs: deps.loginAccountWindowMs },
+    { key: `login-fail:ip:${ip ?? 'unknown'}`, limit: deps.loginPerMinute, windowMs: 60_000 },
+  ];
+
   api.post('/auth/login', async (req, res) => {
-    if (!(await limiter.hit(`login:${req.ip}`, deps.loginPerMinute, 60_000))) fail('RATE_LIMITED');
     const parsed = loginSchema.safeParse(req.body);
     if (!parsed.success) fail('VALIDATION_FAILED', parsed.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     const { email, password } = parsed.data!;
+    const keys = loginKeys(email, req.ip);
+    const windows = await Promise.all(keys.map((k) => limiter.peek(k.key)));
+    const waitMs = Math.max(0, ...windows.map((w, i) => (w.hits >= keys[i].limit ? w.resetInMs : 0)));
+    if (windows.some((w, i) => w.hits >= keys[i].limit)) {
+      const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+      res.set('Retry-After', String(seconds));
+      throw new TooManyAttempts(seconds);
+    }
     try {
       const { token, expiresIn, user } = await auth.login(email, password);
       res.json({ token, expiresIn, user: userView(user) } satisfies LoginResponse);
     } catch (err) {
-      if (err instanceof AppError && err.code === 'INVALID_CREDENTIALS') log.info({ ip: req.ip }, 'login failed');
+      if (err instanceof AppError && err.code === 'INVALID_CREDENTIALS') {
+        // Both keys are charged (hitAll would stop at the first one over its limit).
+        await Promise.all(keys.map((k) => limiter.hit(k.key, k.limit, k.windowMs)));
+        log.info({ ip: req.ip }, 'login failed');
+      }
       throw err;
     }
   });

@@ -95,6 +95,22 @@ describe.each(factories)('RateLimiter ($name)', (factory) => {
     expect(await h.limiter.hitAll(visitorAndIp)).toBe(false);
   });
 
+  it('peeks at a window without counting: its hits and the ms until it ends', async () => {
+    expect(await h.limiter.peek('peek')).toEqual({ hits: 0, resetInMs: 0 });
+    await h.limiter.hit('peek', 2, 1000);
+    await h.limiter.hit('peek', 2, 1000);
+    const w = await h.limiter.peek('peek');
+    expect(w.hits).toBe(2);
+    expect(w.resetInMs).toBeGreaterThan(800);
+    expect(w.resetInMs).toBeLessThanOrEqual(1000);
+    // Peeking did not count: still 2, and the refused third hit makes it 3 (refused hits count).
+    expect(await h.limiter.peek('peek')).toMatchObject({ hits: 2 });
+    expect(await h.limiter.hit('peek', 2, 1000)).toBe(false);
+    expect(await h.limiter.peek('peek')).toMatchObject({ hits: 3 });
+    await h.advance(1050);
+    expect(await h.limiter.peek('peek')).toEqual({ hits: 0, resetInMs: 0 });
+  });
+
   it('admits exactly `limit` of many concurrent multi-key hits', async () => {
     const checks = [{ key: 'multi:v', limit: 50, windowMs: 1000 }, { key: 'multi:ip', limit: 5, windowMs: 1000 }];
     const results = await Promise.all(Array.from({ length: 20 }, () => h.limiter.hitAll(checks)));

@@ -5,6 +5,7 @@ export const en = {
   email: 'Email',
   password: 'Password',
   signInFailed: 'Email or password is wrong.',
+  tooManyAttempts: 'Too many attempts. Try again in {n} s.',
   firstLoginHint: 'First start? The lead account admin@example.com has its password in data/first-login.txt on the server.',
   setPassword: 'Set your password',
   newPassword: 'New password (at least 10 characters)',

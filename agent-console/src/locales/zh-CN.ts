@@ -7,6 +7,7 @@ export const zhCN: Strings = {
   email: '邮箱',
   password: '密码',
   signInFailed: '邮箱或密码错误。',
+  tooManyAttempts: '尝试次数过多，请 {n} 秒后再试。',
   firstLoginHint: '首次启动？组长账号 admin@example.com 的密码保存在服务器的 data/first-login.txt 中。',
   setPassword: '设置密码',
   newPassword: '新密码（至少 10 个字符）',

@@ -1,7 +1,11 @@
-/** Email and password; a failure shows one message whatever the reason. */
+/**
+ * Email and password. A refusal after too many failed attempts says how long to wait; any other
+ * failure shows one message whatever the reason.
+ */
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import type { Strings } from '../i18n';
+import { signInError } from './sign-in-error';
 
 export function SignIn({ t, onSignedIn, langSwitch }: { t: Strings; onSignedIn(email: string, password: string): Promise<void>; langSwitch: JSX.Element }) {
   const [error, setError] = useState('');
@@ -13,7 +17,7 @@ export function SignIn({ t, onSignedIn, langSwitch }: { t: Strings; onSignedIn(e
           e.preventDefault();
           const f = new FormData(e.currentTarget);
           setError('');
-          await onSignedIn(String(f.get('email')), String(f.get('password'))).catch(() => setError(t.signInFailed));
+          await onSignedIn(String(f.get('email')), String(f.get('password'))).catch((err: unknown) => setError(signInError(t, err)));
         }}
       >
         <h1>{t.appName}</h1>
