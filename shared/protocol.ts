@@ -282,6 +282,11 @@ export interface TokenClaims {
   role: 'visitor' | Role;
   /** Expiry, seconds since the epoch. */
   exp: number;
+  /**
+   * Issued at, milliseconds since the epoch. A staff token issued before the user's password
+   * was last set (reset link or change) is refused with TOKEN_EXPIRED.
+   */
+  iat?: number;
 }
 
 /** Socket.IO `connect_error` carries `err.message === code` and `err.data = { code, message }`. */

@@ -54,6 +54,14 @@ export interface MeResponse {
   user: UserView;
 }
 
+/** `POST /me/password`: every session opened before ends; the new token replaces the caller's. */
+export interface ChangePasswordRequest {
+  currentPassword: string;
+  /** 10 to 200 characters. */
+  newPassword: string;
+}
+export type ChangePasswordResponse = LoginResponse;
+
 // ---------------------------------------------------------------- team (§9.3)
 
 /** Live presence fields of a team member; defaults for a user presence does not know: offline, stored capacity, 0, false. */

@@ -22,7 +22,8 @@ export function createTokenService(secret: string, clock: Clock): TokenService {
   const mac = (data: string) => createHmac('sha256', secret).update(data).digest();
   return {
     sign(sub, role, ttlSeconds) {
-      const claims: TokenClaims = { sub, role, exp: Math.floor(clock.now() / 1000) + ttlSeconds };
+      const now = clock.now();
+      const claims: TokenClaims = { sub, role, exp: Math.floor(now / 1000) + ttlSeconds, iat: now };
       const head = `v1.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
       return `${head}.${mac(head).toString('base64url')}`;
     },
@@ -81,7 +82,14 @@ export function createAuthService(deps: AuthServiceDeps) {
       const user = await users.getUser(claims.sub);
       if (!user) throw new AppError('TOKEN_INVALID');
       if (!user.active) throw new AppError('ACCOUNT_DISABLED');
+      // Issued before the password was last set (a reset or a change): that session is over.
+      if (user.sessionsValidAfter !== null && (claims.iat ?? 0) < user.sessionsValidAfter) throw new AppError('TOKEN_EXPIRED');
       return user;
+    },
+
+    /** A new staff token for a user who has just proved who they are. */
+    issue(user: UserRecord): { token: string; expiresIn: number; user: UserRecord } {
+      return { token: tokens.sign(user.id, user.role, deps.staffTokenSeconds), expiresIn: deps.staffTokenSeconds, user };
     },
 
     /** Whoever may read conversations over REST: a visitor (their own) or an active agent or lead. */
@@ -114,7 +122,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (!user || !ok) throw new AppError('INVALID_CREDENTIALS');
       if (!user.active) throw new AppError('ACCOUNT_DISABLED');
       const { passwordHash: _hash, ...record } = user;
-      return { token: tokens.sign(user.id, user.role, deps.staffTokenSeconds), expiresIn: deps.staffTokenSeconds, user: record };
+      return this.issue(record);
     },
   };
 }

@@ -158,6 +158,21 @@ export function createTeamService(deps: TeamServiceDeps) {
       return { purpose: inv.purpose, expiresAt: inv.expiresAt, user };
     },
 
+    /**
+     * A user changes their own password: the current one must be right. Every session opened
+     * before ends (tokens refused, live sockets signed out); the caller issues a new token.
+     */
+    async changeOwnPassword(userId: string, current: string, next: string): Promise<UserRecord> {
+      const user = await userOrThrow(userId);
+      const withHash = await store.findUserByEmail(user.email);
+      if (!withHash || !(await deps.passwords.verify(withHash.passwordHash, current))) throw new AppError('INVALID_CREDENTIALS');
+      const updated = await store.setPassword(userId, await deps.passwords.hash(next), clock.now());
+      if (!updated) throw new AppError('USER_NOT_FOUND');
+      deps.signOut(userId);
+      log.info({ userId }, 'password changed by its user; earlier sessions ended');
+      return updated;
+    },
+
     /** Sets the password and uses up the link (exactly once, even when two requests race). */
     async accept(token: string, password: string): Promise<UserRecord> {
       // Checked first so that a bad link costs no password hashing.
@@ -165,7 +180,9 @@ export function createTeamService(deps: TeamServiceDeps) {
       const result = await store.acceptInvitation(hashLinkToken(token), await deps.passwords.hash(password), clock.now());
       switch (result.outcome) {
         case 'accepted':
-          log.info({ userId: result.user.id }, 'password set from a one-time link');
+          // Sessions opened before the reset end: their tokens are refused, live sockets signed out.
+          deps.signOut(result.user.id);
+          log.info({ userId: result.user.id }, 'password set from a one-time link; earlier sessions ended');
           return result.user;
         case 'used':
           throw new AppError('INVITATION_USED');

@@ -54,9 +54,12 @@ export interface UserRepository {
   getInvitation(tokenHash: string): Promise<InvitationRecord | null>;
   /**
    * Atomically: if the link exists, is unused, unexpired at `at` and its user active, marks it
-   * used and sets the user's password hash. Two concurrent calls: exactly one is accepted.
+   * used and sets the user's password hash, ending earlier sessions (`sessionsValidAfter` =
+   * `at`). Two concurrent calls: exactly one is accepted.
    */
   acceptInvitation(tokenHash: string, passwordHash: string, at: number): Promise<AcceptInvitationResult>;
+  /** Sets the password hash and ends earlier sessions (`sessionsValidAfter` = `at`); null when there is no such user. */
+  setPassword(id: string, passwordHash: string, at: number): Promise<UserRecord | null>;
 }
 
 export interface VisitorRepository {

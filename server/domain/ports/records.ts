@@ -22,6 +22,8 @@ export interface UserRecord {
   /** Languages the user speaks (BCP 47 tags such as `zh-CN`, `en`), for the lead's planning. */
   languages: string[];
   createdAt: number;
+  /** Tokens issued before this time (ms since the epoch) are refused: set when the password is set. */
+  sessionsValidAfter: number | null;
 }
 
 /** A one-time link to set a password. Only the sha256 of its token is stored. */

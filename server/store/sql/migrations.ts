@@ -338,6 +338,11 @@ END
 $fn$;
 `,
   },
+  {
+    version: 9,
+    name: 'users: sessions valid after (a password set ends earlier sessions)',
+    sql: `ALTER TABLE users ADD COLUMN sessions_valid_after timestamptz;`,
+  },
 ];
 
 /** Arbitrary constant naming "schema migration" among this database's advisory locks. */

@@ -14,6 +14,7 @@ interface UserRow {
   active: boolean;
   languages: string[];
   created_at: Date;
+  sessions_valid_after: Date | null;
 }
 interface InvitationRow {
   user_id: string;
@@ -23,7 +24,7 @@ interface InvitationRow {
   used_at: Date | null;
 }
 
-const USER_COLS = 'id, email, display_name, role, capacity, active, languages, created_at';
+const USER_COLS = 'id, email, display_name, role, capacity, active, languages, created_at, sessions_valid_after';
 const INVITATION_COLS = 'user_id, purpose, created_at, expires_at, used_at';
 
 const toUser = (r: UserRow): UserRecord => ({
@@ -35,6 +36,7 @@ const toUser = (r: UserRow): UserRecord => ({
   active: r.active,
   languages: r.languages,
   createdAt: r.created_at.getTime(),
+  sessionsValidAfter: r.sessions_valid_after?.getTime() ?? null,
 });
 
 const toInvitation = (r: InvitationRow): InvitationRecord => ({
@@ -76,12 +78,13 @@ const GET_INVITATION = `SELECT ${INVITATION_COLS} FROM user_invitations WHERE to
 const LOCK_INVITATION = `SELECT i.user_id, i.purpose, i.created_at, i.expires_at, i.used_at, u.active
   FROM user_invitations i JOIN users u ON u.id = i.user_id WHERE i.token_hash = $1 FOR UPDATE OF i`;
 const USE_INVITATION = `UPDATE user_invitations SET used_at = ${ts('$2')} WHERE token_hash = $1`;
-const SET_PASSWORD_HASH = `UPDATE users SET password_hash = $2 WHERE id = $1 RETURNING ${USER_COLS}`;
+// Setting a password ends the sessions opened before it.
+const SET_PASSWORD_HASH = `UPDATE users SET password_hash = $2, sessions_valid_after = ${ts('$3')} WHERE id = $1 RETURNING ${USER_COLS}`;
 
 export type UserStore = Pick<
   SqlChatStore,
   | 'createUser' | 'upsertUser' | 'getUser' | 'findUserByEmail' | 'listUsers' | 'setUserCapacity' | 'updateUser'
-  | 'createInvitation' | 'getInvitation' | 'acceptInvitation'
+  | 'createInvitation' | 'getInvitation' | 'acceptInvitation' | 'setPassword'
 >;
 
 export function createUserStore({ sql }: { sql: SqlClient }): UserStore {
@@ -132,6 +135,10 @@ export function createUserStore({ sql }: { sql: SqlClient }): UserStore {
       const row = await queryOne<InvitationRow>(sql, GET_INVITATION, [tokenHash]);
       return row && toInvitation(row);
     },
+    async setPassword(id, passwordHash, at) {
+      const row = await queryOne<UserRow>(sql, SET_PASSWORD_HASH, [id, passwordHash, at]);
+      return row && toUser(row);
+    },
     acceptInvitation(tokenHash, passwordHash, at) {
       return sql.transaction(async (tx): Promise<AcceptInvitationResult> => {
         const row = (await tx.query<InvitationRow & { active: boolean }>(LOCK_INVITATION, [tokenHash])).rows[0];
@@ -140,7 +147,7 @@ export function createUserStore({ sql }: { sql: SqlClient }): UserStore {
         if (row.expires_at.getTime() <= at) return { outcome: 'expired' };
         if (!row.active) return { outcome: 'inactive' };
         await tx.query(USE_INVITATION, [tokenHash, at]);
-        const user = (await tx.query<UserRow>(SET_PASSWORD_HASH, [row.user_id, passwordHash])).rows[0];
+        const user = (await tx.query<UserRow>(SET_PASSWORD_HASH, [row.user_id, passwordHash, at])).rows[0];
         return { outcome: 'accepted', user: toUser(user) };
       });
     },

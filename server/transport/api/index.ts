@@ -16,7 +16,7 @@ import type { RateLimiter } from '../../store/rate-limit';
 import { createCannedRepliesRouter } from './canned-replies';
 import { createConversationsRouter } from './conversations';
 import { createFaqRouter } from './faq';
-import { createInvitationsRouter, createTeamRouter } from './team';
+import { createInvitationsRouter, createMeRouter, createTeamRouter } from './team';
 
 export interface ApiDeps {
   auth: AuthService;
@@ -35,6 +35,7 @@ export function createApiRouters(deps: ApiDeps): { path: string; router: Router 
   return [
     { path: '/users', router: createTeamRouter(deps) },
     { path: '/invitations', router: createInvitationsRouter(deps) },
+    { path: '/me', router: createMeRouter(deps) },
     { path: '/conversations', router: createConversationsRouter(deps) },
     { path: '/canned-replies', router: createCannedRepliesRouter(deps) },
     { path: '/faq', router: createFaqRouter(deps) },

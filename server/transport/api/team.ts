@@ -115,6 +115,25 @@ export function createTeamRouter(deps: ApiDeps): Router {
   return router;
 }
 
+const changePasswordSchema = z.object({ currentPassword: text(200, { min: 1 }), newPassword: text(200, { min: 10 }) }).strict();
+/** Attempts to change one's password per user per minute (the current password is checked). */
+const PASSWORD_CHANGES_PER_MINUTE = 5;
+
+/** /me: what every signed-in user does to their own account. */
+export function createMeRouter(deps: ApiDeps): Router {
+  const { auth, team } = deps;
+  const router = Router();
+  router.post('/password', requireUser(auth), async (req, res: Authed) => {
+    const { currentPassword, newPassword } = parse(changePasswordSchema, req.body);
+    const me = res.locals.user;
+    if (!(await deps.limiter.hit(`pw:${me.id}`, PASSWORD_CHANGES_PER_MINUTE, 60_000))) throw new AppError('RATE_LIMITED');
+    const user = await team.changeOwnPassword(me.id, currentPassword, newPassword);
+    const { token, expiresIn } = auth.issue(user);
+    res.json({ token, expiresIn, user: userView(user) } satisfies rest.ChangePasswordResponse);
+  });
+  return router;
+}
+
 /** Public: the token in the path is the credential. Rate-limited per IP. */
 export function createInvitationsRouter(deps: ApiDeps): Router {
   const { team } = deps;

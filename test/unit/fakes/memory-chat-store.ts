@@ -48,7 +48,7 @@ export function createMemoryChatStore(): MemoryChatStore {
   const store: ChatStore = {
     async createUser(u) {
       if ([...users.values()].some((x) => x.email === u.email.toLowerCase())) return { status: 'email_taken' };
-      const user = { id: randomUUID(), email: u.email.toLowerCase(), displayName: u.displayName, role: u.role, capacity: u.capacity, active: u.active ?? true, languages: u.languages ?? [], createdAt: 0, passwordHash: u.passwordHash };
+      const user = { id: randomUUID(), email: u.email.toLowerCase(), displayName: u.displayName, role: u.role, capacity: u.capacity, active: u.active ?? true, languages: u.languages ?? [], createdAt: 0, sessionsValidAfter: null as number | null, passwordHash: u.passwordHash };
       users.set(user.id, user);
       const { passwordHash: _h, ...record } = user;
       return { status: 'created', user: record };
@@ -89,6 +89,12 @@ export function createMemoryChatStore(): MemoryChatStore {
       if (patch.role !== undefined) u.role = patch.role;
       if (patch.languages !== undefined) u.languages = patch.languages;
       if (patch.active !== undefined) u.active = patch.active;
+      return store.getUser(id);
+    },
+    async setPassword(id, passwordHash, at) {
+      const u = users.get(id);
+      if (!u) return null;
+      Object.assign(u, { passwordHash, sessionsValidAfter: at });
       return store.getUser(id);
     },
     async createInvitation() {},
