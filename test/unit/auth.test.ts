@@ -22,7 +22,7 @@ describe('tokens', () => {
 
   test('a signed token verifies to its claims until it expires', () => {
     const token = tokens.sign('agent-1', 'lead', 60);
-    expect(tokens.verify(token)).toEqual({ sub: 'agent-1', role: 'lead', exp: now / 1000 + 60 });
+    expect(tokens.verify(token)).toEqual({ sub: 'agent-1', role: 'lead', exp: now / 1000 + 60, iat: now });
     now += 59_000;
     expect(tokens.verify(token).sub).toBe('agent-1');
     now += 1_000;
