@@ -46,6 +46,14 @@ const envSchema = z.object({
   RATE_OFFLINE_IP_PER_MINUTE: int(10),
   /** Login attempts per IP per minute. @default 10 */
   RATE_LOGIN_PER_MINUTE: int(10),
+  /** `session:sync` calls per visitor and per agent, per minute. @default 30 */
+  RATE_SYNC_PER_MINUTE: int(30),
+  /** Visitor `session:sync` calls per IP address, per minute. @default 300 */
+  RATE_SYNC_IP_PER_MINUTE: int(300),
+  /** Agent reads (history, visitor info, watch, unwatch, lead snapshot) per agent per second, each event on its own. @default 10 */
+  RATE_AGENT_READS_PER_SECOND: int(10),
+  /** Agent actions (status, transfer, close, handover, capacity) per agent per second, each event on its own. @default 5 */
+  RATE_AGENT_ACTIONS_PER_SECOND: int(5),
   /** Agent token lifetime in hours. @default 12 */
   AGENT_TOKEN_HOURS: int(12),
   /** Visitor token lifetime in days. @default 30 */
@@ -86,9 +94,26 @@ export interface ChatLimits {
   agentGraceMs: number;
   /** @default 5 */
   defaultCapacity: number;
+  /** Visitor `message:send` per visitor per second; also `visitor:profile`, `visitor:context`, `conversation:rate`, `conversation:close`, each on its own. @default 5 */
   visitorMessagesPerSecond: number;
+  /** Agent `message:send` per agent per second. @default 20 */
   agentMessagesPerSecond: number;
+  /** Visitor `message:send` per IP address per second. @default 50 */
   ipMessagesPerSecond: number;
+  /** `session:sync` per visitor (`/visitor`) and per agent (`/agent`), per minute. @default 30 */
+  syncPerMinute: number;
+  /** Visitor `session:sync` per IP address per minute. @default 300 */
+  ipSyncPerMinute: number;
+  /**
+   * Agent reads per agent per second, each event on its own key: `conversation:history`,
+   * `visitor:info`, `conversation:watch`, `conversation:unwatch`, `lead:snapshot`. @default 10
+   */
+  agentReadsPerSecond: number;
+  /**
+   * Agent actions per agent per second, each event on its own key: `agent:status`,
+   * `conversation:transfer`, `conversation:close`, `agent:handover`, `agent:capacity`. @default 5
+   */
+  agentActionsPerSecond: number;
   /** Leave-a-message submissions per visitor per minute. @default 3 */
   offlineMessagesPerMinute: number;
   /** Leave-a-message submissions per IP address per minute. @default 10 */
@@ -106,6 +131,10 @@ export const DEFAULT_LIMITS: ChatLimits = {
   offlineMessagesPerMinute: 3,
   ipOfflineMessagesPerMinute: 10,
   loginPerMinute: 10,
+  syncPerMinute: 30,
+  ipSyncPerMinute: 300,
+  agentReadsPerSecond: 10,
+  agentActionsPerSecond: 5,
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -138,6 +167,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       offlineMessagesPerMinute: e.RATE_OFFLINE_VISITOR_PER_MINUTE,
       ipOfflineMessagesPerMinute: e.RATE_OFFLINE_IP_PER_MINUTE,
       loginPerMinute: e.RATE_LOGIN_PER_MINUTE,
+      syncPerMinute: e.RATE_SYNC_PER_MINUTE,
+      ipSyncPerMinute: e.RATE_SYNC_IP_PER_MINUTE,
+      agentReadsPerSecond: e.RATE_AGENT_READS_PER_SECOND,
+      agentActionsPerSecond: e.RATE_AGENT_ACTIONS_PER_SECOND,
     },
     agentTokenHours: e.AGENT_TOKEN_HOURS,
     visitorTokenDays: e.VISITOR_TOKEN_DAYS,

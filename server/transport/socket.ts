@@ -102,13 +102,17 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
       return chat.visitorSend(visitorId, p, socket.id);
     };
     const handlers: HandlerMap<VisitorClientToServerEvents> = {
-      'session:sync': (p) => chat.visitorSession(visitorId, socket.data.token, p.afterSeq),
+      'session:sync': async (p) => {
+        await allowPerMinute([`sync:v:${visitorId}`, limits.syncPerMinute], [`sync:ip:${ip}`, limits.ipSyncPerMinute]);
+        return chat.visitorSession(visitorId, socket.data.token, p.afterSeq);
+      },
       'message:send': (p) => sends.track(send(p)),
       'typing': async (p) => {
         await allow([`typ:v:${visitorId}`, limits.visitorMessagesPerSecond * 2]);
         await chat.visitorTyping(visitorId, p.typing);
       },
       'conversation:close': async () => {
+        await allow([`close:v:${visitorId}`, limits.visitorMessagesPerSecond]);
         await sends.settled();
         return chat.visitorClose(visitorId);
       },
@@ -168,40 +172,66 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
       if (actor.kind !== 'lead') throw new AppError('FORBIDDEN');
     };
     const sends = inFlightSet();
+    /** Each event its own key per agent (all their sockets), so one cannot starve another. */
+    const read = (event: string) => allow([`read:${event}:a:${agentId}`, limits.agentReadsPerSecond]);
+    const act = (event: string) => allow([`act:${event}:a:${agentId}`, limits.agentActionsPerSecond]);
     const handlers: HandlerMap<AgentClientToServerEvents> = {
-      'session:sync': (p) => chat.agentSession(agentId, p.since),
-      'agent:status': (p) => chat.setStatus(agentId, p.status),
+      'session:sync': async (p) => {
+        await allowPerMinute([`sync:a:${agentId}`, limits.syncPerMinute]);
+        return chat.agentSession(agentId, p.since);
+      },
+      'agent:status': async (p) => {
+        await act('status');
+        return chat.setStatus(agentId, p.status);
+      },
       'message:send': (p) => sends.track(chat.agentSend(actor, p, allow([`msg:a:${agentId}`, limits.agentMessagesPerSecond]))),
       'typing': async (p) => {
         await allow([`typ:a:${agentId}`, limits.agentMessagesPerSecond * 2]);
         await chat.agentTyping(actor, p.conversationId, p.typing);
       },
-      'conversation:history': (p) => chat.conversationHistory(actor, p.conversationId, p.afterSeq, p.limit),
-      'conversation:transfer': (p) => chat.transfer(actor, p.conversationId, p.toAgentId, p.note),
+      'conversation:history': async (p) => {
+        await read('history');
+        return chat.conversationHistory(actor, p.conversationId, p.afterSeq, p.limit);
+      },
+      'conversation:transfer': async (p) => {
+        await act('transfer');
+        return chat.transfer(actor, p.conversationId, p.toAgentId, p.note);
+      },
       'conversation:close': async (p) => {
+        await act('close');
         await sends.settled();
         await chat.authorize(actor, p.conversationId);
         return chat.close(p.conversationId, { by: 'agent', byId: agentId }, { category: p.category, summary: p.summary || undefined });
       },
-      'visitor:info': (p) => chat.visitorInfo(actor, p.conversationId),
-      'agent:handover': (p) => chat.handover(actor, p.toAgentId, p.note),
+      'visitor:info': async (p) => {
+        await read('info');
+        return chat.visitorInfo(actor, p.conversationId);
+      },
+      'agent:handover': async (p) => {
+        await act('handover');
+        return chat.handover(actor, p.toAgentId, p.note);
+      },
       'conversation:watch': async (p) => {
         leadOnly();
+        await read('watch');
         const view = await chat.watch(p.conversationId);
         socket.join(rooms.watchers(p.conversationId));
         return view;
       },
       'conversation:unwatch': async (p) => {
         leadOnly();
+        await read('unwatch');
         socket.leave(rooms.watchers(p.conversationId));
         return { conversationId: p.conversationId };
       },
       'lead:snapshot': async () => {
         leadOnly();
+        await read('snapshot');
         return chat.leadSnapshot();
       },
       'agent:capacity': async (p) => {
         leadOnly();
+        await act('capacity');
         return chat.setCapacity(p.agentId, p.capacity);
       },
     };
