@@ -54,6 +54,8 @@ const envSchema = z.object({
   RATE_AGENT_READS_PER_SECOND: int(10),
   /** Agent actions (status, transfer, close, handover, capacity) per agent per second, each event on its own. @default 5 */
   RATE_AGENT_ACTIONS_PER_SECOND: int(5),
+  /** Unsent output a socket may hold (bytes) before it is disconnected. @default 1048576 (1 MiB) */
+  MAX_SOCKET_BUFFER_BYTES: int(1024 * 1024),
   /** Agent token lifetime in hours. @default 12 */
   AGENT_TOKEN_HOURS: int(12),
   /** Visitor token lifetime in days. @default 30 */
@@ -119,6 +121,13 @@ export interface ChatLimits {
   /** Leave-a-message submissions per IP address per minute. @default 10 */
   ipOfflineMessagesPerMinute: number;
   loginPerMinute: number;
+  /**
+   * Unsent output one connection may hold, in bytes: packets engine.io has queued plus what
+   * the WebSocket still buffers. A packet created while more than this is pending closes the
+   * connection (a client that stops reading). One reply larger than this is still sent when
+   * less is pending. @default 1048576 (1 MiB)
+   */
+  maxSocketBufferBytes: number;
 }
 
 export const DEFAULT_LIMITS: ChatLimits = {
@@ -135,6 +144,7 @@ export const DEFAULT_LIMITS: ChatLimits = {
   ipSyncPerMinute: 300,
   agentReadsPerSecond: 10,
   agentActionsPerSecond: 5,
+  maxSocketBufferBytes: 1024 * 1024,
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -171,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ipSyncPerMinute: e.RATE_SYNC_IP_PER_MINUTE,
       agentReadsPerSecond: e.RATE_AGENT_READS_PER_SECOND,
       agentActionsPerSecond: e.RATE_AGENT_ACTIONS_PER_SECOND,
+      maxSocketBufferBytes: e.MAX_SOCKET_BUFFER_BYTES,
     },
     agentTokenHours: e.AGENT_TOKEN_HOURS,
     visitorTokenDays: e.VISITOR_TOKEN_DAYS,

@@ -4,7 +4,9 @@
  * conversations per IP and per visitor, and connections per IP, are capped.
  */
 import { randomUUID } from 'node:crypto';
-import { call, callRaw, chattingVisitor, ok, onlineAgent, type AgentClient } from '../helpers/chat';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { call, callRaw, chattingVisitor, ok, onlineAgent, until, type AgentClient } from '../helpers/chat';
 import { useTestServer } from '../helpers/suite';
 
 describe('rate limits on every event', () => {
@@ -87,3 +89,51 @@ describe('rate limits on every event', () => {
     expect(again.ok || again.error.code).not.toBe('RATE_LIMITED');
   });
 });
+
+describe('a socket that stops reading', () => {
+  const t = useTestServer({
+    limits: {
+      maxMessageLength: 4000,
+      visitorMessagesPerSecond: 100,
+      syncPerMinute: 10_000,
+      ipSyncPerMinute: 10_000,
+      maxSocketBufferBytes: 1024 * 1024,
+    },
+  });
+
+  test('is disconnected once its unsent output passes the limit, and the heap stays bounded', async () => {
+    const gc = exposeGc();
+    // About 40 long messages: each `session:sync` reply is ~166 KB for a ~30-byte request.
+    const v = await chattingVisitor(t(), 'x'.repeat(4000));
+    for (let i = 0; i < 39; i++) await ok(v.socket, 'message:send', { clientId: randomUUID(), text: `${i} ${'y'.repeat(3990)}` });
+    const reply = await ok(v.socket, 'session:sync', {});
+    expect(JSON.stringify(reply).length).toBeGreaterThan(150_000);
+
+    const raw = await t().visitor(v.token);
+    const serverSockets = t().server.io.of('/visitor').sockets;
+    expect(serverSockets.has(raw.id!)).toBe(true);
+    gc();
+    const before = process.memoryUsage();
+    // Stop reading: the server's writes back up into its kernel and then its user-space buffers.
+    (raw.io.engine.transport as unknown as { ws: { _socket: { pause(): void } } }).ws._socket.pause();
+    for (let i = 0; i < 300; i++) raw.emit('session:sync', { afterSeq: 0 }, () => {});
+
+    await until(() => !serverSockets.has(raw.id!), 20_000, 'the server to drop the stalled socket');
+    await t().server.chat.idle();
+    gc();
+    const after = process.memoryUsage();
+    const grewMb = (after.heapUsed - before.heapUsed) / 2 ** 20;
+    const externalMb = (after.external - before.external) / 2 ** 20;
+    if (process.env.REPORT_HEAP) console.log(`heapUsed +${grewMb.toFixed(1)} MB, external +${externalMb.toFixed(1)} MB`);
+    expect(grewMb).toBeLessThan(20);
+    expect(externalMb).toBeLessThan(20);
+    // The visitor's other socket is untouched.
+    await ok(v.socket, 'session:sync', { afterSeq: 40 });
+  }, 60_000);
+});
+
+/** `gc()` without starting node with --expose-gc. */
+function exposeGc(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
