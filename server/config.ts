@@ -54,6 +54,9 @@ const envSchema = z.object({
   RATE_AGENT_READS_PER_SECOND: int(10),
   /** Agent actions (status, transfer, close, handover, capacity) per agent per second, each event on its own. @default 5 */
   RATE_AGENT_ACTIONS_PER_SECOND: int(5),
+  /** New conversations (a visitor's first message) per visitor and per IP address, per minute. @default 3 / 10 */
+  RATE_NEW_CONVERSATIONS_VISITOR_PER_MINUTE: int(3),
+  RATE_NEW_CONVERSATIONS_IP_PER_MINUTE: int(10),
   /** Unsent output a socket may hold (bytes) before it is disconnected. @default 1048576 (1 MiB) */
   MAX_SOCKET_BUFFER_BYTES: int(1024 * 1024),
   /** Agent token lifetime in hours. @default 12 */
@@ -121,6 +124,10 @@ export interface ChatLimits {
   /** Leave-a-message submissions per IP address per minute. @default 10 */
   ipOfflineMessagesPerMinute: number;
   loginPerMinute: number;
+  /** New conversations (a visitor's first message) per visitor per minute. @default 3 */
+  newConversationsPerMinute: number;
+  /** New conversations per IP address per minute. @default 10 */
+  ipNewConversationsPerMinute: number;
   /**
    * Unsent output one connection may hold, in bytes: packets engine.io has queued plus what
    * the WebSocket still buffers. A packet created while more than this is pending closes the
@@ -144,6 +151,8 @@ export const DEFAULT_LIMITS: ChatLimits = {
   ipSyncPerMinute: 300,
   agentReadsPerSecond: 10,
   agentActionsPerSecond: 5,
+  newConversationsPerMinute: 3,
+  ipNewConversationsPerMinute: 10,
   maxSocketBufferBytes: 1024 * 1024,
 };
 
@@ -181,6 +190,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ipSyncPerMinute: e.RATE_SYNC_IP_PER_MINUTE,
       agentReadsPerSecond: e.RATE_AGENT_READS_PER_SECOND,
       agentActionsPerSecond: e.RATE_AGENT_ACTIONS_PER_SECOND,
+      newConversationsPerMinute: e.RATE_NEW_CONVERSATIONS_VISITOR_PER_MINUTE,
+      ipNewConversationsPerMinute: e.RATE_NEW_CONVERSATIONS_IP_PER_MINUTE,
       maxSocketBufferBytes: e.MAX_SOCKET_BUFFER_BYTES,
     },
     agentTokenHours: e.AGENT_TOKEN_HOURS,

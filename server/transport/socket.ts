@@ -142,9 +142,17 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
 
     // Messages this socket sent and not yet stored: its close waits for them (see inFlightSet).
     const sends = inFlightSet();
+    /** The cap on new conversations: charged only when a message would open one. */
+    const opening = async () => {
+      const within = await limiter.hitAll([
+        { key: `open:v:${visitorId}`, limit: limits.newConversationsPerMinute, windowMs: 60_000 },
+        { key: `open:ip:${ip}`, limit: limits.ipNewConversationsPerMinute, windowMs: 60_000 },
+      ]);
+      if (!within) throw new AppError('RATE_LIMITED', 'Too many new conversations; try again in a minute');
+    };
     const send = async (p: Payload<VisitorClientToServerEvents, 'message:send'>) => {
       await allow([`msg:v:${visitorId}`, limits.visitorMessagesPerSecond], [`msg:ip:${ip}`, limits.ipMessagesPerSecond]);
-      return chat.visitorSend(visitorId, p, socket.id);
+      return chat.visitorSend(visitorId, p, socket.id, opening);
     };
     const handlers: HandlerMap<VisitorClientToServerEvents> = {
       'session:sync': async (p) => {

@@ -137,3 +137,39 @@ function exposeGc(): () => void {
   setFlagsFromString('--expose-gc');
   return runInNewContext('gc') as () => void;
 }
+
+describe('new conversations per IP and per visitor', () => {
+  const t = useTestServer({ clock: 'manual', limits: { ipMessagesPerSecond: 1000 } });
+
+  test('the 11th fresh visitor from one IP in a minute is refused, nothing is stored, and the next minute lets it through', async () => {
+    for (let i = 0; i < 10; i++) {
+      const v = await t().visitor();
+      await ok(v, 'message:send', { clientId: randomUUID(), text: `hello ${i}` });
+    }
+    const eleventh = await t().visitor();
+    const { visitorId } = await ok(eleventh, 'session:sync', {});
+    const clientId = randomUUID();
+    const refused = await call(eleventh, 'message:send', { clientId, text: 'hello 11' });
+    expect(refused).toEqual({ ok: false, error: { code: 'RATE_LIMITED', message: 'Too many new conversations; try again in a minute' } });
+    expect(await t().store.findActiveConversation(visitorId)).toBeNull();
+    expect(await t().store.findMessageByClientId(visitorId, clientId)).toBeNull();
+
+    t.clock.advance(60_000);
+    const ack = await ok(eleventh, 'message:send', { clientId, text: 'hello 11' });
+    expect(ack.duplicate).toBe(false);
+    expect((await t().store.findActiveConversation(visitorId))?.id).toBe(ack.conversationId);
+  });
+
+  test('a visitor may open 3 conversations a minute; later messages of an open one are not counted', async () => {
+    const v = await t().visitor();
+    for (let i = 0; i < 3; i++) {
+      await ok(v, 'message:send', { clientId: randomUUID(), text: `first ${i}` });
+      await ok(v, 'message:send', { clientId: randomUUID(), text: `second ${i}` });
+      await ok(v, 'conversation:close', {});
+      t.clock.advance(1000);
+    }
+    expect(await call(v, 'message:send', { clientId: randomUUID(), text: 'fourth' })).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    t.clock.advance(60_000);
+    await ok(v, 'message:send', { clientId: randomUUID(), text: 'fourth' });
+  });
+});
