@@ -59,6 +59,8 @@ const envSchema = z.object({
   RATE_NEW_CONVERSATIONS_IP_PER_MINUTE: int(10),
   /** Unsent output a socket may hold (bytes) before it is disconnected. @default 1048576 (1 MiB) */
   MAX_SOCKET_BUFFER_BYTES: int(1024 * 1024),
+  /** Concurrent Socket.IO connections per IP address, counted per process. @default 50 */
+  MAX_CONNECTIONS_PER_IP: int(50),
   /** Agent token lifetime in hours. @default 12 */
   AGENT_TOKEN_HOURS: int(12),
   /** Visitor token lifetime in days. @default 30 */
@@ -135,6 +137,12 @@ export interface ChatLimits {
    * less is pending. @default 1048576 (1 MiB)
    */
   maxSocketBufferBytes: number;
+  /**
+   * Concurrent connections (engine.io sessions, both namespaces) per IP address, counted in
+   * this process. One more is refused with connect_error `TOO_MANY_CONNECTIONS`; beyond that,
+   * the HTTP handshake itself is refused (403). @default 50
+   */
+  maxConnectionsPerIp: number;
 }
 
 export const DEFAULT_LIMITS: ChatLimits = {
@@ -154,6 +162,7 @@ export const DEFAULT_LIMITS: ChatLimits = {
   newConversationsPerMinute: 3,
   ipNewConversationsPerMinute: 10,
   maxSocketBufferBytes: 1024 * 1024,
+  maxConnectionsPerIp: 50,
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -193,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       newConversationsPerMinute: e.RATE_NEW_CONVERSATIONS_VISITOR_PER_MINUTE,
       ipNewConversationsPerMinute: e.RATE_NEW_CONVERSATIONS_IP_PER_MINUTE,
       maxSocketBufferBytes: e.MAX_SOCKET_BUFFER_BYTES,
+      maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
     },
     agentTokenHours: e.AGENT_TOKEN_HOURS,
     visitorTokenDays: e.VISITOR_TOKEN_DAYS,

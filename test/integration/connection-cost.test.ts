@@ -173,3 +173,29 @@ describe('new conversations per IP and per visitor', () => {
     await ok(v, 'message:send', { clientId: randomUUID(), text: 'fourth' });
   });
 });
+
+describe('connections per IP', () => {
+  const t = useTestServer({ limits: { maxConnectionsPerIp: 3 } });
+
+  test('one over the cap is refused at the handshake with TOO_MANY_CONNECTIONS; a closed one makes room', async () => {
+    const user = await t().createUser();
+    const agent = await t().agent(user.token);
+    const first = await t().visitor();
+    await t().visitor();
+    const refused = await t().visitor().then(
+      () => undefined,
+      (err: Error & { data?: unknown }) => err,
+    );
+    expect(refused?.message).toBe('TOO_MANY_CONNECTIONS');
+    expect(refused?.data).toEqual({ code: 'TOO_MANY_CONNECTIONS', message: 'Too many connections from this address; close some and try again' });
+    // The refused client closes its connection; until it has, a further one is refused at the HTTP level.
+    const engine = t().server.io.engine;
+    await until(() => engine.clientsCount === 3, 5000, 'the refused connection to close');
+    await expect(t().agent(user.token)).rejects.toThrow('TOO_MANY_CONNECTIONS');
+
+    first.disconnect();
+    await until(() => engine.clientsCount === 2, 5000, 'the closed connections to be gone');
+    await ok(await t().visitor(), 'session:sync', {});
+    await ok(agent, 'session:sync', {});
+  });
+});
