@@ -30,7 +30,7 @@ import { createFaqStore } from './store/sql/faq-store';
 import type { SqlClient } from './store/sql/types';
 import { createHttpApp } from './transport/http';
 import { createSocketNotifier, rooms, type AgentNamespace, type VisitorNamespace } from './transport/notifier';
-import { attachSocketTransport } from './transport/socket';
+import { attachSocketTransport, connectionsPerIp } from './transport/socket';
 import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '../shared/protocol';
 import { createApiRouters } from './transport/api';
 
@@ -106,7 +106,9 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
   const prefix = opts.redisPrefix ?? 'ls';
 
   const httpServer = createServer();
+  const connections = connectionsPerIp(limits.maxConnectionsPerIp);
   const io = new Server(httpServer, {
+    allowRequest: connections.allowRequest,
     // Large enough for the longest message in 4-byte characters, small enough to refuse floods early.
     maxHttpBufferSize: Math.max(16_384, limits.maxMessageLength * 4 + 1024),
     cors: { origin: opts.corsOrigins?.length ? opts.corsOrigins : false },
@@ -123,6 +125,8 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
         }
       : {}),
   });
+
+  connections.attach(io.engine);
 
   // Socket.IO always has the root namespace; no client has any business there. Refuse it exactly
   // as Socket.IO refuses a namespace that does not exist (protocol.md §2.1).
@@ -156,6 +160,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     auth,
     limiter: opts.limiter,
     limits,
+    connections,
     logger,
     metrics,
     visitorTokenSeconds: (opts.visitorTokenDays ?? 30) * 86_400,

@@ -50,6 +50,21 @@ const envSchema = z.object({
   RATE_LOGIN_FAILURES_PER_ACCOUNT: int(10),
   /** @default 15 */
   RATE_LOGIN_ACCOUNT_WINDOW_MINUTES: int(15),
+  /** `session:sync` calls per visitor and per agent, per minute. @default 30 */
+  RATE_SYNC_PER_MINUTE: int(30),
+  /** Visitor `session:sync` calls per IP address, per minute. @default 300 */
+  RATE_SYNC_IP_PER_MINUTE: int(300),
+  /** Agent reads (history, visitor info, watch, unwatch, lead snapshot) per agent per second, each event on its own. @default 10 */
+  RATE_AGENT_READS_PER_SECOND: int(10),
+  /** Agent actions (status, transfer, close, handover, capacity) per agent per second, each event on its own. @default 5 */
+  RATE_AGENT_ACTIONS_PER_SECOND: int(5),
+  /** New conversations (a visitor's first message) per visitor and per IP address, per minute. @default 3 / 10 */
+  RATE_NEW_CONVERSATIONS_VISITOR_PER_MINUTE: int(3),
+  RATE_NEW_CONVERSATIONS_IP_PER_MINUTE: int(10),
+  /** Unsent output a socket may hold (bytes) before it is disconnected. @default 1048576 (1 MiB) */
+  MAX_SOCKET_BUFFER_BYTES: int(1024 * 1024),
+  /** Concurrent Socket.IO connections per IP address, counted per process. @default 50 */
+  MAX_CONNECTIONS_PER_IP: int(50),
   /** Agent token lifetime in hours. @default 12 */
   AGENT_TOKEN_HOURS: int(12),
   /** Visitor token lifetime in days. @default 30 */
@@ -90,9 +105,26 @@ export interface ChatLimits {
   agentGraceMs: number;
   /** @default 5 */
   defaultCapacity: number;
+  /** Visitor `message:send` per visitor per second; also `visitor:profile`, `visitor:context`, `conversation:rate`, `conversation:close`, each on its own. @default 5 */
   visitorMessagesPerSecond: number;
+  /** Agent `message:send` per agent per second. @default 20 */
   agentMessagesPerSecond: number;
+  /** Visitor `message:send` per IP address per second. @default 50 */
   ipMessagesPerSecond: number;
+  /** `session:sync` per visitor (`/visitor`) and per agent (`/agent`), per minute. @default 30 */
+  syncPerMinute: number;
+  /** Visitor `session:sync` per IP address per minute. @default 300 */
+  ipSyncPerMinute: number;
+  /**
+   * Agent reads per agent per second, each event on its own key: `conversation:history`,
+   * `visitor:info`, `conversation:watch`, `conversation:unwatch`, `lead:snapshot`. @default 10
+   */
+  agentReadsPerSecond: number;
+  /**
+   * Agent actions per agent per second, each event on its own key: `agent:status`,
+   * `conversation:transfer`, `conversation:close`, `agent:handover`, `agent:capacity`. @default 5
+   */
+  agentActionsPerSecond: number;
   /** Leave-a-message submissions per visitor per minute. @default 3 */
   offlineMessagesPerMinute: number;
   /** Leave-a-message submissions per IP address per minute. @default 10 */
@@ -103,6 +135,23 @@ export interface ChatLimits {
   loginFailuresPerAccount: number;
   /** @default 900000 (15 minutes) */
   loginAccountWindowMs: number;
+  /** New conversations (a visitor's first message) per visitor per minute. @default 3 */
+  newConversationsPerMinute: number;
+  /** New conversations per IP address per minute. @default 10 */
+  ipNewConversationsPerMinute: number;
+  /**
+   * Unsent output one connection may hold, in bytes: packets engine.io has queued plus what
+   * the WebSocket still buffers. A packet created while more than this is pending closes the
+   * connection (a client that stops reading). One reply larger than this is still sent when
+   * less is pending. @default 1048576 (1 MiB)
+   */
+  maxSocketBufferBytes: number;
+  /**
+   * Concurrent connections (engine.io sessions, both namespaces) per IP address, counted in
+   * this process. One more is refused with connect_error `TOO_MANY_CONNECTIONS`; beyond that,
+   * the HTTP handshake itself is refused (403). @default 50
+   */
+  maxConnectionsPerIp: number;
 }
 
 export const DEFAULT_LIMITS: ChatLimits = {
@@ -117,6 +166,14 @@ export const DEFAULT_LIMITS: ChatLimits = {
   loginPerMinute: 30,
   loginFailuresPerAccount: 10,
   loginAccountWindowMs: 15 * 60_000,
+  syncPerMinute: 30,
+  ipSyncPerMinute: 300,
+  agentReadsPerSecond: 10,
+  agentActionsPerSecond: 5,
+  newConversationsPerMinute: 3,
+  ipNewConversationsPerMinute: 10,
+  maxSocketBufferBytes: 1024 * 1024,
+  maxConnectionsPerIp: 50,
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -151,6 +208,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       loginPerMinute: e.RATE_LOGIN_PER_MINUTE,
       loginFailuresPerAccount: e.RATE_LOGIN_FAILURES_PER_ACCOUNT,
       loginAccountWindowMs: e.RATE_LOGIN_ACCOUNT_WINDOW_MINUTES * 60_000,
+      syncPerMinute: e.RATE_SYNC_PER_MINUTE,
+      ipSyncPerMinute: e.RATE_SYNC_IP_PER_MINUTE,
+      agentReadsPerSecond: e.RATE_AGENT_READS_PER_SECOND,
+      agentActionsPerSecond: e.RATE_AGENT_ACTIONS_PER_SECOND,
+      newConversationsPerMinute: e.RATE_NEW_CONVERSATIONS_VISITOR_PER_MINUTE,
+      ipNewConversationsPerMinute: e.RATE_NEW_CONVERSATIONS_IP_PER_MINUTE,
+      maxSocketBufferBytes: e.MAX_SOCKET_BUFFER_BYTES,
+      maxConnectionsPerIp: e.MAX_CONNECTIONS_PER_IP,
     },
     agentTokenHours: e.AGENT_TOKEN_HOURS,
     visitorTokenDays: e.VISITOR_TOKEN_DAYS,

@@ -22,6 +22,7 @@ export const ERRORS = {
   NO_CONVERSATION: { status: 409, message: 'There is no open conversation yet; send a message first' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; slow down' },
   TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed sign-in attempts for this account or from this address; wait and try again' },
+  TOO_MANY_CONNECTIONS: { status: 429, message: 'Too many connections from this address; close some and try again' },
   USER_NOT_FOUND: { status: 404, message: 'No such user' },
   EMAIL_TAKEN: { status: 409, message: 'A user with this email already exists' },
   INVITATION_INVALID: { status: 400, message: 'This link is not valid (mistyped, or replaced by a newer one); ask a lead for a new link' },

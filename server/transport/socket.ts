@@ -29,6 +29,8 @@ export interface SocketTransportDeps {
   auth: AuthService;
   limiter: RateLimiter;
   limits: ChatLimits;
+  /** Open connections per IP; the server's `allowRequest` and engine are already wired to it. */
+  connections: ConnectionsPerIp;
   logger: Logger;
   metrics: ServerMetrics;
   visitorTokenSeconds: number;
@@ -44,12 +46,92 @@ function clientIp(socket: Socket): string {
   return socket.handshake.address;
 }
 
+/**
+ * Counts open engine.io connections per IP address in this process (not across a cluster).
+ * `allowRequest` (an engine.io option) refuses the HTTP handshake when the address already
+ * holds more than `max`, so raw connections that never join a namespace are bounded too; the
+ * one connection over `max` it lets through is refused by the namespace middleware
+ * (`refuseOverCap`) with connect_error TOO_MANY_CONNECTIONS, which a client can act on.
+ */
+export function connectionsPerIp(max: number) {
+  const open = new Map<string, number>();
+  return {
+    allowRequest(req: { socket: { remoteAddress?: string } }, callback: (err: string | null | undefined, success: boolean) => void) {
+      const n = open.get(req.socket.remoteAddress ?? '') ?? 0;
+      callback(n > max ? 'TOO_MANY_CONNECTIONS' : null, n <= max);
+    },
+    attach(engine: { on(event: 'connection', listener: (conn: { remoteAddress: string; once(event: 'close', l: () => void): unknown }) => void): unknown }) {
+      engine.on('connection', (conn) => {
+        const ip = conn.remoteAddress;
+        open.set(ip, (open.get(ip) ?? 0) + 1);
+        conn.once('close', () => {
+          const n = (open.get(ip) ?? 1) - 1;
+          if (n > 0) open.set(ip, n);
+          else open.delete(ip);
+        });
+      });
+    },
+    /** Namespace middleware's check: throws TOO_MANY_CONNECTIONS when the address is over the cap. */
+    refuseOverCap(ip: string) {
+      if ((open.get(ip) ?? 0) > max) throw new AppError('TOO_MANY_CONNECTIONS');
+    },
+    /** Open connections of an address (tests). */
+    count: (ip: string) => open.get(ip) ?? 0,
+  };
+}
+export type ConnectionsPerIp = ReturnType<typeof connectionsPerIp>;
+
+/** What the output guard reads of an engine.io connection (its types do not show the transport's ws). */
+interface EngineConnection {
+  on(event: 'packetCreate', listener: (packet: { data?: unknown }) => void): unknown;
+  on(event: 'flush', listener: () => void): unknown;
+  close(discard?: boolean): unknown;
+  readyState: string;
+  transport: { name: string; socket?: { bufferedAmount?: number; terminate?(): void } };
+}
+
+/**
+ * Closes a connection whose unsent output passes `maxBytes`: a client that stops reading
+ * would otherwise make the server hold every reply it asks for. Checked as each packet is
+ * created, against what is already pending: the packets engine.io queued since its last flush
+ * to the transport, plus what the WebSocket still buffers (`bufferedAmount`: its sender and the
+ * TCP socket's user-space buffer; the kernel's buffers are not counted). So one reply larger
+ * than the limit is still sent when little is pending. Closing discards the queue and
+ * terminates the WebSocket at once (a closing handshake would keep the buffers 30 s).
+ */
+export function guardOutput(engine: { on(event: 'connection', listener: (conn: EngineConnection) => void): unknown }, maxBytes: number, logger: Logger) {
+  const log = logger.child({ module: 'socket' });
+  engine.on('connection', (conn) => {
+    let queued = 0;
+    let closing = false;
+    conn.on('flush', () => (queued = 0)); // engine.io hands its whole queue to the transport
+    conn.on('packetCreate', (packet) => {
+      if (closing) return;
+      const pending = queued + (conn.transport.socket?.bufferedAmount ?? 0);
+      if (pending > maxBytes) {
+        closing = true;
+        log.warn({ pending, maxBytes, transport: conn.transport.name }, 'closing a connection that does not read its output');
+        // After the packet being created is queued: closing inside engine.io's send is not safe.
+        process.nextTick(() => {
+          const ws = conn.transport.socket;
+          conn.close(true);
+          ws?.terminate?.();
+        });
+        return;
+      }
+      const d = packet.data;
+      queued += typeof d === 'string' ? Buffer.byteLength(d) : Buffer.isBuffer(d) ? d.length : 0;
+    });
+  });
+}
+
 export function attachSocketTransport(deps: SocketTransportDeps) {
   const { io, chat, auth, limiter, limits, metrics } = deps;
   const log = deps.logger.child({ module: 'socket' });
   // One map per namespace (shared/protocol.ts), which a single Server type cannot carry.
   const visitors = io.of(VISITOR_NAMESPACE) as VisitorNamespace;
   const agents = io.of(AGENT_NAMESPACE) as AgentNamespace;
+  guardOutput(io.engine as unknown as Parameters<typeof guardOutput>[0], limits.maxSocketBufferBytes, deps.logger);
 
   // Work started by events, so shutdown can wait for it before the backends close.
   const work = inFlightSet();
@@ -76,6 +158,7 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
 
   visitors.use((socket, next) => {
     try {
+      deps.connections.refuseOverCap(clientIp(socket));
       const visitorId = auth.visitor(socket.handshake.auth?.token, randomUUID);
       socket.data = {
         visitorId,
@@ -97,18 +180,30 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
 
     // Messages this socket sent and not yet stored: its close waits for them (see inFlightSet).
     const sends = inFlightSet();
+    /** The cap on new conversations: charged only when a message would open one. */
+    const opening = async () => {
+      const within = await limiter.hitAll([
+        { key: `open:v:${visitorId}`, limit: limits.newConversationsPerMinute, windowMs: 60_000 },
+        { key: `open:ip:${ip}`, limit: limits.ipNewConversationsPerMinute, windowMs: 60_000 },
+      ]);
+      if (!within) throw new AppError('RATE_LIMITED', 'Too many new conversations; try again in a minute');
+    };
     const send = async (p: Payload<VisitorClientToServerEvents, 'message:send'>) => {
       await allow([`msg:v:${visitorId}`, limits.visitorMessagesPerSecond], [`msg:ip:${ip}`, limits.ipMessagesPerSecond]);
-      return chat.visitorSend(visitorId, p, socket.id);
+      return chat.visitorSend(visitorId, p, socket.id, opening);
     };
     const handlers: HandlerMap<VisitorClientToServerEvents> = {
-      'session:sync': (p) => chat.visitorSession(visitorId, socket.data.token, p.afterSeq),
+      'session:sync': async (p) => {
+        await allowPerMinute([`sync:v:${visitorId}`, limits.syncPerMinute], [`sync:ip:${ip}`, limits.ipSyncPerMinute]);
+        return chat.visitorSession(visitorId, socket.data.token, p.afterSeq);
+      },
       'message:send': (p) => sends.track(send(p)),
       'typing': async (p) => {
         await allow([`typ:v:${visitorId}`, limits.visitorMessagesPerSecond * 2]);
         await chat.visitorTyping(visitorId, p.typing);
       },
       'conversation:close': async () => {
+        await allow([`close:v:${visitorId}`, limits.visitorMessagesPerSecond]);
         await sends.settled();
         return chat.visitorClose(visitorId);
       },
@@ -139,6 +234,7 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
 
   agents.use(async (socket, next) => {
     try {
+      deps.connections.refuseOverCap(clientIp(socket));
       const user = await auth.staff(socket.handshake.auth?.token);
       socket.data = { actor: { kind: user.role, id: user.id, socketId: socket.id }, ip: clientIp(socket) };
       next();
@@ -168,40 +264,66 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
       if (actor.kind !== 'lead') throw new AppError('FORBIDDEN');
     };
     const sends = inFlightSet();
+    /** Each event its own key per agent (all their sockets), so one cannot starve another. */
+    const read = (event: string) => allow([`read:${event}:a:${agentId}`, limits.agentReadsPerSecond]);
+    const act = (event: string) => allow([`act:${event}:a:${agentId}`, limits.agentActionsPerSecond]);
     const handlers: HandlerMap<AgentClientToServerEvents> = {
-      'session:sync': (p) => chat.agentSession(agentId, p.since),
-      'agent:status': (p) => chat.setStatus(agentId, p.status),
+      'session:sync': async (p) => {
+        await allowPerMinute([`sync:a:${agentId}`, limits.syncPerMinute]);
+        return chat.agentSession(agentId, p.since);
+      },
+      'agent:status': async (p) => {
+        await act('status');
+        return chat.setStatus(agentId, p.status);
+      },
       'message:send': (p) => sends.track(chat.agentSend(actor, p, allow([`msg:a:${agentId}`, limits.agentMessagesPerSecond]))),
       'typing': async (p) => {
         await allow([`typ:a:${agentId}`, limits.agentMessagesPerSecond * 2]);
         await chat.agentTyping(actor, p.conversationId, p.typing);
       },
-      'conversation:history': (p) => chat.conversationHistory(actor, p.conversationId, p.afterSeq, p.limit),
-      'conversation:transfer': (p) => chat.transfer(actor, p.conversationId, p.toAgentId, p.note),
+      'conversation:history': async (p) => {
+        await read('history');
+        return chat.conversationHistory(actor, p.conversationId, p.afterSeq, p.limit);
+      },
+      'conversation:transfer': async (p) => {
+        await act('transfer');
+        return chat.transfer(actor, p.conversationId, p.toAgentId, p.note);
+      },
       'conversation:close': async (p) => {
+        await act('close');
         await sends.settled();
         await chat.authorize(actor, p.conversationId);
         return chat.close(p.conversationId, { by: 'agent', byId: agentId }, { category: p.category, summary: p.summary || undefined });
       },
-      'visitor:info': (p) => chat.visitorInfo(actor, p.conversationId),
-      'agent:handover': (p) => chat.handover(actor, p.toAgentId, p.note),
+      'visitor:info': async (p) => {
+        await read('info');
+        return chat.visitorInfo(actor, p.conversationId);
+      },
+      'agent:handover': async (p) => {
+        await act('handover');
+        return chat.handover(actor, p.toAgentId, p.note);
+      },
       'conversation:watch': async (p) => {
         leadOnly();
+        await read('watch');
         const view = await chat.watch(p.conversationId);
         socket.join(rooms.watchers(p.conversationId));
         return view;
       },
       'conversation:unwatch': async (p) => {
         leadOnly();
+        await read('unwatch');
         socket.leave(rooms.watchers(p.conversationId));
         return { conversationId: p.conversationId };
       },
       'lead:snapshot': async () => {
         leadOnly();
+        await read('snapshot');
         return chat.leadSnapshot();
       },
       'agent:capacity': async (p) => {
         leadOnly();
+        await act('capacity');
         return chat.setCapacity(p.agentId, p.capacity);
       },
     };

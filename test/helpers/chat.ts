@@ -71,6 +71,21 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/**
+ * Every test client connects from 127.0.0.1, and files on a manual clock count a whole test in
+ * one rate window: the per-IP caps and the per-event limits added against hostile clients are
+ * raised here. Tests of those limits (connection-cost.test.ts) set them explicitly.
+ */
+const TEST_LIMITS: Partial<ChatLimits> = {
+  maxConnectionsPerIp: 10_000,
+  ipNewConversationsPerMinute: 10_000,
+  newConversationsPerMinute: 1_000,
+  syncPerMinute: 1_000,
+  ipSyncPerMinute: 10_000,
+  agentReadsPerSecond: 1_000,
+  agentActionsPerSecond: 1_000,
+};
+
 const silent = pino({ level: 'silent' });
 // One hash for every test user: argon2 is deliberately slow.
 let passwordHash: Promise<string> | undefined;
@@ -80,7 +95,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const own = !opts.store;
   const db = opts.store ?? (await openTestStore(opts.databaseUrl));
   const redis = opts.redisUrl ? new Redis(opts.redisUrl) : undefined;
-  const limits: Partial<ChatLimits> = { defaultCapacity: 5, ...opts.limits };
+  const limits: Partial<ChatLimits> = { defaultCapacity: 5, ...TEST_LIMITS, ...opts.limits };
   const backend = redis
     ? createRedisPresencePool({ redis, prefix, defaultCapacity: limits.defaultCapacity! })
     : createMemoryPresencePool({ defaultCapacity: limits.defaultCapacity! });

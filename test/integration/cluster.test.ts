@@ -73,6 +73,13 @@ test(`${AGENTS} agents and ${VISITORS} visitors on two processes keep every inva
     RATE_VISITOR_PER_SECOND: '1000',
     RATE_AGENT_PER_SECOND: '1000',
     RATE_IP_PER_SECOND: '100000',
+    // Every client of this test connects from 127.0.0.1.
+    MAX_CONNECTIONS_PER_IP: '100000',
+    RATE_NEW_CONVERSATIONS_IP_PER_MINUTE: '100000',
+    RATE_SYNC_IP_PER_MINUTE: '100000',
+    RATE_SYNC_PER_MINUTE: '100000',
+    RATE_AGENT_ACTIONS_PER_SECOND: '100000',
+    RATE_AGENT_READS_PER_SECOND: '100000',
   };
   const { sql, store } = await openTestStore(db.url);
   const processes: ChildProcess[] = [];

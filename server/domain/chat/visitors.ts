@@ -86,12 +86,24 @@ export function createVisitorUseCases(
     /**
      * Stores a visitor message and acknowledges it; the first one opens the conversation.
      * `socketId`: the sending socket, which gets the ack rather than a copy of the message.
+     * `beforeOpening`: awaited once, before this message would open a new conversation; a
+     * rejection refuses the message with nothing stored (the cap on new conversations).
      */
-    async visitorSend(visitorId: string, p: { clientId: string; text: string }, socketId?: string): Promise<MessageAck> {
+    async visitorSend(
+      visitorId: string,
+      p: { clientId: string; text: string },
+      socketId?: string,
+      beforeOpening?: () => Promise<void>,
+    ): Promise<MessageAck> {
       const draft = { clientId: p.clientId, author: 'visitor' as const, authorId: visitorId, kind: 'text' as const, text: messageText(p.text, limits), at: clock.now() };
+      let allowedToOpen = false;
       for (let attempt = 0; attempt < MAX_SEND_ATTEMPTS; attempt++) {
         let conversationId = lookups.activeOf.get(visitorId);
         if (!conversationId) {
+          if (!allowedToOpen) {
+            await beforeOpening?.();
+            allowedToOpen = true;
+          }
           // Most often a new conversation: try opening it with this message, in one statement.
           const opened = await store.openConversationWith(visitorId, draft.at, { clientId: p.clientId, text: draft.text });
           if (opened) {
