@@ -144,6 +144,16 @@ export interface VisitorSession {
   messages: VisitorMessage[];
   /** True when at least one agent is online: otherwise offer the leave-a-message form. */
   agentsAvailable: boolean;
+  /** The limits this server enforces, so a client can keep within them instead of being refused. */
+  limits: SessionLimits;
+}
+
+/** Limits in force, sent with every `session:sync` reply. */
+export interface SessionLimits {
+  /** Longest message text, in UTF-16 code units (`text.length`). */
+  maxMessageLength: number;
+  /** `message:send` calls allowed per second (per visitor, or per agent). */
+  messagesPerSecond: number;
 }
 
 /**
@@ -208,6 +218,8 @@ export interface AgentSession {
   me: AgentSelf;
   /** Every conversation currently assigned to me, with messages after the seq I sent for it. */
   conversations: ConversationWithMessages[];
+  /** The limits this server enforces. */
+  limits: SessionLimits;
 }
 
 export interface LeadSnapshot {

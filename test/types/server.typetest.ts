@@ -37,7 +37,7 @@ export const badAck: Handler<A, 'agent:status'> = async () => ({ nonsense: true 
 
 // A handler map must cover every event.
 // @ts-expect-error 'message:send' and the others are missing
-export const incomplete: HandlerMap<V> = { 'session:sync': async () => ({ visitorId: '', token: '', conversation: null, messages: [], agentsAvailable: false }) };
+export const incomplete: HandlerMap<V> = { 'session:sync': async () => ({ visitorId: '', token: '', conversation: null, messages: [], agentsAvailable: false, limits: { maxMessageLength: 1, messagesPerSecond: 1 } }) };
 
 // A schema whose output is not the payload.
 // @ts-expect-error the schema's status is a number, the payload's a string union

@@ -72,7 +72,7 @@ export function createPresenceUseCases(
           return { conversation: await views.conversationView(c), messages: await views.history(id, since[id] ?? 0, true, FULL_HISTORY) };
         }),
       );
-      return { me, conversations };
+      return { me, conversations, limits: { maxMessageLength: limits.maxMessageLength, messagesPerSecond: limits.agentMessagesPerSecond } };
     },
 
     async setCapacity(agentId: string, capacity: number): Promise<AgentPresenceView> {

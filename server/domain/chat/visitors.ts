@@ -71,7 +71,8 @@ export function createVisitorUseCases(
     async visitorSession(visitorId: string, token: string, afterSeq = 0): Promise<VisitorSession> {
       const [c, agents] = await Promise.all([store.findActiveConversation(visitorId), pool.agents()]);
       const agentsAvailable = agents.some((a) => a.status === 'online');
-      if (!c) return { visitorId, token, conversation: null, messages: [], agentsAvailable };
+      const sessionLimits = { maxMessageLength: limits.maxMessageLength, messagesPerSecond: limits.visitorMessagesPerSecond };
+      if (!c) return { visitorId, token, conversation: null, messages: [], agentsAvailable, limits: sessionLimits };
       lookups.opened(visitorId, c.id);
       const view = await views.conversationView(c);
       return {
@@ -80,6 +81,7 @@ export function createVisitorUseCases(
         conversation: visitorState(view),
         messages: (await views.history(c.id, afterSeq, false)).map(visitorMessage),
         agentsAvailable,
+        limits: sessionLimits,
       };
     },
 
