@@ -30,7 +30,8 @@ import { createFaqStore } from './store/sql/faq-store';
 import type { SqlClient } from './store/sql/types';
 import { createHttpApp } from './transport/http';
 import { createSocketNotifier, rooms, type AgentNamespace, type VisitorNamespace } from './transport/notifier';
-import { attachSocketTransport, connectionsPerIp } from './transport/socket';
+import { connectionsPerIp } from './transport/connections-per-ip';
+import { attachSocketTransport } from './transport/socket';
 import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '../shared/protocol';
 import { createApiRouters } from './transport/api';
 

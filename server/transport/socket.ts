@@ -20,6 +20,8 @@ import type { ServerMetrics } from '../metrics';
 import type { RateLimiter } from '../store/rate-limit';
 import { bindHandlers, type HandlerMap, type Payload } from './handlers';
 import { inFlightSet } from './in-flight';
+import { guardOutput } from './output-guard';
+import type { ConnectionsPerIp } from './connections-per-ip';
 import { rooms, type AgentNamespace, type AgentSocket, type VisitorNamespace, type VisitorSocket } from './notifier';
 import { agentSchemas, visitorSchemas } from './schemas';
 
@@ -44,85 +46,6 @@ function connectError(err: unknown): Error {
 
 function clientIp(socket: Socket): string {
   return socket.handshake.address;
-}
-
-/**
- * Counts open engine.io connections per IP address in this process (not across a cluster).
- * `allowRequest` (an engine.io option) refuses the HTTP handshake when the address already
- * holds more than `max`, so raw connections that never join a namespace are bounded too; the
- * one connection over `max` it lets through is refused by the namespace middleware
- * (`refuseOverCap`) with connect_error TOO_MANY_CONNECTIONS, which a client can act on.
- */
-export function connectionsPerIp(max: number) {
-  const open = new Map<string, number>();
-  return {
-    allowRequest(req: { socket: { remoteAddress?: string } }, callback: (err: string | null | undefined, success: boolean) => void) {
-      const n = open.get(req.socket.remoteAddress ?? '') ?? 0;
-      callback(n > max ? 'TOO_MANY_CONNECTIONS' : null, n <= max);
-    },
-    attach(engine: { on(event: 'connection', listener: (conn: { remoteAddress: string; once(event: 'close', l: () => void): unknown }) => void): unknown }) {
-      engine.on('connection', (conn) => {
-        const ip = conn.remoteAddress;
-        open.set(ip, (open.get(ip) ?? 0) + 1);
-        conn.once('close', () => {
-          const n = (open.get(ip) ?? 1) - 1;
-          if (n > 0) open.set(ip, n);
-          else open.delete(ip);
-        });
-      });
-    },
-    /** Namespace middleware's check: throws TOO_MANY_CONNECTIONS when the address is over the cap. */
-    refuseOverCap(ip: string) {
-      if ((open.get(ip) ?? 0) > max) throw new AppError('TOO_MANY_CONNECTIONS');
-    },
-    /** Open connections of an address (tests). */
-    count: (ip: string) => open.get(ip) ?? 0,
-  };
-}
-export type ConnectionsPerIp = ReturnType<typeof connectionsPerIp>;
-
-/** What the output guard reads of an engine.io connection (its types do not show the transport's ws). */
-interface EngineConnection {
-  on(event: 'packetCreate', listener: (packet: { data?: unknown }) => void): unknown;
-  on(event: 'flush', listener: () => void): unknown;
-  close(discard?: boolean): unknown;
-  readyState: string;
-  transport: { name: string; socket?: { bufferedAmount?: number; terminate?(): void } };
-}
-
-/**
- * Closes a connection whose unsent output passes `maxBytes`: a client that stops reading
- * would otherwise make the server hold every reply it asks for. Checked as each packet is
- * created, against what is already pending: the packets engine.io queued since its last flush
- * to the transport, plus what the WebSocket still buffers (`bufferedAmount`: its sender and the
- * TCP socket's user-space buffer; the kernel's buffers are not counted). So one reply larger
- * than the limit is still sent when little is pending. Closing discards the queue and
- * terminates the WebSocket at once (a closing handshake would keep the buffers 30 s).
- */
-export function guardOutput(engine: { on(event: 'connection', listener: (conn: EngineConnection) => void): unknown }, maxBytes: number, logger: Logger) {
-  const log = logger.child({ module: 'socket' });
-  engine.on('connection', (conn) => {
-    let queued = 0;
-    let closing = false;
-    conn.on('flush', () => (queued = 0)); // engine.io hands its whole queue to the transport
-    conn.on('packetCreate', (packet) => {
-      if (closing) return;
-      const pending = queued + (conn.transport.socket?.bufferedAmount ?? 0);
-      if (pending > maxBytes) {
-        closing = true;
-        log.warn({ pending, maxBytes, transport: conn.transport.name }, 'closing a connection that does not read its output');
-        // After the packet being created is queued: closing inside engine.io's send is not safe.
-        process.nextTick(() => {
-          const ws = conn.transport.socket;
-          conn.close(true);
-          ws?.terminate?.();
-        });
-        return;
-      }
-      const d = packet.data;
-      queued += typeof d === 'string' ? Buffer.byteLength(d) : Buffer.isBuffer(d) ? d.length : 0;
-    });
-  });
 }
 
 export function attachSocketTransport(deps: SocketTransportDeps) {

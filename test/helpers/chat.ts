@@ -21,7 +21,7 @@ import type { ChatLimits } from '../../server/config';
 import { hashPassword } from '../../server/store/passwords';
 import { createMemoryPresencePool } from '../../server/store/presence/memory';
 import { createRedisPresencePool } from '../../server/store/presence/redis';
-import type { PresencePool } from '../../server/store/presence/types';
+import type { PresencePool } from '../../server/domain/ports/presence';
 import { createMemoryRateLimiter, createRedisRateLimiter } from '../../server/store/rate-limit';
 import { createChatStore } from '../../server/store/sql/chat-store';
 import { createPgliteClient, createPostgresClient } from '../../server/store/sql/client';

@@ -12,7 +12,6 @@ import { createUserStore } from './users';
 import { createVisitorStore } from './visitors';
 import type { SqlChatStore, SqlClient } from './types';
 
-export { StoreError } from './errors';
 
 export interface ChatStoreOptions {
   /** The database. Not closed by `close()`: whoever created it closes it. */

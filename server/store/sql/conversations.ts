@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AuthorKind, CloseCategory, ConversationStatus, SystemEvent } from '../../../shared/protocol';
-import { eventMessage, MSG_COLS, queryOne, storedMessage, ts } from './rows';
+import { eventMessage } from '../../domain/chat/events';
+import { MSG_COLS, queryOne, storedMessage, ts } from './rows';
 import type { SqlChatStore, ConversationFilter, ConversationRecord, ConversationSummary, SqlClient } from './types';
 
 interface ConversationRow {

@@ -55,5 +55,3 @@ export const storedMessage = (m: NewMessage, seq: number): StoredMessage => ({
   at: m.at,
 });
 
-/** A system event as the message it is stored as (the domain's builder). */
-export { eventMessage } from '../../domain/chat/events';
