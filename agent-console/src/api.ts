@@ -49,6 +49,8 @@ export function createApi(base: string, token: () => string | null) {
   }
   const invitation = (t: string) => `/invitations/${encodeURIComponent(t)}`;
   return {
+    /** Any call of the REST API; feature folders build their own typed calls on it (e.g. lead views). */
+    request,
     login: (email: string, password: string) => request<LoginResponse>('POST', '/auth/login', { email, password } satisfies LoginRequest),
     invitation: (t: string) => request<InvitationResponse>('GET', invitation(t)),
     acceptInvitation: (t: string, password: string) =>

@@ -13,6 +13,8 @@ export const en = {
   passwordSaved: 'Password saved. You can sign in now.',
   invitationInvalid: 'This link is invalid, used or expired. Ask your lead for a new one.',
   signOut: 'Sign out',
+  views: 'Views',
+  chatsView: 'Chats',
   status: 'Status',
   online: 'Online',
   away: 'Away',

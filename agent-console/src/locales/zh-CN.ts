@@ -15,6 +15,8 @@ export const zhCN: Strings = {
   passwordSaved: '密码已保存，现在可以登录。',
   invitationInvalid: '链接无效、已使用或已过期，请向组长索取新链接。',
   signOut: '退出登录',
+  views: '视图',
+  chatsView: '会话',
   status: '状态',
   online: '在线',
   away: '离开',

@@ -9,6 +9,7 @@ import { CloseDialog } from '../dialogs/close-dialog';
 import { MoveDialog } from '../dialogs/move-dialog';
 import type { Locale, Strings } from '../i18n';
 import { ordered } from '../state/chats';
+import { visibleViews } from '../views/registry';
 import { ChatList } from './chat-list';
 import { TopBar } from './topbar';
 import { useListKeys } from './use-list-keys';
@@ -26,6 +27,8 @@ interface WorkspaceProps {
 export function Workspace({ token, t, locale, api, langSwitch, onSignOut }: WorkspaceProps) {
   const [session, s] = useSession(token, t);
   const [activeId, setActiveId] = useState<string | null>(null);
+  // 'chats' or the id of a view in views/registry.tsx.
+  const [view, setView] = useState('chats');
   const [dialog, setDialog] = useState<'transfer' | 'close' | 'handover' | null>(null);
   // Each conversation keeps its draft and scroll position across switches.
   const drafts = useRef<Record<string, Draft>>({});
@@ -58,6 +61,8 @@ export function Workspace({ token, t, locale, api, langSwitch, onSignOut }: Work
   useListKeys(list, activeId, setActiveId);
 
   const me = s.me;
+  const views = visibleViews(me);
+  const current = views.find((v) => v.id === view);
   const done = () => setDialog(null);
 
   return (
@@ -75,6 +80,30 @@ export function Workspace({ token, t, locale, api, langSwitch, onSignOut }: Work
           {t.reconnecting}
         </p>
       )}
+      {views.length > 0 && (
+        <nav class="views" aria-label={t.views}>
+          {[{ id: 'chats', label: t.chatsView }, ...views.map((v) => ({ id: v.id, label: v.label[locale] }))].map((v) => (
+            <button key={v.id} type="button" aria-current={v.id === view ? 'page' : undefined} onClick={() => setView(v.id)}>
+              {v.label}
+            </button>
+          ))}
+        </nav>
+      )}
+      {current && me ? (
+        <div class="panes view">
+          <current.component
+            t={t}
+            locale={locale}
+            api={api}
+            session={session}
+            me={me}
+            openChat={(id) => {
+              setView('chats');
+              setActiveId(id);
+            }}
+          />
+        </div>
+      ) : (
       <div class="panes">
         <ChatList t={t} list={list} activeId={activeId} onSelect={setActiveId} />
         {active ? (
@@ -97,6 +126,7 @@ export function Workspace({ token, t, locale, api, langSwitch, onSignOut }: Work
           <main class="conversation empty">{t.selectConversation}</main>
         )}
       </div>
+      )}
       {dialog === 'transfer' && active && (
         <MoveDialog
           t={t}
