@@ -17,6 +17,7 @@ import { createFaqService } from './domain/faq/service';
 import type { CannedReplyStore } from './domain/ports/canned-replies';
 import type { ChatStore } from './domain/ports/chat-store';
 import type { FaqStore } from './domain/ports/faq';
+import type { LinkMailer } from './domain/ports/link-mailer';
 import type { PasswordHasher } from './domain/ports/passwords';
 import type { PresencePool } from './domain/ports/presence';
 import type { SettingsStore } from './domain/ports/settings';
@@ -50,6 +51,8 @@ export interface ChatServerOptions {
   settings?: SettingsStore;
   /** @default argon2id */
   passwords?: PasswordHasher;
+  /** E-mails invitation and reset links (SMTP). @default undefined: leads copy the link from the console */
+  mailer?: LinkMailer;
   pool: PresencePool;
   limiter: RateLimiter;
   logger: Logger;
@@ -156,6 +159,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     chat,
     clock,
     logger,
+    mailer: opts.mailer,
     // Rooms span processes through the adapter: every socket of the user, wherever it is.
     signOut: (userId) => agents.in(rooms.agent(userId)).disconnectSockets(true),
   });

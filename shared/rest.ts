@@ -100,6 +100,8 @@ export interface InvitationLink {
   url: string;
   purpose: 'invite' | 'reset';
   expiresAt: number;
+  /** True when the server also e-mailed the link to the user (SMTP configured); otherwise pass the link on yourself. */
+  emailed: boolean;
 }
 
 /** `POST /users` (lead). */
