@@ -157,9 +157,9 @@ export function createConsoleSession(opts: ConsoleSessionOptions) {
     if (!chat) return;
     const next = withMessages(chat, [m]);
     if (next === chat) return;
-    update(m.conversationId, () => (m.author === 'visitor' ? { ...next, visitorTyping: false } : next));
+    update(m.conversationId, () => (m.author === 'visitor' ? { ...next, visitorTyping: false, visitorDraft: undefined } : next));
   });
-  socket.on('typing', ({ conversationId, typing }) => update(conversationId, (c) => ({ ...c, visitorTyping: typing })));
+  socket.on('typing', ({ conversationId, typing, text }) => update(conversationId, (c) => ({ ...c, visitorTyping: typing, visitorDraft: typing ? text : undefined })));
   socket.on('agent:state', (me) => publish({ me }));
 
   return {
