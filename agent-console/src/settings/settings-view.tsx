@@ -102,7 +102,7 @@ export function SettingsView({ t, locale, api }: ViewProps) {
           </table>
         </fieldset>
         <fieldset>
-          <legend>{s.waiting}</legend>
+          <legend>{s.queue}</legend>
           <label>
             {s.waiting}
             <input name="waiting" type="number" min={10} max={3600} required defaultValue={String(settings.waitingThresholdSeconds)} aria-describedby="waiting-hint" />

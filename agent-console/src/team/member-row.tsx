@@ -16,7 +16,7 @@ interface MemberRowProps {
 
 export function MemberRow({ s, t, m, isMe, save, resetPassword }: MemberRowProps) {
   const [editing, setEditing] = useState(false);
-  const label = isMe ? `${m.name} ${s.you}` : m.name;
+  const label = isMe ? m.name + s.you : m.name;
   if (editing) {
     return (
       <tr class="editing">

@@ -28,7 +28,7 @@ export const en = {
   resetPassword: 'Reset password',
   resetPasswordOf: 'Reset the password of {name}',
   confirmDeactivate: 'Deactivate {name}? They are signed out at once and their chats go to colleagues.',
-  you: '(you)',
+  you: ' (you)',
   inviteLinkFor: 'Invitation link for {name}',
   resetLinkFor: 'Password reset link for {name}',
   linkHint: 'Copy the link and send it to them. It works once, until {time}.',
