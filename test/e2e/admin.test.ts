@@ -8,35 +8,23 @@
  */
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { artifact, launchBrowser } from '../helpers/browser';
+import type { Page } from 'playwright-core';
+import { artifact, useBrowserContexts } from '../helpers/browser';
 import { loginToken, ok, type TestServer } from '../helpers/chat';
 import { useTestServer } from '../helpers/suite';
 
 jest.setTimeout(120_000);
 
-let browser: Browser;
-let t: TestServer;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-// Declared before the server's hooks: the pages close before their server does.
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
+// Before the server's hooks: the pages close before their server does.
+const newContext = useBrowserContexts();
 const server = useTestServer({ limits: { agentGraceMs: 60_000 } });
+let t: TestServer;
 beforeEach(() => {
   t = server();
 });
 
 async function newPage(locale = 'en-US'): Promise<Page> {
-  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
-  contexts.push(context);
+  const context = await newContext({ locale, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   // Deactivation and deletion ask for confirmation.
   page.on('dialog', (d) => void d.accept());
