@@ -101,7 +101,7 @@ export function Workspace({ token, t, locale, api, langSwitch, onSignOut, onToke
               {v.label}
             </button>
           ))}
-          <button type="button" class="help" aria-label={t.shortcuts} aria-keyshortcuts="?" onClick={() => setDialog('help')}>
+          <button type="button" class="help" title={t.shortcuts} aria-keyshortcuts="?" onClick={() => setDialog('help')}>
             {t.help}
           </button>
         </nav>
