@@ -13,12 +13,25 @@ import type {
 import type { FaqLanguage } from '../../../shared/faq';
 import type { Api } from '../api';
 
+/** The most replies the page lists; the count shows how many more there are. */
+const MAX_REPLIES = 1000;
 const reply = (id: string) => `/canned-replies/${encodeURIComponent(id)}`;
 const entry = (id: string) => `/faq/${encodeURIComponent(id)}`;
 
 export const libraryApi = (api: Api) => ({
-  replies: (language: string) =>
-    api.request<CannedReplySearchResponse>('GET', `/canned-replies?limit=100${language ? `&language=${encodeURIComponent(language)}` : ''}`),
+  /** Every reply I may see (team and mine), a page of 100 at a time, at most MAX_REPLIES. */
+  async replies(language: string): Promise<CannedReplySearchResponse> {
+    const replies: CannedReplySearchResponse['replies'] = [];
+    let total = 0;
+    do {
+      const query = `limit=100&offset=${replies.length}${language ? `&language=${encodeURIComponent(language)}` : ''}`;
+      const page = await api.request<CannedReplySearchResponse>('GET', `/canned-replies?${query}`);
+      replies.push(...page.replies);
+      total = page.total;
+      if (!page.replies.length) break;
+    } while (replies.length < Math.min(total, MAX_REPLIES));
+    return { replies, total };
+  },
   createReply: (body: CreateCannedReplyRequest) => api.request<CannedReplyResponse>('POST', '/canned-replies', body),
   updateReply: (id: string, patch: PatchCannedReplyRequest) => api.request<CannedReplyResponse>('PATCH', reply(id), patch),
   deleteReply: (id: string) => api.request<unknown>('DELETE', reply(id)),
