@@ -151,6 +151,13 @@ test('a lead invites an agent who signs in; a FAQ entry made on its page is sugg
   await nia.getByRole('navigation', { name: 'Conversations' }).getByText('Do you deliver to Iceland?').waitFor();
   await expect(loginToken(t.url, email, 'nia-first-password')).rejects.toThrow('401');
   await loginToken(t.url, email, 'nia-second-password');
+
+  // The lead deactivates Nia: her console is signed out and her chat goes back to the queue.
+  await views(lead.page).getByRole('button', { name: 'Team' }).click();
+  await lead.page.getByRole('button', { name: 'Deactivate Nia' }).click();
+  await lead.page.getByRole('row', { name: /Nia/ }).getByText('Deactivated').waitFor();
+  await nia.getByRole('form', { name: 'Sign in' }).waitFor();
+  expect(await t.pool.queue()).toHaveLength(1);
 });
 
 test('settings saved on their page apply; the pages and the shortcut help in zh-CN', async () => {
