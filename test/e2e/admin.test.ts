@@ -218,7 +218,7 @@ test('settings saved on their page apply; the pages and the shortcut help in zh-
   await help.waitFor({ state: 'detached' });
 });
 
-test('an agent closing a chat is offered only the team\'s categories; a transfer offers only colleagues with room, errors in words', async () => {
+test('an agent sees typing previews only while the team allows; closing offers the team\'s categories; a transfer offers only colleagues with room', async () => {
   const lead = await t.createUser({ role: 'lead', name: 'Lena' });
   await request(t.server.app).put('/api/v1/settings').set(auth(lead.token)).send({ closeCategories: ['order', 'other'] }).expect(200);
   const password = 'agent-password-1';
@@ -239,6 +239,15 @@ test('an agent closing a chat is offered only the team\'s categories; a transfer
   await ok(shopper, 'session:sync', {});
   await ok(shopper, 'message:send', { clientId: randomUUID(), text: '你好' });
   await page.getByRole('navigation', { name: '会话' }).getByText('你好').click();
+
+  // Typing preview on (the default): the agent reads the draft; off: only that the shopper types.
+  const transcript = page.getByRole('log', { name: '聊天记录' });
+  shopper.emit('typing', { typing: true, text: '我的订单号是 A-1' });
+  await transcript.getByText('访客正在输入：我的订单号是 A-1').waitFor();
+  await request(t.server.app).put('/api/v1/settings').set(auth(lead.token)).send({ typingPreview: false }).expect(200);
+  shopper.emit('typing', { typing: true, text: '我的订单号是 A-12' });
+  await transcript.getByText('访客正在输入…').waitFor();
+  expect(await transcript.getByText(/A-12/).count()).toBe(0);
 
   await page.getByRole('button', { name: '转接' }).click();
   const move = page.getByRole('dialog', { name: '转接会话' });
