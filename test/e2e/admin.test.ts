@@ -19,8 +19,10 @@ jest.setTimeout(120_000);
 const newContext = useBrowserContexts();
 const server = useTestServer({ limits: { agentGraceMs: 60_000 } });
 let t: TestServer;
-beforeEach(() => {
+beforeEach(async () => {
   t = server();
+  // One database for the file: each test starts from the default settings.
+  await t.sql.query('DELETE FROM settings');
 });
 
 async function newPage(locale = 'en-US'): Promise<Page> {
