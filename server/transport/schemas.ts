@@ -37,7 +37,7 @@ const pageContext = z
 export const visitorSchemas = {
   'session:sync': z.object({ afterSeq: seq.optional() }).strict(),
   'message:send': z.object({ clientId, text: messageText }).strict(),
-  'typing': z.object({ typing: z.boolean() }).strict(),
+  'typing': z.object({ typing: z.boolean(), text: messageText.optional() }).strict(),
   'conversation:close': empty,
   'visitor:profile': z
     .object({ name: personName.optional(), email: email.optional() })
