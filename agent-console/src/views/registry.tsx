@@ -8,6 +8,8 @@ import type { AgentSelf } from '../../../shared/protocol';
 import type { Api } from '../api';
 import type { Locale, Strings } from '../i18n';
 import type { ConsoleSession } from '../state/session';
+import { FloorView } from '../floor/floor-view';
+import { en as floorEn, zhCN as floorZh } from '../floor/strings';
 
 export interface ViewProps {
   t: Strings;
@@ -28,7 +30,9 @@ export interface ViewEntry {
 }
 
 /** In navigation order, after "Chats". Features add one line each. */
-export const VIEWS: readonly ViewEntry[] = [];
+export const VIEWS: readonly ViewEntry[] = [
+  { id: 'floor', label: { en: floorEn.label, 'zh-CN': floorZh.label }, lead: true, component: FloorView },
+];
 
 export const visibleViews = (me: AgentSelf | null): readonly ViewEntry[] =>
   me ? VIEWS.filter((v) => !v.lead || me.role === 'lead') : [];
