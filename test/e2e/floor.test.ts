@@ -92,7 +92,7 @@ test('the floor shows loads and the queue live; watch, whisper, barge-in and tak
   // Waits over the threshold stand out (1 s here, so the queue is over it).
   await floor.getByRole('spinbutton', { name: /Highlight waits longer than/ }).fill('1');
   await floor.getByRole('spinbutton', { name: /Highlight waits longer than/ }).press('Tab');
-  await queue.getByText('(waiting too long)').first().waitFor({ state: 'attached', timeout: 10_000 });
+  await until(async () => (await queue.getByText('(waiting too long)').count()) === 2, 10_000, 'both waits over the threshold');
   expect(await queue.locator('tr.late').count()).toBe(2);
   await lead.page.screenshot({ path: artifact('floor-en.png'), fullPage: true });
 

@@ -2,7 +2,7 @@
  * The lead's live floor: today's figures, every agent, the queue and the live conversations,
  * pushed by the server; a watch panel beside it to step into one conversation.
  */
-import { useMemo, useState } from 'preact/hooks';
+import { useCallback, useMemo, useState } from 'preact/hooks';
 import type { ViewProps } from '../views/registry';
 import { AgentsTable } from './agents-table';
 import { LiveTable, QueueTable } from './conversation-tables';
@@ -21,11 +21,14 @@ export function FloorView({ t, locale, session, me }: ViewProps) {
   const [watching, setWatching] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const tables = useMemo(() => model && floorTables(model), [model]);
+  // Stable callbacks: the tables' rows are memoised on their props.
+  const onWatch = useCallback((id: string) => setWatching((w) => (w === id ? null : id)), []);
+  const onError = useCallback((code: string) => setError(errorText(code, s)), [s]);
   if (!model || !tables) return <p role="status">…</p>;
 
   const now = clientNow + model.skew;
   const thresholdMs = threshold * 1000;
-  const tableProps = { now, thresholdMs, s, watching, onWatch: (id: string) => setWatching(watching === id ? null : id) };
+  const tableProps = { now, thresholdMs, s, watching, onWatch };
   return (
     <div class={watching ? 'floor with-panel' : 'floor'} aria-label={s.floor} role="region">
       <div class="floor-main">
@@ -37,7 +40,7 @@ export function FloorView({ t, locale, session, me }: ViewProps) {
         {error && <p class="error" role="alert">{error}</p>}
         <QueueTable rows={tables.queue} {...tableProps} />
         <LiveTable rows={tables.live} {...tableProps} />
-        <AgentsTable rows={tables.agents} now={now} thresholdMs={thresholdMs} s={s} session={session} onError={(code) => setError(errorText(code, s))} />
+        <AgentsTable rows={tables.agents} now={now} thresholdMs={thresholdMs} s={s} session={session} onError={onError} />
       </div>
       {watching && (
         <WatchPanel conversationId={watching} model={model} me={me} session={session} t={t} locale={locale} s={s} onClose={() => setWatching(null)} />

@@ -74,6 +74,9 @@ export interface FloorTables {
   live: FloorConversation[];
 }
 
+// One collator for every sort (localeCompare builds one per call).
+const byName = new Intl.Collator().compare;
+
 /** The three tables, in one pass over the conversations. */
 export function floorTables(m: FloorModel): FloorTables {
   const perAgent = new Map<string, { openChats: number; oldestUnanswered: number | null }>();
@@ -90,7 +93,7 @@ export function floorTables(m: FloorModel): FloorTables {
   live.sort((a, b) => waitKey(a) - waitKey(b) || a.openedAt - b.openedAt);
   const agents = Object.values(m.agents)
     .map((agent) => ({ agent, ...(perAgent.get(agent.id) ?? { openChats: 0, oldestUnanswered: null }) }))
-    .sort((a, b) => a.agent.name.localeCompare(b.agent.name));
+    .sort((a, b) => byName(a.agent.name, b.agent.name));
   const queue = m.queue.map((id) => m.conversations[id]).filter((c): c is FloorConversation => !!c);
   return { agents, queue, live };
 }
