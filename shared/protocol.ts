@@ -269,6 +269,13 @@ export interface FloorFigures {
   ratings: number;
 }
 
+/** A text stored in a live conversation, as the floor sees it: who wrote and when, no text. */
+export interface FloorActivity {
+  conversationId: string;
+  author: 'visitor' | 'agent';
+  at: number;
+}
+
 /** The whole floor at one moment: what `floor:watch` answers; pushes keep it current. */
 export interface FloorState {
   agents: AgentPresenceView[];
@@ -369,10 +376,10 @@ export interface AgentServerToClientEvents {
   /** Floor watchers: a live conversation changed (queued, assigned, moved); `closed` ones leave the floor. */
   'floor:conversation': (c: FloorConversation) => void;
   /**
-   * Floor watchers: a visitor wrote (`waitingSince` starts if it was null) or an agent or lead
-   * answered (it ends) in a live conversation. No text: the floor only needs the time.
+   * Floor watchers: visitors wrote (`waitingSince` starts if it was null) or agents or leads
+   * answered (it ends) in live conversations, in order, gathered over a fraction of a second.
    */
-  'floor:activity': (p: { conversationId: string; author: 'visitor' | 'agent'; at: number }) => void;
+  'floor:activity': (p: { activity: FloorActivity[] }) => void;
   /** Floor watchers: today's figures again, at most every few seconds while things happen. */
   'floor:figures': (f: FloorFigures) => void;
 }

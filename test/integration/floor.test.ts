@@ -54,12 +54,18 @@ test('the floor: its state, and pushes as visitors arrive, are answered and chat
   expect(state.figures).toMatchObject({ waitingNow: 1, started: 2, oldestQueuedAt: byId[second.conversationId].queuedAt });
 
   // Ana answers: "waiting since" ends (an activity push, no text); the visitor writes again: it starts again.
-  const answered = next(lead.socket, 'floor:activity', (p) => p.conversationId === first.conversationId && p.author === 'agent');
-  await ok(a.socket, 'message:send', { conversationId: first.conversationId, clientId: randomUUID(), text: 'Let me check' });
-  expect(await answered).toEqual({ conversationId: first.conversationId, author: 'agent', at: expect.any(Number) });
-  const wrote = next(lead.socket, 'floor:activity', (p) => p.conversationId === first.conversationId && p.author === 'visitor');
+  const about = (author: string) => (p: { activity: { conversationId: string; author: string }[] }) =>
+    p.activity.some((x) => x.conversationId === first.conversationId && x.author === author);
+  const answered = next(lead.socket, 'floor:activity', about('agent'));
+  const reply = await ok(a.socket, 'message:send', { conversationId: first.conversationId, clientId: randomUUID(), text: 'Let me check' });
+  expect((await answered).activity).toContainEqual({ conversationId: first.conversationId, author: 'agent', at: reply.at });
+  // Messages gathered in one push: a second visitor message before any answer adds nothing.
+  const wrote = next(lead.socket, 'floor:activity', about('visitor'));
   const again = await send(first.socket, 'thanks');
-  expect((await wrote).at).toBe(again.at);
+  await send(first.socket, 'are you there?');
+  expect((await wrote).activity.filter((x) => x.conversationId === first.conversationId)).toEqual([
+    { conversationId: first.conversationId, author: 'visitor', at: again.at },
+  ]);
   const times = (await ok(lead.socket, 'floor:watch', {})).conversations.find((c) => c.id === first.conversationId)!;
   expect(times.waitingSince).toBe(again.at);
 

@@ -77,7 +77,13 @@ export function floorPushes(state: FloorState, n: number, seed = 2): FloorPush[]
     const c = open[Math.floor(rnd() * open.length)];
     const a = state.agents[Math.floor(rnd() * state.agents.length)];
     if (r < 0.6) {
-      pushes.push({ event: 'floor:activity', data: { conversationId: c.id, author: rnd() < 0.5 ? 'visitor' : 'agent', at } });
+      // A quarter second's worth of a busy floor: a few conversations each.
+      const activity = Array.from({ length: 1 + Math.floor(rnd() * 6) }, () => ({
+        conversationId: open[Math.floor(rnd() * open.length)].id,
+        author: rnd() < 0.5 ? ('visitor' as const) : ('agent' as const),
+        at,
+      }));
+      pushes.push({ event: 'floor:activity', data: { activity: activity.length ? activity : [{ conversationId: c.id, author: 'visitor', at }] } });
     } else if (r < 0.8) {
       const to = state.agents[Math.floor(rnd() * state.agents.length)];
       pushes.push({ event: 'floor:conversation', data: { ...c, agent: { id: to.id, name: to.name }, assignedAt: at } });

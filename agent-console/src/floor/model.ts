@@ -50,11 +50,16 @@ export function applyPush(m: FloorModel, p: FloorPush): FloorModel {
       return { ...m, conversations: rest };
     }
     case 'floor:activity': {
-      const c = m.conversations[p.data.conversationId];
-      if (!c) return m;
-      const waitingSince = p.data.author === 'agent' ? null : (c.waitingSince ?? p.data.at);
-      if (waitingSince === c.waitingSince) return m;
-      return { ...m, conversations: { ...m.conversations, [c.id]: { ...c, waitingSince } } };
+      let changed: Record<string, FloorConversation> | null = null;
+      for (const a of p.data.activity) {
+        const c = changed?.[a.conversationId] ?? m.conversations[a.conversationId];
+        if (!c) continue;
+        const waitingSince = a.author === 'agent' ? null : (c.waitingSince ?? a.at);
+        if (waitingSince === c.waitingSince) continue;
+        changed ??= { ...m.conversations };
+        changed[c.id] = { ...c, waitingSince };
+      }
+      return changed ? { ...m, conversations: changed } : m;
     }
   }
 }

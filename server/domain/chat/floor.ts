@@ -4,7 +4,7 @@
  * read their times in one query; today's figures are recounted after changes, at most once per
  * `figuresEveryMs`. Timers only pace the pushes: nothing here decides by the wall clock.
  */
-import type { ConversationView, FloorConversation, FloorFigures, FloorState } from '../../../shared/protocol';
+import type { ConversationView, FloorActivity, FloorConversation, FloorFigures, FloorState } from '../../../shared/protocol';
 import type { ConversationTimes } from '../ports/floor';
 import { dayIn, serverTimeZone } from './day';
 import type { ChatServiceDeps } from './deps';
@@ -25,6 +25,8 @@ export function createFloor(deps: ChatServiceDeps, views: Views) {
   const { store, pool, notifier, clock } = deps;
   const reads = deps.floor;
   const everyMs = deps.floorFiguresEveryMs ?? 3000;
+  /** Activity is gathered this long, then sent in one push: one packet (one stream entry with Redis) per window, not per message. */
+  const activityMs = 250;
   const log = deps.logger.child({ module: 'floor' });
 
   async function timesOf(ids: string[]): Promise<Map<string, ConversationTimes>> {
@@ -86,6 +88,19 @@ export function createFloor(deps: ChatServiceDeps, views: Views) {
     timer.unref?.();
   }
 
+  // Activity: per conversation, an entry by the same author as the one before it changes nothing
+  // the floor shows (the first unanswered message counts, and any answer), so it is dropped.
+  let activity: FloorActivity[] = [];
+  const lastAuthor = new Map<string, FloorActivity['author']>();
+  let activityTimer: ReturnType<typeof setTimeout> | null = null;
+  function sendActivity() {
+    activityTimer = null;
+    const batch = activity;
+    activity = [];
+    lastAuthor.clear();
+    if (batch.length) notifier.agents({ floor: true }, 'floor:activity', { activity: batch });
+  }
+
   return {
     figures,
     figuresChanged,
@@ -113,12 +128,22 @@ export function createFloor(deps: ChatServiceDeps, views: Views) {
     },
 
     /** A visitor wrote, or an agent answered: the floor's "waiting since" starts or ends. */
-    activity(conversationId: string, author: 'visitor' | 'agent', at: number) {
-      notifier.agents({ floor: true }, 'floor:activity', { conversationId, author, at });
+    activity(conversationId: string, author: FloorActivity['author'], at: number) {
+      if (lastAuthor.get(conversationId) === author) return;
+      lastAuthor.set(conversationId, author);
+      activity.push({ conversationId, author, at });
+      if (!activityTimer) {
+        activityTimer = setTimeout(sendActivity, activityMs);
+        activityTimer.unref?.();
+      }
     },
 
     /** Resolves when no push is pending; a figures recount waiting for its turn runs now. */
     async idle() {
+      if (activityTimer) {
+        clearTimeout(activityTimer);
+        sendActivity();
+      }
       while (flushing || timer || counting) {
         if (timer) {
           clearTimeout(timer);
