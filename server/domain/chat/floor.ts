@@ -1,8 +1,9 @@
 /**
  * The lead's live floor: its state on request and the pushes that keep it current, to the
- * sockets watching it. A conversation's change is pushed with its times, changes in one burst
- * read their times in one query; today's figures are recounted after changes, at most once per
- * `figuresEveryMs`. Timers only pace the pushes: nothing here decides by the wall clock.
+ * sockets watching it. A conversation's change is pushed with its times (changes within 100 ms
+ * read in one query); visitor and agent texts are gathered for 250 ms; today's figures are
+ * recounted after changes, at most once per `figuresEveryMs`. Timers only pace the pushes:
+ * nothing here decides by the wall clock.
  */
 import type { ConversationView, FloorActivity, FloorConversation, FloorFigures, FloorState } from '../../../shared/protocol';
 import type { ConversationTimes } from '../ports/floor';
@@ -27,6 +28,7 @@ export function createFloor(deps: ChatServiceDeps, views: Views) {
   const everyMs = deps.floorFiguresEveryMs ?? 3000;
   /** Activity is gathered this long, then sent in one push: one packet (one stream entry with Redis) per window, not per message. */
   const activityMs = 250;
+  const conversationsMs = 100;
   const log = deps.logger.child({ module: 'floor' });
 
   async function timesOf(ids: string[]): Promise<Map<string, ConversationTimes>> {
@@ -51,7 +53,8 @@ export function createFloor(deps: ChatServiceDeps, views: Views) {
     return { day, timeZone, dayStart: start, waitingNow: queue.length, oldestQueuedAt: queuedAt.length ? Math.min(...queuedAt) : null, ...counts };
   }
 
-  // Conversation pushes: the latest view of each, flushed one burst at a time, in order.
+  // Conversation pushes: the latest view of each, gathered for `conversationsMs` and read in one
+  // query (under a burst of assignments, a few queries a second rather than one per change).
   const pending = new Map<string, ConversationView>();
   let flushing: Promise<void> | null = null;
   async function flush() {
@@ -118,7 +121,7 @@ export function createFloor(deps: ChatServiceDeps, views: Views) {
     /** A conversation's state changed (queued, assigned, moved, closed): push it with its times. */
     conversationChanged(view: ConversationView) {
       pending.set(view.id, view);
-      flushing ??= new Promise<void>((resolve) => setImmediate(resolve))
+      flushing ??= new Promise<void>((resolve) => setTimeout(resolve, conversationsMs))
         .then(flush)
         .catch((err) => log.error({ err }, 'floor push failed'))
         .finally(() => {
