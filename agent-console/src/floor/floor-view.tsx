@@ -43,7 +43,8 @@ export function FloorView({ t, locale, session, me }: ViewProps) {
         <AgentsTable rows={tables.agents} now={now} thresholdMs={thresholdMs} s={s} session={session} onError={onError} />
       </div>
       {watching && (
-        <WatchPanel conversationId={watching} model={model} me={me} session={session} t={t} locale={locale} s={s} onClose={() => setWatching(null)} />
+        // Keyed: another conversation is a new panel (its transcript, drafts and errors start afresh).
+        <WatchPanel key={watching} conversationId={watching} model={model} me={me} session={session} t={t} locale={locale} s={s} onClose={() => setWatching(null)} />
       )}
     </div>
   );
