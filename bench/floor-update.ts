@@ -13,6 +13,12 @@
  *    applied it and committed its DOM, `paintMs` to the end of the frame that shows it (style,
  *    layout, paint; includes waiting for that frame).
  *
+ * 3. The server's reads for the floor, on PGlite (a fresh in-memory database): a day of 5,000
+ *    conversations (closed, most answered and half rated) plus the 500 live ones with 12 messages
+ *    each; timed: today's counts (`dayCounts`, the three statements of server/store/sql/floor.ts
+ *    that `floor:figures` runs) and the times of the 500 live conversations (`conversationTimes`,
+ *    what `floor:watch` reads besides the views), 20 times each.
+ *
  * Output: a Markdown table on stdout, JSON in bench/results/floor-update-<date>.json, and a
  * screenshot of the benchmarked floor in test/artifacts/floor-200x500.png.
  * Options: --agents 200 --conversations 500 --queued 40 --pushes 2000 (Node) --page-pushes 300 --out DIR
@@ -24,7 +30,9 @@ import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { applyPush, floorModel, floorTables } from '../agent-console/src/floor/model';
 import { floorFixture, floorPushes } from '../agent-console/src/floor/bench-fixture';
+import { createFloorStore } from '../server/store/sql/floor';
 import { artifact, launchBrowser } from '../test/helpers/browser';
+import { openTestStore } from '../test/helpers/chat';
 import { ROOT } from './lib/processes';
 
 const { values: args } = parseArgs({
@@ -118,7 +126,58 @@ async function inChromium() {
   }
 }
 
+// ------------------------------------------------------------------ 3. the server's reads, on PGlite
+
+async function serverReads() {
+  const { sql, store } = await openTestStore();
+  try {
+    const day = now - 10 * 3600_000;
+    // A day's closed conversations: 90% answered, half rated; then the live ones with their messages.
+    await sql.query(`INSERT INTO conversations (id, visitor_id, status, opened_at, first_response_at, closed_at, closed_by, last_seq)
+      SELECT 'day-' || i, 'v-' || i, 'closed', to_timestamp(($1::float8 + i * 7000) / 1000),
+        CASE WHEN i % 10 = 0 THEN NULL ELSE to_timestamp(($1::float8 + i * 7000 + 15000 + (i % 60) * 1000) / 1000) END,
+        to_timestamp(($1::float8 + i * 7000 + 600000) / 1000), 'visitor', 0
+      FROM generate_series(1, 5000) i`, [day]);
+    await sql.query(`INSERT INTO ratings (conversation_id, visitor_id, score, created_at)
+      SELECT 'day-' || i, 'v-' || i, 1 + i % 5, to_timestamp(($1::float8 + i * 7000 + 700000) / 1000) FROM generate_series(2, 5000, 2) i`, [day]);
+    await sql.query(`INSERT INTO users (id, email, display_name, role, password_hash) VALUES ('agent-b', 'b@example.test', 'B', 'agent', 'x')`);
+    await sql.query(`INSERT INTO conversations (id, visitor_id, agent_id, status, opened_at, last_seq)
+      SELECT 'live-' || i, 'lv-' || i, 'agent-b', 'open', to_timestamp(($1::float8 - i * 1000) / 1000), 12 FROM generate_series(1, ${CONVERSATIONS}) i`, [now]);
+    await sql.query(`INSERT INTO messages (conversation_id, seq, client_id, author_kind, author_id, kind, body, event, created_at)
+      SELECT 'live-' || i, s,
+        CASE WHEN s IN (1, 3) THEN NULL ELSE 'c-' || i || '-' || s END,
+        CASE WHEN s IN (1, 3) THEN 'system' WHEN s % 2 = 0 THEN 'visitor' ELSE 'agent' END,
+        CASE WHEN s IN (1, 3) THEN NULL WHEN s % 2 = 0 THEN 'lv-' || i ELSE 'agent-' || (i % 200) END,
+        CASE WHEN s IN (1, 3) THEN 'event' ELSE 'text' END,
+        CASE WHEN s IN (1, 3) THEN '' ELSE 'message ' || s END,
+        CASE WHEN s = 1 THEN '{"type":"opened"}'::jsonb WHEN s = 3 THEN '{"type":"assigned","agentId":"a","agentName":"A"}'::jsonb END,
+        to_timestamp(($1::float8 - i * 1000 + s * 5000) / 1000)
+      FROM generate_series(1, ${CONVERSATIONS}) i, generate_series(1, 12) s`, [now]);
+    await sql.query('ANALYZE');
+    const floor = createFloorStore({ sql });
+    const ids = Array.from({ length: CONVERSATIONS }, (_, i) => `live-${i + 1}`);
+    const counts: number[] = [];
+    const times: number[] = [];
+    let check = await floor.dayCounts(day);
+    for (let i = 0; i < 22; i++) {
+      let t0 = performance.now();
+      check = await floor.dayCounts(day);
+      if (i >= 2) counts.push(performance.now() - t0);
+      t0 = performance.now();
+      const t = await floor.conversationTimes(ids);
+      if (i >= 2) times.push(performance.now() - t0);
+      if (t.length !== CONVERSATIONS) throw new Error('conversation times missing');
+    }
+    log(`reads: ${JSON.stringify(check)}`);
+    return { dayCounts: summary(counts), conversationTimes: summary(times) };
+  } finally {
+    await store.close();
+    await sql.close();
+  }
+}
+
 void (async () => {
+  const reads = await serverReads();
   const page = await inChromium();
   const result = {
     at: new Date().toISOString(),
@@ -126,6 +185,7 @@ void (async () => {
     floor: { agents: AGENTS, conversations: CONVERSATIONS, queued: QUEUED },
     nodeApplyAndTablesMs: node,
     chromium: page,
+    serverReadsMs: reads,
   };
   const table = [
     '| what (200 agents, 500 conversations) | n | p50 ms | p95 ms | p99 ms | max ms |',
@@ -133,6 +193,8 @@ void (async () => {
     `| Node: applyPush + floorTables | ${node.n} | ${node.p50} | ${node.p95} | ${node.p99} | ${node.max} |`,
     `| Chromium: push → view updated (DOM committed) | ${page.update.n} | ${page.update.p50} | ${page.update.p95} | ${page.update.p99} | ${page.update.max} |`,
     `| Chromium: push → frame painted | ${page.paint.n} | ${page.paint.p50} | ${page.paint.p95} | ${page.paint.p99} | ${page.paint.max} |`,
+    `| PGlite: today's counts (5,500 conversations today, 2,500 ratings) | ${reads.dayCounts.n} | ${reads.dayCounts.p50} | ${reads.dayCounts.p95} | ${reads.dayCounts.p99} | ${reads.dayCounts.max} |`,
+    `| PGlite: times of the ${CONVERSATIONS} live conversations (12 messages each) | ${reads.conversationTimes.n} | ${reads.conversationTimes.p50} | ${reads.conversationTimes.p95} | ${reads.conversationTimes.p99} | ${reads.conversationTimes.max} |`,
   ].join('\n');
   process.stdout.write(`${table}\n`);
   mkdirSync(args.out!, { recursive: true });
