@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FloorConversation } from '../../shared/protocol';
-import { call, chattingVisitor, collect, next, ok, onlineAgent, until, type TestServer } from '../helpers/chat';
-import { useTestServer } from '../helpers/suite';
+import { call, chattingVisitor, collect, next, ok, onlineAgent, startTestServer, until, type TestServer } from '../helpers/chat';
+import { useRedisServer, useTestServer } from '../helpers/suite';
 
 jest.setTimeout(60_000);
 const t = useTestServer();
@@ -226,4 +226,29 @@ test('every lead-only event is refused to an agent, and nothing changes', async 
   await chattingVisitor(t(), 'another');
   await t().server.chat.idle();
   expect(pushes).toEqual([]);
+});
+
+describe('across processes on one Redis', () => {
+  const redis = useRedisServer();
+
+  test('a lead on one process sees the floor change on another', async () => {
+    await t.restart({ redis });
+    const second = await startTestServer({ redisUrl: redis().url, prefix: t().prefix, store: t.db });
+    try {
+      const lead = await floorLead(t());
+      const a = await onlineAgent(second, { name: 'Ana' });
+      const onFloor = next(lead.socket, 'floor:conversation', (c) => c.status === 'open' && c.agent?.id === a.id, 10_000);
+      const v = await chattingVisitor(second, 'hello from process two');
+      expect(await onFloor).toMatchObject({ id: v.conversationId, assignedAt: expect.any(Number), waitingSince: expect.any(Number) });
+      const answered = next(lead.socket, 'floor:activity', (p) => p.activity.some((x) => x.conversationId === v.conversationId && x.author === 'agent'), 10_000);
+      await ok(a.socket, 'message:send', { conversationId: v.conversationId, clientId: randomUUID(), text: 'hi' });
+      await answered;
+      // Stepping in crosses processes too: the lead's whisper reaches the agent on the other one.
+      const whisper = next(a.socket, 'message', (m) => m.kind === 'note', 10_000);
+      await ok(lead.socket, 'message:send', { conversationId: v.conversationId, clientId: randomUUID(), text: 'psst', note: true });
+      expect((await whisper).authorId).toBe(lead.id);
+    } finally {
+      await second.close();
+    }
+  });
 });
