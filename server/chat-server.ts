@@ -31,6 +31,7 @@ import type { RateLimiter } from './store/rate-limit';
 import { createCannedReplyStore } from './store/sql/canned-reply-store';
 import { createFaqStore } from './store/sql/faq-store';
 import { createSettingsStore } from './store/sql/settings-store';
+import { createFloorStore } from './store/sql/floor';
 import type { SqlClient } from './store/sql/types';
 import { createHttpApp } from './transport/http';
 import { createSocketNotifier, rooms, type AgentNamespace, type VisitorNamespace } from './transport/notifier';
@@ -53,6 +54,13 @@ export interface ChatServerOptions {
   passwords?: PasswordHasher;
   /** E-mails invitation and reset links (SMTP). @default undefined: leads copy the link from the console */
   mailer?: LinkMailer;
+  /**
+   * The site's IANA time zone, read each time the floor counts "today" (a setting may change it).
+   * @default the server's time zone
+   */
+  timeZone?: () => string | null | undefined;
+  /** Least time between two pushes of the floor's figures, ms. @default 3000 */
+  floorFiguresEveryMs?: number;
   pool: PresencePool;
   limiter: RateLimiter;
   logger: Logger;
@@ -152,6 +160,9 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     logger,
     limits,
     metrics,
+    floor: createFloorStore({ sql: opts.sql }),
+    timeZone: opts.timeZone,
+    floorFiguresEveryMs: opts.floorFiguresEveryMs,
   });
   const team = createTeamService({
     store: opts.store,

@@ -253,6 +253,30 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
         await act('capacity');
         return chat.setCapacity(p.agentId, p.capacity);
       },
+      // The lead's floor and stepping in (watching and whispering are above: watch, message:send).
+      'agent:set-status': async (p) => {
+        leadOnly();
+        await act('set-status');
+        return chat.setAgentStatus(p.agentId, p.status);
+      },
+      'floor:watch': async () => {
+        leadOnly();
+        await read('floor');
+        // Joined before the read: a change made meanwhile is pushed too (clients apply pushes after the state).
+        socket.join(rooms.floor);
+        return chat.floorState();
+      },
+      'floor:unwatch': async () => {
+        leadOnly();
+        await read('unfloor');
+        socket.leave(rooms.floor);
+        return { watching: false as const };
+      },
+      'conversation:takeover': async (p) => {
+        leadOnly();
+        await act('takeover');
+        return chat.takeover(actor, p.conversationId, p.toAgentId);
+      },
     };
     // Every event waits for the connection to be counted in the pool.
     bindHandlers<AgentClientToServerEvents>(socket, agentSchemas, handlers, { ...bindOptions, ready: connected });

@@ -18,10 +18,10 @@ export async function launchBrowser(): Promise<Browser> {
 export const artifact = (name: string) => path.join(ARTIFACTS, name);
 
 /**
- * One Chromium for the file and the contexts each test opens, closed after the test. Call it
- * before `useTestServer`, so the pages close before their server does.
+ * One Chromium for the file, and a fresh context per call, closed after each test. Call it
+ * before `useTestServer()`: the pages then close before their server does.
  */
-export function useBrowserContexts(): (options?: BrowserContextOptions) => Promise<BrowserContext> {
+export function useBrowser() {
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
@@ -33,9 +33,18 @@ export function useBrowserContexts(): (options?: BrowserContextOptions) => Promi
   afterEach(async () => {
     await Promise.all(contexts.splice(0).map((c) => c.close()));
   });
-  return async (options) => {
-    const context = await browser!.newContext(options);
-    contexts.push(context);
-    return context;
+  return {
+    async newContext(options: BrowserContextOptions = {}): Promise<BrowserContext> {
+      if (!browser) throw new Error('the browser starts in beforeAll');
+      const context = await browser.newContext(options);
+      contexts.push(context);
+      return context;
+    },
   };
+}
+
+/** `useBrowser` as one function: the context factory alone. */
+export function useBrowserContexts(): (options?: BrowserContextOptions) => Promise<BrowserContext> {
+  const b = useBrowser();
+  return (options) => b.newContext(options);
 }

@@ -164,7 +164,9 @@ export function createConsoleSession(opts: ConsoleSessionOptions) {
     if (next === chat) return;
     update(m.conversationId, () => (m.author === 'visitor' ? { ...next, visitorTyping: false, visitorDraft: undefined } : next));
   });
-  socket.on('typing', ({ conversationId, typing, text }) => update(conversationId, (c) => ({ ...c, visitorTyping: typing, visitorDraft: typing ? text : undefined })));
+  socket.on('typing', ({ conversationId, typing, text, author }) => {
+    if (author !== 'agent') update(conversationId, (c) => ({ ...c, visitorTyping: typing, visitorDraft: typing ? text : undefined }));
+  });
   socket.on('agent:state', (me) => publish({ me }));
 
   return {
@@ -197,6 +199,13 @@ export function createConsoleSession(opts: ConsoleSessionOptions) {
       if (socket.connected) socket.emit('typing', { conversationId, typing });
     },
     call,
+    /** Listens to a server push besides those above (lead views: the floor, watching); returns the unsubscribe. */
+    on<E extends keyof AgentServerToClientEvents>(event: E, fn: AgentServerToClientEvents[E]): () => void {
+      // socket.io-client's typed `on` cannot follow a generic event name; the signature is the typed boundary.
+      const s = socket as unknown as { on(e: string, f: unknown): void; off(e: string, f: unknown): void };
+      s.on(event, fn);
+      return () => s.off(event, fn);
+    },
     disconnect() {
       socket.disconnect();
     },

@@ -14,6 +14,8 @@ import * as library from '../library/strings';
 import { SettingsView } from '../settings/settings-view';
 import * as settings from '../settings/strings';
 import type { ConsoleSession } from '../state/session';
+import { FloorView } from '../floor/floor-view';
+import { en as floorEn, zhCN as floorZh } from '../floor/strings';
 import { TeamView } from '../team/team-view';
 import * as team from '../team/strings';
 
@@ -39,6 +41,7 @@ export interface ViewEntry {
 
 /** In navigation order, after "Chats". Features add one line each. */
 export const VIEWS: readonly ViewEntry[] = [
+  { id: 'floor', label: { en: floorEn.label, 'zh-CN': floorZh.label }, lead: true, component: FloorView },
   { id: 'team', label: { en: team.en.nav, 'zh-CN': team.zhCN.nav }, lead: true, component: TeamView },
   { id: 'library', label: { en: library.en.nav, 'zh-CN': library.zhCN.nav }, lead: true, component: LibraryView },
   { id: 'settings', label: { en: settings.en.nav, 'zh-CN': settings.zhCN.nav }, lead: true, component: SettingsView },

@@ -11,6 +11,7 @@ import { MoveDialog } from '../dialogs/move-dialog';
 import type { Locale, Strings } from '../i18n';
 import { ordered } from '../state/chats';
 import { visibleViews } from '../views/registry';
+import { TakenNotice } from '../floor/taken-notice';
 import { ChatList } from './chat-list';
 import { TopBar } from './topbar';
 import { useListKeys } from './use-list-keys';
@@ -94,6 +95,7 @@ export function Workspace({ token, t, locale, api, langSwitch, onSignOut, onToke
           {t.reconnecting}
         </p>
       )}
+      <TakenNotice session={session} locale={locale} />
       {views.length > 0 && (
         <nav class="views" aria-label={t.views}>
           {[{ id: 'chats', label: t.chatsView }, ...views.map((v) => ({ id: v.id, label: v.label[locale] }))].map((v) => (
