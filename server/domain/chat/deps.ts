@@ -24,6 +24,3 @@ export interface ChatServiceDeps {
   limits: ChatLimits;
   metrics?: ChatMetrics;
 }
-
-/** Upper bound of "the whole transcript" sent with an assignment, a watch or a sync. */
-export const FULL_HISTORY = 10_000;

@@ -1,6 +1,6 @@
 /** What only leads do here: watch any conversation, see the whole floor. */
 import type { ConversationWithMessages, LeadSnapshot } from '../../../shared/protocol';
-import { FULL_HISTORY, type ChatServiceDeps } from './deps';
+import type { ChatServiceDeps } from './deps';
 import type { Lookups } from './lookups';
 import type { Views } from './views';
 
@@ -9,7 +9,7 @@ export function createLeadUseCases({ store, pool }: ChatServiceDeps, parts: { lo
   return {
     async watch(conversationId: string): Promise<ConversationWithMessages> {
       const c = await lookups.conversationOrThrow(conversationId);
-      return { conversation: await views.conversationView(c), messages: await views.history(conversationId, 0, true, FULL_HISTORY) };
+      return { conversation: await views.conversationView(c), ...(await views.page(conversationId, { beforeSeq: null }, true)) };
     },
 
     async leadSnapshot(): Promise<LeadSnapshot> {
