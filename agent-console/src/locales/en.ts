@@ -84,6 +84,7 @@ export const en = {
   'category.other': 'Other',
   newChat: 'New chat',
   error: 'Something went wrong: {code}',
+  refused: 'Not sent: refused by the server ({code})',
 };
 
 export type Strings = typeof en;

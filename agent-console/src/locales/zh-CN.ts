@@ -86,4 +86,5 @@ export const zhCN: Strings = {
   'category.other': '其他',
   newChat: '新会话',
   error: '出错了：{code}',
+  refused: '未发送：服务器拒收（{code}）',
 };
