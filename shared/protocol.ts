@@ -134,10 +134,11 @@ export interface AgentPresenceView {
  */
 export const PAGE_MESSAGES = 100;
 /**
- * Most characters (UTF-16 code units) of message text one page carries: a page ends before
- * the message that would pass it (but always holds at least one message). docs/protocol.md §4.8.
+ * Most bytes of message text (UTF-8) one page carries: a page ends before the message that
+ * would pass it (but always holds at least one message), so a page's JSON stays near 64 KB
+ * whatever the script. docs/protocol.md §4.8.
  */
-export const PAGE_TEXT = 64_000;
+export const PAGE_TEXT_BYTES = 64_000;
 
 /**
  * A run of consecutive messages, oldest first. `hasMore`: later messages follow the last one

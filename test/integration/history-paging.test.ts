@@ -1,11 +1,11 @@
 /**
  * Paged replies (issue 13): no reply carries more than one page of a conversation
- * (PAGE_MESSAGES messages, PAGE_TEXT characters of text); `hasMore` and
+ * (PAGE_MESSAGES messages, PAGE_TEXT_BYTES of text); `hasMore` and
  * `conversation:history` let a client fetch the rest, every message once, in order, in
  * both namespaces, each reader only what they may read.
  */
 import { randomUUID } from 'node:crypto';
-import { PAGE_MESSAGES, PAGE_TEXT, type Page } from '../../shared/protocol';
+import { PAGE_MESSAGES, PAGE_TEXT_BYTES, type Page } from '../../shared/protocol';
 import { call, callRaw, chattingVisitor, next, ok, onlineAgent, type AgentClient, type VisitorClient } from '../helpers/chat';
 import { useTestServer } from '../helpers/suite';
 
@@ -15,8 +15,8 @@ const t = useTestServer({
 
 /** A reply's size on the wire (its JSON), in bytes. */
 const bytes = (reply: unknown) => Buffer.byteLength(JSON.stringify(reply));
-/** One page's worst case: its text in JSON (≤ 3 bytes a character, §3.3) plus each message's other fields. */
-const PAGE_BOUND = 3 * PAGE_TEXT + PAGE_MESSAGES * 600;
+/** One page's worst case: its text in JSON (quotes and backslashes escape to 2 bytes) plus each message's other fields. */
+const PAGE_BOUND = 2 * PAGE_TEXT_BYTES + PAGE_MESSAGES * 600;
 
 /** `n` messages into the conversation, `make(i)` each; sent 20 at a time. */
 async function fill(n: number, make: (i: number) => Promise<unknown>) {
@@ -96,11 +96,11 @@ describe('visitor', () => {
     const v = await chattingVisitor(t(), 'x'.repeat(4000));
     await fill(39, (i) => ok(v.socket, 'message:send', { clientId: randomUUID(), text: `${i} ${'y'.repeat(3990)}` }));
     const s = await ok(v.socket, 'session:sync', {});
-    // The review's 166 KB reply: now at most PAGE_TEXT characters of text.
-    expect(s.messages.reduce((n, m) => n + m.text.length, 0)).toBeLessThanOrEqual(PAGE_TEXT);
+    // The review's 166 KB reply: now at most PAGE_TEXT_BYTES of text.
+    expect(s.messages.reduce((n, m) => n + Buffer.byteLength(m.text), 0)).toBeLessThanOrEqual(PAGE_TEXT_BYTES);
     expect(s.messages.length).toBeLessThan(20);
     expect(s.hasMore).toBe(true);
-    expect(bytes(s)).toBeLessThan(PAGE_TEXT + 20 * 400);
+    expect(bytes(s)).toBeLessThan(PAGE_TEXT_BYTES + 20 * 400);
     const forward = (await pageForward(v.socket, v.conversationId, s)).flatMap((p) => p.messages.map((m) => m.seq));
 
     // Backwards from the end: the newest page first, then earlier ones, each before the last one read.
@@ -114,6 +114,17 @@ describe('visitor', () => {
       beforeSeq = page.messages[0].seq;
     }
     expect(backward).toEqual(forward);
+  });
+
+  test('Chinese text: a page is bounded in bytes, not characters', async () => {
+    const v = await chattingVisitor(t(), '你好');
+    await fill(30, (i) => ok(v.socket, 'message:send', { clientId: randomUUID(), text: `${i} ${'货'.repeat(3990)}` }));
+    const s = await ok(v.socket, 'session:sync', {});
+    expect(s.hasMore).toBe(true);
+    expect(bytes(s)).toBeLessThan(PAGE_TEXT_BYTES + 20 * 400);
+    const pages = await pageForward(v.socket, v.conversationId, s);
+    for (const p of pages) expect(bytes(p)).toBeLessThan(PAGE_TEXT_BYTES + 20 * 400);
+    expect(pages.flatMap((p) => p.messages).filter((m) => m.text.includes('货'))).toHaveLength(30);
   });
 
   test('a visitor pages only their own conversations (closed ones included); limit and the query are validated', async () => {

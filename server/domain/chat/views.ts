@@ -1,7 +1,7 @@
 /** Stored records turned into what clients see (protocol views), with names and live state. */
 import {
   PAGE_MESSAGES,
-  PAGE_TEXT,
+  PAGE_TEXT_BYTES,
   type AgentPresenceView,
   type AgentSelf,
   type ConversationView,
@@ -29,12 +29,22 @@ export type PageAt = { afterSeq: number } | { beforeSeq: number | null };
 export const pageAt = (q: { afterSeq?: number; beforeSeq?: number }): PageAt =>
   q.beforeSeq !== undefined ? { beforeSeq: q.beforeSeq } : { afterSeq: q.afterSeq ?? 0 };
 
+/** Bytes of `s` in UTF-8 (a surrogate pair is 4, each half counted 2). */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    n += c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c < 0xe000) ? 2 : 3;
+  }
+  return n;
+}
+
 /** How many of `rows`, taken from the front, fit in one page's text (never fewer than one). */
 export function fitText(rows: readonly { text: string }[]): number {
-  let chars = 0;
+  let size = 0;
   for (let i = 0; i < rows.length; i++) {
-    chars += rows[i].text.length;
-    if (chars > PAGE_TEXT && i > 0) return i;
+    size += utf8Length(rows[i].text);
+    if (size > PAGE_TEXT_BYTES && i > 0) return i;
   }
   return rows.length;
 }
@@ -63,8 +73,8 @@ export function createViews({ store, pool }: Pick<ChatServiceDeps, 'store' | 'po
     toMessage,
 
     /**
-     * One page of a transcript: at most `limit` (≤ PAGE_MESSAGES) messages and PAGE_TEXT
-     * characters of text. `hasMore`: messages follow the page's last one.
+     * One page of a transcript: at most `limit` (≤ PAGE_MESSAGES) messages and PAGE_TEXT_BYTES
+     * of text. `hasMore`: messages follow the page's last one.
      */
     async page(conversationId: string, at: PageAt, includeNotes: boolean, limit = PAGE_MESSAGES): Promise<Page> {
       const n = Math.min(limit, PAGE_MESSAGES);
