@@ -235,4 +235,16 @@ describe('visitor history is rate-limited', () => {
     limited.clock.advance(1000);
     await ok(v.socket, 'conversation:history', { conversationId: v.conversationId });
   });
+
+  test('and per IP address, across visitors', async () => {
+    await limited.restart({ limits: { visitorMessagesPerSecond: 100, ipMessagesPerSecond: 2 } });
+    const a = await chattingVisitor(limited(), 'a');
+    const b = await chattingVisitor(limited(), 'b');
+    limited.clock.advance(1000);
+    await ok(a.socket, 'conversation:history', { conversationId: a.conversationId });
+    await ok(b.socket, 'conversation:history', { conversationId: b.conversationId });
+    expect(await call(a.socket, 'conversation:history', { conversationId: a.conversationId })).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    limited.clock.advance(1000);
+    await ok(a.socket, 'conversation:history', { conversationId: a.conversationId });
+  });
 });
