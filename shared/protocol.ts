@@ -222,7 +222,8 @@ export interface VisitorClientToServerEvents {
   'conversation:history': (p: HistoryQuery, ack: Ack<Page<VisitorMessage>>) => void;
   /** The first message opens and routes a conversation. Idempotent per `clientId`. */
   'message:send': (p: { clientId: string; text: string }, ack: Ack<MessageAck>) => void;
-  'typing': (p: { typing: boolean }) => void;
+  /** `text`: the draft so far, which agents see only when the team's typing preview is on. */
+  'typing': (p: { typing: boolean; text?: string }) => void;
   'conversation:close': (p: Record<string, never>, ack: Ack<{ conversationId: string }>) => void;
   /** Name and email the shopper gave (or the host page set). */
   'visitor:profile': (p: { name?: string; email?: string }, ack: Ack<{ visitorId: string }>) => void;
@@ -320,7 +321,8 @@ export interface AgentServerToClientEvents {
   'conversation:removed': (p: { conversationId: string; reason: 'closed' | 'transferred' | 'requeued' }) => void;
   'conversation:updated': (c: ConversationView) => void;
   'message': (m: Message) => void;
-  'typing': (p: { conversationId: string; typing: boolean }) => void;
+  /** A visitor's `text` (the end of their draft) only when the team's typing preview is on. */
+  'typing': (p: { conversationId: string; typing: boolean; text?: string }) => void;
   'agent:state': (s: AgentSelf) => void;
   /** Leads: the queue changed (head first). */
   'queue:changed': (p: { queue: string[] }) => void;

@@ -47,7 +47,7 @@ export const visitorSchemas = {
   'session:sync': z.object({ afterSeq: seq.optional(), conversationId: id.optional() }).strict(),
   'conversation:history': historyQuery,
   'message:send': z.object({ clientId, text: messageText }).strict(),
-  'typing': z.object({ typing: z.boolean() }).strict(),
+  'typing': z.object({ typing: z.boolean(), text: messageText.optional() }).strict(),
   'conversation:close': empty,
   'visitor:profile': z
     .object({ name: personName.optional(), email: email.optional() })

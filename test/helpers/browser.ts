@@ -1,7 +1,7 @@
 /** Real headless Chromium (Debian's /usr/bin/chromium) driven by playwright-core. */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
 
 export const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
 
@@ -16,3 +16,26 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 export const artifact = (name: string) => path.join(ARTIFACTS, name);
+
+/**
+ * One Chromium for the file and the contexts each test opens, closed after the test. Call it
+ * before `useTestServer`, so the pages close before their server does.
+ */
+export function useBrowserContexts(): (options?: BrowserContextOptions) => Promise<BrowserContext> {
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close()));
+  });
+  return async (options) => {
+    const context = await browser!.newContext(options);
+    contexts.push(context);
+    return context;
+  };
+}

@@ -7,6 +7,7 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { clockTime } from '../../../shared/client/format';
 import { Linked } from '../../../shared/ui/linked';
 import { fill, type Locale, type Strings } from '../i18n';
+import { errorText } from '../locales/error-text';
 import type { Chat } from '../state/chats';
 import { eventText } from './event-text';
 import { visitorLabel } from './visitor-label';
@@ -96,7 +97,7 @@ export function Transcript({ chat, t, locale, position, onPosition, onRetry, onE
       {[...chat.refused, ...chat.outbox].map((p) => (
         <div key={p.clientId} class={`msg agent ${p.note ? 'note' : 'text'} ${p.state}`}>
           <span class="meta" role={p.state === 'refused' ? 'alert' : undefined}>
-            {p.state === 'refused' ? fill(t.refused, { code: p.error ?? '' }) : p.state === 'failed' ? t.failed : t.sending}
+            {p.state === 'refused' ? fill(t.refused, { reason: errorText(t, p.error) }) : p.state === 'failed' ? t.failed : t.sending}
             {p.state === 'failed' && (
               <button type="button" class="link" onClick={() => onRetry(p.clientId)}>{t.retry}</button>
             )}
@@ -104,7 +105,7 @@ export function Transcript({ chat, t, locale, position, onPosition, onRetry, onE
           <span class="text">{p.text}</span>
         </div>
       ))}
-      {chat.visitorTyping && <div class="event">{t.typing}</div>}
+      {chat.visitorTyping && <div class="event typing">{chat.visitorDraft ? fill(t.typingPreview, { text: chat.visitorDraft }) : t.typing}</div>}
     </div>
   );
 }

@@ -26,6 +26,8 @@ export interface Chat {
   /** Replies and notes the server refused for good: shown with the error, never sent again. */
   refused: Pending[];
   visitorTyping: boolean;
+  /** The end of the visitor's draft, when the team shows typing previews. */
+  visitorDraft?: string;
 }
 
 /** When the visitor started waiting for an answer: their oldest message after the last agent reply. */

@@ -157,7 +157,12 @@ export function createConsoleSession(opts: ConsoleSessionOptions) {
   }
 
   socket.on('connect', () => void sync().catch(() => setTimeout(() => socket.connected && void sync(), 2000)));
-  socket.on('disconnect', () => publish({ connection: 'offline' }));
+  socket.on('disconnect', (reason) => {
+    publish({ connection: 'offline' });
+    // The server signed this user out (deactivated, role or password changed): connecting again
+    // either comes back with the new role or is refused with the reason, which ends the session.
+    if (reason === 'io server disconnect') socket.connect();
+  });
   socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
     if (err.data?.code) {
       socket.disconnect();
@@ -182,9 +187,9 @@ export function createConsoleSession(opts: ConsoleSessionOptions) {
     if (!chat) return;
     const next = withMessages(chat, [m]);
     if (next === chat) return;
-    update(m.conversationId, () => (m.author === 'visitor' ? { ...next, visitorTyping: false } : next));
+    update(m.conversationId, () => (m.author === 'visitor' ? { ...next, visitorTyping: false, visitorDraft: undefined } : next));
   });
-  socket.on('typing', ({ conversationId, typing }) => update(conversationId, (c) => ({ ...c, visitorTyping: typing })));
+  socket.on('typing', ({ conversationId, typing, text }) => update(conversationId, (c) => ({ ...c, visitorTyping: typing, visitorDraft: typing ? text : undefined })));
   socket.on('agent:state', (me) => publish({ me }));
 
   return {

@@ -158,11 +158,13 @@ export function createVisitorUseCases(
       throw new AppError('CONVERSATION_CLOSED');
     },
 
-    async visitorTyping(visitorId: string, typing: boolean) {
+    /** `text`: the draft agents may see (the caller applies the team's typing-preview setting). */
+    async visitorTyping(visitorId: string, typing: boolean, text?: string) {
       const c = await store.findActiveConversation(visitorId);
       if (!c) return;
       const agentId = await pool.assignmentOf(c.id);
-      notifier.agents({ agentIds: agentId ? [agentId] : [], watchersOf: c.id }, 'typing', { conversationId: c.id, typing });
+      const p = text === undefined ? { conversationId: c.id, typing } : { conversationId: c.id, typing, text };
+      notifier.agents({ agentIds: agentId ? [agentId] : [], watchersOf: c.id }, 'typing', p);
     },
 
     async visitorClose(visitorId: string) {

@@ -343,6 +343,17 @@ $fn$;
     name: 'users: sessions valid after (a password set ends earlier sessions)',
     sql: `ALTER TABLE users ADD COLUMN sessions_valid_after timestamptz;`,
   },
+  {
+    version: 10,
+    name: 'settings: the team settings a lead edits, one row per key',
+    sql: `
+CREATE TABLE settings (
+  key        text PRIMARY KEY,
+  value      jsonb NOT NULL,
+  updated_by text,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);`,
+  },
 ];
 
 /** Arbitrary constant naming "schema migration" among this database's advisory locks. */
