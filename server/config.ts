@@ -119,11 +119,11 @@ export interface ChatLimits {
   agentGraceMs: number;
   /** @default 5 */
   defaultCapacity: number;
-  /** Visitor `message:send` per visitor per second; also `visitor:profile`, `visitor:context`, `conversation:rate`, `conversation:close`, each on its own. @default 5 */
+  /** Visitor `message:send` per visitor per second; also `visitor:profile`, `visitor:context`, `conversation:rate`, `conversation:close`, each on its own (`typing` and `conversation:history`: twice this). @default 5 */
   visitorMessagesPerSecond: number;
   /** Agent `message:send` per agent per second. @default 20 */
   agentMessagesPerSecond: number;
-  /** Visitor `message:send` per IP address per second. @default 50 */
+  /** Visitor `message:send` per IP address per second; visitor `conversation:history` per IP on its own key. @default 50 */
   ipMessagesPerSecond: number;
   /** `session:sync` per visitor (`/visitor`) and per agent (`/agent`), per minute. @default 30 */
   syncPerMinute: number;

@@ -128,10 +128,42 @@ export interface AgentPresenceView {
   connected: boolean;
 }
 
-export interface ConversationWithMessages {
-  conversation: ConversationView;
-  messages: Message[];
+/**
+ * Most messages one reply or push carries per conversation; a client asks for the rest with
+ * `conversation:history`. docs/protocol.md §4.8.
+ */
+export const PAGE_MESSAGES = 100;
+/**
+ * Most bytes of message text (UTF-8) one page carries: a page ends before the message that
+ * would pass it (but always holds at least one message), so a page's JSON stays near 64 KB
+ * whatever the script. docs/protocol.md §4.8.
+ */
+export const PAGE_TEXT_BYTES = 64_000;
+
+/**
+ * A run of consecutive messages, oldest first. `hasMore`: later messages follow the last one
+ * here (ask with `afterSeq` set to its seq). Earlier ones exist when the first seq is above 1
+ * (ask with `beforeSeq` set to it).
+ */
+export interface Page<M = Message> {
+  messages: M[];
+  hasMore: boolean;
 }
+
+/** A conversation with one page of its messages (§4.8: after `since`, or the latest page). */
+export interface ConversationWithMessages extends Page {
+  conversation: ConversationView;
+}
+
+/**
+ * Which page of a conversation's history: after `afterSeq` (oldest first, the way to catch up),
+ * or the newest before `beforeSeq` (to show earlier messages); at most `limit` (1 to
+ * PAGE_MESSAGES, default PAGE_MESSAGES). Neither: the oldest page.
+ */
+export type HistoryQuery = { conversationId: string; limit?: number } & (
+  | { afterSeq?: number; beforeSeq?: never }
+  | { beforeSeq: number; afterSeq?: never }
+);
 
 // ---------------------------------------------------------------- visitor
 
@@ -140,8 +172,10 @@ export interface VisitorSession {
   /** Store it and send it as `auth.token` on the next connect to resume. */
   token: string;
   conversation: VisitorConversationState | null;
-  /** Messages after `afterSeq`, oldest first (internal notes never included). */
+  /** Messages after `afterSeq`, oldest first, one page (§4.8; internal notes never included). */
   messages: VisitorMessage[];
+  /** More messages follow the last one here: fetch them with `conversation:history`. */
+  hasMore: boolean;
   /** True when at least one agent is online: otherwise offer the leave-a-message form. */
   agentsAvailable: boolean;
   /** The limits this server enforces, so a client can keep within them instead of being refused. */
@@ -178,8 +212,14 @@ export interface PageContext {
 }
 
 export interface VisitorClientToServerEvents {
-  /** First call after every (re)connect: who am I, my conversation, what I missed. */
-  'session:sync': (p: { afterSeq?: number }, ack: Ack<VisitorSession>) => void;
+  /**
+   * First call after every (re)connect: who am I, my conversation, what I missed (one page).
+   * `afterSeq` counts in `conversationId` when given: for another conversation than the active
+   * one, the page starts at the beginning.
+   */
+  'session:sync': (p: { afterSeq?: number; conversationId?: string }, ack: Ack<VisitorSession>) => void;
+  /** One page of one of my conversations (closed ones included), to catch up or read back. */
+  'conversation:history': (p: HistoryQuery, ack: Ack<Page<VisitorMessage>>) => void;
   /** The first message opens and routes a conversation. Idempotent per `clientId`. */
   'message:send': (p: { clientId: string; text: string }, ack: Ack<MessageAck>) => void;
   /** `text`: the draft so far, which agents see only when the team's typing preview is on. */
@@ -217,7 +257,10 @@ export interface MessageAck {
 
 export interface AgentSession {
   me: AgentSelf;
-  /** Every conversation currently assigned to me, with messages after the seq I sent for it. */
+  /**
+   * Every conversation currently assigned to me, each with one page: after `since[id]` when I
+   * sent one, else the latest page.
+   */
   conversations: ConversationWithMessages[];
   /** The limits this server enforces. */
   limits: SessionLimits;
@@ -298,10 +341,7 @@ export interface AgentClientToServerEvents {
     ack: Ack<MessageAck>,
   ) => void;
   'typing': (p: { conversationId: string; typing: boolean }) => void;
-  'conversation:history': (
-    p: { conversationId: string; afterSeq?: number; limit?: number },
-    ack: Ack<{ messages: Message[] }>,
-  ) => void;
+  'conversation:history': (p: HistoryQuery, ack: Ack<Page>) => void;
   /** `toAgentId: null` puts the conversation back at the front of the queue. */
   'conversation:transfer': (
     p: { conversationId: string; toAgentId: string | null; note?: string },
@@ -324,7 +364,7 @@ export interface AgentClientToServerEvents {
     p: { toAgentId: string | null; note?: string },
     ack: Ack<{ handedOver: string[]; toAgentId: string | null }>,
   ) => void;
-  /** Lead only: subscribe to a conversation's live messages and typing. */
+  /** Lead only: subscribe to a conversation's live messages and typing; the ack has its latest page. */
   'conversation:watch': (p: { conversationId: string }, ack: Ack<ConversationWithMessages>) => void;
   'conversation:unwatch': (p: { conversationId: string }, ack: Ack<{ conversationId: string }>) => void;
   /** Lead only: agents, queue and live conversations. */
@@ -353,7 +393,7 @@ export interface AgentClientToServerEvents {
 }
 
 export interface AgentServerToClientEvents {
-  /** A conversation was assigned to me, with its full history. */
+  /** A conversation was assigned to me, with its latest page of history. */
   'conversation:assigned': (c: ConversationWithMessages) => void;
   /**
    * A conversation left me (closed, transferred, requeued). `by`: someone else moved it (a lead

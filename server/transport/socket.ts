@@ -121,7 +121,11 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
     const handlers: HandlerMap<VisitorClientToServerEvents> = {
       'session:sync': async (p) => {
         await allowPerMinute([`sync:v:${visitorId}`, limits.syncPerMinute], [`sync:ip:${ip}`, limits.ipSyncPerMinute]);
-        return chat.visitorSession(visitorId, socket.data.token, p.afterSeq);
+        return chat.visitorSession(visitorId, socket.data.token, p.afterSeq, p.conversationId);
+      },
+      'conversation:history': async (p) => {
+        await allow([`hist:v:${visitorId}`, limits.visitorMessagesPerSecond * 2], [`hist:ip:${ip}`, limits.ipMessagesPerSecond]);
+        return chat.visitorHistory(visitorId, p);
       },
       'message:send': (p) => sends.track(send(p)),
       'typing': async (p) => {
@@ -209,7 +213,7 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
       },
       'conversation:history': async (p) => {
         await read('history');
-        return chat.conversationHistory(actor, p.conversationId, p.afterSeq, p.limit);
+        return chat.conversationHistory(actor, p);
       },
       'conversation:transfer': async (p) => {
         await act('transfer');

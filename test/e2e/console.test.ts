@@ -199,35 +199,41 @@ test('the visitor panel shows page context and opens an earlier transcript', asy
   await dialog.getByText('First question about shipping').waitFor();
 });
 
-test('a long transcript opens on its last 100 messages; a labelled button shows earlier ones', async () => {
+test('a long transcript opens on its last 100 messages; a labelled button reads earlier pages back from the server', async () => {
   const ana = await agentConsole('Ana', 3);
   await goOnline(ana.page);
-  const { conversationId } = await shopper('Message 1 of 150');
-  await chatList(ana.page).getByText('Message 1 of 150').waitFor();
+  const { conversationId } = await shopper('Message 1 of 250');
+  await chatList(ana.page).getByText('Message 1 of 250').waitFor();
   // The rest of the history, written straight to the store: the console reads it at the reload.
   const { visitorId } = (await t.store.getConversation(conversationId))!;
-  for (let i = 2; i <= 150; i++) {
-    await t.store.appendMessage({ conversationId, clientId: randomUUID(), author: 'visitor', authorId: visitorId, kind: 'text', text: `Message ${i} of 150`, at: Date.now() });
+  for (let i = 2; i <= 250; i++) {
+    await t.store.appendMessage({ conversationId, clientId: randomUUID(), author: 'visitor', authorId: visitorId, kind: 'text', text: `Message ${i} of 250`, at: Date.now() });
   }
   await ana.page.reload();
   const transcript = ana.page.getByRole('log', { name: 'Transcript' });
-  await transcript.getByText('Message 150 of 150', { exact: true }).waitFor();
-  expect(await transcript.getByText('Message 1 of 150', { exact: true }).count()).toBe(0);
-  // The 150 messages and the conversation's events, less the 100 rendered.
+  await transcript.getByText('Message 250 of 250', { exact: true }).waitFor();
+  expect(await transcript.getByText('Message 1 of 250', { exact: true }).count()).toBe(0);
+  // The sync sent the latest page: every earlier message (seq 1 to the page's first) is counted, none is held yet.
   const earlier = (await transcript.getByRole('button', { name: /^Show earlier messages \(\d+ more\)$/ }).textContent())!;
-  const notShown = Number(/\d+/.exec(earlier)![0]);
-  expect(notShown).toBeGreaterThanOrEqual(50);
+  const notHeld = Number(/\d+/.exec(earlier)![0]);
+  const held = await ana.page.evaluate(() => document.querySelectorAll('.log .msg, .log .event').length);
+  expect(held).toBeLessThanOrEqual(100);
+  expect(notHeld).toBeGreaterThanOrEqual(150);
 
   await ana.page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');
   const zhTranscript = ana.page.getByRole('log', { name: '聊天记录' });
-  const showEarlier = zhTranscript.getByRole('button', { name: `显示更早的消息（还有 ${notShown} 条）` });
-  await showEarlier.scrollIntoViewIfNeeded();
-  const oldest = zhTranscript.getByText(/^Message \d+ of 150$/).first();
-  const oldestText = (await oldest.textContent())!;
-  const top = (await oldest.boundingBox())!.y;
-  await showEarlier.click();
-  await zhTranscript.getByText('Message 1 of 150', { exact: true }).waitFor();
+  // Two pages back: each click reads one, and what was on screen stays where it was.
+  for (let left = notHeld; left > 0; left -= 100) {
+    const showEarlier = zhTranscript.getByRole('button', { name: `显示更早的消息（还有 ${left} 条）` });
+    await showEarlier.scrollIntoViewIfNeeded();
+    const oldest = zhTranscript.getByText(/^Message \d+ of 250$/).first();
+    const oldestText = (await oldest.textContent())!;
+    const top = (await oldest.boundingBox())!.y;
+    await showEarlier.click();
+    if (left > 100) await zhTranscript.getByRole('button', { name: `显示更早的消息（还有 ${left - 100} 条）` }).waitFor();
+    else await zhTranscript.getByText('Message 1 of 250', { exact: true }).waitFor();
+    expect((await zhTranscript.getByText(oldestText, { exact: true }).boundingBox())!.y).toBeCloseTo(top, 0);
+  }
   expect(await zhTranscript.getByRole('button').count()).toBe(0);
-  // The earlier messages appear above: what was on screen stays where it was.
-  expect((await zhTranscript.getByText(oldestText, { exact: true }).boundingBox())!.y).toBeCloseTo(top, 0);
+  expect(await zhTranscript.getByText(/^Message \d+ of 250$/).count()).toBe(250);
 });

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { PAGE_TEXT_BYTES } from '../../shared/protocol';
 import { call, callRaw, chattingVisitor, ok, onlineAgent, until, type AgentClient } from '../helpers/chat';
 import { useTestServer } from '../helpers/suite';
 
@@ -107,11 +108,13 @@ describe('a socket that stops reading', () => {
 
   test('is disconnected once its unsent output passes the limit, and the heap stays bounded', async () => {
     const gc = exposeGc();
-    // About 40 long messages: each `session:sync` reply is ~166 KB for a ~30-byte request.
+    // About 40 long messages: each `session:sync` reply was ~166 KB for a ~30-byte request; it is
+    // one page now (PAGE_TEXT_BYTES of text), still large enough to back up a stalled socket.
     const v = await chattingVisitor(t(), 'x'.repeat(4000));
     for (let i = 0; i < 39; i++) await ok(v.socket, 'message:send', { clientId: randomUUID(), text: `${i} ${'y'.repeat(3990)}` });
     const reply = await ok(v.socket, 'session:sync', {});
-    expect(JSON.stringify(reply).length).toBeGreaterThan(150_000);
+    expect(JSON.stringify(reply).length).toBeGreaterThan(60_000);
+    expect(JSON.stringify(reply).length).toBeLessThan(PAGE_TEXT_BYTES + 10_000);
 
     const raw = await t().visitor(v.token);
     const serverSockets = t().server.io.of('/visitor').sockets;

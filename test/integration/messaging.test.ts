@@ -325,8 +325,10 @@ describe('access control', () => {
     // Checks that nothing (more) arrives: no event to wait for, so give a stray delivery time.
     await sleep(100);
     expect(bobSees.map((m) => m.text)).not.toContain('alice again');
+    // Bob's history read of Alice's conversation looks like a missing conversation.
+    expect(await call(bob.socket, 'conversation:history', { conversationId: alice.conversationId })).toMatchObject({ ok: false, error: { code: 'CONVERSATION_NOT_FOUND' } });
     // A visitor cannot use agent events: the visitor namespace does not have them.
-    expect(await callRaw(bob.socket, 'conversation:history', { conversationId: alice.conversationId }, 500).catch((e) => e.message)).toMatch(/timed out|operation has timed out/);
+    expect(await callRaw(bob.socket, 'visitor:info', { conversationId: alice.conversationId }, 500).catch((e) => e.message)).toMatch(/timed out|operation has timed out/);
   });
 
   test('lead-only events are refused to agents', async () => {

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
+import { PAGE_MESSAGES } from '../../shared/protocol';
 import { createChat, type ChatState, type KeyValue } from '../../widget/src/chat';
 import { ok, onlineAgent, until } from '../helpers/chat';
 import { useTestServer } from '../helpers/suite';
@@ -108,4 +109,53 @@ test('a lost ack marks the message failed; the re-send after a reload is not sto
   const stored = await t.db.store.messagesAfter(patient.chat.state.conversation!.id, 0);
   expect(stored.filter((m) => m.text === 'maybe lost')).toHaveLength(1);
   patient.chat.stop();
+});
+
+test('resume after a reconnect that missed several pages: every message arrives once, in order', async () => {
+  await t.restart({ limits: { agentMessagesPerSecond: 10_000 } });
+  const agent = await onlineAgent(t());
+  const { chat } = widgetChat(t().url, memoryStorage());
+  chat.send('hello');
+  await until(() => chat.state.conversation?.status === 'open', 5000, 'assignment');
+  const conversationId = chat.state.conversation!.id;
+  chat.stop();
+  // 2.5 pages written while the widget is away.
+  const missed = Array.from({ length: Math.round(2.5 * PAGE_MESSAGES) }, (_, i) => `missed ${i}`);
+  for (let i = 0; i < missed.length; i += 25) {
+    await Promise.all(missed.slice(i, i + 25).map((text) => ok(agent.socket, 'message:send', { conversationId, clientId: randomUUID(), text })));
+  }
+  const stored = (await t.db.store.messagesAfter(conversationId, 0, { limit: 1000 })).map((m) => m.seq);
+  chat.start();
+  await until(() => chat.state.connection === 'online', 10_000, 'resume');
+  expect(chat.state.messages.map((m) => m.seq)).toEqual(stored);
+  expect(texts(chat.state).slice(1).sort()).toEqual([...missed].sort());
+  chat.stop();
+});
+
+test('a message the server refuses for good leaves the outbox and is not sent again after a reconnect; the limit comes from the session', async () => {
+  await t.restart({ limits: { maxMessageLength: 50 } });
+  const storage = memoryStorage();
+  const { chat } = widgetChat(t().url, storage);
+  chat.start();
+  await until(() => chat.state.connection === 'online', 5000, 'sync');
+  expect(chat.state.max).toBe(50);
+  chat.send('x'.repeat(51)); // MESSAGE_TOO_LONG
+  chat.send('bell \u0007'); // a control character: VALIDATION_FAILED
+  chat.send('fine');
+  await until(() => chat.state.outbox.length === 0 && chat.state.refused.length === 2, 5000, 'refusals');
+  expect(chat.state.refused.map((p) => [p.text, p.state])).toEqual([['x'.repeat(51), 'refused'], ['bell \u0007', 'refused']]);
+  expect(texts(chat.state)).toEqual(['fine']);
+  expect(JSON.parse(storage.data.get('test:outbox') ?? '[]')).toEqual([]);
+
+  // A reconnect sends nothing again: only 'fine' was ever stored, and nothing else is attempted.
+  const conversationId = chat.state.conversation!.id;
+  for (const s of t().server.io.of('/visitor').sockets.values()) s.conn.close();
+  await until(() => chat.state.connection !== 'online', 5000, 'disconnect');
+  await until(() => chat.state.connection === 'online', 5000, 'reconnect');
+  chat.send('after');
+  await until(() => texts(chat.state).includes('after'), 5000, 'a later message');
+  const all = await t.db.store.messagesAfter(conversationId, 0);
+  expect(all.filter((m) => m.kind === 'text').map((m) => m.text)).toEqual(['fine', 'after']);
+  expect(chat.state.refused).toHaveLength(2);
+  chat.stop();
 });

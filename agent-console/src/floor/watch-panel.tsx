@@ -52,11 +52,19 @@ function useWatched(session: ConsoleSession, conversationId: string) {
       void session.call('conversation:unwatch', { conversationId }).catch(() => undefined);
     };
   }, [conversationId]);
-  return { watched, typing, add: (m: Message) => setWatched((w) => ({ ...w, messages: mergeBySeq(w.messages, [m]).messages })) };
+  /** The watch answers with the latest page; earlier pages are read back on demand (protocol §4.8). */
+  async function earlier(): Promise<boolean> {
+    const first = watched.messages[0]?.seq ?? 1;
+    if (first <= 1) return false;
+    const r = await session.call('conversation:history', { conversationId, beforeSeq: first }).catch(() => null);
+    if (r?.ok) setWatched((w) => ({ ...w, messages: mergeBySeq(w.messages, r.data.messages).messages }));
+    return !!r?.ok;
+  }
+  return { watched, typing, earlier, add: (m: Message) => setWatched((w) => ({ ...w, messages: mergeBySeq(w.messages, [m]).messages })) };
 }
 
 export function WatchPanel({ conversationId, model, me, session, t, locale, s, onClose }: WatchPanelProps) {
-  const { watched, typing, add } = useWatched(session, conversationId);
+  const { watched, typing, earlier, add } = useWatched(session, conversationId);
   const [error, setError] = useState<string | null>(null);
   const [target, setTarget] = useState('');
   const heading = useRef<HTMLHeadingElement>(null);
@@ -107,11 +115,12 @@ export function WatchPanel({ conversationId, model, me, session, t, locale, s, o
       {view && (
         <Transcript
           key={conversationId}
-          chat={{ view, messages: watched.messages, unread: 0, outbox: [], visitorTyping: false }}
+          chat={{ view, messages: watched.messages, unread: 0, outbox: [], refused: [], visitorTyping: false }}
           t={t}
           locale={locale}
           onPosition={() => undefined}
           onRetry={() => undefined}
+          onEarlier={earlier}
         />
       )}
       <p class="typing" aria-live="polite">

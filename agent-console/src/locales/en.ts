@@ -143,6 +143,8 @@ export const en = {
     NOT_FOUND: 'This item no longer exists.',
     INTERNAL: 'Something went wrong on the server. Try again in a moment.',
   } satisfies Record<ErrorCode, string>,
+  /** A reply or note the server refused for good (never sent again); `reason` is one of `errors`. */
+  refused: 'Not sent: {reason}',
 };
 
 export type Strings = typeof en;

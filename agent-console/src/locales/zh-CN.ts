@@ -143,4 +143,5 @@ export const zhCN: Strings = {
     NOT_FOUND: '该内容已不存在。',
     INTERNAL: '服务器出错了，请稍后再试。',
   },
+  refused: '未发送：{reason}',
 };

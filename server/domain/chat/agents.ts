@@ -1,5 +1,5 @@
 /** What an agent (or a lead in a conversation) does in the console: reply, note, type, read, hand over. */
-import type { MessageAck, VisitorInfo } from '../../../shared/protocol';
+import type { HistoryQuery, MessageAck, Page, VisitorInfo } from '../../../shared/protocol';
 import { AppError } from '../../errors';
 import type { StoredMessage } from '../ports/records';
 import { visitorMessage } from '../transcripts';
@@ -11,7 +11,7 @@ import { rememberIn, type Lookups } from './lookups';
 import type { Presence } from './presence';
 import type { Routing } from './routing';
 import { messageText } from './text';
-import type { Views } from './views';
+import { pageAt, type Views } from './views';
 
 export function createAgentUseCases(
   deps: ChatServiceDeps,
@@ -77,10 +77,11 @@ export function createAgentUseCases(
       notifier.agents({ watchersOf: conversationId, except: actor.socketId }, 'typing', { conversationId, typing, author: 'agent' });
     },
 
-    async conversationHistory(actor: Actor, conversationId: string, afterSeq = 0, limit?: number) {
-      if (actor.kind !== 'lead') await authorize(actor, conversationId);
-      else await lookups.conversationOrThrow(conversationId);
-      return { messages: await views.history(conversationId, afterSeq, true, limit) };
+    /** One page (shared/protocol.ts HistoryQuery) of a conversation the actor may read, notes included. */
+    async conversationHistory(actor: Actor, q: HistoryQuery): Promise<Page> {
+      if (actor.kind !== 'lead') await authorize(actor, q.conversationId);
+      else await lookups.conversationOrThrow(q.conversationId);
+      return views.page(q.conversationId, pageAt(q), true, q.limit);
     },
 
     /** The shopper behind a conversation the actor may see: page context and earlier conversations. */

@@ -31,6 +31,3 @@ export interface ChatServiceDeps {
   /** Least time between two pushes of the floor's figures, ms. @default 3000 */
   floorFiguresEveryMs?: number;
 }
-
-/** Upper bound of "the whole transcript" sent with an assignment, a watch or a sync. */
-export const FULL_HISTORY = 10_000;

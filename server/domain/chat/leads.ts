@@ -2,7 +2,7 @@
 import type { AgentPresenceView, AgentStatus, ConversationWithMessages, FloorState, LeadSnapshot } from '../../../shared/protocol';
 import { AppError } from '../../errors';
 import type { Conversations } from './conversations';
-import { FULL_HISTORY, type Actor, type ChatServiceDeps } from './deps';
+import { type Actor, type ChatServiceDeps } from './deps';
 import type { Floor } from './floor';
 import type { Lookups } from './lookups';
 import type { Presence } from './presence';
@@ -16,7 +16,7 @@ export function createLeadUseCases(
   return {
     async watch(conversationId: string): Promise<ConversationWithMessages> {
       const c = await lookups.conversationOrThrow(conversationId);
-      return { conversation: await views.conversationView(c), messages: await views.history(conversationId, 0, true, FULL_HISTORY) };
+      return { conversation: await views.conversationView(c), ...(await views.page(conversationId, { beforeSeq: null }, true)) };
     },
 
     async leadSnapshot(): Promise<LeadSnapshot> {

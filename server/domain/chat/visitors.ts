@@ -3,7 +3,7 @@
  * type, close, profile and page context, leave a message, rate. A message is acknowledged
  * as soon as it is stored; routing and delivery follow in the background.
  */
-import type { MessageAck, PageContext, VisitorSession } from '../../../shared/protocol';
+import type { HistoryQuery, MessageAck, Page, PageContext, VisitorMessage, VisitorSession } from '../../../shared/protocol';
 import { AppError } from '../../errors';
 import type { OpenedConversation } from '../ports/chat-store';
 import type { StoredMessage } from '../ports/records';
@@ -17,7 +17,7 @@ import type { Floor } from './floor';
 import type { Lookups } from './lookups';
 import type { Routing } from './routing';
 import { messageText } from './text';
-import { visitorState, type Views } from './views';
+import { pageAt, visitorState, type Views } from './views';
 
 /** Longest User-Agent stored; longer headers are cut. */
 const MAX_USER_AGENT = 500;
@@ -71,21 +71,38 @@ export function createVisitorUseCases(
   }
 
   return {
-    async visitorSession(visitorId: string, token: string, afterSeq = 0): Promise<VisitorSession> {
+    /**
+     * Who the visitor is, their active conversation and one page of it after `afterSeq`; an
+     * `afterSeq` that counts in another conversation (`conversationId`) starts from the beginning.
+     */
+    async visitorSession(visitorId: string, token: string, afterSeq = 0, conversationId?: string): Promise<VisitorSession> {
       const [c, agents] = await Promise.all([store.findActiveConversation(visitorId), pool.agents()]);
       const agentsAvailable = agents.some((a) => a.status === 'online');
       const sessionLimits = { maxMessageLength: limits.maxMessageLength, messagesPerSecond: limits.visitorMessagesPerSecond };
-      if (!c) return { visitorId, token, conversation: null, messages: [], agentsAvailable, limits: sessionLimits };
+      if (!c) return { visitorId, token, conversation: null, messages: [], hasMore: false, agentsAvailable, limits: sessionLimits };
       lookups.opened(visitorId, c.id);
-      const view = await views.conversationView(c);
+      const [view, page] = await Promise.all([
+        views.conversationView(c),
+        views.page(c.id, { afterSeq: conversationId && conversationId !== c.id ? 0 : afterSeq }, false),
+      ]);
       return {
         visitorId,
         token,
         conversation: visitorState(view),
-        messages: (await views.history(c.id, afterSeq, false)).map(visitorMessage),
+        messages: page.messages.map(visitorMessage),
+        hasMore: page.hasMore,
         agentsAvailable,
         limits: sessionLimits,
       };
+    },
+
+    /** One page of one of the visitor's conversations, closed ones included; never notes. */
+    async visitorHistory(visitorId: string, q: HistoryQuery): Promise<Page<VisitorMessage>> {
+      const c = await store.getConversation(q.conversationId);
+      // Someone else's conversation looks the same as a missing one.
+      if (!c || c.visitorId !== visitorId) throw new AppError('CONVERSATION_NOT_FOUND');
+      const page = await views.page(c.id, pageAt(q), false, q.limit);
+      return { messages: page.messages.map(visitorMessage), hasMore: page.hasMore };
     },
 
     /**
