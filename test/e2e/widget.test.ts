@@ -242,9 +242,11 @@ test('a message the server refuses shows an error (English and Chinese) and is n
   await transcript(page).getByText('Not sent: refused by the server').waitFor();
   await composer(page).fill('Hello after that');
   await composer(page).press('Enter');
-  await transcript(page).getByText('Sent').first().waitFor();
+  // Exact: "Not sent: …" contains "sent" too.
+  await transcript(page).getByText('Sent', { exact: true }).first().waitFor();
   expect(await transcript(page).getByRole('button', { name: 'Retry' }).count()).toBe(0);
-  expect(JSON.parse((await page.evaluate(() => Object.entries(localStorage).find(([k]) => k.endsWith(':outbox'))?.[1])) ?? '[]')).toEqual([]);
+  // The outbox is saved after the ack is shown: wait for it to be empty rather than read it once.
+  await page.waitForFunction(() => (Object.entries(localStorage).find(([k]) => k.endsWith(':outbox'))?.[1] ?? '[]') === '[]');
   await page.screenshot({ path: artifact('widget-refused.png') });
 
   // The connection drops and comes back: the widget resyncs and sends nothing again.
