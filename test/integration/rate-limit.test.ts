@@ -111,6 +111,48 @@ describe.each(factories)('RateLimiter ($name)', (factory) => {
     expect(await h.limiter.peek('peek')).toEqual({ hits: 0, resetInMs: 0 });
   });
 
+  it('reserves before the work and counts only what settles as counted', async () => {
+    const acct = { key: 'res:acct', limit: 3, windowMs: 1000 };
+    const ip = { key: 'res:ip', limit: 5, windowMs: 1000 };
+    // Three open reservations fill the account's limit; nothing is counted yet.
+    for (let i = 0; i < 3; i++) expect(await h.limiter.reserve([acct, ip])).toEqual({ ok: true });
+    expect(await h.limiter.peek(acct.key)).toEqual({ hits: 0, resetInMs: 0 });
+    // Refused, reserving nothing on either key, with 0 ms: only reservations fill it.
+    expect(await h.limiter.reserve([acct, ip])).toEqual({ ok: false, retryInMs: 0 });
+    // Two succeed (given back), one fails (counted on both keys).
+    await h.limiter.settle([acct, ip], false);
+    await h.limiter.settle([acct, ip], false);
+    await h.limiter.settle([acct, ip], true);
+    expect(await h.limiter.peek(acct.key)).toMatchObject({ hits: 1 });
+    expect(await h.limiter.peek(ip.key)).toMatchObject({ hits: 1 });
+    // The IP key alone: 1 counted, 4 more places.
+    for (let i = 0; i < 4; i++) expect(await h.limiter.reserve([ip])).toEqual({ ok: true });
+    const refused = await h.limiter.reserve([acct, ip]);
+    expect(refused).toEqual({ ok: false, retryInMs: 0 });
+    for (let i = 0; i < 4; i++) await h.limiter.settle([ip], true);
+    // Now the IP key's limit is reached by counted hits: the wait is the window's rest.
+    const locked = await h.limiter.reserve([acct, ip]);
+    expect(locked.ok).toBe(false);
+    if (!locked.ok) {
+      expect(locked.retryInMs).toBeGreaterThan(0);
+      expect(locked.retryInMs).toBeLessThanOrEqual(1000);
+    }
+    expect(await h.limiter.peek(acct.key)).toMatchObject({ hits: 1 });
+    await h.advance(1050);
+    expect(await h.limiter.reserve([acct, ip])).toEqual({ ok: true });
+    await h.limiter.settle([acct, ip], false);
+    expect(await h.limiter.peek(ip.key)).toEqual({ hits: 0, resetInMs: 0 });
+  });
+
+  it('of many concurrent reservations, exactly `limit` are granted', async () => {
+    const check = { key: 'res:burst', limit: 7, windowMs: 1000 };
+    const results = await Promise.all(Array.from({ length: 30 }, () => h.limiter.reserve([check])));
+    expect(results.filter((r) => r.ok)).toHaveLength(7);
+    await Promise.all(Array.from({ length: 7 }, () => h.limiter.settle([check], true)));
+    expect(await h.limiter.peek(check.key)).toMatchObject({ hits: 7 });
+    expect((await h.limiter.reserve([check])).ok).toBe(false);
+  });
+
   it('admits exactly `limit` of many concurrent multi-key hits', async () => {
     const checks = [{ key: 'multi:v', limit: 50, windowMs: 1000 }, { key: 'multi:ip', limit: 5, windowMs: 1000 }];
     const results = await Promise.all(Array.from({ length: 20 }, () => h.limiter.hitAll(checks)));
