@@ -40,7 +40,7 @@ function refusal(fn: () => unknown): DirLockedError {
 
 test('the lock file names its owner, is 0600, refuses a second open in the same process, and goes on release', () => {
   const lock = lockDir(dir, 'server');
-  expect(owner()).toMatchObject({ pid: process.pid, by: 'server' });
+  expect(owner()).toMatchObject({ pid: process.pid, by: 'server', host: os.hostname() });
   expect(statSync(lockFile).mode & 0o777).toBe(0o600);
   expect(refusal(() => lockDir(dir, 'user:add')).owner.pid).toBe(process.pid);
   // Only the lock itself is left beside the directory: no drafts.
@@ -73,8 +73,17 @@ test('a live owner in another process keeps the lock; a dead one, a reused pid a
     lock.release();
   }
   // Our own pid in a lock this process never took: left by an earlier process with our pid (a restarted container).
-  writeFileSync(lockFile, JSON.stringify({ pid: process.pid, by: 'server' }));
+  writeFileSync(lockFile, JSON.stringify({ pid: process.pid, by: 'server', host: os.hostname() }));
   lockDir(dir, 'server').release();
+});
+
+test('a lock taken on another host (a container sharing the volume) is never judged stale', () => {
+  writeFileSync(lockFile, JSON.stringify({ pid: deadPid(), by: 'server', host: 'other-container' }));
+  const err = refusal(() => lockDir(dir, 'server'));
+  expect(err.message).toContain('(server, pid');
+  expect(err.message).toContain(`on host other-container): only one process may open it`);
+  expect(err.message).toContain(`If that process is gone, delete ${lockFile}.`);
+  expect(owner().host).toBe('other-container');
 });
 
 test('release leaves alone a lock that is no longer its own', () => {

@@ -12,6 +12,7 @@
  * never sees a half-written pid). Only for PGlite: PostgreSQL serves any number of processes.
  */
 import { closeSync, fstatSync, linkSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 /** What a lock file holds (JSON). */
@@ -21,7 +22,14 @@ export interface LockOwner {
   started?: string;
   /** What holds it, for the message of those refused: 'server', 'user:add', ... */
   by: string;
+  /**
+   * The owner's host name. A pid means nothing on another host (another container sharing the
+   * volume): such a lock is never judged stale, only removed by hand.
+   */
+  host?: string;
 }
+
+const elsewhere = (owner: LockOwner) => owner.host !== undefined && owner.host !== os.hostname();
 
 /** The directory's lock is held by a live process. */
 export class DirLockedError extends Error {
@@ -30,8 +38,10 @@ export class DirLockedError extends Error {
     readonly owner: LockOwner,
   ) {
     super(
-      `The embedded database ${lockFile.replace(/\.lock$/, '')} is in use by another process (${owner.by}, pid ${owner.pid}): ` +
-        'only one process may open it. Stop that process first, or use PostgreSQL (DATABASE_URL) to run several.',
+      `The embedded database ${lockFile.replace(/\.lock$/, '')} is in use by another process ` +
+        `(${owner.by}, pid ${owner.pid}${elsewhere(owner) ? ` on host ${owner.host}` : ''}): ` +
+        'only one process may open it. Stop that process first, or use PostgreSQL (DATABASE_URL) to run several.' +
+        (elsewhere(owner) ? ` If that process is gone, delete ${lockFile}.` : ''),
     );
     this.name = 'DirLockedError';
   }
@@ -58,6 +68,7 @@ function startTime(pid: number): string | undefined {
 }
 
 function isAlive(owner: LockOwner): boolean {
+  if (elsewhere(owner)) return true;
   // This pid is ours but we hold no such lock: it was left by an earlier process that had our pid
   // (a container restarted: the server is pid 1 again).
   if (owner.pid === process.pid) return false;
@@ -86,7 +97,7 @@ function readLock(file: string): { owner?: LockOwner; ino: number } | undefined 
     try {
       const parsed = JSON.parse(readFileSync(fd, 'utf8')) as Partial<LockOwner>;
       if (Number.isSafeInteger(parsed.pid) && (parsed.pid as number) > 0) {
-        owner = { pid: parsed.pid as number, started: parsed.started, by: String(parsed.by ?? 'unknown') };
+        owner = { pid: parsed.pid as number, started: parsed.started, by: String(parsed.by ?? 'unknown'), host: parsed.host };
       }
     } catch {
       // Not JSON: not written by this module (links are complete), so no live owner is named.
@@ -159,7 +170,7 @@ function removeStale(file: string, staleIno: number): void {
 export function lockDir(dir: string, by: string): DirLock {
   const file = `${path.resolve(dir)}.lock`;
   if (held.has(file)) throw new DirLockedError(file, { pid: process.pid, by: 'this very process' });
-  const me = JSON.stringify({ pid: process.pid, started: startTime(process.pid), by } satisfies LockOwner);
+  const me = JSON.stringify({ pid: process.pid, started: startTime(process.pid), by, host: os.hostname() } satisfies LockOwner);
   // Bounded: each round either links, finds a live owner, or removes a stale lock; a few rounds
   // cover racing takers.
   for (let round = 0; round < 8; round++) {
