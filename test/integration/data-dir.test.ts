@@ -6,13 +6,14 @@
  * while a server runs, and a lock left by a dead process is taken over (issue 13, finding 7).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { resolveSecret } from '../../server/backends';
 import { loadConfig } from '../../server/config';
 import { openDatabase } from '../../server/backends';
+import { createTestDatabase } from '../helpers/postgres';
 import { restrictTree } from '../../server/files';
 
 // A fresh PGlite runs initdb: 10-15 s on an idle machine, more on two busy cores.
@@ -60,9 +61,10 @@ function startServer(dataDir: string): ServerRun {
 }
 
 /** `npm run user:add` as `tsx server/cli/user-add.ts` does it, embedded on `dataDir`. */
-function userAdd(dataDir: string, email: string) {
+function userAdd(dataDir: string, email: string, databaseUrl?: string) {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', DATA_DIR: dataDir };
   for (const name of ['SECRET', 'DATABASE_URL', 'REDIS_URL']) delete env[name];
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
   const run = spawnSync('node', ['--import', 'tsx', 'server/cli/user-add.ts', '--email', email, '--password', 'password123'], {
     cwd: ROOT,
     env,
@@ -243,4 +245,21 @@ test('one process per embedded database: a stale lock is taken over; a second se
   expect(added.code).toBe(0);
   expect(await emails(dataDir)).toEqual([...before, 'while-running@example.test']);
   expect(readdirSync(dataDir)).not.toContain('pglite.lock');
+});
+
+test('with DATABASE_URL nothing is locked: user:add adds an account while another process has the database open', async () => {
+  const db = await createTestDatabase();
+  const dataDir = path.join(tmp, 'unused');
+  const open = await openDatabase(loadConfig({ DATA_DIR: dataDir, DATABASE_URL: db.url }), undefined, 'the test');
+  try {
+    const added = userAdd(dataDir, 'beside@example.test', db.url);
+    expect(added.out).toContain('Created agent beside@example.test');
+    expect(added.code).toBe(0);
+    expect((await open.store.findUserByEmail('beside@example.test'))?.email).toBe('beside@example.test');
+    expect(existsSync(`${dataDir}/pglite.lock`)).toBe(false);
+  } finally {
+    await open.store.close();
+    await open.sql.close();
+    await db.drop();
+  }
 });

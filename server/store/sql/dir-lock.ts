@@ -82,7 +82,7 @@ function isAlive(owner: LockOwner): boolean {
   return owner.started === undefined || now === undefined || now === owner.started;
 }
 
-/** The lock file's owner and inode, or undefined when it is gone or is not a lock this module wrote. */
+/** The lock file's inode and owner (none when it is not a lock this module wrote), or undefined when it is gone. */
 function readLock(file: string): { owner?: LockOwner; ino: number } | undefined {
   let fd: number;
   try {
@@ -97,7 +97,8 @@ function readLock(file: string): { owner?: LockOwner; ino: number } | undefined 
     try {
       const parsed = JSON.parse(readFileSync(fd, 'utf8')) as Partial<LockOwner>;
       if (Number.isSafeInteger(parsed.pid) && (parsed.pid as number) > 0) {
-        owner = { pid: parsed.pid as number, started: parsed.started, by: String(parsed.by ?? 'unknown'), host: parsed.host };
+        const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+        owner = { pid: parsed.pid as number, started: str(parsed.started), by: str(parsed.by) ?? 'unknown', host: str(parsed.host) };
       }
     } catch {
       // Not JSON: not written by this module (links are complete), so no live owner is named.
