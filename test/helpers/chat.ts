@@ -266,6 +266,8 @@ export function next<M extends EventsMap, E extends keyof M & string>(
       s.off(name, on);
       reject(new Error(`timed out waiting for ${event}`));
     }, timeoutMs);
+    // A wait a test set up and no longer needs must not keep the Jest worker alive.
+    timer.unref();
     const on = (p: EventOf<M, E>) => {
       if (!match(p)) return;
       clearTimeout(timer);
