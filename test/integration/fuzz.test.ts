@@ -26,7 +26,7 @@ const t = useTestServer({
   limits: { visitorMessagesPerSecond: 1000, agentMessagesPerSecond: 1000, ipMessagesPerSecond: 1000, loginPerMinute: 100_000, loginFailuresPerAccount: 100_000 },
 });
 
-/** Payloads per socket event and per REST route (about 22 events and 10 routes: ~3,000 in all). */
+/** Payloads per socket event and per REST route (21 events and 10 routes today: 2,900 in all). */
 const RUNS_PER_EVENT = 100;
 const RUNS_PER_ROUTE = 80;
 /** Socket payloads stay under the frame limit (17,024 B at the default message length): a bigger frame closes the socket by design. */
