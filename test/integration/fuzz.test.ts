@@ -26,7 +26,7 @@ const t = useTestServer({
   limits: { visitorMessagesPerSecond: 1000, agentMessagesPerSecond: 1000, ipMessagesPerSecond: 1000, loginPerMinute: 100_000, loginFailuresPerAccount: 100_000 },
 });
 
-/** Payloads per socket event and per REST route (21 events and 10 routes today: 2,900 in all). */
+/** Payloads per socket event and per REST route (25 events and 11 routes today: 3,380 in all). */
 const RUNS_PER_EVENT = 100;
 const RUNS_PER_ROUTE = 80;
 /** Socket payloads stay under the frame limit (17,024 B at the default message length): a bigger frame closes the socket by design. */
@@ -241,6 +241,10 @@ const socketExamples = (c = visitor.conversationId, a = agent.id): Record<'visit
     'conversation:unwatch': { conversationId: c },
     'lead:snapshot': {},
     'agent:capacity': { agentId: a, capacity: 3 },
+    'agent:set-status': { agentId: a, status: 'away' },
+    'floor:watch': {},
+    'floor:unwatch': {},
+    'conversation:takeover': { conversationId: c, toAgentId: a },
   },
 });
 
@@ -310,6 +314,17 @@ const BODY_ROUTES: Record<string, () => { path: string; example: Record<string, 
   'PATCH /api/v1/faq/:id': () => ({
     path: `/api/v1/faq/${faqId}`,
     example: { question: 'Q2?', phrasings: ['P2?'], answer: 'A2.', language: 'en', category: 'orders' },
+    token: lead.token,
+  }),
+  'PUT /api/v1/settings': () => ({
+    path: '/api/v1/settings',
+    example: {
+      greeting: { 'zh-CN': '您好，有什么可以帮您？', en: 'Hi, how can we help?' },
+      businessHours: { timeZone: 'Asia/Shanghai', days: { mon: { open: '09:00', close: '18:00' }, tue: null, wed: null, thu: null, fri: null, sat: null, sun: null } },
+      waitingThresholdSeconds: 120,
+      typingPreview: false,
+      closeCategories: ['order', 'other'],
+    },
     token: lead.token,
   }),
 };
