@@ -309,7 +309,7 @@ describe('editing users', () => {
 
     await api().patch(`/api/v1/users/${leaving.id}`).set(auth(lead.token)).send({ active: false }).expect(200);
     expect(await gone).toBe('io server disconnect');
-    await until(() => assigned.length === 2, 5000, 'both chats re-routed');
+    await until(() => assigned.length === 2, WAIT_MS, 'both chats re-routed');
     expect(assigned.sort()).toEqual(chats.map((c) => c.conversationId).sort());
     for (const c of chats) {
       expect(await t().pool.assignmentOf(c.conversationId)).toBe(staying.id);
