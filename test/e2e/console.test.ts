@@ -8,7 +8,7 @@ import request from 'supertest';
 import type { Page } from 'playwright-core';
 import { seedDemoFaq } from '../../server/seed';
 import { artifact, useBrowserContexts } from '../helpers/browser';
-import { collect, next, ok, until, type TestServer, type VisitorClient } from '../helpers/chat';
+import { collect, next, ok, until, WAIT_MS, type TestServer, type VisitorClient } from '../helpers/chat';
 import { useTestServer } from '../helpers/suite';
 
 jest.setTimeout(90_000);
@@ -112,7 +112,7 @@ test('two agents: routing, canned reply, FAQ suggestion, note, transfer, close, 
   await dialog.getByRole('textbox', { name: /Note for the next agent/ }).fill('Tracking number in the first message');
   await dialog.getByRole('button', { name: 'Transfer' }).click();
   await chatList(bo.page).getByText('My order has not arrived').waitFor();
-  await until(async () => (await chatList(ana.page).getByRole('button').count()) === 0, 5000, 'the chat to leave Ana');
+  await until(async () => (await chatList(ana.page).getByRole('button').count()) === 0, WAIT_MS, 'the chat to leave Ana');
   expect(await t.pool.assignmentOf(first.conversationId)).toBe(bo.id);
   await bo.page.getByText('Load 3 / 5').waitFor();
   await bo.page.screenshot({ path: artifact('console-three-chats.png') });
@@ -124,9 +124,9 @@ test('two agents: routing, canned reply, FAQ suggestion, note, transfer, close, 
   await close.getByRole('combobox', { name: 'Category' }).selectOption('after_sales');
   await close.getByRole('textbox', { name: 'Summary' }).fill('Explained the 7-day return window');
   await close.getByRole('button', { name: 'Close' }).click();
-  await until(async () => (await t.store.getConversation(third.conversationId))?.status === 'closed', 5000, 'close');
+  await until(async () => (await t.store.getConversation(third.conversationId))?.status === 'closed', WAIT_MS, 'close');
   expect(await t.store.getConversation(third.conversationId)).toMatchObject({ closeCategory: 'after_sales', closeSummary: 'Explained the 7-day return window' });
-  await until(async () => (await chatList(bo.page).getByRole('button').count()) === 2, 5000, 'the closed chat to leave the list');
+  await until(async () => (await chatList(bo.page).getByRole('button').count()) === 2, WAIT_MS, 'the closed chat to leave the list');
 
   // Reload mid-chat: the chats are still there and the conversation continues.
   await bo.page.reload();
@@ -188,7 +188,7 @@ test('the visitor panel shows page context and opens an earlier transcript', asy
   await chatList(ana.page).getByText('First question about shipping').waitFor();
   await ana.page.getByRole('button', { name: 'Close conversation' }).click();
   await ana.page.getByRole('dialog', { name: 'Close conversation' }).getByRole('button', { name: 'Close' }).click();
-  await until(async () => (await t.store.getConversation(conversationId))?.status === 'closed', 5000, 'close');
+  await until(async () => (await t.store.getConversation(conversationId))?.status === 'closed', WAIT_MS, 'close');
   await ok(socket, 'message:send', { clientId: randomUUID(), text: 'Back with another question' });
   await chatList(ana.page).getByText('Back with another question').click();
   const panel = ana.page.getByRole('complementary', { name: 'Visitor details' });

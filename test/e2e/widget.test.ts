@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { artifact, launchBrowser } from '../helpers/browser';
-import { next, ok, onlineAgent, until, type TestServer } from '../helpers/chat';
+import { next, ok, onlineAgent, until, WAIT_MS, type TestServer } from '../helpers/chat';
 import { useTestServer } from '../helpers/suite';
 
 jest.setTimeout(60_000);
@@ -128,7 +128,7 @@ test('messages typed while the server is down are sent once when it is back, in 
   const texts = (await server.db.store.messagesAfter(conversation.id, 0)).filter((m) => m.kind === 'text').map((m) => m.text);
   expect(texts).toEqual(['first', 'while offline 1', 'while offline 2']);
   // The agent who now has the conversation replies; the shopper sees it.
-  await until(async () => (await t.pool.assignmentOf(conversation.id)) === back.id, 5000, 'reassignment');
+  await until(async () => (await t.pool.assignmentOf(conversation.id)) === back.id, WAIT_MS, 'reassignment');
   await ok(back.socket, 'message:send', { conversationId: conversation.id, clientId: randomUUID(), text: 'Back online!' });
   await transcript(page).getByText('Back online!').waitFor();
   void agent;

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { PAGE_TEXT_BYTES } from '../../shared/protocol';
-import { call, callRaw, chattingVisitor, ok, onlineAgent, until, type AgentClient } from '../helpers/chat';
+import { call, callRaw, chattingVisitor, ok, onlineAgent, until, type AgentClient, WAIT_MS } from '../helpers/chat';
 import { useTestServer } from '../helpers/suite';
 
 describe('rate limits on every event', () => {
@@ -197,11 +197,11 @@ describe('connections per IP', () => {
     expect(refused?.data).toEqual({ code: 'TOO_MANY_CONNECTIONS', message: 'Too many connections from this address; close some and try again' });
     // The refused client closes its connection; until it has, a further one is refused at the HTTP level.
     const engine = t().server.io.engine;
-    await until(() => engine.clientsCount === 3, 5000, 'the refused connection to close');
+    await until(() => engine.clientsCount === 3, WAIT_MS, 'the refused connection to close');
     await expect(t().agent(user.token)).rejects.toThrow('TOO_MANY_CONNECTIONS');
 
     first.disconnect();
-    await until(() => engine.clientsCount === 2, 5000, 'the closed connections to be gone');
+    await until(() => engine.clientsCount === 2, WAIT_MS, 'the closed connections to be gone');
     await ok(await t().visitor(), 'session:sync', {});
     await ok(agent, 'session:sync', {});
   });

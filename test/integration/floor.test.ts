@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FloorConversation } from '../../shared/protocol';
-import { call, chattingVisitor, collect, next, ok, onlineAgent, startTestServer, until, type TestServer } from '../helpers/chat';
+import { call, chattingVisitor, collect, next, ok, onlineAgent, startTestServer, until, WAIT_MS, type TestServer } from '../helpers/chat';
 import { useRedisServer, useTestServer } from '../helpers/suite';
 
 jest.setTimeout(60_000);
@@ -191,7 +191,7 @@ test("a lead sets an agent's status: offline sends their chats back to the queue
   expect(await ok(lead.socket, 'agent:set-status', { agentId: a.id, status: 'offline' })).toMatchObject({ id: a.id, status: 'offline', load: 0 });
   await told;
   expect((await requeued).queue.sort()).toEqual(chats.map((c) => c.conversationId).sort());
-  await until(async () => (await ok(lead.socket, 'floor:watch', {})).conversations.every((c) => c.status === 'queued'), 5000, 'queued on the floor');
+  await until(async () => (await ok(lead.socket, 'floor:watch', {})).conversations.every((c) => c.status === 'queued'), WAIT_MS, 'queued on the floor');
 
   expect(await call(lead.socket, 'agent:set-status', { agentId: randomUUID(), status: 'away' })).toMatchObject({ ok: false, error: { code: 'AGENT_NOT_FOUND' } });
   const back = next(lead.socket, 'floor:conversation', (c) => c.status === 'open');

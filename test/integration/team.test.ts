@@ -6,7 +6,7 @@
 import request from 'supertest';
 import type { Socket } from 'socket.io-client';
 import { hashLinkToken } from '../../server/domain/team';
-import { chattingVisitor, loginToken, ok, onlineAgent, openTestStore, until } from '../helpers/chat';
+import { chattingVisitor, loginToken, ok, onlineAgent, openTestStore, until, WAIT_MS } from '../helpers/chat';
 import { createTestDatabase } from '../helpers/postgres';
 import { useTestServer } from '../helpers/suite';
 
@@ -290,7 +290,7 @@ describe('editing users', () => {
 
     // The next agent gets the requeued chat first.
     const b = await onlineAgent(t(), { capacity: 1 });
-    await until(async () => (await t().pool.assignmentOf(held.conversationId)) === b.id, 5000, 'requeued chat assigned');
+    await until(async () => (await t().pool.assignmentOf(held.conversationId)) === b.id, WAIT_MS, 'requeued chat assigned');
     expect(await t().pool.queue()).toEqual([waiting.conversationId]);
 
     // Reactivation lets them log in again.
@@ -309,7 +309,7 @@ describe('editing users', () => {
 
     await api().patch(`/api/v1/users/${leaving.id}`).set(auth(lead.token)).send({ active: false }).expect(200);
     expect(await gone).toBe('io server disconnect');
-    await until(() => assigned.length === 2, 5000, 'both chats re-routed');
+    await until(() => assigned.length === 2, WAIT_MS, 'both chats re-routed');
     expect(assigned.sort()).toEqual(chats.map((c) => c.conversationId).sort());
     for (const c of chats) {
       expect(await t().pool.assignmentOf(c.conversationId)).toBe(staying.id);
