@@ -14,9 +14,12 @@ import { createCannedReplyService } from './domain/canned-replies';
 import { createChatService } from './domain/chat/service';
 import { systemClock, type Clock } from './domain/clock';
 import { createFaqService } from './domain/faq/service';
+import { createLeftMessageService } from './domain/left-messages';
 import type { CannedReplyStore } from './domain/ports/canned-replies';
 import type { ChatStore } from './domain/ports/chat-store';
 import type { FaqStore } from './domain/ports/faq';
+import type { LeftMessageInbox } from './domain/ports/left-messages';
+import type { Mailer } from './domain/ports/mailer';
 import type { PasswordHasher } from './domain/ports/passwords';
 import type { PresencePool } from './domain/ports/presence';
 import { createTeamService } from './domain/team';
@@ -27,6 +30,7 @@ import { argon2Passwords } from './store/passwords';
 import type { RateLimiter } from './store/rate-limit';
 import { createCannedReplyStore } from './store/sql/canned-reply-store';
 import { createFaqStore } from './store/sql/faq-store';
+import { createLeftMessageInbox } from './store/sql/left-messages';
 import type { SqlClient } from './store/sql/types';
 import { createHttpApp } from './transport/http';
 import { createSocketNotifier, rooms, type AgentNamespace, type VisitorNamespace } from './transport/notifier';
@@ -43,6 +47,13 @@ export interface ChatServerOptions {
   cannedReplies?: CannedReplyStore;
   /** @default the SQL store on `sql` */
   faq?: FaqStore;
+  /** @default the SQL inbox on `sql` */
+  leftMessages?: LeftMessageInbox;
+  /**
+   * Sends the answers to left messages and the invitation links by e-mail (main.ts builds it
+   * when SMTP_URL is set). @default undefined: nothing is mailed
+   */
+  mailer?: Mailer;
   /** @default argon2id */
   passwords?: PasswordHasher;
   pool: PresencePool;
@@ -147,6 +158,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
   });
   const team = createTeamService({
     store: opts.store,
+    mailer: opts.mailer,
     passwords,
     chat,
     clock,
@@ -184,6 +196,14 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
       transcripts: createTranscriptService({ store: opts.store }),
       cannedReplies: createCannedReplyService({ store: opts.cannedReplies ?? createCannedReplyStore({ sql: opts.sql }), clock, logger }),
       faq: createFaqService({ store: opts.faq ?? createFaqStore({ sql: opts.sql }), clock, logger }),
+      leftMessages: createLeftMessageService({
+        inbox: opts.leftMessages ?? createLeftMessageInbox({ sql: opts.sql }),
+        users: opts.store,
+        mailer: opts.mailer,
+        clock,
+        logger,
+        limits,
+      }),
       limiter: opts.limiter,
       logger,
       defaultCapacity: limits.defaultCapacity,

@@ -73,6 +73,13 @@ const envSchema = z.object({
   RECONCILE_SECONDS: int(60),
   /** Bearer token that GET /metrics requires. Unset: /metrics is public. @default unset */
   METRICS_TOKEN: z.string().min(1).optional(),
+  /**
+   * SMTP server for e-mail (answers to left messages, invitation links), as a URL:
+   * `smtp://user:pass@host:587` or `smtps://user:pass@host:465`. Unset: no e-mail is sent.
+   */
+  SMTP_URL: z.string().url().optional(),
+  /** The From of every e-mail. @default 'Support <support@localhost>' */
+  MAIL_FROM: z.string().min(3).default('Support <support@localhost>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -94,6 +101,8 @@ export interface Config {
   reconcileMs: number;
   /** Bearer token that GET /metrics requires; undefined: /metrics is public. */
   metricsToken?: string;
+  /** E-mail over SMTP; undefined: none is sent. */
+  smtp?: { url: string; from: string };
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -221,6 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     visitorTokenDays: e.VISITOR_TOKEN_DAYS,
     reconcileMs: e.RECONCILE_SECONDS * 1000,
     metricsToken: e.METRICS_TOKEN,
+    smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM } : undefined,
     logLevel: e.LOG_LEVEL,
   };
 }

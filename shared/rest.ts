@@ -116,6 +116,8 @@ export interface CreateUserRequest {
 export interface CreateUserResponse {
   user: MemberView;
   invitation: InvitationLink;
+  /** The invitation link e-mailed to the user: `off` when the server has no SMTP_URL. */
+  email: MailOutcome;
 }
 
 /** `PATCH /users/:id` (lead): at least one field. */
@@ -273,4 +275,63 @@ export interface FaqMatchRequest {
 }
 export interface FaqMatchResponse {
   matches: FaqMatchView[];
+}
+
+// ---------------------------------------------------------------- left messages (§9.9)
+
+export type LeftMessageStatus = 'open' | 'answered' | 'closed';
+/** What happened to the e-mail an action tried to send: `off` when the server has no SMTP_URL. */
+export type MailOutcome = 'sent' | 'failed' | 'off';
+
+/** A message left with the widget's offline form, as the inbox shows it. */
+export interface LeftMessageView {
+  id: string;
+  visitorId: string;
+  /** Name and email the shopper typed into the form. */
+  name: string;
+  email: string;
+  text: string;
+  /** The page it was left on (its URL and title), from the visitor's context at that time. */
+  page: { url: string | null; title: string | null } | null;
+  /** The shopper's browser language, which the e-mailed answer is written in. */
+  language: string | null;
+  createdAt: number;
+  status: LeftMessageStatus;
+  assignee: { id: string; name: string } | null;
+  answer: string | null;
+  answeredBy: { id: string; name: string } | null;
+  answeredAt: number | null;
+  closedAt: number | null;
+  /** The visitor's conversation the answer created (`GET /conversations/:id`). */
+  conversationId: string | null;
+}
+
+/** `GET /left-messages` query. */
+export interface LeftMessageListQuery {
+  status?: LeftMessageStatus;
+  /** 1–100. @default 20 */
+  limit?: number;
+  cursor?: string;
+}
+export interface LeftMessageListResponse {
+  leftMessages: LeftMessageView[];
+  /** null on the last page. */
+  nextCursor: string | null;
+}
+/** `GET /left-messages/:id`, `POST …/assign`, `POST …/close`. */
+export interface LeftMessageResponse {
+  leftMessage: LeftMessageView;
+}
+/** `POST /left-messages/:id/assign` (lead): an active user's id, or null to unassign. */
+export interface AssignLeftMessageRequest {
+  assigneeId: string | null;
+}
+/** `POST /left-messages/:id/answer`. */
+export interface AnswerLeftMessageRequest {
+  /** 1–4000 characters (MAX_MESSAGE_LENGTH), not blank. */
+  text: string;
+}
+export interface AnswerLeftMessageResponse {
+  leftMessage: LeftMessageView;
+  email: MailOutcome;
 }

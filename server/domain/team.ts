@@ -12,7 +12,9 @@ import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { ChatService } from './chat/service';
 import type { Clock } from './clock';
+import { invitationMail, mailLanguage, trySend } from './mail';
 import type { UserRepository } from './ports/chat-store';
+import type { Mailer, MailOutcome } from './ports/mailer';
 import type { PasswordHasher } from './ports/passwords';
 import type { UserRecord } from './ports/records';
 
@@ -24,6 +26,8 @@ export interface TeamServiceDeps {
   logger: Logger;
   /** Ends every live session of the user, in every process. */
   signOut(userId: string): void;
+  /** E-mails invitation links. @default undefined: links are only shown to the lead */
+  mailer?: Mailer;
   /** How long a link is valid. @default 86_400_000 (24 h) */
   linkTtlMs?: number;
 }
@@ -141,6 +145,15 @@ export function createTeamService(deps: TeamServiceDeps) {
       if (deactivated) await chat.deactivate(id);
       log.info({ userId: id, fields: Object.keys(patch), deactivated }, 'user updated');
       return user;
+    },
+
+    /**
+     * E-mails an invitation link to the new user, in the first language of theirs the team
+     * set (Chinese for a `zh…` tag, else English). `off` without a Mailer.
+     */
+    mailInvitation(user: UserRecord, link: { url: string; expiresAt: number }): Promise<MailOutcome> {
+      const mail = invitationMail({ to: user.email, name: user.displayName, url: link.url, expiresAt: link.expiresAt, language: mailLanguage(user.languages[0]) });
+      return trySend(deps.mailer, mail, log);
     },
 
     /** A new one-time link for an active user; it replaces their earlier unused links. */

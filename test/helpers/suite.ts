@@ -39,7 +39,7 @@ export function useRedisServer(): () => TestRedisServer {
   return () => server ?? fail('the redis-server starts in beforeAll');
 }
 
-export interface TestSuiteOptions extends Pick<TestServerOptions, 'limits' | 'graceSweepMs'> {
+export interface TestSuiteOptions extends Pick<TestServerOptions, 'limits' | 'graceSweepMs' | 'mailer'> {
   /**
    * The store every server of the block uses (from `useTestStore()` called higher up, to share it
    * between describe blocks).
@@ -98,6 +98,7 @@ export function useTestServer(opts: TestSuiteOptions = {}): TestSuite {
       limits: { ...opts.limits, ...o.limits },
       clock,
       graceSweepMs: opts.graceSweepMs,
+      mailer: opts.mailer,
       port: o.port,
     });
     current = { server, clock: clockOpt === 'manual' ? (clock as ManualClock) : undefined };

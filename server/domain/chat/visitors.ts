@@ -72,14 +72,17 @@ export function createVisitorUseCases(
       const [c, agents] = await Promise.all([store.findActiveConversation(visitorId), pool.agents()]);
       const agentsAvailable = agents.some((a) => a.status === 'online');
       const sessionLimits = { maxMessageLength: limits.maxMessageLength, messagesPerSecond: limits.visitorMessagesPerSecond };
-      if (!c) return { visitorId, token, conversation: null, messages: [], agentsAvailable, limits: sessionLimits };
-      lookups.opened(visitorId, c.id);
-      const view = await views.conversationView(c);
+      // No chat going on: the (closed) conversation answering a message they left, if one came since their last chat.
+      const answer = c ? null : await store.answerToShow(visitorId);
+      const shown = c ?? (answer ? await store.getConversation(answer) : null);
+      if (!shown) return { visitorId, token, conversation: null, messages: [], agentsAvailable, limits: sessionLimits };
+      if (c) lookups.opened(visitorId, c.id);
+      const view = await views.conversationView(shown);
       return {
         visitorId,
         token,
         conversation: visitorState(view),
-        messages: (await views.history(c.id, afterSeq, false)).map(visitorMessage),
+        messages: (await views.history(shown.id, afterSeq, false)).map(visitorMessage),
         agentsAvailable,
         limits: sessionLimits,
       };

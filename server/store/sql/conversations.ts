@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AuthorKind, CloseCategory, ConversationStatus, SystemEvent } from '../../../shared/protocol';
 import { eventMessage } from '../../domain/chat/events';
-import { MSG_COLS, queryOne, storedMessage, ts } from './rows';
+import { MSG_COLS, parameters, queryOne, storedMessage, ts } from './rows';
 import type { SqlChatStore, ConversationFilter, ConversationRecord, ConversationSummary, SqlClient } from './types';
 
 interface ConversationRow {
@@ -121,11 +121,7 @@ const LIST_VISITOR_CONVERSATIONS = `SELECT ${CONV_COLS} FROM conversations
  * would be the next step on a large PostgreSQL database.
  */
 function listConversationsQuery(f: ConversationFilter): { text: string; params: unknown[] } {
-  const params: unknown[] = [];
-  const p = (v: unknown) => {
-    params.push(v);
-    return `$${params.length}`;
-  };
+  const { params, p } = parameters();
   const where: string[] = [];
   if (f.status !== undefined) where.push(`c.status = ${p(f.status)}::text`);
   if (f.agentId !== undefined) where.push(`c.agent_id = ${p(f.agentId)}::text`);

@@ -91,7 +91,9 @@ export function createTeamRouter(deps: ApiDeps): Router {
   router.post('/', lead, async (req, res: Authed) => {
     const b = parse(createSchema, req.body);
     const { user, link } = await team.create({ ...b, capacity: b.capacity ?? deps.defaultCapacity ?? 5 });
-    res.status(201).json({ user: memberView(user), invitation: linkView(req, link) } satisfies rest.CreateUserResponse);
+    const invitation = linkView(req, link);
+    const email = await team.mailInvitation(user, invitation);
+    res.status(201).json({ user: memberView(user), invitation, email } satisfies rest.CreateUserResponse);
   });
 
   router.get('/:id', lead, async (req, res: Authed) => {
