@@ -23,6 +23,7 @@ import type { Mailer } from './domain/ports/mailer';
 import type { PasswordHasher } from './domain/ports/passwords';
 import type { PresencePool } from './domain/ports/presence';
 import { createTeamService } from './domain/team';
+import { createTranscriptSearchService } from './domain/transcript-search';
 import { createTranscriptService } from './domain/transcripts';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
@@ -31,6 +32,8 @@ import type { RateLimiter } from './store/rate-limit';
 import { createCannedReplyStore } from './store/sql/canned-reply-store';
 import { createFaqStore } from './store/sql/faq-store';
 import { createLeftMessageInbox } from './store/sql/left-messages';
+import { createTranscriptSearchStore } from './store/sql/transcript-search';
+import type { TranscriptSearchStore } from './domain/ports/transcript-search';
 import type { SqlClient } from './store/sql/types';
 import { createHttpApp } from './transport/http';
 import { createSocketNotifier, rooms, type AgentNamespace, type VisitorNamespace } from './transport/notifier';
@@ -49,6 +52,8 @@ export interface ChatServerOptions {
   faq?: FaqStore;
   /** @default the SQL inbox on `sql` */
   leftMessages?: LeftMessageInbox;
+  /** @default the SQL search on `sql` */
+  transcriptSearch?: TranscriptSearchStore;
   /**
    * Sends the answers to left messages and the invitation links by e-mail (main.ts builds it
    * when SMTP_URL is set). @default undefined: nothing is mailed
@@ -194,6 +199,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
       chat,
       team,
       transcripts: createTranscriptService({ store: opts.store }),
+      transcriptSearch: createTranscriptSearchService({ store: opts.transcriptSearch ?? createTranscriptSearchStore({ sql: opts.sql }) }),
       cannedReplies: createCannedReplyService({ store: opts.cannedReplies ?? createCannedReplyStore({ sql: opts.sql }), clock, logger }),
       faq: createFaqService({ store: opts.faq ?? createFaqStore({ sql: opts.sql }), clock, logger }),
       leftMessages: createLeftMessageService({

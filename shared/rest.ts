@@ -335,3 +335,60 @@ export interface AnswerLeftMessageResponse {
   leftMessage: LeftMessageView;
   email: MailOutcome;
 }
+
+// ---------------------------------------------------------------- transcripts (§9.10)
+
+/** `GET /transcripts` and `GET /transcripts/export` query; every field optional, combined with AND. */
+export interface TranscriptSearchQuery {
+  /** Text in any message or note (substring, case-insensitive; Chinese or English). */
+  q?: string;
+  /** Part of the visitor's name or email. */
+  visitor?: string;
+  agentId?: string;
+  category?: string;
+  /** 1–5. */
+  rating?: number;
+  /** `live` (queued or open) or `closed`. */
+  status?: 'live' | 'closed';
+  /** ISO 8601 date-time with a zone, or a date: opened at or after. */
+  from?: string;
+  /** Opened before. */
+  to?: string;
+  /** Search only. @default 20 */
+  limit?: number;
+  /** Search only. */
+  cursor?: string;
+  /** Export only. @default 'csv' */
+  format?: 'csv' | 'json';
+}
+
+/** One conversation as search results and exports carry it. Times in ms since the epoch. */
+export interface TranscriptRowView {
+  id: string;
+  status: ConversationStatus;
+  visitorId: string;
+  visitorName: string | null;
+  visitorEmail: string | null;
+  agentId: string | null;
+  agentName: string | null;
+  /** Started (opened), first assigned, first agent reply, closed. */
+  openedAt: number;
+  assignedAt: number | null;
+  firstResponseAt: number | null;
+  closedAt: number | null;
+  /** firstResponseAt − openedAt, in whole seconds. */
+  firstResponseSeconds: number | null;
+  /** closedAt − (assignedAt, else openedAt), in whole seconds; null while live. */
+  handlingSeconds: number | null;
+  closedBy: AuthorKind | null;
+  closeCategory: string | null;
+  closeSummary: string | null;
+  rating: number | null;
+  ratingComment: string | null;
+}
+
+export interface TranscriptSearchResponse {
+  transcripts: TranscriptRowView[];
+  /** null on the last page. */
+  nextCursor: string | null;
+}

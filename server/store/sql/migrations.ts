@@ -365,6 +365,8 @@ CREATE INDEX left_messages_status_idx ON left_messages (status, created_at, id);
 CREATE INDEX left_messages_assignee_idx ON left_messages (assignee_id, status, created_at, id);
 -- The answer a visitor has not yet replaced with a newer conversation (session:sync).
 CREATE INDEX left_messages_visitor_answer_idx ON left_messages (visitor_id, answered_at) WHERE conversation_id IS NOT NULL;
+-- Transcript search joins an answer's conversation to the name and email the shopper typed.
+CREATE INDEX left_messages_conversation_idx ON left_messages (conversation_id) WHERE conversation_id IS NOT NULL;
 
 -- Transcript search: filters narrow conversations by these before any message text is scanned.
 CREATE INDEX conversations_category_idx ON conversations (close_category, opened_at) WHERE close_category IS NOT NULL;

@@ -10,16 +10,13 @@ import type { Transcript, Viewer } from '../../domain/transcripts';
 import { AppError } from '../../errors';
 import type { ConversationRecord, ConversationSummary } from '../../domain/ports/records';
 import { decodeCursor, encodeCursor } from '../cursor';
+import { blankIsAbsent, instant, pageLimit } from '../query';
 import { bearerToken, parse } from '../rest';
 import { text } from '../text';
 import type * as rest from '../../../shared/rest';
 import type { ApiDeps } from './index';
 
 const id = text(64, { min: 1 });
-/** An ISO 8601 date-time with a zone (`2024-05-01T08:00:00Z`, `…+08:00`) or a date (`2024-05-01`, midnight UTC). */
-const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((s) => Date.parse(s));
-/** An empty parameter (`?q=`) counts as absent. */
-const blankIsAbsent = (v: unknown) => (v === '' ? undefined : v);
 
 const listQuery = z
   .object({
@@ -29,7 +26,7 @@ const listQuery = z
     from: z.preprocess(blankIsAbsent, instant.optional()),
     to: z.preprocess(blankIsAbsent, instant.optional()),
     q: z.preprocess(blankIsAbsent, text(200, { trim: true, min: 1 }).optional()),
-    limit: z.preprocess(blankIsAbsent, z.coerce.number().int().min(1).max(100).default(20)),
+    limit: pageLimit,
     cursor: z.preprocess(blankIsAbsent, text(200).optional()),
   })
   .strict();

@@ -11,6 +11,7 @@ import type { ChatService } from '../../domain/chat/service';
 import type { FaqService } from '../../domain/faq/service';
 import type { LeftMessageService } from '../../domain/left-messages';
 import type { TeamService } from '../../domain/team';
+import type { TranscriptSearchService } from '../../domain/transcript-search';
 import type { TranscriptService } from '../../domain/transcripts';
 import type { Logger } from '../../logger';
 import type { RateLimiter } from '../../store/rate-limit';
@@ -18,6 +19,7 @@ import { createCannedRepliesRouter } from './canned-replies';
 import { createConversationsRouter } from './conversations';
 import { createFaqRouter } from './faq';
 import { createLeftMessagesRouter } from './left-messages';
+import { createTranscriptsRouter } from './transcripts';
 import { createInvitationsRouter, createMeRouter, createTeamRouter } from './team';
 
 export interface ApiDeps {
@@ -25,6 +27,7 @@ export interface ApiDeps {
   chat: ChatService;
   team: TeamService;
   transcripts: TranscriptService;
+  transcriptSearch: TranscriptSearchService;
   cannedReplies: CannedReplyService;
   faq: FaqService;
   leftMessages: LeftMessageService;
@@ -43,5 +46,6 @@ export function createApiRouters(deps: ApiDeps): { path: string; router: Router 
     { path: '/canned-replies', router: createCannedRepliesRouter(deps) },
     { path: '/faq', router: createFaqRouter(deps) },
     { path: '/left-messages', router: createLeftMessagesRouter(deps) },
+    { path: '/transcripts', router: createTranscriptsRouter(deps) },
   ];
 }

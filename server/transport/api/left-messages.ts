@@ -7,19 +7,18 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { InboxMessageRecord } from '../../domain/ports/left-messages';
 import { decodeCursor, encodeCursor } from '../cursor';
+import { blankIsAbsent, pageLimit } from '../query';
 import { parse, requireUser, type AuthedLocals } from '../rest';
 import { text } from '../text';
 import type * as rest from '../../../shared/rest';
 import type { ApiDeps } from './index';
 
 const id = text(64, { min: 1 });
-/** An empty parameter (`?status=`) counts as absent. */
-const blankIsAbsent = (v: unknown) => (v === '' ? undefined : v);
 
 const listQuery = z
   .object({
     status: z.preprocess(blankIsAbsent, z.enum(['open', 'answered', 'closed']).optional()),
-    limit: z.preprocess(blankIsAbsent, z.coerce.number().int().min(1).max(100).default(20)),
+    limit: pageLimit,
     cursor: z.preprocess(blankIsAbsent, text(200).optional()),
   })
   .strict();
