@@ -7,7 +7,9 @@ import type { ComponentType } from 'preact';
 import type { AgentSelf } from '../../../shared/protocol';
 import type { Api } from '../api';
 import type { Locale, Strings } from '../i18n';
+import { InboxView } from '../inbox/inbox-view';
 import type { ConsoleSession } from '../state/session';
+import { TranscriptsView } from '../transcripts/transcripts-view';
 
 export interface ViewProps {
   t: Strings;
@@ -28,7 +30,10 @@ export interface ViewEntry {
 }
 
 /** In navigation order, after "Chats". Features add one line each. */
-export const VIEWS: readonly ViewEntry[] = [];
+export const VIEWS: readonly ViewEntry[] = [
+  { id: 'inbox', label: { en: 'Left messages', 'zh-CN': '留言' }, lead: false, component: InboxView },
+  { id: 'transcripts', label: { en: 'Transcripts', 'zh-CN': '对话记录' }, lead: false, component: TranscriptsView },
+];
 
 export const visibleViews = (me: AgentSelf | null): readonly ViewEntry[] =>
   me ? VIEWS.filter((v) => !v.lead || me.role === 'lead') : [];
