@@ -209,6 +209,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
         clock,
         logger,
         limits,
+        showAnswer: (id) => chat.showAnswer(id),
       }),
       limiter: opts.limiter,
       logger,

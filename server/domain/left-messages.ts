@@ -24,6 +24,8 @@ export interface LeftMessageServiceDeps {
   clock: Clock;
   logger: Logger;
   limits: Pick<ChatLimits, 'maxMessageLength'>;
+  /** Shows an answer's conversation in the visitor's open widgets (the chat service's `showAnswer`). */
+  showAnswer?(conversationId: string): Promise<void>;
 }
 
 export type StaffViewer = { id: string; role: Role };
@@ -97,6 +99,8 @@ export function createLeftMessageService(deps: LeftMessageServiceDeps) {
         }),
       );
       log.info({ leftMessageId: id, conversationId: message.conversationId, by: viewer.id }, 'left message answered');
+      // Stored: whoever has the widget open now sees it; a failure here only delays that to their next sync.
+      await deps.showAnswer?.(message.conversationId!).catch((err: unknown) => log.warn({ err }, 'answer not shown live'));
       const email = await trySend(
         deps.mailer,
         answerMail({

@@ -2,7 +2,7 @@
 /**
  * The lead workspace's inbox and transcripts in real Chromium: a shopper leaves a message from
  * the widget on the demo storefront, a lead assigns it, an agent answers it in the console
- * (zh-CN), and the shopper finds the answer on reopening the widget. Transcript search finds a
+ * (zh-CN), and the shopper sees the answer in the open widget and again on reopening it. Transcript search finds a
  * Chinese phrase, opens the conversation, and the CSV export holds the rows.
  */
 import { readFile } from 'node:fs/promises';
@@ -63,7 +63,8 @@ test('a left message from the widget is assigned, answered in the console, and t
   await mine.getByRole('status').getByText('服务器未配置邮件').waitFor();
   await mine.getByText('Yes, we ship to Hong Kong in 3 days.').waitFor();
 
-  // The shopper comes back: the answer is in the widget.
+  // The shopper's widget, still open, shows it at once; and again when they come back later.
+  await shop.getByRole('log', { name: 'Messages' }).getByText('Yes, we ship to Hong Kong in 3 days.').waitFor();
   await shop.reload();
   await shop.getByRole('button', { name: /Open chat with support/ }).click();
   const log = shop.getByRole('log', { name: 'Messages' });

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { LeftMessageView } from '../../shared/rest';
-import { ok, onlineAgent, type VisitorClient } from '../helpers/chat';
+import { collect, ok, until, type VisitorClient } from '../helpers/chat';
 import { startSmtpServer, type TestSmtp } from '../helpers/smtp';
 import { useTestServer } from '../helpers/suite';
 
@@ -158,6 +158,32 @@ describe('answering', () => {
     expect((await ok(again, 'session:sync', {})).conversation?.id).toBe(ack.conversationId);
     await ok(again, 'conversation:close', {});
     expect((await ok(again, 'session:sync', {})).conversation).toBeNull();
+  });
+
+  test('a shopper whose widget is open meanwhile sees the answer at once; one in a live chat keeps it on screen', async () => {
+    const left = await leaveMessage({ text: 'Still there?' });
+    const states = collect(left.socket, 'conversation:state');
+    const messages = collect(left.socket, 'message');
+    const res = (await answer(lead.token, left.id, 'Yes, we are!').expect(200)).body;
+    const conversationId = res.leftMessage.conversationId;
+    await until(() => messages.length === 5, 10_000, 'the answer pushed');
+    expect(states).toEqual([{ id: conversationId, status: 'closed', agentName: 'Lena', queuePosition: null }]);
+    expect(messages.map((m) => [m.conversationId, m.seq, m.text])).toEqual([
+      [conversationId, 1, ''],
+      [conversationId, 2, 'Still there?'],
+      [conversationId, 3, ''],
+      [conversationId, 4, 'Yes, we are!'],
+      [conversationId, 5, ''],
+    ]);
+
+    // In a live chat when the answer comes: nothing interrupts it (the answer waits for session:sync after it).
+    const busy = await leaveMessage({ text: 'Question one' });
+    await ok(busy.socket, 'message:send', { clientId: randomUUID(), text: 'Question two, live' });
+    const pushed = collect(busy.socket, 'message');
+    await answer(lead.token, busy.id, 'Answer to one').expect(200);
+    const probe = await t().visitor(busy.token);
+    expect((await ok(probe, 'session:sync', {})).conversation?.status).toBe('queued');
+    expect(pushed.filter((m) => m.text === 'Answer to one')).toEqual([]);
   });
 
   test('a lead answers an unassigned message, in English; the answer is e-mailed in English', async () => {

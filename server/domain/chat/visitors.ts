@@ -186,6 +186,19 @@ export function createVisitorUseCases(
       return { id: left.id };
     },
 
+    /**
+     * A conversation written outside the chat (the answer to a left message, already closed):
+     * shown at once in the visitor's open widgets, unless a live chat of theirs is on screen.
+     * Later widgets get it from `session:sync`.
+     */
+    async showAnswer(conversationId: string) {
+      const c = await store.getConversation(conversationId);
+      if (!c || (await store.findActiveConversation(c.visitorId))) return;
+      const view = await views.conversationView(c);
+      notifier.visitor(c.visitorId, 'conversation:state', visitorState(view));
+      for (const m of await views.history(c.id, 0, false)) notifier.visitor(c.visitorId, 'message', visitorMessage(m));
+    },
+
     /** Rates one of the visitor's closed conversations; a new rating replaces the old one. */
     async rateConversation(visitorId: string, p: { conversationId: string; score: number; comment?: string }) {
       const c = await store.getConversation(p.conversationId);
