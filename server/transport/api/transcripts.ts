@@ -96,6 +96,7 @@ type Authed = Response<unknown, AuthedLocals>;
 
 export function createTranscriptsRouter(deps: ApiDeps): Router {
   const { transcriptSearch } = deps;
+  const log = deps.logger.child({ module: 'transcripts' });
   const router = Router();
   router.use(requireUser(deps.auth));
   const viewer = (res: Authed) => ({ id: res.locals.user.id, role: res.locals.user.role });
@@ -125,16 +126,22 @@ export function createTranscriptsRouter(deps: ApiDeps): Router {
       'Cache-Control': 'no-store',
     });
     let first = true;
-    if (!(await write(res, csv ? CSV_BOM + csvLine(CSV_COLUMNS.map(([name]) => name)) : '['))) return;
-    for await (const rows of chunks) {
-      const views = rows.map(transcriptRowView);
-      const text = csv
-        ? views.map((v) => csvLine(CSV_COLUMNS.map(([, cell]) => cell(v)))).join('')
-        : views.map((v, i) => `${first && i === 0 ? '' : ','}\n${JSON.stringify(v)}`).join('');
-      first = false;
-      if (!(await write(res, text))) return;
+    try {
+      if (!(await write(res, csv ? CSV_BOM + csvLine(CSV_COLUMNS.map(([name]) => name)) : '['))) return;
+      for await (const rows of chunks) {
+        const views = rows.map(transcriptRowView);
+        const text = csv
+          ? views.map((v) => csvLine(CSV_COLUMNS.map(([, cell]) => cell(v)))).join('')
+          : views.map((v, i) => `${first && i === 0 ? '' : ','}\n${JSON.stringify(v)}`).join('');
+        first = false;
+        if (!(await write(res, text))) return;
+      }
+      res.end(csv ? '' : '\n]\n');
+    } catch (err) {
+      // The status line is gone: a truncated file must not look complete, so the connection is cut.
+      log.error({ err }, 'transcript export failed');
+      res.destroy();
     }
-    res.end(csv ? '' : '\n]\n');
   });
 
   return router;
