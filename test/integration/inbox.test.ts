@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { LeftMessageView } from '../../shared/rest';
-import { collect, ok, until, type VisitorClient } from '../helpers/chat';
+import { collect, ok, openTestStore, until, type TestStore, type VisitorClient } from '../helpers/chat';
+import { createTestDatabase } from '../helpers/postgres';
 import { startSmtpServer, type TestSmtp } from '../helpers/smtp';
 import { useTestServer } from '../helpers/suite';
 
@@ -291,5 +292,42 @@ describe('without SMTP_URL', () => {
     const inv = await request(plain().server.app).post('/api/v1/users').set(auth(boss.token)).send({ email: `${randomUUID()}@team.example`, name: 'Noa' }).expect(201);
     expect(inv.body.email).toBe('off');
     expect(smtp.received.some((m) => m.to.includes(email))).toBe(false);
+  });
+});
+
+describe('on PostgreSQL', () => {
+  // The same statements on a PostgreSQL server: a fresh database for this block.
+  let db: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
+  let store: TestStore | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = await openTestStore(db.url);
+  });
+  afterAll(async () => {
+    await store?.store.close();
+    await store?.sql.close();
+    await db?.drop();
+  });
+  const pg = useTestServer({ lifetime: 'block', store: () => store!, mailer, limits: { ipOfflineMessagesPerMinute: 10_000 } });
+
+  test('an answer becomes the visitor conversation, is mailed, and transcript search finds it by a Chinese phrase', async () => {
+    const boss = await pg().createUser({ role: 'lead', name: 'Lena' });
+    const socket = await pg().visitor();
+    const session = await ok(socket, 'session:sync', {});
+    await ok(socket, 'visitor:context', { language: 'zh-CN' });
+    const email = `${randomUUID()}@shop.example`;
+    const { id } = await ok(socket, 'offline:message', { name: '周', email, text: '请问茶叶保质期多久？' });
+    socket.disconnect();
+    const res = await request(pg().server.app).post(path(id, '/answer')).set(auth(boss.token)).send({ text: '未开封可保存十八个月。' }).expect(200);
+    expect(res.body.email).toBe('sent');
+    expect((await smtp.mailTo(email)).subject).toBe('您的留言已有回复');
+
+    const again = await ok(await pg().visitor(session.token), 'session:sync', {});
+    expect(again.conversation?.id).toBe(res.body.leftMessage.conversationId);
+    expect(again.messages.map((m) => m.text).filter(Boolean)).toEqual(['请问茶叶保质期多久？', '未开封可保存十八个月。']);
+
+    const found = await request(pg().server.app).get('/api/v1/transcripts').query({ q: '保质期', visitor: email }).set(auth(boss.token)).expect(200);
+    expect(found.body.transcripts.map((r: { id: string }) => r.id)).toEqual([res.body.leftMessage.conversationId]);
+    expect(found.body.transcripts[0]).toMatchObject({ visitorName: '周', visitorEmail: email, agentName: 'Lena', firstResponseSeconds: expect.any(Number) });
   });
 });
