@@ -22,6 +22,8 @@ import type { LeftMessageInbox } from './domain/ports/left-messages';
 import type { Mailer } from './domain/ports/mailer';
 import type { PasswordHasher } from './domain/ports/passwords';
 import type { PresencePool } from './domain/ports/presence';
+import type { SettingsStore } from './domain/ports/settings';
+import { createSettingsService } from './domain/settings';
 import { createTeamService } from './domain/team';
 import { createTranscriptSearchService } from './domain/transcript-search';
 import { createTranscriptService } from './domain/transcripts';
@@ -34,6 +36,8 @@ import { createFaqStore } from './store/sql/faq-store';
 import { createLeftMessageInbox } from './store/sql/left-messages';
 import { createTranscriptSearchStore } from './store/sql/transcript-search';
 import type { TranscriptSearchStore } from './domain/ports/transcript-search';
+import { createSettingsStore } from './store/sql/settings-store';
+import { createFloorStore } from './store/sql/floor';
 import type { SqlClient } from './store/sql/types';
 import { createHttpApp } from './transport/http';
 import { createSocketNotifier, rooms, type AgentNamespace, type VisitorNamespace } from './transport/notifier';
@@ -41,6 +45,8 @@ import { connectionsPerIp } from './transport/connections-per-ip';
 import { attachSocketTransport } from './transport/socket';
 import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '../shared/protocol';
 import { createApiRouters } from './transport/api';
+import { LINK_PATH } from './transport/api/team';
+import { linkMailer } from './domain/mail';
 
 export interface ChatServerOptions {
   store: ChatStore;
@@ -59,8 +65,23 @@ export interface ChatServerOptions {
    * when SMTP_URL is set). @default undefined: nothing is mailed
    */
   mailer?: Mailer;
+  /** @default the SQL store on `sql` */
+  settings?: SettingsStore;
   /** @default argon2id */
   passwords?: PasswordHasher;
+  /**
+   * Where people open the console (`https://support.example.com`): the origin of the invitation
+   * and reset links the server e-mails. @default undefined: those links are not e-mailed (leads
+   * copy them from the console); answers to left messages still are
+   */
+  publicUrl?: string;
+  /**
+   * The site's IANA time zone, read each time the floor counts "today" (a setting may change it).
+   * @default the server's time zone
+   */
+  timeZone?: () => string | null | undefined;
+  /** Least time between two pushes of the floor's figures, ms. @default 3000 */
+  floorFiguresEveryMs?: number;
   pool: PresencePool;
   limiter: RateLimiter;
   logger: Logger;
@@ -160,21 +181,30 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     logger,
     limits,
     metrics,
+    floor: createFloorStore({ sql: opts.sql }),
+    timeZone: opts.timeZone,
+    floorFiguresEveryMs: opts.floorFiguresEveryMs,
   });
   const team = createTeamService({
     store: opts.store,
-    mailer: opts.mailer,
     passwords,
     chat,
     clock,
     logger,
+    mailer:
+      opts.mailer && opts.publicUrl
+        ? linkMailer(opts.mailer, (token) => `${opts.publicUrl!.replace(/\/$/, '')}${LINK_PATH}${token}`, logger)
+        : undefined,
     // Rooms span processes through the adapter: every socket of the user, wherever it is.
     signOut: (userId) => agents.in(rooms.agent(userId)).disconnectSockets(true),
   });
 
+  const settings = createSettingsService({ store: opts.settings ?? createSettingsStore({ sql: opts.sql }), clock, logger });
+
   const transport = attachSocketTransport({
     io,
     chat,
+    settings,
     auth,
     limiter: opts.limiter,
     limits,
@@ -211,6 +241,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
         limits,
         showAnswer: (id) => chat.showAnswer(id),
       }),
+      settings,
       limiter: opts.limiter,
       logger,
       defaultCapacity: limits.defaultCapacity,

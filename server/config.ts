@@ -80,6 +80,23 @@ const envSchema = z.object({
   SMTP_URL: z.string().url().optional(),
   /** The From of every e-mail. @default 'Support <support@localhost>' */
   MAIL_FROM: z.string().min(3).default('Support <support@localhost>'),
+  /**
+   * Where people open the console, e.g. `https://support.example.com`: the origin of the
+   * invitation and reset links the server e-mails. Unset: those links are not e-mailed.
+   */
+  PUBLIC_URL: z.string().url().optional(),
+  /** The site's IANA time zone (e.g. `Asia/Shanghai`): the lead's floor counts "today" from its midnight. Unset: the server's. */
+  TIME_ZONE: z
+    .string()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'an IANA time zone, e.g. Asia/Shanghai')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -103,6 +120,10 @@ export interface Config {
   metricsToken?: string;
   /** E-mail over SMTP; undefined: none is sent. */
   smtp?: { url: string; from: string };
+  /** The origin of e-mailed links; undefined: links are not e-mailed. */
+  publicUrl?: string;
+  /** The site's IANA time zone; undefined: the server's. */
+  timeZone?: string;
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -231,6 +252,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reconcileMs: e.RECONCILE_SECONDS * 1000,
     metricsToken: e.METRICS_TOKEN,
     smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM } : undefined,
+    publicUrl: e.PUBLIC_URL,
+    timeZone: e.TIME_ZONE,
     logLevel: e.LOG_LEVEL,
   };
 }

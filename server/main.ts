@@ -49,6 +49,8 @@ async function main() {
     reconcileMs: config.reconcileMs,
     metricsToken: config.metricsToken,
     mailer: config.smtp && createSmtpMailer(config.smtp),
+    publicUrl: config.publicUrl,
+    timeZone: () => config.timeZone,
   });
   await server.chat.restoreQueue();
   const port = await server.listen(config.port, config.host);

@@ -3,6 +3,7 @@
  * what the shopper wrote quoted as text; and the one way use cases send them.
  */
 import type { Logger } from '../logger';
+import type { LinkMailer } from './ports/link-mailer';
 import type { Mailer, MailOutcome, OutgoingMail } from './ports/mailer';
 
 export type MailLanguage = 'zh-CN' | 'en';
@@ -31,22 +32,44 @@ export function answerMail(a: { to: string; name: string; message: string; answe
   };
 }
 
-/** To a new team member: the one-time link to set their password. */
-export function invitationMail(i: { to: string; name: string; url: string; expiresAt: number; language: MailLanguage }): OutgoingMail {
+/** To a team member: the one-time link to set their password (an invitation, or a reset a lead asked for). */
+export function invitationMail(i: { to: string; name: string; url: string; purpose: 'invite' | 'reset'; expiresAt: number; language: MailLanguage }): OutgoingMail {
   const until = new Date(i.expiresAt).toISOString().replace('T', ' ').slice(0, 16);
+  const invite = i.purpose === 'invite';
   if (i.language === 'zh-CN') {
     return {
       to: i.to,
       language: i.language,
-      subject: '邀请您加入在线客服团队',
-      text: `${i.name}，您好：\n\n您已被邀请加入在线客服团队。请打开下面的链接设置密码（有效期至 ${until} UTC，仅能使用一次）：\n\n${i.url}\n`,
+      subject: invite ? '邀请您加入在线客服团队' : '重设您的在线客服密码',
+      text: `${i.name}，您好：\n\n${invite ? '您已被邀请加入在线客服团队。' : '团队负责人为您发起了密码重设。'}请打开下面的链接设置密码（有效期至 ${until} UTC，仅能使用一次）：\n\n${i.url}\n`,
     };
   }
   return {
     to: i.to,
     language: i.language,
-    subject: 'You are invited to the support team',
-    text: `Hello ${i.name},\n\nYou have been invited to the support team. Open this link to set your password (valid until ${until} UTC, once):\n\n${i.url}\n`,
+    subject: invite ? 'You are invited to the support team' : 'Reset your support console password',
+    text: `Hello ${i.name},\n\n${invite ? 'You have been invited to the support team.' : 'A team lead has reset your password.'} Open this link to set your password (valid until ${until} UTC, once):\n\n${i.url}\n`,
+  };
+}
+
+/**
+ * The team's LinkMailer on a Mailer: the link as a URL (`linkUrl(token)`), in the first language
+ * of the user's the team set (Chinese for a `zh…` tag, else English).
+ */
+export function linkMailer(mailer: Mailer, linkUrl: (token: string) => string, logger: Logger): LinkMailer {
+  const log = logger.child({ module: 'mail' });
+  return {
+    async send(user, link) {
+      const mail = invitationMail({
+        to: user.email,
+        name: user.displayName,
+        url: linkUrl(link.token),
+        purpose: link.purpose,
+        expiresAt: link.expiresAt,
+        language: mailLanguage(user.languages[0]),
+      });
+      return (await trySend(mailer, mail, log)) === 'sent';
+    },
   };
 }
 

@@ -37,7 +37,7 @@ const pageContext = z
 export const visitorSchemas = {
   'session:sync': z.object({ afterSeq: seq.optional() }).strict(),
   'message:send': z.object({ clientId, text: messageText }).strict(),
-  'typing': z.object({ typing: z.boolean() }).strict(),
+  'typing': z.object({ typing: z.boolean(), text: messageText.optional() }).strict(),
   'conversation:close': empty,
   'visitor:profile': z
     .object({ name: personName.optional(), email: email.optional() })
@@ -70,6 +70,11 @@ export const agentSchemas = {
   'conversation:unwatch': z.object({ conversationId: id }).strict(),
   'lead:snapshot': empty,
   'agent:capacity': z.object({ agentId: id, capacity: z.number().int().min(0).max(100) }).strict(),
+  // The lead's floor and stepping in.
+  'agent:set-status': z.object({ agentId: id, status: z.enum(['online', 'away', 'offline']) }).strict(),
+  'floor:watch': empty,
+  'floor:unwatch': empty,
+  'conversation:takeover': z.object({ conversationId: id, toAgentId: id.optional() }).strict(),
 } satisfies SchemaMap<AgentClientToServerEvents>;
 
 export const loginSchema = z

@@ -5,28 +5,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { seedDemoFaq } from '../../server/seed';
-import { artifact, launchBrowser } from '../helpers/browser';
+import { artifact, useBrowserContexts } from '../helpers/browser';
 import { collect, next, ok, until, type TestServer, type VisitorClient } from '../helpers/chat';
 import { useTestServer } from '../helpers/suite';
 
 jest.setTimeout(90_000);
 
-let browser: Browser;
 let t: TestServer;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-// Declared before the server's hooks: the pages close before their server does.
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
+// Before the server's hooks: the pages close before their server does.
+const newContext = useBrowserContexts();
 const server = useTestServer({ limits: { agentGraceMs: 60_000 } });
 beforeEach(() => {
   t = server();
@@ -35,8 +24,7 @@ beforeEach(() => {
 async function agentConsole(name: string, capacity: number, locale = 'en-US') {
   const password = 'console-password-1';
   const user = await t.createUser({ name, capacity, password });
-  const context = await browser.newContext({ locale, viewport: { width: 1400, height: 860 } });
-  contexts.push(context);
+  const context = await newContext({ locale, viewport: { width: 1400, height: 860 } });
   const page = await context.newPage();
   await page.goto(`${t.url}/console`);
   const form = page.getByRole('form', { name: locale.startsWith('zh') ? '登录' : 'Sign in' });
@@ -173,8 +161,7 @@ test('an invited agent sets a password from the link and signs in', async () => 
     .send({ email: `new-${randomUUID()}@example.test`, name: 'Newcomer', role: 'agent' })
     .expect(201);
   const link = new URL(created.body.invitation.url);
-  const context = await browser.newContext({ locale: 'en-US' });
-  contexts.push(context);
+  const context = await newContext({ locale: 'en-US' });
   const page = await context.newPage();
   await page.goto(`${t.url}${link.pathname}${link.hash}`);
   const form = page.getByRole('form', { name: 'Set your password' });
@@ -207,7 +194,7 @@ test('the visitor panel shows page context and opens an earlier transcript', asy
   const panel = ana.page.getByRole('complementary', { name: 'Visitor details' });
   await panel.getByRole('link', { name: 'Bamboo Tea Set' }).waitFor();
   await panel.getByText('A-42').waitFor();
-  await panel.getByRole('button', { name: /Ana · closed/ }).click();
+  await panel.getByRole('button', { name: /Ana · Closed/ }).click();
   const dialog = ana.page.getByRole('dialog', { name: 'Earlier conversations' });
   await dialog.getByText('First question about shipping').waitFor();
 });

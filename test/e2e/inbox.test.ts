@@ -27,7 +27,7 @@ const staff = (name: string, o: { role?: 'agent' | 'lead'; locale?: string } = {
 const view = (page: Page, label: string) => page.getByRole('navigation', { name: /^(Views|视图)$/ }).getByRole('button', { name: label });
 
 test('a left message from the widget is assigned, answered in the console, and the shopper sees the answer on reopening the widget', async () => {
-  const shopperContext = await browser.context({ locale: 'en-US', viewport: { width: 1200, height: 800 } });
+  const shopperContext = await browser.newContext({ locale: 'en-US', viewport: { width: 1200, height: 800 } });
   const shop = await shopperContext.newPage();
   await shop.goto(t.url);
   await shop.getByRole('button', { name: /Open chat with support/ }).click();

@@ -18,16 +18,11 @@ export async function launchBrowser(): Promise<Browser> {
 
 export const artifact = (name: string) => path.join(ARTIFACTS, name);
 
-export interface TestBrowser {
-  /** A new browser context, closed after the running test. */
-  context(options?: BrowserContextOptions): Promise<BrowserContext>;
-}
-
 /**
- * One Chromium for the file, launched in beforeAll; the contexts a test opens close after it.
- * Call it before `useTestServer`, so that pages close before their server does.
+ * One Chromium for the file, and a fresh context per call, closed after each test. Call it
+ * before `useTestServer()`: the pages then close before their server does.
  */
-export function useBrowser(): TestBrowser {
+export function useBrowser() {
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
   beforeAll(async () => {
@@ -40,13 +35,19 @@ export function useBrowser(): TestBrowser {
     await Promise.all(contexts.splice(0).map((c) => c.close()));
   });
   return {
-    async context(options) {
-      if (!browser) throw new Error('the browser launches in beforeAll');
-      const c = await browser.newContext(options);
-      contexts.push(c);
-      return c;
+    async newContext(options: BrowserContextOptions = {}): Promise<BrowserContext> {
+      if (!browser) throw new Error('the browser starts in beforeAll');
+      const context = await browser.newContext(options);
+      contexts.push(context);
+      return context;
     },
   };
+}
+
+/** `useBrowser` as one function: the context factory alone. */
+export function useBrowserContexts(): (options?: BrowserContextOptions) => Promise<BrowserContext> {
+  const b = useBrowser();
+  return (options) => b.newContext(options);
 }
 
 /**
@@ -54,14 +55,14 @@ export function useBrowser(): TestBrowser {
  * console's language), on a desktop-sized viewport.
  */
 export async function signedInConsole(
-  browser: TestBrowser,
+  browser: ReturnType<typeof useBrowser>,
   t: { url: string; createUser: TestServer['createUser'] },
   o: { name: string; role?: 'agent' | 'lead'; capacity?: number; locale?: string },
 ) {
   const password = 'console-password-1';
   const user = await t.createUser({ name: o.name, role: o.role, capacity: o.capacity, password });
   const zh = (o.locale ?? 'en-US').startsWith('zh');
-  const context = await browser.context({ locale: o.locale ?? 'en-US', viewport: { width: 1400, height: 860 } });
+  const context = await browser.newContext({ locale: o.locale ?? 'en-US', viewport: { width: 1400, height: 860 } });
   const page = await context.newPage();
   await page.goto(`${t.url}/console`);
   const form = page.getByRole('form', { name: zh ? '登录' : 'Sign in' });

@@ -47,6 +47,8 @@ export interface TestServerOptions {
   port?: number;
   /** E-mail (e.g. test/helpers/smtp.ts's in-process server). @default none: nothing is mailed */
   mailer?: ChatServerOptions['mailer'];
+  /** The origin of e-mailed links. @default none: links are not e-mailed */
+  publicUrl?: string;
   /** Wraps the presence pool the server uses (fault injection, see faults.ts). */
   wrapPool?(pool: PresencePool): PresencePool;
   /**
@@ -119,6 +121,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     graceSweepMs: opts.graceSweepMs ?? 50,
     repairMs: opts.repairMs ?? 3_600_000,
     mailer: opts.mailer,
+    publicUrl: opts.publicUrl,
   });
   const port = await server.listen(opts.port ?? 0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;

@@ -70,6 +70,10 @@ describe('rate limits on every event', () => {
     ['conversation:unwatch', (a, c) => call(a, 'conversation:unwatch', { conversationId: c.conversationId })],
     ['lead:snapshot', (a) => call(a, 'lead:snapshot', {})],
     ['agent:capacity', (a, c) => call(a, 'agent:capacity', { agentId: c.agentId, capacity: 4 })],
+    ['agent:set-status', (a, c) => call(a, 'agent:set-status', { agentId: c.agentId, status: 'online' })],
+    ['floor:watch', (a) => call(a, 'floor:watch', {})],
+    ['floor:unwatch', (a) => call(a, 'floor:unwatch', {})],
+    ['conversation:takeover', (a, c) => call(a, 'conversation:takeover', { conversationId: c.conversationId })],
   ];
 
   test.each(agentEvents)('agent %s: the third call in a second is RATE_LIMITED, the socket still works, the next second serves it', async (_event, send) => {

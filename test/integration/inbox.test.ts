@@ -15,7 +15,8 @@ import { useTestServer } from '../helpers/suite';
 let smtp: TestSmtp;
 const mailer = { send: (m: Parameters<TestSmtp['mailer']['send']>[0]) => smtp.mailer.send(m) };
 // Every client connects from 127.0.0.1: the per-IP leave-a-message limit is raised.
-const t = useTestServer({ lifetime: 'block', mailer, limits: { ipOfflineMessagesPerMinute: 10_000, offlineMessagesPerMinute: 100 } });
+const PUBLIC_URL = 'https://support.example.test';
+const t = useTestServer({ lifetime: 'block', mailer, publicUrl: PUBLIC_URL, limits: { ipOfflineMessagesPerMinute: 10_000, offlineMessagesPerMinute: 100 } });
 
 beforeAll(async () => {
   smtp = await startSmtpServer();
@@ -259,22 +260,38 @@ describe('lists and validation', () => {
 });
 
 describe('invitations', () => {
+  /** The link as e-mailed: PUBLIC_URL's origin, the token the lead was shown. */
+  const mailedLink = (url: string) => `${PUBLIC_URL}/console#invite=${url.split('#invite=')[1]}`;
+
   test('a new member gets the invitation link by e-mail, in their language', async () => {
     const zh = `${randomUUID()}@team.example`;
     const res = (await api().post('/api/v1/users').set(auth(lead.token)).send({ email: zh, name: '王芳', languages: ['zh-CN', 'en'] }).expect(201)).body;
-    expect(res.email).toBe('sent');
+    expect(res.invitation.emailed).toBe(true);
     const mail = await smtp.mailTo(zh);
+    expect(mail.to).toEqual([zh]);
     expect(mail.subject).toBe('邀请您加入在线客服团队');
     expect(mail.language).toBe('zh-CN');
     expect(mail.text).toContain('王芳，您好');
-    expect(mail.text).toContain(res.invitation.url);
+    expect(mail.text).toContain(mailedLink(res.invitation.url));
 
     const en = `${randomUUID()}@team.example`;
     const res2 = (await api().post('/api/v1/users').set(auth(lead.token)).send({ email: en, name: 'Sam' }).expect(201)).body;
     const mail2 = await smtp.mailTo(en);
     expect(mail2.subject).toBe('You are invited to the support team');
     expect(mail2.text).toContain('Hello Sam');
-    expect(mail2.text).toContain(res2.invitation.url);
+    expect(mail2.text).toContain(mailedLink(res2.invitation.url));
+  });
+
+  test('a reset link is e-mailed too', async () => {
+    const email = `${randomUUID()}@team.example`;
+    const { user } = (await api().post('/api/v1/users').set(auth(lead.token)).send({ email, name: 'Rita' }).expect(201)).body;
+    await smtp.mailTo(email);
+    const res = (await api().post(`/api/v1/users/${user.id}/reset-password`).set(auth(lead.token)).expect(201)).body;
+    expect(res.invitation.emailed).toBe(true);
+    await until(() => smtp.received.filter((m) => m.to.includes(email)).length === 2, 15_000, 'the reset mail');
+    const reset = smtp.received.filter((m) => m.to.includes(email))[1];
+    expect(reset.subject).toBe('Reset your support console password');
+    expect(reset.text).toContain(mailedLink(res.invitation.url));
   });
 });
 
@@ -290,7 +307,7 @@ describe('without SMTP_URL', () => {
     const res = await request(plain().server.app).post(path(id, '/answer')).set(auth(boss.token)).send({ text: 'hello' }).expect(200);
     expect(res.body.email).toBe('off');
     const inv = await request(plain().server.app).post('/api/v1/users').set(auth(boss.token)).send({ email: `${randomUUID()}@team.example`, name: 'Noa' }).expect(201);
-    expect(inv.body.email).toBe('off');
+    expect(inv.body.invitation.emailed).toBe(false);
     expect(smtp.received.some((m) => m.to.includes(email))).toBe(false);
   });
 });

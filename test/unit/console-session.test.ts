@@ -248,6 +248,20 @@ test('a refused connect is reported and not retried', () => {
   expect(session.state.connection).toBe('offline');
 });
 
+test('signed out by the server, the session connects again (and a refusal then ends it); a client disconnect does not', () => {
+  const { fake, session } = setup();
+  fake.socket.connect();
+  fake.socket.connected = false;
+  fake.fire('disconnect', 'io server disconnect');
+  expect(fake.socket.connected).toBe(true);
+  fake.socket.connected = false;
+  fake.fire('connect_error', Object.assign(new Error('ACCOUNT_DISABLED'), { data: { code: 'ACCOUNT_DISABLED' } }));
+  expect(session.state.refused).toBe('ACCOUNT_DISABLED');
+  fake.socket.connect();
+  fake.socket.disconnect();
+  expect(fake.socket.connected).toBe(false);
+});
+
 test('a snapshot handed to a subscriber never changes afterwards', async () => {
   const fake = fakeSocket();
   const session = createConsoleSession({ connect: () => fake.socket as unknown as AgentSocket, token: 't', newId: () => 'c1' });

@@ -93,7 +93,7 @@ export function Transcript({ chat, t, locale, position, onPosition, onRetry }: T
           <span class="text">{p.text}</span>
         </div>
       ))}
-      {chat.visitorTyping && <div class="event">{t.typing}</div>}
+      {chat.visitorTyping && <div class="event typing">{chat.visitorDraft ? fill(t.typingPreview, { text: chat.visitorDraft }) : t.typing}</div>}
     </div>
   );
 }

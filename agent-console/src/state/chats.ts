@@ -14,6 +14,8 @@ export interface Chat {
   /** Replies and notes not yet acknowledged, oldest first. */
   outbox: Pending[];
   visitorTyping: boolean;
+  /** The end of the visitor's draft, when the team shows typing previews. */
+  visitorDraft?: string;
 }
 
 /** When the visitor started waiting for an answer: their oldest message after the last agent reply. */

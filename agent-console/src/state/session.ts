@@ -132,7 +132,12 @@ export function createConsoleSession(opts: ConsoleSessionOptions) {
   }
 
   socket.on('connect', () => void sync().catch(() => setTimeout(() => socket.connected && void sync(), 2000)));
-  socket.on('disconnect', () => publish({ connection: 'offline' }));
+  socket.on('disconnect', (reason) => {
+    publish({ connection: 'offline' });
+    // The server signed this user out (deactivated, role or password changed): connecting again
+    // either comes back with the new role or is refused with the reason, which ends the session.
+    if (reason === 'io server disconnect') socket.connect();
+  });
   socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
     if (err.data?.code) {
       socket.disconnect();
@@ -157,9 +162,11 @@ export function createConsoleSession(opts: ConsoleSessionOptions) {
     if (!chat) return;
     const next = withMessages(chat, [m]);
     if (next === chat) return;
-    update(m.conversationId, () => (m.author === 'visitor' ? { ...next, visitorTyping: false } : next));
+    update(m.conversationId, () => (m.author === 'visitor' ? { ...next, visitorTyping: false, visitorDraft: undefined } : next));
   });
-  socket.on('typing', ({ conversationId, typing }) => update(conversationId, (c) => ({ ...c, visitorTyping: typing })));
+  socket.on('typing', ({ conversationId, typing, text, author }) => {
+    if (author !== 'agent') update(conversationId, (c) => ({ ...c, visitorTyping: typing, visitorDraft: typing ? text : undefined }));
+  });
   socket.on('agent:state', (me) => publish({ me }));
 
   return {
@@ -192,6 +199,13 @@ export function createConsoleSession(opts: ConsoleSessionOptions) {
       if (socket.connected) socket.emit('typing', { conversationId, typing });
     },
     call,
+    /** Listens to a server push besides those above (lead views: the floor, watching); returns the unsubscribe. */
+    on<E extends keyof AgentServerToClientEvents>(event: E, fn: AgentServerToClientEvents[E]): () => void {
+      // socket.io-client's typed `on` cannot follow a generic event name; the signature is the typed boundary.
+      const s = socket as unknown as { on(e: string, f: unknown): void; off(e: string, f: unknown): void };
+      s.on(event, fn);
+      return () => s.off(event, fn);
+    },
     disconnect() {
       socket.disconnect();
     },

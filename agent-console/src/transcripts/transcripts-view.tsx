@@ -23,7 +23,10 @@ function duration(s: TranscriptStrings, seconds: number | null): string {
   return fill(s.hours, { h: Math.floor(seconds / 3600), m: Math.floor((seconds % 3600) / 60) });
 }
 
-const categoryLabel = (t: Strings, c: string | null) => (c ? ((t as Record<string, string>)[`category.${c}`] ?? c) : '—');
+const categoryLabel = (t: Strings, c: string | null) => {
+  const label = c ? (t as unknown as Record<string, unknown>)[`category.${c}`] : null;
+  return typeof label === 'string' ? label : (c ?? '—');
+};
 
 export function TranscriptsView({ t, locale, api, me }: ViewProps) {
   const s = locale === 'zh-CN' ? zhCN : en;

@@ -64,7 +64,7 @@ export function createRouting(deps: ChatServiceDeps, lookups: Lookups, views: Vi
       messages = await views.history(conversationId, 0, true, FULL_HISTORY);
     }
     notifier.agents({ agentIds: [agentId] }, 'conversation:assigned', { conversation: view, messages });
-    notifier.agents({ leads: true }, 'conversation:updated', view);
+    audience.leadsSee(view);
     notifier.visitor(view.visitorId, 'conversation:state', visitorState(view));
     const since = routedAt.get(conversationId);
     if (since !== undefined) {

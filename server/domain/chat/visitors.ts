@@ -13,6 +13,7 @@ import type { Background } from './background';
 import type { Conversations } from './conversations';
 import type { ChatServiceDeps } from './deps';
 import { unlessClosedMeanwhile } from './events';
+import type { Floor } from './floor';
 import type { Lookups } from './lookups';
 import type { Routing } from './routing';
 import { messageText } from './text';
@@ -32,10 +33,10 @@ const ackOf = (m: StoredMessage, duplicate: boolean): MessageAck => ({
 
 export function createVisitorUseCases(
   deps: ChatServiceDeps,
-  parts: { lookups: Lookups; views: Views; audience: Audience; routing: Routing; background: Background; conversations: Conversations },
+  parts: { lookups: Lookups; views: Views; audience: Audience; routing: Routing; background: Background; conversations: Conversations; floor: Floor },
 ) {
   const { store, pool, notifier, clock, limits, metrics } = deps;
-  const { lookups, views, audience, routing, background, conversations } = parts;
+  const { lookups, views, audience, routing, background, conversations, floor } = parts;
   const log = deps.logger.child({ module: 'chat' });
 
   /** After the ack of a first message: announce the opening, copy it to the visitor's other tabs, route. */
@@ -49,6 +50,7 @@ export function createVisitorUseCases(
     const first = await views.toMessage(o.message);
     // The visitor's other tabs get it here; the agent gets the whole history with the assignment.
     notifier.visitor({ visitorId, except: socketId }, 'message', visitorMessage(first));
+    floor.activity(first.conversationId, 'visitor', first.at);
     await routing.routeConversation(o.conversation.id, { conversation: o.conversation, visitorName: o.visitorName, messages: [opened, first] });
   }
 
@@ -59,6 +61,7 @@ export function createVisitorUseCases(
     const m = await views.toMessage(message);
     notifier.visitor({ visitorId, except: socketId }, 'message', visitorMessage(m));
     notifier.agents({ agentIds: agentId ? [agentId] : [], watchersOf: message.conversationId }, 'message', m);
+    floor.activity(m.conversationId, 'visitor', m.at);
   }
 
   /** A re-send: the original's ack again, and whatever followed the original finished. */
@@ -144,11 +147,13 @@ export function createVisitorUseCases(
       throw new AppError('CONVERSATION_CLOSED');
     },
 
-    async visitorTyping(visitorId: string, typing: boolean) {
+    /** `text`: the draft agents may see (the caller applies the team's typing-preview setting). */
+    async visitorTyping(visitorId: string, typing: boolean, text?: string) {
       const c = await store.findActiveConversation(visitorId);
       if (!c) return;
       const agentId = await pool.assignmentOf(c.id);
-      notifier.agents({ agentIds: agentId ? [agentId] : [], watchersOf: c.id }, 'typing', { conversationId: c.id, typing });
+      const p = text === undefined ? { conversationId: c.id, typing } : { conversationId: c.id, typing, text };
+      notifier.agents({ agentIds: agentId ? [agentId] : [], watchersOf: c.id }, 'typing', p);
     },
 
     async visitorClose(visitorId: string) {
@@ -207,6 +212,7 @@ export function createVisitorUseCases(
       if (c.status !== 'closed') throw new AppError('CONVERSATION_NOT_CLOSED');
       const comment = p.comment?.trim() || null;
       await store.upsertRating({ conversationId: c.id, visitorId, score: p.score, comment, at: clock.now() });
+      floor.figuresChanged();
       return { conversationId: c.id, score: p.score };
     },
   };

@@ -345,6 +345,26 @@ $fn$;
   },
   {
     version: 10,
+    name: 'settings: the team settings a lead edits, one row per key',
+    sql: `
+CREATE TABLE settings (
+  key        text PRIMARY KEY,
+  value      jsonb NOT NULL,
+  updated_by text,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);`,
+  },
+  {
+    version: 11,
+    name: 'floor figures: conversations by close time, ratings by time',
+    // Today's closed, missed and rated counts on the lead's floor read only today's rows.
+    sql: `
+CREATE INDEX conversations_closed_idx ON conversations (closed_at) WHERE closed_at IS NOT NULL;
+CREATE INDEX ratings_created_idx ON ratings (created_at);
+`,
+  },
+  {
+    version: 12,
     name: 'left messages inbox: status, assignee, answer; transcript search indexes',
     sql: `
 -- Each left message is open, answered or closed. handled (never set) is superseded by status.

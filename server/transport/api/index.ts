@@ -10,6 +10,7 @@ import type { CannedReplyService } from '../../domain/canned-replies';
 import type { ChatService } from '../../domain/chat/service';
 import type { FaqService } from '../../domain/faq/service';
 import type { LeftMessageService } from '../../domain/left-messages';
+import type { SettingsService } from '../../domain/settings';
 import type { TeamService } from '../../domain/team';
 import type { TranscriptSearchService } from '../../domain/transcript-search';
 import type { TranscriptService } from '../../domain/transcripts';
@@ -20,6 +21,7 @@ import { createConversationsRouter } from './conversations';
 import { createFaqRouter } from './faq';
 import { createLeftMessagesRouter } from './left-messages';
 import { createTranscriptsRouter } from './transcripts';
+import { createSettingsRouter } from './settings';
 import { createInvitationsRouter, createMeRouter, createTeamRouter } from './team';
 
 export interface ApiDeps {
@@ -31,6 +33,7 @@ export interface ApiDeps {
   cannedReplies: CannedReplyService;
   faq: FaqService;
   leftMessages: LeftMessageService;
+  settings: SettingsService;
   limiter: RateLimiter;
   logger: Logger;
   /** Capacity of a user created without one. @default 5 */
@@ -47,5 +50,6 @@ export function createApiRouters(deps: ApiDeps): { path: string; router: Router 
     { path: '/faq', router: createFaqRouter(deps) },
     { path: '/left-messages', router: createLeftMessagesRouter(deps) },
     { path: '/transcripts', router: createTranscriptsRouter(deps) },
+    { path: '/settings', router: createSettingsRouter(deps) },
   ];
 }

@@ -7,7 +7,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AgentPresenceView } from '../../../shared/protocol';
 import type { UserRecord } from '../../domain/ports/records';
-import type { OneTimeLink } from '../../domain/team';
+import type { IssuedLink } from '../../domain/team';
 import { AppError } from '../../errors';
 import { parse, requireUser, userView, type AuthedLocals } from '../rest';
 import { text } from '../text';
@@ -68,8 +68,9 @@ function colleagueView(u: UserRecord, p: AgentPresenceView | undefined): rest.Co
   return { id: u.id, name: u.displayName, role: u.role, ...presenceFields(u, p) };
 }
 
-function linkView(req: Request, link: OneTimeLink): rest.InvitationLink {
-  return { url: `${req.protocol}://${req.get('host')}${LINK_PATH}${link.token}`, purpose: link.purpose, expiresAt: link.expiresAt };
+function linkView(req: Request, link: IssuedLink): rest.InvitationLink {
+  const url = `${req.protocol}://${req.get('host')}${LINK_PATH}${link.token}`;
+  return { url, purpose: link.purpose, expiresAt: link.expiresAt, emailed: link.emailed };
 }
 
 export function createTeamRouter(deps: ApiDeps): Router {
@@ -91,9 +92,7 @@ export function createTeamRouter(deps: ApiDeps): Router {
   router.post('/', lead, async (req, res: Authed) => {
     const b = parse(createSchema, req.body);
     const { user, link } = await team.create({ ...b, capacity: b.capacity ?? deps.defaultCapacity ?? 5 });
-    const invitation = linkView(req, link);
-    const email = await team.mailInvitation(user, invitation);
-    res.status(201).json({ user: memberView(user), invitation, email } satisfies rest.CreateUserResponse);
+    res.status(201).json({ user: memberView(user), invitation: linkView(req, link) } satisfies rest.CreateUserResponse);
   });
 
   router.get('/:id', lead, async (req, res: Authed) => {
