@@ -73,7 +73,7 @@ export function InboxView({ t, locale, api, me }: ViewProps) {
                   <button type="button" class={`inbox-item${m.id === selected ? ' active' : ''}`} aria-current={m.id === selected ? 'true' : undefined} onClick={() => setSelected(m.id)}>
                     <span class="name">{m.name}</span>
                     <span class={`badge ${m.status}`}>{s[m.status]}</span>
-                    <span class="preview">{m.text}</span>
+                    <span class="left-preview">{m.text}</span>
                     <span class="meta">
                       {time.format(m.createdAt)}
                       {m.page?.title || m.page?.url ? ` · ${m.page.title || m.page.url}` : ''}
