@@ -311,6 +311,10 @@ export class FaultAgent extends Client<AgentSocket> {
   protected stored(ack: MessageAck, p: Pending) {
     this.merge(ack.conversationId, [{ conversationId: ack.conversationId, seq: ack.seq, clientId: p.clientId, author: 'agent', authorId: this.id, authorName: null, kind: 'text', text: p.text, at: ack.at }], 'ack');
   }
+  /** Queues a reply; it is sent (and sent again) until acknowledged. */
+  say(conversationId: string, text: string) {
+    this.queue({ clientId: randomUUID(), text, conversationId });
+  }
   /** Closes a conversation of mine (the suite's clean-up between scenarios). */
   async closeChat(conversationId: string) {
     const r = await this.socket!.timeout(ACK_TIMEOUT_MS).emitWithAck('conversation:close', { conversationId });

@@ -6,6 +6,7 @@
 import { Redis } from 'ioredis';
 import { CRASH_STEPS } from '../../server/testing/crash-seam';
 import { until } from '../helpers/chat';
+import { contiguousThrough, type FaultAgent } from './clients';
 import { useFaultWorld } from './world';
 
 jest.setTimeout(120_000);
@@ -97,3 +98,63 @@ async function redisPid(url: string): Promise<number> {
     r.disconnect();
   }
 }
+
+describe('resume by what the client is missing', () => {
+  /** The agent client holding the shopper's conversation, once it has been told and has greeted. */
+  async function agentOf(conversationId: string) {
+    let agent: FaultAgent | undefined;
+    await until(() => !!(agent = w.agents.find((a) => a.chats.has(conversationId))) && agent.unsent === 0 && agent.acked.size > 0, 20_000, 'the agent told and greeting');
+    return agent!;
+  }
+  const seqsOf = (r: { ok: boolean; data?: { conversations: { messages: { seq: number }[] }[] } }) =>
+    r.ok ? r.data!.conversations.flatMap((c) => c.messages.map((m) => m.seq)) : [];
+
+  test('seqs become visible in order: while two processes write one conversation, no snapshot has a hole', () =>
+    w.scenario('in-order visibility across processes', async () => {
+      const [shopper] = await w.chatting(0, 1);
+      const agent = await agentOf(shopper.conversationId!);
+      for (let i = 0; i < 20; i++) {
+        shopper.say(`shopper ${i}`);
+        agent.say(shopper.conversationId!, `agent ${i}`);
+      }
+      const holes: number[][] = [];
+      let snapshots = 0;
+      // Read while they write: seqs are allocated under the conversation's row lock and committed
+      // with it, so whatever seq a reader sees, every smaller one is already visible.
+      await until(async () => {
+        const { rows } = await w.db.sql.query<{ seq: number }>('select seq::int as seq from messages where conversation_id = $1 order by seq', [shopper.conversationId]);
+        snapshots++;
+        const seqs = rows.map((r) => r.seq);
+        if (seqs.some((s, i) => s !== i + 1)) holes.push(seqs);
+        return shopper.unsent === 0 && agent.unsent === 0;
+      }, 30_000, 'both bursts acknowledged');
+      expect(snapshots).toBeGreaterThan(1);
+      expect(holes).toEqual([]);
+      return Date.now();
+    }));
+
+  test('a message stored by a process that died before fanning it out: the highest seq skips it, what is missing finds it', () =>
+    w.scenario('resume after a lost fan-out', async () => {
+      const [shopper] = await w.chatting(0, 1);
+      const conversationId = shopper.conversationId!;
+      const agent = await agentOf(conversationId);
+      // Stored, never fanned out: what a process leaves when it dies between its store and its
+      // fan-out (the crash seam's after-store-message; written here directly, so no ack can race).
+      const orphan = await w.db.store.appendMessage({
+        conversationId, clientId: null, author: 'visitor', authorId: shopper.visitorId!, kind: 'text', text: 'stored, never delivered live', at: Date.now(),
+      });
+      if (orphan.status !== 'stored') throw new Error(orphan.status);
+      // The agent answers through another process: a later seq reaches the agent by its own ack.
+      agent.say(conversationId, 'Anything else?');
+      await until(() => agent.unsent === 0 && [...agent.chats.get(conversationId)!.keys()].some((s) => s > orphan.message.seq), 10_000, 'the later reply');
+      const chat = agent.chats.get(conversationId)!;
+      expect(chat.has(orphan.message.seq)).toBe(false);
+
+      const highest = Math.max(...chat.keys());
+      const byHighest = await agent.socket!.timeout(8000).emitWithAck('session:sync', { since: { [conversationId]: highest } });
+      expect(seqsOf(byHighest)).not.toContain(orphan.message.seq);
+      const byMissing = await agent.socket!.timeout(8000).emitWithAck('session:sync', { since: { [conversationId]: contiguousThrough(chat.keys()) } });
+      expect(seqsOf(byMissing)).toContain(orphan.message.seq);
+      return Date.now();
+    }));
+});
