@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { io as connect, type Socket } from 'socket.io-client';
+import { contiguousThrough } from '../../shared/client/merge';
 import type {
   AgentClientToServerEvents,
   AgentServerToClientEvents,
@@ -50,12 +51,9 @@ const MAX_CONNECT_TRIES = 100;
 /** Live process URLs, for (re)connecting; the suite's process table answers it. */
 export type Pick = () => string;
 
-/** The highest seq n such that the client has every seq 1..n (agents see every seq: gap-free). */
-export function contiguousThrough(seqs: Iterable<number>): number {
-  const have = new Set(seqs);
-  let n = 0;
-  while (have.has(n + 1)) n++;
-  return n;
+/** Where an agent's resume of a conversation starts: what the console does (shared/client/merge.ts). */
+export function resumeFrom(chat: Map<number, unknown>): number {
+  return contiguousThrough([...chat.keys()].sort((a, b) => a - b).map((seq) => ({ seq })));
 }
 
 abstract class Client<S extends Socket> {
@@ -291,7 +289,7 @@ export class FaultAgent extends Client<AgentSocket> {
    */
   async resume(source: Source = 'resume') {
     const adopt = source !== 'check';
-    const since = Object.fromEntries([...this.chats].map(([id, chat]) => [id, contiguousThrough(chat.keys())]));
+    const since = Object.fromEntries([...this.chats].map(([id, chat]) => [id, resumeFrom(chat)]));
     const r = await this.socket!.timeout(ACK_TIMEOUT_MS).emitWithAck('session:sync', { since });
     if (!r.ok) throw new Error(`agent sync: ${r.error.code}`);
     const mine = new Set(r.data.conversations.map((c: { conversation: { id: string } }) => c.conversation.id));

@@ -6,7 +6,7 @@
 import { Redis } from 'ioredis';
 import { CRASH_STEPS } from '../../server/testing/crash-seam';
 import { until } from '../helpers/chat';
-import { contiguousThrough, type FaultAgent } from './clients';
+import { resumeFrom, type FaultAgent } from './clients';
 import { useFaultWorld } from './world';
 
 jest.setTimeout(120_000);
@@ -153,7 +153,7 @@ describe('resume by what the client is missing', () => {
       const highest = Math.max(...chat.keys());
       const byHighest = await agent.socket!.timeout(8000).emitWithAck('session:sync', { since: { [conversationId]: highest } });
       expect(seqsOf(byHighest)).not.toContain(orphan.message.seq);
-      const byMissing = await agent.socket!.timeout(8000).emitWithAck('session:sync', { since: { [conversationId]: contiguousThrough(chat.keys()) } });
+      const byMissing = await agent.socket!.timeout(8000).emitWithAck('session:sync', { since: { [conversationId]: resumeFrom(chat) } });
       expect(seqsOf(byMissing)).toContain(orphan.message.seq);
       return Date.now();
     }));

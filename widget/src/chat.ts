@@ -101,6 +101,9 @@ export function createChat(o: ChatOptions) {
     listeners.forEach((fn) => fn(snapshot, incoming));
   };
   const lastSeq = () => state.messages.at(-1)?.seq ?? 0;
+  // Every seq up to this came in a sync reply, so a resume asks from here, for what is missing: a
+  // live message can overtake one whose fan-out died with its process (and notes leave gaps).
+  let synced = 0;
 
   /** Adds stored messages of the current conversation (shared/client/merge.ts); true when any was new. */
   function merge(incoming: VisitorMessage[]): boolean {
@@ -122,12 +125,12 @@ export function createChat(o: ChatOptions) {
   }
 
   function adoptConversation(c: VisitorConversationState | null) {
-    if (c?.id !== state.conversation?.id) state.messages = [];
+    if (c?.id !== state.conversation?.id) state.messages = [], synced = 0;
     state.conversation = c;
   }
 
   async function sync() {
-    const r = await call('session:sync', { afterSeq: lastSeq() });
+    const r = await call('session:sync', { afterSeq: synced });
     if (!r.ok) return;
     const s = r.data;
     write(o.storage, tokenKey, s.token);
@@ -144,6 +147,7 @@ export function createChat(o: ChatOptions) {
       state.conversation = s.conversation;
     }
     merge(s.messages);
+    for (const m of s.messages) synced = Math.max(synced, m.seq);
     state.connection = 'online';
     changed();
     sendContext();
