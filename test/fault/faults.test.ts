@@ -79,8 +79,10 @@ test('PostgreSQL writes failing for a moment', () =>
     return failedAt;
   }));
 
-test('SIGTERM of a process holding shoppers', () =>
+test('SIGTERM of a process holding shoppers and an agent (a deploy)', () =>
   w.scenario('SIGTERM', async () => {
+    // The agent's console reconnects elsewhere within the grace period and keeps their chats.
+    await w.agent(0);
     const shoppers = await w.chatting(0, 3);
     shoppers.forEach((v) => v.say('One more thing'));
     const at = await w.kill(0, 'SIGTERM');

@@ -11,6 +11,7 @@
  * 4. No agent is over capacity; each agent's load counter equals their open assignments.
  * 5. Every open conversation is assigned to a live agent who knows it, or queued.
  * 6. Every client is connected and synced, with nothing left unsent (recovered, no reload).
+ * 7. No ghost agent: every agent the pool counts as connected is a connected client.
  */
 import type { PresencePool } from '../../server/domain/ports/presence';
 import type { SqlClient } from '../../server/store/sql/types';
@@ -104,6 +105,10 @@ export async function checkInvariants(w: World, opts: { resume?: boolean } = {})
       if (owner.has(c)) violations.push(`conversation ${c} held by ${owner.get(c)} and ${p.agentId}`);
       owner.set(c, p.agentId);
     }
+  }
+  const connectedIds = new Set(w.agents.filter((a) => a.connected).map((a) => a.id));
+  for (const p of presences) {
+    if (p.connections > 0 && !connectedIds.has(p.agentId)) violations.push(`ghost agent ${p.agentId}: ${p.connections} connection(s), ${p.status}, load ${p.load}`);
   }
   const queued = new Set(queue);
   if (queued.size !== queue.length) violations.push('a conversation is queued twice');

@@ -5,9 +5,11 @@
  * (invariants.ts), reports the figures, and closes the scenario's conversations.
  *
  *   const w = useFaultWorld();
- *   test('SIGTERM', () => w.scenario('SIGTERM', async () => {
- *     const shoppers = await w.chatting(0, 3);
- *     return w.kill(0, 'SIGTERM');   // the moment of the fault
+ *   test('SIGKILL of a process holding agents', () => w.scenario('SIGKILL agents', async () => {
+ *     const agent = await w.agent(0);          // online on process 0
+ *     await w.chatting(1, 3);                  // shoppers on process 1
+ *     w.leave(agent);                          // this one never comes back
+ *     return w.kill(0, 'SIGKILL');             // the moment of the fault
  *   }));
  */
 import { randomUUID } from 'node:crypto';
@@ -46,6 +48,10 @@ export interface FaultWorld {
   readonly results: ScenarioResult[];
   /** A shopper connected to the process in `slot`. */
   visitor(slot: number): Promise<FaultVisitor>;
+  /** Another agent, online on the process in `slot` (the suite's own four are on 1 and 2). */
+  agent(slot: number): Promise<FaultAgent>;
+  /** An agent who goes away for good (never reconnects): no longer expected to be live. */
+  leave(agent: FaultAgent): void;
   /** `n` shoppers on `slot`, each with a first message sent and routed (assigned or queued). */
   chatting(slot: number, n: number): Promise<FaultVisitor[]>;
   /** SIGKILL/SIGTERM the process in `slot` and wait for it to exit; resolves with the moment. */
@@ -71,6 +77,7 @@ export function useFaultWorld(): FaultWorld {
   const agents: FaultAgent[] = [];
   const visitors: FaultVisitor[] = [];
   const results: ScenarioResult[] = [];
+  let newAgent: () => Promise<FaultAgent>;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -85,6 +92,8 @@ export function useFaultWorld(): FaultWorld {
       SECRET,
       LOG_LEVEL: 'fatal',
       FAULT_REPAIR_MS: '300',
+      // An agent who left for good: their chats move after this.
+      AGENT_GRACE_SECONDS: '3',
       // Every client of the suite connects from 127.0.0.1, and resumes often.
       RATE_IP_PER_SECOND: '100000',
       MAX_CONNECTIONS_PER_IP: '100000',
@@ -100,19 +109,21 @@ export function useFaultWorld(): FaultWorld {
     });
     await Promise.all(Array.from({ length: PROCESSES }, (_, slot) => procs.start(slot)));
     const tokens = createTokenService(SECRET, { now: () => Date.now() });
-    for (let i = 0; i < AGENTS; i++) {
+    newAgent = async () => {
       const user = await db.store.upsertUser({
-        email: `fault-agent-${i}-${randomUUID()}@example.test`,
-        displayName: `Agent ${i}`,
+        email: `fault-agent-${randomUUID()}@example.test`,
+        displayName: `Agent ${agents.length}`,
         role: 'agent',
         passwordHash: 'unused',
         capacity: CAPACITY,
       });
       const agent = new FaultAgent(() => procs.pick(), user.id, tokens.sign(user.id, 'agent', 3600));
       agents.push(agent);
-    }
-    // Agents on processes 1 and 2: the suite kills process 0, which holds shoppers.
-    await Promise.all(agents.map((a, i) => a.connect(procs.get(1 + (i % 2)).url)));
+      return agent;
+    };
+    // Agents on processes 1 and 2: the scenarios here kill process 0, which holds shoppers.
+    const team = await Promise.all(Array.from({ length: AGENTS }, () => newAgent()));
+    await Promise.all(team.map((a, i) => a.connect(procs.get(1 + (i % 2)).url)));
   });
 
   afterAll(async () => {
@@ -146,6 +157,15 @@ export function useFaultWorld(): FaultWorld {
       await v.connect(procs.get(slot).url);
       visitors.push(v);
       return v;
+    },
+    async agent(slot) {
+      const agent = await newAgent();
+      await agent.connect(procs.get(slot).url);
+      return agent;
+    },
+    leave(agent) {
+      agent.close();
+      agents.splice(agents.indexOf(agent), 1);
     },
     async chatting(slot, n) {
       const vs = await Promise.all(Array.from({ length: n }, () => world.visitor(slot)));
