@@ -72,7 +72,11 @@ export function createRouting(deps: ChatServiceDeps, lookups: Lookups, views: Vi
     notifier.agents({ leads: true }, 'conversation:updated', view);
     notifier.visitor(view.visitorId, 'conversation:state', visitorState(view));
     const event = await store.assignWithEvent(conversationId, agentId, { type: 'assigned', agentId, agentName: name }, clock.now());
-    if (!event) throw new AppError('CONVERSATION_CLOSED');
+    if (!event) {
+      // Closed meanwhile: take back what the agent was just told (the close, or the repair, releases it).
+      notifier.agents({ agentIds: [agentId] }, 'conversation:removed', { conversationId, reason: 'closed' });
+      throw new AppError('CONVERSATION_CLOSED');
+    }
     await audience.announceEvent(event, [agentId]);
     // Written by others after the rows known here, before the pool held the assignment: their
     // delivery found no agent, so the agent gets them now.
