@@ -51,7 +51,8 @@ async function launch(port: number): Promise<ChildProcess> {
   );
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
-  const deadline = Date.now() + 10_000;
+  // Generous: two busy cores can take seconds to start a process.
+  const deadline = Date.now() + 30_000;
   while (!(await ping(port))) {
     if (child.exitCode !== null) throw new Error(`redis-server exited (${child.exitCode}): ${stderr}`);
     if (Date.now() > deadline) {

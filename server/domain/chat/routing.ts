@@ -11,7 +11,7 @@ import type { PoolChange } from '../ports/presence';
 import type { ConversationRecord } from '../ports/records';
 import { visitorMessage } from '../transcripts';
 import type { Audience } from './audience';
-import { FULL_HISTORY, type ChatServiceDeps } from './deps';
+import type { ChatServiceDeps } from './deps';
 import { unlessClosedMeanwhile } from './events';
 import { rememberIn, type Lookups } from './lookups';
 import { visitorState, type Views } from './views';
@@ -66,10 +66,11 @@ export function createRouting(deps: ChatServiceDeps, lookups: Lookups, views: Vi
       };
     } else {
       view = await views.conversationView(await lookups.conversationOrThrow(conversationId));
-      messages = await views.history(conversationId, 0, true, FULL_HISTORY);
+      messages = (await views.page(conversationId, { beforeSeq: null }, true)).messages;
     }
-    notifier.agents({ agentIds: [agentId] }, 'conversation:assigned', { conversation: view, messages });
-    notifier.agents({ leads: true }, 'conversation:updated', view);
+    // The latest page: nothing follows it, earlier messages are read back on demand.
+    notifier.agents({ agentIds: [agentId] }, 'conversation:assigned', { conversation: view, messages, hasMore: false });
+    audience.leadsSee(view);
     notifier.visitor(view.visitorId, 'conversation:state', visitorState(view));
     const event = await store.assignWithEvent(conversationId, agentId, { type: 'assigned', agentId, agentName: name }, clock.now());
     if (!event) {
@@ -81,8 +82,8 @@ export function createRouting(deps: ChatServiceDeps, lookups: Lookups, views: Vi
     // Written by others after the rows known here, before the pool held the assignment: their
     // delivery found no agent, so the agent gets them now.
     if (fast && event.seq !== messages.length + 1) {
-      const missed = await views.history(conversationId, messages.length, true, FULL_HISTORY);
-      for (const m of missed) if (m.seq !== event.seq) notifier.agents({ agentIds: [agentId] }, 'message', m);
+      const missed = await views.page(conversationId, { afterSeq: messages.length }, true);
+      for (const m of missed.messages) if (m.seq !== event.seq) notifier.agents({ agentIds: [agentId] }, 'message', m);
     }
     const since = routedAt.get(conversationId);
     if (since !== undefined) {

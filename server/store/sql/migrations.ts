@@ -343,6 +343,26 @@ $fn$;
     name: 'users: sessions valid after (a password set ends earlier sessions)',
     sql: `ALTER TABLE users ADD COLUMN sessions_valid_after timestamptz;`,
   },
+  {
+    version: 10,
+    name: 'settings: the team settings a lead edits, one row per key',
+    sql: `
+CREATE TABLE settings (
+  key        text PRIMARY KEY,
+  value      jsonb NOT NULL,
+  updated_by text,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);`,
+  },
+  {
+    version: 11,
+    name: 'floor figures: conversations by close time, ratings by time',
+    // Today's closed, missed and rated counts on the lead's floor read only today's rows.
+    sql: `
+CREATE INDEX conversations_closed_idx ON conversations (closed_at) WHERE closed_at IS NOT NULL;
+CREATE INDEX ratings_created_idx ON ratings (created_at);
+`,
+  },
 ];
 
 /** Arbitrary constant naming "schema migration" among this database's advisory locks. */
