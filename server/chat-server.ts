@@ -45,6 +45,7 @@ import { connectionsPerIp } from './transport/connections-per-ip';
 import { attachSocketTransport } from './transport/socket';
 import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '../shared/protocol';
 import { createApiRouters } from './transport/api';
+import { crashStep, withCrashAt, type CrashStep } from './testing/crash-seam';
 import { LINK_PATH } from './transport/api/team';
 import { linkMailer } from './domain/mail';
 
@@ -115,6 +116,11 @@ export interface ChatServerOptions {
    * drift is repaired when two passes in a row see it). @default 15000
    */
   repairMs?: number;
+  /**
+   * Test-only: SIGKILL this process at a named step of a conversation's life (testing/crash-seam.ts).
+   * @default process.env.CHAT_CRASH_AT; unset: never
+   */
+  crashAt?: CrashStep;
 }
 
 export interface ChatServer {
@@ -173,10 +179,10 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
   // One map per namespace (shared/protocol.ts), which a single Server type cannot carry.
   const visitors = io.of(VISITOR_NAMESPACE) as VisitorNamespace;
   const agents = io.of(AGENT_NAMESPACE) as AgentNamespace;
+  const crashAt = 'crashAt' in opts ? opts.crashAt : crashStep(process.env.CHAT_CRASH_AT);
+  const ports = withCrashAt(crashAt, { store: opts.store, pool: opts.pool, notifier: createSocketNotifier(visitors, agents) });
   const chat = createChatService({
-    store: opts.store,
-    pool: opts.pool,
-    notifier: createSocketNotifier(visitors, agents),
+    ...ports,
     clock,
     logger,
     limits,

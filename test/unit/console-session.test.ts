@@ -142,6 +142,20 @@ test('a resync asks from the last seq and merges by seq, in order, without dupli
   expect(session.state.chats.a.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
 });
 
+test('a resync asks from before a hole, not from the highest seq: a message whose fan-out died is fetched', async () => {
+  const { fake, session, connect } = setup();
+  await connect([{ id: 'a', messages: [msg('a', 1), msg('a', 2)] }]);
+  // Seq 3 was stored by a process that died before fanning it out; seq 4 arrived live.
+  fake.fire('message', msg('a', 4));
+  fake.socket.disconnect();
+  fake.socket.connect();
+  const sync = fake.take('session:sync');
+  expect(sync.payload).toEqual({ since: { a: 2 } });
+  sync.resolve({ ok: true, data: { me, conversations: [{ conversation: view('a'), messages: [msg('a', 3), msg('a', 4)] }] } });
+  await tick();
+  expect(session.state.chats.a.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+});
+
 test('a reply whose ack timed out stays in the outbox as failed; a retry sends it with the same clientId, stored once', async () => {
   const { fake, session, connect } = setup();
   await connect([{ id: 'a', messages: [msg('a', 1)] }]);

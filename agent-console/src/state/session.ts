@@ -9,7 +9,7 @@
  */
 import type { Socket } from 'socket.io-client';
 import type { AckedEvent, AckPayload, AckResult } from '../../../shared/client/acks';
-import { mergeBySeq } from '../../../shared/client/merge';
+import { contiguousThrough, mergeBySeq } from '../../../shared/client/merge';
 import { drain, resent, withoutStored, withState } from '../../../shared/client/outbox';
 import type {
   AgentClientToServerEvents,
@@ -90,7 +90,8 @@ export function createConsoleSession(opts: ConsoleSessionOptions) {
   const behindAfter = (page: { messages: Message[]; hasMore: boolean }) => (page.hasMore ? page.messages.at(-1)?.seq : undefined);
 
   async function sync() {
-    const since = Object.fromEntries(Object.values(state.chats).map((c) => [c.view.id, c.behind ?? c.messages.at(-1)?.seq ?? 0]));
+    // By what is missing, not the highest seq held (shared/client/merge.ts).
+    const since = Object.fromEntries(Object.values(state.chats).map((c) => [c.view.id, c.behind ?? contiguousThrough(c.messages)]));
     const r = await call('session:sync', { since });
     if (!r.ok) return;
     // Chats that left me while I was away (grace expired, transferred by a lead) go.
