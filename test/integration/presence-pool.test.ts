@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { createMemoryPresencePool } from '../../server/store/presence/memory';
-import { createRedisPresencePool } from '../../server/store/presence/redis';
+import { createRedisPresencePool, presenceKeyBase } from '../../server/store/presence/redis';
 import type { PoolChange, PresencePool, TransferResult } from '../../server/domain/ports/presence';
 import { poolRefusalFor, PoolRefusalCode } from '../../server/store/redis/error-codes';
 import { startRedisServer, type TestRedisServer } from '../helpers/redis-server';
@@ -61,10 +61,10 @@ const redisFactory: Factory = {
     return {
       pool,
       peers: (n) => Array.from({ length: n }, make),
-      corruptLoad: async (agentId, load) => void (await conns[0].hset(`${prefix}:agent:${agentId}`, 'load', load)),
+      corruptLoad: async (agentId, load) => void (await conns[0].hset(`${presenceKeyBase(prefix)}:agent:${agentId}`, 'load', load)),
       async cleanup() {
         const keys: string[] = [];
-        for await (const batch of conns[0].scanStream({ match: `${prefix}:*`, count: 500 })) keys.push(...batch);
+        for await (const batch of conns[0].scanStream({ match: `${presenceKeyBase(prefix)}:*`, count: 500 })) keys.push(...batch);
         if (keys.length > 0) await conns[0].del(...keys);
         await Promise.all(conns.map((c) => c.quit()));
       },
@@ -283,32 +283,32 @@ describe.each([memory, redisFactory])('PresencePool ($name)', (factory) => {
 
   describe('grace', () => {
     it('counts connections and sets the deadline only when the last one goes', async () => {
-      await pool.agentConnected('a');
-      expect(await pool.agentConnected('a')).toMatchObject({ connections: 2, graceDeadline: null, status: 'offline' });
+      await pool.agentConnected('a', 'p1');
+      expect((await pool.agentConnected('a', 'p1')).agent).toMatchObject({ connections: 2, graceDeadline: null, status: 'offline' });
       await online('a', 2);
-      expect(await pool.agentDisconnected('a', 1000)).toMatchObject({ connections: 1, graceDeadline: null });
-      expect(await pool.agentDisconnected('a', 1000)).toMatchObject({ connections: 0, graceDeadline: 1000 });
-      expect(await pool.agentDisconnected('a', 5000)).toMatchObject({ connections: 0, graceDeadline: 1000 });
+      expect(await pool.agentDisconnected('a', 'p1', 1000)).toMatchObject({ connections: 1, graceDeadline: null });
+      expect(await pool.agentDisconnected('a', 'p1', 1000)).toMatchObject({ connections: 0, graceDeadline: 1000 });
+      expect(await pool.agentDisconnected('a', 'p1', 5000)).toMatchObject({ connections: 0, graceDeadline: 1000 });
     });
 
     it('a reconnect within grace keeps status and chats', async () => {
-      await pool.agentConnected('a');
+      await pool.agentConnected('a', 'p1');
       await online('a', 2);
       await pool.route('c1');
-      await pool.agentDisconnected('a', 1000);
+      await pool.agentDisconnected('a', 'p1', 1000);
       expect((await pool.expireGrace(999)).expiredAgentIds).toEqual([]);
-      expect(await pool.agentConnected('a')).toMatchObject({ connections: 1, graceDeadline: null, status: 'online', load: 1 });
+      expect((await pool.agentConnected('a', 'p2')).agent).toMatchObject({ connections: 1, graceDeadline: null, status: 'online', load: 1 });
       expect(await pool.expireGrace(5000)).toEqual({ expiredAgentIds: [], assigned: [], requeued: [], queueChanged: false });
       expect(await pool.assignmentOf('c1')).toBe('a');
     });
 
     it('expiry sets offline and requeues at the front', async () => {
-      await pool.agentConnected('a');
+      await pool.agentConnected('a', 'p1');
       await online('a', 2);
       await pool.route('c1');
       await pool.route('c2');
       await pool.route('c3');
-      await pool.agentDisconnected('a', 1000);
+      await pool.agentDisconnected('a', 'p1', 1000);
       const r = await pool.expireGrace(1000);
       expect(r).toMatchObject({ expiredAgentIds: ['a'], assigned: [], queueChanged: true });
       expect(r.requeued.map((q) => q.conversationId)).toEqual(['c1', 'c2']);
@@ -318,15 +318,142 @@ describe.each([memory, redisFactory])('PresencePool ($name)', (factory) => {
 
     it('two concurrent callers expire an agent once', async () => {
       const [p1, p2] = h.peers(2);
-      await pool.agentConnected('a');
+      await pool.agentConnected('a', 'p1');
       await online('a', 2);
       await online('b', 2);
       await pool.route('c1'); // a
-      await pool.agentDisconnected('a', 1000);
+      await pool.agentDisconnected('a', 'p1', 1000);
       const results = await Promise.all([p1.expireGrace(1500), p2.expireGrace(1500)]);
       expect(results.flatMap((r) => r.expiredAgentIds)).toEqual(['a']);
       expect(results.flatMap((r) => r.requeued)).toEqual([{ conversationId: 'c1', fromAgentId: 'a' }]);
       expect(results.flatMap(pairs)).toEqual(['c1>b']);
+    });
+  });
+
+  describe('liveness', () => {
+    const beat = (p: PresencePool, pid: string, now: number, epoch = `e-${pid}`) =>
+      p.heartbeat(pid, now, { deadAfterMs: 10_000, graceDeadline: now + 30_000, epoch });
+
+    it('the first heartbeat creates the epoch; later ones find it and know the process', async () => {
+      expect(await beat(pool, 'p1', 0)).toEqual({ epoch: 'e-p1', epochCreated: true, known: false, dead: [], graced: [] });
+      expect(await beat(pool, 'p1', 1000)).toEqual({ epoch: 'e-p1', epochCreated: false, known: true, dead: [], graced: [] });
+      expect(await beat(pool, 'p2', 1000)).toEqual({ epoch: 'e-p1', epochCreated: false, known: false, dead: [], graced: [] });
+    });
+
+    it('a process that stops beating is declared dead: its agents with no socket left enter grace, keeping their chats', async () => {
+      await beat(pool, 'p1', 0);
+      await beat(pool, 'p2', 0);
+      await pool.agentConnected('a', 'p1');
+      await pool.agentConnected('b', 'p1');
+      await pool.agentConnected('b', 'p2');
+      await online('a', 2);
+      await online('b', 2);
+      await pool.route('c1'); // a
+      await pool.route('c2'); // b
+      await beat(pool, 'p2', 10_000); // p1's last beat is exactly 10 s old: not yet dead
+      const r = await beat(pool, 'p2', 10_001);
+      expect(r).toMatchObject({ dead: ['p1'], graced: ['a'] });
+      expect(await pool.agent('a')).toMatchObject({ connections: 0, graceDeadline: 40_001, status: 'online', load: 1 });
+      expect(await pool.agent('b')).toMatchObject({ connections: 1, graceDeadline: null, load: 1 });
+      // After grace the dead process's agent hands its chat back; b, alive elsewhere, takes it.
+      const expired = await pool.expireGrace(40_001);
+      expect(expired).toMatchObject({ expiredAgentIds: ['a'], requeued: [{ conversationId: 'c1', fromAgentId: 'a' }] });
+      expect(pairs(expired)).toEqual(['c1>b']);
+      // A late disconnect from the dead process changes no count.
+      expect(await pool.agentDisconnected('b', 'p1', 50_000)).toMatchObject({ connections: 1, graceDeadline: null });
+    });
+
+    it('an agent who reconnected on another process before the dead one was swept is left with the right count', async () => {
+      await beat(pool, 'p1', 0);
+      await pool.agentConnected('a', 'p1');
+      await online('a', 2);
+      await pool.route('c1');
+      // p1 dies holding a's socket; a reconnects on p2 meanwhile.
+      await pool.agentConnected('a', 'p2');
+      expect(await pool.agent('a')).toMatchObject({ connections: 2 });
+      expect(await beat(pool, 'p2', 20_000)).toMatchObject({ dead: ['p1'], graced: [] });
+      expect(await pool.agent('a')).toMatchObject({ connections: 1, graceDeadline: null });
+      // The one real socket goes: grace starts (a stale count would have kept a "connected" forever).
+      expect(await pool.agentDisconnected('a', 'p2', 25_000)).toMatchObject({ connections: 0, graceDeadline: 25_000 });
+    });
+
+    it('survivors beating at once declare a dead process once', async () => {
+      const peers = h.peers(3);
+      await beat(pool, 'dead', 0);
+      await pool.agentConnected('a', 'dead');
+      await online('a', 1);
+      const results = await Promise.all(peers.map((p, i) => beat(p, `s${i}`, 20_000)));
+      expect(results.flatMap((r) => r.dead)).toEqual(['dead']);
+      expect(results.flatMap((r) => r.graced)).toEqual(['a']);
+    });
+
+    it('announce replaces what the pool counted for a process and creates unknown agents from their defaults', async () => {
+      await pool.route('q1');
+      await pool.agentConnected('a', 'p1');
+      await pool.agentConnected('a', 'p1');
+      await online('a', 0);
+      const change = await pool.announce(
+        'p1',
+        [{ agentId: 'n', connections: 2, status: 'online', capacity: 3 }],
+        9000,
+      );
+      expect(pairs(change)).toEqual(['q1>n']);
+      expect(await pool.agent('n')).toMatchObject({ status: 'online', capacity: 3, connections: 2, load: 1 });
+      expect(await pool.agent('a')).toMatchObject({ connections: 0 });
+      // Announcing again counts the same sockets, not twice as many.
+      await pool.announce('p1', [{ agentId: 'n', connections: 2, status: 'away', capacity: 1 }], 9000);
+      expect(await pool.agent('n')).toMatchObject({ status: 'online', capacity: 3, connections: 2 });
+    });
+
+    it('an agent connecting to a new pool is created in the status they chose, and the queue drains to them', async () => {
+      await pool.route('q1');
+      const r = await pool.agentConnected('a', 'p1', { status: 'online', capacity: 4 });
+      expect(r.agent).toMatchObject({ status: 'online', capacity: 4, load: 1, connections: 1 });
+      expect(pairs(r)).toEqual(['q1>a']);
+      // A known agent keeps what the pool knows.
+      expect((await pool.agentConnected('a', 'p1', { status: 'offline', capacity: 1 })).agent).toMatchObject({ status: 'online', capacity: 4 });
+    });
+
+    it('restore puts assignments back, queues the rest in order, gives unconnected agents grace, and runs once', async () => {
+      await pool.agentConnected('b', 'p1', { status: 'online', capacity: 1 });
+      const state = {
+        agents: [
+          { agentId: 'a', status: 'online' as const, capacity: 3 },
+          { agentId: 'b', status: 'online' as const, capacity: 1 },
+          { agentId: 'z', status: 'offline' as const, capacity: 2 },
+        ],
+        conversations: [
+          { conversationId: 'c1', agentId: 'a' },
+          { conversationId: 'c2', agentId: 'b' },
+          { conversationId: 'c3', agentId: 'z' },
+          { conversationId: 'c4', agentId: 'a' },
+          { conversationId: 'c5', agentId: null },
+          { conversationId: 'c6', agentId: null },
+        ],
+      };
+      const r = await pool.restore(state, 7000);
+      // a has room for one more: c3 (z is offline) drains to a; c5, c6 wait.
+      expect(r).toMatchObject({ restored: 6, requeued: [{ conversationId: 'c3', fromAgentId: 'z' }] });
+      expect(pairs(r)).toEqual(['c3>a']);
+      expect(await pool.agentConversations('a')).toEqual(['c1', 'c4', 'c3']);
+      expect(await pool.agentConversations('b')).toEqual(['c2']);
+      expect(await pool.queue()).toEqual(['c5', 'c6']);
+      expect(await pool.agent('a')).toMatchObject({ status: 'online', load: 3, connections: 0, graceDeadline: 7000 });
+      expect(await pool.agent('b')).toMatchObject({ load: 1, connections: 1, graceDeadline: null });
+      expect(await pool.restore(state, 7000)).toEqual({ restored: 0, assigned: [], requeued: [], queueChanged: false });
+      expect(await pool.reconcile()).toBe(0);
+    });
+
+    it('a lease is held by one holder until it lapses, and renewed by its holder', async () => {
+      const [p1, p2] = h.peers(2);
+      expect(await p1.acquireLease('repair', 'x', 0, 1000)).toBe(true);
+      expect(await p2.acquireLease('repair', 'y', 500, 1000)).toBe(false);
+      expect(await p1.acquireLease('repair', 'x', 900, 1000)).toBe(true);
+      expect(await p2.acquireLease('repair', 'y', 1800, 1000)).toBe(false);
+      expect(await p2.acquireLease('repair', 'y', 1900, 1000)).toBe(true);
+      expect(await Promise.all([p1.acquireLease('other', 'x', 0, 10), p2.acquireLease('other', 'y', 0, 10)])).toEqual(
+        expect.arrayContaining([true, false]),
+      );
     });
   });
 

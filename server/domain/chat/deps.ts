@@ -23,6 +23,8 @@ export interface ChatServiceDeps {
   logger: Logger;
   limits: ChatLimits;
   metrics?: ChatMetrics;
+  /** This server process in the presence pool (heartbeats, socket counts, leases). @default 'local' */
+  processId?: string;
 }
 
 /** Upper bound of "the whole transcript" sent with an assignment, a watch or a sync. */

@@ -10,6 +10,7 @@ import { createBackground } from './background';
 import { createConversationSteps } from './conversations';
 import type { ChatServiceDeps } from './deps';
 import { createLeadUseCases } from './leads';
+import { createLiveness } from './liveness';
 import { createLookups } from './lookups';
 import { createPresenceUseCases } from './presence';
 import { createRouting } from './routing';
@@ -27,17 +28,23 @@ export function createChatService(deps: ChatServiceDeps) {
   const routing = createRouting(deps, lookups, views, audience);
   const conversations = createConversationSteps(deps, { lookups, views, audience, routing });
   const presence = createPresenceUseCases(deps, { lookups, views, audience, routing });
+  const liveness = createLiveness(deps, { presence, routing, audience });
   return {
     ...createVisitorUseCases(deps, { lookups, views, audience, routing, background, conversations }),
     ...createAgentUseCases(deps, { lookups, views, routing, background, conversations, presence }),
     ...presence,
+    async agentSession(agentId: string, since?: Record<string, number>) {
+      return { ...(await presence.agentSession(agentId, since)), presenceEpoch: liveness.epoch() };
+    },
     ...createLeadUseCases(deps, { lookups, views }),
     authorize: conversations.authorize,
     transfer: conversations.transfer,
     close: conversations.close,
     forgetUser: lookups.forgetUser,
     repair: routing.repair,
-    restoreQueue: routing.restoreQueue,
+    heartbeat: liveness.heartbeat,
+    /** At start: puts the store's open conversations back when this process found the pool new. */
+    restoreQueue: liveness.restoreAtStart,
     /** Resolves when work after acks and queue broadcasts are done; for shutdown and tests. */
     async idle() {
       await background.idle();

@@ -343,6 +343,11 @@ $fn$;
     name: 'users: sessions valid after (a password set ends earlier sessions)',
     sql: `ALTER TABLE users ADD COLUMN sessions_valid_after timestamptz;`,
   },
+  {
+    version: 10,
+    name: 'users: chosen status (an agent is back in the status they chose after a restart)',
+    sql: `ALTER TABLE users ADD COLUMN chosen_status text CHECK (chosen_status IN ('online', 'away', 'offline'));`,
+  },
 ];
 
 /** Arbitrary constant naming "schema migration" among this database's advisory locks. */
