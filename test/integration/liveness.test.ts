@@ -6,69 +6,26 @@
  * they reconnected on the survivor. Time rules run on one shared manual clock.
  */
 import { randomUUID } from 'node:crypto';
-import type { PresencePool } from '../../server/domain/ports/presence';
-import { manualClock, type ManualClock } from '../helpers/clock';
-import { chattingVisitor, ok, onlineAgent, startTestServer, until, type AgentClient, type TestServer } from '../helpers/chat';
-import { faulty, type Faulty } from '../helpers/faults';
+import type { ManualClock } from '../helpers/clock';
+import { chattingVisitor, ok, onlineAgent, until, type AgentClient, type TestServer } from '../helpers/chat';
+import { startProcesses, type Proc, type Processes } from '../helpers/processes';
 import { useRedisServer, useTestStore } from '../helpers/suite';
 
 const redis = useRedisServer();
 const db = useTestStore();
 
-/** A pool whose every call (but close) fails once `halt()` was called: a process that died mid-flight. */
-function haltable(pool: PresencePool): PresencePool & { halt(): void } {
-  let dead = false;
-  return new Proxy(pool, {
-    get(target, name) {
-      if (name === 'halt') return () => void (dead = true);
-      const value: unknown = Reflect.get(target, name);
-      if (typeof value !== 'function' || name === 'close') return value;
-      return (...args: unknown[]) =>
-        dead ? Promise.reject(new Error('process halted')) : (value as (...a: unknown[]) => unknown).apply(target, args);
-    },
-  }) as PresencePool & { halt(): void };
-}
-
-interface Proc {
-  t: TestServer;
-  /** Dies without a goodbye: no heartbeat, no disconnect counted, sockets dropped. */
-  crash(): Promise<void>;
-  faults: Faulty<PresencePool>;
-}
-
 const LIMITS = { heartbeatMs: 50, processDeadAfterMs: 10_000, agentGraceMs: 30_000 };
-let procs: Proc[] = [];
+let running: Processes | undefined;
 let clock: ManualClock;
 
 async function cluster(n: number, store = db): Promise<Proc[]> {
-  clock = manualClock();
-  const prefix = `test:${randomUUID()}`;
-  procs = [];
-  for (let i = 0; i < n; i++) {
-    let pool!: PresencePool & { halt(): void };
-    let faults!: Faulty<PresencePool>;
-    const t = await startTestServer({
-      store: store(),
-      redisUrl: redis().url,
-      prefix,
-      clock,
-      limits: LIMITS,
-      wrapPool: (p) => (faults = faulty((pool = haltable(p)))),
-    });
-    procs.push({
-      t,
-      faults,
-      async crash() {
-        pool.halt();
-        await t.close();
-      },
-    });
-  }
-  return procs;
+  running = await startProcesses(n, { store: store(), redisUrl: redis().url, limits: LIMITS });
+  clock = running.clock;
+  return running.procs;
 }
 
 afterEach(async () => {
-  await Promise.all(procs.map((p) => p.t.close().catch(() => {})));
+  await running?.close();
 });
 
 const agentOf = (t: TestServer, user: { token: string }) => t.agent(user.token);

@@ -23,6 +23,9 @@ export function createLiveness(deps: ChatServiceDeps, parts: { presence: Presenc
   /** This process found the pool new on its first heartbeat; `restoreAtStart` then restores once. */
   let foundNew: boolean | null = null;
   let restoredAtStart = false;
+  // Work a beat found to do, kept until it succeeds (a Redis just back may fail the first try).
+  let announcePending = false;
+  let restorePending = false;
   // Beats run one after another (the timer, a Redis reconnect and the start may overlap).
   let beating: Promise<void> = Promise.resolve();
 
@@ -63,14 +66,22 @@ export function createLiveness(deps: ChatServiceDeps, parts: { presence: Presenc
     const lost = epoch !== null && r.epoch !== epoch;
     epoch = r.epoch;
     foundNew ??= r.epochCreated;
+    if (lost) log.warn({ epoch }, 'the presence pool is new (Redis came back empty?): rebuilding');
+    announcePending ||= !r.known;
+    restorePending ||= lost && r.epochCreated;
     if (r.dead.length) log.warn({ processes: r.dead, agentsInGrace: r.graced.length }, 'processes stopped heartbeating; their sockets left presence');
+    if (announcePending) {
+      await reannounce();
+      announcePending = false;
+    }
+    if (restorePending) {
+      await restore();
+      restorePending = false;
+    }
     for (const agentId of r.graced) {
       const p = await pool.agent(agentId);
       if (p) await presence.enteredGrace(p);
     }
-    if (lost) log.warn({ epoch }, 'the presence pool is new (Redis came back empty?): rebuilding');
-    if (!r.known) await reannounce();
-    if (lost && r.epochCreated) await restore();
   }
 
   function beat(): Promise<void> {
