@@ -28,6 +28,11 @@ export interface ConsoleState {
   readonly chats: Readonly<Record<string, Chat>>;
   /** Set when a connect is refused (e.g. TOKEN_EXPIRED): the console signs out. */
   readonly refused: string | null;
+  /**
+   * A reconnect found presence rebuilt (the server restarted, or its Redis came back empty):
+   * what the console shows was restored. Until `dismissRestarted()`.
+   */
+  readonly restarted: boolean;
 }
 
 export interface ConsoleSessionOptions {
@@ -47,7 +52,9 @@ export type ConsoleSession = ReturnType<typeof createConsoleSession>;
 export function createConsoleSession(opts: ConsoleSessionOptions) {
   const newId = opts.newId ?? (() => crypto.randomUUID());
   const ackTimeout = opts.ackTimeoutMs ?? 10_000;
-  let state: ConsoleState = { connection: 'connecting', me: null, chats: {}, refused: null };
+  let state: ConsoleState = { connection: 'connecting', me: null, chats: {}, refused: null, restarted: false };
+  /** The presence epoch of the last sync (AgentSession.presenceEpoch). */
+  let epoch: string | null = null;
   const listeners = new Set<(s: ConsoleState) => void>();
   let active: string | null = null;
   const flushing = new Set<string>();
@@ -93,7 +100,10 @@ export function createConsoleSession(opts: ConsoleSessionOptions) {
     // Chats that left me while I was away (grace expired, transferred by a lead) go.
     const chats: Record<string, Chat> = {};
     for (const c of r.data.conversations) chats[c.conversation.id] = upserted(c);
-    publish({ me: r.data.me, chats, connection: 'online' });
+    const now = r.data.presenceEpoch;
+    const restarted = state.restarted || (epoch !== null && now !== null && now !== epoch);
+    epoch = now ?? epoch;
+    publish({ me: r.data.me, chats, connection: 'online', restarted });
     for (const id of Object.keys(chats)) void flush(id);
   }
 
@@ -192,6 +202,9 @@ export function createConsoleSession(opts: ConsoleSessionOptions) {
       if (socket.connected) socket.emit('typing', { conversationId, typing });
     },
     call,
+    dismissRestarted() {
+      publish({ restarted: false });
+    },
     disconnect() {
       socket.disconnect();
     },

@@ -11,6 +11,7 @@ import type { Locale, Strings } from '../i18n';
 import { ordered } from '../state/chats';
 import { visibleViews } from '../views/registry';
 import { ChatList } from './chat-list';
+import { RestartedBanner } from './restarted';
 import { TopBar } from './topbar';
 import { useListKeys } from './use-list-keys';
 import { useSession } from './use-session';
@@ -80,6 +81,7 @@ export function Workspace({ token, t, locale, api, langSwitch, onSignOut }: Work
           {t.reconnecting}
         </p>
       )}
+      {s.connection === 'online' && s.restarted && <RestartedBanner locale={locale} onDismiss={session.dismissRestarted} />}
       {views.length > 0 && (
         <nav class="views" aria-label={t.views}>
           {[{ id: 'chats', label: t.chatsView }, ...views.map((v) => ({ id: v.id, label: v.label[locale] }))].map((v) => (
