@@ -47,12 +47,15 @@ afterAll(async () => {
 });
 
 test('after a restart, agents who reconnect within grace are back in their status with the same chats; the queue is served', async () => {
-  const first = (await boot()).t;
+  const { t: first, clock: firstClock } = await boot();
   const ana = await onlineAgent(first, { name: 'Ana', capacity: 2 });
   const bob = await onlineAgent(first, { name: 'Bob', capacity: 2 });
   await ok(bob.socket, 'agent:status', { status: 'away' });
+  // Opened a millisecond apart: the restored order follows the opening order.
   const v1 = await chattingVisitor(first, '我的订单还没到');
+  firstClock.advance(1);
   const v2 = await chattingVisitor(first, 'Where is my order?');
+  firstClock.advance(1);
   const v3 = await chattingVisitor(first, 'Anyone there?'); // Ana is full, Bob away: queued
   expect(await first.pool.agentConversations(ana.id)).toEqual([v1.conversationId, v2.conversationId]);
   expect(await first.pool.queue()).toEqual([v3.conversationId]);
