@@ -10,7 +10,7 @@ import { manualClock, type ManualClock } from './clock';
 import { faulty, type Faulty } from './faults';
 
 /** A pool whose every call (but close) fails once `halt()` was called: a process that died mid-flight. */
-function haltable(pool: PresencePool): PresencePool & { halt(): void } {
+export function haltable(pool: PresencePool): PresencePool & { halt(): void } {
   let dead = false;
   return new Proxy(pool, {
     get(target, name) {

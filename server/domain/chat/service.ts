@@ -33,8 +33,9 @@ export function createChatService(deps: ChatServiceDeps) {
     ...createVisitorUseCases(deps, { lookups, views, audience, routing, background, conversations }),
     ...createAgentUseCases(deps, { lookups, views, routing, background, conversations, presence }),
     ...presence,
-    async agentSession(agentId: string, since?: Record<string, number>) {
-      return { ...(await presence.agentSession(agentId, since)), presenceEpoch: liveness.epoch() };
+    /** The agent's session, with the presence epoch (a console compares it across reconnects). */
+    async agentSession(...args: Parameters<typeof presence.agentSession>) {
+      return { ...(await presence.agentSession(...args)), presenceEpoch: liveness.epoch() };
     },
     ...createLeadUseCases(deps, { lookups, views }),
     authorize: conversations.authorize,
