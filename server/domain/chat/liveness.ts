@@ -70,13 +70,14 @@ export function createLiveness(deps: ChatServiceDeps, parts: { presence: Presenc
     announcePending ||= !r.known;
     restorePending ||= lost && r.epochCreated;
     if (r.dead.length) log.warn({ processes: r.dead, agentsInGrace: r.graced.length }, 'processes stopped heartbeating; their sockets left presence');
-    if (announcePending) {
-      await reannounce();
-      announcePending = false;
-    }
+    // Restore first: the old assignments are back before re-announced agents can take new ones.
     if (restorePending) {
       await restore();
       restorePending = false;
+    }
+    if (announcePending) {
+      await reannounce();
+      announcePending = false;
     }
     for (const agentId of r.graced) {
       const p = await pool.agent(agentId);
