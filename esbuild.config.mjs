@@ -6,7 +6,7 @@
 // twins, compressed once here at the highest levels, which server/transport/assets.ts sends.
 import { build, transform } from 'esbuild';
 import { readFile } from 'node:fs/promises';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
@@ -25,7 +25,9 @@ const cssAsText = {
   },
 };
 
-const engineDir = path.resolve('node_modules/engine.io-client/build/esm');
+// By its real path: esbuild resolves the package's own imports through symlinks (a worktree whose
+// node_modules links to another checkout), and a second spelling would bundle those files twice.
+const engineDir = realpathSync(path.resolve('node_modules/engine.io-client/build/esm'));
 const websocketOnly = {
   name: 'websocket-only',
   setup(b) {

@@ -204,11 +204,22 @@ async function seed(url: string, agentToken: string) {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  // What the console will be sent: check every conversation is complete.
-  const session = await ok<{ conversations: { conversation: { id: string }; messages: Message[] }[] }>(agent, 'session:sync', {});
-  const counts = session.conversations.map((c) => c.messages.filter((m) => m.kind !== 'event').length);
+  // Check every conversation is complete, reading each page by page (a reply holds one page).
+  const session = await ok<{ conversations: { conversation: { id: string } }[] }>(agent, 'session:sync', {});
+  const transcripts = await Promise.all(
+    session.conversations.map(async ({ conversation }) => {
+      const all: Message[] = [];
+      for (let more = true; more; ) {
+        const page = await ok<{ messages: Message[]; hasMore: boolean }>(agent, 'conversation:history', { conversationId: conversation.id, afterSeq: all.at(-1)?.seq ?? 0 });
+        all.push(...page.messages);
+        more = page.hasMore;
+      }
+      return all;
+    }),
+  );
+  const counts = transcripts.map((ms) => ms.filter((m) => m.kind !== 'event').length);
   if (counts.length !== CHATS || counts.some((n) => n !== MESSAGES)) throw new Error(`seeding incomplete: ${counts.join(', ')}`);
-  const events = session.conversations.reduce((n, c) => n + c.messages.length, 0) - CHATS * MESSAGES;
+  const events = transcripts.reduce((n, ms) => n + ms.length, 0) - CHATS * MESSAGES;
   return { agent, visitors: chats.map((c) => c.visitor), seconds, events };
 }
 

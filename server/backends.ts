@@ -33,7 +33,12 @@ export interface Backends {
  * the modes its caller asked for, whatever the umask (0666 for most of what initdb writes), and
  * the first pass also repairs a directory from before this rule.
  */
-export async function openDatabase(config: Config, logger?: Logger): Promise<{ sql: SqlClient; store: SqlChatStore }> {
+export async function openDatabase(
+  config: Config,
+  logger?: Logger,
+  /** What this process is, named to another one refused the embedded database's lock. */
+  owner = 'server',
+): Promise<{ sql: SqlClient; store: SqlChatStore }> {
   let sql: SqlClient;
   let restrict = () => {};
   if (config.databaseUrl) {
@@ -46,7 +51,8 @@ export async function openDatabase(config: Config, logger?: Logger): Promise<{ s
       if (changed > 0) logger?.info({ dataDir, changed }, 'data directory files made private (0600, folders 0700)');
     };
     // In a worker thread: SQL would otherwise block the sockets' event loop for its whole run.
-    const pglite = await createPgliteClient({ dataDir: path.join(dataDir, 'pglite'), thread: 'worker' });
+    // Locked to this process (DATA_DIR/pglite.lock): a second one refuses to open it.
+    const pglite = await createPgliteClient({ dataDir: path.join(dataDir, 'pglite'), thread: 'worker', owner });
     sql = { ...pglite, close: () => pglite.close().then(restrict) };
   }
   const store = createChatStore({ sql });

@@ -18,8 +18,11 @@ import { createFaqService } from './domain/faq/service';
 import type { CannedReplyStore } from './domain/ports/canned-replies';
 import type { ChatStore } from './domain/ports/chat-store';
 import type { FaqStore } from './domain/ports/faq';
+import type { LinkMailer } from './domain/ports/link-mailer';
 import type { PasswordHasher } from './domain/ports/passwords';
 import type { PresencePool } from './domain/ports/presence';
+import type { SettingsStore } from './domain/ports/settings';
+import { createSettingsService } from './domain/settings';
 import { createTeamService } from './domain/team';
 import { createTranscriptService } from './domain/transcripts';
 import type { Logger } from './logger';
@@ -28,6 +31,8 @@ import { argon2Passwords } from './store/passwords';
 import type { RateLimiter } from './store/rate-limit';
 import { createCannedReplyStore } from './store/sql/canned-reply-store';
 import { createFaqStore } from './store/sql/faq-store';
+import { createSettingsStore } from './store/sql/settings-store';
+import { createFloorStore } from './store/sql/floor';
 import type { SqlClient } from './store/sql/types';
 import { createHttpApp } from './transport/http';
 import { createSocketNotifier, rooms, type AgentNamespace, type VisitorNamespace } from './transport/notifier';
@@ -44,8 +49,19 @@ export interface ChatServerOptions {
   cannedReplies?: CannedReplyStore;
   /** @default the SQL store on `sql` */
   faq?: FaqStore;
+  /** @default the SQL store on `sql` */
+  settings?: SettingsStore;
   /** @default argon2id */
   passwords?: PasswordHasher;
+  /** E-mails invitation and reset links (SMTP). @default undefined: leads copy the link from the console */
+  mailer?: LinkMailer;
+  /**
+   * The site's IANA time zone, read each time the floor counts "today" (a setting may change it).
+   * @default the server's time zone
+   */
+  timeZone?: () => string | null | undefined;
+  /** Least time between two pushes of the floor's figures, ms. @default 3000 */
+  floorFiguresEveryMs?: number;
   pool: PresencePool;
   limiter: RateLimiter;
   logger: Logger;
@@ -150,6 +166,9 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     logger,
     limits,
     metrics,
+    floor: createFloorStore({ sql: opts.sql }),
+    timeZone: opts.timeZone,
+    floorFiguresEveryMs: opts.floorFiguresEveryMs,
     processId,
   });
   const team = createTeamService({
@@ -158,13 +177,17 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     chat,
     clock,
     logger,
+    mailer: opts.mailer,
     // Rooms span processes through the adapter: every socket of the user, wherever it is.
     signOut: (userId) => agents.in(rooms.agent(userId)).disconnectSockets(true),
   });
 
+  const settings = createSettingsService({ store: opts.settings ?? createSettingsStore({ sql: opts.sql }), clock, logger });
+
   const transport = attachSocketTransport({
     io,
     chat,
+    settings,
     auth,
     limiter: opts.limiter,
     limits,
@@ -191,6 +214,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
       transcripts: createTranscriptService({ store: opts.store }),
       cannedReplies: createCannedReplyService({ store: opts.cannedReplies ?? createCannedReplyStore({ sql: opts.sql }), clock, logger }),
       faq: createFaqService({ store: opts.faq ?? createFaqStore({ sql: opts.sql }), clock, logger }),
+      settings,
       limiter: opts.limiter,
       logger,
       defaultCapacity: limits.defaultCapacity,

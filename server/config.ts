@@ -80,6 +80,18 @@ const envSchema = z.object({
   RECONCILE_SECONDS: int(60),
   /** Bearer token that GET /metrics requires. Unset: /metrics is public. @default unset */
   METRICS_TOKEN: z.string().min(1).optional(),
+  /** The site's IANA time zone (e.g. `Asia/Shanghai`): the lead's floor counts "today" from its midnight. Unset: the server's. */
+  TIME_ZONE: z
+    .string()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'an IANA time zone, e.g. Asia/Shanghai')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -101,6 +113,8 @@ export interface Config {
   reconcileMs: number;
   /** Bearer token that GET /metrics requires; undefined: /metrics is public. */
   metricsToken?: string;
+  /** The site's IANA time zone; undefined: the server's. */
+  timeZone?: string;
   logLevel: Env['LOG_LEVEL'];
 }
 
@@ -121,11 +135,11 @@ export interface ChatLimits {
   processDeadAfterMs: number;
   /** How long the periodic repair's lease lasts (renewed by its holder each pass). @default 45000 */
   repairLeaseMs: number;
-  /** Visitor `message:send` per visitor per second; also `visitor:profile`, `visitor:context`, `conversation:rate`, `conversation:close`, each on its own. @default 5 */
+  /** Visitor `message:send` per visitor per second; also `visitor:profile`, `visitor:context`, `conversation:rate`, `conversation:close`, each on its own (`typing` and `conversation:history`: twice this). @default 5 */
   visitorMessagesPerSecond: number;
   /** Agent `message:send` per agent per second. @default 20 */
   agentMessagesPerSecond: number;
-  /** Visitor `message:send` per IP address per second. @default 50 */
+  /** Visitor `message:send` per IP address per second; visitor `conversation:history` per IP on its own key. @default 50 */
   ipMessagesPerSecond: number;
   /** `session:sync` per visitor (`/visitor`) and per agent (`/agent`), per minute. @default 30 */
   syncPerMinute: number;
@@ -246,6 +260,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     visitorTokenDays: e.VISITOR_TOKEN_DAYS,
     reconcileMs: e.RECONCILE_SECONDS * 1000,
     metricsToken: e.METRICS_TOKEN,
+    timeZone: e.TIME_ZONE,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -47,6 +47,7 @@ async function main() {
     visitorTokenDays: config.visitorTokenDays,
     reconcileMs: config.reconcileMs,
     metricsToken: config.metricsToken,
+    timeZone: () => config.timeZone,
   });
   await server.chat.restoreQueue();
   const port = await server.listen(config.port, config.host);

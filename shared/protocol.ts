@@ -128,10 +128,42 @@ export interface AgentPresenceView {
   connected: boolean;
 }
 
-export interface ConversationWithMessages {
-  conversation: ConversationView;
-  messages: Message[];
+/**
+ * Most messages one reply or push carries per conversation; a client asks for the rest with
+ * `conversation:history`. docs/protocol.md §4.8.
+ */
+export const PAGE_MESSAGES = 100;
+/**
+ * Most bytes of message text (UTF-8) one page carries: a page ends before the message that
+ * would pass it (but always holds at least one message), so a page's JSON stays near 64 KB
+ * whatever the script. docs/protocol.md §4.8.
+ */
+export const PAGE_TEXT_BYTES = 64_000;
+
+/**
+ * A run of consecutive messages, oldest first. `hasMore`: later messages follow the last one
+ * here (ask with `afterSeq` set to its seq). Earlier ones exist when the first seq is above 1
+ * (ask with `beforeSeq` set to it).
+ */
+export interface Page<M = Message> {
+  messages: M[];
+  hasMore: boolean;
 }
+
+/** A conversation with one page of its messages (§4.8: after `since`, or the latest page). */
+export interface ConversationWithMessages extends Page {
+  conversation: ConversationView;
+}
+
+/**
+ * Which page of a conversation's history: after `afterSeq` (oldest first, the way to catch up),
+ * or the newest before `beforeSeq` (to show earlier messages); at most `limit` (1 to
+ * PAGE_MESSAGES, default PAGE_MESSAGES). Neither: the oldest page.
+ */
+export type HistoryQuery = { conversationId: string; limit?: number } & (
+  | { afterSeq?: number; beforeSeq?: never }
+  | { beforeSeq: number; afterSeq?: never }
+);
 
 // ---------------------------------------------------------------- visitor
 
@@ -140,8 +172,10 @@ export interface VisitorSession {
   /** Store it and send it as `auth.token` on the next connect to resume. */
   token: string;
   conversation: VisitorConversationState | null;
-  /** Messages after `afterSeq`, oldest first (internal notes never included). */
+  /** Messages after `afterSeq`, oldest first, one page (§4.8; internal notes never included). */
   messages: VisitorMessage[];
+  /** More messages follow the last one here: fetch them with `conversation:history`. */
+  hasMore: boolean;
   /** True when at least one agent is online: otherwise offer the leave-a-message form. */
   agentsAvailable: boolean;
   /** The limits this server enforces, so a client can keep within them instead of being refused. */
@@ -178,11 +212,18 @@ export interface PageContext {
 }
 
 export interface VisitorClientToServerEvents {
-  /** First call after every (re)connect: who am I, my conversation, what I missed. */
-  'session:sync': (p: { afterSeq?: number }, ack: Ack<VisitorSession>) => void;
+  /**
+   * First call after every (re)connect: who am I, my conversation, what I missed (one page).
+   * `afterSeq` counts in `conversationId` when given: for another conversation than the active
+   * one, the page starts at the beginning.
+   */
+  'session:sync': (p: { afterSeq?: number; conversationId?: string }, ack: Ack<VisitorSession>) => void;
+  /** One page of one of my conversations (closed ones included), to catch up or read back. */
+  'conversation:history': (p: HistoryQuery, ack: Ack<Page<VisitorMessage>>) => void;
   /** The first message opens and routes a conversation. Idempotent per `clientId`. */
   'message:send': (p: { clientId: string; text: string }, ack: Ack<MessageAck>) => void;
-  'typing': (p: { typing: boolean }) => void;
+  /** `text`: the draft so far, which agents see only when the team's typing preview is on. */
+  'typing': (p: { typing: boolean; text?: string }) => void;
   'conversation:close': (p: Record<string, never>, ack: Ack<{ conversationId: string }>) => void;
   /** Name and email the shopper gave (or the host page set). */
   'visitor:profile': (p: { name?: string; email?: string }, ack: Ack<{ visitorId: string }>) => void;
@@ -216,7 +257,10 @@ export interface MessageAck {
 
 export interface AgentSession {
   me: AgentSelf;
-  /** Every conversation currently assigned to me, with messages after the seq I sent for it. */
+  /**
+   * Every conversation currently assigned to me, each with one page: after `since[id]` when I
+   * sent one, else the latest page.
+   */
   conversations: ConversationWithMessages[];
   /** The limits this server enforces. */
   limits: SessionLimits;
@@ -236,6 +280,65 @@ export interface LeadSnapshot {
   conversations: ConversationView[];
 }
 
+// ---------------------------------------------------------------- the lead's floor
+
+/** A live conversation as the floor shows it: the view plus the times a lead needs. */
+export interface FloorConversation extends ConversationView {
+  /** When it last joined the queue (opened, requeued or sent back), while queued; else null. */
+  queuedAt: number | null;
+  /** When its current agent got it; null while queued. */
+  assignedAt: number | null;
+  /** The oldest visitor message no agent (or lead) has answered yet; null when answered. */
+  waitingSince: number | null;
+}
+
+/**
+ * Today's headline figures, from the store (today: since midnight in `timeZone`). Times in ms.
+ * `waitingNow` and `oldestQueuedAt` are live from the queue; the others count today's rows.
+ */
+export interface FloorFigures {
+  /** The day counted, `YYYY-MM-DD` in `timeZone`. */
+  day: string;
+  /** IANA name: the site's time zone when one is configured, else the server's. */
+  timeZone: string;
+  /** Midnight of `day` in `timeZone`, ms since the epoch. */
+  dayStart: number;
+  waitingNow: number;
+  /** When the longest-waiting queued visitor joined the queue; null with an empty queue. */
+  oldestQueuedAt: number | null;
+  /** Conversations opened today. */
+  started: number;
+  /** Conversations closed today. */
+  closed: number;
+  /** Closed today before any agent answered (the visitor left, or it was closed unanswered). */
+  missed: number;
+  /** Median time from opening to the first agent answer, of conversations opened today; null when none. */
+  medianFirstResponseMs: number | null;
+  /** Average score of ratings given today (1 to 5); null when none. */
+  averageRating: number | null;
+  /** How many ratings `averageRating` averages. */
+  ratings: number;
+}
+
+/** A text stored in a live conversation, as the floor sees it: who wrote and when, no text. */
+export interface FloorActivity {
+  conversationId: string;
+  author: 'visitor' | 'agent';
+  at: number;
+}
+
+/** The whole floor at one moment: what `floor:watch` answers; pushes keep it current. */
+export interface FloorState {
+  agents: AgentPresenceView[];
+  /** Queued conversation ids, head first. */
+  queue: string[];
+  /** Every live (queued or open) conversation. */
+  conversations: FloorConversation[];
+  figures: FloorFigures;
+  /** The server's clock when this was read, so clients can correct their own. */
+  now: number;
+}
+
 export interface AgentClientToServerEvents {
   /** First call after every (re)connect. `since` maps conversation id to the last seq seen. */
   'session:sync': (p: { since?: Record<string, number> }, ack: Ack<AgentSession>) => void;
@@ -245,10 +348,7 @@ export interface AgentClientToServerEvents {
     ack: Ack<MessageAck>,
   ) => void;
   'typing': (p: { conversationId: string; typing: boolean }) => void;
-  'conversation:history': (
-    p: { conversationId: string; afterSeq?: number; limit?: number },
-    ack: Ack<{ messages: Message[] }>,
-  ) => void;
+  'conversation:history': (p: HistoryQuery, ack: Ack<Page>) => void;
   /** `toAgentId: null` puts the conversation back at the front of the queue. */
   'conversation:transfer': (
     p: { conversationId: string; toAgentId: string | null; note?: string },
@@ -271,28 +371,68 @@ export interface AgentClientToServerEvents {
     p: { toAgentId: string | null; note?: string },
     ack: Ack<{ handedOver: string[]; toAgentId: string | null }>,
   ) => void;
-  /** Lead only: subscribe to a conversation's live messages and typing. */
+  /** Lead only: subscribe to a conversation's live messages and typing; the ack has its latest page. */
   'conversation:watch': (p: { conversationId: string }, ack: Ack<ConversationWithMessages>) => void;
   'conversation:unwatch': (p: { conversationId: string }, ack: Ack<{ conversationId: string }>) => void;
   /** Lead only: agents, queue and live conversations. */
   'lead:snapshot': (p: Record<string, never>, ack: Ack<LeadSnapshot>) => void;
   /** Lead only: change an agent's capacity; takes effect on routing at once. */
   'agent:capacity': (p: { agentId: string; capacity: number }, ack: Ack<AgentPresenceView>) => void;
+  /**
+   * Lead only: set an agent's status; `offline` sends their conversations back to the front of
+   * the queue (a colleague who left without ending their shift), `away` stops new ones.
+   */
+  'agent:set-status': (p: { agentId: string; status: AgentStatus }, ack: Ack<AgentPresenceView>) => void;
+  /**
+   * Lead only: the live floor. Answers its state and subscribes this socket to `floor:*` pushes
+   * (with `agent:changed` and `queue:changed`, which every lead gets) until `floor:unwatch`.
+   */
+  'floor:watch': (p: Record<string, never>, ack: Ack<FloorState>) => void;
+  'floor:unwatch': (p: Record<string, never>, ack: Ack<{ watching: false }>) => void;
+  /**
+   * Lead only: take a live conversation over, for myself (`toAgentId` omitted) or for an agent who
+   * is online with free capacity; the agent who had it is told who took it.
+   */
+  'conversation:takeover': (
+    p: { conversationId: string; toAgentId?: string },
+    ack: Ack<{ conversationId: string; agentId: string }>,
+  ) => void;
 }
 
 export interface AgentServerToClientEvents {
-  /** A conversation was assigned to me, with its full history. */
+  /** A conversation was assigned to me, with its latest page of history. */
   'conversation:assigned': (c: ConversationWithMessages) => void;
-  /** A conversation left me (closed, transferred, requeued). */
-  'conversation:removed': (p: { conversationId: string; reason: 'closed' | 'transferred' | 'requeued' }) => void;
+  /**
+   * A conversation left me (closed, transferred, requeued). `by`: someone else moved it (a lead
+   * taking over); `to`, with `by`: who has it now, when it went to someone rather than the queue.
+   */
+  'conversation:removed': (p: {
+    conversationId: string;
+    reason: 'closed' | 'transferred' | 'requeued';
+    by?: AgentRef;
+    to?: AgentRef;
+  }) => void;
   'conversation:updated': (c: ConversationView) => void;
   'message': (m: Message) => void;
-  'typing': (p: { conversationId: string; typing: boolean }) => void;
+  /**
+   * The visitor typing; `text` (the end of their draft) only when the team's typing preview is on.
+   * Watching leads also get the agent's typing (`author: 'agent'`; omitted: the visitor).
+   */
+  'typing': (p: { conversationId: string; typing: boolean; text?: string; author?: 'visitor' | 'agent' }) => void;
   'agent:state': (s: AgentSelf) => void;
   /** Leads: the queue changed (head first). */
   'queue:changed': (p: { queue: string[] }) => void;
   /** Leads: an agent's status, capacity or load changed. */
   'agent:changed': (a: AgentPresenceView) => void;
+  /** Floor watchers: a live conversation changed (queued, assigned, moved); `closed` ones leave the floor. */
+  'floor:conversation': (c: FloorConversation) => void;
+  /**
+   * Floor watchers: visitors wrote (`waitingSince` starts if it was null) or agents or leads
+   * answered (it ends) in live conversations, in order, gathered over a fraction of a second.
+   */
+  'floor:activity': (p: { activity: FloorActivity[] }) => void;
+  /** Floor watchers: today's figures again, at most every few seconds while things happen. */
+  'floor:figures': (f: FloorFigures) => void;
 }
 
 /** Payload of the signed tokens (visitor and agent). */

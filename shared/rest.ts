@@ -4,10 +4,12 @@
  * Times are ms since the epoch. Errors are `ApiErrorResponse` with the catalogue code.
  */
 import type { ErrorBody } from './errors';
-import type { FaqLanguage, FaqMatchView } from './faq';
+import type { FaqEntryView, FaqLanguage, FaqMatchView } from './faq';
+import type { TeamSettings } from './settings';
 import type { AgentStatus, AuthorKind, CloseCategory, ConversationStatus, Message, PageContext, Role } from './protocol';
 
 export type { FaqEntryView, FaqMatchView } from './faq';
+export type { OpeningHours, TeamSettings, Weekday } from './settings';
 
 /** Every error response. */
 export interface ApiErrorResponse {
@@ -98,6 +100,8 @@ export interface InvitationLink {
   url: string;
   purpose: 'invite' | 'reset';
   expiresAt: number;
+  /** True when the server also e-mailed the link to the user (SMTP configured); otherwise pass the link on yourself. */
+  emailed: boolean;
 }
 
 /** `POST /users` (lead). */
@@ -274,3 +278,37 @@ export interface FaqMatchRequest {
 export interface FaqMatchResponse {
   matches: FaqMatchView[];
 }
+/** `GET /faq` query. */
+export interface FaqListQuery {
+  language?: FaqLanguage;
+  category?: string;
+}
+/** `GET /faq`. */
+export interface FaqListResponse {
+  entries: FaqEntryView[];
+}
+/** `POST /faq` (lead). */
+export interface CreateFaqRequest {
+  question: string;
+  /** @default [] */
+  phrasings?: string[];
+  answer: string;
+  language: FaqLanguage;
+  /** @default 'general' */
+  category?: string;
+}
+/** `PATCH /faq/:id` (lead): at least one field. */
+export type PatchFaqRequest = Partial<CreateFaqRequest>;
+/** `POST`, `GET` and `PATCH /faq[/:id]`. */
+export interface FaqEntryResponse {
+  entry: FaqEntryView;
+}
+
+// ---------------------------------------------------------------- settings (§9.9)
+
+/** `GET /settings` (any agent or lead) and `PUT /settings` (lead). */
+export interface SettingsResponse {
+  settings: TeamSettings;
+}
+/** `PUT /settings`: any non-empty subset of the settings; each given one is replaced whole. */
+export type PutSettingsRequest = Partial<TeamSettings>;

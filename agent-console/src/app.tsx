@@ -44,5 +44,11 @@ export function App({ initialLocale }: { initialLocale: Locale }) {
       />
     );
   }
-  return <Workspace key={token} token={token} t={t} locale={locale} api={api} langSwitch={langSwitch} onSignOut={signOut} />;
+  const replaceToken = (next: string) => {
+    saveToken(next);
+    setToken(next);
+  };
+  // Not keyed by the token: a new token of the same user (password changed) keeps the page on
+  // screen while the session reconnects with it.
+  return <Workspace token={token} t={t} locale={locale} api={api} langSwitch={langSwitch} onSignOut={signOut} onToken={replaceToken} />;
 }

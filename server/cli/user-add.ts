@@ -1,7 +1,10 @@
 /**
  * npm run user:add -- --email ana@example.com --role lead [--name "Ana"] [--password …] [--capacity 5]
  * Without --password a random one is generated and printed once.
- * With the embedded database, stop the server first (PGlite is single-process).
+ * With the embedded database, a running server holds it (DATA_DIR/pglite.lock): the command
+ * then refuses, changing nothing, and says how to add the account instead (stop the server,
+ * or a lead adds it in the console's Team view / POST /api/v1/users). With DATABASE_URL it
+ * runs beside any number of servers.
  */
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
@@ -10,6 +13,7 @@ import { loadConfig } from '../config';
 import { openDatabase } from '../backends';
 import { usePrivateUmask } from '../files';
 import { hashPassword } from '../store/passwords';
+import { DirLockedError } from '../store/sql/dir-lock';
 
 const argsSchema = z.object({
   email: z.string().email(),
@@ -40,7 +44,20 @@ async function main() {
   usePrivateUmask();
   const config = loadConfig();
   const password = a.password ?? randomBytes(12).toString('base64url');
-  const { sql, store } = await openDatabase(config);
+  let opened;
+  try {
+    opened = await openDatabase(config, undefined, 'user:add');
+  } catch (err) {
+    if (!(err instanceof DirLockedError)) throw err;
+    console.error(
+      `Not added: the embedded database in ${config.dataDir} is in use by ${err.owner.by} (pid ${err.owner.pid}), ` +
+        'and only one process may open it.\n' +
+        'Either stop the server and run this command again, or, while it runs, sign in to the console as a lead ' +
+        'and add the account under Team (or POST /api/v1/users with a lead token).',
+    );
+    process.exit(3);
+  }
+  const { sql, store } = opened;
   const existing = await store.findUserByEmail(a.email);
   const user = await store.upsertUser({
     email: a.email,

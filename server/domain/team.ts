@@ -13,6 +13,7 @@ import type { Logger } from '../logger';
 import type { ChatService } from './chat/service';
 import type { Clock } from './clock';
 import type { UserRepository } from './ports/chat-store';
+import type { LinkMailer } from './ports/link-mailer';
 import type { PasswordHasher } from './ports/passwords';
 import type { UserRecord } from './ports/records';
 
@@ -24,6 +25,11 @@ export interface TeamServiceDeps {
   logger: Logger;
   /** Ends every live session of the user, in every process. */
   signOut(userId: string): void;
+  /**
+   * E-mails each new invitation or reset link to its user (SMTP). Without it, or when sending
+   * fails, the link is only shown to the lead, who passes it on. @default undefined
+   */
+  mailer?: LinkMailer;
   /** How long a link is valid. @default 86_400_000 (24 h) */
   linkTtlMs?: number;
 }
@@ -52,6 +58,9 @@ export interface OneTimeLink {
   expiresAt: number;
 }
 
+/** A link as issued to a lead: `emailed` says whether the mailer also sent it to the user. */
+export type IssuedLink = OneTimeLink & { emailed: boolean };
+
 export type TeamService = ReturnType<typeof createTeamService>;
 
 /** The only form of a token that is stored or compared. */
@@ -68,6 +77,17 @@ export function createTeamService(deps: TeamServiceDeps) {
     await store.createInvitation({ tokenHash: hashLinkToken(token), userId, purpose, at, expiresAt: at + ttl });
     log.info({ userId, purpose }, 'one-time link issued');
     return { token, purpose, expiresAt: at + ttl };
+  }
+
+  /** A link for `user`, e-mailed when a mailer is configured (a failed mail never fails the request). */
+  async function issueAndSend(user: UserRecord, purpose: OneTimeLink['purpose']): Promise<IssuedLink> {
+    const link = await issueLink(user.id, purpose);
+    if (!deps.mailer) return { ...link, emailed: false };
+    const emailed = await deps.mailer.send(user, link).catch((err: unknown) => {
+      log.warn({ err, userId: user.id, purpose }, 'one-time link not e-mailed');
+      return false;
+    });
+    return { ...link, emailed };
   }
 
   async function userOrThrow(id: string): Promise<UserRecord> {
@@ -94,7 +114,7 @@ export function createTeamService(deps: TeamServiceDeps) {
      * Creates the user with an unusable password (the hash of a random one nobody knows, so a
      * login attempt costs the same time as any other) and an invitation link.
      */
-    async create(m: NewMember): Promise<{ user: UserRecord; link: OneTimeLink }> {
+    async create(m: NewMember): Promise<{ user: UserRecord; link: IssuedLink }> {
       const passwordHash = await deps.passwords.hash(randomBytes(32).toString('base64url'));
       const created = await store.createUser({
         email: m.email,
@@ -108,7 +128,7 @@ export function createTeamService(deps: TeamServiceDeps) {
       if (created.status === 'email_taken') throw new AppError('EMAIL_TAKEN');
       const { user } = created;
       log.info({ userId: user.id, role: user.role }, 'user created');
-      return { user, link: await issueLink(user.id, 'invite') };
+      return { user, link: await issueAndSend(user, 'invite') };
     },
 
     /**
@@ -144,10 +164,10 @@ export function createTeamService(deps: TeamServiceDeps) {
     },
 
     /** A new one-time link for an active user; it replaces their earlier unused links. */
-    async resetLink(id: string): Promise<OneTimeLink> {
+    async resetLink(id: string): Promise<IssuedLink> {
       const user = await userOrThrow(id);
       if (!user.active) throw new AppError('ACCOUNT_DISABLED', 'Reactivate the account before sending it a link');
-      return issueLink(id, 'reset');
+      return issueAndSend(user, 'reset');
     },
 
     /** What the set-password page shows before the user types anything. */

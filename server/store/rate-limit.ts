@@ -35,13 +35,32 @@ export interface RateLimiter {
    * (failed logins) refuse before doing the work.
    */
   peek(key: string): Promise<RateWindow>;
+  /**
+   * For work whose outcome decides whether it counts (a login: only failures do), reserves one
+   * attempt on every key before the work, so that attempts running in parallel cannot pass a
+   * limit that counting afterwards would let them pass. Refused, reserving nothing, when on
+   * some key the hits counted so far plus the reservations still open reach its limit.
+   * `retryInMs` is then the time until that key's window ends, or 0 when open reservations
+   * alone filled it (they are settled within moments). Every reservation is ended by
+   * `settle`; one its process never settles lapses after `RESERVATION_TTL_MS`.
+   */
+  reserve(checks: readonly RateCheck[]): Promise<{ ok: true } | { ok: false; retryInMs: number }>;
+  /** Ends a `reserve(checks)`: when `counted`, each key is charged a hit (every key, whatever its count). */
+  settle(checks: readonly RateCheck[], counted: boolean): Promise<void>;
   close(): Promise<void>;
 }
+
+/** How long a reservation that is never settled (its process died) keeps counting. */
+export const RESERVATION_TTL_MS = 60_000;
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     /** redis/lua/rate-limit-hit-n.lua: numKeys, the keys, then windowMs and limit per key. */
     rateLimitHit(numKeys: number, ...keysThenArgs: (string | number)[]): Result<number, Context>;
+    /** redis/lua/rate-limit-reserve-n.lua: numKeys, counter and reservations key per check, then the limits and the reservation TTL. */
+    rateLimitReserve(numKeys: number, ...keysThenArgs: (string | number)[]): Result<[number, number], Context>;
+    /** redis/lua/rate-limit-settle-n.lua: numKeys, counter and reservations key per check, then counted (0/1) and the windows. */
+    rateLimitSettle(numKeys: number, ...keysThenArgs: (string | number)[]): Result<number, Context>;
   }
 }
 
@@ -56,7 +75,18 @@ export interface MemoryRateLimiterOptions {
 export function createMemoryRateLimiter(opts: MemoryRateLimiterOptions = {}): RateLimiter & { size(): number } {
   const now = opts.now ?? Date.now;
   const windows = new Map<string, { hits: number; resetAt: number }>();
+  /** Open reservations per key; `lapseAt` moves with each new one (as the Redis key's expiry does). */
+  const reserved = new Map<string, { n: number; lapseAt: number }>();
   let sweepAt = 0;
+
+  const openWindow = (key: string, t: number) => {
+    const w = windows.get(key);
+    return w && w.resetAt > t ? w : undefined;
+  };
+  const openReservations = (key: string, t: number) => {
+    const r = reserved.get(key);
+    return r && r.lapseAt > t ? r.n : 0;
+  };
 
   function count(key: string, limit: number, windowMs: number, t: number) {
     let w = windows.get(key);
@@ -91,13 +121,35 @@ export function createMemoryRateLimiter(opts: MemoryRateLimiterOptions = {}): Ra
     },
     async peek(key) {
       const t = now();
-      const w = windows.get(key);
-      return w && w.resetAt > t ? { hits: w.hits, resetInMs: w.resetAt - t } : { hits: 0, resetInMs: 0 };
+      const w = openWindow(key, t);
+      return w ? { hits: w.hits, resetInMs: w.resetAt - t } : { hits: 0, resetInMs: 0 };
     },
-    /** Windows held in memory (for leak tests). */
-    size: () => windows.size,
+    async reserve(checks) {
+      const t = now();
+      for (const c of checks) {
+        const w = openWindow(c.key, t);
+        const hits = w?.hits ?? 0;
+        if (hits + openReservations(c.key, t) >= c.limit) return { ok: false, retryInMs: w && hits >= c.limit ? w.resetAt - t : 0 };
+      }
+      for (const c of checks) reserved.set(c.key, { n: openReservations(c.key, t) + 1, lapseAt: t + RESERVATION_TTL_MS });
+      return { ok: true };
+    },
+    async settle(checks, counted) {
+      const t = now();
+      for (const c of checks) {
+        const r = reserved.get(c.key);
+        if (r && --r.n <= 0) reserved.delete(c.key);
+        if (counted) {
+          sweep(t, c.windowMs);
+          count(c.key, c.limit, c.windowMs, t);
+        }
+      }
+    },
+    /** Windows and reservations held in memory (for leak tests). */
+    size: () => windows.size + reserved.size,
     async close() {
       windows.clear();
+      reserved.clear();
     },
   };
 }
@@ -117,7 +169,13 @@ export interface RedisRateLimiterOptions {
 export function createRedisRateLimiter(opts: RedisRateLimiterOptions): RateLimiter {
   const { redis, prefix } = opts;
   // No fixed numberOfKeys (`-n`): each call passes its own count first.
-  defineScripts(redis, { rateLimitHit: 'rate-limit-hit-n' }, opts.scriptsDir);
+  defineScripts(
+    redis,
+    { rateLimitHit: 'rate-limit-hit-n', rateLimitReserve: 'rate-limit-reserve-n', rateLimitSettle: 'rate-limit-settle-n' },
+    opts.scriptsDir,
+  );
+  /** Each check's counter and its reservations' key. */
+  const pairs = (checks: readonly RateCheck[]) => checks.flatMap((c) => [`${prefix}:rl:${c.key}`, `${prefix}:rl-reserved:${c.key}`]);
   return {
     hit(key, limit, windowMs) {
       return this.hitAll([{ key, limit, windowMs }]);
@@ -143,6 +201,19 @@ export function createRedisRateLimiter(opts: RedisRateLimiterOptions): RateLimit
       if (ttl === -2) return { hits: 0, resetInMs: 0 };
       if (!(Number.isInteger(hits) && hits > 0 && typeof ttl === 'number' && ttl >= 0)) throw new Error(`rate limit peek of ${k}: count ${String(raw)}, PTTL ${String(ttl)}`);
       return { hits, resetInMs: ttl };
+    },
+    async reserve(checks) {
+      const reply = await redis.rateLimitReserve(2 * checks.length, ...pairs(checks), ...checks.map((c) => c.limit), RESERVATION_TTL_MS);
+      // [0, 0] reserved, or [1-based index of the key refused, ms to wait].
+      const [over, retryInMs] = Array.isArray(reply) ? reply : [NaN, NaN];
+      if (!(Number.isInteger(over) && over >= 0 && over <= checks.length && Number.isInteger(retryInMs) && retryInMs >= 0)) {
+        throw unexpectedReply('rateLimitReserve', reply);
+      }
+      return over === 0 ? { ok: true } : { ok: false, retryInMs };
+    },
+    async settle(checks, counted) {
+      const reply = await redis.rateLimitSettle(2 * checks.length, ...pairs(checks), counted ? 1 : 0, ...checks.map((c) => c.windowMs));
+      if (reply !== 0) throw unexpectedReply('rateLimitSettle', reply);
     },
     async close() {},
   };

@@ -110,10 +110,12 @@ export function createHttpApp(deps: HttpDeps) {
   const api = express.Router();
 
   // Only failed logins count, per account and per client IP, so an office behind one address signs in
-  // freely while guessing is bounded however the guesser spreads it. The counters are read before
-  // the password is verified: a locked account is refused even with the right password, without
-  // running argon2. The account key is a digest of the normalised email (no address in Redis keys)
-  // and counts unknown emails too, so probing them is limited like guessing.
+  // freely while guessing is bounded however the guesser spreads it. Each attempt reserves its place
+  // on both counters before the password is verified (argon2 takes a while, and parallel guesses
+  // counted afterwards would all pass the limit), and gives it back when it succeeds: a locked
+  // account is refused even with the right password, without running argon2. The account key is a
+  // digest of the normalised email (no address in Redis keys) and counts unknown emails too, so
+  // probing them is limited like guessing.
   const loginKeys = (email: string, ip: string | undefined) => [
     { key: `login-fail:acct:${createHash('sha256').update(email.trim().toLowerCase()).digest('base64url')}`, limit: deps.loginFailuresPerAccount, windowMs: deps.loginAccountWindowMs },
     { key: `login-fail:ip:${ip ?? 'unknown'}`, limit: deps.loginPerMinute, windowMs: 60_000 },
@@ -124,24 +126,26 @@ export function createHttpApp(deps: HttpDeps) {
     if (!parsed.success) fail('VALIDATION_FAILED', parsed.error!.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     const { email, password } = parsed.data!;
     const keys = loginKeys(email, req.ip);
-    const windows = await Promise.all(keys.map((k) => limiter.peek(k.key)));
-    const waitMs = Math.max(0, ...windows.map((w, i) => (w.hits >= keys[i].limit ? w.resetInMs : 0)));
-    if (windows.some((w, i) => w.hits >= keys[i].limit)) {
-      const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+    const reserved = await limiter.reserve(keys);
+    if (!reserved.ok) {
+      // 0 ms: attempts still being verified filled the limit; they settle within a second.
+      const seconds = Math.max(1, Math.ceil(reserved.retryInMs / 1000));
       res.set('Retry-After', String(seconds));
       throw new TooManyAttempts(seconds);
     }
+    let session;
     try {
-      const { token, expiresIn, user } = await auth.login(email, password);
-      res.json({ token, expiresIn, user: userView(user) } satisfies LoginResponse);
+      session = await auth.login(email, password);
     } catch (err) {
-      if (err instanceof AppError && err.code === 'INVALID_CREDENTIALS') {
-        // Both keys are charged (hitAll would stop at the first one over its limit).
-        await Promise.all(keys.map((k) => limiter.hit(k.key, k.limit, k.windowMs)));
-        log.info({ ip: req.ip }, 'login failed');
-      }
+      const failed = err instanceof AppError && err.code === 'INVALID_CREDENTIALS';
+      await limiter.settle(keys, failed);
+      if (failed) log.info({ ip: req.ip }, 'login failed');
       throw err;
     }
+    // Settled before the answer, so the client's next request finds the place given back.
+    await limiter.settle(keys, false);
+    const { token, expiresIn, user } = session;
+    res.json({ token, expiresIn, user: userView(user) } satisfies LoginResponse);
   });
 
   api.get('/me', requireUser(auth), (_req, res: Response<unknown, AuthedLocals>) => {

@@ -34,6 +34,8 @@ export const rooms = {
   agent: (id: string) => `agent:${id}`,
   watchers: (conversationId: string) => `watch:${conversationId}`,
   leads: 'leads',
+  /** Leads with the floor open (`floor:watch`). */
+  floor: 'floor',
 };
 
 /** The domain's notifier on top of Socket.IO rooms; with the Redis adapter, rooms span processes. */
@@ -48,6 +50,7 @@ export function createSocketNotifier(visitors: VisitorNamespace, agents: AgentNa
       const targets = (to.agentIds ?? []).map(rooms.agent);
       if (to.watchersOf) targets.push(rooms.watchers(to.watchersOf));
       if (to.leads) targets.push(rooms.leads);
+      if (to.floor) targets.push(rooms.floor);
       if (!targets.length) return;
       const op = to.except ? agents.to(targets).except(to.except) : agents.to(targets);
       op.emit(event, ...args);

@@ -5,7 +5,7 @@
  * control characters or unpaired surrogates, no prototype keys.
  */
 import { z } from 'zod';
-import { CLOSE_CATEGORIES, type AgentClientToServerEvents, type VisitorClientToServerEvents } from '../../shared/protocol';
+import { CLOSE_CATEGORIES, PAGE_MESSAGES, type AgentClientToServerEvents, type VisitorClientToServerEvents } from '../../shared/protocol';
 import type { SchemaMap } from './handlers';
 import { record, text } from './text';
 
@@ -19,6 +19,15 @@ const empty = z.object({}).strict().optional().default({});
 const personName = text(100, { trim: true, min: 1 });
 /** Surrounding spaces dropped; case kept as typed. */
 const email = text(254, { trim: true }).email();
+
+/** A page of history: after `afterSeq` or before `beforeSeq` (not both), at most PAGE_MESSAGES. */
+const historyQuery = (() => {
+  const base = { conversationId: id, limit: z.number().int().min(1).max(PAGE_MESSAGES).optional() };
+  return z.union([
+    z.object({ ...base, afterSeq: seq.optional() }).strict(),
+    z.object({ ...base, beforeSeq: z.number().int().min(1) }).strict(),
+  ]);
+})();
 
 /** Limits match what the widget truncates to; strings may be empty (e.g. no referrer). */
 const pageContext = z
@@ -35,9 +44,10 @@ const pageContext = z
   .strict();
 
 export const visitorSchemas = {
-  'session:sync': z.object({ afterSeq: seq.optional() }).strict(),
+  'session:sync': z.object({ afterSeq: seq.optional(), conversationId: id.optional() }).strict(),
+  'conversation:history': historyQuery,
   'message:send': z.object({ clientId, text: messageText }).strict(),
-  'typing': z.object({ typing: z.boolean() }).strict(),
+  'typing': z.object({ typing: z.boolean(), text: messageText.optional() }).strict(),
   'conversation:close': empty,
   'visitor:profile': z
     .object({ name: personName.optional(), email: email.optional() })
@@ -55,9 +65,7 @@ export const agentSchemas = {
   'agent:status': z.object({ status: z.enum(['online', 'away', 'offline']) }).strict(),
   'message:send': z.object({ conversationId: id, clientId, text: messageText, note: z.boolean().optional() }).strict(),
   'typing': z.object({ conversationId: id, typing: z.boolean() }).strict(),
-  'conversation:history': z
-    .object({ conversationId: id, afterSeq: seq.optional(), limit: z.number().int().min(1).max(1000).optional() })
-    .strict(),
+  'conversation:history': historyQuery,
   'conversation:transfer': z
     .object({ conversationId: id, toAgentId: id.nullable(), note: text(1000).optional() })
     .strict(),
@@ -70,6 +78,11 @@ export const agentSchemas = {
   'conversation:unwatch': z.object({ conversationId: id }).strict(),
   'lead:snapshot': empty,
   'agent:capacity': z.object({ agentId: id, capacity: z.number().int().min(0).max(100) }).strict(),
+  // The lead's floor and stepping in.
+  'agent:set-status': z.object({ agentId: id, status: z.enum(['online', 'away', 'offline']) }).strict(),
+  'floor:watch': empty,
+  'floor:unwatch': empty,
+  'conversation:takeover': z.object({ conversationId: id, toAgentId: id.optional() }).strict(),
 } satisfies SchemaMap<AgentClientToServerEvents>;
 
 export const loginSchema = z

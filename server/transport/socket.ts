@@ -14,6 +14,7 @@ import {
 import type { ChatLimits } from '../config';
 import type { AuthService } from '../domain/auth';
 import type { ChatService } from '../domain/chat/service';
+import type { SettingsService } from '../domain/settings';
 import { AppError, toErrorBody } from '../errors';
 import type { Logger } from '../logger';
 import type { ServerMetrics } from '../metrics';
@@ -28,6 +29,8 @@ import { agentSchemas, visitorSchemas } from './schemas';
 export interface SocketTransportDeps {
   io: Server;
   chat: ChatService;
+  /** Close categories and typing previews follow the team settings. */
+  settings: Pick<SettingsService, 'checkCloseCategory' | 'typingPreview'>;
   auth: AuthService;
   limiter: RateLimiter;
   limits: ChatLimits;
@@ -49,7 +52,7 @@ function clientIp(socket: Socket): string {
 }
 
 export function attachSocketTransport(deps: SocketTransportDeps) {
-  const { io, chat, auth, limiter, limits, metrics } = deps;
+  const { io, chat, settings, auth, limiter, limits, metrics } = deps;
   const log = deps.logger.child({ module: 'socket' });
   // One map per namespace (shared/protocol.ts), which a single Server type cannot carry.
   const visitors = io.of(VISITOR_NAMESPACE) as VisitorNamespace;
@@ -118,12 +121,16 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
     const handlers: HandlerMap<VisitorClientToServerEvents> = {
       'session:sync': async (p) => {
         await allowPerMinute([`sync:v:${visitorId}`, limits.syncPerMinute], [`sync:ip:${ip}`, limits.ipSyncPerMinute]);
-        return chat.visitorSession(visitorId, socket.data.token, p.afterSeq);
+        return chat.visitorSession(visitorId, socket.data.token, p.afterSeq, p.conversationId);
+      },
+      'conversation:history': async (p) => {
+        await allow([`hist:v:${visitorId}`, limits.visitorMessagesPerSecond * 2], [`hist:ip:${ip}`, limits.ipMessagesPerSecond]);
+        return chat.visitorHistory(visitorId, p);
       },
       'message:send': (p) => sends.track(send(p)),
       'typing': async (p) => {
         await allow([`typ:v:${visitorId}`, limits.visitorMessagesPerSecond * 2]);
-        await chat.visitorTyping(visitorId, p.typing);
+        await chat.visitorTyping(visitorId, p.typing, p.typing ? await settings.typingPreview(p.text) : undefined);
       },
       'conversation:close': async () => {
         await allow([`close:v:${visitorId}`, limits.visitorMessagesPerSecond]);
@@ -206,7 +213,7 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
       },
       'conversation:history': async (p) => {
         await read('history');
-        return chat.conversationHistory(actor, p.conversationId, p.afterSeq, p.limit);
+        return chat.conversationHistory(actor, p);
       },
       'conversation:transfer': async (p) => {
         await act('transfer');
@@ -216,6 +223,7 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
         await act('close');
         await sends.settled();
         await chat.authorize(actor, p.conversationId);
+        await settings.checkCloseCategory(p.category);
         return chat.close(p.conversationId, { by: 'agent', byId: agentId }, { category: p.category, summary: p.summary || undefined });
       },
       'visitor:info': async (p) => {
@@ -248,6 +256,30 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
         leadOnly();
         await act('capacity');
         return chat.setCapacity(p.agentId, p.capacity);
+      },
+      // The lead's floor and stepping in (watching and whispering are above: watch, message:send).
+      'agent:set-status': async (p) => {
+        leadOnly();
+        await act('set-status');
+        return chat.setAgentStatus(p.agentId, p.status);
+      },
+      'floor:watch': async () => {
+        leadOnly();
+        await read('floor');
+        // Joined before the read: a change made meanwhile is pushed too (clients apply pushes after the state).
+        socket.join(rooms.floor);
+        return chat.floorState();
+      },
+      'floor:unwatch': async () => {
+        leadOnly();
+        await read('unfloor');
+        socket.leave(rooms.floor);
+        return { watching: false as const };
+      },
+      'conversation:takeover': async (p) => {
+        leadOnly();
+        await act('takeover');
+        return chat.takeover(actor, p.conversationId, p.toAgentId);
       },
     };
     // Every event waits for the connection to be counted in the pool.

@@ -5,28 +5,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { seedDemoFaq } from '../../server/seed';
-import { artifact, launchBrowser } from '../helpers/browser';
-import { collect, next, ok, until, type TestServer, type VisitorClient } from '../helpers/chat';
+import { artifact, useBrowserContexts } from '../helpers/browser';
+import { collect, next, ok, until, WAIT_MS, type TestServer, type VisitorClient } from '../helpers/chat';
 import { useTestServer } from '../helpers/suite';
 
 jest.setTimeout(90_000);
 
-let browser: Browser;
 let t: TestServer;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-// Declared before the server's hooks: the pages close before their server does.
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.close()));
-});
+// Before the server's hooks: the pages close before their server does.
+const newContext = useBrowserContexts();
 const server = useTestServer({ limits: { agentGraceMs: 60_000 } });
 beforeEach(() => {
   t = server();
@@ -35,8 +24,7 @@ beforeEach(() => {
 async function agentConsole(name: string, capacity: number, locale = 'en-US') {
   const password = 'console-password-1';
   const user = await t.createUser({ name, capacity, password });
-  const context = await browser.newContext({ locale, viewport: { width: 1400, height: 860 } });
-  contexts.push(context);
+  const context = await newContext({ locale, viewport: { width: 1400, height: 860 } });
   const page = await context.newPage();
   await page.goto(`${t.url}/console`);
   const form = page.getByRole('form', { name: locale.startsWith('zh') ? '登录' : 'Sign in' });
@@ -124,7 +112,7 @@ test('two agents: routing, canned reply, FAQ suggestion, note, transfer, close, 
   await dialog.getByRole('textbox', { name: /Note for the next agent/ }).fill('Tracking number in the first message');
   await dialog.getByRole('button', { name: 'Transfer' }).click();
   await chatList(bo.page).getByText('My order has not arrived').waitFor();
-  await until(async () => (await chatList(ana.page).getByRole('button').count()) === 0, 5000, 'the chat to leave Ana');
+  await until(async () => (await chatList(ana.page).getByRole('button').count()) === 0, WAIT_MS, 'the chat to leave Ana');
   expect(await t.pool.assignmentOf(first.conversationId)).toBe(bo.id);
   await bo.page.getByText('Load 3 / 5').waitFor();
   await bo.page.screenshot({ path: artifact('console-three-chats.png') });
@@ -136,9 +124,9 @@ test('two agents: routing, canned reply, FAQ suggestion, note, transfer, close, 
   await close.getByRole('combobox', { name: 'Category' }).selectOption('after_sales');
   await close.getByRole('textbox', { name: 'Summary' }).fill('Explained the 7-day return window');
   await close.getByRole('button', { name: 'Close' }).click();
-  await until(async () => (await t.store.getConversation(third.conversationId))?.status === 'closed', 5000, 'close');
+  await until(async () => (await t.store.getConversation(third.conversationId))?.status === 'closed', WAIT_MS, 'close');
   expect(await t.store.getConversation(third.conversationId)).toMatchObject({ closeCategory: 'after_sales', closeSummary: 'Explained the 7-day return window' });
-  await until(async () => (await chatList(bo.page).getByRole('button').count()) === 2, 5000, 'the closed chat to leave the list');
+  await until(async () => (await chatList(bo.page).getByRole('button').count()) === 2, WAIT_MS, 'the closed chat to leave the list');
 
   // Reload mid-chat: the chats are still there and the conversation continues.
   await bo.page.reload();
@@ -173,8 +161,7 @@ test('an invited agent sets a password from the link and signs in', async () => 
     .send({ email: `new-${randomUUID()}@example.test`, name: 'Newcomer', role: 'agent' })
     .expect(201);
   const link = new URL(created.body.invitation.url);
-  const context = await browser.newContext({ locale: 'en-US' });
-  contexts.push(context);
+  const context = await newContext({ locale: 'en-US' });
   const page = await context.newPage();
   await page.goto(`${t.url}${link.pathname}${link.hash}`);
   const form = page.getByRole('form', { name: 'Set your password' });
@@ -201,46 +188,52 @@ test('the visitor panel shows page context and opens an earlier transcript', asy
   await chatList(ana.page).getByText('First question about shipping').waitFor();
   await ana.page.getByRole('button', { name: 'Close conversation' }).click();
   await ana.page.getByRole('dialog', { name: 'Close conversation' }).getByRole('button', { name: 'Close' }).click();
-  await until(async () => (await t.store.getConversation(conversationId))?.status === 'closed', 5000, 'close');
+  await until(async () => (await t.store.getConversation(conversationId))?.status === 'closed', WAIT_MS, 'close');
   await ok(socket, 'message:send', { clientId: randomUUID(), text: 'Back with another question' });
   await chatList(ana.page).getByText('Back with another question').click();
   const panel = ana.page.getByRole('complementary', { name: 'Visitor details' });
   await panel.getByRole('link', { name: 'Bamboo Tea Set' }).waitFor();
   await panel.getByText('A-42').waitFor();
-  await panel.getByRole('button', { name: /Ana · closed/ }).click();
+  await panel.getByRole('button', { name: /Ana · Closed/ }).click();
   const dialog = ana.page.getByRole('dialog', { name: 'Earlier conversations' });
   await dialog.getByText('First question about shipping').waitFor();
 });
 
-test('a long transcript opens on its last 100 messages; a labelled button shows earlier ones', async () => {
+test('a long transcript opens on its last 100 messages; a labelled button reads earlier pages back from the server', async () => {
   const ana = await agentConsole('Ana', 3);
   await goOnline(ana.page);
-  const { conversationId } = await shopper('Message 1 of 150');
-  await chatList(ana.page).getByText('Message 1 of 150').waitFor();
+  const { conversationId } = await shopper('Message 1 of 250');
+  await chatList(ana.page).getByText('Message 1 of 250').waitFor();
   // The rest of the history, written straight to the store: the console reads it at the reload.
   const { visitorId } = (await t.store.getConversation(conversationId))!;
-  for (let i = 2; i <= 150; i++) {
-    await t.store.appendMessage({ conversationId, clientId: randomUUID(), author: 'visitor', authorId: visitorId, kind: 'text', text: `Message ${i} of 150`, at: Date.now() });
+  for (let i = 2; i <= 250; i++) {
+    await t.store.appendMessage({ conversationId, clientId: randomUUID(), author: 'visitor', authorId: visitorId, kind: 'text', text: `Message ${i} of 250`, at: Date.now() });
   }
   await ana.page.reload();
   const transcript = ana.page.getByRole('log', { name: 'Transcript' });
-  await transcript.getByText('Message 150 of 150', { exact: true }).waitFor();
-  expect(await transcript.getByText('Message 1 of 150', { exact: true }).count()).toBe(0);
-  // The 150 messages and the conversation's events, less the 100 rendered.
+  await transcript.getByText('Message 250 of 250', { exact: true }).waitFor();
+  expect(await transcript.getByText('Message 1 of 250', { exact: true }).count()).toBe(0);
+  // The sync sent the latest page: every earlier message (seq 1 to the page's first) is counted, none is held yet.
   const earlier = (await transcript.getByRole('button', { name: /^Show earlier messages \(\d+ more\)$/ }).textContent())!;
-  const notShown = Number(/\d+/.exec(earlier)![0]);
-  expect(notShown).toBeGreaterThanOrEqual(50);
+  const notHeld = Number(/\d+/.exec(earlier)![0]);
+  const held = await ana.page.evaluate(() => document.querySelectorAll('.log .msg, .log .event').length);
+  expect(held).toBeLessThanOrEqual(100);
+  expect(notHeld).toBeGreaterThanOrEqual(150);
 
   await ana.page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');
   const zhTranscript = ana.page.getByRole('log', { name: '聊天记录' });
-  const showEarlier = zhTranscript.getByRole('button', { name: `显示更早的消息（还有 ${notShown} 条）` });
-  await showEarlier.scrollIntoViewIfNeeded();
-  const oldest = zhTranscript.getByText(/^Message \d+ of 150$/).first();
-  const oldestText = (await oldest.textContent())!;
-  const top = (await oldest.boundingBox())!.y;
-  await showEarlier.click();
-  await zhTranscript.getByText('Message 1 of 150', { exact: true }).waitFor();
+  // Two pages back: each click reads one, and what was on screen stays where it was.
+  for (let left = notHeld; left > 0; left -= 100) {
+    const showEarlier = zhTranscript.getByRole('button', { name: `显示更早的消息（还有 ${left} 条）` });
+    await showEarlier.scrollIntoViewIfNeeded();
+    const oldest = zhTranscript.getByText(/^Message \d+ of 250$/).first();
+    const oldestText = (await oldest.textContent())!;
+    const top = (await oldest.boundingBox())!.y;
+    await showEarlier.click();
+    if (left > 100) await zhTranscript.getByRole('button', { name: `显示更早的消息（还有 ${left - 100} 条）` }).waitFor();
+    else await zhTranscript.getByText('Message 1 of 250', { exact: true }).waitFor();
+    expect((await zhTranscript.getByText(oldestText, { exact: true }).boundingBox())!.y).toBeCloseTo(top, 0);
+  }
   expect(await zhTranscript.getByRole('button').count()).toBe(0);
-  // The earlier messages appear above: what was on screen stays where it was.
-  expect((await zhTranscript.getByText(oldestText, { exact: true }).boundingBox())!.y).toBeCloseTo(top, 0);
+  expect(await zhTranscript.getByText(/^Message \d+ of 250$/).count()).toBe(250);
 });

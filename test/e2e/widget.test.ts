@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { artifact, launchBrowser } from '../helpers/browser';
-import { next, ok, onlineAgent, until, type TestServer } from '../helpers/chat';
+import { next, ok, onlineAgent, until, WAIT_MS, type TestServer } from '../helpers/chat';
 import { useTestServer } from '../helpers/suite';
 
 jest.setTimeout(60_000);
@@ -220,4 +220,54 @@ test('on a phone-sized screen the panel takes the whole screen', async () => {
   expect(await launcher(page).isVisible()).toBe(false);
   expect(await page.getByRole('button', { name: 'Send' }).isVisible()).toBe(true);
   await page.screenshot({ path: artifact('widget-phone.png') });
+});
+
+test('a message the server refuses shows an error (English and Chinese) and is not sent again after a reconnect; the composer takes the server limit', async () => {
+  t = await server.restart({ limits: { maxMessageLength: 300 } });
+  await onlineAgent(t);
+  // Every message:send the server receives, on every visitor socket (those after a reconnect too).
+  const sends: string[] = [];
+  let connections = 0;
+  const visitors = t.server.io.of('/visitor');
+  visitors.on('connection', (s) => {
+    connections++;
+    s.on('message:send', (p: { text?: string }) => sends.push(String(p?.text)));
+  });
+
+  const page = await shopper();
+  await openWidget(page);
+  await until(async () => (await composer(page).getAttribute('maxlength')) === '300', 5000, 'the session limit on the composer');
+  // A control character: VALIDATION_FAILED, which no re-send can change.
+  await composer(page).fill('ring the bell \u0007 please');
+  await composer(page).press('Enter');
+  await transcript(page).getByText('Not sent: refused by the server').waitFor();
+  await composer(page).fill('Hello after that');
+  await composer(page).press('Enter');
+  // Exact: "Not sent: …" contains "sent" too.
+  await transcript(page).getByText('Sent', { exact: true }).first().waitFor();
+  expect(await transcript(page).getByRole('button', { name: 'Retry' }).count()).toBe(0);
+  // The outbox is saved after the ack is shown: wait for it to be empty rather than read it once.
+  await page.waitForFunction(() => (Object.entries(localStorage).find(([k]) => k.endsWith(':outbox'))?.[1] ?? '[]') === '[]');
+  await page.screenshot({ path: artifact('widget-refused.png') });
+
+  // The connection drops and comes back: the widget resyncs and sends nothing again.
+  const before = connections;
+  for (const s of visitors.sockets.values()) s.conn.close();
+  await until(() => connections > before, 15_000, 'the widget to reconnect');
+  await page.getByRole('status').getByText(/Reconnecting|Connecting/).waitFor({ state: 'detached' });
+  await composer(page).fill('One more');
+  await composer(page).press('Enter');
+  await until(() => sends.includes('One more'), 10_000, 'the next message');
+  expect(sends).toEqual(['ring the bell \u0007 please', 'Hello after that', 'One more']);
+  await transcript(page).getByText('Not sent: refused by the server').waitFor();
+  await context!.close();
+
+  // The same in Chinese.
+  const zh = await shopper('zh-CN');
+  await zh.getByRole('button', { name: /打开在线客服/ }).click();
+  const box = zh.getByRole('textbox', { name: '输入消息' });
+  await box.fill('响铃 \u0007');
+  await box.press('Enter');
+  await zh.getByRole('log', { name: '消息' }).getByText('未发送：服务器拒收').waitFor();
+  await zh.screenshot({ path: artifact('widget-refused-zh-CN.png') });
 });

@@ -1,7 +1,7 @@
 /** Real headless Chromium (Debian's /usr/bin/chromium) driven by playwright-core. */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
 
 export const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
 
@@ -16,3 +16,35 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 export const artifact = (name: string) => path.join(ARTIFACTS, name);
+
+/**
+ * One Chromium for the file, and a fresh context per call, closed after each test. Call it
+ * before `useTestServer()`: the pages then close before their server does.
+ */
+export function useBrowser() {
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close()));
+  });
+  return {
+    async newContext(options: BrowserContextOptions = {}): Promise<BrowserContext> {
+      if (!browser) throw new Error('the browser starts in beforeAll');
+      const context = await browser.newContext(options);
+      contexts.push(context);
+      return context;
+    },
+  };
+}
+
+/** `useBrowser` as one function: the context factory alone. */
+export function useBrowserContexts(): (options?: BrowserContextOptions) => Promise<BrowserContext> {
+  const b = useBrowser();
+  return (options) => b.newContext(options);
+}

@@ -196,6 +196,14 @@ export async function loginToken(url: string, email: string, password: string): 
   return ((await res.json()) as { token: string }).token;
 }
 
+/**
+ * How long a helper waits for an ack, an event or a condition before failing the test. Generous:
+ * on two cores shared with other suites, one round trip can take seconds; a wait that is met
+ * returns at once, so only a failing test pays it. A test that expects NO answer passes its own
+ * short timeout.
+ */
+export const WAIT_MS = 20_000;
+
 // ------------------------------------------------------------ typed event helpers
 // Event names, payloads and ack data come from the socket's own map (shared/protocol.ts), so a
 // wrong event or payload fails tsc; test/types/helpers.typetest.ts keeps it so. The maps are
@@ -217,7 +225,7 @@ export function call<M extends EventsMap, E extends keyof M & string>(
   socket: Socket<any, M>,
   event: E,
   payload: PayloadOf<M, E>,
-  timeoutMs = 5000,
+  timeoutMs = WAIT_MS,
 ): Promise<Result<AckDataOf<M, E>>> {
   // The signature is the typed boundary: socket.io's generics cannot follow M through here.
   return (socket as Socket).timeout(timeoutMs).emitWithAck(event, payload);
@@ -227,7 +235,7 @@ export function call<M extends EventsMap, E extends keyof M & string>(
  * Untyped escape hatch, only for tests that send what the protocol forbids on purpose
  * (malformed payloads, an event the namespace does not have).
  */
-export function callRaw(socket: Socket<any, any>, event: string, payload: unknown, timeoutMs = 5000): Promise<Result<unknown>> {
+export function callRaw(socket: Socket<any, any>, event: string, payload: unknown, timeoutMs = WAIT_MS): Promise<Result<unknown>> {
   return (socket as Socket).timeout(timeoutMs).emitWithAck(event, payload);
 }
 
@@ -249,7 +257,7 @@ export function next<M extends EventsMap, E extends keyof M & string>(
   socket: Socket<M, any>,
   event: E,
   match: (p: EventOf<M, E>) => boolean = () => true,
-  timeoutMs = 5000,
+  timeoutMs = WAIT_MS,
 ): Promise<EventOf<M, E>> {
   // Untyped inside: the signature is the typed boundary.
   const s = socket as Socket<Record<string, (p: EventOf<M, E>) => void>>;
@@ -259,6 +267,8 @@ export function next<M extends EventsMap, E extends keyof M & string>(
       s.off(name, on);
       reject(new Error(`timed out waiting for ${event}`));
     }, timeoutMs);
+    // A wait a test set up and no longer needs must not keep the Jest worker alive.
+    timer.unref();
     const on = (p: EventOf<M, E>) => {
       if (!match(p)) return;
       clearTimeout(timer);
@@ -277,7 +287,7 @@ export function collect<M extends EventsMap, E extends keyof M & string>(socket:
   return seen;
 }
 
-export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition') {
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs = WAIT_MS, what = 'condition') {
   const end = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
@@ -285,6 +295,10 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs =
   }
 }
 
+/**
+ * Not for waiting on the server (a busy machine stretches any fixed delay): wait for an event
+ * (`next`), a condition (`until`) or an ack, or move a manual clock (clock.ts).
+ */
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** An agent connected and set online. */

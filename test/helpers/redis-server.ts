@@ -52,7 +52,8 @@ export async function launch(port: number, args: string[] = [], dir = os.tmpdir(
   );
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
-  const deadline = Date.now() + 10_000;
+  // Generous: two busy cores can take seconds to start a process.
+  const deadline = Date.now() + 30_000;
   while (!(await ping(port))) {
     if (child.exitCode !== null) throw new Error(`redis-server exited (${child.exitCode}): ${stderr}`);
     if (Date.now() > deadline) {

@@ -13,7 +13,7 @@ import { createTokenService } from '../../server/domain/auth';
 import { createRedisPresencePool } from '../../server/store/presence/redis';
 import { createTestDatabase } from '../helpers/postgres';
 import { startRedisServer } from '../helpers/redis-server';
-import { openTestStore, until } from '../helpers/chat';
+import { openTestStore, until, WAIT_MS } from '../helpers/chat';
 
 const SECRET = 'cluster-test-secret-0123456789-abcdefghij';
 const AGENTS = 20;
@@ -219,7 +219,7 @@ test(`${AGENTS} agents and ${VISITORS} visitors on two processes keep every inva
     // Visitors on one process heard agents on the other: every answered visitor got the reply.
     for (const v of visitors) {
       if (told.includes(v.conversationId)) {
-        await until(() => v.seen.some((m) => m.author === 'agent'), 5000, 'agent reply to reach the visitor');
+        await until(() => v.seen.some((m) => m.author === 'agent'), WAIT_MS, 'agent reply to reach the visitor');
       }
     }
     console.log(

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { call, callRaw, chattingVisitor, ok, onlineAgent, until, type AgentClient } from '../helpers/chat';
+import { PAGE_TEXT_BYTES } from '../../shared/protocol';
+import { call, callRaw, chattingVisitor, ok, onlineAgent, until, type AgentClient, WAIT_MS } from '../helpers/chat';
 import { useTestServer } from '../helpers/suite';
 
 describe('rate limits on every event', () => {
@@ -70,6 +71,10 @@ describe('rate limits on every event', () => {
     ['conversation:unwatch', (a, c) => call(a, 'conversation:unwatch', { conversationId: c.conversationId })],
     ['lead:snapshot', (a) => call(a, 'lead:snapshot', {})],
     ['agent:capacity', (a, c) => call(a, 'agent:capacity', { agentId: c.agentId, capacity: 4 })],
+    ['agent:set-status', (a, c) => call(a, 'agent:set-status', { agentId: c.agentId, status: 'online' })],
+    ['floor:watch', (a) => call(a, 'floor:watch', {})],
+    ['floor:unwatch', (a) => call(a, 'floor:unwatch', {})],
+    ['conversation:takeover', (a, c) => call(a, 'conversation:takeover', { conversationId: c.conversationId })],
   ];
 
   test.each(agentEvents)('agent %s: the third call in a second is RATE_LIMITED, the socket still works, the next second serves it', async (_event, send) => {
@@ -103,11 +108,13 @@ describe('a socket that stops reading', () => {
 
   test('is disconnected once its unsent output passes the limit, and the heap stays bounded', async () => {
     const gc = exposeGc();
-    // About 40 long messages: each `session:sync` reply is ~166 KB for a ~30-byte request.
+    // About 40 long messages: each `session:sync` reply was ~166 KB for a ~30-byte request; it is
+    // one page now (PAGE_TEXT_BYTES of text), still large enough to back up a stalled socket.
     const v = await chattingVisitor(t(), 'x'.repeat(4000));
     for (let i = 0; i < 39; i++) await ok(v.socket, 'message:send', { clientId: randomUUID(), text: `${i} ${'y'.repeat(3990)}` });
     const reply = await ok(v.socket, 'session:sync', {});
-    expect(JSON.stringify(reply).length).toBeGreaterThan(150_000);
+    expect(JSON.stringify(reply).length).toBeGreaterThan(60_000);
+    expect(JSON.stringify(reply).length).toBeLessThan(PAGE_TEXT_BYTES + 10_000);
 
     const raw = await t().visitor(v.token);
     const serverSockets = t().server.io.of('/visitor').sockets;
@@ -190,11 +197,11 @@ describe('connections per IP', () => {
     expect(refused?.data).toEqual({ code: 'TOO_MANY_CONNECTIONS', message: 'Too many connections from this address; close some and try again' });
     // The refused client closes its connection; until it has, a further one is refused at the HTTP level.
     const engine = t().server.io.engine;
-    await until(() => engine.clientsCount === 3, 5000, 'the refused connection to close');
+    await until(() => engine.clientsCount === 3, WAIT_MS, 'the refused connection to close');
     await expect(t().agent(user.token)).rejects.toThrow('TOO_MANY_CONNECTIONS');
 
     first.disconnect();
-    await until(() => engine.clientsCount === 2, 5000, 'the closed connections to be gone');
+    await until(() => engine.clientsCount === 2, WAIT_MS, 'the closed connections to be gone');
     await ok(await t().visitor(), 'session:sync', {});
     await ok(agent, 'session:sync', {});
   });

@@ -1,15 +1,19 @@
 /**
  * DATA_DIR is private to its owner: the real embedded server, started the way `npm start`
  * does under umask 022, leaves every file in it 0600 and every folder 0700 (PGlite's
- * included); and a secret file too short to sign tokens stops the start with exit code 1.
+ * included); a secret file too short to sign tokens stops the start with exit code 1; and
+ * the embedded database is one process's: a second server and `npm run user:add` are refused
+ * while a server runs, and a lock left by a dead process is taken over (issue 13, finding 7).
  */
-import { spawn } from 'node:child_process';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { resolveSecret } from '../../server/backends';
 import { loadConfig } from '../../server/config';
+import { openDatabase } from '../../server/backends';
+import { createTestDatabase } from '../helpers/postgres';
 import { restrictTree } from '../../server/files';
 
 // A fresh PGlite runs initdb: 10-15 s on an idle machine, more on two busy cores.
@@ -54,6 +58,30 @@ function startServer(dataDir: string): ServerRun {
   });
   listening.catch(() => {});
   return { listening, exited, output: () => out, stop: () => child.kill('SIGTERM') };
+}
+
+/** `npm run user:add` as `tsx server/cli/user-add.ts` does it, embedded on `dataDir`. */
+function userAdd(dataDir: string, email: string, databaseUrl?: string) {
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', DATA_DIR: dataDir };
+  for (const name of ['SECRET', 'DATABASE_URL', 'REDIS_URL']) delete env[name];
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  const run = spawnSync('node', ['--import', 'tsx', 'server/cli/user-add.ts', '--email', email, '--password', 'password123'], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+  });
+  return { code: run.status, out: run.stdout + run.stderr };
+}
+
+/** The accounts' emails in `dataDir`'s database (opened by this test process, so no server may run). */
+async function emails(dataDir: string): Promise<string[]> {
+  const { sql, store } = await openDatabase(loadConfig({ DATA_DIR: dataDir }), undefined, 'the test');
+  try {
+    return (await sql.query<{ email: string }>('SELECT email FROM users ORDER BY created_at')).rows.map((r) => r.email);
+  } finally {
+    await store.close();
+    await sql.close();
+  }
 }
 
 /** Every entry under `dir` (itself included) whose permission bits are not 0600 (file) or 0700 (folder). */
@@ -166,4 +194,72 @@ test('restrictTree makes files 0600 and folders 0700, and leaves what a symbolic
   expect(notPrivate(dir).filter((e) => !e.includes('/link '))).toEqual([]);
   expect(statSync(outside).mode & 0o777).toBe(0o644);
   expect(restrictTree(dir)).toBe(0);
+});
+
+test('one process per embedded database: a stale lock is taken over; a second server and user:add are refused while one runs', async () => {
+  const dataDir = path.join(tmp, 'data');
+  mkdirSync(dataDir);
+  const lockFile = path.join(dataDir, 'pglite.lock');
+  // Left by a server that was killed: its pid is dead.
+  const dead = spawnSync('true').pid!;
+  writeFileSync(lockFile, JSON.stringify({ pid: dead, by: 'server' }));
+
+  const server = startServer(dataDir);
+  let pid: number;
+  try {
+    await server.listening;
+    const lock = JSON.parse(readFileSync(lockFile, 'utf8'));
+    pid = lock.pid;
+    expect(lock).toMatchObject({ by: 'server' });
+    expect(pid).not.toBe(dead);
+    expect(statSync(lockFile).mode & 0o777).toBe(0o600);
+
+    // A second server on the same DATA_DIR stops at the lock, before opening anything.
+    const second = startServer(dataDir);
+    expect(await second.exited).toBe(1);
+    expect(second.output()).toContain(`is in use by another process (server, pid ${pid}): only one process may open it`);
+    expect(second.output()).not.toContain('listening');
+
+    // user:add refuses, says why and what to do instead, and adds nothing.
+    const refused = userAdd(dataDir, 'while-running@example.test');
+    expect(refused.code).toBe(3);
+    expect(refused.out).toContain(`Not added: the embedded database in ${dataDir} is in use by server (pid ${pid})`);
+    expect(refused.out).toContain('stop the server and run this command again');
+    expect(refused.out).toContain('Team (or POST /api/v1/users');
+    expect(refused.out).not.toContain('Created');
+    // The running server still holds its lock.
+    expect(JSON.parse(readFileSync(lockFile, 'utf8')).pid).toBe(pid);
+  } finally {
+    server.stop();
+  }
+  expect(await server.exited).toBe(0);
+  expect(readdirSync(dataDir)).not.toContain('pglite.lock');
+
+  // The first account only: nothing from the refused command.
+  const before = await emails(dataDir);
+  expect(before).toHaveLength(1);
+  expect(before).not.toContain('while-running@example.test');
+  // Once the server has stopped, the same command adds the account, and it is there.
+  const added = userAdd(dataDir, 'while-running@example.test');
+  expect(added.out).toContain('Created agent while-running@example.test');
+  expect(added.code).toBe(0);
+  expect(await emails(dataDir)).toEqual([...before, 'while-running@example.test']);
+  expect(readdirSync(dataDir)).not.toContain('pglite.lock');
+});
+
+test('with DATABASE_URL nothing is locked: user:add adds an account while another process has the database open', async () => {
+  const db = await createTestDatabase();
+  const dataDir = path.join(tmp, 'unused');
+  const open = await openDatabase(loadConfig({ DATA_DIR: dataDir, DATABASE_URL: db.url }), undefined, 'the test');
+  try {
+    const added = userAdd(dataDir, 'beside@example.test', db.url);
+    expect(added.out).toContain('Created agent beside@example.test');
+    expect(added.code).toBe(0);
+    expect((await open.store.findUserByEmail('beside@example.test'))?.email).toBe('beside@example.test');
+    expect(existsSync(`${dataDir}/pglite.lock`)).toBe(false);
+  } finally {
+    await open.store.close();
+    await open.sql.close();
+    await db.drop();
+  }
 });

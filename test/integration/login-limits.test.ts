@@ -1,6 +1,7 @@
 /**
  * Failed logins are limited per account and per client IP; successful ones count against
- * neither (issue 13, finding 5). A real server in process (supertest), its limiter on a manual
+ * neither (issue 13, finding 5), and guesses sent in parallel are held to the same limits as
+ * guesses sent one by one (each reserves its place before the password is verified). A real server in process (supertest), its limiter on a manual
  * clock. Supertest connects from loopback, where `X-Forwarded-For` is trusted, so each request
  * picks its client address.
  */
@@ -95,4 +96,57 @@ test('successful logins do not consume the failure budget', async () => {
   // The tenth failure is still answered as one; only then is the account locked.
   expect((await login(a.email, 'wrong-9', ip)).status).toBe(401);
   expectTooManyAttempts(await login(a.email, 'password123', ip));
+});
+
+describe('parallel attempts: each reserves its place before the password is verified', () => {
+  const retryAfter = (res: request.Response) => (res.status === 429 ? expectTooManyAttempts(res) : undefined);
+
+  test('25 wrong guesses at once for one account: exactly 10 are answered, 15 refused with the seconds to wait', async () => {
+    const a = await t().createUser();
+    const answers = await Promise.all(Array.from({ length: 25 }, (_, i) => login(a.email, `wrong-${i}`, rotating(i))));
+    expect(answers.filter((r) => r.status === 401)).toHaveLength(10);
+    const refused = answers.filter((r) => r.status === 429);
+    expect(refused).toHaveLength(15);
+    for (const r of refused) retryAfter(r);
+    // Locked after them, even with the right password; the window ends as it would for sequential guesses.
+    const seconds = expectTooManyAttempts(await login(a.email, 'password123', rotating(30)));
+    expect(seconds).toBe(ACCOUNT_WINDOW_MS / 1000);
+    t.clock.advance(ACCOUNT_WINDOW_MS);
+    expect((await login(a.email, 'password123', rotating(31))).status).toBe(200);
+  });
+
+  test('60 guesses at once across accounts from one address: exactly 30 are answered', async () => {
+    const attacker = '192.0.2.77';
+    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => login(`burst-${i}@example.test`, 'password123', attacker)));
+    expect(answers.filter((r) => r.status === 401)).toHaveLength(30);
+    expect(answers.filter((r) => r.status === 429)).toHaveLength(30);
+  });
+
+  test('thirty agents behind one address sign in at once, twice, typos included, all within a minute', async () => {
+    const office = '203.0.113.8';
+    const agents = await Promise.all(Array.from({ length: 30 }, () => t().createUser()));
+    const started = t.clock.now();
+    // Five of them mistype at first, at the same moment as the others sign in.
+    const first = await Promise.all(agents.map((a, i) => login(a.email, i % 6 === 0 ? 'pasword123' : 'password123', office)));
+    expect(first.map((r) => r.status).sort()).toEqual([...Array(25).fill(200), ...Array(5).fill(401)]);
+
+    /** Everyone signs in at once; whoever is asked to wait, waits as told and tries again. */
+    const signInAll = async (who: typeof agents) => {
+      let left = who;
+      for (let round = 0; left.length > 0; round++) {
+        expect(round).toBeLessThan(10);
+        const answers = await Promise.all(left.map((a) => login(a.email, 'password123', office)));
+        const waits = answers.map(retryAfter).filter((s): s is number => s !== undefined);
+        // Only attempts still being verified filled the address's limit: a second is enough.
+        expect(waits.every((s) => s === 1)).toBe(true);
+        expect(answers.every((r) => r.status === 200 || r.status === 429)).toBe(true);
+        left = left.filter((_, i) => answers[i].status !== 200);
+        if (waits.length > 0) t.clock.advance(1_000);
+      }
+    };
+    await signInAll(agents.filter((_, i) => i % 6 === 0));
+    // The next shift change: all thirty again, with the five failures still in the address's window.
+    await signInAll(agents);
+    expect(t.clock.now() - started).toBeLessThan(60_000);
+  });
 });

@@ -15,9 +15,9 @@ import {
   next,
   ok,
   onlineAgent,
-  sleep,
   startTestServer,
   until,
+  WAIT_MS,
 } from '../helpers/chat';
 import { useRedisServer, useTestServer } from '../helpers/suite';
 
@@ -55,7 +55,7 @@ test('messages flow both ways, are stored before the ack, and notes never reach 
 });
 
 test("a visitor's message is acked to the sending tab and copied to their other tabs only", async () => {
-  await onlineAgent(t());
+  const agent = await onlineAgent(t());
   const first = await t().visitor();
   const { token } = await ok(first, 'session:sync', {});
   const second = await t().visitor(token);
@@ -65,15 +65,16 @@ test("a visitor's message is acked to the sending tab and copied to their other 
   // The first message opens the conversation: both tabs see its events, only the other tab the text.
   const opening = await ok(first, 'message:send', { clientId: randomUUID(), text: 'from tab one' });
   const later = await ok(first, 'message:send', { clientId: randomUUID(), text: 'tab one again' });
-  await until(() => atSecond.filter((m) => m.kind === 'text').length === 2, 5000, 'copies in the other tab');
+  await until(() => atSecond.filter((m) => m.kind === 'text').length === 2, WAIT_MS, 'copies in the other tab');
   expect(atSecond.filter((m) => m.kind === 'text').map((m) => [m.seq, m.text])).toEqual([
     [opening.seq, 'from tab one'],
     [later.seq, 'tab one again'],
   ]);
-  // Checks that nothing (more) arrives: no event to wait for, so give a stray delivery time.
-  await sleep(100);
-  expect(atFirst.filter((m) => m.kind === 'text')).toEqual([]);
-  expect(atFirst.map((m) => m.event?.type)).toEqual(['opened', 'assigned']);
+  // Nothing more reaches the sending tab: the agent's reply, sent after, arrives after any stray copy would have.
+  await ok(agent.socket, 'message:send', { conversationId: opening.conversationId, clientId: randomUUID(), text: 'barrier' });
+  await until(() => atFirst.some((m) => m.text === 'barrier'), WAIT_MS, 'the reply after the copies');
+  expect(atFirst.filter((m) => m.kind === 'text').map((m) => m.text)).toEqual(['barrier']);
+  expect(atFirst.filter((m) => m.kind === 'event').map((m) => m.event?.type)).toEqual(['opened', 'assigned']);
 });
 
 test('a message sent just before a close from the same socket is stored before the close, never refused', async () => {
@@ -314,7 +315,7 @@ describe('access control', () => {
   });
 
   test('a visitor reaches only their own conversation', async () => {
-    await onlineAgent(t());
+    const agent = await onlineAgent(t());
     const alice = await chattingVisitor(t(), 'alice secret');
     const bob = await chattingVisitor(t(), 'bob here');
     const bobSees = collect(bob.socket, 'message');
@@ -322,11 +323,14 @@ describe('access control', () => {
     const session = await ok(bob.socket, 'session:sync', {});
     expect(session.conversation?.id).toBe(bob.conversationId);
     expect(textsOf(session.messages)).toEqual(['bob here']);
-    // Checks that nothing (more) arrives: no event to wait for, so give a stray delivery time.
-    await sleep(100);
+    // Nothing of Alice's reaches Bob: a reply to Bob, sent after, arrives after any stray copy would have.
+    await ok(agent.socket, 'message:send', { conversationId: bob.conversationId, clientId: randomUUID(), text: 'barrier' });
+    await until(() => bobSees.some((m) => m.text === 'barrier'), WAIT_MS, 'the reply to Bob');
     expect(bobSees.map((m) => m.text)).not.toContain('alice again');
+    // Bob's history read of Alice's conversation looks like a missing conversation.
+    expect(await call(bob.socket, 'conversation:history', { conversationId: alice.conversationId })).toMatchObject({ ok: false, error: { code: 'CONVERSATION_NOT_FOUND' } });
     // A visitor cannot use agent events: the visitor namespace does not have them.
-    expect(await callRaw(bob.socket, 'conversation:history', { conversationId: alice.conversationId }, 500).catch((e) => e.message)).toMatch(/timed out|operation has timed out/);
+    expect(await callRaw(bob.socket, 'visitor:info', { conversationId: alice.conversationId }, 500).catch((e) => e.message)).toMatch(/timed out|operation has timed out/);
   });
 
   test('lead-only events are refused to agents', async () => {

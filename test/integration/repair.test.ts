@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { PresencePool } from '../../server/domain/ports/presence';
-import { next, ok, onlineAgent, startTestServer, until, type TestServer } from '../helpers/chat';
+import { next, ok, onlineAgent, startTestServer, until, type TestServer, WAIT_MS } from '../helpers/chat';
 import { faulty, type Faulty } from '../helpers/faults';
 import { useRedisServer, useTestStore } from '../helpers/suite';
 
@@ -39,7 +39,7 @@ describe.each([
     const visitor = await t.visitor();
     await ok(visitor, 'session:sync', {});
     pool.failNext('route');
-    const assigned = next(agent.socket, 'conversation:assigned', () => true, 10_000);
+    const assigned = next(agent.socket, 'conversation:assigned');
     const ack = await ok(visitor, 'message:send', { clientId: randomUUID(), text: '我想退货' });
     expect(ack).toMatchObject({ seq: 2, duplicate: false });
     const { conversation, messages } = await assigned;
@@ -49,7 +49,7 @@ describe.each([
     expect(await t.store.getConversation(ack.conversationId)).toMatchObject({ status: 'open', agentId: agent.id });
     // Counted once the repair pass that delivered it ends.
     const counted = async () => /livesupport_repairs_total\{kind="unrouted"\} 1\n/.test(await (await fetch(`${t.url}/metrics`)).text());
-    await until(counted, 5000, 'the repair counted');
+    await until(counted, WAIT_MS, 'the repair counted');
   });
 
   test('routing fails after the ack: a re-send with the same clientId routes at once and takes no seq', async () => {

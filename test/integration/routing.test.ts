@@ -11,8 +11,8 @@ import {
   ok,
   call,
   onlineAgent,
-  sleep,
   until,
+  WAIT_MS,
 } from '../helpers/chat';
 import { useRedisServer, useTestServer, useTestStore } from '../helpers/suite';
 
@@ -128,24 +128,24 @@ describe.each([
     // Reload: disconnect and come back within 400 ms (of the server's clock).
     a.socket.disconnect();
     witness.socket.disconnect();
-    await until(inGrace(a.id), 3000, 'grace to start');
-    await until(inGrace(witness.id), 3000, 'grace to start');
+    await until(inGrace(a.id), WAIT_MS, 'grace to start');
+    await until(inGrace(witness.id), WAIT_MS, 'grace to start');
     t.clock.advance(100);
     const back = await t().agent(a.token);
     const session = await ok(back, 'session:sync', {});
     expect(session.me.status).toBe('online');
     expect(session.conversations.map((c) => c.conversation.id)).toEqual([v.conversationId]);
     t.clock.advance(500);
-    await until(async () => (await t().pool.agent(witness.id))?.status === 'offline', 3000, "the witness's grace to expire");
+    await until(async () => (await t().pool.agent(witness.id))?.status === 'offline', WAIT_MS, "the witness's grace to expire");
     expect(await t().pool.assignmentOf(v.conversationId)).toBe(a.id);
 
     // Now leave for good: after the grace period the chat goes to the front of the queue, then to B.
     const waiting = await chattingVisitor(t());
     await ok(back, 'agent:status', { status: 'away' }); // keeps v, stops new ones
     back.disconnect();
-    await until(inGrace(a.id), 3000, 'grace to start');
+    await until(inGrace(a.id), WAIT_MS, 'grace to start');
     t.clock.advance(400);
-    await until(async () => (await t().pool.queue())[0] === v.conversationId, 3000, 'requeue after grace');
+    await until(async () => (await t().pool.queue())[0] === v.conversationId, WAIT_MS, 'requeue after grace');
     expect(await t().pool.queue()).toEqual([v.conversationId, waiting.conversationId]);
     const b = await onlineAgent(t(), { capacity: 1 });
     expect(await t().pool.assignmentOf(v.conversationId)).toBe(b.id);
@@ -183,8 +183,8 @@ describe.each([
     // Back to the queue: A has room, so it is routed again at once (to the least loaded: A).
     const removedFromB = collect(b.socket, 'conversation:removed');
     const back = await ok(b.socket, 'conversation:transfer', { conversationId: v.conversationId, toAgentId: null });
-    // Checks that nothing (more) arrives: no event to wait for, so give a stray delivery time.
-    await sleep(100);
+    // Nothing more reaches B: the answer to a later call on B's socket comes after anything sent to B before it.
+    await ok(b.socket, 'agent:status', { status: 'online' });
     expect(removedFromB).toEqual([{ conversationId: v.conversationId, reason: 'transferred' }]);
     expect(back.agentId).toBe(a.id);
     const { messages } = await ok(a.socket, 'conversation:history', { conversationId: v.conversationId });
@@ -272,8 +272,9 @@ describe.each([
     expect((await seen).authorName).toBe('A');
     const seenNote = collect(v.socket, 'message');
     await ok(lead.socket, 'message:send', { conversationId: v.conversationId, clientId: randomUUID(), text: 'lead note', note: true });
-    // Checks that nothing (more) arrives: no event to wait for, so give a stray delivery time.
-    await sleep(100);
+    // The note does not reach the visitor: A's reply, sent after it, arrives after the note would have.
+    await ok(a.socket, 'message:send', { conversationId: v.conversationId, clientId: randomUUID(), text: 'barrier' });
+    await until(() => seenNote.some((m) => m.text === 'barrier'), WAIT_MS, "A's reply");
     expect(seenNote.map((m) => m.text)).not.toContain('lead note');
   });
 });

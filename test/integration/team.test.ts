@@ -6,7 +6,7 @@
 import request from 'supertest';
 import type { Socket } from 'socket.io-client';
 import { hashLinkToken } from '../../server/domain/team';
-import { chattingVisitor, loginToken, ok, onlineAgent, openTestStore, until } from '../helpers/chat';
+import { chattingVisitor, loginToken, ok, onlineAgent, openTestStore, until, WAIT_MS } from '../helpers/chat';
 import { createTestDatabase } from '../helpers/postgres';
 import { useTestServer } from '../helpers/suite';
 
@@ -35,6 +35,13 @@ async function invite(body: Record<string, unknown> = {}) {
     .send({ email: uniqueEmail(), name: 'New Person', ...body })
     .expect(201);
   return { user: res.body.user, url: res.body.invitation.url as string, token: tokenOf(res.body.invitation.url) };
+}
+
+/** Ids of the conversations assigned to this socket from now on. */
+function collectAssigned(socket: Socket): string[] {
+  const ids: string[] = [];
+  socket.on('conversation:assigned', (c: { conversation: { id: string } }) => void ids.push(c.conversation.id));
+  return ids;
 }
 
 describe('roles', () => {
@@ -102,7 +109,7 @@ describe('creating users', () => {
       .send({ email, name: '  王芳  ', role: 'lead', capacity: 8, languages: ['zh-CN', 'en', 'zh-CN'] })
       .expect(201);
     expect(res.body.user).toMatchObject({ email: email.toLowerCase(), name: '王芳', role: 'lead', capacity: 8, languages: ['zh-CN', 'en'], active: true });
-    expect(res.body.invitation).toEqual({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1(:\d+)?\/console#invite=[A-Za-z0-9_-]{43}$/), purpose: 'invite', expiresAt: expect.any(Number) });
+    expect(res.body.invitation).toEqual({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1(:\d+)?\/console#invite=[A-Za-z0-9_-]{43}$/), purpose: 'invite', expiresAt: expect.any(Number), emailed: false });
     // The link's expiry is computed from the injected clock, give or take the request's duration.
     expect(Math.abs(res.body.invitation.expiresAt - (t.clock.now() + 86_400_000))).toBeLessThan(5000);
 
@@ -283,12 +290,32 @@ describe('editing users', () => {
 
     // The next agent gets the requeued chat first.
     const b = await onlineAgent(t(), { capacity: 1 });
-    await until(async () => (await t().pool.assignmentOf(held.conversationId)) === b.id, 5000, 'requeued chat assigned');
+    await until(async () => (await t().pool.assignmentOf(held.conversationId)) === b.id, WAIT_MS, 'requeued chat assigned');
     expect(await t().pool.queue()).toEqual([waiting.conversationId]);
 
     // Reactivation lets them log in again.
     await api().patch(`/api/v1/users/${a.id}`).set(auth(lead.token)).send({ active: true }).expect(200);
     await loginToken(t().url, a.email, 'password123');
+  });
+
+  test('deactivating hands the agent\'s chats to an online colleague with room at once, and ends their sessions', async () => {
+    const leaving = await onlineAgent(t(), { name: 'Leaving', capacity: 2 });
+    const chats = [await chattingVisitor(t(), 'first'), await chattingVisitor(t(), 'second')];
+    for (const c of chats) expect(await t().pool.assignmentOf(c.conversationId)).toBe(leaving.id);
+    // A colleague comes online only now, so the chats could only reach them by re-routing.
+    const staying = await onlineAgent(t(), { name: 'Staying', capacity: 5 });
+    const assigned = collectAssigned(staying.socket);
+    const gone = new Promise((resolve) => leaving.socket.once('disconnect', resolve));
+
+    await api().patch(`/api/v1/users/${leaving.id}`).set(auth(lead.token)).send({ active: false }).expect(200);
+    expect(await gone).toBe('io server disconnect');
+    await until(() => assigned.length === 2, WAIT_MS, 'both chats re-routed');
+    expect(assigned.sort()).toEqual(chats.map((c) => c.conversationId).sort());
+    for (const c of chats) {
+      expect(await t().pool.assignmentOf(c.conversationId)).toBe(staying.id);
+      expect((await t.db.store.getConversation(c.conversationId))!).toMatchObject({ status: 'open', agentId: staying.id });
+    }
+    expect(await t().pool.queue()).toEqual([]);
   });
 
   test('raising capacity drains the queue at once; lowering it keeps current chats', async () => {

@@ -36,6 +36,15 @@ export async function consoleCalls() {
     void sync.data.conversations[0].id;
     void sync.data.conversations[0].conversation.id;
   }
+  const page = await session.call('conversation:history', { conversationId: 'c', beforeSeq: 10, limit: 50 });
+  if (page.ok) {
+    const more: boolean = page.data.hasMore;
+    void more;
+  }
+  // @ts-expect-error a page is read forward (afterSeq) or backward (beforeSeq), not both
+  await session.call('conversation:history', { conversationId: 'c', afterSeq: 1, beforeSeq: 10 });
+  // @ts-expect-error the history ack is a Page, not a bare list
+  if (page.ok) void page.data.length;
   const sent = await session.call('message:send', { conversationId: 'c', clientId: 'x', text: 'hi', note: true });
   // @ts-expect-error seq is a number
   if (sent.ok) sent.data.seq.toUpperCase();
@@ -65,6 +74,11 @@ export async function widgetCalls() {
     const n: number = s.data.visitorId;
     void n;
   }
+  // The visitor map has its own history read, and the sync says whether more follow.
+  const history = await widget.call('conversation:history', { conversationId: 'c', afterSeq: 3 });
+  if (history.ok && s.ok) void [history.data.hasMore, s.data.hasMore];
+  // @ts-expect-error the visitor's history needs the conversation id
+  await widget.call('conversation:history', { afterSeq: 3 });
   const left = await widget.leaveMessage({ name: 'a', email: 'a@b.c', text: 'hi' });
   // @ts-expect-error offline:message acks with { id }
   if (left.ok) void left.data.messageId;

@@ -1,7 +1,8 @@
 /** What the widget and the console share (shared/client/): merge by seq, the outbox, formatting. */
 import { clockTime, fill, linkParts } from '../../shared/client/format';
 import { mergeBySeq } from '../../shared/client/merge';
-import { drain, withoutStored, withState, type Outgoing } from '../../shared/client/outbox';
+import { drain, resent, retryable, withoutStored, withState, type Outgoing } from '../../shared/client/outbox';
+import { ERRORS, type ErrorCode } from '../../shared/errors';
 import type { Result } from '../../shared/protocol';
 
 describe('mergeBySeq', () => {
@@ -46,6 +47,7 @@ describe('outbox', () => {
     let box = [p('a'), p('b'), p('c')];
     const sent: string[] = [];
     const stored: string[] = [];
+    const refused: [string, ErrorCode][] = [];
     const done = drain<Outgoing, number>({
       next: () => box.find((x) => x.state === 'sending'),
       send: async (x) => {
@@ -59,12 +61,35 @@ describe('outbox', () => {
         box = withoutStored(box, [x]);
       },
       failed: (x) => (box = withState(box, x.clientId, 'failed')),
+      refused: (x, code) => {
+        refused.push([x.clientId, code]);
+        box = box.filter((y) => y !== x);
+      },
       connected: () => connected,
     });
-    return done.then(() => ({ box, sent, stored }));
+    return done.then(() => ({ box, sent, stored, refused }));
   }
 
-  test('sends oldest first, one at a time; a refusal fails that entry and goes on', async () => {
+  test('a final refusal takes the entry out of the outbox with its code; later entries still go', async () => {
+    const r = await run([{ ok: false, error: { code: 'MESSAGE_TOO_LONG', message: '' } }, { ok: false, error: { code: 'VALIDATION_FAILED', message: '' } }, { ok: true, data: 3 }]);
+    expect(r.sent).toEqual(['a', 'b', 'c']);
+    expect(r.refused).toEqual([['a', 'MESSAGE_TOO_LONG'], ['b', 'VALIDATION_FAILED']]);
+    expect(r.box).toEqual([]);
+    // Nothing is left to send again on the next connect.
+    expect(resent(r.box)).toEqual([]);
+  });
+
+  test('only RATE_LIMITED and INTERNAL are worth retrying; every other code is final', async () => {
+    const codes = Object.keys(ERRORS) as ErrorCode[];
+    expect(codes.filter(retryable)).toEqual(['RATE_LIMITED', 'INTERNAL']);
+    const r = await run([{ ok: false, error: { code: 'INTERNAL', message: '' } }, { ok: false, error: { code: 'CONVERSATION_CLOSED', message: '' } }, 'timeout']);
+    expect(r.box).toEqual([p('a', 'failed'), p('c', 'failed')]);
+    expect(r.refused).toEqual([['b', 'CONVERSATION_CLOSED']]);
+    // Retryable failures are sent again after a reconnect, with the same client ids.
+    expect(resent(r.box)).toEqual([p('a'), p('c')]);
+  });
+
+  test('sends oldest first, one at a time; a retryable refusal (RATE_LIMITED) fails that entry and goes on', async () => {
     const r = await run([{ ok: true, data: 1 }, { ok: false, error: { code: 'RATE_LIMITED', message: '' } }, { ok: true, data: 3 }]);
     expect(r.sent).toEqual(['a', 'b', 'c']);
     expect(r.stored).toEqual(['a', 'c']);

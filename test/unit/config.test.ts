@@ -28,6 +28,12 @@ test('bad values fail with a message naming the variable, and never echo secrets
   expect(() => loadConfig({ ADMIN_EMAIL: 'lead@example.com' })).toThrow(/ADMIN_PASSWORD/);
 });
 
+test("the site's time zone is an IANA name", () => {
+  expect(loadConfig({ TIME_ZONE: 'Asia/Shanghai' }).timeZone).toBe('Asia/Shanghai');
+  expect(loadConfig({}).timeZone).toBeUndefined();
+  expect(() => loadConfig({ TIME_ZONE: 'Mars/Olympus' })).toThrow(/TIME_ZONE/);
+});
+
 test('METRICS_TOKEN is unset by default and passed through when set; an empty one is refused', () => {
   expect(loadConfig({}).metricsToken).toBeUndefined();
   expect(loadConfig({ METRICS_TOKEN: 'scrape-token' }).metricsToken).toBe('scrape-token');

@@ -20,6 +20,7 @@ const chat = (id: string, openedAt: number, messages: Message[]): Chat => ({
   messages,
   unread: 0,
   outbox: [],
+  refused: [],
   visitorTyping: false,
 });
 

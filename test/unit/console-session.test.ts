@@ -171,7 +171,7 @@ test('a reply whose ack timed out stays in the outbox as failed; a retry sends i
   expect(session.state.chats.a.messages).toHaveLength(2);
 });
 
-test('a refused send is failed; replies are sent one at a time, in order; notes are flagged', async () => {
+test('a send refused for good leaves the outbox with its code; replies are sent one at a time, in order; notes are flagged', async () => {
   const { fake, session, connect } = setup();
   await connect([{ id: 'a', messages: [] }]);
   session.send('a', 'one', false);
@@ -183,8 +183,74 @@ test('a refused send is failed; replies are sent one at a time, in order; notes 
   expect(second.payload).toEqual({ conversationId: 'a', clientId: 'client-2', text: 'two', note: true });
   second.resolve({ ok: true, data: { conversationId: 'a', seq: 7, at: 7000, duplicate: false } });
   await tick();
-  expect(session.state.chats.a.outbox.map((p) => [p.clientId, p.state])).toEqual([['client-1', 'failed']]);
+  expect(session.state.chats.a.outbox).toEqual([]);
+  expect(session.state.chats.a.refused.map((p) => [p.clientId, p.state, p.error])).toEqual([['client-1', 'refused', 'CONVERSATION_CLOSED']]);
   expect(session.state.chats.a.messages.map((m) => m.kind)).toEqual(['note']);
+  // A reconnect does not send it again.
+  fake.socket.disconnect();
+  fake.socket.connect();
+  fake.take('session:sync').resolve({ ok: true, data: { me, conversations: [{ conversation: view('a'), messages: [], hasMore: false }] } });
+  await tick();
+  expect(fake.sent.filter((s) => s.event === 'message:send')).toHaveLength(0);
+  expect(session.state.chats.a.refused).toHaveLength(1);
+});
+
+test('a reply that failed (RATE_LIMITED) stays and is sent again after a reconnect, with the same clientId', async () => {
+  const { fake, session, connect } = setup();
+  await connect([{ id: 'a', messages: [] }]);
+  session.send('a', 'busy', false);
+  fake.take('message:send').resolve({ ok: false, error: { code: 'RATE_LIMITED', message: '' } });
+  await tick();
+  expect(session.state.chats.a.outbox.map((p) => p.state)).toEqual(['failed']);
+  fake.socket.disconnect();
+  fake.socket.connect();
+  fake.take('session:sync').resolve({ ok: true, data: { me, conversations: [{ conversation: view('a'), messages: [], hasMore: false }] } });
+  await tick();
+  expect(fake.take('message:send').payload).toMatchObject({ clientId: 'client-1', text: 'busy' });
+});
+
+test('a resync that has more pages reads them in order; a drop mid-way resumes after the last page, not after live messages', async () => {
+  const { fake, session, connect } = setup();
+  await connect([{ id: 'a', messages: [msg('a', 1), msg('a', 2)] }]);
+  fake.socket.disconnect();
+  fake.socket.connect();
+  const sync = fake.take('session:sync');
+  expect(sync.payload).toEqual({ since: { a: 2 } });
+  sync.resolve({ ok: true, data: { me, conversations: [{ conversation: view('a'), messages: [msg('a', 3), msg('a', 4)], hasMore: true }] } });
+  await tick();
+  expect(session.state.chats.a.behind).toBe(4);
+  const page = fake.take('conversation:history');
+  expect(page.payload).toEqual({ conversationId: 'a', afterSeq: 4 });
+  // A live message ahead of the pages arrives meanwhile.
+  fake.fire('message', msg('a', 9));
+  page.resolve({ ok: true, data: { messages: [msg('a', 5), msg('a', 6)], hasMore: true } });
+  await tick();
+  expect(fake.take('conversation:history').payload).toEqual({ conversationId: 'a', afterSeq: 6 });
+  // The connection drops before that page's ack: the next sync asks after 6, not after 9.
+  fake.socket.disconnect();
+  fake.socket.connect();
+  const again = fake.take('session:sync');
+  expect(again.payload).toEqual({ since: { a: 6 } });
+  again.resolve({ ok: true, data: { me, conversations: [{ conversation: view('a'), messages: [msg('a', 7), msg('a', 8), msg('a', 9)], hasMore: false }] } });
+  await tick();
+  expect(session.state.chats.a.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  expect(session.state.chats.a.behind).toBeUndefined();
+  // Caught up: no further page is asked for.
+  expect(fake.sent.filter((s) => s.event === 'conversation:history')).toHaveLength(0);
+});
+
+test('loadEarlier reads back the page before the first message held', async () => {
+  const { fake, session, connect } = setup();
+  await connect([{ id: 'a', messages: [msg('a', 101), msg('a', 102)] }]);
+  const loading = session.loadEarlier('a');
+  const read = fake.take('conversation:history');
+  expect(read.payload).toEqual({ conversationId: 'a', beforeSeq: 101 });
+  read.resolve({ ok: true, data: { messages: [msg('a', 99), msg('a', 100)], hasMore: true } });
+  expect(await loading).toBe(true);
+  expect(session.state.chats.a.messages.map((m) => m.seq)).toEqual([99, 100, 101, 102]);
+  // Nothing earlier than seq 1 (or no such chat): no call.
+  expect(await session.loadEarlier('none')).toBe(false);
+  expect(fake.sent).toHaveLength(0);
 });
 
 test('a reply sent while offline waits, and goes out after the next sync', async () => {
@@ -246,6 +312,20 @@ test('a refused connect is reported and not retried', () => {
   fake.fire('connect_error', Object.assign(new Error('TOKEN_EXPIRED'), { data: { code: 'TOKEN_EXPIRED' } }));
   expect(session.state.refused).toBe('TOKEN_EXPIRED');
   expect(session.state.connection).toBe('offline');
+});
+
+test('signed out by the server, the session connects again (and a refusal then ends it); a client disconnect does not', () => {
+  const { fake, session } = setup();
+  fake.socket.connect();
+  fake.socket.connected = false;
+  fake.fire('disconnect', 'io server disconnect');
+  expect(fake.socket.connected).toBe(true);
+  fake.socket.connected = false;
+  fake.fire('connect_error', Object.assign(new Error('ACCOUNT_DISABLED'), { data: { code: 'ACCOUNT_DISABLED' } }));
+  expect(session.state.refused).toBe('ACCOUNT_DISABLED');
+  fake.socket.connect();
+  fake.socket.disconnect();
+  expect(fake.socket.connected).toBe(false);
 });
 
 test('a snapshot handed to a subscriber never changes afterwards', async () => {

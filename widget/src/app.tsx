@@ -174,13 +174,13 @@ export function App({ chat, t, locale, settings, bindOpen, onOpenChange }: AppPr
                     </div>
                   );
                 })}
-                {s.outbox.map((p) => (
+                {s.refused.concat(s.outbox).map((p) => (
                   <div class={`ls-msg ls-mine ls-${p.state}`} key={p.clientId}>
                     <span class="ls-text">
                       <Linked text={p.text} />
                     </span>
                     <span class="ls-time">
-                      {p.state === 'failed' ? t.failed : t.sending}
+                      {t[p.state]}
                       {p.state === 'failed' && (
                         <button type="button" class="ls-link" onClick={() => chat.retry(p.clientId)}>
                           {t.retry}
@@ -207,7 +207,7 @@ export function App({ chat, t, locale, settings, bindOpen, onOpenChange }: AppPr
                   aria-label={t.composerLabel}
                   placeholder={t.composerPlaceholder}
                   rows={2}
-                  maxLength={4000}
+                  maxLength={s.max}
                   value={draft}
                   onInput={(e) => {
                     setDraft(e.currentTarget.value);

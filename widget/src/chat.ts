@@ -1,13 +1,14 @@
 /**
- * The widget's chat logic, free of UI: connection, resume by seq, the outbox of
- * messages not yet acknowledged (kept across reloads and network loss, sent in
- * order, never twice), and the state the UI renders.
+ * The widget's chat logic, free of UI: connection, resume by seq (page by page), the outbox
+ * of messages not yet acknowledged (kept across reloads and network loss, sent in order,
+ * never twice; a message the server refuses for good leaves it), and the state the UI renders.
  */
 import type { Socket } from 'socket.io-client';
 import type { AckedEvent, AckPayload, AckResult } from '../../shared/client/acks';
 import { mergeBySeq } from '../../shared/client/merge';
-import { drain, withoutStored, withState, type Outgoing } from '../../shared/client/outbox';
+import { drain, resent, withoutStored, withState, type Outgoing } from '../../shared/client/outbox';
 import type {
+  Page,
   VisitorMessage,
   PageContext,
   VisitorClientToServerEvents,
@@ -36,6 +37,10 @@ export interface ChatState {
   messages: VisitorMessage[];
   /** Typed but not yet acknowledged, oldest first. */
   outbox: Pending[];
+  /** Refused by the server for good (too long, invalid): shown with an error, never sent again. */
+  refused: Pending[];
+  /** Longest message the server accepts (its session's `limits`). */
+  max: number;
   agentsAvailable: boolean;
   agentTyping: boolean;
   /** The conversation that just closed, until a new one starts. */
@@ -71,6 +76,9 @@ const write = (s: KeyValue, key: string, value: unknown) => {
   }
 };
 
+/** A conversation the widget learned of from a message or an ack, before its state arrives. */
+const queued = (id: string): VisitorConversationState => ({ id, status: 'queued', agentName: null, queuePosition: null });
+
 export type Chat = ReturnType<typeof createChat>;
 
 export function createChat(o: ChatOptions) {
@@ -85,13 +93,17 @@ export function createChat(o: ChatOptions) {
     conversation: null,
     messages: [],
     // Messages typed before a reload are still waiting: show them as sending.
-    outbox: read<Pending[]>(o.storage, outboxKey, []).map((p) => ({ ...p, state: 'sending' as const })),
+    outbox: resent(read<Pending[]>(o.storage, outboxKey, [])),
+    refused: [],
+    max: 4000,
     agentsAvailable: true,
     agentTyping: false,
     toRate: null,
   };
   let socket: VisitorSocket | null = null;
   let flushing = false;
+  /** While catching up page by page: the last seq received in order (live messages may be ahead of it). */
+  let behind: number | undefined;
   const listeners = new Set<(s: ChatState, incoming?: VisitorMessage) => void>();
 
   /** Tells subscribers; `incoming` is a new message from the other side (for unread counts and the host page). */
@@ -127,23 +139,25 @@ export function createChat(o: ChatOptions) {
   }
 
   async function sync() {
-    const r = await call('session:sync', { afterSeq: lastSeq() });
+    // The server starts from the beginning when the active conversation is not this one.
+    const r = await call('session:sync', { conversationId: state.conversation?.id, afterSeq: behind ?? lastSeq() });
     if (!r.ok) return;
     const s = r.data;
     write(o.storage, tokenKey, s.token);
     state.visitorId = s.visitorId;
     state.agentsAvailable = s.agentsAvailable;
-    if (s.conversation?.id !== state.conversation?.id) {
-      adoptConversation(s.conversation);
-      // A different conversation: its history from the start.
-      if (s.conversation && lastSeq() === 0 && s.messages.length && s.messages[0].seq > 1) {
-        const full = await call('session:sync', { afterSeq: 0 });
-        if (full.ok) s.messages = full.data.messages;
-      }
-    } else {
-      state.conversation = s.conversation;
+    state.max = s.limits.maxMessageLength;
+    adoptConversation(s.conversation);
+    // What failed before is tried again; a refusal for good already left the outbox.
+    state.outbox = resent(state.outbox);
+    // One page per reply: fetch the rest in order. A failure throws, and the retried sync resumes at `behind`.
+    for (let p: Page<VisitorMessage> = s; merge(p.messages), p.hasMore; ) {
+      behind = p.messages.at(-1)!.seq;
+      const h = await call('conversation:history', { conversationId: s.conversation!.id, afterSeq: behind });
+      if (!h.ok) throw h.error;
+      p = h.data;
     }
-    merge(s.messages);
+    behind = undefined;
     state.connection = 'online';
     changed();
     sendContext();
@@ -167,13 +181,18 @@ export function createChat(o: ChatOptions) {
           state.outbox = withState(state.outbox, p.clientId, 'failed');
           changed();
         },
+        refused(p) {
+          state.outbox = withoutStored(state.outbox, [p]);
+          state.refused = state.refused.concat({ ...p, state: 'refused' });
+          changed();
+        },
         stored(p, ack) {
           if (!state.conversation || state.conversation.id !== ack.conversationId) {
             // The first message opened a conversation; its state and history follow.
-            adoptConversation({ id: ack.conversationId, status: 'queued', agentName: null, queuePosition: null });
+            adoptConversation(queued(ack.conversationId));
             state.toRate = null;
           }
-          merge([{ conversationId: ack.conversationId, seq: ack.seq, clientId: p.clientId, author: 'visitor', authorId: state.visitorId, kind: 'text', text: p.text, at: ack.at }]);
+          merge([{ ...ack, clientId: p.clientId, author: 'visitor', authorId: state.visitorId, kind: 'text', text: p.text }]);
           state.outbox = withoutStored(state.outbox, [p]);
           changed();
         },
@@ -202,7 +221,7 @@ export function createChat(o: ChatOptions) {
     });
     socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
       // A token from another server or an old secret: start afresh as a new visitor.
-      if (err.data?.code === 'TOKEN_INVALID' || err.data?.code === 'TOKEN_EXPIRED') {
+      if (/^TOKEN_(INVALID|EXPIRED)$/.test(err.data?.code!)) {
         write(o.storage, tokenKey, null);
         socket!.auth = {};
         socket!.connect();
@@ -217,7 +236,7 @@ export function createChat(o: ChatOptions) {
       socket!.auth = t ? { token: t } : {};
     });
     socket.on('message', (m) => {
-      if (!state.conversation && m.conversationId) adoptConversation({ id: m.conversationId, status: 'queued', agentName: null, queuePosition: null });
+      if (!state.conversation && m.conversationId) adoptConversation(queued(m.conversationId));
       if (merge([m])) {
         if (m.author === 'agent') state.agentTyping = false;
         changed(m.author === 'agent' ? m : undefined);

@@ -54,7 +54,7 @@ export function Conversation({ chat, session, api, t, locale, agentName, onDraft
           <button type="button" onClick={onTransfer}>{t.transfer}</button>
           <button type="button" onClick={onClose}>{t.close}</button>
         </div>
-        <Transcript chat={chat} t={t} locale={locale} position={position} onPosition={onPosition} onRetry={(clientId) => session.retry(id, clientId)} />
+        <Transcript chat={chat} t={t} locale={locale} position={position} onPosition={onPosition} onRetry={(clientId) => session.retry(id, clientId)} onEarlier={() => session.loadEarlier(id)} />
         <Composer
           t={t}
           api={api}

@@ -18,6 +18,6 @@ export function eventText(m: Message, t: Strings): string {
     case 'requeued':
       return t.eventRequeued;
     case 'closed':
-      return fill(t.eventClosed, { by: e.by === 'visitor' ? t.visitor : e.by });
+      return fill(t.eventClosed, { by: e.by === 'visitor' ? t.byVisitor : e.by === 'agent' ? t.byAgent : t.bySystem });
   }
 }

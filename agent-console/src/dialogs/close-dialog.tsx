@@ -1,13 +1,29 @@
-/** Closing a conversation with a category and an optional summary. */
-import { useState } from 'preact/hooks';
-import { CLOSE_CATEGORIES } from '../../../shared/protocol';
-import { fill, type Strings } from '../i18n';
+/** Closing a conversation with one of the team's close categories (settings) and an optional summary. */
+import { useEffect, useState } from 'preact/hooks';
+import { CLOSE_CATEGORIES, type CloseCategory } from '../../../shared/protocol';
+import type { Api } from '../api';
+import type { Strings } from '../i18n';
+import { errorText } from '../locales/error-text';
+import { settingsApi } from '../settings/api';
 import type { Chat } from '../state/chats';
 import type { ConsoleSession } from '../state/session';
 import { Dialog } from './dialog';
 
-export function CloseDialog({ t, session, chat, onDone }: { t: Strings; session: ConsoleSession; chat: Chat; onDone(): void }) {
+interface CloseDialogProps {
+  t: Strings;
+  api: Api;
+  session: ConsoleSession;
+  chat: Chat;
+  onDone(): void;
+}
+
+export function CloseDialog({ t, api, session, chat, onDone }: CloseDialogProps) {
   const [error, setError] = useState('');
+  // Until the settings arrive, no category is offered rather than one the team has switched off.
+  const [categories, setCategories] = useState<readonly CloseCategory[] | null>(null);
+  useEffect(() => {
+    settingsApi(api).get().then((r) => setCategories(r.settings.closeCategories), () => setCategories(CLOSE_CATEGORIES));
+  }, []);
   return (
     <Dialog title={t.closeTitle} onCancel={onDone}>
       <form
@@ -17,17 +33,17 @@ export function CloseDialog({ t, session, chat, onDone }: { t: Strings; session:
           const summary = String(f.get('summary') ?? '').trim();
           const r = await session.call('conversation:close', {
             conversationId: chat.view.id,
-            category: CLOSE_CATEGORIES.find((c) => c === f.get('category')),
+            category: categories?.find((c) => c === f.get('category')),
             ...(summary ? { summary } : {}),
           });
           if (r.ok) onDone();
-          else setError(fill(t.error, { code: r.error.code }));
+          else setError(errorText(t, r.error));
         }}
       >
         <label>
           {t.category}
-          <select name="category">
-            {CLOSE_CATEGORIES.map((c) => (
+          <select name="category" aria-busy={categories === null}>
+            {(categories ?? []).map((c) => (
               <option key={c} value={c}>{t[`category.${c}`]}</option>
             ))}
           </select>

@@ -5,7 +5,8 @@
 import { useState } from 'preact/hooks';
 import type { Result } from '../../../shared/protocol';
 import type { Api } from '../api';
-import { fill, type Strings } from '../i18n';
+import type { Strings } from '../i18n';
+import { errorText } from '../locales/error-text';
 import { colleagueLabel, useColleagues } from './colleagues';
 import { Dialog } from './dialog';
 
@@ -30,18 +31,19 @@ export function MoveDialog({ t, api, meId, labels, move, onDone }: MoveDialogPro
           const note = String(f.get('note') ?? '').trim();
           const r = await move(String(f.get('to')) || null, note || undefined);
           if (r.ok) onDone();
-          else setError(fill(t.error, { code: r.error.code }));
+          else setError(errorText(t, r.error));
         }}
       >
         <label>
           {labels.to}
           <select name="to">
             <option value="">{t.backToQueue}</option>
-            {colleagues.map((c) => (
+            {(colleagues ?? []).map((c) => (
               <option key={c.id} value={c.id}>{colleagueLabel(c, t)}</option>
             ))}
           </select>
         </label>
+        {colleagues?.length === 0 && <p class="hint">{t.noColleagueFree}</p>}
         <label>
           {labels.note}
           <textarea name="note" rows={2} maxLength={1000} />

@@ -3,14 +3,15 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Message } from '../../../shared/protocol';
 import type { Api } from '../api';
 import { eventText } from '../conversation/event-text';
-import { fill, type Locale, type Strings } from '../i18n';
+import type { Locale, Strings } from '../i18n';
+import { errorText } from '../locales/error-text';
 import { Dialog } from './dialog';
 
 export function PastTranscript({ id, api, t, locale, onDone }: { id: string; api: Api; t: Strings; locale: Locale; onDone(): void }) {
   const [messages, setMessages] = useState<Message[] | null>(null);
   const [error, setError] = useState('');
   useEffect(() => {
-    api.transcript(id).then((r) => setMessages(r.messages), (e: { code?: string }) => setError(fill(t.error, { code: e.code ?? '' })));
+    api.transcript(id).then((r) => setMessages(r.messages), (e: unknown) => setError(errorText(t, e)));
   }, [id]);
   const time = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' });
   return (
@@ -29,7 +30,7 @@ export function PastTranscript({ id, api, t, locale, onDone }: { id: string; api
         )}
       </div>
       <div class="buttons">
-        <button type="button" onClick={onDone}>{t.cancel}</button>
+        <button type="button" onClick={onDone}>{t.closeWindow}</button>
       </div>
     </Dialog>
   );

@@ -55,7 +55,7 @@ export function VisitorPanel({ info, t, locale, onOpenTranscript }: { info: Visi
           {info.pastConversations.map((p) => (
             <li key={p.id}>
               <button type="button" class="link" onClick={() => onOpenTranscript(p.id)}>
-                {date.format(p.openedAt)} · {p.agentName ?? '—'} · {p.status}
+                {date.format(p.openedAt)} · {p.agentName ?? '—'} · {t[`status.${p.status}`]}
               </button>
             </li>
           ))}

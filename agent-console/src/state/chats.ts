@@ -1,19 +1,33 @@
 /** A conversation as the console holds it, and the chat list's order. */
-import type { ConversationView, Message } from '../../../shared/protocol';
+import type { ConversationView, ErrorCode, Message } from '../../../shared/protocol';
 import type { Outgoing } from '../../../shared/client/outbox';
 
 export interface Pending extends Outgoing {
   note: boolean;
+  /** Why the server refused it for good (state `refused`). */
+  error?: ErrorCode;
 }
 
 export interface Chat {
   view: ConversationView;
-  /** Stored messages in seq order, each once. */
+  /**
+   * Stored messages in seq order, each once: a run of the transcript up to its end (earlier
+   * ones, when the first seq is above 1, are read back on demand).
+   */
   messages: Message[];
+  /**
+   * Set while catching up page by page after a reconnect: every message up to this seq is here,
+   * some after it may not be yet (live ones can be ahead). The next sync resumes from it.
+   */
+  behind?: number;
   unread: number;
   /** Replies and notes not yet acknowledged, oldest first. */
   outbox: Pending[];
+  /** Replies and notes the server refused for good: shown with the error, never sent again. */
+  refused: Pending[];
   visitorTyping: boolean;
+  /** The end of the visitor's draft, when the team shows typing previews. */
+  visitorDraft?: string;
 }
 
 /** When the visitor started waiting for an answer: their oldest message after the last agent reply. */

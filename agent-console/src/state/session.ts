@@ -1,8 +1,8 @@
 /**
  * The console's live state over the /agent namespace: my conversations with their
  * messages, unread counts and unsent replies. Reconnects resume by seq per
- * conversation; replies keep their clientId until acknowledged, so nothing is lost
- * or stored twice.
+ * conversation, page by page; replies keep their clientId until acknowledged, so nothing
+ * is lost or stored twice, and a reply refused for good leaves the outbox.
  *
  * Every change publishes a new state object (new chats record, new chat, new arrays):
  * a snapshot a subscriber holds never changes afterwards.
@@ -10,7 +10,7 @@
 import type { Socket } from 'socket.io-client';
 import type { AckedEvent, AckPayload, AckResult } from '../../../shared/client/acks';
 import { mergeBySeq } from '../../../shared/client/merge';
-import { drain, withoutStored, withState } from '../../../shared/client/outbox';
+import { drain, resent, withoutStored, withState } from '../../../shared/client/outbox';
 import type {
   AgentClientToServerEvents,
   AgentSelf,
@@ -89,22 +89,45 @@ export function createConsoleSession(opts: ConsoleSessionOptions) {
     const existing = state.chats[c.conversation.id];
     const chat: Chat = existing
       ? { ...existing, view: c.conversation }
-      : { view: c.conversation, messages: [], unread: 0, outbox: [], visitorTyping: false };
+      : { view: c.conversation, messages: [], unread: 0, outbox: [], refused: [], visitorTyping: false };
     return withMessages(chat, c.messages);
   }
 
+  /** After a page read forward: where the next one starts, or undefined when nothing follows. */
+  const behindAfter = (page: { messages: Message[]; hasMore: boolean }) => (page.hasMore ? page.messages.at(-1)?.seq : undefined);
+
   async function sync() {
-    const since = Object.fromEntries(Object.values(state.chats).map((c) => [c.view.id, c.messages.at(-1)?.seq ?? 0]));
+    const since = Object.fromEntries(Object.values(state.chats).map((c) => [c.view.id, c.behind ?? c.messages.at(-1)?.seq ?? 0]));
     const r = await call('session:sync', { since });
     if (!r.ok) return;
     // Chats that left me while I was away (grace expired, transferred by a lead) go.
     const chats: Record<string, Chat> = {};
-    for (const c of r.data.conversations) chats[c.conversation.id] = upserted(c);
+    for (const c of r.data.conversations) {
+      const chat = upserted(c);
+      // What failed is tried again; refusals for good already left the outbox.
+      chats[c.conversation.id] = { ...chat, outbox: resent(chat.outbox), behind: behindAfter(c) };
+    }
     const now = r.data.presenceEpoch;
     const restarted = state.restarted || (epoch !== null && now !== null && now !== epoch);
     epoch = now ?? epoch;
     publish({ me: r.data.me, chats, connection: 'online', restarted });
-    for (const id of Object.keys(chats)) void flush(id);
+    for (const id of Object.keys(chats)) {
+      void flush(id);
+      void catchUp(id).catch(() => {}); // no ack: the next sync resumes from `behind`
+    }
+  }
+
+  /** Reads the rest of a conversation after `behind`, page by page, in order. */
+  async function catchUp(conversationId: string) {
+    for (let afterSeq = state.chats[conversationId]?.behind; afterSeq !== undefined; afterSeq = state.chats[conversationId]?.behind) {
+      const r = await call('conversation:history', { conversationId, afterSeq });
+      if (!r.ok) {
+        if (r.error.code !== 'RATE_LIMITED') return; // the conversation left me: it goes with the next sync or event
+        await new Promise((wake) => setTimeout(wake, 1000));
+        continue;
+      }
+      update(conversationId, (c) => ({ ...withMessages(c, r.data.messages), behind: behindAfter(r.data) }));
+    }
   }
 
   /** Sends a conversation's waiting replies in order (shared/client/outbox.ts). */
@@ -118,6 +141,8 @@ export function createConsoleSession(opts: ConsoleSessionOptions) {
           call('message:send', { conversationId, clientId: p.clientId, text: p.text, ...(p.note ? { note: true } : {}) }),
         connected: () => socket.connected,
         failed: (p) => update(conversationId, (c) => ({ ...c, outbox: withState(c.outbox, p.clientId, 'failed') })),
+        refused: (p, error) =>
+          update(conversationId, (c) => ({ ...c, outbox: withoutStored(c.outbox, [p]), refused: [...c.refused, { ...p, state: 'refused', error }] })),
         stored: (p, ack) =>
           update(conversationId, (c) => {
             const mine: Message = {
@@ -142,7 +167,12 @@ export function createConsoleSession(opts: ConsoleSessionOptions) {
   }
 
   socket.on('connect', () => void sync().catch(() => setTimeout(() => socket.connected && void sync(), 2000)));
-  socket.on('disconnect', () => publish({ connection: 'offline' }));
+  socket.on('disconnect', (reason) => {
+    publish({ connection: 'offline' });
+    // The server signed this user out (deactivated, role or password changed): connecting again
+    // either comes back with the new role or is refused with the reason, which ends the session.
+    if (reason === 'io server disconnect') socket.connect();
+  });
   socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
     if (err.data?.code) {
       socket.disconnect();
@@ -167,9 +197,11 @@ export function createConsoleSession(opts: ConsoleSessionOptions) {
     if (!chat) return;
     const next = withMessages(chat, [m]);
     if (next === chat) return;
-    update(m.conversationId, () => (m.author === 'visitor' ? { ...next, visitorTyping: false } : next));
+    update(m.conversationId, () => (m.author === 'visitor' ? { ...next, visitorTyping: false, visitorDraft: undefined } : next));
   });
-  socket.on('typing', ({ conversationId, typing }) => update(conversationId, (c) => ({ ...c, visitorTyping: typing })));
+  socket.on('typing', ({ conversationId, typing, text, author }) => {
+    if (author !== 'agent') update(conversationId, (c) => ({ ...c, visitorTyping: typing, visitorDraft: typing ? text : undefined }));
+  });
   socket.on('agent:state', (me) => publish({ me }));
 
   return {
@@ -193,6 +225,17 @@ export function createConsoleSession(opts: ConsoleSessionOptions) {
       update(conversationId, (c) => ({ ...c, outbox: [...c.outbox, p] }));
       void flush(conversationId);
     },
+    /**
+     * Reads back the page before the first message held (the transcript's "Show earlier"); false
+     * when there is nothing earlier or the read failed.
+     */
+    async loadEarlier(conversationId: string): Promise<boolean> {
+      const first = state.chats[conversationId]?.messages[0]?.seq ?? 1;
+      if (first <= 1) return false;
+      const r = await call('conversation:history', { conversationId, beforeSeq: first }).catch(() => null);
+      if (r?.ok) update(conversationId, (c) => withMessages(c, r.data.messages));
+      return !!r?.ok;
+    },
     /** Sends a failed reply again, with the same clientId: stored once even if the first send was. */
     retry(conversationId: string, clientId: string) {
       update(conversationId, (c) => ({ ...c, outbox: withState(c.outbox, clientId, 'sending') }));
@@ -204,6 +247,13 @@ export function createConsoleSession(opts: ConsoleSessionOptions) {
     call,
     dismissRestarted() {
       publish({ restarted: false });
+    },
+    /** Listens to a server push besides those above (lead views: the floor, watching); returns the unsubscribe. */
+    on<E extends keyof AgentServerToClientEvents>(event: E, fn: AgentServerToClientEvents[E]): () => void {
+      // socket.io-client's typed `on` cannot follow a generic event name; the signature is the typed boundary.
+      const s = socket as unknown as { on(e: string, f: unknown): void; off(e: string, f: unknown): void };
+      s.on(event, fn);
+      return () => s.off(event, fn);
     },
     disconnect() {
       socket.disconnect();

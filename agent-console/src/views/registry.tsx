@@ -5,9 +5,19 @@
  */
 import type { ComponentType } from 'preact';
 import type { AgentSelf } from '../../../shared/protocol';
+import { AccountView } from '../account/account-view';
+import * as account from '../account/strings';
 import type { Api } from '../api';
 import type { Locale, Strings } from '../i18n';
+import { LibraryView } from '../library/library-view';
+import * as library from '../library/strings';
+import { SettingsView } from '../settings/settings-view';
+import * as settings from '../settings/strings';
 import type { ConsoleSession } from '../state/session';
+import { FloorView } from '../floor/floor-view';
+import { en as floorEn, zhCN as floorZh } from '../floor/strings';
+import { TeamView } from '../team/team-view';
+import * as team from '../team/strings';
 
 export interface ViewProps {
   t: Strings;
@@ -17,6 +27,8 @@ export interface ViewProps {
   me: AgentSelf;
   /** Opens a conversation of mine in the chats view. */
   openChat(conversationId: string): void;
+  /** Switches this tab to a new token of mine (after I changed my password): saved, and the session reconnects with it. */
+  replaceToken(token: string): void;
 }
 
 export interface ViewEntry {
@@ -28,7 +40,13 @@ export interface ViewEntry {
 }
 
 /** In navigation order, after "Chats". Features add one line each. */
-export const VIEWS: readonly ViewEntry[] = [];
+export const VIEWS: readonly ViewEntry[] = [
+  { id: 'floor', label: { en: floorEn.label, 'zh-CN': floorZh.label }, lead: true, component: FloorView },
+  { id: 'team', label: { en: team.en.nav, 'zh-CN': team.zhCN.nav }, lead: true, component: TeamView },
+  { id: 'library', label: { en: library.en.nav, 'zh-CN': library.zhCN.nav }, lead: true, component: LibraryView },
+  { id: 'settings', label: { en: settings.en.nav, 'zh-CN': settings.zhCN.nav }, lead: true, component: SettingsView },
+  { id: 'account', label: { en: account.en.nav, 'zh-CN': account.zhCN.nav }, lead: false, component: AccountView },
+];
 
 export const visibleViews = (me: AgentSelf | null): readonly ViewEntry[] =>
   me ? VIEWS.filter((v) => !v.lead || me.role === 'lead') : [];

@@ -6,7 +6,8 @@ import { waitingSince, type Chat } from '../state/chats';
 
 function since(t: Strings, at: number) {
   const sec = Math.max(0, Math.round((Date.now() - at) / 1000));
-  const time = sec < 60 ? `${sec}s` : sec < 3600 ? `${Math.floor(sec / 60)}m` : `${Math.floor(sec / 3600)}h`;
+  const time =
+    sec < 60 ? fill(t.secondsShort, { n: sec }) : sec < 3600 ? fill(t.minutesShort, { n: Math.floor(sec / 60) }) : fill(t.hoursShort, { n: Math.floor(sec / 3600) });
   return fill(t.waiting, { time });
 }
 

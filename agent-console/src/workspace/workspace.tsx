@@ -6,10 +6,12 @@ import type { Draft } from '../composer/composer';
 import { Conversation } from '../conversation/conversation';
 import type { TranscriptPosition } from '../conversation/transcript';
 import { CloseDialog } from '../dialogs/close-dialog';
+import { HelpDialog } from '../dialogs/help-dialog';
 import { MoveDialog } from '../dialogs/move-dialog';
 import type { Locale, Strings } from '../i18n';
 import { ordered } from '../state/chats';
 import { visibleViews } from '../views/registry';
+import { TakenNotice } from '../floor/taken-notice';
 import { ChatList } from './chat-list';
 import { RestartedBanner } from './restarted';
 import { TopBar } from './topbar';
@@ -23,14 +25,16 @@ interface WorkspaceProps {
   api: Api;
   langSwitch: JSX.Element;
   onSignOut(): void;
+  /** A new token for the same user (password changed): the session reconnects with it. */
+  onToken(token: string): void;
 }
 
-export function Workspace({ token, t, locale, api, langSwitch, onSignOut }: WorkspaceProps) {
+export function Workspace({ token, t, locale, api, langSwitch, onSignOut, onToken }: WorkspaceProps) {
   const [session, s] = useSession(token, t);
   const [activeId, setActiveId] = useState<string | null>(null);
   // 'chats' or the id of a view in views/registry.tsx.
   const [view, setView] = useState('chats');
-  const [dialog, setDialog] = useState<'transfer' | 'close' | 'handover' | null>(null);
+  const [dialog, setDialog] = useState<'transfer' | 'close' | 'handover' | 'help' | null>(null);
   // Each conversation keeps its draft and scroll position across switches.
   const drafts = useRef<Record<string, Draft>>({});
   const positions = useRef<Record<string, TranscriptPosition>>({});
@@ -60,6 +64,17 @@ export function Workspace({ token, t, locale, api, langSwitch, onSignOut }: Work
     document.title = unreadTotal ? `(${unreadTotal}) ${t.appName}` : t.appName;
   }, [unreadTotal, t]);
   useListKeys(list, activeId, setActiveId);
+  useEffect(() => {
+    // "?" outside a text field opens the shortcuts.
+    const onKey = (e: KeyboardEvent) => {
+      const el = e.target as HTMLElement | null;
+      if (e.key !== '?' || el?.closest('input, textarea, select, [contenteditable]')) return;
+      e.preventDefault();
+      setDialog('help');
+    };
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  }, []);
 
   const me = s.me;
   const views = visibleViews(me);
@@ -82,6 +97,7 @@ export function Workspace({ token, t, locale, api, langSwitch, onSignOut }: Work
         </p>
       )}
       {s.connection === 'online' && s.restarted && <RestartedBanner locale={locale} onDismiss={session.dismissRestarted} />}
+      <TakenNotice session={session} locale={locale} />
       {views.length > 0 && (
         <nav class="views" aria-label={t.views}>
           {[{ id: 'chats', label: t.chatsView }, ...views.map((v) => ({ id: v.id, label: v.label[locale] }))].map((v) => (
@@ -89,6 +105,9 @@ export function Workspace({ token, t, locale, api, langSwitch, onSignOut }: Work
               {v.label}
             </button>
           ))}
+          <button type="button" class="help" title={t.shortcuts} aria-keyshortcuts="?" onClick={() => setDialog('help')}>
+            {t.help}
+          </button>
         </nav>
       )}
       {current && me ? (
@@ -103,6 +122,7 @@ export function Workspace({ token, t, locale, api, langSwitch, onSignOut }: Work
               setView('chats');
               setActiveId(id);
             }}
+            replaceToken={onToken}
           />
         </div>
       ) : (
@@ -139,7 +159,8 @@ export function Workspace({ token, t, locale, api, langSwitch, onSignOut }: Work
           onDone={done}
         />
       )}
-      {dialog === 'close' && active && <CloseDialog t={t} session={session} chat={active} onDone={done} />}
+      {dialog === 'help' && <HelpDialog t={t} onDone={done} />}
+      {dialog === 'close' && active && <CloseDialog t={t} api={api} session={session} chat={active} onDone={done} />}
       {dialog === 'handover' && (
         <MoveDialog
           t={t}

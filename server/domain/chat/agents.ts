@@ -1,23 +1,24 @@
 /** What an agent (or a lead in a conversation) does in the console: reply, note, type, read, hand over. */
-import type { MessageAck, VisitorInfo } from '../../../shared/protocol';
+import type { HistoryQuery, MessageAck, Page, VisitorInfo } from '../../../shared/protocol';
 import { AppError } from '../../errors';
 import type { StoredMessage } from '../ports/records';
 import { visitorMessage } from '../transcripts';
 import type { Background } from './background';
 import type { Conversations } from './conversations';
 import type { Actor, ChatServiceDeps } from './deps';
+import type { Floor } from './floor';
 import { rememberIn, type Lookups } from './lookups';
 import type { Presence } from './presence';
 import type { Routing } from './routing';
 import { messageText } from './text';
-import type { Views } from './views';
+import { pageAt, type Views } from './views';
 
 export function createAgentUseCases(
   deps: ChatServiceDeps,
-  parts: { lookups: Lookups; views: Views; routing: Routing; background: Background; conversations: Conversations; presence: Presence },
+  parts: { lookups: Lookups; views: Views; routing: Routing; background: Background; conversations: Conversations; presence: Presence; floor: Floor },
 ) {
   const { store, pool, notifier, clock, limits, metrics } = deps;
-  const { lookups, views, routing, background, conversations, presence } = parts;
+  const { lookups, views, routing, background, conversations, presence, floor } = parts;
   const { authorize } = conversations;
 
   /** After the ack: to the visitor (unless a note), the assignee's other sockets and watching leads. */
@@ -25,9 +26,11 @@ export function createAgentUseCases(
     const m = await views.toMessage(message);
     if (m.kind === 'text') {
       notifier.visitor(await lookups.visitorIdOf(m.conversationId), 'message', visitorMessage(m));
+      floor.activity(m.conversationId, 'agent', m.at);
       if (!lookups.firstResponded.has(m.conversationId)) {
         await store.markFirstResponse(m.conversationId, m.at);
         rememberIn(lookups.firstResponded, m.conversationId);
+        floor.figuresChanged();
       }
     }
     notifier.agents({ agentIds: agentId ? [agentId] : [], watchersOf: m.conversationId, except: actor.socketId }, 'message', m);
@@ -49,8 +52,8 @@ export function createAgentUseCases(
       if (access.status === 'rejected') throw access.reason;
       const agentId = access.value;
       const text = messageText(p.text, limits);
-      // A lead who is not the assignee may only add notes (whisper and take-over come later).
-      if (actor.kind === 'lead' && agentId !== actor.id && !p.note) throw new AppError('NOT_ASSIGNED');
+      // A lead who is not the assignee may whisper (a note) or barge in (text, under their own
+      // name); the agent stays assigned and sees both. `authorize` let only leads this far.
       const kind = p.note ? 'note' : 'text';
       const outcome = await store.appendMessage({
         conversationId: p.conversationId, clientId: p.clientId, author: 'agent', authorId: actor.id, kind, text, at: clock.now(),
@@ -71,12 +74,14 @@ export function createAgentUseCases(
       const agentId = await authorize(actor, conversationId);
       if (agentId !== actor.id) return; // a watching lead's typing is not shown to the visitor
       notifier.visitor(await lookups.visitorIdOf(conversationId), 'typing', { conversationId, typing });
+      notifier.agents({ watchersOf: conversationId, except: actor.socketId }, 'typing', { conversationId, typing, author: 'agent' });
     },
 
-    async conversationHistory(actor: Actor, conversationId: string, afterSeq = 0, limit?: number) {
-      if (actor.kind !== 'lead') await authorize(actor, conversationId);
-      else await lookups.conversationOrThrow(conversationId);
-      return { messages: await views.history(conversationId, afterSeq, true, limit) };
+    /** One page (shared/protocol.ts HistoryQuery) of a conversation the actor may read, notes included. */
+    async conversationHistory(actor: Actor, q: HistoryQuery): Promise<Page> {
+      if (actor.kind !== 'lead') await authorize(actor, q.conversationId);
+      else await lookups.conversationOrThrow(q.conversationId);
+      return views.page(q.conversationId, pageAt(q), true, q.limit);
     },
 
     /** The shopper behind a conversation the actor may see: page context and earlier conversations. */

@@ -3,19 +3,20 @@
  * agent and the leads, queue positions to every waiting visitor. Emitting is synchronous
  * (Socket.IO rooms); what is awaited here are the reads that build the payloads.
  */
-import type { SystemEvent } from '../../../shared/protocol';
+import type { ConversationView, SystemEvent } from '../../../shared/protocol';
 import { AppError } from '../../errors';
 import type { AgentPresence } from '../ports/presence';
 import type { StoredMessage } from '../ports/records';
 import { visitorMessage } from '../transcripts';
 import type { ChatServiceDeps } from './deps';
 import { eventMessage } from './events';
+import type { Floor } from './floor';
 import type { Lookups } from './lookups';
 import type { Views } from './views';
 
 export type Audience = ReturnType<typeof createAudience>;
 
-export function createAudience(deps: ChatServiceDeps, lookups: Lookups, views: Views) {
+export function createAudience(deps: ChatServiceDeps, lookups: Lookups, views: Views, floor: Floor) {
   const { store, pool, notifier, clock, metrics } = deps;
   const log = deps.logger.child({ module: 'chat' });
 
@@ -31,12 +32,19 @@ export function createAudience(deps: ChatServiceDeps, lookups: Lookups, views: V
     return m;
   }
 
+  /** Leads see every conversation's state change; the floor gets it with its times. */
+  function leadsSee(view: ConversationView) {
+    notifier.agents({ leads: true }, 'conversation:updated', view);
+    floor.conversationChanged(view);
+  }
+
   // Queue positions: many changes in one burst cause one broadcast.
   let positionsScheduled: Promise<void> | null = null;
 
   async function broadcastQueue() {
     const queue = await pool.queue();
     notifier.agents({ leads: true }, 'queue:changed', { queue });
+    floor.figuresChanged();
     await Promise.all(
       queue.map(async (conversationId, i) => {
         notifier.visitor(await lookups.visitorIdOf(conversationId), 'conversation:state', {
@@ -67,10 +75,11 @@ export function createAudience(deps: ChatServiceDeps, lookups: Lookups, views: V
       notifier.agents({ leads: true }, 'agent:changed', await views.presenceView(p));
     },
 
-    /** Leads see every conversation's state change. */
+    leadsSee,
+
     async announceConversation(conversationId: string) {
       const c = await store.getConversation(conversationId);
-      if (c) notifier.agents({ leads: true }, 'conversation:updated', await views.conversationView(c));
+      if (c) leadsSee(await views.conversationView(c));
     },
 
     scheduleQueueBroadcast() {

@@ -49,7 +49,10 @@ export function createConversationSteps(
       let result = moved;
       const { fromAgentId } = result;
       if (fromAgentId) {
-        notifier.agents({ agentIds: [fromAgentId] }, 'conversation:removed', { conversationId, reason: 'transferred' });
+        // Moved by someone else (a lead taking over): the agent is told who, and to whom.
+        const ref = async (id: string) => ({ id, name: (await lookups.agentName(id)) ?? id });
+        const other = actor.id !== fromAgentId ? { by: await ref(actor.id), ...(toAgentId ? { to: await ref(toAgentId) } : {}) } : {};
+        notifier.agents({ agentIds: [fromAgentId] }, 'conversation:removed', { conversationId, reason: 'transferred', ...other });
       }
       if (!toAgentId) {
         await store.setAssignment(conversationId, null);
@@ -93,7 +96,7 @@ export function createConversationSteps(
         agentName: await lookups.agentName(change.agentId),
         queuePosition: null,
       });
-      notifier.agents({ leads: true }, 'conversation:updated', await views.conversationView(closed));
+      audience.leadsSee(await views.conversationView(closed));
       await routing.applyChange({ ...change, queueChanged: change.queueChanged || change.agentId === null });
       if (change.agentId) await audience.announceAgent(change.agentId);
       return { conversationId };

@@ -3,6 +3,7 @@ import type { ChatLimits } from '../../config';
 import type { Logger } from '../../logger';
 import type { Clock } from '../clock';
 import type { ChatStore } from '../ports/chat-store';
+import type { FloorStore } from '../ports/floor';
 import type { ChatMetrics } from '../ports/metrics';
 import type { Notifier } from '../ports/notifier';
 import type { PresencePool } from '../ports/presence';
@@ -23,9 +24,12 @@ export interface ChatServiceDeps {
   logger: Logger;
   limits: ChatLimits;
   metrics?: ChatMetrics;
+  /** The floor's reads (conversation times, today's counts). @default none: times null, counts 0 */
+  floor?: FloorStore;
+  /** The site's IANA time zone, read when today's figures are counted. @default the server's */
+  timeZone?: () => string | null | undefined;
+  /** Least time between two pushes of the floor's figures, ms. @default 3000 */
+  floorFiguresEveryMs?: number;
   /** This server process in the presence pool (heartbeats, socket counts, leases). @default 'local' */
   processId?: string;
 }
-
-/** Upper bound of "the whole transcript" sent with an assignment, a watch or a sync. */
-export const FULL_HISTORY = 10_000;

@@ -3,7 +3,7 @@ import type { AgentPresenceView, AgentSelf, AgentSession, AgentStatus } from '..
 import { AppError } from '../../errors';
 import type { AgentDefaults, AgentPresence } from '../ports/presence';
 import type { Audience } from './audience';
-import { FULL_HISTORY, type ChatServiceDeps } from './deps';
+import type { ChatServiceDeps } from './deps';
 import { unlessClosedMeanwhile } from './events';
 import type { Lookups } from './lookups';
 import type { Routing } from './routing';
@@ -98,7 +98,9 @@ export function createPresenceUseCases(
       const conversations = await Promise.all(
         ids.map(async (id) => {
           const c = await lookups.conversationOrThrow(id);
-          return { conversation: await views.conversationView(c), messages: await views.history(id, since[id] ?? 0, true, FULL_HISTORY) };
+          // After what the console has; a conversation new to it gets its latest page.
+          const at = since[id] === undefined ? { beforeSeq: null } : { afterSeq: since[id] };
+          return { conversation: await views.conversationView(c), ...(await views.page(id, at, true)) };
         }),
       );
       return { me, conversations, limits: { maxMessageLength: limits.maxMessageLength, messagesPerSecond: limits.agentMessagesPerSecond } };

@@ -11,7 +11,7 @@ import type { PoolChange } from '../ports/presence';
 import type { ConversationRecord } from '../ports/records';
 import { visitorMessage } from '../transcripts';
 import type { Audience } from './audience';
-import { FULL_HISTORY, type ChatServiceDeps } from './deps';
+import type { ChatServiceDeps } from './deps';
 import { unlessClosedMeanwhile } from './events';
 import { rememberIn, type Lookups } from './lookups';
 import { visitorState, type Views } from './views';
@@ -62,10 +62,11 @@ export function createRouting(deps: ChatServiceDeps, lookups: Lookups, views: Vi
       };
     } else {
       view = await views.conversationView(await lookups.conversationOrThrow(conversationId));
-      messages = await views.history(conversationId, 0, true, FULL_HISTORY);
+      messages = (await views.page(conversationId, { beforeSeq: null }, true)).messages;
     }
-    notifier.agents({ agentIds: [agentId] }, 'conversation:assigned', { conversation: view, messages });
-    notifier.agents({ leads: true }, 'conversation:updated', view);
+    // The latest page: nothing follows it, earlier messages are read back on demand.
+    notifier.agents({ agentIds: [agentId] }, 'conversation:assigned', { conversation: view, messages, hasMore: false });
+    audience.leadsSee(view);
     notifier.visitor(view.visitorId, 'conversation:state', visitorState(view));
     const since = routedAt.get(conversationId);
     if (since !== undefined) {

@@ -8,6 +8,7 @@ import { createAgentUseCases } from './agents';
 import { createAudience } from './audience';
 import { createBackground } from './background';
 import { createConversationSteps } from './conversations';
+import { createFloor } from './floor';
 import type { ChatServiceDeps } from './deps';
 import { createLeadUseCases } from './leads';
 import { createLiveness } from './liveness';
@@ -23,21 +24,22 @@ export type ChatService = ReturnType<typeof createChatService>;
 export function createChatService(deps: ChatServiceDeps) {
   const lookups = createLookups(deps);
   const views = createViews(deps, lookups);
-  const audience = createAudience(deps, lookups, views);
+  const floor = createFloor(deps, views);
+  const audience = createAudience(deps, lookups, views, floor);
   const background = createBackground(deps);
   const routing = createRouting(deps, lookups, views, audience);
   const conversations = createConversationSteps(deps, { lookups, views, audience, routing });
   const presence = createPresenceUseCases(deps, { lookups, views, audience, routing });
   const liveness = createLiveness(deps, { presence, routing, audience });
   return {
-    ...createVisitorUseCases(deps, { lookups, views, audience, routing, background, conversations }),
-    ...createAgentUseCases(deps, { lookups, views, routing, background, conversations, presence }),
+    ...createVisitorUseCases(deps, { lookups, views, audience, routing, background, conversations, floor }),
+    ...createAgentUseCases(deps, { lookups, views, routing, background, conversations, presence, floor }),
     ...presence,
     /** The agent's session, with the presence epoch (a console compares it across reconnects). */
     async agentSession(...args: Parameters<typeof presence.agentSession>) {
       return { ...(await presence.agentSession(...args)), presenceEpoch: liveness.epoch() };
     },
-    ...createLeadUseCases(deps, { lookups, views }),
+    ...createLeadUseCases(deps, { lookups, views, floor, presence, conversations }),
     authorize: conversations.authorize,
     transfer: conversations.transfer,
     close: conversations.close,
@@ -51,6 +53,7 @@ export function createChatService(deps: ChatServiceDeps) {
       await background.idle();
       await audience.idle();
       await background.idle();
+      await floor.idle();
     },
   };
 }

@@ -1,10 +1,13 @@
 /** Stored records turned into what clients see (protocol views), with names and live state. */
-import type {
-  AgentPresenceView,
-  AgentSelf,
-  ConversationView,
-  Message,
-  VisitorConversationState,
+import {
+  PAGE_MESSAGES,
+  PAGE_TEXT_BYTES,
+  type AgentPresenceView,
+  type AgentSelf,
+  type ConversationView,
+  type Message,
+  type Page,
+  type VisitorConversationState,
 } from '../../../shared/protocol';
 import { AppError } from '../../errors';
 import type { AgentPresence } from '../ports/presence';
@@ -14,6 +17,36 @@ import type { Lookups } from './lookups';
 
 export function visitorState(v: ConversationView): VisitorConversationState {
   return { id: v.id, status: v.status, agentName: v.agent?.name ?? null, queuePosition: v.queuePosition };
+}
+
+/**
+ * Which page of a transcript: the first after `afterSeq` (catching up, oldest first), or the
+ * newest before `beforeSeq` (reading back; null: the latest page).
+ */
+export type PageAt = { afterSeq: number } | { beforeSeq: number | null };
+
+/** The page a `conversation:history` query asks for. */
+export const pageAt = (q: { afterSeq?: number; beforeSeq?: number }): PageAt =>
+  q.beforeSeq !== undefined ? { beforeSeq: q.beforeSeq } : { afterSeq: q.afterSeq ?? 0 };
+
+/** Bytes of `s` in UTF-8 (a surrogate pair is 4, each half counted 2). */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    n += c < 0x80 ? 1 : c < 0x800 || (c >= 0xd800 && c < 0xe000) ? 2 : 3;
+  }
+  return n;
+}
+
+/** How many of `rows`, taken from the front, fit in one page's text (never fewer than one). */
+export function fitText(rows: readonly { text: string }[]): number {
+  let size = 0;
+  for (let i = 0; i < rows.length; i++) {
+    size += utf8Length(rows[i].text);
+    if (size > PAGE_TEXT_BYTES && i > 0) return i;
+  }
+  return rows.length;
 }
 
 export type Views = ReturnType<typeof createViews>;
@@ -39,9 +72,25 @@ export function createViews({ store, pool }: Pick<ChatServiceDeps, 'store' | 'po
   return {
     toMessage,
 
-    async history(conversationId: string, afterSeq: number, includeNotes: boolean, limit?: number) {
-      const rows = await store.messagesAfter(conversationId, afterSeq, { includeNotes, limit });
-      return Promise.all(rows.map(toMessage));
+    /**
+     * One page of a transcript: at most `limit` (≤ PAGE_MESSAGES) messages and PAGE_TEXT_BYTES
+     * of text. `hasMore`: messages follow the page's last one.
+     */
+    async page(conversationId: string, at: PageAt, includeNotes: boolean, limit = PAGE_MESSAGES): Promise<Page> {
+      const n = Math.min(limit, PAGE_MESSAGES);
+      if ('afterSeq' in at) {
+        // One row more than the page tells whether more follow.
+        const rows = await store.messagesAfter(conversationId, at.afterSeq, { includeNotes, limit: n + 1 });
+        const kept = rows.slice(0, Math.min(n, fitText(rows)));
+        return { messages: await Promise.all(kept.map(toMessage)), hasMore: kept.length < rows.length };
+      }
+      const rows = await store.messagesBefore(conversationId, at.beforeSeq, { includeNotes, limit: n });
+      // Read back from the newest: the text budget drops the oldest, which stay "earlier".
+      const kept = rows.slice(rows.length - fitText([...rows].reverse()));
+      const last = kept.at(-1)?.seq ?? (at.beforeSeq === null ? null : at.beforeSeq - 1);
+      const hasMore =
+        at.beforeSeq !== null && last !== null && (await store.messagesAfter(conversationId, last, { includeNotes, limit: 1 })).length > 0;
+      return { messages: await Promise.all(kept.map(toMessage)), hasMore };
     },
 
     /** The conversation with its live assignee and queue position (the pool's, not the stored copy). */

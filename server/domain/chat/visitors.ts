@@ -3,7 +3,7 @@
  * type, close, profile and page context, leave a message, rate. A message is acknowledged
  * as soon as it is stored; routing and delivery follow in the background.
  */
-import type { MessageAck, PageContext, VisitorSession } from '../../../shared/protocol';
+import type { HistoryQuery, MessageAck, Page, PageContext, VisitorMessage, VisitorSession } from '../../../shared/protocol';
 import { AppError } from '../../errors';
 import type { OpenedConversation } from '../ports/chat-store';
 import type { StoredMessage } from '../ports/records';
@@ -13,10 +13,11 @@ import type { Background } from './background';
 import type { Conversations } from './conversations';
 import type { ChatServiceDeps } from './deps';
 import { unlessClosedMeanwhile } from './events';
+import type { Floor } from './floor';
 import type { Lookups } from './lookups';
 import type { Routing } from './routing';
 import { messageText } from './text';
-import { visitorState, type Views } from './views';
+import { pageAt, visitorState, type Views } from './views';
 
 /** Longest User-Agent stored; longer headers are cut. */
 const MAX_USER_AGENT = 500;
@@ -32,10 +33,10 @@ const ackOf = (m: StoredMessage, duplicate: boolean): MessageAck => ({
 
 export function createVisitorUseCases(
   deps: ChatServiceDeps,
-  parts: { lookups: Lookups; views: Views; audience: Audience; routing: Routing; background: Background; conversations: Conversations },
+  parts: { lookups: Lookups; views: Views; audience: Audience; routing: Routing; background: Background; conversations: Conversations; floor: Floor },
 ) {
   const { store, pool, notifier, clock, limits, metrics } = deps;
-  const { lookups, views, audience, routing, background, conversations } = parts;
+  const { lookups, views, audience, routing, background, conversations, floor } = parts;
   const log = deps.logger.child({ module: 'chat' });
 
   /** After the ack of a first message: announce the opening, copy it to the visitor's other tabs, route. */
@@ -49,6 +50,7 @@ export function createVisitorUseCases(
     const first = await views.toMessage(o.message);
     // The visitor's other tabs get it here; the agent gets the whole history with the assignment.
     notifier.visitor({ visitorId, except: socketId }, 'message', visitorMessage(first));
+    floor.activity(first.conversationId, 'visitor', first.at);
     await routing.routeConversation(o.conversation.id, { conversation: o.conversation, visitorName: o.visitorName, messages: [opened, first] });
   }
 
@@ -59,6 +61,7 @@ export function createVisitorUseCases(
     const m = await views.toMessage(message);
     notifier.visitor({ visitorId, except: socketId }, 'message', visitorMessage(m));
     notifier.agents({ agentIds: agentId ? [agentId] : [], watchersOf: message.conversationId }, 'message', m);
+    floor.activity(m.conversationId, 'visitor', m.at);
   }
 
   /** A re-send: the original's ack again, and whatever followed the original finished. */
@@ -68,21 +71,38 @@ export function createVisitorUseCases(
   }
 
   return {
-    async visitorSession(visitorId: string, token: string, afterSeq = 0): Promise<VisitorSession> {
+    /**
+     * Who the visitor is, their active conversation and one page of it after `afterSeq`; an
+     * `afterSeq` that counts in another conversation (`conversationId`) starts from the beginning.
+     */
+    async visitorSession(visitorId: string, token: string, afterSeq = 0, conversationId?: string): Promise<VisitorSession> {
       const [c, agents] = await Promise.all([store.findActiveConversation(visitorId), pool.agents()]);
       const agentsAvailable = agents.some((a) => a.status === 'online');
       const sessionLimits = { maxMessageLength: limits.maxMessageLength, messagesPerSecond: limits.visitorMessagesPerSecond };
-      if (!c) return { visitorId, token, conversation: null, messages: [], agentsAvailable, limits: sessionLimits };
+      if (!c) return { visitorId, token, conversation: null, messages: [], hasMore: false, agentsAvailable, limits: sessionLimits };
       lookups.opened(visitorId, c.id);
-      const view = await views.conversationView(c);
+      const [view, page] = await Promise.all([
+        views.conversationView(c),
+        views.page(c.id, { afterSeq: conversationId && conversationId !== c.id ? 0 : afterSeq }, false),
+      ]);
       return {
         visitorId,
         token,
         conversation: visitorState(view),
-        messages: (await views.history(c.id, afterSeq, false)).map(visitorMessage),
+        messages: page.messages.map(visitorMessage),
+        hasMore: page.hasMore,
         agentsAvailable,
         limits: sessionLimits,
       };
+    },
+
+    /** One page of one of the visitor's conversations, closed ones included; never notes. */
+    async visitorHistory(visitorId: string, q: HistoryQuery): Promise<Page<VisitorMessage>> {
+      const c = await store.getConversation(q.conversationId);
+      // Someone else's conversation looks the same as a missing one.
+      if (!c || c.visitorId !== visitorId) throw new AppError('CONVERSATION_NOT_FOUND');
+      const page = await views.page(c.id, pageAt(q), false, q.limit);
+      return { messages: page.messages.map(visitorMessage), hasMore: page.hasMore };
     },
 
     /**
@@ -141,11 +161,13 @@ export function createVisitorUseCases(
       throw new AppError('CONVERSATION_CLOSED');
     },
 
-    async visitorTyping(visitorId: string, typing: boolean) {
+    /** `text`: the draft agents may see (the caller applies the team's typing-preview setting). */
+    async visitorTyping(visitorId: string, typing: boolean, text?: string) {
       const c = await store.findActiveConversation(visitorId);
       if (!c) return;
       const agentId = await pool.assignmentOf(c.id);
-      notifier.agents({ agentIds: agentId ? [agentId] : [], watchersOf: c.id }, 'typing', { conversationId: c.id, typing });
+      const p = text === undefined ? { conversationId: c.id, typing } : { conversationId: c.id, typing, text };
+      notifier.agents({ agentIds: agentId ? [agentId] : [], watchersOf: c.id }, 'typing', p);
     },
 
     async visitorClose(visitorId: string) {
@@ -191,6 +213,7 @@ export function createVisitorUseCases(
       if (c.status !== 'closed') throw new AppError('CONVERSATION_NOT_CLOSED');
       const comment = p.comment?.trim() || null;
       await store.upsertRating({ conversationId: c.id, visitorId, score: p.score, comment, at: clock.now() });
+      floor.figuresChanged();
       return { conversationId: c.id, score: p.score };
     },
   };

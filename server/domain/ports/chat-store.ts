@@ -136,6 +136,8 @@ export interface MessageRepository {
   findMessageByClientId(authorId: string, clientId: string): Promise<StoredMessage | null>;
   /** Messages with seq > afterSeq, oldest first, at most `limit`; `includeNotes` false hides internal notes. */
   messagesAfter(conversationId: string, afterSeq: number, opts?: { limit?: number; includeNotes?: boolean }): Promise<StoredMessage[]>;
+  /** The newest `limit` messages with seq < beforeSeq (any seq when null), oldest first; `includeNotes` as above. */
+  messagesBefore(conversationId: string, beforeSeq: number | null, opts?: { limit?: number; includeNotes?: boolean }): Promise<StoredMessage[]>;
 }
 
 export interface ChatStore

@@ -10,10 +10,11 @@ export interface Notifier {
   ): void;
   /**
    * Agent-namespace delivery to the union of: the agents named, the leads watching
-   * `conversationId`, and all leads when `leads` is set; never to socket `except`.
+   * `conversationId`, all leads when `leads` is set and the leads watching the floor when
+   * `floor` is set; never to socket `except`.
    */
   agents<E extends keyof AgentServerToClientEvents>(
-    to: { agentIds?: string[]; watchersOf?: string; leads?: boolean; except?: string },
+    to: { agentIds?: string[]; watchersOf?: string; leads?: boolean; floor?: boolean; except?: string },
     event: E,
     ...args: Parameters<AgentServerToClientEvents[E]>
   ): void;

@@ -10,6 +10,7 @@
 import path from 'node:path';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import pg from 'pg';
+import { lockDir } from './dir-lock';
 import { errorFromWire, openPglite, runStatement, type WorkerData, type WorkerReply, type WorkerRequest } from './pglite';
 import type { SqlClient } from './types';
 
@@ -25,6 +26,11 @@ export interface PgliteClientOptions {
    * @default 'worker'
    */
   thread?: 'worker' | 'main';
+  /**
+   * What this process is, for the message of another process refused the data directory's
+   * lock (see ./dir-lock.ts; only with `dataDir`). @default 'a PGlite client'
+   */
+  owner?: string;
   /** Starts the worker thread; tests inject one to stop it. @default `new Worker(file, options)` */
   spawn?: (file: string, options: WorkerOptions) => Worker;
 }
@@ -39,7 +45,18 @@ export interface PgliteClientOptions {
  * thread and its queries are sent to the transaction the worker holds open.
  */
 export async function createPgliteClient(opts: PgliteClientOptions = {}): Promise<SqlClient> {
-  return opts.thread === 'main' ? createMainThreadPgliteClient(opts.dataDir) : createWorkerPgliteClient(opts);
+  // One process per directory, held from before PGlite opens it until it has closed.
+  const lock = opts.dataDir === undefined ? undefined : lockDir(opts.dataDir, opts.owner ?? 'a PGlite client');
+  let client: SqlClient;
+  try {
+    client = opts.thread === 'main' ? await createMainThreadPgliteClient(opts.dataDir) : await createWorkerPgliteClient(opts);
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
+  if (!lock) return client;
+  let closed: Promise<void> | undefined;
+  return { ...client, close: () => (closed ??= client.close().finally(lock.release)) };
 }
 
 async function createMainThreadPgliteClient(dataDir: string | undefined): Promise<SqlClient> {

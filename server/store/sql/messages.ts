@@ -7,9 +7,14 @@ const MESSAGES_AFTER = `SELECT ${MSG_COLS} FROM messages
   WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`;
 const MESSAGES_AFTER_NO_NOTES = `SELECT ${MSG_COLS} FROM messages
   WHERE conversation_id = $1 AND seq > $2 AND kind <> 'note' ORDER BY seq LIMIT $3`;
+// Newest first (the primary key read backwards); reversed below.
+const MESSAGES_BEFORE = `SELECT ${MSG_COLS} FROM messages
+  WHERE conversation_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3`;
+const MESSAGES_BEFORE_NO_NOTES = `SELECT ${MSG_COLS} FROM messages
+  WHERE conversation_id = $1 AND seq < $2 AND kind <> 'note' ORDER BY seq DESC LIMIT $3`;
 const FIND_BY_CLIENT_ID = `SELECT ${MSG_COLS} FROM messages WHERE author_id = $1 AND client_id = $2`;
 
-export type MessageStore = Pick<SqlChatStore, 'appendMessage' | 'appendMessages' | 'findMessageByClientId' | 'messagesAfter'>;
+export type MessageStore = Pick<SqlChatStore, 'appendMessage' | 'appendMessages' | 'findMessageByClientId' | 'messagesAfter' | 'messagesBefore'>;
 
 export function createMessageStore({ sql, groupCommit }: { sql: SqlClient; groupCommit: GroupCommit }): MessageStore {
   return {
@@ -23,6 +28,11 @@ export function createMessageStore({ sql, groupCommit }: { sql: SqlClient; group
       // Notes only when asked for: forgetting the option must not leak them to a visitor.
       const text = o?.includeNotes === true ? MESSAGES_AFTER : MESSAGES_AFTER_NO_NOTES;
       return (await sql.query<MessageRow>(text, [conversationId, afterSeq, o?.limit ?? 500])).rows.map(toMessage);
+    },
+    async messagesBefore(conversationId, beforeSeq, o) {
+      const text = o?.includeNotes === true ? MESSAGES_BEFORE : MESSAGES_BEFORE_NO_NOTES;
+      const rows = (await sql.query<MessageRow>(text, [conversationId, beforeSeq ?? Number.MAX_SAFE_INTEGER, o?.limit ?? 500])).rows;
+      return rows.reverse().map(toMessage);
     },
   };
 }

@@ -345,6 +345,26 @@ $fn$;
   },
   {
     version: 10,
+    name: 'settings: the team settings a lead edits, one row per key',
+    sql: `
+CREATE TABLE settings (
+  key        text PRIMARY KEY,
+  value      jsonb NOT NULL,
+  updated_by text,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);`,
+  },
+  {
+    version: 11,
+    name: 'floor figures: conversations by close time, ratings by time',
+    // Today's closed, missed and rated counts on the lead's floor read only today's rows.
+    sql: `
+CREATE INDEX conversations_closed_idx ON conversations (closed_at) WHERE closed_at IS NOT NULL;
+CREATE INDEX ratings_created_idx ON ratings (created_at);
+`,
+  },
+  {
+    version: 12,
     name: 'users: chosen status (an agent is back in the status they chose after a restart)',
     sql: `ALTER TABLE users ADD COLUMN chosen_status text CHECK (chosen_status IN ('online', 'away', 'offline'));`,
   },

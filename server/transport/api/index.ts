@@ -9,6 +9,7 @@ import type { AuthService } from '../../domain/auth';
 import type { CannedReplyService } from '../../domain/canned-replies';
 import type { ChatService } from '../../domain/chat/service';
 import type { FaqService } from '../../domain/faq/service';
+import type { SettingsService } from '../../domain/settings';
 import type { TeamService } from '../../domain/team';
 import type { TranscriptService } from '../../domain/transcripts';
 import type { Logger } from '../../logger';
@@ -16,6 +17,7 @@ import type { RateLimiter } from '../../store/rate-limit';
 import { createCannedRepliesRouter } from './canned-replies';
 import { createConversationsRouter } from './conversations';
 import { createFaqRouter } from './faq';
+import { createSettingsRouter } from './settings';
 import { createInvitationsRouter, createMeRouter, createTeamRouter } from './team';
 
 export interface ApiDeps {
@@ -25,6 +27,7 @@ export interface ApiDeps {
   transcripts: TranscriptService;
   cannedReplies: CannedReplyService;
   faq: FaqService;
+  settings: SettingsService;
   limiter: RateLimiter;
   logger: Logger;
   /** Capacity of a user created without one. @default 5 */
@@ -39,5 +42,6 @@ export function createApiRouters(deps: ApiDeps): { path: string; router: Router 
     { path: '/conversations', router: createConversationsRouter(deps) },
     { path: '/canned-replies', router: createCannedRepliesRouter(deps) },
     { path: '/faq', router: createFaqRouter(deps) },
+    { path: '/settings', router: createSettingsRouter(deps) },
   ];
 }

@@ -7,7 +7,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AgentPresenceView } from '../../../shared/protocol';
 import type { UserRecord } from '../../domain/ports/records';
-import type { OneTimeLink } from '../../domain/team';
+import type { IssuedLink } from '../../domain/team';
 import { AppError } from '../../errors';
 import { parse, requireUser, userView, type AuthedLocals } from '../rest';
 import { text } from '../text';
@@ -68,8 +68,9 @@ function colleagueView(u: UserRecord, p: AgentPresenceView | undefined): rest.Co
   return { id: u.id, name: u.displayName, role: u.role, ...presenceFields(u, p) };
 }
 
-function linkView(req: Request, link: OneTimeLink): rest.InvitationLink {
-  return { url: `${req.protocol}://${req.get('host')}${LINK_PATH}${link.token}`, purpose: link.purpose, expiresAt: link.expiresAt };
+function linkView(req: Request, link: IssuedLink): rest.InvitationLink {
+  const url = `${req.protocol}://${req.get('host')}${LINK_PATH}${link.token}`;
+  return { url, purpose: link.purpose, expiresAt: link.expiresAt, emailed: link.emailed };
 }
 
 export function createTeamRouter(deps: ApiDeps): Router {

@@ -215,6 +215,10 @@ export function createMemoryChatStore(): MemoryChatStore {
         (messages.get(id) ?? []).filter((m) => m.seq > afterSeq && (o?.includeNotes === true || m.kind !== 'note')).slice(0, o?.limit ?? 500),
       );
     },
+    async messagesBefore(id, beforeSeq, o) {
+      const earlier = (messages.get(id) ?? []).filter((m) => (beforeSeq === null || m.seq < beforeSeq) && (o?.includeNotes === true || m.kind !== 'note'));
+      return copy(earlier.slice(Math.max(0, earlier.length - (o?.limit ?? 500))));
+    },
   };
 
   // Every method can be made to fail once, at the call a test names.

@@ -10,6 +10,7 @@ export const en = {
   sending: 'Sending…',
   sent: 'Sent',
   failed: 'Not sent',
+  refused: 'Not sent: refused by the server',
   retry: 'Retry',
   you: 'You',
   support: 'Support',

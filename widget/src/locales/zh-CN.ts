@@ -12,6 +12,7 @@ export const zhCN: Strings = {
   sending: '发送中…',
   sent: '已发送',
   failed: '发送失败',
+  refused: '未发送：服务器拒收',
   retry: '重试',
   you: '我',
   support: '客服',

@@ -1,0 +1,86 @@
+/** The queue (position, waiting time) and the live conversations (agent, duration, unanswered for), each with Watch. */
+import { memo } from 'preact/compat';
+import type { FloorConversation } from '../../../shared/protocol';
+import { fill } from '../i18n';
+import { FloorTable } from './floor-table';
+import { duration, visitorName } from './format';
+import type { FloorStrings } from './strings';
+
+interface TableProps {
+  rows: FloorConversation[];
+  now: number;
+  thresholdMs: number;
+  s: FloorStrings;
+  watching: string | null;
+  /** Stable across renders: rows that did not change are not rendered again. */
+  onWatch(id: string): void;
+}
+
+type RowProps = Omit<TableProps, 'rows' | 'watching'> & { c: FloorConversation; pressed: boolean };
+
+function WatchButton({ c, s, pressed, onWatch }: Pick<RowProps, 'c' | 's' | 'pressed' | 'onWatch'>) {
+  return (
+    <button type="button" aria-label={fill(s.watchLabel, { visitor: visitorName(c, s) })} aria-pressed={pressed} onClick={() => onWatch(c.id)}>
+      {s.watch}
+    </button>
+  );
+}
+
+/** A waiting time, marked when it is over the threshold (for screen readers too). */
+function Waited({ ms, thresholdMs, s }: { ms: number | null; thresholdMs: number; s: FloorStrings }) {
+  if (ms === null) return <>{s.answered}</>;
+  return (
+    <>
+      {duration(ms, s)}
+      {ms > thresholdMs && <span class="sr-only"> ({s.tooLong})</span>}
+    </>
+  );
+}
+
+// Rows are memoised: a push changes one conversation, and only its row renders again (until the clock ticks).
+const QueueRow = memo(function QueueRow({ c, position, now, thresholdMs, s, pressed, onWatch }: RowProps & { position: number }) {
+  const waited = now - (c.queuedAt ?? c.openedAt);
+  return (
+    <tr class={waited > thresholdMs ? 'late' : undefined}>
+      <td>{position}</td>
+      <th scope="row">{visitorName(c, s)}</th>
+      <td><Waited ms={waited} thresholdMs={thresholdMs} s={s} /></td>
+      <td><WatchButton c={c} s={s} pressed={pressed} onWatch={onWatch} /></td>
+    </tr>
+  );
+});
+
+const LiveRow = memo(function LiveRow({ c, now, thresholdMs, s, pressed, onWatch }: RowProps) {
+  const waited = c.waitingSince === null ? null : now - c.waitingSince;
+  return (
+    <tr class={waited !== null && waited > thresholdMs ? 'late' : undefined}>
+      <th scope="row">{visitorName(c, s)}</th>
+      <td>{c.agent?.name}</td>
+      <td>{duration(now - c.openedAt, s)}</td>
+      <td><Waited ms={waited} thresholdMs={thresholdMs} s={s} /></td>
+      <td><WatchButton c={c} s={s} pressed={pressed} onWatch={onWatch} /></td>
+    </tr>
+  );
+});
+
+export function QueueTable({ rows, watching, ...row }: TableProps) {
+  const { s } = row;
+  return (
+    <FloorTable id="floor-queue" title={s.queue} count={rows.length} columns={[s.position, s.visitor, s.waiting, '']} srLabel={s.watch} empty={s.queueEmpty} rows={rows.length}>
+      {rows.map((c, i) => (
+        <QueueRow key={c.id} c={c} position={i + 1} pressed={watching === c.id} {...row} />
+      ))}
+    </FloorTable>
+  );
+}
+
+export function LiveTable({ rows, watching, ...row }: TableProps) {
+  const { s } = row;
+  return (
+    <FloorTable id="floor-live" title={s.live} count={rows.length} columns={[s.visitor, s.agent, s.duration, s.unanswered, '']} srLabel={s.watch} empty={s.noLive} rows={rows.length}>
+      {rows.map((c) => (
+        <LiveRow key={c.id} c={c} pressed={watching === c.id} {...row} />
+      ))}
+    </FloorTable>
+  );
+}

@@ -1,0 +1,42 @@
+/** Reads the settings form into `TeamSettings`, or the first problem as a sentence (apart from the form, so it is tested without a DOM). */
+import { FAQ_LANGUAGES } from '../../../shared/faq';
+import { CLOSE_CATEGORIES } from '../../../shared/protocol';
+import { WEEKDAYS, type OpeningHours, type TeamSettings } from '../../../shared/settings';
+import { fill } from '../i18n';
+import type { SettingsStrings } from './strings';
+
+const knownTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return tz.length > 0;
+  } catch {
+    return false;
+  }
+};
+
+/** `get(name)` is a form field's value ('' when absent or unchecked). */
+export function readSettings(get: (name: string) => string, s: SettingsStrings): { settings: TeamSettings } | { problem: string } {
+  const days = {} as Record<(typeof WEEKDAYS)[number], OpeningHours | null>;
+  for (const d of WEEKDAYS) {
+    if (!get(`open-${d}`)) {
+      days[d] = null;
+      continue;
+    }
+    const hours = { open: get(`from-${d}`), close: get(`to-${d}`) };
+    if (!(hours.open < hours.close)) return { problem: fill(s.badHours, { day: s[`day.${d}`] }) };
+    days[d] = hours;
+  }
+  const timeZone = get('timeZone').trim();
+  if (!knownTimeZone(timeZone)) return { problem: s.badTimeZone };
+  const closeCategories = CLOSE_CATEGORIES.filter((c) => get(`category-${c}`));
+  if (!closeCategories.length) return { problem: s.noCategory };
+  return {
+    settings: {
+      greeting: Object.fromEntries(FAQ_LANGUAGES.map((l) => [l, get(`greeting-${l}`).trim()])) as TeamSettings['greeting'],
+      businessHours: { timeZone, days },
+      waitingThresholdSeconds: Math.round(Number(get('waiting'))),
+      typingPreview: get('typingPreview') !== '',
+      closeCategories,
+    },
+  };
+}

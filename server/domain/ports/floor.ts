@@ -1,0 +1,26 @@
+/**
+ * What the lead's floor reads from durable storage (server/store/sql/floor.ts implements it):
+ * the times of live conversations and today's counts. Reads only; times are ms since the epoch.
+ */
+import type { FloorFigures } from '../../../shared/protocol';
+
+/** When a conversation last joined the queue and got its agent, and how long a visitor has waited. */
+export interface ConversationTimes {
+  conversationId: string;
+  /** The latest `queued`, `requeued` or sent-back (`transferred` to nobody) event; else the opening. */
+  queuedAt: number;
+  /** The latest `assigned` event, or null. */
+  assignedAt: number | null;
+  /** The oldest visitor text after the last agent text, or null when the visitor has been answered. */
+  waitingSince: number | null;
+}
+
+/** Counts over the conversations and ratings of one day (rows at or after `from`), as the floor shows them. */
+export type DayCounts = Pick<FloorFigures, 'started' | 'closed' | 'missed' | 'medianFirstResponseMs' | 'averageRating' | 'ratings'>;
+
+export interface FloorStore {
+  /** One entry per id that exists, in no particular order. */
+  conversationTimes(conversationIds: readonly string[]): Promise<ConversationTimes[]>;
+  /** Today's counts: one indexed query per table over the rows since `from`. */
+  dayCounts(from: number): Promise<DayCounts>;
+}

@@ -1,0 +1,84 @@
+/**
+ * Team settings: defaults, what a lead saved over them, and the two rules that read them at
+ * once (which close categories are allowed, whether a visitor's draft reaches agents).
+ *
+ * Every process caches the settings for `cacheMs`, so a lead's save made through another
+ * process applies everywhere within that time (this process's own saves apply at once).
+ */
+import { CLOSE_CATEGORIES, type CloseCategory } from '../../shared/protocol';
+import type { TeamSettings } from '../../shared/settings';
+import { AppError } from '../errors';
+import type { Logger } from '../logger';
+import type { Clock } from './clock';
+import type { SettingsStore } from './ports/settings';
+
+const weekday = { open: '09:00', close: '18:00' };
+
+export const DEFAULT_SETTINGS: TeamSettings = {
+  greeting: { en: 'Hi! How can we help you today?', 'zh-CN': '您好！请问有什么可以帮您？' },
+  businessHours: {
+    timeZone: 'Asia/Shanghai',
+    days: { mon: weekday, tue: weekday, wed: weekday, thu: weekday, fri: weekday, sat: null, sun: null },
+  },
+  waitingThresholdSeconds: 60,
+  typingPreview: true,
+  closeCategories: [...CLOSE_CATEGORIES],
+};
+
+/** The most of a visitor's draft forwarded to agents: its end, where the typing happens. */
+export const TYPING_PREVIEW_CHARS = 500;
+
+export interface SettingsServiceDeps {
+  store: SettingsStore;
+  clock: Clock;
+  logger: Logger;
+  /** How long a process trusts what it read. @default 1000 */
+  cacheMs?: number;
+}
+
+export type SettingsService = ReturnType<typeof createSettingsService>;
+
+export function createSettingsService(deps: SettingsServiceDeps) {
+  const { store, clock } = deps;
+  const log = deps.logger.child({ module: 'settings' });
+  const cacheMs = deps.cacheMs ?? 1000;
+  let cached: { value: TeamSettings; at: number } | null = null;
+
+  async function current(): Promise<TeamSettings> {
+    if (cached && clock.now() - cached.at < cacheMs) return cached.value;
+    const stored = await store.read();
+    // Values were validated when saved; keys this version does not know are ignored.
+    const value = Object.fromEntries(
+      Object.entries(DEFAULT_SETTINGS).map(([k, d]) => [k, k in stored ? stored[k] : d]),
+    ) as unknown as TeamSettings;
+    cached = { value, at: clock.now() };
+    return value;
+  }
+
+  return {
+    current,
+
+    /** Replaces the settings given (already validated by the caller), keeps the others. */
+    async update(patch: Partial<TeamSettings>, byUserId: string): Promise<TeamSettings> {
+      await store.write(patch, byUserId, clock.now());
+      cached = null;
+      log.info({ userId: byUserId, keys: Object.keys(patch) }, 'settings saved');
+      return current();
+    },
+
+    /** Refuses a close category the lead has not enabled (no category is always fine). */
+    async checkCloseCategory(category: CloseCategory | undefined): Promise<void> {
+      if (category === undefined) return;
+      const allowed = (await current()).closeCategories;
+      if (!allowed.includes(category)) {
+        throw new AppError('VALIDATION_FAILED', `category: not one of the team's close categories (${allowed.join(', ')})`);
+      }
+    },
+
+    /** What agents may see of a visitor's draft: its end when previews are on, else nothing. */
+    async typingPreview(draft: string | undefined): Promise<string | undefined> {
+      if (!draft || !(await current()).typingPreview) return undefined;
+      return draft.slice(-TYPING_PREVIEW_CHARS);
+    },
+  };
+}

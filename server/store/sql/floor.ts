@@ -1,0 +1,81 @@
+/**
+ * The floor's reads (the domain's FloorStore): live conversations' times from their events and
+ * messages, and today's counts. Each statement touches only the rows it needs, through the
+ * messages' primary key (conversation, seq) and the time indexes of migration 10.
+ */
+import type { ConversationTimes, DayCounts, FloorStore } from '../../domain/ports/floor';
+import { queryOne, ts } from './rows';
+import type { SqlClient } from './types';
+
+// Per conversation, one pass over its messages for the event times and the last answer, then
+// the oldest visitor text after that answer.
+const CONVERSATION_TIMES = `
+SELECT c.id, c.opened_at, t.queued_at, t.assigned_at, w.waiting_since
+FROM conversations c
+LEFT JOIN LATERAL (
+  SELECT
+    max(m.created_at) FILTER (WHERE m.kind = 'event' AND (m.event->>'type' IN ('queued', 'requeued')
+      OR (m.event->>'type' = 'transferred' AND m.event->>'toAgentId' IS NULL))) AS queued_at,
+    max(m.created_at) FILTER (WHERE m.kind = 'event' AND m.event->>'type' = 'assigned') AS assigned_at,
+    max(m.seq) FILTER (WHERE m.author_kind = 'agent' AND m.kind = 'text') AS answered_seq
+  FROM messages m WHERE m.conversation_id = c.id
+) t ON true
+LEFT JOIN LATERAL (
+  SELECT min(v.created_at) AS waiting_since FROM messages v
+  WHERE v.conversation_id = c.id AND v.author_kind = 'visitor' AND v.kind = 'text' AND v.seq > coalesce(t.answered_seq, 0)
+) w ON true
+WHERE c.id = ANY ($1::text[])`;
+
+const OPENED_SINCE = `
+SELECT count(*)::int AS started,
+  percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM first_response_at - opened_at))
+    FILTER (WHERE first_response_at IS NOT NULL) AS median_s
+FROM conversations WHERE opened_at >= ${ts('$1')}`;
+const CLOSED_SINCE = `
+SELECT count(*)::int AS closed, (count(*) FILTER (WHERE first_response_at IS NULL))::int AS missed
+FROM conversations WHERE closed_at >= ${ts('$1')}`;
+const RATED_SINCE = `SELECT count(*)::int AS ratings, avg(score)::float8 AS average FROM ratings WHERE created_at >= ${ts('$1')}`;
+
+interface TimesRow {
+  id: string;
+  opened_at: Date;
+  queued_at: Date | null;
+  assigned_at: Date | null;
+  waiting_since: Date | null;
+}
+
+const ms = (d: Date | null) => (d ? d.getTime() : null);
+
+export function createFloorStore({ sql }: { sql: Pick<SqlClient, 'query'> }): FloorStore {
+  return {
+    async conversationTimes(ids) {
+      if (!ids.length) return [];
+      const { rows } = await sql.query<TimesRow>(CONVERSATION_TIMES, [ids]);
+      return rows.map(
+        (r): ConversationTimes => ({
+          conversationId: r.id,
+          queuedAt: (r.queued_at ?? r.opened_at).getTime(),
+          assignedAt: ms(r.assigned_at),
+          waitingSince: ms(r.waiting_since),
+        }),
+      );
+    },
+
+    async dayCounts(from): Promise<DayCounts> {
+      const [opened, closed, rated] = await Promise.all([
+        queryOne<{ started: number; median_s: number | null }>(sql, OPENED_SINCE, [from]),
+        queryOne<{ closed: number; missed: number }>(sql, CLOSED_SINCE, [from]),
+        queryOne<{ ratings: number; average: number | null }>(sql, RATED_SINCE, [from]),
+      ]);
+      const median = opened?.median_s;
+      return {
+        started: opened?.started ?? 0,
+        closed: closed?.closed ?? 0,
+        missed: closed?.missed ?? 0,
+        medianFirstResponseMs: median === null || median === undefined ? null : Math.round(Number(median) * 1000),
+        averageRating: rated?.average ?? null,
+        ratings: rated?.ratings ?? 0,
+      };
+    },
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * /api/v1/settings: every signed-in agent or lead reads the team settings (the close dialog
+ * needs the categories); a lead saves any of them. Values are checked in full here, so the
+ * domain stores only valid settings.
+ */
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import { FAQ_LANGUAGES } from '../../../shared/faq';
+import { CLOSE_CATEGORIES } from '../../../shared/protocol';
+import { WEEKDAYS } from '../../../shared/settings';
+import type { SettingsResponse } from '../../../shared/rest';
+import { parse, requireUser, type AuthedLocals } from '../rest';
+import { text } from '../text';
+import type { ApiDeps } from './index';
+
+const clock = text(5).regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Expected a time HH:MM (24-hour)');
+const hours = z
+  .object({ open: clock, close: clock })
+  .strict()
+  .refine((h) => h.open < h.close, 'open must be before close');
+
+/** An IANA time zone this server's ICU knows (the widget computes opening hours with it). */
+const timeZone = text(64, { min: 1 }).refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'Expected an IANA time zone such as Asia/Shanghai or Europe/Berlin');
+
+const settingsSchema = z
+  .object({
+    greeting: z.object(Object.fromEntries(FAQ_LANGUAGES.map((l) => [l, text(500, { trim: true })])) as Record<(typeof FAQ_LANGUAGES)[number], z.ZodString>).strict(),
+    businessHours: z
+      .object({
+        timeZone,
+        days: z.object(Object.fromEntries(WEEKDAYS.map((d) => [d, hours.nullable()])) as Record<(typeof WEEKDAYS)[number], z.ZodNullable<typeof hours>>).strict(),
+      })
+      .strict(),
+    waitingThresholdSeconds: z.number().int().min(10).max(3600),
+    typingPreview: z.boolean(),
+    closeCategories: z
+      .array(z.enum(CLOSE_CATEGORIES))
+      .min(1)
+      .refine((c) => new Set(c).size === c.length, 'Each category at most once'),
+  })
+  .strict()
+  .partial()
+  .refine((p) => Object.keys(p).length > 0, 'Give at least one setting');
+
+export function createSettingsRouter(deps: ApiDeps): Router {
+  const { settings } = deps;
+  const router = Router();
+
+  router.get('/', requireUser(deps.auth), async (_req, res) => {
+    res.json({ settings: await settings.current() } satisfies SettingsResponse);
+  });
+
+  router.put('/', requireUser(deps.auth, ['lead']), async (req, res: Response<unknown, AuthedLocals>) => {
+    const saved = await settings.update(parse(settingsSchema, req.body), res.locals.user.id);
+    res.json({ settings: saved } satisfies SettingsResponse);
+  });
+
+  return router;
+}
