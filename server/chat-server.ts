@@ -3,6 +3,7 @@
  * rate limiter and (optionally) a Redis client for the cross-process adapter.
  * Tests build it with whatever backends they need; main.ts builds it from config.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
@@ -121,6 +122,8 @@ export interface ChatServerOptions {
    * @default process.env.CHAT_CRASH_AT; unset: never
    */
   crashAt?: CrashStep;
+  /** This process's id in the presence pool (heartbeats, per-process socket counts, leases). @default a random UUID */
+  processId?: string;
 }
 
 export interface ChatServer {
@@ -136,7 +139,10 @@ export interface ChatServer {
 /** The composition root: every service is built here, once, and handed to the transports. */
 export function createChatServer(opts: ChatServerOptions): ChatServer {
   const clock = opts.clock ?? systemClock;
-  const limits: ChatLimits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const repairMs = opts.repairMs ?? 15_000;
+  // The repair lease outlives a few passes, so its holder keeps it while alive.
+  const limits: ChatLimits = { ...DEFAULT_LIMITS, repairLeaseMs: 3 * repairMs, ...opts.limits };
+  const processId = opts.processId ?? randomUUID();
   const logger = opts.logger;
   const tokens = createTokenService(opts.secret, clock);
   const passwords = opts.passwords ?? argon2Passwords;
@@ -190,6 +196,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     floor: createFloorStore({ sql: opts.sql }),
     timeZone: opts.timeZone,
     floorFiguresEveryMs: opts.floorFiguresEveryMs,
+    processId,
   });
   const team = createTeamService({
     store: opts.store,
@@ -280,15 +287,21 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
   const timers = [
     every(opts.graceSweepMs ?? Math.max(50, Math.min(1000, limits.agentGraceMs / 4)), () => chat.sweepGrace(), 'grace sweep'),
     every(opts.reconcileMs ?? 60_000, () => chat.reconcile(), 'reconcile'),
-    every(opts.repairMs ?? 15_000, () => chat.repair(), 'repair'),
+    every(repairMs, () => chat.repair(), 'repair'),
+    every(limits.heartbeatMs, () => chat.heartbeat(), 'heartbeat'),
   ];
+  // A reconnected Redis may have come back empty: look at once rather than at the next beat.
+  const onRedisReady = () => void chat.heartbeat().catch((err) => log.error({ err }, 'heartbeat after reconnect failed'));
+  opts.redis?.on('ready', onRedisReady);
 
   return {
     httpServer,
     io,
     app,
     chat,
-    listen(port, host) {
+    async listen(port, host) {
+      // In the pool before the first socket: its counts need this process alive.
+      await chat.heartbeat().catch((err) => log.error({ err }, 'first heartbeat failed; the timer retries'));
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => resolve((httpServer.address() as AddressInfo).port));
@@ -296,6 +309,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     },
     async close() {
       timers.forEach(clearInterval);
+      opts.redis?.off('ready', onRedisReady);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections?.();
       // Disconnect handlers and broadcasts still use the backends; let them finish first.

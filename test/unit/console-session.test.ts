@@ -381,3 +381,23 @@ test('a snapshot handed to a subscriber never changes afterwards', async () => {
   expect(session.state.chats.a).toBeUndefined();
   expect(session.state.me?.load).toBe(2);
 });
+
+test('a reconnect that finds presence rebuilt (server restarted) says so until dismissed; an ordinary one does not', async () => {
+  const { fake, session } = setup();
+  const syncWith = async (presenceEpoch: string | null) => {
+    fake.socket.connect();
+    fake.take('session:sync').resolve({ ok: true, data: { me, conversations: [{ conversation: view('a'), messages: [] }], presenceEpoch } });
+    await tick();
+  };
+  await syncWith('e1');
+  expect(session.state.restarted).toBe(false);
+  fake.socket.disconnect();
+  await syncWith('e1'); // same server life: a plain reconnect
+  expect(session.state.restarted).toBe(false);
+  fake.socket.disconnect();
+  await syncWith('e2');
+  expect(session.state).toMatchObject({ restarted: true, connection: 'online' });
+  expect(Object.keys(session.state.chats)).toEqual(['a']);
+  session.dismissRestarted();
+  expect(session.state.restarted).toBe(false);
+});

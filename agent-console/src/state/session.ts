@@ -28,6 +28,11 @@ export interface ConsoleState {
   readonly chats: Readonly<Record<string, Chat>>;
   /** Set when a connect is refused (e.g. TOKEN_EXPIRED): the console signs out. */
   readonly refused: string | null;
+  /**
+   * A reconnect found presence rebuilt (the server restarted, or its Redis came back empty):
+   * what the console shows was restored. Until `dismissRestarted()`.
+   */
+  readonly restarted: boolean;
 }
 
 export interface ConsoleSessionOptions {
@@ -47,7 +52,9 @@ export type ConsoleSession = ReturnType<typeof createConsoleSession>;
 export function createConsoleSession(opts: ConsoleSessionOptions) {
   const newId = opts.newId ?? (() => crypto.randomUUID());
   const ackTimeout = opts.ackTimeoutMs ?? 10_000;
-  let state: ConsoleState = { connection: 'connecting', me: null, chats: {}, refused: null };
+  let state: ConsoleState = { connection: 'connecting', me: null, chats: {}, refused: null, restarted: false };
+  /** The presence epoch of the last sync (AgentSession.presenceEpoch). */
+  let epoch: string | null = null;
   const listeners = new Set<(s: ConsoleState) => void>();
   let active: string | null = null;
   const flushing = new Set<string>();
@@ -101,7 +108,10 @@ export function createConsoleSession(opts: ConsoleSessionOptions) {
       // What failed is tried again; refusals for good already left the outbox.
       chats[c.conversation.id] = { ...chat, outbox: resent(chat.outbox), behind: behindAfter(c) };
     }
-    publish({ me: r.data.me, chats, connection: 'online' });
+    const now = r.data.presenceEpoch;
+    const restarted = state.restarted || (epoch !== null && now !== null && now !== epoch);
+    epoch = now ?? epoch;
+    publish({ me: r.data.me, chats, connection: 'online', restarted });
     for (const id of Object.keys(chats)) {
       void flush(id);
       void catchUp(id).catch(() => {}); // no ack: the next sync resumes from `behind`
@@ -236,6 +246,9 @@ export function createConsoleSession(opts: ConsoleSessionOptions) {
       if (socket.connected) socket.emit('typing', { conversationId, typing });
     },
     call,
+    dismissRestarted() {
+      publish({ restarted: false });
+    },
     /** Listens to a server push besides those above (lead views: the floor, watching); returns the unsubscribe. */
     on<E extends keyof AgentServerToClientEvents>(event: E, fn: AgentServerToClientEvents[E]): () => void {
       // socket.io-client's typed `on` cannot follow a generic event name; the signature is the typed boundary.

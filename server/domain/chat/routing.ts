@@ -26,7 +26,8 @@ export interface KnownConversation {
 export type Routing = ReturnType<typeof createRouting>;
 
 export function createRouting(deps: ChatServiceDeps, lookups: Lookups, views: Views, audience: Audience) {
-  const { store, pool, notifier, clock, metrics } = deps;
+  const { store, pool, notifier, clock, metrics, limits } = deps;
+  const processId = deps.processId ?? 'local';
   const log = deps.logger.child({ module: 'routing' });
   // When each conversation was routed or requeued, and which ones waited in the queue: for metrics.
   const routedAt = new Map<string, number>();
@@ -167,8 +168,16 @@ export function createRouting(deps: ChatServiceDeps, lookups: Lookups, views: Vi
      * pool has lost is routed; an assignment the pool made but the store did not record is
      * recorded and delivered; a conversation closed in the store but still in the pool is
      * released. Returns how many were repaired.
+     *
+     * One process at a time repairs (a lease in the pool, renewed by its holder each pass;
+     * another takes over when it lapses): two repairing at once would both deliver the same
+     * unrecorded assignment. A process without the lease returns 0.
      */
     async repair(): Promise<number> {
+      if (!(await pool.acquireLease('repair', processId, clock.now(), limits.repairLeaseMs))) {
+        suspects = new Map(); // drift seen while another process repaired is not confirmed by this one
+        return 0;
+      }
       const active = await store.listActiveConversations();
       const [queue, assignments] = await Promise.all([pool.queue(), poolAssignments()]);
       const queued = new Set(queue);
@@ -214,23 +223,6 @@ export function createRouting(deps: ChatServiceDeps, lookups: Lookups, views: Vi
       }
       if (total) log.warn({ repaired: Object.fromEntries(counts) }, 'pool and store disagreed; repaired');
       return total;
-    },
-
-    /**
-     * Embedded restarts lose the in-process pool: queued conversations go back to the queue in
-     * the order they opened, and assigned ones are requeued too (agents are all offline at start).
-     */
-    async restoreQueue() {
-      const active = await store.listActiveConversations();
-      const known = new Set(await pool.queue());
-      let restored = 0;
-      for (const c of active.sort((a, b) => a.openedAt - b.openedAt)) {
-        if (known.has(c.id) || (await pool.assignmentOf(c.id))) continue;
-        if (c.agentId) await store.setAssignment(c.id, null);
-        await routeConversation(c.id);
-        restored++;
-      }
-      if (restored) log.info({ restored }, 'active conversations put back in the queue');
     },
   };
 }

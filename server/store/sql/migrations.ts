@@ -393,6 +393,11 @@ CREATE INDEX conversations_category_idx ON conversations (close_category, opened
 CREATE INDEX ratings_score_idx ON ratings (score);
 `,
   },
+  {
+    version: 13,
+    name: 'users: chosen status (an agent is back in the status they chose after a restart)',
+    sql: `ALTER TABLE users ADD COLUMN chosen_status text CHECK (chosen_status IN ('online', 'away', 'offline'));`,
+  },
 ];
 
 /** Arbitrary constant naming "schema migration" among this database's advisory locks. */
