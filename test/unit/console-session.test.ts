@@ -2,6 +2,7 @@
  * The console session without a server: a fake socket with the few socket.io-client
  * methods the session uses, driven by the test.
  */
+import { messageSoundOn, setMessageSound } from '../../agent-console/src/account/sounds';
 import type { ConversationView, Message, Result } from '../../shared/protocol';
 import { createConsoleSession, type AgentSocket, type ConsoleState } from '../../agent-console/src/state/session';
 
@@ -400,4 +401,33 @@ test('a reconnect that finds presence rebuilt (server restarted) says so until d
   expect(Object.keys(session.state.chats)).toEqual(['a']);
   session.dismissRestarted();
   expect(session.state.restarted).toBe(false);
+});
+
+test('each new visitor message in a chat of mine is announced once (the message sound); agent messages and duplicates are not', async () => {
+  const fake = fakeSocket();
+  const heard: string[] = [];
+  createConsoleSession({
+    connect: () => fake.socket as unknown as AgentSocket,
+    token: 't',
+    onVisitorMessage: (m) => heard.push(`${m.conversationId}:${m.seq}`),
+  });
+  fake.socket.connect();
+  fake.take('session:sync').resolve({ ok: true, data: { me, conversations: [{ conversation: view('a'), messages: [] }] } });
+  await tick();
+  fake.fire('message', msg('a', 1));
+  fake.fire('message', msg('a', 1));
+  fake.fire('message', msg('a', 2, 'agent'));
+  fake.fire('message', msg('x', 1)); // not mine
+  fake.fire('message', msg('a', 3));
+  expect(heard).toEqual(['a:1', 'a:3']);
+});
+
+test('the message sound is on unless this browser turned it off', () => {
+  const store = new Map<string, string>();
+  const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) };
+  expect(messageSoundOn(storage)).toBe(true);
+  setMessageSound(false, storage);
+  expect(messageSoundOn(storage)).toBe(false);
+  setMessageSound(true, storage);
+  expect(messageSoundOn(storage)).toBe(true);
 });

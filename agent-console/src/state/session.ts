@@ -41,6 +41,8 @@ export interface ConsoleSessionOptions {
   token: string;
   /** Called for each conversation newly assigned to me (sound, notification). */
   onAssigned?(c: ConversationWithMessages): void;
+  /** Called for each new visitor message in a conversation I already have (sound). */
+  onVisitorMessage?(m: Message): void;
   newId?(): string;
   /** How long a call waits for its ack before it rejects. @default 10000 */
   ackTimeoutMs?: number;
@@ -199,6 +201,7 @@ export function createConsoleSession(opts: ConsoleSessionOptions) {
     const next = withMessages(chat, [m]);
     if (next === chat) return;
     update(m.conversationId, () => (m.author === 'visitor' ? { ...next, visitorTyping: false, visitorDraft: undefined } : next));
+    if (m.author === 'visitor') opts.onVisitorMessage?.(m);
   });
   socket.on('typing', ({ conversationId, typing, text, author }) => {
     if (author !== 'agent') update(conversationId, (c) => ({ ...c, visitorTyping: typing, visitorDraft: typing ? text : undefined }));
