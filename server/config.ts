@@ -119,7 +119,8 @@ export interface Config {
   secret?: string;
   admin?: { email: string; password: string; name: string };
   corsOrigins: string[];
-  limits: ChatLimits;
+  /** The repair lease is not set here: the server derives it from its repair interval. */
+  limits: Omit<ChatLimits, 'repairLeaseMs'>;
   agentTokenHours: number;
   visitorTokenDays: number;
   reconcileMs: number;
@@ -149,7 +150,10 @@ export interface ChatLimits {
    * sockets leave presence, its agents with no socket left enter grace. @default 10000
    */
   processDeadAfterMs: number;
-  /** How long the periodic repair's lease lasts (renewed by its holder each pass). @default 45000 */
+  /**
+   * How long the periodic repair's lease lasts (renewed by its holder each pass), so a holder that
+   * died stops blocking the repair after it. @default 3 × the repair interval (45000 at 15 s)
+   */
   repairLeaseMs: number;
   /** Visitor `message:send` per visitor per second; also `visitor:profile`, `visitor:context`, `conversation:rate`, `conversation:close`, each on its own (`typing` and `conversation:history`: twice this). @default 5 */
   visitorMessagesPerSecond: number;
@@ -254,7 +258,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       defaultCapacity: e.DEFAULT_CAPACITY,
       heartbeatMs: e.HEARTBEAT_MS,
       processDeadAfterMs: e.PROCESS_DEAD_AFTER_MS,
-      repairLeaseMs: DEFAULT_LIMITS.repairLeaseMs,
       visitorMessagesPerSecond: e.RATE_VISITOR_PER_SECOND,
       agentMessagesPerSecond: e.RATE_AGENT_PER_SECOND,
       ipMessagesPerSecond: e.RATE_IP_PER_SECOND,
