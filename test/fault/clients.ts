@@ -171,6 +171,11 @@ abstract class Client<S extends Socket> {
     this.closed = true;
     this.socket?.disconnect();
   }
+
+  /** Stays connected until its process dies, then never reconnects (a console whose machine went too). */
+  abandon() {
+    this.closed = true;
+  }
 }
 
 /** A shopper: one conversation at a time, like the widget. */
