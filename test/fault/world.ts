@@ -24,15 +24,35 @@ import { createTestDatabase } from '../helpers/postgres';
 import { useRedisServer } from '../helpers/suite';
 import type { TestRedisServer } from '../helpers/redis-server';
 import { FaultAgent, FaultVisitor } from './clients';
-import { checkInvariants, type Figures } from './invariants';
+import { awaitInvariants, type Figures } from './invariants';
 import { processTable, type ProcessTable } from './processes';
 
-const SECRET = 'fault-suite-secret-0123456789-abcdefghijkl';
+export const SECRET = 'fault-suite-secret-0123456789-abcdefghijkl';
 export const PROCESSES = 3;
 const AGENTS = 4;
 const CAPACITY = 4;
 /** How long recovery may take after a fault before the scenario fails. */
-const RECOVERY_TIMEOUT_MS = 30_000;
+export const RECOVERY_TIMEOUT_MS = 30_000;
+
+/** What every fault node runs with: short liveness timings, and rate limits the suite's clients never hit. */
+export const SUITE_ENV = {
+  SECRET,
+  LOG_LEVEL: 'fatal',
+  // A killed process is declared dead within about a second (its agents then enter grace).
+  HEARTBEAT_MS: '200',
+  PROCESS_DEAD_AFTER_MS: '1000',
+  // Every client of the suite connects from 127.0.0.1, and resumes often.
+  RATE_IP_PER_SECOND: '100000',
+  MAX_CONNECTIONS_PER_IP: '100000',
+  RATE_NEW_CONVERSATIONS_IP_PER_MINUTE: '100000',
+  RATE_NEW_CONVERSATIONS_VISITOR_PER_MINUTE: '100000',
+  RATE_SYNC_IP_PER_MINUTE: '100000',
+  RATE_SYNC_PER_MINUTE: '100000',
+  RATE_AGENT_ACTIONS_PER_SECOND: '100000',
+  RATE_AGENT_READS_PER_SECOND: '100000',
+  RATE_VISITOR_PER_SECOND: '1000',
+  RATE_AGENT_PER_SECOND: '1000',
+};
 
 export interface ScenarioResult extends Figures {
   name: string;
@@ -95,25 +115,10 @@ export function useFaultWorld(): FaultWorld {
       REDIS_URL: redisServer().url,
       REDIS_PREFIX: prefix,
       DATABASE_URL: database.url,
-      SECRET,
-      LOG_LEVEL: 'fatal',
+      ...SUITE_ENV,
       FAULT_REPAIR_MS: '300',
-      // A killed process is declared dead within about a second (its agents then enter grace).
-      HEARTBEAT_MS: '200',
-      PROCESS_DEAD_AFTER_MS: '1000',
       // An agent who left for good: their chats move after this.
       AGENT_GRACE_SECONDS: '3',
-      // Every client of the suite connects from 127.0.0.1, and resumes often.
-      RATE_IP_PER_SECOND: '100000',
-      MAX_CONNECTIONS_PER_IP: '100000',
-      RATE_NEW_CONVERSATIONS_IP_PER_MINUTE: '100000',
-      RATE_NEW_CONVERSATIONS_VISITOR_PER_MINUTE: '100000',
-      RATE_SYNC_IP_PER_MINUTE: '100000',
-      RATE_SYNC_PER_MINUTE: '100000',
-      RATE_AGENT_ACTIONS_PER_SECOND: '100000',
-      RATE_AGENT_READS_PER_SECOND: '100000',
-      RATE_VISITOR_PER_SECOND: '1000',
-      RATE_AGENT_PER_SECOND: '1000',
       DEFAULT_CAPACITY: String(CAPACITY),
     });
     await Promise.all(Array.from({ length: PROCESSES }, (_, slot) => procs.start(slot)));
@@ -194,12 +199,7 @@ export function useFaultWorld(): FaultWorld {
       // Three processes at the start of each scenario.
       await Promise.all(Array.from({ length: PROCESSES }, (_, slot) => (procs.alive(slot) ? undefined : procs.start(slot))));
       const faultAt = await inject();
-      let last = await checkInvariants({ sql: db.sql, pool, visitors, agents });
-      const deadline = Date.now() + RECOVERY_TIMEOUT_MS;
-      while (last.violations.length && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 100));
-        last = await checkInvariants({ sql: db.sql, pool, visitors, agents });
-      }
+      const last = await awaitInvariants({ sql: db.sql, pool, visitors, agents }, RECOVERY_TIMEOUT_MS);
       const result: ScenarioResult = { name, ...last.figures, recoveryMs: Date.now() - faultAt };
       results.push(result);
       if (last.violations.length) {
@@ -243,7 +243,8 @@ async function installWriteFault({ sql }: TestStore) {
   }
 }
 
-function table(rows: ScenarioResult[]): string {
+/** The figures as the suite prints them, one row per scenario. */
+export function table(rows: ScenarioResult[]): string {
   const cols = ['name', 'acknowledged', 'lost', 'duplicated', 'undelivered', 'byResume', 'onlyOnResync', 'stranded', 'reconnected', 'recoveryMs'] as const;
   return [cols.join(' | '), ...rows.map((r) => cols.map((c) => String(r[c])).join(' | '))].join('\n');
 }
