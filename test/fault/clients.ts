@@ -46,7 +46,8 @@ const RETRY = new Set(['INTERNAL', 'RATE_LIMITED']);
 const ACK_TIMEOUT_MS = 8_000;
 /** Between tries after an error ack (a backend down): a client's back-off, not a test's wait. */
 const RETRY_PAUSE_MS = 100;
-const MAX_CONNECT_TRIES = 100;
+/** How long a client goes on trying to (re)connect: long enough for an embedded process to start again. */
+const RECONNECT_FOR_MS = 60_000;
 
 /** Live process URLs, for (re)connecting; the suite's process table answers it. */
 export type Pick = () => string;
@@ -87,7 +88,8 @@ abstract class Client<S extends Socket> {
 
   /** Connects to `url`, or to a live process chosen by `pick`, trying again while processes come and go. */
   async connect(url?: string): Promise<void> {
-    for (let i = 0; i < MAX_CONNECT_TRIES && !this.closed; i++) {
+    const until = Date.now() + RECONNECT_FOR_MS;
+    for (let i = 0; (i === 0 || Date.now() < until) && !this.closed; i++) {
       const target = i === 0 && url ? url : this.pick();
       try {
         await this.open(target);
@@ -170,6 +172,11 @@ abstract class Client<S extends Socket> {
   close() {
     this.closed = true;
     this.socket?.disconnect();
+  }
+
+  /** Stays connected until its process dies, then never reconnects (a console whose machine went too). */
+  abandon() {
+    this.closed = true;
   }
 }
 

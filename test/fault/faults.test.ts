@@ -90,6 +90,75 @@ test('SIGTERM of a process holding shoppers and an agent (a deploy)', () =>
     return at;
   }));
 
+describe('SIGKILL of a process holding agents with open chats', () => {
+  let stay: FaultAgent[] = [];
+  test('those who never come back enter grace and their chats move on; those who reconnect elsewhere keep theirs', () => {
+    let gone: FaultAgent[] = [];
+    const held = new Map<string, string[]>();
+    return w.scenario(
+      'SIGKILL agents',
+      async () => {
+        stay = [await w.agent(0), await w.agent(0)];
+        gone = [await w.agent(0), await w.agent(0)];
+        // One shopper per agent: routing picks the least loaded, so each agent on process 0 gets a chat.
+        const shoppers = await w.chatting(1, w.agents.length);
+        await until(() => [...stay, ...gone].every((a) => a.chats.size > 0 && a.unsent === 0), 20_000, 'agents on process 0 told and greeting');
+        for (const a of [...stay, ...gone]) held.set(a.id, [...a.chats.keys()]);
+        gone.forEach((a) => w.leave(a, { withProcess: true }));
+        const at = await w.kill(0, 'SIGKILL');
+        shoppers.forEach((v) => v.say('Are you still there?'));
+        return at;
+      },
+      async () => {
+        for (const a of stay) {
+          // Reconnected to a survivor within grace: same chats, and one socket counted, not two.
+          expect(a.connects).toBe(2);
+          expect(await w.pool.agent(a.id)).toMatchObject({ status: 'online', connections: 1, graceDeadline: null });
+          expect(await w.pool.agentConversations(a.id)).toEqual(expect.arrayContaining(held.get(a.id)!));
+        }
+        for (const a of gone) {
+          // Declared gone with their process, then past grace: offline, and their chats are with live agents.
+          expect(await w.pool.agent(a.id)).toMatchObject({ status: 'offline', load: 0, connections: 0 });
+          for (const c of held.get(a.id)!) expect(w.agents.some((live) => live.chats.has(c))).toBe(true);
+        }
+      },
+    );
+  });
+
+  test('a later clean disconnect of an agent who reconnected elsewhere starts their grace (no stale socket count)', async () => {
+    const [agent] = stay;
+    w.leave(agent);
+    await until(async () => {
+      const p = await w.pool.agent(agent.id);
+      return p?.connections === 0 && p.graceDeadline !== null;
+    }, 10_000, 'the agent in grace');
+    stay.slice(1).forEach((a) => w.leave(a));
+    // Gone for good: offline once grace ends (an agent in grace is still routed new chats, so
+    // the next scenario starts only then).
+    await until(async () => (await Promise.all(stay.map((a) => w.pool.agent(a.id)))).every((p) => p?.status === 'offline'), 15_000, 'grace over');
+  });
+});
+
+test('Redis restarted empty: presence, queue and assignments rebuilt; replies and routing work without a reload', () => {
+  const held = new Map<string, string[]>();
+  return w.scenario('Redis restarted empty', async () => {
+    const shoppers = [...(await w.chatting(0, 2)), ...(await w.chatting(2, 2))];
+    await until(() => w.agents.every((a) => a.unsent === 0), 20_000, 'agents greeted');
+    for (const a of w.agents) held.set(a.id, [...a.chats.keys()]);
+    await w.redis.restart();
+    const at = Date.now();
+    shoppers.forEach((v) => v.say('Are you still there?'));
+    for (const a of w.agents) for (const c of a.chats.keys()) a.say(c, 'Yes, still here');
+    const fresh = await w.visitor(1);
+    fresh.say('Hello, new here after the restart');
+    await until(() => fresh.routed, 20_000, 'the new shopper routed');
+    return at;
+  }, async () => {
+    // Every agent kept the chats they had: rebuilt, not moved on after a grace period.
+    for (const a of w.agents) expect(await w.pool.agentConversations(a.id)).toEqual(expect.arrayContaining(held.get(a.id)!));
+  });
+});
+
 /** The redis-server's process id, from INFO (the suite's own server, never the shared one). */
 async function redisPid(url: string): Promise<number> {
   const r = new Redis(url);

@@ -177,3 +177,14 @@ export async function checkInvariants(w: World, opts: { resume?: boolean } = {})
     },
   };
 }
+
+/** Checks again every 100 ms until nothing is violated or `timeoutMs` has passed; the last check. */
+export async function awaitInvariants(w: World, timeoutMs: number): Promise<Check> {
+  let last = await checkInvariants(w);
+  const deadline = Date.now() + timeoutMs;
+  while (last.violations.length && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    last = await checkInvariants(w);
+  }
+  return last;
+}

@@ -26,6 +26,7 @@ async function main() {
     graceSweepMs: 100,
   });
   await server.chat.restoreQueue();
+  answerInspection({ sql: backends.sql, store: backends.store, pool: backends.pool });
   const port = await server.listen(config.port, config.host);
   process.stdout.write(`${JSON.stringify({ port })}\n`);
 
@@ -37,6 +38,23 @@ async function main() {
     await server.close();
     await backends.close();
     process.exit(0);
+  });
+}
+
+/**
+ * The suite's window into this process's backends over the IPC channel (an embedded process's
+ * PGlite and in-process pool are nobody else's): `{ id, target, method, args }` is answered
+ * with `{ id, value }` or `{ id, error }`. Reads only, by the suite's convention.
+ */
+function answerInspection(targets: Record<string, object>) {
+  if (!process.send) return;
+  process.on('message', async ({ id, target, method, args }: { id: number; target: string; method: string; args: unknown[] }) => {
+    try {
+      const t = targets[target] as Record<string, (...a: unknown[]) => Promise<unknown>>;
+      process.send!({ id, value: await t[method].apply(t, args) });
+    } catch (err) {
+      process.send!({ id, error: String(err) });
+    }
   });
 }
 

@@ -13,6 +13,8 @@ export interface ServerProcess {
   exited: Promise<number | NodeJS.Signals | null>;
   /** stdout and stderr so far (for a failing test's message). */
   output(): string;
+  /** Calls `method` of the process's `sql`, `store` or `pool` over IPC (node.ts): how a test reads an embedded process. */
+  ask<T>(target: 'sql' | 'store' | 'pool', method: string, ...args: unknown[]): Promise<T>;
 }
 
 const ROOT = path.join(__dirname, '../..');
@@ -23,7 +25,7 @@ function start(slot: number, env: Record<string, string>): Promise<ServerProcess
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/fault/node.ts'], {
       cwd: ROOT,
       env: { ...process.env, NODE_OPTIONS: '', PORT: '0', HOST: '127.0.0.1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     let out = '';
     const exited = new Promise<number | NodeJS.Signals | null>((res) => child.once('exit', (code, signal) => res(signal ?? code)));
@@ -33,7 +35,7 @@ function start(slot: number, env: Record<string, string>): Promise<ServerProcess
       const m = /\{"port":(\d+)\}/.exec(out);
       if (m && timer) {
         clearTimeout(timer);
-        resolve({ slot, url: `http://127.0.0.1:${m[1]}`, child, exited, output: () => out });
+        resolve({ slot, url: `http://127.0.0.1:${m[1]}`, child, exited, output: () => out, ask: asker(child) });
       }
     });
     child.stderr!.on('data', (chunk) => (out += chunk));
@@ -42,6 +44,24 @@ function start(slot: number, env: Record<string, string>): Promise<ServerProcess
       reject(new Error(`process ${slot} exited (${why}) before listening:\n${out}`));
     });
   });
+}
+
+function asker(child: ChildProcess): ServerProcess['ask'] {
+  const waiting = new Map<number, { resolve(v: never): void; reject(e: Error): void }>();
+  let next = 0;
+  child.on('message', ({ id, value, error }: { id: number; value?: never; error?: string }) => {
+    const w = waiting.get(id);
+    waiting.delete(id);
+    if (error !== undefined) w?.reject(new Error(error));
+    else w?.resolve(value!);
+  });
+  child.once('exit', () => waiting.forEach((w) => w.reject(new Error('the process exited'))));
+  return (target, method, ...args) =>
+    new Promise((resolve, reject) => {
+      const id = next++;
+      waiting.set(id, { resolve, reject });
+      child.send({ id, target, method, args });
+    });
 }
 
 export interface ProcessTable {

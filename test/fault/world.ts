@@ -8,8 +8,10 @@
  *   test('SIGKILL of a process holding agents', () => w.scenario('SIGKILL agents', async () => {
  *     const agent = await w.agent(0);          // online on process 0
  *     await w.chatting(1, 3);                  // shoppers on process 1
- *     w.leave(agent);                          // this one never comes back
+ *     w.leave(agent, { withProcess: true });   // this one never comes back
  *     return w.kill(0, 'SIGKILL');             // the moment of the fault
+ *   }, async () => {                           // optional: checks once recovered
+ *     expect(await w.pool.agent(agent.id)).toMatchObject({ status: 'offline', connections: 0 });
  *   }));
  */
 import { randomUUID } from 'node:crypto';
@@ -22,15 +24,35 @@ import { createTestDatabase } from '../helpers/postgres';
 import { useRedisServer } from '../helpers/suite';
 import type { TestRedisServer } from '../helpers/redis-server';
 import { FaultAgent, FaultVisitor } from './clients';
-import { checkInvariants, type Figures } from './invariants';
+import { awaitInvariants, type Figures } from './invariants';
 import { processTable, type ProcessTable } from './processes';
 
-const SECRET = 'fault-suite-secret-0123456789-abcdefghijkl';
+export const SECRET = 'fault-suite-secret-0123456789-abcdefghijkl';
 export const PROCESSES = 3;
 const AGENTS = 4;
 const CAPACITY = 4;
 /** How long recovery may take after a fault before the scenario fails. */
-const RECOVERY_TIMEOUT_MS = 30_000;
+export const RECOVERY_TIMEOUT_MS = 30_000;
+
+/** What every fault node runs with: short liveness timings, and rate limits the suite's clients never hit. */
+export const SUITE_ENV = {
+  SECRET,
+  LOG_LEVEL: 'fatal',
+  // A killed process is declared dead within about a second (its agents then enter grace).
+  HEARTBEAT_MS: '200',
+  PROCESS_DEAD_AFTER_MS: '1000',
+  // Every client of the suite connects from 127.0.0.1, and resumes often.
+  RATE_IP_PER_SECOND: '100000',
+  MAX_CONNECTIONS_PER_IP: '100000',
+  RATE_NEW_CONVERSATIONS_IP_PER_MINUTE: '100000',
+  RATE_NEW_CONVERSATIONS_VISITOR_PER_MINUTE: '100000',
+  RATE_SYNC_IP_PER_MINUTE: '100000',
+  RATE_SYNC_PER_MINUTE: '100000',
+  RATE_AGENT_ACTIONS_PER_SECOND: '100000',
+  RATE_AGENT_READS_PER_SECOND: '100000',
+  RATE_VISITOR_PER_SECOND: '1000',
+  RATE_AGENT_PER_SECOND: '1000',
+};
 
 export interface ScenarioResult extends Figures {
   name: string;
@@ -50,8 +72,11 @@ export interface FaultWorld {
   visitor(slot: number): Promise<FaultVisitor>;
   /** Another agent, online on the process in `slot` (the suite's own four are on 1 and 2). */
   agent(slot: number): Promise<FaultAgent>;
-  /** An agent who goes away for good (never reconnects): no longer expected to be live. */
-  leave(agent: FaultAgent): void;
+  /**
+   * An agent who goes away for good (never reconnects): no longer expected to be live. At once
+   * (a clean disconnect), or `withProcess`: their socket stays until its process is killed.
+   */
+  leave(agent: FaultAgent, opts?: { withProcess?: boolean }): void;
   /** `n` shoppers on `slot`, each with a first message sent and routed (assigned or queued). */
   chatting(slot: number, n: number): Promise<FaultVisitor[]>;
   /** SIGKILL/SIGTERM the process in `slot` and wait for it to exit; resolves with the moment. */
@@ -60,9 +85,10 @@ export interface FaultWorld {
   failWrites(on: boolean): Promise<void>;
   /**
    * Runs `inject` (it drives traffic and injects the fault, resolving with the moment of the
-   * fault), waits until every invariant holds, records the figures, and cleans up.
+   * fault), waits until every invariant holds, records the figures, runs `verify` (the
+   * scenario's own checks of the recovered state), and cleans up.
    */
-  scenario(name: string, inject: () => Promise<number>): Promise<ScenarioResult>;
+  scenario(name: string, inject: () => Promise<number>, verify?: () => Promise<void>): Promise<ScenarioResult>;
 }
 
 /** Registers the jest hooks that build the world for the file it is called in. */
@@ -89,22 +115,10 @@ export function useFaultWorld(): FaultWorld {
       REDIS_URL: redisServer().url,
       REDIS_PREFIX: prefix,
       DATABASE_URL: database.url,
-      SECRET,
-      LOG_LEVEL: 'fatal',
+      ...SUITE_ENV,
       FAULT_REPAIR_MS: '300',
       // An agent who left for good: their chats move after this.
       AGENT_GRACE_SECONDS: '3',
-      // Every client of the suite connects from 127.0.0.1, and resumes often.
-      RATE_IP_PER_SECOND: '100000',
-      MAX_CONNECTIONS_PER_IP: '100000',
-      RATE_NEW_CONVERSATIONS_IP_PER_MINUTE: '100000',
-      RATE_NEW_CONVERSATIONS_VISITOR_PER_MINUTE: '100000',
-      RATE_SYNC_IP_PER_MINUTE: '100000',
-      RATE_SYNC_PER_MINUTE: '100000',
-      RATE_AGENT_ACTIONS_PER_SECOND: '100000',
-      RATE_AGENT_READS_PER_SECOND: '100000',
-      RATE_VISITOR_PER_SECOND: '1000',
-      RATE_AGENT_PER_SECOND: '1000',
       DEFAULT_CAPACITY: String(CAPACITY),
     });
     await Promise.all(Array.from({ length: PROCESSES }, (_, slot) => procs.start(slot)));
@@ -163,8 +177,9 @@ export function useFaultWorld(): FaultWorld {
       await agent.connect(procs.get(slot).url);
       return agent;
     },
-    leave(agent) {
-      agent.close();
+    leave(agent, opts = {}) {
+      if (opts.withProcess) agent.abandon();
+      else agent.close();
       agents.splice(agents.indexOf(agent), 1);
     },
     async chatting(slot, n) {
@@ -180,21 +195,17 @@ export function useFaultWorld(): FaultWorld {
     async failWrites(on) {
       await db.sql.query(on ? 'INSERT INTO fault_flags VALUES (true)' : 'DELETE FROM fault_flags');
     },
-    async scenario(name, inject) {
+    async scenario(name, inject, verify) {
       // Three processes at the start of each scenario.
       await Promise.all(Array.from({ length: PROCESSES }, (_, slot) => (procs.alive(slot) ? undefined : procs.start(slot))));
       const faultAt = await inject();
-      let last = await checkInvariants({ sql: db.sql, pool, visitors, agents });
-      const deadline = Date.now() + RECOVERY_TIMEOUT_MS;
-      while (last.violations.length && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 100));
-        last = await checkInvariants({ sql: db.sql, pool, visitors, agents });
-      }
+      const last = await awaitInvariants({ sql: db.sql, pool, visitors, agents }, RECOVERY_TIMEOUT_MS);
       const result: ScenarioResult = { name, ...last.figures, recoveryMs: Date.now() - faultAt };
       results.push(result);
       if (last.violations.length) {
         throw new Error(`${name}: not recovered after ${RECOVERY_TIMEOUT_MS} ms:\n${last.violations.slice(0, 20).join('\n')}`);
       }
+      await verify?.();
       await cleanUp();
       return result;
     },
@@ -232,7 +243,8 @@ async function installWriteFault({ sql }: TestStore) {
   }
 }
 
-function table(rows: ScenarioResult[]): string {
+/** The figures as the suite prints them, one row per scenario. */
+export function table(rows: ScenarioResult[]): string {
   const cols = ['name', 'acknowledged', 'lost', 'duplicated', 'undelivered', 'byResume', 'onlyOnResync', 'stranded', 'reconnected', 'recoveryMs'] as const;
   return [cols.join(' | '), ...rows.map((r) => cols.map((c) => String(r[c])).join(' | '))].join('\n');
 }
