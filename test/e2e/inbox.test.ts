@@ -32,12 +32,12 @@ test('a left message from the widget is assigned, answered in the console, and t
   await shop.goto(t.url);
   await shop.getByRole('button', { name: /Open chat with support/ }).click();
   const form = shop.getByRole('form', { name: 'No one is online right now' });
-  await form.getByText('The reply will show here next time you open this chat in this browser').waitFor();
+  await form.getByText('the reply shows here when you next open this chat in this browser').waitFor();
   await form.getByRole('textbox', { name: 'Your name' }).fill('Ana');
   await form.getByRole('textbox', { name: 'Your email' }).fill('ana@example.com');
   await form.getByRole('textbox', { name: 'Message' }).fill('Do you ship teapots to Hong Kong?');
   await form.getByRole('button', { name: 'Send message' }).click();
-  await shop.getByText('Thank you! The reply will show here next time you open this chat in this browser').waitFor();
+  await shop.getByText('Thank you! The reply shows here when you next open this chat in this browser').waitFor();
 
   // The lead sees it with its page and time, and assigns it to an agent.
   const agent = await staff('Mei', { locale: 'zh-CN' });

@@ -143,7 +143,7 @@ test('with no agent online the shopper leaves a message', async () => {
   await form.getByRole('textbox', { name: 'Your email' }).fill('ana@example.com');
   await form.getByRole('textbox', { name: 'Message' }).fill('Do you ship to Hong Kong?');
   await form.getByRole('button', { name: 'Send message' }).click();
-  await page.getByText('Thank you! The reply will show here next time you open this chat').waitFor();
+  await page.getByText('Thank you! The reply shows here when you next open this chat').waitFor();
   const left = await server.db.store.listLeftMessages({ limit: 50 });
   expect(left.find((m) => m.text === 'Do you ship to Hong Kong?')).toMatchObject({ name: 'Ana', email: 'ana@example.com' });
 });
