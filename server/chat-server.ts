@@ -94,6 +94,8 @@ export interface ChatServerOptions {
    * drift is repaired when two passes in a row see it). @default 15000
    */
   repairMs?: number;
+  /** How often the routines' idle and slow-answer rules are checked (their times are settings). @default 10000 */
+  routinesSweepMs?: number;
 }
 
 export interface ChatServer {
@@ -152,6 +154,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
   // One map per namespace (shared/protocol.ts), which a single Server type cannot carry.
   const visitors = io.of(VISITOR_NAMESPACE) as VisitorNamespace;
   const agents = io.of(AGENT_NAMESPACE) as AgentNamespace;
+  const settings = createSettingsService({ store: opts.settings ?? createSettingsStore({ sql: opts.sql }), clock, logger });
   const chat = createChatService({
     store: opts.store,
     pool: opts.pool,
@@ -163,6 +166,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     floor: createFloorStore({ sql: opts.sql }),
     timeZone: opts.timeZone,
     floorFiguresEveryMs: opts.floorFiguresEveryMs,
+    routines: async () => (await settings.current()).routines,
   });
   const team = createTeamService({
     store: opts.store,
@@ -175,7 +179,6 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     signOut: (userId) => agents.in(rooms.agent(userId)).disconnectSockets(true),
   });
 
-  const settings = createSettingsService({ store: opts.settings ?? createSettingsStore({ sql: opts.sql }), clock, logger });
 
   const transport = attachSocketTransport({
     io,
@@ -241,6 +244,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     every(opts.graceSweepMs ?? Math.max(50, Math.min(1000, limits.agentGraceMs / 4)), () => chat.sweepGrace(), 'grace sweep'),
     every(opts.reconcileMs ?? 60_000, () => chat.reconcile(), 'reconcile'),
     every(opts.repairMs ?? 15_000, () => chat.repair(), 'repair'),
+    every(opts.routinesSweepMs ?? 10_000, () => chat.sweepRoutines(), 'routines sweep'),
   ];
 
   return {

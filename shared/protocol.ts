@@ -30,7 +30,10 @@ export type SystemEvent =
   | { type: 'transferred'; fromAgentId: string | null; toAgentId: string | null; note?: string }
   | { type: 'agent_disconnected'; agentId: string }
   | { type: 'requeued'; fromAgentId: string; reason: 'agent_offline' | 'agent_disconnected' }
-  | { type: 'closed'; by: AuthorKind; byId: string | null };
+  | { type: 'closed'; by: AuthorKind; byId: string | null; reason?: CloseReason };
+
+/** Why a conversation closed when nobody chose to close it: the visitor went quiet (the idle routine). */
+export type CloseReason = 'visitor_idle';
 
 /** System events as a visitor receives them: no agent ids, no transfer notes. */
 export type VisitorSystemEvent =
@@ -59,6 +62,8 @@ export interface Message {
   event?: SystemEvent;
   /** Milliseconds since the epoch. */
   at: number;
+  /** Sent by a routine (greeting, closing text, idle prompt) in the agent's name, not typed. */
+  auto?: true;
 }
 
 export interface AgentRef {
@@ -283,6 +288,8 @@ export interface FloorConversation extends ConversationView {
   assignedAt: number | null;
   /** The oldest visitor message no agent (or lead) has answered yet; null when answered. */
   waitingSince: number | null;
+  /** Assigned longer than the routines' `slowAnswerSeconds` with no agent answer yet: the leads should look. */
+  slowAnswer?: true;
 }
 
 /**

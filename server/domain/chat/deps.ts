@@ -1,4 +1,5 @@
 /** What the chat use cases are built from: the domain's ports and its settings. */
+import type { RoutineSettings } from '../../../shared/settings';
 import type { ChatLimits } from '../../config';
 import type { Logger } from '../../logger';
 import type { Clock } from '../clock';
@@ -30,4 +31,6 @@ export interface ChatServiceDeps {
   timeZone?: () => string | null | undefined;
   /** Least time between two pushes of the floor's figures, ms. @default 3000 */
   floorFiguresEveryMs?: number;
+  /** The routines' current settings (greeting, closing, idle, slow answer). @default none: routines off */
+  routines?: () => Promise<RoutineSettings>;
 }

@@ -14,6 +14,7 @@ import type { Audience } from './audience';
 import type { ChatServiceDeps } from './deps';
 import { unlessClosedMeanwhile } from './events';
 import { rememberIn, type Lookups } from './lookups';
+import type { Routines } from './routines';
 import { visitorState, type Views } from './views';
 
 /** A conversation just opened by this process, with every message it holds so far. */
@@ -25,7 +26,7 @@ export interface KnownConversation {
 
 export type Routing = ReturnType<typeof createRouting>;
 
-export function createRouting(deps: ChatServiceDeps, lookups: Lookups, views: Views, audience: Audience) {
+export function createRouting(deps: ChatServiceDeps, lookups: Lookups, views: Views, audience: Audience, routines?: Routines) {
   const { store, pool, notifier, clock, metrics } = deps;
   const log = deps.logger.child({ module: 'routing' });
   // When each conversation was routed or requeued, and which ones waited in the queue: for metrics.
@@ -67,6 +68,7 @@ export function createRouting(deps: ChatServiceDeps, lookups: Lookups, views: Vi
     notifier.agents({ agentIds: [agentId] }, 'conversation:assigned', { conversation: view, messages, hasMore: false });
     audience.leadsSee(view);
     notifier.visitor(view.visitorId, 'conversation:state', visitorState(view));
+    await routines?.greet(conversationId, agentId).catch((err) => log.error({ err, conversationId }, 'greeting failed; the next assignment or repair retries it'));
     const since = routedAt.get(conversationId);
     if (since !== undefined) {
       routedAt.delete(conversationId);

@@ -11,8 +11,10 @@ import { createConversationSteps } from './conversations';
 import { createFloor } from './floor';
 import type { ChatServiceDeps } from './deps';
 import { createLeadUseCases } from './leads';
+import { createRoutineSweep } from './idle';
 import { createLookups } from './lookups';
 import { createPresenceUseCases } from './presence';
+import { createRoutines } from './routines';
 import { createRouting } from './routing';
 import { createViews } from './views';
 import { createVisitorUseCases } from './visitors';
@@ -26,8 +28,10 @@ export function createChatService(deps: ChatServiceDeps) {
   const floor = createFloor(deps, views);
   const audience = createAudience(deps, lookups, views, floor);
   const background = createBackground(deps);
-  const routing = createRouting(deps, lookups, views, audience);
-  const conversations = createConversationSteps(deps, { lookups, views, audience, routing });
+  const routines = createRoutines(deps, { lookups, views });
+  const routing = createRouting(deps, lookups, views, audience, routines);
+  const conversations = createConversationSteps(deps, { lookups, views, audience, routing, routines });
+  const routineSweep = createRoutineSweep(deps, { routines, conversations, views, floor });
   const presence = createPresenceUseCases(deps, { lookups, views, audience, routing });
   return {
     ...createVisitorUseCases(deps, { lookups, views, audience, routing, background, conversations, floor }),
@@ -40,6 +44,8 @@ export function createChatService(deps: ChatServiceDeps) {
     forgetUser: lookups.forgetUser,
     repair: routing.repair,
     restoreQueue: routing.restoreQueue,
+    /** Idle prompts and closes, slow-answer flags: one pass (the composition root runs it periodically). */
+    sweepRoutines: routineSweep.sweep,
     /** Resolves when work after acks and queue broadcasts are done; for shutdown and tests. */
     async idle() {
       await background.idle();

@@ -4,7 +4,7 @@
  * composition root hands them over. Expected outcomes are values (`null`, a `status`);
  * a rejected promise means the storage itself failed.
  */
-import type { CloseCategory, PageContext, Role, SystemEvent } from '../../../shared/protocol';
+import type { CloseCategory, CloseReason, PageContext, Role, SystemEvent } from '../../../shared/protocol';
 import type {
   AcceptInvitationResult,
   AppendOutcome,
@@ -106,7 +106,7 @@ export interface ConversationRepository {
     by: 'visitor' | 'agent',
     byId: string,
     at: number,
-    filing?: { category?: CloseCategory; summary?: string },
+    filing?: { category?: CloseCategory; summary?: string; reason?: CloseReason },
   ): Promise<{ conversation: ConversationRecord; event: StoredMessage } | null>;
   getConversation(id: string): Promise<ConversationRecord | null>;
   findActiveConversation(visitorId: string): Promise<ConversationRecord | null>;
@@ -128,6 +128,8 @@ export interface MessageRepository {
    * A re-sent (authorId, clientId) stores nothing and takes no seq: seqs are gap-free.
    */
   appendMessage(m: NewMessage): Promise<AppendOutcome>;
+  /** Whether the conversation holds a message with this client id, by any author (a routine's once-per-conversation check). */
+  hasClientId(conversationId: string, clientId: string): Promise<boolean>;
   /** An author's message by client id, in any conversation (a re-send after a close). */
   findMessageByClientId(authorId: string, clientId: string): Promise<StoredMessage | null>;
   /** Messages with seq > afterSeq, oldest first, at most `limit`; `includeNotes` false hides internal notes. */

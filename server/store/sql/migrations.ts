@@ -363,6 +363,13 @@ CREATE INDEX conversations_closed_idx ON conversations (closed_at) WHERE closed_
 CREATE INDEX ratings_created_idx ON ratings (created_at);
 `,
   },
+  {
+    version: 12,
+    name: 'messages: auto, sent by a routine in the agent\'s name (greeting, closing text, idle prompt)',
+    // Derived from the client id the routine gives it ('auto:' prefix, refused from clients), so
+    // the flag is written in the same insert as the message, whichever path appends it.
+    sql: `ALTER TABLE messages ADD COLUMN auto boolean GENERATED ALWAYS AS (coalesce(client_id LIKE 'auto:%', false)) STORED;`,
+  },
 ];
 
 /** Arbitrary constant naming "schema migration" among this database's advisory locks. */

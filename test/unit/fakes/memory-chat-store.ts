@@ -156,7 +156,7 @@ export function createMemoryChatStore(): MemoryChatStore {
       const c = conversations.get(id);
       if (!c || c.status === 'closed') return null;
       Object.assign(c, { status: 'closed', closedAt: at, closedBy: by, closeCategory: filing?.category ?? null, closeSummary: filing?.summary ?? null });
-      const event = append(c, { conversationId: id, clientId: null, author: 'system', authorId: null, kind: 'event', text: '', event: { type: 'closed', by, byId }, at });
+      const event = append(c, { conversationId: id, clientId: null, author: 'system', authorId: null, kind: 'event', text: '', event: { type: 'closed', by, byId, ...(filing?.reason ? { reason: filing.reason } : {}) }, at });
       return copy({ conversation: c, event });
     },
     async getConversation(id) {
@@ -198,6 +198,9 @@ export function createMemoryChatStore(): MemoryChatStore {
       const c = conversations.get(m.conversationId);
       if (!c || c.status === 'closed') return { status: 'not_open' };
       return { status: 'stored', message: copy(append(c, m)) };
+    },
+    async hasClientId(id, clientId) {
+      return (messages.get(id) ?? []).some((m) => m.clientId === clientId);
     },
     async findMessageByClientId(authorId, clientId) {
       return copy(byClientId.get(`${authorId}\n${clientId}`) ?? null);
