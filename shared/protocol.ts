@@ -354,6 +354,8 @@ export interface AgentClientToServerEvents {
     p: { conversationId: string; toAgentId: string | null; note?: string },
     ack: Ack<{ conversationId: string; agentId: string | null }>,
   ) => void;
+  /** Files a chat the visitor ended (`conversation:removed` reason `ended`): its agent or a lead. */
+  'conversation:wrapup': (p: { conversationId: string; category: CloseCategory; summary?: string }, ack: Ack<{ conversationId: string }>) => void;
   /** Closes with an optional category and a short summary for reports and the next agent. */
   'conversation:close': (
     p: { conversationId: string; category?: CloseCategory; summary?: string },
@@ -408,7 +410,9 @@ export interface AgentServerToClientEvents {
    */
   'conversation:removed': (p: {
     conversationId: string;
-    reason: 'closed' | 'transferred' | 'requeued';
+    /** `ended`: the visitor closed it; it stays listed until filed (`conversation:wrapup`) or `wrapUpDueAt`. */
+    reason: 'closed' | 'transferred' | 'requeued' | 'ended';
+    wrapUpDueAt?: number;
     by?: AgentRef;
     to?: AgentRef;
   }) => void;

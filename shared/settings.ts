@@ -53,4 +53,6 @@ export interface RoutineSettings {
   idleCloseMinutes: number;
   /** An assigned conversation with no agent answer after this long is flagged on the floor. 10–3600. */
   slowAnswerSeconds: number;
+  /** A chat the visitor ended waits this long for its agent's category and summary, then is filed uncategorised. 1–1440. */
+  wrapUpMinutes: number;
 }

@@ -32,6 +32,7 @@ export const DEFAULT_SETTINGS: TeamSettings = {
     idlePromptMinutes: 3,
     idleCloseMinutes: 5,
     slowAnswerSeconds: 60,
+    wrapUpMinutes: 10,
   },
 };
 

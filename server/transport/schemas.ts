@@ -73,6 +73,9 @@ export const agentSchemas = {
   'conversation:close': z
     .object({ conversationId: id, category: z.enum(CLOSE_CATEGORIES).optional(), summary: text(1000, { trim: true }).optional() })
     .strict(),
+  'conversation:wrapup': z
+    .object({ conversationId: id, category: z.enum(CLOSE_CATEGORIES), summary: text(1000, { trim: true }).optional() })
+    .strict(),
   'visitor:info': z.object({ conversationId: id }).strict(),
   'agent:handover': z.object({ toAgentId: id.nullable(), note: text(1000).optional() }).strict(),
   'conversation:watch': z.object({ conversationId: id }).strict(),

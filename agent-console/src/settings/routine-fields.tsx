@@ -9,6 +9,7 @@ const TIMES = [
   ['idlePromptMinutes', 0, 120],
   ['idleCloseMinutes', 1, 120],
   ['slowAnswerSeconds', 10, 3600],
+  ['wrapUpMinutes', 1, 1440],
 ] as const;
 
 export function RoutineFields({ s, routines }: { s: SettingsStrings; routines: RoutineSettings }) {

@@ -57,7 +57,8 @@ function readRoutines(get: (name: string) => string): RoutineSettings | null {
   const idlePromptMinutes = whole(get('idlePromptMinutes'), 0, 120);
   const idleCloseMinutes = whole(get('idleCloseMinutes'), 1, 120);
   const slowAnswerSeconds = whole(get('slowAnswerSeconds'), 10, 3600);
-  if (idlePromptMinutes === null || idleCloseMinutes === null || slowAnswerSeconds === null) return null;
+  const wrapUpMinutes = whole(get('wrapUpMinutes'), 1, 1440);
+  if (idlePromptMinutes === null || idleCloseMinutes === null || slowAnswerSeconds === null || wrapUpMinutes === null) return null;
   return {
     greeting: perLanguage(get, 'routine-greeting'),
     closing: perLanguage(get, 'routine-closing'),
@@ -65,5 +66,6 @@ function readRoutines(get: (name: string) => string): RoutineSettings | null {
     idlePromptMinutes,
     idleCloseMinutes,
     slowAnswerSeconds,
+    wrapUpMinutes,
   };
 }

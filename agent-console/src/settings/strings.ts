@@ -44,7 +44,8 @@ export const en = {
   idlePromptMinutes: 'Ask a silent visitor after (minutes; 0 = never)',
   idleCloseMinutes: 'Then close as "visitor idle" after (minutes)',
   slowAnswerSeconds: 'Alert leads when an assigned chat has no answer after (seconds)',
-  badRoutineTime: 'Check the routines\' times: minutes 0–120 (closing 1–120), seconds 10–3600.',
+  wrapUpMinutes: 'A chat the visitor ended waits for its category and summary for (minutes)',
+  badRoutineTime: 'Check the routines\' times: minutes 0–120 (closing 1–120), seconds 10–3600, wrap-up 1–1440 minutes.',
 };
 
 export const zhCN: typeof en = {
@@ -92,7 +93,8 @@ export const zhCN: typeof en = {
   idlePromptMinutes: '访客无回复多少分钟后询问（0 = 不询问）',
   idleCloseMinutes: '再过多少分钟仍无回复则以“访客无响应”结束',
   slowAnswerSeconds: '已分配会话超过多少秒未回复时提醒组长',
-  badRoutineTime: '请检查服务规范的时间：分钟为 0–120（结束为 1–120），秒为 10–3600。',
+  wrapUpMinutes: '访客结束的会话等待客服填写分类和小结的时间（分钟）',
+  badRoutineTime: '请检查服务规范的时间：分钟为 0–120（结束为 1–120），秒为 10–3600，小结为 1–1440 分钟。',
 };
 
 export type SettingsStrings = typeof en;

@@ -7,6 +7,7 @@ import type { Actor, ChatServiceDeps } from './deps';
 import { remember, type Lookups } from './lookups';
 import type { Routing } from './routing';
 import type { Routines } from './routines';
+import type { WrapUps } from './routines-wrapup';
 import type { Views } from './views';
 
 const TRANSFER_REFUSED: Record<Exclude<TransferResult['status'], 'moved'>, () => AppError> = {
@@ -20,7 +21,7 @@ export type Conversations = ReturnType<typeof createConversationSteps>;
 
 export function createConversationSteps(
   deps: ChatServiceDeps,
-  parts: { lookups: Lookups; views: Views; audience: Audience; routing: Routing; routines?: Routines },
+  parts: { lookups: Lookups; views: Views; audience: Audience; routing: Routing; routines?: Routines; wrapUps?: WrapUps },
 ) {
   const { store, pool, notifier, clock } = deps;
   const { lookups, views, audience, routing } = parts;
@@ -90,7 +91,9 @@ export function createConversationSteps(
       if (lookups.activeOf.get(visitorId) === conversationId) lookups.activeOf.delete(visitorId);
       routing.routedAt.delete(conversationId);
       lookups.firstResponded.delete(conversationId);
-      if (change.agentId) {
+      // Ended by the visitor: the agent keeps it listed until the wrap-up is filed.
+      const wrapping = by.by === 'visitor' && change.agentId !== null && (await parts.wrapUps?.start(conversationId, change.agentId));
+      if (change.agentId && !wrapping) {
         notifier.agents({ agentIds: [change.agentId] }, 'conversation:removed', { conversationId, reason: 'closed' });
       }
       notifier.visitor(visitorId, 'conversation:state', {

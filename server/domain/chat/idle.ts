@@ -5,7 +5,8 @@
  *    still there?"; `idleCloseMinutes` more of silence closes the conversation as `visitor_idle`,
  *    which frees the agent;
  *  - an assigned conversation with no agent answer after `slowAnswerSeconds` is flagged to the
- *    leads on the floor.
+ *    leads on the floor;
+ *  - a wrap-up not filed within `wrapUpMinutes` is filed uncategorised (routines-wrapup.ts).
  * Decided from the stored transcript, so several processes may sweep at once: the prompt's
  * client id makes a second one a duplicate, and the close is conditional (one caller wins, the
  * other sees CONVERSATION_CLOSED).
@@ -17,6 +18,7 @@ import type { ChatServiceDeps } from './deps';
 import type { Floor } from './floor';
 import { rememberIn } from './lookups';
 import { routineOf, type Routines } from './routines';
+import type { WrapUps } from './routines-wrapup';
 import type { Views } from './views';
 
 /** How far back a sweep reads each transcript for the last text and the assignment. */
@@ -26,6 +28,8 @@ export interface SweepResult {
   prompted: number;
   closed: number;
   slow: number;
+  /** Wrap-ups past their time, filed uncategorised. */
+  wrapUpsExpired: number;
 }
 
 export type RoutineSweep = ReturnType<typeof createRoutineSweep>;
@@ -41,10 +45,10 @@ function assignedAt(recent: StoredMessage[], agentId: string): number | null {
 
 export function createRoutineSweep(
   deps: ChatServiceDeps,
-  parts: { routines: Routines; conversations: Conversations; views: Views; floor: Floor },
+  parts: { routines: Routines; wrapUps: WrapUps; conversations: Conversations; views: Views; floor: Floor },
 ) {
   const { store, clock } = deps;
-  const { routines, conversations, views, floor } = parts;
+  const { routines, wrapUps, conversations, views, floor } = parts;
   const log = deps.logger.child({ module: 'routines' });
   // Conversations this process already flagged as slow (each is pushed to the floor once).
   const flagged = new Set<string>();
@@ -88,8 +92,9 @@ export function createRoutineSweep(
   return {
     /** One pass over the open conversations; returns what it did (for tests and logs). */
     async sweep(): Promise<SweepResult> {
-      const out: SweepResult = { prompted: 0, closed: 0, slow: 0 };
+      const out: SweepResult = { prompted: 0, closed: 0, slow: 0, wrapUpsExpired: 0 };
       if (!(await routines.settings())) return out;
+      out.wrapUpsExpired = await wrapUps.expire();
       for (const c of await store.listActiveConversations()) {
         if (c.status !== 'open' || !c.agentId) {
           flagged.delete(c.id);
@@ -100,7 +105,7 @@ export function createRoutineSweep(
           log.error({ err, conversationId: c.id }, 'routine sweep failed for a conversation; the next pass tries again'),
         );
       }
-      if (out.prompted || out.closed || out.slow) log.info(out, 'routines swept');
+      if (out.prompted || out.closed || out.slow || out.wrapUpsExpired) log.info(out, 'routines swept');
       return out;
     },
   };

@@ -15,6 +15,7 @@ import { createRoutineSweep } from './idle';
 import { createLookups } from './lookups';
 import { createPresenceUseCases } from './presence';
 import { createRoutines } from './routines';
+import { createWrapUps } from './routines-wrapup';
 import { createRouting } from './routing';
 import { createViews } from './views';
 import { createVisitorUseCases } from './visitors';
@@ -29,9 +30,10 @@ export function createChatService(deps: ChatServiceDeps) {
   const audience = createAudience(deps, lookups, views, floor);
   const background = createBackground(deps);
   const routines = createRoutines(deps, { lookups, views });
+  const wrapUps = createWrapUps(deps, { routines, lookups, audience });
   const routing = createRouting(deps, lookups, views, audience, routines);
-  const conversations = createConversationSteps(deps, { lookups, views, audience, routing, routines });
-  const routineSweep = createRoutineSweep(deps, { routines, conversations, views, floor });
+  const conversations = createConversationSteps(deps, { lookups, views, audience, routing, routines, wrapUps });
+  const routineSweep = createRoutineSweep(deps, { routines, wrapUps, conversations, views, floor });
   const presence = createPresenceUseCases(deps, { lookups, views, audience, routing });
   return {
     ...createVisitorUseCases(deps, { lookups, views, audience, routing, background, conversations, floor }),
@@ -46,6 +48,7 @@ export function createChatService(deps: ChatServiceDeps) {
     restoreQueue: routing.restoreQueue,
     /** Idle prompts and closes, slow-answer flags: one pass (the composition root runs it periodically). */
     sweepRoutines: routineSweep.sweep,
+    fileWrapUp: wrapUps.file,
     /** Resolves when work after acks and queue broadcasts are done; for shutdown and tests. */
     async idle() {
       await background.idle();

@@ -138,8 +138,24 @@ export interface MessageRepository {
   messagesBefore(conversationId: string, beforeSeq: number | null, opts?: { limit?: number; includeNotes?: boolean }): Promise<StoredMessage[]>;
 }
 
+/**
+ * A conversation the visitor ended waits for its agent's filing (category, summary) until a due
+ * time; then it is filed uncategorised. Every step is conditional: of two racing callers one acts.
+ */
+export interface WrapUpRepository {
+  /** Starts the wrap-up of a closed conversation that had an agent; false when it had none or one started before. */
+  startWrapUp(id: string, dueAt: number): Promise<boolean>;
+  /** Files the pending wrap-up; null when none is pending (filed, expired, or never started). */
+  fileWrapUp(id: string, filing: { category: CloseCategory; summary: string | null }, at: number): Promise<{ agentId: string } | null>;
+  /** Ends every pending wrap-up due by `at`, unfiled (uncategorised); returns those it ended. */
+  expireWrapUps(at: number): Promise<{ conversationId: string; agentId: string }[]>;
+  /** When the conversation's pending wrap-up is due; null when none is pending. */
+  wrapUpDue(id: string): Promise<number | null>;
+}
+
 export interface ChatStore
   extends UserRepository,
+    WrapUpRepository,
     VisitorRepository,
     LeftMessageRepository,
     RatingRepository,

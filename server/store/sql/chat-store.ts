@@ -10,6 +10,7 @@ import { migrate } from './migrations';
 import { createRatingStore } from './ratings';
 import { createUserStore } from './users';
 import { createVisitorStore } from './visitors';
+import { createWrapUpStore } from './wrap-ups';
 import type { SqlChatStore, SqlClient } from './types';
 
 
@@ -31,6 +32,7 @@ export function createChatStore(opts: ChatStoreOptions): SqlChatStore {
     ...createRatingStore({ sql }),
     ...createConversationStore({ sql }),
     ...createMessageStore({ sql, groupCommit }),
+    ...createWrapUpStore({ sql }),
     /** Stops accepting appends and waits for queued ones to be written. Leaves `sql` open. */
     close: () => groupCommit.close(),
   };

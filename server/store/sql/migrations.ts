@@ -370,6 +370,14 @@ CREATE INDEX ratings_created_idx ON ratings (created_at);
     // the flag is written in the same insert as the message, whichever path appends it.
     sql: `ALTER TABLE messages ADD COLUMN auto boolean GENERATED ALWAYS AS (coalesce(client_id LIKE 'auto:%', false)) STORED;`,
   },
+  {
+    version: 13,
+    name: 'conversations: wrap-up of a chat the visitor ended (due while the agent has not filed it; ended when filed or expired)',
+    sql: `
+ALTER TABLE conversations ADD COLUMN wrapup_due_at timestamptz, ADD COLUMN wrapup_ended_at timestamptz;
+CREATE INDEX conversations_wrapup_due_idx ON conversations (wrapup_due_at) WHERE wrapup_due_at IS NOT NULL;
+`,
+  },
 ];
 
 /** Arbitrary constant naming "schema migration" among this database's advisory locks. */

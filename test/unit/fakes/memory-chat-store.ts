@@ -24,6 +24,8 @@ export function createMemoryChatStore(): MemoryChatStore {
   const users = new Map<string, UserRecord & { passwordHash: string }>();
   const visitors = new Map<string, VisitorRecord>();
   const conversations = new Map<string, ConversationRecord>();
+  // Wrap-ups: the due time while pending, null once filed or expired.
+  const wrapUps = new Map<string, number | null>();
   const messages = new Map<string, StoredMessage[]>();
   const byClientId = new Map<string, StoredMessage>();
   const ratings = new Map<string, RatingRecord>();
@@ -198,6 +200,27 @@ export function createMemoryChatStore(): MemoryChatStore {
       const c = conversations.get(m.conversationId);
       if (!c || c.status === 'closed') return { status: 'not_open' };
       return { status: 'stored', message: copy(append(c, m)) };
+    },
+    async startWrapUp(id, dueAt) {
+      const c = conversations.get(id);
+      if (!c || c.status !== 'closed' || !c.agentId || wrapUps.has(id)) return false;
+      wrapUps.set(id, dueAt);
+      return true;
+    },
+    async fileWrapUp(id, filing) {
+      const c = conversations.get(id);
+      if (!c || !wrapUps.get(id)) return null;
+      wrapUps.set(id, null);
+      Object.assign(c, { closeCategory: filing.category, closeSummary: filing.summary });
+      return { agentId: c.agentId! };
+    },
+    async expireWrapUps(at) {
+      const due = [...wrapUps].filter(([, d]) => d !== null && d <= at).map(([id]) => id);
+      due.forEach((id) => wrapUps.set(id, null));
+      return due.map((id) => ({ conversationId: id, agentId: conversations.get(id)!.agentId! }));
+    },
+    async wrapUpDue(id) {
+      return wrapUps.get(id) ?? null;
     },
     async hasClientId(id, clientId) {
       return (messages.get(id) ?? []).some((m) => m.clientId === clientId);
