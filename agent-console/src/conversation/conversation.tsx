@@ -3,7 +3,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Api } from '../api';
 import { Composer, type Draft } from '../composer/composer';
 import { fillVariables } from '../composer/variables';
-import type { Locale, Strings } from '../i18n';
+import { fill, type Locale, type Strings } from '../i18n';
 import { SidePanel } from '../side-panel/side-panel';
 import type { Chat } from '../state/chats';
 import type { ConsoleSession } from '../state/session';
@@ -51,9 +51,14 @@ export function Conversation({ chat, session, api, t, locale, agentName, onDraft
       <main class="conversation" aria-label={`${t.transcript}: ${visitorLabel(chat, t)}`}>
         <div class="convhead">
           <h2>{visitorLabel(chat, t)}</h2>
-          <button type="button" onClick={onTransfer}>{t.transfer}</button>
-          <button type="button" onClick={onClose}>{t.close}</button>
+          {!chat.ended && <button type="button" onClick={onTransfer}>{t.transfer}</button>}
+          <button type="button" class={chat.ended ? 'primary' : undefined} onClick={onClose}>{chat.ended ? t.fileWrapUp : t.close}</button>
         </div>
+        {chat.ended && (
+          <p class="banner ended" role="status">
+            {fill(t.endedBanner, { time: new Date(chat.ended.wrapUpDueAt).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' }) })}
+          </p>
+        )}
         <Transcript chat={chat} t={t} locale={locale} position={position} onPosition={onPosition} onRetry={(clientId) => session.retry(id, clientId)} onEarlier={() => session.loadEarlier(id)} />
         <Composer
           t={t}
