@@ -4,6 +4,7 @@
  * docs/protocol.md describes the same contract in prose.
  */
 import type { ErrorBody } from './errors';
+import type { ComplaintView } from './rest';
 
 export type { ErrorBody, ErrorCode } from './errors';
 
@@ -417,6 +418,8 @@ export interface AgentServerToClientEvents {
     to?: AgentRef;
   }) => void;
   'conversation:updated': (c: ConversationView) => void;
+  /** Leads: a conversation was registered as a complaint (`POST /api/v1/complaints`). */
+  'complaint:registered': (c: ComplaintView) => void;
   'message': (m: Message) => void;
   /**
    * The visitor typing; `text` (the end of their draft) only when the team's typing preview is on.

@@ -55,4 +55,8 @@ export interface RoutineSettings {
   slowAnswerSeconds: number;
   /** A chat the visitor ended waits this long for its agent's category and summary, then is filed uncategorised. 1–1440. */
   wrapUpMinutes: number;
+  /** A complaint's handling is due this long after it is registered. 1–720. */
+  complaintDueHours: number;
+  /** A follow-up (complaint, rating of 1 or 2, left message) is due this long after it is created. 1–60. */
+  followUpDueDays: number;
 }

@@ -33,6 +33,8 @@ export const DEFAULT_SETTINGS: TeamSettings = {
     idleCloseMinutes: 5,
     slowAnswerSeconds: 60,
     wrapUpMinutes: 10,
+    complaintDueHours: 24,
+    followUpDueDays: 3,
   },
 };
 

@@ -67,6 +67,8 @@ test('the settings form reads into TeamSettings, or says what is wrong', () => {
     idleCloseMinutes: '5',
     slowAnswerSeconds: '90',
     wrapUpMinutes: '15',
+    complaintDueHours: '48',
+    followUpDueDays: '2',
   };
   const get = (f: Record<string, string>) => (n: string) => f[n] ?? '';
   expect(readSettings(get(fields), settingsEn)).toEqual({
@@ -84,6 +86,8 @@ test('the settings form reads into TeamSettings, or says what is wrong', () => {
         idleCloseMinutes: 5,
         slowAnswerSeconds: 90,
         wrapUpMinutes: 15,
+        complaintDueHours: 48,
+        followUpDueDays: 2,
       },
     },
   });

@@ -10,6 +10,8 @@ const TIMES = [
   ['idleCloseMinutes', 1, 120],
   ['slowAnswerSeconds', 10, 3600],
   ['wrapUpMinutes', 1, 1440],
+  ['complaintDueHours', 1, 720],
+  ['followUpDueDays', 1, 60],
 ] as const;
 
 export function RoutineFields({ s, routines }: { s: SettingsStrings; routines: RoutineSettings }) {

@@ -58,14 +58,19 @@ function readRoutines(get: (name: string) => string): RoutineSettings | null {
   const idleCloseMinutes = whole(get('idleCloseMinutes'), 1, 120);
   const slowAnswerSeconds = whole(get('slowAnswerSeconds'), 10, 3600);
   const wrapUpMinutes = whole(get('wrapUpMinutes'), 1, 1440);
-  if (idlePromptMinutes === null || idleCloseMinutes === null || slowAnswerSeconds === null || wrapUpMinutes === null) return null;
+  const complaintDueHours = whole(get('complaintDueHours'), 1, 720);
+  const followUpDueDays = whole(get('followUpDueDays'), 1, 60);
+  const times = [idlePromptMinutes, idleCloseMinutes, slowAnswerSeconds, wrapUpMinutes, complaintDueHours, followUpDueDays];
+  if (times.some((n) => n === null)) return null;
   return {
     greeting: perLanguage(get, 'routine-greeting'),
     closing: perLanguage(get, 'routine-closing'),
     idlePrompt: perLanguage(get, 'routine-idlePrompt'),
-    idlePromptMinutes,
-    idleCloseMinutes,
-    slowAnswerSeconds,
-    wrapUpMinutes,
+    idlePromptMinutes: idlePromptMinutes!,
+    idleCloseMinutes: idleCloseMinutes!,
+    slowAnswerSeconds: slowAnswerSeconds!,
+    wrapUpMinutes: wrapUpMinutes!,
+    complaintDueHours: complaintDueHours!,
+    followUpDueDays: followUpDueDays!,
   };
 }

@@ -45,7 +45,9 @@ export const en = {
   idleCloseMinutes: 'Then close as "visitor idle" after (minutes)',
   slowAnswerSeconds: 'Alert leads when an assigned chat has no answer after (seconds)',
   wrapUpMinutes: 'A chat the visitor ended waits for its category and summary for (minutes)',
-  badRoutineTime: 'Check the routines\' times: minutes 0–120 (closing 1–120), seconds 10–3600, wrap-up 1–1440 minutes.',
+  complaintDueHours: 'A complaint must be handled within (hours)',
+  followUpDueDays: 'Follow-ups (complaints, ratings of 1 or 2, left messages) are due within (days)',
+  badRoutineTime: 'Check the routines\' times: minutes 0–120 (closing 1–120), seconds 10–3600, wrap-up 1–1440 minutes, complaints 1–720 hours, follow-ups 1–60 days.',
 };
 
 export const zhCN: typeof en = {
@@ -94,7 +96,9 @@ export const zhCN: typeof en = {
   idleCloseMinutes: '再过多少分钟仍无回复则以“访客无响应”结束',
   slowAnswerSeconds: '已分配会话超过多少秒未回复时提醒组长',
   wrapUpMinutes: '访客结束的会话等待客服填写分类和小结的时间（分钟）',
-  badRoutineTime: '请检查服务规范的时间：分钟为 0–120（结束为 1–120），秒为 10–3600，小结为 1–1440 分钟。',
+  complaintDueHours: '投诉处理时限（小时）',
+  followUpDueDays: '回访任务（投诉、1–2 分评价、留言）期限（天）',
+  badRoutineTime: '请检查服务规范的时间：分钟为 0–120（结束为 1–120），秒为 10–3600，小结为 1–1440 分钟，投诉为 1–720 小时，回访为 1–60 天。',
 };
 
 export type SettingsStrings = typeof en;

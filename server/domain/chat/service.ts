@@ -15,6 +15,7 @@ import { createRoutineSweep } from './idle';
 import { createLookups } from './lookups';
 import { createPresenceUseCases } from './presence';
 import { createRoutines } from './routines';
+import { createFollowUps } from './routines-followups';
 import { createWrapUps } from './routines-wrapup';
 import { createRouting } from './routing';
 import { createViews } from './views';
@@ -31,12 +32,13 @@ export function createChatService(deps: ChatServiceDeps) {
   const background = createBackground(deps);
   const routines = createRoutines(deps, { lookups, views });
   const wrapUps = createWrapUps(deps, { routines, lookups, audience });
+  const followUps = createFollowUps(deps, { routines, lookups });
   const routing = createRouting(deps, lookups, views, audience, routines);
   const conversations = createConversationSteps(deps, { lookups, views, audience, routing, routines, wrapUps });
   const routineSweep = createRoutineSweep(deps, { routines, wrapUps, conversations, views, floor });
   const presence = createPresenceUseCases(deps, { lookups, views, audience, routing });
   return {
-    ...createVisitorUseCases(deps, { lookups, views, audience, routing, background, conversations, floor }),
+    ...createVisitorUseCases(deps, { lookups, views, audience, routing, background, conversations, floor, followUps }),
     ...createAgentUseCases(deps, { lookups, views, routing, background, conversations, presence, floor }),
     ...presence,
     ...createLeadUseCases(deps, { lookups, views, floor, presence, conversations }),
@@ -49,6 +51,10 @@ export function createChatService(deps: ChatServiceDeps) {
     /** Idle prompts and closes, slow-answer flags: one pass (the composition root runs it periodically). */
     sweepRoutines: routineSweep.sweep,
     fileWrapUp: wrapUps.file,
+    registerComplaint: followUps.registerComplaint,
+    listComplaints: followUps.listComplaints,
+    listFollowUps: followUps.listFollowUps,
+    closeFollowUp: followUps.closeFollowUp,
     /** Resolves when work after acks and queue broadcasts are done; for shutdown and tests. */
     async idle() {
       await background.idle();

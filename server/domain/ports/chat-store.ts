@@ -4,6 +4,7 @@
  * composition root hands them over. Expected outcomes are values (`null`, a `status`);
  * a rejected promise means the storage itself failed.
  */
+import type { ComplaintView, FollowUpView } from '../../../shared/rest';
 import type { CloseCategory, CloseReason, PageContext, Role, SystemEvent } from '../../../shared/protocol';
 import type {
   AcceptInvitationResult,
@@ -153,9 +154,27 @@ export interface WrapUpRepository {
   wrapUpDue(id: string): Promise<number | null>;
 }
 
+/** Complaints (one per conversation) and follow-up tasks (one per source). */
+export interface FollowUpRepository {
+  /** Registers the complaint and its follow-up in one write; `exists` when the conversation has one already. */
+  addComplaint(
+    c: Omit<ComplaintView, 'id'>,
+    followUp: Omit<FollowUpView, 'id' | 'source' | 'sourceId' | 'closedAt' | 'outcome'>,
+  ): Promise<{ status: 'created'; complaint: ComplaintView; followUp: FollowUpView } | { status: 'exists' }>;
+  listComplaints(limit: number): Promise<ComplaintView[]>;
+  /** Creates the follow-up unless its (source, sourceId) has one; returns it, or null when it existed. */
+  addFollowUp(f: Omit<FollowUpView, 'id' | 'closedAt' | 'outcome'>): Promise<FollowUpView | null>;
+  /** Open or closed ones, oldest due first; `assigneeOrUnassigned` limits them to that user's and unassigned ones. */
+  listFollowUps(q: { open: boolean; assigneeOrUnassigned?: string; limit: number }): Promise<FollowUpView[]>;
+  getFollowUp(id: string): Promise<FollowUpView | null>;
+  /** Closes an open follow-up with its outcome; null when it is missing or closed already. */
+  closeFollowUp(id: string, outcome: string, at: number): Promise<FollowUpView | null>;
+}
+
 export interface ChatStore
   extends UserRepository,
     WrapUpRepository,
+    FollowUpRepository,
     VisitorRepository,
     LeftMessageRepository,
     RatingRepository,

@@ -3,6 +3,7 @@
  * composes the per-aggregate stores beside it; each owns its statements and row mapping.
  */
 import { createConversationStore } from './conversations';
+import { createFollowUpStore } from './follow-ups';
 import { createGroupCommit } from './group-commit';
 import { createLeftMessageStore } from './left-messages';
 import { createMessageStore } from './messages';
@@ -33,6 +34,7 @@ export function createChatStore(opts: ChatStoreOptions): SqlChatStore {
     ...createConversationStore({ sql }),
     ...createMessageStore({ sql, groupCommit }),
     ...createWrapUpStore({ sql }),
+    ...createFollowUpStore({ sql }),
     /** Stops accepting appends and waits for queued ones to be written. Leaves `sql` open. */
     close: () => groupCommit.close(),
   };

@@ -378,6 +378,37 @@ ALTER TABLE conversations ADD COLUMN wrapup_due_at timestamptz, ADD COLUMN wrapu
 CREATE INDEX conversations_wrapup_due_idx ON conversations (wrapup_due_at) WHERE wrapup_due_at IS NOT NULL;
 `,
   },
+  {
+    version: 14,
+    name: 'complaints (one per conversation) and follow-up tasks (one per complaint, low rating or left message)',
+    sql: `
+CREATE TABLE complaints (
+  id              text PRIMARY KEY,
+  conversation_id text NOT NULL UNIQUE REFERENCES conversations(id),
+  category        text NOT NULL,
+  severity        text NOT NULL CHECK (severity IN ('low', 'medium', 'high')),
+  owner_id        text REFERENCES users(id),
+  created_by      text NOT NULL,
+  created_at      timestamptz NOT NULL,
+  due_at          timestamptz NOT NULL
+);
+CREATE TABLE follow_ups (
+  id              text PRIMARY KEY,
+  source          text NOT NULL CHECK (source IN ('complaint', 'rating', 'left_message')),
+  source_id       text NOT NULL,
+  conversation_id text,
+  visitor_id      text NOT NULL,
+  assignee_id     text REFERENCES users(id),
+  subject         text NOT NULL,
+  created_at      timestamptz NOT NULL,
+  due_at          timestamptz NOT NULL,
+  closed_at       timestamptz,
+  outcome         text,
+  UNIQUE (source, source_id)
+);
+CREATE INDEX follow_ups_open_due_idx ON follow_ups (due_at) WHERE closed_at IS NULL;
+`,
+  },
 ];
 
 /** Arbitrary constant naming "schema migration" among this database's advisory locks. */

@@ -17,6 +17,7 @@ import type { RateLimiter } from '../../store/rate-limit';
 import { createCannedRepliesRouter } from './canned-replies';
 import { createConversationsRouter } from './conversations';
 import { createFaqRouter } from './faq';
+import { createComplaintsRouter, createFollowUpsRouter } from './follow-ups';
 import { createSettingsRouter } from './settings';
 import { createInvitationsRouter, createMeRouter, createTeamRouter } from './team';
 
@@ -43,5 +44,7 @@ export function createApiRouters(deps: ApiDeps): { path: string; router: Router 
     { path: '/canned-replies', router: createCannedRepliesRouter(deps) },
     { path: '/faq', router: createFaqRouter(deps) },
     { path: '/settings', router: createSettingsRouter(deps) },
+    { path: '/complaints', router: createComplaintsRouter(deps) },
+    { path: '/follow-ups', router: createFollowUpsRouter(deps) },
   ];
 }

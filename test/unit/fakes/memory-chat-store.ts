@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ChatStore } from '../../../server/domain/ports/chat-store';
+import type { ComplaintView, FollowUpView } from '../../../shared/rest';
 import type {
   ConversationRecord,
   LeftMessageRecord,
@@ -26,6 +27,14 @@ export function createMemoryChatStore(): MemoryChatStore {
   const conversations = new Map<string, ConversationRecord>();
   // Wrap-ups: the due time while pending, null once filed or expired.
   const wrapUps = new Map<string, number | null>();
+  const complaints = new Map<string, ComplaintView>();
+  const followUps = new Map<string, FollowUpView>();
+  const newFollowUp = (f: Omit<FollowUpView, 'id' | 'closedAt' | 'outcome'>): FollowUpView | null => {
+    if ([...followUps.values()].some((x) => x.source === f.source && x.sourceId === f.sourceId)) return null;
+    const v = { ...f, id: randomUUID(), closedAt: null, outcome: null };
+    followUps.set(v.id, v);
+    return v;
+  };
   const messages = new Map<string, StoredMessage[]>();
   const byClientId = new Map<string, StoredMessage>();
   const ratings = new Map<string, RatingRecord>();
@@ -200,6 +209,36 @@ export function createMemoryChatStore(): MemoryChatStore {
       const c = conversations.get(m.conversationId);
       if (!c || c.status === 'closed') return { status: 'not_open' };
       return { status: 'stored', message: copy(append(c, m)) };
+    },
+    async addComplaint(c, f) {
+      if ([...complaints.values()].some((x) => x.conversationId === c.conversationId)) return { status: 'exists' as const };
+      const complaint = { ...c, id: randomUUID() };
+      complaints.set(complaint.id, complaint);
+      const followUp = newFollowUp({ ...f, source: 'complaint', sourceId: complaint.id })!;
+      return copy({ status: 'created' as const, complaint, followUp });
+    },
+    async listComplaints(limit) {
+      return copy([...complaints.values()].reverse().slice(0, limit));
+    },
+    async addFollowUp(f) {
+      return copy(newFollowUp(f));
+    },
+    async listFollowUps(q) {
+      return copy(
+        [...followUps.values()]
+          .filter((f) => (f.closedAt === null) === q.open && (q.assigneeOrUnassigned === undefined || f.assigneeId === null || f.assigneeId === q.assigneeOrUnassigned))
+          .sort((a, b) => a.dueAt - b.dueAt)
+          .slice(0, q.limit),
+      );
+    },
+    async getFollowUp(id) {
+      return copy(followUps.get(id) ?? null);
+    },
+    async closeFollowUp(id, outcome, at) {
+      const f = followUps.get(id);
+      if (!f || f.closedAt !== null) return null;
+      Object.assign(f, { closedAt: at, outcome });
+      return copy(f);
     },
     async startWrapUp(id, dueAt) {
       const c = conversations.get(id);
