@@ -2,17 +2,19 @@
 /**
  * Routines in the agent console, real Chromium, in English and Chinese: the greeting shows in
  * the transcript marked as sent automatically; a chat the shopper ends stays in the list, marked
- * as ended, with the half-typed reply, until the agent files its category and summary.
- * Screenshots: test/artifacts/routines-wrapup-<locale>.png.
+ * as ended, with the half-typed reply, until the agent files its category and summary; the
+ * follow-ups view lists tasks with due dates, overdue ones highlighted, and closes one with an
+ * outcome. Screenshots: test/artifacts/routines-{wrapup,followups}-<locale>.png.
  */
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DEFAULT_SETTINGS } from '../../server/domain/settings';
 import { ROUTINE_SUGGESTIONS } from '../../shared/settings';
+import { en as followEn, zhCN as followZh } from '../../agent-console/src/followups/strings';
 import { en } from '../../agent-console/src/locales/en';
 import { zhCN } from '../../agent-console/src/locales/zh-CN';
 import { artifact, useBrowserContexts } from '../helpers/browser';
-import { next, ok, until, WAIT_MS, type TestServer } from '../helpers/chat';
+import { chattingVisitor, next, ok, onlineAgent, until, WAIT_MS, type TestServer } from '../helpers/chat';
 import { useTestServer } from '../helpers/suite';
 
 jest.setTimeout(120_000);
@@ -26,9 +28,21 @@ beforeEach(() => {
 });
 
 const LOCALES = [
-  { locale: 'en-US', file: 'en', s: en, visitorLanguage: 'en', greeting: 'Hi Sam, this is Ana. How can I help you?' },
-  { locale: 'zh-CN', file: 'zh-CN', s: zhCN, visitorLanguage: 'zh-CN', greeting: 'Sam您好，我是客服Ana，请问有什么可以帮您？' },
+  { locale: 'en-US', file: 'en', s: en, f: followEn, visitorLanguage: 'en', greeting: 'Hi Sam, this is Ana. How can I help you?' },
+  { locale: 'zh-CN', file: 'zh-CN', s: zhCN, f: followZh, visitorLanguage: 'zh-CN', greeting: 'Sam您好，我是客服Ana，请问有什么可以帮您？' },
 ];
+
+/** Ana signed in to the console in `locale`. */
+async function signIn(locale: string, s: typeof en, user: { email: string }, password: string) {
+  const context = await newContext({ locale, viewport: { width: 1400, height: 860 } });
+  const page = await context.newPage();
+  await page.goto(`${t.url}/console`);
+  const form = page.getByRole('form', { name: s.signIn });
+  await form.getByRole('textbox', { name: s.email }).fill(user.email);
+  await form.getByLabel(s.password).fill(password);
+  await form.getByRole('button', { name: s.signIn }).click();
+  return page;
+}
 
 test.each(LOCALES)('wrap-up after the shopper ends, with the greeting marked automatic ($locale)', async ({ locale, file, s, visitorLanguage, greeting }) => {
   const lead = await t.createUser({ role: 'lead', name: 'Lena' });
@@ -40,13 +54,7 @@ test.each(LOCALES)('wrap-up after the shopper ends, with the greeting marked aut
 
   const password = 'console-password-1';
   const ana = await t.createUser({ name: 'Ana', capacity: 2, password });
-  const context = await newContext({ locale, viewport: { width: 1400, height: 860 } });
-  const page = await context.newPage();
-  await page.goto(`${t.url}/console`);
-  const form = page.getByRole('form', { name: s.signIn });
-  await form.getByRole('textbox', { name: s.email }).fill(ana.email);
-  await form.getByLabel(s.password).fill(password);
-  await form.getByRole('button', { name: s.signIn }).click();
+  const page = await signIn(locale, s, ana, password);
   const status = page.getByRole('combobox', { name: s.status });
   await status.selectOption('online');
   await status.and(page.locator(':has(option[value="online"]:checked)')).waitFor();
@@ -88,4 +96,32 @@ test.each(LOCALES)('wrap-up after the shopper ends, with the greeting marked aut
     closeCategory: 'order',
     closeSummary: 'Asked about shipping to Hangzhou',
   });
+});
+
+test.each(LOCALES)('follow-ups: listed with due dates, overdue highlighted, closed with an outcome ($locale)', async ({ locale, file, s, f }) => {
+  await t.sql.query('DELETE FROM follow_ups'); // one database for the file
+  const password = 'console-password-1';
+  const ana = await onlineAgent(t, { name: 'Ana', password });
+  // A low rating (Ana's task) and a left message (anyone's), the latter made overdue.
+  const v = await chattingVisitor(t, 'Hello');
+  await ok(ana.socket, 'conversation:close', { conversationId: v.conversationId });
+  await ok(v.socket, 'conversation:rate', { conversationId: v.conversationId, score: 1, comment: 'Waited too long' });
+  await ok(v.socket, 'offline:message', { name: 'Li Wei', email: 'li@example.com', text: '请回电，订单 A-1234 少了一件' });
+  await t.server.chat.idle();
+  await t.sql.query(`UPDATE follow_ups SET due_at = now() - interval '2 hours' WHERE source = 'left_message'`);
+
+  const page = await signIn(locale, s, ana, password);
+  await page.getByRole('navigation', { name: s.views }).getByRole('button', { name: f.nav }).click();
+  const table = page.getByRole('table');
+  await table.getByRole('row', { name: /1★ Waited too long/ }).waitFor();
+  const late = table.getByRole('row', { name: /A-1234/ });
+  expect((await late.locator('.badge.overdue').textContent())?.trim()).toBe(f.overdue);
+  expect(await late.getAttribute('class')).toContain('overdue');
+  await page.screenshot({ path: artifact(`routines-followups-${file}.png`) });
+
+  await page.getByRole('textbox', { name: f.outcomeFor.replace('{subject}', '1★ Waited too long') }).fill('Called back, apologised');
+  await table.getByRole('row', { name: /1★ Waited too long/ }).getByRole('button', { name: f.closeTask }).click();
+  await until(async () => (await table.getByRole('row', { name: /1★/ }).count()) === 0, WAIT_MS, 'the closed task to leave the open list');
+  const { rows } = await t.sql.query<{ outcome: string }>(`SELECT outcome FROM follow_ups WHERE source = 'rating' AND closed_at IS NOT NULL`);
+  expect(rows).toEqual([{ outcome: 'Called back, apologised' }]);
 });

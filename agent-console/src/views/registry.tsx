@@ -9,6 +9,8 @@ import { AccountView } from '../account/account-view';
 import * as account from '../account/strings';
 import type { Api } from '../api';
 import type { Locale, Strings } from '../i18n';
+import { FollowUpsView } from '../followups/followups-view';
+import * as followups from '../followups/strings';
 import { LibraryView } from '../library/library-view';
 import * as library from '../library/strings';
 import { SettingsView } from '../settings/settings-view';
@@ -45,6 +47,7 @@ export const VIEWS: readonly ViewEntry[] = [
   { id: 'team', label: { en: team.en.nav, 'zh-CN': team.zhCN.nav }, lead: true, component: TeamView },
   { id: 'library', label: { en: library.en.nav, 'zh-CN': library.zhCN.nav }, lead: true, component: LibraryView },
   { id: 'settings', label: { en: settings.en.nav, 'zh-CN': settings.zhCN.nav }, lead: true, component: SettingsView },
+  { id: 'followups', label: { en: followups.en.nav, 'zh-CN': followups.zhCN.nav }, lead: false, component: FollowUpsView },
   { id: 'account', label: { en: account.en.nav, 'zh-CN': account.zhCN.nav }, lead: false, component: AccountView },
 ];
 
