@@ -44,7 +44,7 @@ async function signIn(locale: string, s: typeof en, user: { email: string }, pas
   return page;
 }
 
-test.each(LOCALES)('wrap-up after the shopper ends, with the greeting marked automatic ($locale)', async ({ locale, file, s, visitorLanguage, greeting }) => {
+test.each(LOCALES)('wrap-up after the shopper ends, with the greeting marked automatic; a complaint registered ($locale)', async ({ locale, file, s, f, visitorLanguage, greeting }) => {
   const lead = await t.createUser({ role: 'lead', name: 'Lena' });
   await request(t.server.app)
     .put('/api/v1/settings')
@@ -82,6 +82,16 @@ test.each(LOCALES)('wrap-up after the shopper ends, with the greeting marked aut
   expect(await composer.inputValue()).toBe('We ship to Hangzhou within 2 d');
   expect((await t.pool.agent(ana.id))?.load).toBe(0);
   await page.screenshot({ path: artifact(`routines-wrapup-${file}.png`) });
+
+  // Registered as a complaint from the conversation's head.
+  await page.getByRole('button', { name: f.complaint, exact: true }).click();
+  const complaint = page.getByRole('dialog', { name: f.complaintTitle });
+  await complaint.getByRole('textbox', { name: f.complaintCategory }).fill('delivery area');
+  await complaint.getByRole('combobox', { name: f.severity }).selectOption('high');
+  await complaint.getByRole('button', { name: f.register }).click();
+  await complaint.waitFor({ state: 'detached' });
+  const { rows } = await t.sql.query('SELECT category, severity, owner_id FROM complaints WHERE conversation_id = $1', [conversationId]);
+  expect(rows).toEqual([{ category: 'delivery area', severity: 'high', owner_id: ana.id }]);
 
   // Filing: category and summary, then the chat leaves the list.
   await page.getByRole('button', { name: s.fileWrapUp }).click();

@@ -22,6 +22,17 @@ export const en = {
   closedAt: 'Closed',
   none: 'Nothing to follow up.',
   loading: 'Loading…',
+  complaint: 'Complaint',
+  complaintTitle: 'Register a complaint',
+  complaintHint: 'Leads are alerted at once. A follow-up task is created for the owner (you), and its handling is due per the team settings.',
+  complaintCategory: 'What is it about (e.g. damaged goods, late delivery)',
+  severity: 'Severity',
+  'severity.low': 'Low',
+  'severity.medium': 'Medium',
+  'severity.high': 'High',
+  register: 'Register',
+  cancel: 'Cancel',
+  registered: 'Registered as a complaint.',
 };
 
 export const zhCN: typeof en = {
@@ -47,6 +58,17 @@ export const zhCN: typeof en = {
   closedAt: '完成时间',
   none: '暂无回访任务。',
   loading: '加载中…',
+  complaint: '投诉',
+  complaintTitle: '登记投诉',
+  complaintHint: '组长会立即收到提醒。系统会为负责人（您）生成回访任务，处理时限按团队设置计算。',
+  complaintCategory: '投诉内容（如商品破损、发货延迟）',
+  severity: '严重程度',
+  'severity.low': '低',
+  'severity.medium': '中',
+  'severity.high': '高',
+  register: '登记',
+  cancel: '取消',
+  registered: '已登记为投诉。',
 };
 
 export type FollowUpStrings = typeof en;
