@@ -3,6 +3,7 @@
  * rate limiter and (optionally) a Redis client for the cross-process adapter.
  * Tests build it with whatever backends they need; main.ts builds it from config.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
@@ -14,15 +15,18 @@ import { createCannedReplyService } from './domain/canned-replies';
 import { createChatService } from './domain/chat/service';
 import { systemClock, type Clock } from './domain/clock';
 import { createFaqService } from './domain/faq/service';
+import { createLeftMessageService } from './domain/left-messages';
 import type { CannedReplyStore } from './domain/ports/canned-replies';
 import type { ChatStore } from './domain/ports/chat-store';
 import type { FaqStore } from './domain/ports/faq';
-import type { LinkMailer } from './domain/ports/link-mailer';
+import type { LeftMessageInbox } from './domain/ports/left-messages';
+import type { Mailer } from './domain/ports/mailer';
 import type { PasswordHasher } from './domain/ports/passwords';
 import type { PresencePool } from './domain/ports/presence';
 import type { SettingsStore } from './domain/ports/settings';
 import { createSettingsService } from './domain/settings';
 import { createTeamService } from './domain/team';
+import { createTranscriptSearchService } from './domain/transcript-search';
 import { createTranscriptService } from './domain/transcripts';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
@@ -30,6 +34,9 @@ import { argon2Passwords } from './store/passwords';
 import type { RateLimiter } from './store/rate-limit';
 import { createCannedReplyStore } from './store/sql/canned-reply-store';
 import { createFaqStore } from './store/sql/faq-store';
+import { createLeftMessageInbox } from './store/sql/left-messages';
+import { createTranscriptSearchStore } from './store/sql/transcript-search';
+import type { TranscriptSearchStore } from './domain/ports/transcript-search';
 import { createSettingsStore } from './store/sql/settings-store';
 import { createFloorStore } from './store/sql/floor';
 import type { SqlClient } from './store/sql/types';
@@ -39,6 +46,9 @@ import { connectionsPerIp } from './transport/connections-per-ip';
 import { attachSocketTransport } from './transport/socket';
 import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '../shared/protocol';
 import { createApiRouters } from './transport/api';
+import { crashStep, withCrashAt, type CrashStep } from './testing/crash-seam';
+import { LINK_PATH } from './transport/api/team';
+import { linkMailer } from './domain/mail';
 
 export interface ChatServerOptions {
   store: ChatStore;
@@ -48,12 +58,25 @@ export interface ChatServerOptions {
   cannedReplies?: CannedReplyStore;
   /** @default the SQL store on `sql` */
   faq?: FaqStore;
+  /** @default the SQL inbox on `sql` */
+  leftMessages?: LeftMessageInbox;
+  /** @default the SQL search on `sql` */
+  transcriptSearch?: TranscriptSearchStore;
+  /**
+   * Sends the answers to left messages and the invitation links by e-mail (main.ts builds it
+   * when SMTP_URL is set). @default undefined: nothing is mailed
+   */
+  mailer?: Mailer;
   /** @default the SQL store on `sql` */
   settings?: SettingsStore;
   /** @default argon2id */
   passwords?: PasswordHasher;
-  /** E-mails invitation and reset links (SMTP). @default undefined: leads copy the link from the console */
-  mailer?: LinkMailer;
+  /**
+   * Where people open the console (`https://support.example.com`): the origin of the invitation
+   * and reset links the server e-mails. @default undefined: those links are not e-mailed (leads
+   * copy them from the console); answers to left messages still are
+   */
+  publicUrl?: string;
   /**
    * The site's IANA time zone, read each time the floor counts "today" (a setting may change it).
    * @default the server's time zone
@@ -96,6 +119,13 @@ export interface ChatServerOptions {
   repairMs?: number;
   /** How often the routines' idle and slow-answer rules are checked (their times are settings). @default 10000 */
   routinesSweepMs?: number;
+  /**
+   * Test-only: SIGKILL this process at a named step of a conversation's life (testing/crash-seam.ts).
+   * @default process.env.CHAT_CRASH_AT; unset: never
+   */
+  crashAt?: CrashStep;
+  /** This process's id in the presence pool (heartbeats, per-process socket counts, leases). @default a random UUID */
+  processId?: string;
 }
 
 export interface ChatServer {
@@ -111,7 +141,10 @@ export interface ChatServer {
 /** The composition root: every service is built here, once, and handed to the transports. */
 export function createChatServer(opts: ChatServerOptions): ChatServer {
   const clock = opts.clock ?? systemClock;
-  const limits: ChatLimits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const repairMs = opts.repairMs ?? 15_000;
+  // The repair lease outlives a few passes, so its holder keeps it while alive.
+  const limits: ChatLimits = { ...DEFAULT_LIMITS, repairLeaseMs: 3 * repairMs, ...opts.limits };
+  const processId = opts.processId ?? randomUUID();
   const logger = opts.logger;
   const tokens = createTokenService(opts.secret, clock);
   const passwords = opts.passwords ?? argon2Passwords;
@@ -155,10 +188,10 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
   const visitors = io.of(VISITOR_NAMESPACE) as VisitorNamespace;
   const agents = io.of(AGENT_NAMESPACE) as AgentNamespace;
   const settings = createSettingsService({ store: opts.settings ?? createSettingsStore({ sql: opts.sql }), clock, logger });
+  const crashAt = 'crashAt' in opts ? opts.crashAt : crashStep(process.env.CHAT_CRASH_AT);
+  const ports = withCrashAt(crashAt, { store: opts.store, pool: opts.pool, notifier: createSocketNotifier(visitors, agents) });
   const chat = createChatService({
-    store: opts.store,
-    pool: opts.pool,
-    notifier: createSocketNotifier(visitors, agents),
+    ...ports,
     clock,
     logger,
     limits,
@@ -167,6 +200,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     timeZone: opts.timeZone,
     floorFiguresEveryMs: opts.floorFiguresEveryMs,
     routines: async () => (await settings.current()).routines,
+    processId,
   });
   const team = createTeamService({
     store: opts.store,
@@ -174,7 +208,10 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     chat,
     clock,
     logger,
-    mailer: opts.mailer,
+    mailer:
+      opts.mailer && opts.publicUrl
+        ? linkMailer(opts.mailer, (token) => `${opts.publicUrl!.replace(/\/$/, '')}${LINK_PATH}${token}`, logger)
+        : undefined,
     // Rooms span processes through the adapter: every socket of the user, wherever it is.
     signOut: (userId) => agents.in(rooms.agent(userId)).disconnectSockets(true),
   });
@@ -208,8 +245,18 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
       chat,
       team,
       transcripts: createTranscriptService({ store: opts.store }),
+      transcriptSearch: createTranscriptSearchService({ store: opts.transcriptSearch ?? createTranscriptSearchStore({ sql: opts.sql }) }),
       cannedReplies: createCannedReplyService({ store: opts.cannedReplies ?? createCannedReplyStore({ sql: opts.sql }), clock, logger }),
       faq: createFaqService({ store: opts.faq ?? createFaqStore({ sql: opts.sql }), clock, logger }),
+      leftMessages: createLeftMessageService({
+        inbox: opts.leftMessages ?? createLeftMessageInbox({ sql: opts.sql }),
+        users: opts.store,
+        mailer: opts.mailer,
+        clock,
+        logger,
+        limits,
+        showAnswer: (id) => chat.showAnswer(id),
+      }),
       settings,
       limiter: opts.limiter,
       logger,
@@ -243,16 +290,22 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
   const timers = [
     every(opts.graceSweepMs ?? Math.max(50, Math.min(1000, limits.agentGraceMs / 4)), () => chat.sweepGrace(), 'grace sweep'),
     every(opts.reconcileMs ?? 60_000, () => chat.reconcile(), 'reconcile'),
-    every(opts.repairMs ?? 15_000, () => chat.repair(), 'repair'),
+    every(repairMs, () => chat.repair(), 'repair'),
+    every(limits.heartbeatMs, () => chat.heartbeat(), 'heartbeat'),
     every(opts.routinesSweepMs ?? 10_000, () => chat.sweepRoutines(), 'routines sweep'),
   ];
+  // A reconnected Redis may have come back empty: look at once rather than at the next beat.
+  const onRedisReady = () => void chat.heartbeat().catch((err) => log.error({ err }, 'heartbeat after reconnect failed'));
+  opts.redis?.on('ready', onRedisReady);
 
   return {
     httpServer,
     io,
     app,
     chat,
-    listen(port, host) {
+    async listen(port, host) {
+      // In the pool before the first socket: its counts need this process alive.
+      await chat.heartbeat().catch((err) => log.error({ err }, 'first heartbeat failed; the timer retries'));
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => resolve((httpServer.address() as AddressInfo).port));
@@ -260,6 +313,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     },
     async close() {
       timers.forEach(clearInterval);
+      opts.redis?.off('ready', onRedisReady);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections?.();
       // Disconnect handlers and broadcasts still use the backends; let them finish first.

@@ -37,6 +37,13 @@ const envSchema = z.object({
   AGENT_GRACE_SECONDS: int(30),
   /** Capacity of a new agent. @default 5 */
   DEFAULT_CAPACITY: int(5),
+  /** How often each server process heartbeats in the presence pool, milliseconds. @default 2000 */
+  HEARTBEAT_MS: int(2000),
+  /**
+   * A process with no heartbeat for this long is dead: its sockets leave presence and its agents
+   * enter the grace period. At least twice HEARTBEAT_MS. @default 10000 (why: docs/architecture.md)
+   */
+  PROCESS_DEAD_AFTER_MS: int(10_000),
   /** Messages per second allowed per visitor, per agent and per IP address. */
   RATE_VISITOR_PER_SECOND: int(5),
   RATE_AGENT_PER_SECOND: int(20),
@@ -73,6 +80,18 @@ const envSchema = z.object({
   RECONCILE_SECONDS: int(60),
   /** Bearer token that GET /metrics requires. Unset: /metrics is public. @default unset */
   METRICS_TOKEN: z.string().min(1).optional(),
+  /**
+   * SMTP server for e-mail (answers to left messages, invitation links), as a URL:
+   * `smtp://user:pass@host:587` or `smtps://user:pass@host:465`. Unset: no e-mail is sent.
+   */
+  SMTP_URL: z.string().url().optional(),
+  /** The From of every e-mail. @default 'Support <support@localhost>' */
+  MAIL_FROM: z.string().min(3).default('Support <support@localhost>'),
+  /**
+   * Where people open the console, e.g. `https://support.example.com`: the origin of the
+   * invitation and reset links the server e-mails. Unset: those links are not e-mailed.
+   */
+  PUBLIC_URL: z.string().url().optional(),
   /** The site's IANA time zone (e.g. `Asia/Shanghai`): the lead's floor counts "today" from its midnight. Unset: the server's. */
   TIME_ZONE: z
     .string()
@@ -100,12 +119,17 @@ export interface Config {
   secret?: string;
   admin?: { email: string; password: string; name: string };
   corsOrigins: string[];
-  limits: ChatLimits;
+  /** The repair lease is not set here: the server derives it from its repair interval. */
+  limits: Omit<ChatLimits, 'repairLeaseMs'>;
   agentTokenHours: number;
   visitorTokenDays: number;
   reconcileMs: number;
   /** Bearer token that GET /metrics requires; undefined: /metrics is public. */
   metricsToken?: string;
+  /** E-mail over SMTP; undefined: none is sent. */
+  smtp?: { url: string; from: string };
+  /** The origin of e-mailed links; undefined: links are not e-mailed. */
+  publicUrl?: string;
   /** The site's IANA time zone; undefined: the server's. */
   timeZone?: string;
   logLevel: Env['LOG_LEVEL'];
@@ -119,6 +143,18 @@ export interface ChatLimits {
   agentGraceMs: number;
   /** @default 5 */
   defaultCapacity: number;
+  /** How often this process heartbeats in the presence pool. @default 2000 */
+  heartbeatMs: number;
+  /**
+   * A process whose last heartbeat is older than this is declared dead by a survivor: its
+   * sockets leave presence, its agents with no socket left enter grace. @default 10000
+   */
+  processDeadAfterMs: number;
+  /**
+   * How long the periodic repair's lease lasts (renewed by its holder each pass), so a holder that
+   * died stops blocking the repair after it. @default 3 × the repair interval (45000 at 15 s)
+   */
+  repairLeaseMs: number;
   /** Visitor `message:send` per visitor per second; also `visitor:profile`, `visitor:context`, `conversation:rate`, `conversation:close`, each on its own (`typing` and `conversation:history`: twice this). @default 5 */
   visitorMessagesPerSecond: number;
   /** Agent `message:send` per agent per second. @default 20 */
@@ -172,6 +208,9 @@ export const DEFAULT_LIMITS: ChatLimits = {
   maxMessageLength: 4000,
   agentGraceMs: 30_000,
   defaultCapacity: 5,
+  heartbeatMs: 2000,
+  processDeadAfterMs: 10_000,
+  repairLeaseMs: 45_000,
   visitorMessagesPerSecond: 5,
   agentMessagesPerSecond: 20,
   ipMessagesPerSecond: 50,
@@ -200,6 +239,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if ((e.ADMIN_EMAIL && !e.ADMIN_PASSWORD) || (!e.ADMIN_EMAIL && e.ADMIN_PASSWORD)) {
     throw new Error('Invalid configuration: set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither');
   }
+  if (e.HEARTBEAT_MS < 100 || e.PROCESS_DEAD_AFTER_MS < 2 * e.HEARTBEAT_MS) {
+    throw new Error('Invalid configuration: HEARTBEAT_MS must be at least 100 and PROCESS_DEAD_AFTER_MS at least twice HEARTBEAT_MS');
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -214,6 +256,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxMessageLength: e.MAX_MESSAGE_LENGTH,
       agentGraceMs: e.AGENT_GRACE_SECONDS * 1000,
       defaultCapacity: e.DEFAULT_CAPACITY,
+      heartbeatMs: e.HEARTBEAT_MS,
+      processDeadAfterMs: e.PROCESS_DEAD_AFTER_MS,
       visitorMessagesPerSecond: e.RATE_VISITOR_PER_SECOND,
       agentMessagesPerSecond: e.RATE_AGENT_PER_SECOND,
       ipMessagesPerSecond: e.RATE_IP_PER_SECOND,
@@ -235,6 +279,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     visitorTokenDays: e.VISITOR_TOKEN_DAYS,
     reconcileMs: e.RECONCILE_SECONDS * 1000,
     metricsToken: e.METRICS_TOKEN,
+    smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM } : undefined,
+    publicUrl: e.PUBLIC_URL,
     timeZone: e.TIME_ZONE,
     logLevel: e.LOG_LEVEL,
   };

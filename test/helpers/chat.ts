@@ -16,6 +16,7 @@ import type {
   VisitorClientToServerEvents,
   VisitorServerToClientEvents,
 } from '../../shared/protocol';
+import { REDIS_CLIENT_OPTIONS } from '../../server/backends';
 import { createChatServer, type ChatServer, type ChatServerOptions } from '../../server/chat-server';
 import type { ChatLimits } from '../../server/config';
 import { hashPassword } from '../../server/store/passwords';
@@ -45,6 +46,10 @@ export interface TestServerOptions {
   graceSweepMs?: number;
   /** @default 0 (a free port) */
   port?: number;
+  /** E-mail (e.g. test/helpers/smtp.ts's in-process server). @default none: nothing is mailed */
+  mailer?: ChatServerOptions['mailer'];
+  /** The origin of e-mailed links. @default none: links are not e-mailed */
+  publicUrl?: string;
   /** Wraps the presence pool the server uses (fault injection, see faults.ts). */
   wrapPool?(pool: PresencePool): PresencePool;
   /**
@@ -94,7 +99,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const prefix = opts.prefix ?? `test:${randomUUID()}`;
   const own = !opts.store;
   const db = opts.store ?? (await openTestStore(opts.databaseUrl));
-  const redis = opts.redisUrl ? new Redis(opts.redisUrl) : undefined;
+  const redis = opts.redisUrl ? new Redis(opts.redisUrl, REDIS_CLIENT_OPTIONS) : undefined;
   const limits: Partial<ChatLimits> = { defaultCapacity: 5, ...TEST_LIMITS, ...opts.limits };
   const backend = redis
     ? createRedisPresencePool({ redis, prefix, defaultCapacity: limits.defaultCapacity! })
@@ -116,6 +121,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     clock: opts.clock,
     graceSweepMs: opts.graceSweepMs ?? 50,
     repairMs: opts.repairMs ?? 3_600_000,
+    mailer: opts.mailer,
+    publicUrl: opts.publicUrl,
   });
   const port = await server.listen(opts.port ?? 0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;

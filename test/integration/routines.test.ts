@@ -33,7 +33,7 @@ async function shopper(server: TestServer, opts: { name?: string; language?: str
   return { socket, messages, conversationId: ack.conversationId };
 }
 
-/** The conversation's stored rows with the `auto` column (migration 12). */
+/** The conversation's stored rows with the `auto` column (migration 14). */
 async function rows(server: TestServer, conversationId: string) {
   const r = await server.sql.query<{ seq: number; client_id: string | null; author_kind: string; body: string; auto: boolean; event: { type: string; reason?: string } | null }>(
     'SELECT seq, client_id, author_kind, body, auto, event FROM messages WHERE conversation_id = $1 ORDER BY seq',

@@ -31,6 +31,8 @@ export interface ChatServiceDeps {
   timeZone?: () => string | null | undefined;
   /** Least time between two pushes of the floor's figures, ms. @default 3000 */
   floorFiguresEveryMs?: number;
+  /** This server process in the presence pool (heartbeats, socket counts, leases). @default 'local' */
+  processId?: string;
   /** The routines' current settings (greeting, closing, idle, slow answer). @default none: routines off */
   routines?: () => Promise<RoutineSettings>;
 }

@@ -12,6 +12,7 @@ import { createFloor } from './floor';
 import type { ChatServiceDeps } from './deps';
 import { createLeadUseCases } from './leads';
 import { createRoutineSweep } from './idle';
+import { createLiveness } from './liveness';
 import { createLookups } from './lookups';
 import { createPresenceUseCases } from './presence';
 import { createRoutines } from './routines';
@@ -37,18 +38,25 @@ export function createChatService(deps: ChatServiceDeps) {
   const conversations = createConversationSteps(deps, { lookups, views, audience, routing, routines, wrapUps });
   const routineSweep = createRoutineSweep(deps, { routines, wrapUps, conversations, views, floor });
   const presence = createPresenceUseCases(deps, { lookups, views, audience, routing });
+  const liveness = createLiveness(deps, { presence, routing, audience });
   return {
     ...createVisitorUseCases(deps, { lookups, views, audience, routing, background, conversations, floor, followUps }),
     ...createAgentUseCases(deps, { lookups, views, routing, background, conversations, presence, floor }),
     ...presence,
+    /** The agent's session, with the presence epoch (a console compares it across reconnects). */
+    async agentSession(...args: Parameters<typeof presence.agentSession>) {
+      return { ...(await presence.agentSession(...args)), presenceEpoch: liveness.epoch() };
+    },
     ...createLeadUseCases(deps, { lookups, views, floor, presence, conversations }),
     authorize: conversations.authorize,
     transfer: conversations.transfer,
     close: conversations.close,
     forgetUser: lookups.forgetUser,
     repair: routing.repair,
-    restoreQueue: routing.restoreQueue,
-    /** Idle prompts and closes, slow-answer flags: one pass (the composition root runs it periodically). */
+    heartbeat: liveness.heartbeat,
+    /** At start: puts the store's open conversations back when this process found the pool new. */
+    restoreQueue: liveness.restoreAtStart,
+    /** Idle prompts and closes, slow-answer flags, expired wrap-ups: one pass (the composition root runs it periodically). */
     sweepRoutines: routineSweep.sweep,
     fileWrapUp: wrapUps.file,
     registerComplaint: followUps.registerComplaint,

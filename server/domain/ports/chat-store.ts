@@ -5,7 +5,7 @@
  * a rejected promise means the storage itself failed.
  */
 import type { ComplaintView, FollowUpView } from '../../../shared/rest';
-import type { CloseCategory, CloseReason, PageContext, Role, SystemEvent } from '../../../shared/protocol';
+import type { AgentStatus, CloseCategory, CloseReason, PageContext, Role, SystemEvent } from '../../../shared/protocol';
 import type {
   AcceptInvitationResult,
   AppendOutcome,
@@ -42,6 +42,10 @@ export interface UserRepository {
   findUserByEmail(email: string): Promise<(UserRecord & { passwordHash: string }) | null>;
   listUsers(): Promise<UserRecord[]>;
   setUserCapacity(id: string, capacity: number): Promise<UserRecord | null>;
+  /** The status the agent last chose (kept across restarts and a Redis that came back empty). */
+  setChosenStatus(id: string, status: AgentStatus): Promise<void>;
+  /** The chosen status of each of these users who ever chose one. */
+  chosenStatuses(ids: string[]): Promise<Map<string, AgentStatus>>;
   /** Sets the fields given; null when there is no such user. Capacity goes through `setUserCapacity`. */
   updateUser(
     id: string,
@@ -74,6 +78,11 @@ export interface VisitorRepository {
 export interface LeftMessageRepository {
   /** Stores a submission with the visitor's current page context. */
   addLeftMessage(m: { visitorId: string; name: string; email: string; text: string; at: number }): Promise<LeftMessageRecord>;
+  /**
+   * The conversation holding the answer to the visitor's latest answered left message, unless
+   * they have opened a conversation since it was answered; null otherwise.
+   */
+  answerToShow(visitorId: string): Promise<string | null>;
 }
 
 export interface RatingRepository {

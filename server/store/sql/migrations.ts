@@ -365,13 +365,48 @@ CREATE INDEX ratings_created_idx ON ratings (created_at);
   },
   {
     version: 12,
+    name: 'left messages inbox: status, assignee, answer; transcript search indexes',
+    sql: `
+-- Each left message is open, answered or closed. handled (never set) is superseded by status.
+-- An answer becomes a closed conversation of the visitor (conversation_id) holding the left
+-- message and the answer, which the widget shows the shopper on their next session:sync.
+ALTER TABLE left_messages
+  ADD COLUMN status          text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'answered', 'closed')),
+  ADD COLUMN assignee_id     text REFERENCES users (id),
+  ADD COLUMN answer          text,
+  ADD COLUMN answered_by     text REFERENCES users (id),
+  ADD COLUMN answered_at     timestamptz,
+  ADD COLUMN closed_at       timestamptz,
+  ADD COLUMN conversation_id text REFERENCES conversations (id),
+  ADD CONSTRAINT left_messages_answered_check CHECK (status <> 'answered' OR (answer IS NOT NULL AND answered_at IS NOT NULL));
+UPDATE left_messages SET status = 'closed', closed_at = created_at WHERE handled;
+-- The inbox, newest first: everyone's by status, an agent's by assignee and status.
+CREATE INDEX left_messages_status_idx ON left_messages (status, created_at, id);
+CREATE INDEX left_messages_assignee_idx ON left_messages (assignee_id, status, created_at, id);
+-- The answer a visitor has not yet replaced with a newer conversation (session:sync).
+CREATE INDEX left_messages_visitor_answer_idx ON left_messages (visitor_id, answered_at) WHERE conversation_id IS NOT NULL;
+-- Transcript search joins an answer's conversation to the name and email the shopper typed.
+CREATE INDEX left_messages_conversation_idx ON left_messages (conversation_id) WHERE conversation_id IS NOT NULL;
+
+-- Transcript search: filters narrow conversations by these before any message text is scanned.
+CREATE INDEX conversations_category_idx ON conversations (close_category, opened_at) WHERE close_category IS NOT NULL;
+CREATE INDEX ratings_score_idx ON ratings (score);
+`,
+  },
+  {
+    version: 13,
+    name: 'users: chosen status (an agent is back in the status they chose after a restart)',
+    sql: `ALTER TABLE users ADD COLUMN chosen_status text CHECK (chosen_status IN ('online', 'away', 'offline'));`,
+  },
+  {
+    version: 14,
     name: 'messages: auto, sent by a routine in the agent\'s name (greeting, closing text, idle prompt)',
     // Derived from the client id the routine gives it ('auto:' prefix, refused from clients), so
     // the flag is written in the same insert as the message, whichever path appends it.
     sql: `ALTER TABLE messages ADD COLUMN auto boolean GENERATED ALWAYS AS (coalesce(client_id LIKE 'auto:%', false)) STORED;`,
   },
   {
-    version: 13,
+    version: 15,
     name: 'conversations: wrap-up of a chat the visitor ended (due while the agent has not filed it; ended when filed or expired)',
     sql: `
 ALTER TABLE conversations ADD COLUMN wrapup_due_at timestamptz, ADD COLUMN wrapup_ended_at timestamptz;
@@ -379,7 +414,7 @@ CREATE INDEX conversations_wrapup_due_idx ON conversations (wrapup_due_at) WHERE
 `,
   },
   {
-    version: 14,
+    version: 16,
     name: 'complaints (one per conversation) and follow-up tasks (one per complaint, low rating or left message)',
     sql: `
 CREATE TABLE complaints (

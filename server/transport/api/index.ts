@@ -9,8 +9,10 @@ import type { AuthService } from '../../domain/auth';
 import type { CannedReplyService } from '../../domain/canned-replies';
 import type { ChatService } from '../../domain/chat/service';
 import type { FaqService } from '../../domain/faq/service';
+import type { LeftMessageService } from '../../domain/left-messages';
 import type { SettingsService } from '../../domain/settings';
 import type { TeamService } from '../../domain/team';
+import type { TranscriptSearchService } from '../../domain/transcript-search';
 import type { TranscriptService } from '../../domain/transcripts';
 import type { Logger } from '../../logger';
 import type { RateLimiter } from '../../store/rate-limit';
@@ -18,6 +20,8 @@ import { createCannedRepliesRouter } from './canned-replies';
 import { createConversationsRouter } from './conversations';
 import { createFaqRouter } from './faq';
 import { createComplaintsRouter, createFollowUpsRouter } from './follow-ups';
+import { createLeftMessagesRouter } from './left-messages';
+import { createTranscriptsRouter } from './transcripts';
 import { createSettingsRouter } from './settings';
 import { createInvitationsRouter, createMeRouter, createTeamRouter } from './team';
 
@@ -26,8 +30,10 @@ export interface ApiDeps {
   chat: ChatService;
   team: TeamService;
   transcripts: TranscriptService;
+  transcriptSearch: TranscriptSearchService;
   cannedReplies: CannedReplyService;
   faq: FaqService;
+  leftMessages: LeftMessageService;
   settings: SettingsService;
   limiter: RateLimiter;
   logger: Logger;
@@ -43,6 +49,8 @@ export function createApiRouters(deps: ApiDeps): { path: string; router: Router 
     { path: '/conversations', router: createConversationsRouter(deps) },
     { path: '/canned-replies', router: createCannedRepliesRouter(deps) },
     { path: '/faq', router: createFaqRouter(deps) },
+    { path: '/left-messages', router: createLeftMessagesRouter(deps) },
+    { path: '/transcripts', router: createTranscriptsRouter(deps) },
     { path: '/settings', router: createSettingsRouter(deps) },
     { path: '/complaints', router: createComplaintsRouter(deps) },
     { path: '/follow-ups', router: createFollowUpsRouter(deps) },

@@ -5,6 +5,7 @@
  * `failNext(method)` makes the next call of a method reject once: a fault at a named step.
  */
 import { randomUUID } from 'node:crypto';
+import type { AgentStatus } from '../../../shared/protocol';
 import type { ChatStore } from '../../../server/domain/ports/chat-store';
 import type { ComplaintView, FollowUpView } from '../../../shared/rest';
 import type {
@@ -40,6 +41,7 @@ export function createMemoryChatStore(): MemoryChatStore {
   const ratings = new Map<string, RatingRecord>();
   const left: LeftMessageRecord[] = [];
   const failing = new Set<string>();
+  const chosen = new Map<string, AgentStatus>();
 
   const copy = <T>(x: T): T => structuredClone(x);
   const touch = (id: string, at: number) => {
@@ -93,6 +95,12 @@ export function createMemoryChatStore(): MemoryChatStore {
       u.capacity = capacity;
       return store.getUser(id);
     },
+    async setChosenStatus(id, status) {
+      chosen.set(id, status);
+    },
+    async chosenStatuses(ids) {
+      return new Map(ids.flatMap((id) => (chosen.has(id) ? [[id, chosen.get(id)!] as const] : [])));
+    },
     async updateUser(id, patch) {
       const u = users.get(id);
       if (!u) return null;
@@ -133,6 +141,10 @@ export function createMemoryChatStore(): MemoryChatStore {
       const r = { id: randomUUID(), visitorId: m.visitorId, name: m.name, email: m.email, text: m.text, context: visitors.get(m.visitorId)?.context ?? null, createdAt: m.at, handled: false };
       left.push(r);
       return copy(r);
+    },
+    // Answers are written by the SQL inbox only (test/integration/inbox.test.ts).
+    async answerToShow() {
+      return null;
     },
     async upsertRating(r) {
       const rating = { conversationId: r.conversationId, visitorId: r.visitorId, score: r.score, comment: r.comment, createdAt: r.at };
