@@ -8,10 +8,8 @@
  *   test('SIGKILL of a process holding agents', () => w.scenario('SIGKILL agents', async () => {
  *     const agent = await w.agent(0);          // online on process 0
  *     await w.chatting(1, 3);                  // shoppers on process 1
- *     w.leave(agent, { withProcess: true });   // this one never comes back
+ *     w.leave(agent);                          // this one never comes back
  *     return w.kill(0, 'SIGKILL');             // the moment of the fault
- *   }, async () => {                           // optional: checks once recovered
- *     expect(await w.pool.agent(agent.id)).toMatchObject({ status: 'offline', connections: 0 });
  *   }));
  */
 import { randomUUID } from 'node:crypto';
@@ -52,11 +50,8 @@ export interface FaultWorld {
   visitor(slot: number): Promise<FaultVisitor>;
   /** Another agent, online on the process in `slot` (the suite's own four are on 1 and 2). */
   agent(slot: number): Promise<FaultAgent>;
-  /**
-   * An agent who goes away for good (never reconnects): no longer expected to be live. At once
-   * (a clean disconnect), or `withProcess`: their socket stays until its process is killed.
-   */
-  leave(agent: FaultAgent, opts?: { withProcess?: boolean }): void;
+  /** An agent who goes away for good (never reconnects): no longer expected to be live. */
+  leave(agent: FaultAgent): void;
   /** `n` shoppers on `slot`, each with a first message sent and routed (assigned or queued). */
   chatting(slot: number, n: number): Promise<FaultVisitor[]>;
   /** SIGKILL/SIGTERM the process in `slot` and wait for it to exit; resolves with the moment. */
@@ -65,10 +60,9 @@ export interface FaultWorld {
   failWrites(on: boolean): Promise<void>;
   /**
    * Runs `inject` (it drives traffic and injects the fault, resolving with the moment of the
-   * fault), waits until every invariant holds, records the figures, runs `verify` (the
-   * scenario's own checks of the recovered state), and cleans up.
+   * fault), waits until every invariant holds, records the figures, and cleans up.
    */
-  scenario(name: string, inject: () => Promise<number>, verify?: () => Promise<void>): Promise<ScenarioResult>;
+  scenario(name: string, inject: () => Promise<number>): Promise<ScenarioResult>;
 }
 
 /** Registers the jest hooks that build the world for the file it is called in. */
@@ -98,9 +92,6 @@ export function useFaultWorld(): FaultWorld {
       SECRET,
       LOG_LEVEL: 'fatal',
       FAULT_REPAIR_MS: '300',
-      // A killed process is declared dead within about a second (its agents then enter grace).
-      HEARTBEAT_MS: '200',
-      PROCESS_DEAD_AFTER_MS: '1000',
       // An agent who left for good: their chats move after this.
       AGENT_GRACE_SECONDS: '3',
       // Every client of the suite connects from 127.0.0.1, and resumes often.
@@ -172,9 +163,8 @@ export function useFaultWorld(): FaultWorld {
       await agent.connect(procs.get(slot).url);
       return agent;
     },
-    leave(agent, opts = {}) {
-      if (opts.withProcess) agent.abandon();
-      else agent.close();
+    leave(agent) {
+      agent.close();
       agents.splice(agents.indexOf(agent), 1);
     },
     async chatting(slot, n) {
@@ -190,7 +180,7 @@ export function useFaultWorld(): FaultWorld {
     async failWrites(on) {
       await db.sql.query(on ? 'INSERT INTO fault_flags VALUES (true)' : 'DELETE FROM fault_flags');
     },
-    async scenario(name, inject, verify) {
+    async scenario(name, inject) {
       // Three processes at the start of each scenario.
       await Promise.all(Array.from({ length: PROCESSES }, (_, slot) => (procs.alive(slot) ? undefined : procs.start(slot))));
       const faultAt = await inject();
@@ -205,7 +195,6 @@ export function useFaultWorld(): FaultWorld {
       if (last.violations.length) {
         throw new Error(`${name}: not recovered after ${RECOVERY_TIMEOUT_MS} ms:\n${last.violations.slice(0, 20).join('\n')}`);
       }
-      await verify?.();
       await cleanUp();
       return result;
     },
