@@ -117,6 +117,8 @@ export interface ChatServerOptions {
    * drift is repaired when two passes in a row see it). @default 15000
    */
   repairMs?: number;
+  /** How often the routines' idle and slow-answer rules are checked (their times are settings). @default 10000 */
+  routinesSweepMs?: number;
   /**
    * Test-only: SIGKILL this process at a named step of a conversation's life (testing/crash-seam.ts).
    * @default process.env.CHAT_CRASH_AT; unset: never
@@ -185,6 +187,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
   // One map per namespace (shared/protocol.ts), which a single Server type cannot carry.
   const visitors = io.of(VISITOR_NAMESPACE) as VisitorNamespace;
   const agents = io.of(AGENT_NAMESPACE) as AgentNamespace;
+  const settings = createSettingsService({ store: opts.settings ?? createSettingsStore({ sql: opts.sql }), clock, logger });
   const crashAt = 'crashAt' in opts ? opts.crashAt : crashStep(process.env.CHAT_CRASH_AT);
   const ports = withCrashAt(crashAt, { store: opts.store, pool: opts.pool, notifier: createSocketNotifier(visitors, agents) });
   const chat = createChatService({
@@ -196,6 +199,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     floor: createFloorStore({ sql: opts.sql }),
     timeZone: opts.timeZone,
     floorFiguresEveryMs: opts.floorFiguresEveryMs,
+    routines: async () => (await settings.current()).routines,
     processId,
   });
   const team = createTeamService({
@@ -212,7 +216,6 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     signOut: (userId) => agents.in(rooms.agent(userId)).disconnectSockets(true),
   });
 
-  const settings = createSettingsService({ store: opts.settings ?? createSettingsStore({ sql: opts.sql }), clock, logger });
 
   const transport = attachSocketTransport({
     io,
@@ -289,6 +292,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     every(opts.reconcileMs ?? 60_000, () => chat.reconcile(), 'reconcile'),
     every(repairMs, () => chat.repair(), 'repair'),
     every(limits.heartbeatMs, () => chat.heartbeat(), 'heartbeat'),
+    every(opts.routinesSweepMs ?? 10_000, () => chat.sweepRoutines(), 'routines sweep'),
   ];
   // A reconnected Redis may have come back empty: look at once rather than at the next beat.
   const onRedisReady = () => void chat.heartbeat().catch((err) => log.error({ err }, 'heartbeat after reconnect failed'));

@@ -4,6 +4,7 @@
  * docs/protocol.md describes the same contract in prose.
  */
 import type { ErrorBody } from './errors';
+import type { ComplaintView } from './rest';
 
 export type { ErrorBody, ErrorCode } from './errors';
 
@@ -30,7 +31,10 @@ export type SystemEvent =
   | { type: 'transferred'; fromAgentId: string | null; toAgentId: string | null; note?: string }
   | { type: 'agent_disconnected'; agentId: string }
   | { type: 'requeued'; fromAgentId: string; reason: 'agent_offline' | 'agent_disconnected' }
-  | { type: 'closed'; by: AuthorKind; byId: string | null };
+  | { type: 'closed'; by: AuthorKind; byId: string | null; reason?: CloseReason };
+
+/** Why a conversation closed when nobody chose to close it: the visitor went quiet (the idle routine). */
+export type CloseReason = 'visitor_idle';
 
 /** System events as a visitor receives them: no agent ids, no transfer notes. */
 export type VisitorSystemEvent =
@@ -59,6 +63,8 @@ export interface Message {
   event?: SystemEvent;
   /** Milliseconds since the epoch. */
   at: number;
+  /** Sent by a routine (greeting, closing text, idle prompt) in the agent's name, not typed. */
+  auto?: true;
 }
 
 export interface AgentRef {
@@ -290,6 +296,8 @@ export interface FloorConversation extends ConversationView {
   assignedAt: number | null;
   /** The oldest visitor message no agent (or lead) has answered yet; null when answered. */
   waitingSince: number | null;
+  /** Assigned longer than the routines' `slowAnswerSeconds` with no agent answer yet: the leads should look. */
+  slowAnswer?: true;
 }
 
 /**
@@ -354,6 +362,8 @@ export interface AgentClientToServerEvents {
     p: { conversationId: string; toAgentId: string | null; note?: string },
     ack: Ack<{ conversationId: string; agentId: string | null }>,
   ) => void;
+  /** Files a chat the visitor ended (`conversation:removed` reason `ended`): its agent or a lead. */
+  'conversation:wrapup': (p: { conversationId: string; category: CloseCategory; summary?: string }, ack: Ack<{ conversationId: string }>) => void;
   /** Closes with an optional category and a short summary for reports and the next agent. */
   'conversation:close': (
     p: { conversationId: string; category?: CloseCategory; summary?: string },
@@ -408,11 +418,15 @@ export interface AgentServerToClientEvents {
    */
   'conversation:removed': (p: {
     conversationId: string;
-    reason: 'closed' | 'transferred' | 'requeued';
+    /** `ended`: the visitor closed it; it stays listed until filed (`conversation:wrapup`) or `wrapUpDueAt`. */
+    reason: 'closed' | 'transferred' | 'requeued' | 'ended';
+    wrapUpDueAt?: number;
     by?: AgentRef;
     to?: AgentRef;
   }) => void;
   'conversation:updated': (c: ConversationView) => void;
+  /** Leads: a conversation was registered as a complaint (`POST /api/v1/complaints`). */
+  'complaint:registered': (c: ComplaintView) => void;
   'message': (m: Message) => void;
   /**
    * The visitor typing; `text` (the end of their draft) only when the team's typing preview is on.

@@ -428,3 +428,68 @@ export interface SettingsResponse {
 }
 /** `PUT /settings`: any non-empty subset of the settings; each given one is replaced whole. */
 export type PutSettingsRequest = Partial<TeamSettings>;
+
+// ---------------------------------------------------------------- complaints and follow-ups (§9.10)
+
+export const COMPLAINT_SEVERITIES = ['low', 'medium', 'high'] as const;
+export type ComplaintSeverity = (typeof COMPLAINT_SEVERITIES)[number];
+
+/** A conversation registered as a complaint (投诉登记). Times in ms since the epoch. */
+export interface ComplaintView {
+  id: string;
+  conversationId: string;
+  /** Free text, e.g. `delivery`, `quality`. */
+  category: string;
+  severity: ComplaintSeverity;
+  /** Who handles it (an agent or lead); null: not given yet. */
+  ownerId: string | null;
+  createdBy: string;
+  createdAt: number;
+  /** Its handling is due by then (registration + `routines.complaintDueHours`). */
+  dueAt: number;
+}
+/** `POST /complaints` (an agent who held the conversation, or a lead). */
+export interface CreateComplaintRequest {
+  conversationId: string;
+  category: string;
+  severity: ComplaintSeverity;
+  /** @default the registering user */
+  ownerId?: string;
+}
+export interface ComplaintResponse {
+  complaint: ComplaintView;
+  /** The follow-up created with it. */
+  followUp: FollowUpView;
+}
+
+/** What created a follow-up (回访): a complaint, a rating of 1 or 2, a left message. */
+export type FollowUpSource = 'complaint' | 'rating' | 'left_message';
+
+export interface FollowUpView {
+  id: string;
+  source: FollowUpSource;
+  /** The complaint id, the rated conversation id, or the left message id. */
+  sourceId: string;
+  conversationId: string | null;
+  visitorId: string;
+  /** Null: anyone may take it (left messages). */
+  assigneeId: string | null;
+  /** A line for the list: the complaint's category, the rating and comment, the left text's start. */
+  subject: string;
+  createdAt: number;
+  /** Creation + `routines.followUpDueDays`. */
+  dueAt: number;
+  closedAt: number | null;
+  outcome: string | null;
+}
+/** `GET /follow-ups?status=open|closed` (default open): a lead sees all; an agent theirs and unassigned ones. Oldest due first. */
+export interface FollowUpsResponse {
+  followUps: FollowUpView[];
+}
+/** `POST /follow-ups/:id/close`. */
+export interface CloseFollowUpRequest {
+  outcome: string;
+}
+export interface FollowUpResponse {
+  followUp: FollowUpView;
+}

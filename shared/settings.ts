@@ -25,4 +25,38 @@ export interface TeamSettings {
   typingPreview: boolean;
   /** The categories offered when closing a conversation, in this order; at least one. */
   closeCategories: CloseCategory[];
+  /** Customer-service routines (docs/protocol.md §9.9); an empty text turns its message off. */
+  routines: RoutineSettings;
+}
+
+/** Suggested routine texts, shown in the settings page's empty fields. */
+export const ROUTINE_SUGGESTIONS: Pick<RoutineSettings, 'greeting' | 'closing'> = {
+  greeting: { en: 'Hi {visitor.name}, this is {agent.name}. How can I help you?', 'zh-CN': '{visitor.name}您好，我是客服{agent.name}，请问有什么可以帮您？' },
+  closing: { en: 'Thank you for chatting with us, {visitor.name}. Have a nice day!', 'zh-CN': '感谢您的咨询，祝您生活愉快！' },
+};
+
+/**
+ * Texts sent automatically in the agent's name (marked `auto` in the transcript) and the times
+ * that trigger them. Texts may use `{visitor.name}` and `{agent.name}`; an unknown visitor name
+ * is replaced by a polite form of address in the text's language.
+ */
+export interface RoutineSettings {
+  /** Sent once per conversation when it is first assigned; '' sends nothing. */
+  greeting: Record<FaqLanguage, string>;
+  /** Sent once per conversation when an agent or lead closes it, before the close. */
+  closing: Record<FaqLanguage, string>;
+  /** Sent when the visitor has not answered the agent for `idlePromptMinutes`. */
+  idlePrompt: Record<FaqLanguage, string>;
+  /** Minutes of visitor silence after an agent message before the prompt; 0 turns both idle rules off. 1–120. */
+  idlePromptMinutes: number;
+  /** Further minutes of silence after the prompt before the conversation closes as `visitor_idle`. 1–120. */
+  idleCloseMinutes: number;
+  /** An assigned conversation with no agent answer after this long is flagged on the floor. 10–3600. */
+  slowAnswerSeconds: number;
+  /** A chat the visitor ended waits this long for its agent's category and summary, then is filed uncategorised. 1–1440. */
+  wrapUpMinutes: number;
+  /** A complaint's handling is due this long after it is registered. 1–720. */
+  complaintDueHours: number;
+  /** A follow-up (complaint, rating of 1 or 2, left message) is due this long after it is created. 1–60. */
+  followUpDueDays: number;
 }

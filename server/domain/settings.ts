@@ -23,6 +23,19 @@ export const DEFAULT_SETTINGS: TeamSettings = {
   waitingThresholdSeconds: 60,
   typingPreview: true,
   closeCategories: [...CLOSE_CATEGORIES],
+  routines: {
+    // Off until a lead writes them (the settings page suggests ROUTINE_SUGGESTIONS): an upgrade
+    // adds no message to anyone's chats unasked.
+    greeting: { en: '', 'zh-CN': '' },
+    closing: { en: '', 'zh-CN': '' },
+    idlePrompt: { en: 'Are you still there?', 'zh-CN': '请问您还在吗？' },
+    idlePromptMinutes: 3,
+    idleCloseMinutes: 5,
+    slowAnswerSeconds: 60,
+    wrapUpMinutes: 10,
+    complaintDueHours: 24,
+    followUpDueDays: 3,
+  },
 };
 
 /** The most of a visitor's draft forwarded to agents: its end, where the typing happens. */

@@ -11,7 +11,8 @@ import { record, text } from './text';
 
 const id = text(64, { min: 1 });
 /** Client-generated idempotency key (a UUID is recommended). */
-const clientId = text(64, { min: 1 });
+// The 'auto:' prefix is the routines' (their messages are marked automatic by it).
+const clientId = text(64, { min: 1 }).refine((c) => !c.startsWith('auto:'), "clientId: the prefix 'auto:' is reserved");
 const messageText = text(100_000);
 const seq = z.number().int().nonnegative();
 const empty = z.object({}).strict().optional().default({});
@@ -71,6 +72,9 @@ export const agentSchemas = {
     .strict(),
   'conversation:close': z
     .object({ conversationId: id, category: z.enum(CLOSE_CATEGORIES).optional(), summary: text(1000, { trim: true }).optional() })
+    .strict(),
+  'conversation:wrapup': z
+    .object({ conversationId: id, category: z.enum(CLOSE_CATEGORIES), summary: text(1000, { trim: true }).optional() })
     .strict(),
   'visitor:info': z.object({ conversationId: id }).strict(),
   'agent:handover': z.object({ toAgentId: id.nullable(), note: text(1000).optional() }).strict(),

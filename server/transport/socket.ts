@@ -226,6 +226,11 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
         await settings.checkCloseCategory(p.category);
         return chat.close(p.conversationId, { by: 'agent', byId: agentId }, { category: p.category, summary: p.summary || undefined });
       },
+      'conversation:wrapup': async (p) => {
+        await act('wrapup');
+        await settings.checkCloseCategory(p.category);
+        return chat.fileWrapUp(actor, p);
+      },
       'visitor:info': async (p) => {
         await read('info');
         return chat.visitorInfo(actor, p.conversationId);

@@ -90,8 +90,8 @@ test('a lead invites an agent who signs in; a FAQ entry made on its page is sugg
   await nia.getByRole('status').getByText('Password saved. You can sign in now.').waitFor();
   await nia.getByRole('button', { name: 'Sign in' }).click();
   await signIn(nia, email, 'nia-first-password');
-  // An agent sees no lead pages: their left messages, their transcripts and their own account.
-  expect(await views(nia).getByRole('button').allTextContents()).toEqual(['Chats', 'Left messages', 'Transcripts', 'My account', 'Help']);
+  // An agent sees no lead pages: their left messages, their transcripts, their follow-ups and their own account.
+  expect(await views(nia).getByRole('button').allTextContents()).toEqual(['Chats', 'Left messages', 'Transcripts', 'Follow-ups', 'My account', 'Help']);
   await nia.getByRole('combobox', { name: 'Status' }).selectOption('online');
   await lead.page.getByRole('button', { name: 'Team' }).click();
 
@@ -209,8 +209,10 @@ test('settings saved on their page apply; the pages and the shortcut help in zh-
   expect(await lead.page.getByRole('checkbox', { name: '投诉' }).isChecked()).toBe(false);
   await shoot(lead.page, 'admin-settings-zh-CN.png');
   const text = (await lead.page.getByRole('main').textContent())!;
-  // Besides content (the English greeting) and the time zone's identifier, no Latin text is on the page.
-  expect(text.replace('Hi! How can we help you today?', '').replace('Asia/Shanghai', '')).not.toMatch(/[A-Za-z]{3,}/);
+  // Besides content (the English greeting and idle prompt), the routines' variable names and the
+  // time zone's identifier, no Latin text is on the page.
+  const content = ['Hi! How can we help you today?', 'Are you still there?', '{visitor.name}', '{agent.name}', 'Asia/Shanghai'];
+  expect(content.reduce((rest, c) => rest.replaceAll(c, ''), text)).not.toMatch(/[A-Za-z]{3,}/);
 
   // "?" opens the keyboard shortcuts; the dialog closes with 关闭, not 取消.
   await lead.page.locator('body').press('?');

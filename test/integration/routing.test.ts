@@ -218,7 +218,8 @@ describe.each([
     const removed = next(a.socket, 'conversation:removed');
     const closedState = next(v.socket, 'conversation:state', (s) => s.status === 'closed');
     expect(await ok(v.socket, 'conversation:close', {})).toEqual({ conversationId: v.conversationId });
-    expect(await removed).toEqual({ conversationId: v.conversationId, reason: 'closed' });
+    // Ended by the visitor: the agent keeps it listed for the wrap-up (routines-wrapup.test.ts).
+    expect(await removed).toEqual({ conversationId: v.conversationId, reason: 'ended', wrapUpDueAt: expect.any(Number) });
     await closedState;
     expect((await t().pool.agent(a.id))!.load).toBe(0);
     const record = await t().store.getConversation(v.conversationId);

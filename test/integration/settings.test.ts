@@ -32,6 +32,7 @@ const saved = {
   waitingThresholdSeconds: 90,
   typingPreview: false,
   closeCategories: ['order', 'complaint'],
+  routines: { ...DEFAULT_SETTINGS.routines, idlePromptMinutes: 4, greeting: { en: 'Hi {visitor.name}!', 'zh-CN': '{visitor.name}您好！' } },
 };
 
 test('defaults, then a lead saves everything and every user reads it back, also after a restart', async () => {

@@ -61,6 +61,14 @@ test('the settings form reads into TeamSettings, or says what is wrong', () => {
     typingPreview: '',
     'category-order': 'on',
     'category-other': 'on',
+    'routine-greeting-en': ' Hi {visitor.name} ',
+    'routine-idlePrompt-zh-CN': '还在吗？',
+    idlePromptMinutes: '3',
+    idleCloseMinutes: '5',
+    slowAnswerSeconds: '90',
+    wrapUpMinutes: '15',
+    complaintDueHours: '48',
+    followUpDueDays: '2',
   };
   const get = (f: Record<string, string>) => (n: string) => f[n] ?? '';
   expect(readSettings(get(fields), settingsEn)).toEqual({
@@ -70,8 +78,23 @@ test('the settings form reads into TeamSettings, or says what is wrong', () => {
       waitingThresholdSeconds: 45,
       typingPreview: false,
       closeCategories: ['order', 'other'],
+      routines: {
+        greeting: { en: 'Hi {visitor.name}', 'zh-CN': '' },
+        closing: { en: '', 'zh-CN': '' },
+        idlePrompt: { en: '', 'zh-CN': '还在吗？' },
+        idlePromptMinutes: 3,
+        idleCloseMinutes: 5,
+        slowAnswerSeconds: 90,
+        wrapUpMinutes: 15,
+        complaintDueHours: 48,
+        followUpDueDays: 2,
+      },
     },
   });
+  // The routines' times: out of range or not whole numbers.
+  for (const bad of [{ idlePromptMinutes: '121' }, { idleCloseMinutes: '0' }, { slowAnswerSeconds: '5' }, { wrapUpMinutes: '1.5' }, { wrapUpMinutes: '' }] as Record<string, string>[]) {
+    expect(readSettings(get({ ...fields, ...bad }), settingsEn)).toEqual({ problem: settingsEn.badRoutineTime });
+  }
   expect(readSettings(get({ ...fields, 'to-mon': '07:00' }), settingsEn)).toEqual({ problem: 'Monday: the opening time must be before the closing time.' });
   expect(readSettings(get({ ...fields, timeZone: 'Nowhere/Land' }), settingsEn)).toEqual({ problem: settingsEn.badTimeZone });
   expect(readSettings(get({ ...fields, 'category-order': '', 'category-other': '' }), settingsEn)).toEqual({ problem: settingsEn.noCategory });

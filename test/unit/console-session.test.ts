@@ -383,6 +383,27 @@ test('a snapshot handed to a subscriber never changes afterwards', async () => {
   expect(session.state.me?.load).toBe(2);
 });
 
+test('a chat the visitor ended stays, marked ended, through a sync, until its wrap-up is filed', async () => {
+  const fake = fakeSocket();
+  const session = createConsoleSession({ connect: () => fake.socket as unknown as AgentSocket, token: 't' });
+  fake.socket.connect();
+  fake.take('session:sync').resolve({ ok: true, data: { me, conversations: [{ conversation: view('a'), messages: [msg('a', 1)] }] } });
+  await tick();
+  const due = Date.now() + 600_000;
+  fake.fire('conversation:removed', { conversationId: 'a', reason: 'ended', wrapUpDueAt: due });
+  expect(session.state.chats.a.ended).toEqual({ wrapUpDueAt: due });
+  expect(session.state.chats.a.messages).toHaveLength(1);
+  // Not among my live chats any more, but kept for its wrap-up.
+  fake.socket.disconnect();
+  fake.socket.connect();
+  fake.take('session:sync').resolve({ ok: true, data: { me, conversations: [] } });
+  await tick();
+  expect(Object.keys(session.state.chats)).toEqual(['a']);
+  // Filed (or expired): the server says closed, and it goes.
+  fake.fire('conversation:removed', { conversationId: 'a', reason: 'closed' });
+  expect(session.state.chats).toEqual({});
+});
+
 test('a reconnect that finds presence rebuilt (server restarted) says so until dismissed; an ordinary one does not', async () => {
   const { fake, session } = setup();
   const syncWith = async (presenceEpoch: string | null) => {

@@ -55,3 +55,15 @@ test('a conversation push replaces it, a closed one leaves the floor; agents, qu
   const f = applyPush(away, { event: 'floor:figures', data: { ...away.figures, missed: 99 } });
   expect(f.figures.missed).toBe(99);
 });
+
+test('an agent\'s answer ends the routines\' slow-first-answer alert; a visitor message does not', () => {
+  const m0 = base();
+  const c = Object.values(m0.conversations).find((x) => x.status === 'open')!;
+  const slow = applyPush(m0, { event: 'floor:conversation', data: { ...c, slowAnswer: true } });
+  const wrote = applyPush(slow, { event: 'floor:activity', data: { activity: [{ conversationId: c.id, author: 'visitor', at: NOW + 1 }] } });
+  expect(wrote.conversations[c.id].slowAnswer).toBe(true);
+  const answered = applyPush(wrote, { event: 'floor:activity', data: { activity: [{ conversationId: c.id, author: 'agent', at: NOW + 2 }] } });
+  expect(answered.conversations[c.id].slowAnswer).toBeUndefined();
+  expect(answered.conversations[c.id].waitingSince).toBeNull();
+  expect(slow.conversations[c.id].slowAnswer).toBe(true);
+});

@@ -3,7 +3,8 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Api } from '../api';
 import { Composer, type Draft } from '../composer/composer';
 import { fillVariables } from '../composer/variables';
-import type { Locale, Strings } from '../i18n';
+import { fill, type Locale, type Strings } from '../i18n';
+import { en as complaintEn, zhCN as complaintZh } from '../followups/strings';
 import { SidePanel } from '../side-panel/side-panel';
 import type { Chat } from '../state/chats';
 import type { ConsoleSession } from '../state/session';
@@ -23,9 +24,10 @@ interface ConversationProps {
   onPosition(p: TranscriptPosition): void;
   onTransfer(): void;
   onClose(): void;
+  onComplaint(): void;
 }
 
-export function Conversation({ chat, session, api, t, locale, agentName, onDraft, position, onPosition, onTransfer, onClose, ...props }: ConversationProps) {
+export function Conversation({ chat, session, api, t, locale, agentName, onDraft, position, onPosition, onTransfer, onClose, onComplaint, ...props }: ConversationProps) {
   const [draft, setDraft] = useState(props.draft);
   const box = useRef<HTMLTextAreaElement>(null);
   const id = chat.view.id;
@@ -51,9 +53,15 @@ export function Conversation({ chat, session, api, t, locale, agentName, onDraft
       <main class="conversation" aria-label={`${t.transcript}: ${visitorLabel(chat, t)}`}>
         <div class="convhead">
           <h2>{visitorLabel(chat, t)}</h2>
-          <button type="button" onClick={onTransfer}>{t.transfer}</button>
-          <button type="button" onClick={onClose}>{t.close}</button>
+          <button type="button" onClick={onComplaint}>{(locale === 'zh-CN' ? complaintZh : complaintEn).complaint}</button>
+          {!chat.ended && <button type="button" onClick={onTransfer}>{t.transfer}</button>}
+          <button type="button" class={chat.ended ? 'primary' : undefined} onClick={onClose}>{chat.ended ? t.fileWrapUp : t.close}</button>
         </div>
+        {chat.ended && (
+          <p class="banner ended" role="status">
+            {fill(t.endedBanner, { time: new Date(chat.ended.wrapUpDueAt).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' }) })}
+          </p>
+        )}
         <Transcript chat={chat} t={t} locale={locale} position={position} onPosition={onPosition} onRetry={(clientId) => session.retry(id, clientId)} onEarlier={() => session.loadEarlier(id)} />
         <Composer
           t={t}

@@ -89,6 +89,7 @@ export function Transcript({ chat, t, locale, position, onPosition, onRetry, onE
             <span class="meta">
               {m.kind === 'note' ? `${t.note} · ` : ''}
               {m.author === 'visitor' ? visitorLabel(chat, t) : m.authorName} · {time.format(m.at)}
+              {m.auto ? ` · ${t.autoMessage}` : ''}
             </span>
             <span class="text"><Linked text={m.text} /></span>
           </div>

@@ -1,4 +1,7 @@
-/** Closing a conversation with one of the team's close categories (settings) and an optional summary. */
+/**
+ * Closing a conversation with one of the team's close categories (settings) and an optional
+ * summary; for a chat the visitor ended, filing its wrap-up the same way (`conversation:wrapup`).
+ */
 import { useEffect, useState } from 'preact/hooks';
 import { CLOSE_CATEGORIES, type CloseCategory } from '../../../shared/protocol';
 import type { Api } from '../api';
@@ -25,17 +28,20 @@ export function CloseDialog({ t, api, session, chat, onDone }: CloseDialogProps)
     settingsApi(api).get().then((r) => setCategories(r.settings.closeCategories), () => setCategories(CLOSE_CATEGORIES));
   }, []);
   return (
-    <Dialog title={t.closeTitle} onCancel={onDone}>
+    <Dialog title={chat.ended ? t.wrapUpTitle : t.closeTitle} onCancel={onDone}>
       <form
         onSubmit={async (e) => {
           e.preventDefault();
           const f = new FormData(e.currentTarget);
           const summary = String(f.get('summary') ?? '').trim();
-          const r = await session.call('conversation:close', {
-            conversationId: chat.view.id,
-            category: categories?.find((c) => c === f.get('category')),
-            ...(summary ? { summary } : {}),
-          });
+          const category = categories?.find((c) => c === f.get('category'));
+          const filing = { conversationId: chat.view.id, ...(summary ? { summary } : {}) };
+          const r = chat.ended
+            ? category
+              ? await session.call('conversation:wrapup', { ...filing, category })
+              : null
+            : await session.call('conversation:close', { ...filing, category });
+          if (!r) return;
           if (r.ok) onDone();
           else setError(errorText(t, r.error));
         }}
@@ -55,7 +61,7 @@ export function CloseDialog({ t, api, session, chat, onDone }: CloseDialogProps)
         {error && <p role="alert" class="error">{error}</p>}
         <div class="buttons">
           <button type="button" onClick={onDone}>{t.cancel}</button>
-          <button type="submit" class="primary">{t.confirmClose}</button>
+          <button type="submit" class="primary">{chat.ended ? t.confirmWrapUp : t.confirmClose}</button>
         </div>
       </form>
     </Dialog>

@@ -53,9 +53,12 @@ const QueueRow = memo(function QueueRow({ c, position, now, thresholdMs, s, pres
 const LiveRow = memo(function LiveRow({ c, now, thresholdMs, s, pressed, onWatch }: RowProps) {
   const waited = c.waitingSince === null ? null : now - c.waitingSince;
   return (
-    <tr class={waited !== null && waited > thresholdMs ? 'late' : undefined}>
+    <tr class={[waited !== null && waited > thresholdMs ? 'late' : '', c.slowAnswer ? 'slow-answer' : ''].join(' ').trim() || undefined}>
       <th scope="row">{visitorName(c, s)}</th>
-      <td>{c.agent?.name}</td>
+      <td>
+        {c.agent?.name}
+        {c.slowAnswer && <span class="badge alert">{s.slowAnswer}</span>}
+      </td>
       <td>{duration(now - c.openedAt, s)}</td>
       <td><Waited ms={waited} thresholdMs={thresholdMs} s={s} /></td>
       <td><WatchButton c={c} s={s} pressed={pressed} onWatch={onWatch} /></td>

@@ -55,9 +55,11 @@ export function applyPush(m: FloorModel, p: FloorPush): FloorModel {
         const c = changed?.[a.conversationId] ?? m.conversations[a.conversationId];
         if (!c) continue;
         const waitingSince = a.author === 'agent' ? null : (c.waitingSince ?? a.at);
-        if (waitingSince === c.waitingSince) continue;
+        if (waitingSince === c.waitingSince && !(a.author === 'agent' && c.slowAnswer)) continue;
         changed ??= { ...m.conversations };
-        changed[c.id] = { ...c, waitingSince };
+        // An answer also ends the routines' slow-first-answer alert.
+        const { slowAnswer: _answered, ...rest } = c;
+        changed[c.id] = a.author === 'agent' ? { ...rest, waitingSince } : { ...c, waitingSince };
       }
       return changed ? { ...m, conversations: changed } : m;
     }

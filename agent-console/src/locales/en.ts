@@ -147,6 +147,13 @@ export const en = {
   } satisfies Record<ErrorCode, string>,
   /** A reply or note the server refused for good (never sent again); `reason` is one of `errors`. */
   refused: 'Not sent: {reason}',
+  // Wrap-up of a chat the shopper ended (routines).
+  ended: 'Ended',
+  endedBanner: 'The shopper ended this chat. File its category and summary by {time}; otherwise it is filed as uncategorised.',
+  fileWrapUp: 'File category and summary',
+  wrapUpTitle: 'File the ended conversation',
+  confirmWrapUp: 'File',
+  autoMessage: 'Sent automatically',
 };
 
 export type Strings = typeof en;

@@ -146,4 +146,10 @@ export const zhCN: Strings = {
     INTERNAL: '服务器出错了，请稍后再试。',
   },
   refused: '未发送：{reason}',
+  ended: '已结束',
+  endedBanner: '访客已结束此会话。请在 {time} 前填写分类和小结，否则将记为“未分类”。',
+  fileWrapUp: '填写分类和小结',
+  wrapUpTitle: '填写已结束会话的小结',
+  confirmWrapUp: '提交',
+  autoMessage: '自动发送',
 };

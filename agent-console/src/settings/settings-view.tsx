@@ -1,6 +1,6 @@
 /**
  * Team settings (leads): greeting per language, business hours and time zone, the waiting
- * threshold, typing previews for agents, and the close categories. One form, saved whole.
+ * threshold, typing previews for agents, the close categories and the routines. One form, saved whole.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { FAQ_LANGUAGES } from '../../../shared/faq';
@@ -10,6 +10,7 @@ import { fill } from '../i18n';
 import { errorText } from '../locales/error-text';
 import type { ViewProps } from '../views/registry';
 import { settingsApi } from './api';
+import { RoutineFields } from './routine-fields';
 import { readSettings } from './settings-form';
 import { en, zhCN } from './strings';
 
@@ -124,6 +125,7 @@ export function SettingsView({ t, locale, api }: ViewProps) {
             </label>
           ))}
         </fieldset>
+        <RoutineFields s={s} routines={settings.routines} />
         {error && <p role="alert" class="error">{error}</p>}
         {notice && <p role="status">{notice}</p>}
         <button type="submit" class="primary">{s.save}</button>

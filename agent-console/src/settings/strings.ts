@@ -36,6 +36,18 @@ export const en = {
   badTimeZone: 'This time zone is unknown. Use a name such as Asia/Shanghai or Europe/Berlin.',
   noCategory: 'Choose at least one close category.',
   loading: 'Loading…',
+  routines: 'Routines',
+  routinesHint: 'Sent automatically in the agent\'s name and marked automatic in the transcript. {visitor.name} and {agent.name} are filled in; leave a text empty to turn it off.',
+  'routine.greeting': 'Greeting when a chat is assigned ({language})',
+  'routine.closing': 'Closing text when an agent closes ({language})',
+  'routine.idlePrompt': 'Prompt to a silent visitor ({language})',
+  idlePromptMinutes: 'Ask a silent visitor after (minutes; 0 = never)',
+  idleCloseMinutes: 'Then close as "visitor idle" after (minutes)',
+  slowAnswerSeconds: 'Alert leads when an assigned chat has no answer after (seconds)',
+  wrapUpMinutes: 'A chat the visitor ended waits for its category and summary for (minutes)',
+  complaintDueHours: 'A complaint must be handled within (hours)',
+  followUpDueDays: 'Follow-ups (complaints, ratings of 1 or 2, left messages) are due within (days)',
+  badRoutineTime: 'Check the routines\' times: minutes 0–120 (closing 1–120), seconds 10–3600, wrap-up 1–1440 minutes, complaints 1–720 hours, follow-ups 1–60 days.',
 };
 
 export const zhCN: typeof en = {
@@ -75,6 +87,18 @@ export const zhCN: typeof en = {
   badTimeZone: '无法识别该时区，请使用如 Asia/Shanghai 或 Europe/Berlin 的名称。',
   noCategory: '请至少选择一个结束分类。',
   loading: '加载中…',
+  routines: '服务规范',
+  routinesHint: '以客服的名义自动发送，并在记录中标记为自动消息。{visitor.name} 和 {agent.name} 会自动替换；留空即关闭该条。',
+  'routine.greeting': '分配会话时的问候语（{language}）',
+  'routine.closing': '客服结束会话时的结束语（{language}）',
+  'routine.idlePrompt': '访客无回复时的询问（{language}）',
+  idlePromptMinutes: '访客无回复多少分钟后询问（0 = 不询问）',
+  idleCloseMinutes: '再过多少分钟仍无回复则以“访客无响应”结束',
+  slowAnswerSeconds: '已分配会话超过多少秒未回复时提醒组长',
+  wrapUpMinutes: '访客结束的会话等待客服填写分类和小结的时间（分钟）',
+  complaintDueHours: '投诉处理时限（小时）',
+  followUpDueDays: '回访任务（投诉、1–2 分评价、留言）期限（天）',
+  badRoutineTime: '请检查服务规范的时间：分钟为 0–120（结束为 1–120），秒为 10–3600，小结为 1–1440 分钟，投诉为 1–720 小时，回访为 1–60 天。',
 };
 
 export type SettingsStrings = typeof en;

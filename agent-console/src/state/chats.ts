@@ -28,6 +28,8 @@ export interface Chat {
   visitorTyping: boolean;
   /** The end of the visitor's draft, when the team shows typing previews. */
   visitorDraft?: string;
+  /** The visitor ended it: listed until its wrap-up is filed, or until this time (ms) passes. */
+  ended?: { wrapUpDueAt: number };
 }
 
 /** When the visitor started waiting for an answer: their oldest message after the last agent reply. */

@@ -110,6 +110,8 @@ export function createConsoleSession(opts: ConsoleSessionOptions) {
       // What failed is tried again; refusals for good already left the outbox.
       chats[c.conversation.id] = { ...chat, outbox: resent(chat.outbox), behind: behindAfter(c) };
     }
+    // Ended chats awaiting their wrap-up are not among my live ones; they stay until filed or due.
+    for (const c of Object.values(state.chats)) if (c.ended && !chats[c.view.id] && c.ended.wrapUpDueAt > Date.now()) chats[c.view.id] = c;
     const now = r.data.presenceEpoch;
     const restarted = state.restarted || (epoch !== null && now !== null && now !== epoch);
     epoch = now ?? epoch;
@@ -189,8 +191,10 @@ export function createConsoleSession(opts: ConsoleSessionOptions) {
     publish({ chats: { ...state.chats, [c.conversation.id]: upserted(c) } });
     if (isNew) opts.onAssigned?.(c);
   });
-  socket.on('conversation:removed', ({ conversationId }) => {
+  socket.on('conversation:removed', ({ conversationId, reason, wrapUpDueAt }) => {
     if (!state.chats[conversationId]) return;
+    // Ended by the visitor: it stays, with its draft, until the wrap-up is filed (then `closed` follows).
+    if (reason === 'ended') return update(conversationId, (c) => ({ ...c, ended: { wrapUpDueAt: wrapUpDueAt ?? Date.now() } }));
     const { [conversationId]: _gone, ...rest } = state.chats;
     publish({ chats: rest });
   });

@@ -9,6 +9,8 @@ import { AccountView } from '../account/account-view';
 import * as account from '../account/strings';
 import type { Api } from '../api';
 import type { Locale, Strings } from '../i18n';
+import { FollowUpsView } from '../followups/followups-view';
+import * as followups from '../followups/strings';
 import { InboxView } from '../inbox/inbox-view';
 import type { ConsoleSession } from '../state/session';
 import { TranscriptsView } from '../transcripts/transcripts-view';
@@ -49,6 +51,7 @@ export const VIEWS: readonly ViewEntry[] = [
   { id: 'settings', label: { en: settings.en.nav, 'zh-CN': settings.zhCN.nav }, lead: true, component: SettingsView },
   { id: 'inbox', label: { en: 'Left messages', 'zh-CN': '留言' }, lead: false, component: InboxView },
   { id: 'transcripts', label: { en: 'Transcripts', 'zh-CN': '对话记录' }, lead: false, component: TranscriptsView },
+  { id: 'followups', label: { en: followups.en.nav, 'zh-CN': followups.zhCN.nav }, lead: false, component: FollowUpsView },
   { id: 'account', label: { en: account.en.nav, 'zh-CN': account.zhCN.nav }, lead: false, component: AccountView },
 ];
 

@@ -15,12 +15,13 @@ export function ChatItem({ chat, t, active, onSelect }: { chat: Chat; t: Strings
   // The last text from the end, without copying the transcript.
   let last: Message | undefined;
   for (let i = chat.messages.length - 1; i >= 0 && !last; i--) if (chat.messages[i].kind === 'text') last = chat.messages[i];
-  const waiting = waitingSince(chat);
+  const waiting = chat.ended ? null : waitingSince(chat);
   const urgency = waiting === null ? '' : Date.now() - waiting > 60_000 ? ' late' : ' waiting';
   return (
     <li>
-      <button type="button" class={`chatitem${active ? ' active' : ''}${urgency}`} aria-current={active ? 'true' : undefined} onClick={onSelect}>
+      <button type="button" class={`chatitem${active ? ' active' : ''}${urgency}${chat.ended ? ' ended' : ''}`} aria-current={active ? 'true' : undefined} onClick={onSelect}>
         <span class="name">{visitorLabel(chat, t)}</span>
+        {chat.ended && <span class="badge ended">{t.ended}</span>}
         {chat.unread > 0 && <span class="unread" aria-label={fill(t.unread, { n: chat.unread })}>{chat.unread}</span>}
         <span class="preview">{last?.text ?? ''}</span>
         {waiting !== null && <span class="wait">{since(t, waiting)}</span>}

@@ -7,6 +7,7 @@ import { Conversation } from '../conversation/conversation';
 import type { TranscriptPosition } from '../conversation/transcript';
 import { CloseDialog } from '../dialogs/close-dialog';
 import { HelpDialog } from '../dialogs/help-dialog';
+import { ComplaintDialog } from '../followups/complaint-dialog';
 import { MoveDialog } from '../dialogs/move-dialog';
 import type { Locale, Strings } from '../i18n';
 import { ordered } from '../state/chats';
@@ -34,7 +35,7 @@ export function Workspace({ token, t, locale, api, langSwitch, onSignOut, onToke
   const [activeId, setActiveId] = useState<string | null>(null);
   // 'chats' or the id of a view in views/registry.tsx.
   const [view, setView] = useState('chats');
-  const [dialog, setDialog] = useState<'transfer' | 'close' | 'handover' | 'help' | null>(null);
+  const [dialog, setDialog] = useState<'transfer' | 'close' | 'handover' | 'help' | 'complaint' | null>(null);
   // Each conversation keeps its draft and scroll position across switches.
   const drafts = useRef<Record<string, Draft>>({});
   const positions = useRef<Record<string, TranscriptPosition>>({});
@@ -143,6 +144,7 @@ export function Workspace({ token, t, locale, api, langSwitch, onSignOut, onToke
             onPosition={(p) => (positions.current[active.view.id] = p)}
             onTransfer={() => setDialog('transfer')}
             onClose={() => setDialog('close')}
+            onComplaint={() => setDialog('complaint')}
           />
         ) : (
           <main class="conversation empty">{t.selectConversation}</main>
@@ -160,6 +162,7 @@ export function Workspace({ token, t, locale, api, langSwitch, onSignOut, onToke
         />
       )}
       {dialog === 'help' && <HelpDialog t={t} onDone={done} />}
+      {dialog === 'complaint' && active && <ComplaintDialog t={t} locale={locale} api={api} conversationId={active.view.id} onDone={done} />}
       {dialog === 'close' && active && <CloseDialog t={t} api={api} session={session} chat={active} onDone={done} />}
       {dialog === 'handover' && (
         <MoveDialog

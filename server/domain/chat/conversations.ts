@@ -1,11 +1,13 @@
 /** Steps on one conversation that agents, leads and visitors share: who may act, transfer, close. */
-import type { CloseCategory } from '../../../shared/protocol';
+import type { CloseCategory, CloseReason } from '../../../shared/protocol';
 import { AppError } from '../../errors';
 import type { TransferResult } from '../ports/presence';
 import type { Audience } from './audience';
 import type { Actor, ChatServiceDeps } from './deps';
 import { remember, type Lookups } from './lookups';
 import type { Routing } from './routing';
+import type { Routines } from './routines';
+import type { WrapUps } from './routines-wrapup';
 import type { Views } from './views';
 
 const TRANSFER_REFUSED: Record<Exclude<TransferResult['status'], 'moved'>, () => AppError> = {
@@ -19,7 +21,7 @@ export type Conversations = ReturnType<typeof createConversationSteps>;
 
 export function createConversationSteps(
   deps: ChatServiceDeps,
-  parts: { lookups: Lookups; views: Views; audience: Audience; routing: Routing },
+  parts: { lookups: Lookups; views: Views; audience: Audience; routing: Routing; routines?: Routines; wrapUps?: WrapUps },
 ) {
   const { store, pool, notifier, clock } = deps;
   const { lookups, views, audience, routing } = parts;
@@ -72,8 +74,10 @@ export function createConversationSteps(
     async close(
       conversationId: string,
       by: { by: 'visitor' | 'agent'; byId: string },
-      filing?: { category?: CloseCategory; summary?: string },
+      filing?: { category?: CloseCategory; summary?: string; reason?: CloseReason },
     ) {
+      // The closing text comes first, so it is the last thing the visitor reads; not on an idle close.
+      if (by.by === 'agent' && !filing?.reason) await parts.routines?.closing(conversationId, by.byId);
       // The `closed` event is written with the status, so the transcript always ends with it.
       const result = await store.closeWithEvent(conversationId, by.by, by.byId, clock.now(), filing);
       if (!result) {
@@ -87,7 +91,9 @@ export function createConversationSteps(
       if (lookups.activeOf.get(visitorId) === conversationId) lookups.activeOf.delete(visitorId);
       routing.routedAt.delete(conversationId);
       lookups.firstResponded.delete(conversationId);
-      if (change.agentId) {
+      // Ended by the visitor: the agent keeps it listed until the wrap-up is filed.
+      const wrapping = by.by === 'visitor' && change.agentId !== null && (await parts.wrapUps?.start(conversationId, change.agentId));
+      if (change.agentId && !wrapping) {
         notifier.agents({ agentIds: [change.agentId] }, 'conversation:removed', { conversationId, reason: 'closed' });
       }
       notifier.visitor(visitorId, 'conversation:state', {

@@ -13,12 +13,15 @@ import type { Views } from './views';
 
 export type Floor = ReturnType<typeof createFloor>;
 
-function withTimes(v: ConversationView, t: ConversationTimes | undefined): FloorConversation {
+/** `slowBefore`: an open conversation assigned before this time and not answered yet is slow (the routines' rule). */
+function withTimes(v: ConversationView, t: ConversationTimes | undefined, slowBefore: number): FloorConversation {
+  const assignedAt = v.status === 'open' ? (t?.assignedAt ?? null) : null;
   return {
     ...v,
     queuedAt: v.status === 'queued' ? (t?.queuedAt ?? v.openedAt) : null,
-    assignedAt: v.status === 'open' ? (t?.assignedAt ?? null) : null,
+    assignedAt,
     waitingSince: v.status === 'closed' ? null : (t?.waitingSince ?? null),
+    ...(assignedAt !== null && v.firstResponseAt === null && assignedAt <= slowBefore ? { slowAnswer: true as const } : {}),
   };
 }
 
@@ -37,8 +40,9 @@ export function createFloor(deps: ChatServiceDeps, views: Views) {
   }
 
   async function floorConversations(list: ConversationView[]): Promise<FloorConversation[]> {
-    const times = await timesOf(list.filter((v) => v.status !== 'closed').map((v) => v.id));
-    return list.map((v) => withTimes(v, times.get(v.id)));
+    const [times, routines] = await Promise.all([timesOf(list.filter((v) => v.status !== 'closed').map((v) => v.id)), deps.routines?.()]);
+    const slowBefore = routines ? clock.now() - routines.slowAnswerSeconds * 1000 : -Infinity;
+    return list.map((v) => withTimes(v, times.get(v.id), slowBefore));
   }
 
   async function figures(): Promise<FloorFigures> {

@@ -14,6 +14,7 @@ import type { Audience } from './audience';
 import type { ChatServiceDeps } from './deps';
 import { unlessClosedMeanwhile } from './events';
 import { rememberIn, type Lookups } from './lookups';
+import type { Routines } from './routines';
 import { visitorState, type Views } from './views';
 
 /** A conversation just opened by this process, with every message it holds so far. */
@@ -25,7 +26,7 @@ export interface KnownConversation {
 
 export type Routing = ReturnType<typeof createRouting>;
 
-export function createRouting(deps: ChatServiceDeps, lookups: Lookups, views: Views, audience: Audience) {
+export function createRouting(deps: ChatServiceDeps, lookups: Lookups, views: Views, audience: Audience, routines?: Routines) {
   const { store, pool, notifier, clock, metrics, limits } = deps;
   const processId = deps.processId ?? 'local';
   const log = deps.logger.child({ module: 'routing' });
@@ -86,6 +87,7 @@ export function createRouting(deps: ChatServiceDeps, lookups: Lookups, views: Vi
       const missed = await views.page(conversationId, { afterSeq: messages.length }, true);
       for (const m of missed.messages) if (m.seq !== event.seq) notifier.agents({ agentIds: [agentId] }, 'message', m);
     }
+    await routines?.greet(conversationId, agentId).catch((err) => log.error({ err, conversationId }, 'greeting failed; the next assignment or repair retries it'));
     const since = routedAt.get(conversationId);
     if (since !== undefined) {
       routedAt.delete(conversationId);

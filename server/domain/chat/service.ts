@@ -11,9 +11,13 @@ import { createConversationSteps } from './conversations';
 import { createFloor } from './floor';
 import type { ChatServiceDeps } from './deps';
 import { createLeadUseCases } from './leads';
+import { createRoutineSweep } from './idle';
 import { createLiveness } from './liveness';
 import { createLookups } from './lookups';
 import { createPresenceUseCases } from './presence';
+import { createRoutines } from './routines';
+import { createFollowUps } from './routines-followups';
+import { createWrapUps } from './routines-wrapup';
 import { createRouting } from './routing';
 import { createViews } from './views';
 import { createVisitorUseCases } from './visitors';
@@ -27,12 +31,16 @@ export function createChatService(deps: ChatServiceDeps) {
   const floor = createFloor(deps, views);
   const audience = createAudience(deps, lookups, views, floor);
   const background = createBackground(deps);
-  const routing = createRouting(deps, lookups, views, audience);
-  const conversations = createConversationSteps(deps, { lookups, views, audience, routing });
+  const routines = createRoutines(deps, { lookups, views });
+  const wrapUps = createWrapUps(deps, { routines, lookups, audience });
+  const followUps = createFollowUps(deps, { routines, lookups });
+  const routing = createRouting(deps, lookups, views, audience, routines);
+  const conversations = createConversationSteps(deps, { lookups, views, audience, routing, routines, wrapUps });
+  const routineSweep = createRoutineSweep(deps, { routines, wrapUps, conversations, views, floor });
   const presence = createPresenceUseCases(deps, { lookups, views, audience, routing });
   const liveness = createLiveness(deps, { presence, routing, audience });
   return {
-    ...createVisitorUseCases(deps, { lookups, views, audience, routing, background, conversations, floor }),
+    ...createVisitorUseCases(deps, { lookups, views, audience, routing, background, conversations, floor, followUps }),
     ...createAgentUseCases(deps, { lookups, views, routing, background, conversations, presence, floor }),
     ...presence,
     /** The agent's session, with the presence epoch (a console compares it across reconnects). */
@@ -48,6 +56,13 @@ export function createChatService(deps: ChatServiceDeps) {
     heartbeat: liveness.heartbeat,
     /** At start: puts the store's open conversations back when this process found the pool new. */
     restoreQueue: liveness.restoreAtStart,
+    /** Idle prompts and closes, slow-answer flags, expired wrap-ups: one pass (the composition root runs it periodically). */
+    sweepRoutines: routineSweep.sweep,
+    fileWrapUp: wrapUps.file,
+    registerComplaint: followUps.registerComplaint,
+    listComplaints: followUps.listComplaints,
+    listFollowUps: followUps.listFollowUps,
+    closeFollowUp: followUps.closeFollowUp,
     /** Resolves when work after acks and queue broadcasts are done; for shutdown and tests. */
     async idle() {
       await background.idle();

@@ -11,7 +11,7 @@ import {
 } from '../../../shared/protocol';
 import { AppError } from '../../errors';
 import type { AgentPresence } from '../ports/presence';
-import type { ConversationRecord, StoredMessage } from '../ports/records';
+import { AUTO_CLIENT_ID_PREFIX, type ConversationRecord, type StoredMessage } from '../ports/records';
 import type { ChatServiceDeps } from './deps';
 import type { Lookups } from './lookups';
 
@@ -66,6 +66,7 @@ export function createViews({ store, pool }: Pick<ChatServiceDeps, 'store' | 'po
       text: m.text,
       ...(m.event ? { event: m.event } : {}),
       at: m.at,
+      ...(m.clientId?.startsWith(AUTO_CLIENT_ID_PREFIX) ? { auto: true as const } : {}),
     };
   }
 

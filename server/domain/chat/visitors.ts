@@ -14,6 +14,7 @@ import type { Conversations } from './conversations';
 import type { ChatServiceDeps } from './deps';
 import { unlessClosedMeanwhile } from './events';
 import type { Floor } from './floor';
+import type { FollowUps } from './routines-followups';
 import type { Lookups } from './lookups';
 import type { Routing } from './routing';
 import { messageText } from './text';
@@ -33,7 +34,10 @@ const ackOf = (m: StoredMessage, duplicate: boolean): MessageAck => ({
 
 export function createVisitorUseCases(
   deps: ChatServiceDeps,
-  parts: { lookups: Lookups; views: Views; audience: Audience; routing: Routing; background: Background; conversations: Conversations; floor: Floor },
+  parts: {
+    lookups: Lookups; views: Views; audience: Audience; routing: Routing; background: Background; conversations: Conversations; floor: Floor;
+    followUps?: FollowUps;
+  },
 ) {
   const { store, pool, notifier, clock, limits, metrics } = deps;
   const { lookups, views, audience, routing, background, conversations, floor } = parts;
@@ -205,6 +209,8 @@ export function createVisitorUseCases(
       const text = messageText(p.text, limits);
       const left = await store.addLeftMessage({ visitorId, name: p.name, email: p.email, text, at: clock.now() });
       log.info({ leftMessageId: left.id, visitorId }, 'message left');
+      // After the ack; one follow-up per left message (the store refuses a second).
+      if (parts.followUps) background.run('follow-up for a left message', () => parts.followUps!.leftMessage({ id: left.id, visitorId, text }));
       return { id: left.id };
     },
 
@@ -230,6 +236,7 @@ export function createVisitorUseCases(
       if (c.status !== 'closed') throw new AppError('CONVERSATION_NOT_CLOSED');
       const comment = p.comment?.trim() || null;
       await store.upsertRating({ conversationId: c.id, visitorId, score: p.score, comment, at: clock.now() });
+      if (parts.followUps) background.run('follow-up for a low rating', () => parts.followUps!.rated(c.id, p.score, comment));
       floor.figuresChanged();
       return { conversationId: c.id, score: p.score };
     },

@@ -4,7 +4,8 @@
  * composition root hands them over. Expected outcomes are values (`null`, a `status`);
  * a rejected promise means the storage itself failed.
  */
-import type { AgentStatus, CloseCategory, PageContext, Role, SystemEvent } from '../../../shared/protocol';
+import type { ComplaintView, FollowUpView } from '../../../shared/rest';
+import type { AgentStatus, CloseCategory, CloseReason, PageContext, Role, SystemEvent } from '../../../shared/protocol';
 import type {
   AcceptInvitationResult,
   AppendOutcome,
@@ -115,7 +116,7 @@ export interface ConversationRepository {
     by: 'visitor' | 'agent',
     byId: string,
     at: number,
-    filing?: { category?: CloseCategory; summary?: string },
+    filing?: { category?: CloseCategory; summary?: string; reason?: CloseReason },
   ): Promise<{ conversation: ConversationRecord; event: StoredMessage } | null>;
   getConversation(id: string): Promise<ConversationRecord | null>;
   findActiveConversation(visitorId: string): Promise<ConversationRecord | null>;
@@ -137,6 +138,8 @@ export interface MessageRepository {
    * A re-sent (authorId, clientId) stores nothing and takes no seq: seqs are gap-free.
    */
   appendMessage(m: NewMessage): Promise<AppendOutcome>;
+  /** Whether the conversation holds a message with this client id, by any author (a routine's once-per-conversation check). */
+  hasClientId(conversationId: string, clientId: string): Promise<boolean>;
   /** An author's message by client id, in any conversation (a re-send after a close). */
   findMessageByClientId(authorId: string, clientId: string): Promise<StoredMessage | null>;
   /** Messages with seq > afterSeq, oldest first, at most `limit`; `includeNotes` false hides internal notes. */
@@ -145,8 +148,42 @@ export interface MessageRepository {
   messagesBefore(conversationId: string, beforeSeq: number | null, opts?: { limit?: number; includeNotes?: boolean }): Promise<StoredMessage[]>;
 }
 
+/**
+ * A conversation the visitor ended waits for its agent's filing (category, summary) until a due
+ * time; then it is filed uncategorised. Every step is conditional: of two racing callers one acts.
+ */
+export interface WrapUpRepository {
+  /** Starts the wrap-up of a closed conversation that had an agent; false when it had none or one started before. */
+  startWrapUp(id: string, dueAt: number): Promise<boolean>;
+  /** Files the pending wrap-up; null when none is pending (filed, expired, or never started). */
+  fileWrapUp(id: string, filing: { category: CloseCategory; summary: string | null }, at: number): Promise<{ agentId: string } | null>;
+  /** Ends every pending wrap-up due by `at`, unfiled (uncategorised); returns those it ended. */
+  expireWrapUps(at: number): Promise<{ conversationId: string; agentId: string }[]>;
+  /** When the conversation's pending wrap-up is due; null when none is pending. */
+  wrapUpDue(id: string): Promise<number | null>;
+}
+
+/** Complaints (one per conversation) and follow-up tasks (one per source). */
+export interface FollowUpRepository {
+  /** Registers the complaint and its follow-up in one write; `exists` when the conversation has one already. */
+  addComplaint(
+    c: Omit<ComplaintView, 'id'>,
+    followUp: Omit<FollowUpView, 'id' | 'source' | 'sourceId' | 'closedAt' | 'outcome'>,
+  ): Promise<{ status: 'created'; complaint: ComplaintView; followUp: FollowUpView } | { status: 'exists' }>;
+  listComplaints(limit: number): Promise<ComplaintView[]>;
+  /** Creates the follow-up unless its (source, sourceId) has one; returns it, or null when it existed. */
+  addFollowUp(f: Omit<FollowUpView, 'id' | 'closedAt' | 'outcome'>): Promise<FollowUpView | null>;
+  /** Open or closed ones, oldest due first; `assigneeOrUnassigned` limits them to that user's and unassigned ones. */
+  listFollowUps(q: { open: boolean; assigneeOrUnassigned?: string; limit: number }): Promise<FollowUpView[]>;
+  getFollowUp(id: string): Promise<FollowUpView | null>;
+  /** Closes an open follow-up with its outcome; null when it is missing or closed already. */
+  closeFollowUp(id: string, outcome: string, at: number): Promise<FollowUpView | null>;
+}
+
 export interface ChatStore
   extends UserRepository,
+    WrapUpRepository,
+    FollowUpRepository,
     VisitorRepository,
     LeftMessageRepository,
     RatingRepository,

@@ -88,6 +88,9 @@ export interface NewMessage {
   at: number;
 }
 
+/** Routines' messages carry client ids with this prefix (clients may not use it): the stored `auto` column derives from it. */
+export const AUTO_CLIENT_ID_PREFIX = 'auto:';
+
 export interface StoredMessage extends NewMessage {
   seq: number;
 }

@@ -3,6 +3,7 @@
  * composes the per-aggregate stores beside it; each owns its statements and row mapping.
  */
 import { createConversationStore } from './conversations';
+import { createFollowUpStore } from './follow-ups';
 import { createGroupCommit } from './group-commit';
 import { createAnswerLookup, createLeftMessageStore } from './left-messages';
 import { createMessageStore } from './messages';
@@ -10,6 +11,7 @@ import { migrate } from './migrations';
 import { createRatingStore } from './ratings';
 import { createUserStore } from './users';
 import { createVisitorStore } from './visitors';
+import { createWrapUpStore } from './wrap-ups';
 import type { SqlChatStore, SqlClient } from './types';
 
 
@@ -32,6 +34,8 @@ export function createChatStore(opts: ChatStoreOptions): SqlChatStore {
     ...createRatingStore({ sql }),
     ...createConversationStore({ sql }),
     ...createMessageStore({ sql, groupCommit }),
+    ...createWrapUpStore({ sql }),
+    ...createFollowUpStore({ sql }),
     /** Stops accepting appends and waits for queued ones to be written. Leaves `sql` open. */
     close: () => groupCommit.close(),
   };

@@ -209,7 +209,7 @@ export function createConversationStore({ sql }: { sql: SqlClient }): Conversati
       return row && storedMessage(eventMessage(id, event, at), row.seq);
     },
     async closeWithEvent(id, by, byId, at, filing) {
-      const event: SystemEvent = { type: 'closed', by, byId };
+      const event: SystemEvent = { type: 'closed', by, byId, ...(filing?.reason ? { reason: filing.reason } : {}) };
       const row = await queryOne<ConversationRow & { event_seq: number }>(sql, CLOSE_WITH_EVENT, [
         id, by, byId, at, filing?.category ?? null, filing?.summary ?? null, JSON.stringify(event),
       ]);

@@ -8,7 +8,7 @@ import { queryOne, ts } from './rows';
 import type { SqlClient } from './types';
 
 // Per conversation, one pass over its messages for the event times and the last answer, then
-// the oldest visitor text after that answer.
+// the oldest visitor text after that answer (a routine's automatic text is no answer).
 const CONVERSATION_TIMES = `
 SELECT c.id, c.opened_at, t.queued_at, t.assigned_at, w.waiting_since
 FROM conversations c
@@ -17,7 +17,7 @@ LEFT JOIN LATERAL (
     max(m.created_at) FILTER (WHERE m.kind = 'event' AND (m.event->>'type' IN ('queued', 'requeued')
       OR (m.event->>'type' = 'transferred' AND m.event->>'toAgentId' IS NULL))) AS queued_at,
     max(m.created_at) FILTER (WHERE m.kind = 'event' AND m.event->>'type' = 'assigned') AS assigned_at,
-    max(m.seq) FILTER (WHERE m.author_kind = 'agent' AND m.kind = 'text') AS answered_seq
+    max(m.seq) FILTER (WHERE m.author_kind = 'agent' AND m.kind = 'text' AND NOT m.auto) AS answered_seq
   FROM messages m WHERE m.conversation_id = c.id
 ) t ON true
 LEFT JOIN LATERAL (

@@ -12,14 +12,18 @@ const MESSAGES_BEFORE = `SELECT ${MSG_COLS} FROM messages
   WHERE conversation_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3`;
 const MESSAGES_BEFORE_NO_NOTES = `SELECT ${MSG_COLS} FROM messages
   WHERE conversation_id = $1 AND seq < $2 AND kind <> 'note' ORDER BY seq DESC LIMIT $3`;
+const HAS_CLIENT_ID = `SELECT 1 FROM messages WHERE conversation_id = $1 AND client_id = $2 LIMIT 1`;
 const FIND_BY_CLIENT_ID = `SELECT ${MSG_COLS} FROM messages WHERE author_id = $1 AND client_id = $2`;
 
-export type MessageStore = Pick<SqlChatStore, 'appendMessage' | 'appendMessages' | 'findMessageByClientId' | 'messagesAfter' | 'messagesBefore'>;
+export type MessageStore = Pick<SqlChatStore, 'appendMessage' | 'appendMessages' | 'hasClientId' | 'findMessageByClientId' | 'messagesAfter' | 'messagesBefore'>;
 
 export function createMessageStore({ sql, groupCommit }: { sql: SqlClient; groupCommit: GroupCommit }): MessageStore {
   return {
     appendMessage: (m) => groupCommit.append(m),
     appendMessages: (ms) => groupCommit.appendAll(ms),
+    async hasClientId(conversationId, clientId) {
+      return (await sql.query(HAS_CLIENT_ID, [conversationId, clientId])).rows.length > 0;
+    },
     async findMessageByClientId(authorId, clientId) {
       const row = await queryOne<MessageRow>(sql, FIND_BY_CLIENT_ID, [authorId, clientId]);
       return row && toMessage(row);

@@ -398,6 +398,52 @@ CREATE INDEX ratings_score_idx ON ratings (score);
     name: 'users: chosen status (an agent is back in the status they chose after a restart)',
     sql: `ALTER TABLE users ADD COLUMN chosen_status text CHECK (chosen_status IN ('online', 'away', 'offline'));`,
   },
+  {
+    version: 14,
+    name: 'messages: auto, sent by a routine in the agent\'s name (greeting, closing text, idle prompt)',
+    // Derived from the client id the routine gives it ('auto:' prefix, refused from clients), so
+    // the flag is written in the same insert as the message, whichever path appends it.
+    sql: `ALTER TABLE messages ADD COLUMN auto boolean GENERATED ALWAYS AS (coalesce(client_id LIKE 'auto:%', false)) STORED;`,
+  },
+  {
+    version: 15,
+    name: 'conversations: wrap-up of a chat the visitor ended (due while the agent has not filed it; ended when filed or expired)',
+    sql: `
+ALTER TABLE conversations ADD COLUMN wrapup_due_at timestamptz, ADD COLUMN wrapup_ended_at timestamptz;
+CREATE INDEX conversations_wrapup_due_idx ON conversations (wrapup_due_at) WHERE wrapup_due_at IS NOT NULL;
+`,
+  },
+  {
+    version: 16,
+    name: 'complaints (one per conversation) and follow-up tasks (one per complaint, low rating or left message)',
+    sql: `
+CREATE TABLE complaints (
+  id              text PRIMARY KEY,
+  conversation_id text NOT NULL UNIQUE REFERENCES conversations(id),
+  category        text NOT NULL,
+  severity        text NOT NULL CHECK (severity IN ('low', 'medium', 'high')),
+  owner_id        text REFERENCES users(id),
+  created_by      text NOT NULL,
+  created_at      timestamptz NOT NULL,
+  due_at          timestamptz NOT NULL
+);
+CREATE TABLE follow_ups (
+  id              text PRIMARY KEY,
+  source          text NOT NULL CHECK (source IN ('complaint', 'rating', 'left_message')),
+  source_id       text NOT NULL,
+  conversation_id text,
+  visitor_id      text NOT NULL,
+  assignee_id     text REFERENCES users(id),
+  subject         text NOT NULL,
+  created_at      timestamptz NOT NULL,
+  due_at          timestamptz NOT NULL,
+  closed_at       timestamptz,
+  outcome         text,
+  UNIQUE (source, source_id)
+);
+CREATE INDEX follow_ups_open_due_idx ON follow_ups (due_at) WHERE closed_at IS NULL;
+`,
+  },
 ];
 
 /** Arbitrary constant naming "schema migration" among this database's advisory locks. */

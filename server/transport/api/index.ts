@@ -19,6 +19,7 @@ import type { RateLimiter } from '../../store/rate-limit';
 import { createCannedRepliesRouter } from './canned-replies';
 import { createConversationsRouter } from './conversations';
 import { createFaqRouter } from './faq';
+import { createComplaintsRouter, createFollowUpsRouter } from './follow-ups';
 import { createLeftMessagesRouter } from './left-messages';
 import { createTranscriptsRouter } from './transcripts';
 import { createSettingsRouter } from './settings';
@@ -51,5 +52,7 @@ export function createApiRouters(deps: ApiDeps): { path: string; router: Router 
     { path: '/left-messages', router: createLeftMessagesRouter(deps) },
     { path: '/transcripts', router: createTranscriptsRouter(deps) },
     { path: '/settings', router: createSettingsRouter(deps) },
+    { path: '/complaints', router: createComplaintsRouter(deps) },
+    { path: '/follow-ups', router: createFollowUpsRouter(deps) },
   ];
 }

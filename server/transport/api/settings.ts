@@ -29,9 +29,26 @@ const timeZone = text(64, { min: 1 }).refine((tz) => {
   }
 }, 'Expected an IANA time zone such as Asia/Shanghai or Europe/Berlin');
 
+const perLanguage = z.object(Object.fromEntries(FAQ_LANGUAGES.map((l) => [l, text(500, { trim: true })])) as Record<(typeof FAQ_LANGUAGES)[number], z.ZodString>).strict();
+const minutes = z.number().int().min(0).max(120);
+
+const routinesSchema = z
+  .object({
+    greeting: perLanguage,
+    closing: perLanguage,
+    idlePrompt: perLanguage,
+    idlePromptMinutes: minutes,
+    idleCloseMinutes: minutes.min(1),
+    slowAnswerSeconds: z.number().int().min(10).max(3600),
+    wrapUpMinutes: z.number().int().min(1).max(1440),
+    complaintDueHours: z.number().int().min(1).max(720),
+    followUpDueDays: z.number().int().min(1).max(60),
+  })
+  .strict();
+
 const settingsSchema = z
   .object({
-    greeting: z.object(Object.fromEntries(FAQ_LANGUAGES.map((l) => [l, text(500, { trim: true })])) as Record<(typeof FAQ_LANGUAGES)[number], z.ZodString>).strict(),
+    greeting: perLanguage,
     businessHours: z
       .object({
         timeZone,
@@ -44,6 +61,7 @@ const settingsSchema = z
       .array(z.enum(CLOSE_CATEGORIES))
       .min(1)
       .refine((c) => new Set(c).size === c.length, 'Each category at most once'),
+    routines: routinesSchema,
   })
   .strict()
   .partial()

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AgentStatus } from '../../../shared/protocol';
 import type { ChatStore } from '../../../server/domain/ports/chat-store';
+import type { ComplaintView, FollowUpView } from '../../../shared/rest';
 import type {
   ConversationRecord,
   LeftMessageRecord,
@@ -25,6 +26,16 @@ export function createMemoryChatStore(): MemoryChatStore {
   const users = new Map<string, UserRecord & { passwordHash: string }>();
   const visitors = new Map<string, VisitorRecord>();
   const conversations = new Map<string, ConversationRecord>();
+  // Wrap-ups: the due time while pending, null once filed or expired.
+  const wrapUps = new Map<string, number | null>();
+  const complaints = new Map<string, ComplaintView>();
+  const followUps = new Map<string, FollowUpView>();
+  const newFollowUp = (f: Omit<FollowUpView, 'id' | 'closedAt' | 'outcome'>): FollowUpView | null => {
+    if ([...followUps.values()].some((x) => x.source === f.source && x.sourceId === f.sourceId)) return null;
+    const v = { ...f, id: randomUUID(), closedAt: null, outcome: null };
+    followUps.set(v.id, v);
+    return v;
+  };
   const messages = new Map<string, StoredMessage[]>();
   const byClientId = new Map<string, StoredMessage>();
   const ratings = new Map<string, RatingRecord>();
@@ -168,7 +179,7 @@ export function createMemoryChatStore(): MemoryChatStore {
       const c = conversations.get(id);
       if (!c || c.status === 'closed') return null;
       Object.assign(c, { status: 'closed', closedAt: at, closedBy: by, closeCategory: filing?.category ?? null, closeSummary: filing?.summary ?? null });
-      const event = append(c, { conversationId: id, clientId: null, author: 'system', authorId: null, kind: 'event', text: '', event: { type: 'closed', by, byId }, at });
+      const event = append(c, { conversationId: id, clientId: null, author: 'system', authorId: null, kind: 'event', text: '', event: { type: 'closed', by, byId, ...(filing?.reason ? { reason: filing.reason } : {}) }, at });
       return copy({ conversation: c, event });
     },
     async getConversation(id) {
@@ -210,6 +221,60 @@ export function createMemoryChatStore(): MemoryChatStore {
       const c = conversations.get(m.conversationId);
       if (!c || c.status === 'closed') return { status: 'not_open' };
       return { status: 'stored', message: copy(append(c, m)) };
+    },
+    async addComplaint(c, f) {
+      if ([...complaints.values()].some((x) => x.conversationId === c.conversationId)) return { status: 'exists' as const };
+      const complaint = { ...c, id: randomUUID() };
+      complaints.set(complaint.id, complaint);
+      const followUp = newFollowUp({ ...f, source: 'complaint', sourceId: complaint.id })!;
+      return copy({ status: 'created' as const, complaint, followUp });
+    },
+    async listComplaints(limit) {
+      return copy([...complaints.values()].reverse().slice(0, limit));
+    },
+    async addFollowUp(f) {
+      return copy(newFollowUp(f));
+    },
+    async listFollowUps(q) {
+      return copy(
+        [...followUps.values()]
+          .filter((f) => (f.closedAt === null) === q.open && (q.assigneeOrUnassigned === undefined || f.assigneeId === null || f.assigneeId === q.assigneeOrUnassigned))
+          .sort((a, b) => a.dueAt - b.dueAt)
+          .slice(0, q.limit),
+      );
+    },
+    async getFollowUp(id) {
+      return copy(followUps.get(id) ?? null);
+    },
+    async closeFollowUp(id, outcome, at) {
+      const f = followUps.get(id);
+      if (!f || f.closedAt !== null) return null;
+      Object.assign(f, { closedAt: at, outcome });
+      return copy(f);
+    },
+    async startWrapUp(id, dueAt) {
+      const c = conversations.get(id);
+      if (!c || c.status !== 'closed' || !c.agentId || wrapUps.has(id)) return false;
+      wrapUps.set(id, dueAt);
+      return true;
+    },
+    async fileWrapUp(id, filing) {
+      const c = conversations.get(id);
+      if (!c || !wrapUps.get(id)) return null;
+      wrapUps.set(id, null);
+      Object.assign(c, { closeCategory: filing.category, closeSummary: filing.summary });
+      return { agentId: c.agentId! };
+    },
+    async expireWrapUps(at) {
+      const due = [...wrapUps].filter(([, d]) => d !== null && d <= at).map(([id]) => id);
+      due.forEach((id) => wrapUps.set(id, null));
+      return due.map((id) => ({ conversationId: id, agentId: conversations.get(id)!.agentId! }));
+    },
+    async wrapUpDue(id) {
+      return wrapUps.get(id) ?? null;
+    },
+    async hasClientId(id, clientId) {
+      return (messages.get(id) ?? []).some((m) => m.clientId === clientId);
     },
     async findMessageByClientId(authorId, clientId) {
       return copy(byClientId.get(`${authorId}\n${clientId}`) ?? null);

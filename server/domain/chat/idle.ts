@@ -1,0 +1,112 @@
+/**
+ * The routines that act on time, run by a periodic sweep (its interval is the composition
+ * root's; tests call it after moving a manual clock):
+ *  - a visitor silent for `idlePromptMinutes` after the agent's last message is asked "Are you
+ *    still there?"; `idleCloseMinutes` more of silence closes the conversation as `visitor_idle`,
+ *    which frees the agent;
+ *  - an assigned conversation with no agent answer after `slowAnswerSeconds` is flagged to the
+ *    leads on the floor;
+ *  - a wrap-up not filed within `wrapUpMinutes` is filed uncategorised (routines-wrapup.ts).
+ * Decided from the stored transcript, so several processes may sweep at once: the prompt's
+ * client id makes a second one a duplicate, and the close is conditional (one caller wins, the
+ * other sees CONVERSATION_CLOSED).
+ */
+import { AppError } from '../../errors';
+import type { ConversationRecord, StoredMessage } from '../ports/records';
+import type { Conversations } from './conversations';
+import type { ChatServiceDeps } from './deps';
+import type { Floor } from './floor';
+import { rememberIn } from './lookups';
+import { routineOf, type Routines } from './routines';
+import type { WrapUps } from './routines-wrapup';
+import type { Views } from './views';
+
+/** How far back a sweep reads each transcript for the last text and the assignment. */
+const RECENT = 50;
+
+export interface SweepResult {
+  prompted: number;
+  closed: number;
+  slow: number;
+  /** Wrap-ups past their time, filed uncategorised. */
+  wrapUpsExpired: number;
+}
+
+export type RoutineSweep = ReturnType<typeof createRoutineSweep>;
+
+/** When the conversation's current agent got it: the last assignment or transfer to an agent. */
+function assignedAt(recent: StoredMessage[], agentId: string): number | null {
+  for (let i = recent.length - 1; i >= 0; i--) {
+    const e = recent[i].event;
+    if ((e?.type === 'assigned' && e.agentId === agentId) || (e?.type === 'transferred' && e.toAgentId === agentId)) return recent[i].at;
+  }
+  return null;
+}
+
+export function createRoutineSweep(
+  deps: ChatServiceDeps,
+  parts: { routines: Routines; wrapUps: WrapUps; conversations: Conversations; views: Views; floor: Floor },
+) {
+  const { store, clock } = deps;
+  const { routines, wrapUps, conversations, views, floor } = parts;
+  const log = deps.logger.child({ module: 'routines' });
+  // Conversations this process already flagged as slow (each is pushed to the floor once).
+  const flagged = new Set<string>();
+
+  async function sweepOne(c: ConversationRecord & { agentId: string }, out: SweepResult) {
+    const s = await routines.settings();
+    if (!s) return;
+    const now = clock.now();
+    const recent = await store.messagesBefore(c.id, null, { limit: RECENT });
+
+    if (c.firstResponseAt === null && !flagged.has(c.id)) {
+      const since = assignedAt(recent, c.agentId);
+      if (since !== null && now - since >= s.slowAnswerSeconds * 1000) {
+        rememberIn(flagged, c.id);
+        floor.conversationChanged(await views.conversationView(c));
+        out.slow++;
+      }
+    }
+
+    if (s.idlePromptMinutes <= 0) return;
+    const last = recent.findLast((m) => m.kind === 'text');
+    if (!last || last.author !== 'agent') return;
+    const routine = routineOf(last.clientId);
+    // A greeting or closing text waits for nobody: the visitor asked first.
+    if (routine === 'greeting' || routine === 'closing') return;
+    const silent = now - last.at;
+    if (routine === 'idle') {
+      if (silent < s.idleCloseMinutes * 60_000) return;
+      await conversations
+        .close(c.id, { by: 'agent', byId: c.agentId }, { reason: 'visitor_idle' })
+        .then(() => out.closed++)
+        .catch((err) => {
+          if (!(err instanceof AppError && err.code === 'CONVERSATION_CLOSED')) throw err;
+        });
+    } else if (silent >= s.idlePromptMinutes * 60_000) {
+      const sent = await routines.promptIdle(c.id, c.agentId, last.seq);
+      if (sent?.status === 'stored') out.prompted++;
+    }
+  }
+
+  return {
+    /** One pass over the open conversations; returns what it did (for tests and logs). */
+    async sweep(): Promise<SweepResult> {
+      const out: SweepResult = { prompted: 0, closed: 0, slow: 0, wrapUpsExpired: 0 };
+      if (!(await routines.settings())) return out;
+      out.wrapUpsExpired = await wrapUps.expire();
+      for (const c of await store.listActiveConversations()) {
+        if (c.status !== 'open' || !c.agentId) {
+          flagged.delete(c.id);
+          continue;
+        }
+        if (c.firstResponseAt !== null) flagged.delete(c.id);
+        await sweepOne({ ...c, agentId: c.agentId }, out).catch((err) =>
+          log.error({ err, conversationId: c.id }, 'routine sweep failed for a conversation; the next pass tries again'),
+        );
+      }
+      if (out.prompted || out.closed || out.slow || out.wrapUpsExpired) log.info(out, 'routines swept');
+      return out;
+    },
+  };
+}
