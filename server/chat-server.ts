@@ -22,6 +22,7 @@ import type { PasswordHasher } from './domain/ports/passwords';
 import type { PresencePool } from './domain/ports/presence';
 import type { SettingsStore } from './domain/ports/settings';
 import { createSettingsService } from './domain/settings';
+import { createReportService } from './domain/reports';
 import { createTeamService } from './domain/team';
 import { createTranscriptService } from './domain/transcripts';
 import type { Logger } from './logger';
@@ -32,6 +33,7 @@ import { createCannedReplyStore } from './store/sql/canned-reply-store';
 import { createFaqStore } from './store/sql/faq-store';
 import { createSettingsStore } from './store/sql/settings-store';
 import { createFloorStore } from './store/sql/floor';
+import { createReportStore } from './store/sql/reports';
 import type { SqlClient } from './store/sql/types';
 import { createHttpApp } from './transport/http';
 import { createSocketNotifier, rooms, type AgentNamespace, type VisitorNamespace } from './transport/notifier';
@@ -208,6 +210,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
       cannedReplies: createCannedReplyService({ store: opts.cannedReplies ?? createCannedReplyStore({ sql: opts.sql }), clock, logger }),
       faq: createFaqService({ store: opts.faq ?? createFaqStore({ sql: opts.sql }), clock, logger }),
       settings,
+      reports: createReportService({ store: createReportStore({ sql: opts.sql }), clock, timeZone: opts.timeZone }),
       limiter: opts.limiter,
       logger,
       defaultCapacity: limits.defaultCapacity,

@@ -54,6 +54,8 @@ export interface TestServerOptions {
    * @default 3_600_000
    */
   repairMs?: number;
+  /** The site's time zone (the floor's "today", reports' days). @default the server's */
+  timeZone?: ChatServerOptions['timeZone'];
 }
 
 export interface TestServer {
@@ -116,6 +118,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     clock: opts.clock,
     graceSweepMs: opts.graceSweepMs ?? 50,
     repairMs: opts.repairMs ?? 3_600_000,
+    timeZone: opts.timeZone,
   });
   const port = await server.listen(opts.port ?? 0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;

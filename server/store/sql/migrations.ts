@@ -363,6 +363,30 @@ CREATE INDEX conversations_closed_idx ON conversations (closed_at) WHERE closed_
 CREATE INDEX ratings_created_idx ON ratings (created_at);
 `,
   },
+  {
+    version: 12,
+    name: 'reports: per-conversation facts of closed conversations',
+    // Filled by the report reads (store/sql/reports.ts) for closed conversations that have none
+    // yet, so the message path writes nothing more; a closed conversation's facts never change
+    // (its rating is joined at read time).
+    sql: `
+CREATE TABLE conversation_facts (
+  conversation_id   text PRIMARY KEY REFERENCES conversations (id),
+  agent_id          text,
+  category          text,
+  opened_at         timestamptz NOT NULL,
+  closed_at         timestamptz NOT NULL,
+  queue_wait_ms     bigint,
+  first_response_ms bigint,
+  reaction_ms       bigint,
+  handling_ms       bigint,
+  transferred       boolean NOT NULL,
+  reply_ms          bigint[] NOT NULL
+);
+CREATE INDEX conversation_facts_closed_idx ON conversation_facts (closed_at);
+CREATE INDEX conversation_facts_agent_idx ON conversation_facts (agent_id, closed_at);
+`,
+  },
 ];
 
 /** Arbitrary constant naming "schema migration" among this database's advisory locks. */

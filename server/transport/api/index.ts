@@ -9,6 +9,7 @@ import type { AuthService } from '../../domain/auth';
 import type { CannedReplyService } from '../../domain/canned-replies';
 import type { ChatService } from '../../domain/chat/service';
 import type { FaqService } from '../../domain/faq/service';
+import type { ReportService } from '../../domain/reports';
 import type { SettingsService } from '../../domain/settings';
 import type { TeamService } from '../../domain/team';
 import type { TranscriptService } from '../../domain/transcripts';
@@ -17,6 +18,7 @@ import type { RateLimiter } from '../../store/rate-limit';
 import { createCannedRepliesRouter } from './canned-replies';
 import { createConversationsRouter } from './conversations';
 import { createFaqRouter } from './faq';
+import { createReportsRouter } from './reports';
 import { createSettingsRouter } from './settings';
 import { createInvitationsRouter, createMeRouter, createTeamRouter } from './team';
 
@@ -28,6 +30,7 @@ export interface ApiDeps {
   cannedReplies: CannedReplyService;
   faq: FaqService;
   settings: SettingsService;
+  reports: ReportService;
   limiter: RateLimiter;
   logger: Logger;
   /** Capacity of a user created without one. @default 5 */
@@ -43,5 +46,6 @@ export function createApiRouters(deps: ApiDeps): { path: string; router: Router 
     { path: '/canned-replies', router: createCannedRepliesRouter(deps) },
     { path: '/faq', router: createFaqRouter(deps) },
     { path: '/settings', router: createSettingsRouter(deps) },
+    { path: '/reports', router: createReportsRouter(deps) },
   ];
 }

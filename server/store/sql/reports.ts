@@ -1,0 +1,167 @@
+/**
+ * The reports' reads (the domain's ReportStore). A closed conversation's figures are computed
+ * once from its messages into `conversation_facts` (migration 12), by the first report that
+ * covers its close time; every report then aggregates those rows (and joins the ratings, which
+ * may still change). The message path writes nothing for reports.
+ */
+import type { DurationStats, ReportGroupBy } from '../../../shared/rest';
+import type { ReportGroup, ReportRange, ReportStore } from '../../domain/ports/reports';
+import { ts } from './rows';
+import type { SqlClient } from './types';
+
+const MS = (a: string, b: string) => `(extract(epoch FROM ${a} - ${b}) * 1000)::bigint`;
+
+/**
+ * Facts of the conversations closed in [$1, $2) that have none yet. Per conversation: the first
+ * queue and assignment events, the first agent text, the assignment in force at that reply, and
+ * every reply time: a visitor text that follows a non-visitor text (or none) starts a run, and
+ * the next agent text ends it (runs never answered give no reply time).
+ */
+const FILL_FACTS = `
+INSERT INTO conversation_facts (conversation_id, agent_id, category, opened_at, closed_at,
+  queue_wait_ms, first_response_ms, reaction_ms, handling_ms, transferred, reply_ms)
+SELECT c.id, c.agent_id, c.close_category, c.opened_at, c.closed_at,
+  ${MS('e.first_assigned', 'coalesce(e.first_queued, c.opened_at)')},
+  ${MS('e.first_reply', 'c.opened_at')},
+  ${MS('e.first_reply', 'ra.at')},
+  ${MS('c.closed_at', 'e.first_assigned')},
+  coalesce(e.transferred, false),
+  r.reply_ms
+FROM conversations c
+CROSS JOIN LATERAL (
+  SELECT
+    min(m.created_at) FILTER (WHERE m.kind = 'event' AND m.event->>'type' = 'queued') AS first_queued,
+    min(m.created_at) FILTER (WHERE m.kind = 'event' AND m.event->>'type' = 'assigned') AS first_assigned,
+    min(m.created_at) FILTER (WHERE m.kind = 'text' AND m.author_kind = 'agent') AS first_reply,
+    bool_or(m.kind = 'event' AND m.event->>'type' = 'transferred') AS transferred
+  FROM messages m WHERE m.conversation_id = c.id
+) e
+LEFT JOIN LATERAL (
+  SELECT max(a.created_at) AS at FROM messages a
+  WHERE a.conversation_id = c.id AND a.kind = 'event' AND a.event->>'type' = 'assigned' AND a.created_at <= e.first_reply
+) ra ON true
+CROSS JOIN LATERAL (
+  SELECT coalesce(array_agg(${MS('x.next_agent', 'x.created_at')} ORDER BY x.seq), '{}') AS reply_ms
+  FROM (
+    SELECT t.seq, t.author_kind, t.created_at,
+      lag(t.author_kind) OVER (ORDER BY t.seq) AS prev,
+      min(t.created_at) FILTER (WHERE t.author_kind = 'agent')
+        OVER (ORDER BY t.seq ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_agent
+    FROM messages t
+    WHERE t.conversation_id = c.id AND t.kind = 'text' AND t.author_kind IN ('visitor', 'agent')
+  ) x
+  WHERE x.author_kind = 'visitor' AND x.prev IS DISTINCT FROM 'visitor' AND x.next_agent IS NOT NULL
+) r
+WHERE c.closed_at >= ${ts('$1')} AND c.closed_at < ${ts('$2')}
+  AND NOT EXISTS (SELECT 1 FROM conversation_facts f WHERE f.conversation_id = c.id)
+ON CONFLICT (conversation_id) DO NOTHING`;
+
+/** The group key of a row, bucketed in the zone $3 when by time. Only these fixed strings reach SQL. */
+function keyOf(groupBy: ReportGroupBy, table: 'f' | 'c', at: string): string {
+  if (groupBy === 'agent') return `${table}.agent_id`;
+  if (groupBy === 'category') return table === 'f' ? 'f.category' : 'c.close_category';
+  return `to_char(date_trunc('${groupBy}', ${at} AT TIME ZONE $3::text), 'YYYY-MM-DD')`;
+}
+
+const stats = (col: string) => `
+  count(${col})::int AS ${col}_n, avg(${col})::float8 AS ${col}_mean,
+  percentile_cont(0.5) WITHIN GROUP (ORDER BY ${col}) AS ${col}_p50,
+  percentile_cont(0.9) WITHIN GROUP (ORDER BY ${col}) AS ${col}_p90`;
+
+const DURATIONS = ['queue_wait_ms', 'first_response_ms', 'reaction_ms', 'handling_ms'] as const;
+
+// $1 from, $2 to, $3 time zone, $4 service level ms, $5 agent id or null.
+const closedQuery = (g: ReportGroupBy) => `
+SELECT k, grouping(k) = 1 AS total,
+  count(*)::int AS closed,
+  (count(*) FILTER (WHERE first_response_ms IS NULL))::int AS missed,
+  (count(*) FILTER (WHERE transferred))::int AS transferred,
+  (count(*) FILTER (WHERE first_response_ms <= $4::bigint))::int AS within_sl,
+  ${DURATIONS.map(stats).join(',')},
+  count(score)::int AS rated, coalesce(sum(score), 0)::int AS rating_sum,
+  (count(*) FILTER (WHERE score >= 4))::int AS good
+FROM (
+  SELECT ${keyOf(g, 'f', 'f.closed_at')} AS k, f.*, r.score
+  FROM conversation_facts f LEFT JOIN ratings r ON r.conversation_id = f.conversation_id
+  WHERE f.closed_at >= ${ts('$1')} AND f.closed_at < ${ts('$2')} AND ($5::text IS NULL OR f.agent_id = $5::text) AND $3::text <> ''
+) q
+GROUP BY GROUPING SETS ((k), ())`;
+
+const replyQuery = (g: ReportGroupBy) => `
+SELECT k, grouping(k) = 1 AS total, ${stats('reply_ms')}
+FROM (
+  SELECT ${keyOf(g, 'f', 'f.closed_at')} AS k, x.reply_ms
+  FROM conversation_facts f CROSS JOIN LATERAL unnest(f.reply_ms) AS x (reply_ms)
+  WHERE f.closed_at >= ${ts('$1')} AND f.closed_at < ${ts('$2')} AND ($4::text IS NULL OR f.agent_id = $4::text) AND $3::text <> ''
+) q
+GROUP BY GROUPING SETS ((k), ())`;
+
+const startedQuery = (g: ReportGroupBy) => `
+SELECT k, grouping(k) = 1 AS total, count(*)::int AS started
+FROM (
+  SELECT ${keyOf(g, 'c', 'c.opened_at')} AS k
+  FROM conversations c
+  WHERE c.opened_at >= ${ts('$1')} AND c.opened_at < ${ts('$2')} AND ($4::text IS NULL OR c.agent_id = $4::text) AND $3::text <> ''
+) q
+GROUP BY GROUPING SETS ((k), ())`;
+
+type Row = Record<string, unknown> & { k: string | null; total: boolean };
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Math.round(Number(v)));
+const durationOf = (r: Row | undefined, col: string): DurationStats => ({
+  count: Number(r?.[`${col}_n`] ?? 0),
+  meanMs: num(r?.[`${col}_mean`]),
+  medianMs: num(r?.[`${col}_p50`]),
+  p90Ms: num(r?.[`${col}_p90`]),
+});
+const id = (r: Row) => (r.total ? '\u0000total' : (r.k ?? '\u0000none'));
+
+export function createReportStore({ sql }: { sql: Pick<SqlClient, 'query'> }): ReportStore {
+  return {
+    async groups(range: ReportRange): Promise<ReportGroup[]> {
+      const { from, to, groupBy: g, timeZone, serviceLevelMs } = range;
+      const agent = range.agentId ?? null;
+      await sql.query(FILL_FACTS, [from, to]);
+      // The time zone is used only when grouping by time; each query still names $3 (`<> ''`)
+      // because PostgreSQL must infer every parameter's type.
+      const [closed, replies, started] = await Promise.all([
+        sql.query<Row>(closedQuery(g), [from, to, timeZone, serviceLevelMs, agent]),
+        sql.query<Row>(replyQuery(g), [from, to, timeZone, agent]),
+        sql.query<Row>(startedQuery(g), [from, to, timeZone, agent]),
+      ]);
+      const byId = (rows: Row[]) => new Map(rows.map((r) => [id(r), r]));
+      const c = byId(closed.rows);
+      const rp = byId(replies.rows);
+      const s = byId(started.rows);
+      const keys = new Map<string, Row>();
+      for (const r of [...closed.rows, ...started.rows]) keys.set(id(r), r);
+      if (!keys.size) keys.set('\u0000total', { k: null, total: true });
+      return [...keys].map(([k, r]): ReportGroup => {
+        const cr = c.get(k);
+        return {
+          total: r.total,
+          key: r.total ? null : r.k,
+          started: Number(s.get(k)?.started ?? 0),
+          closed: Number(cr?.closed ?? 0),
+          missed: Number(cr?.missed ?? 0),
+          transferred: Number(cr?.transferred ?? 0),
+          withinServiceLevel: Number(cr?.within_sl ?? 0),
+          queueWait: durationOf(cr, 'queue_wait_ms'),
+          firstResponse: durationOf(cr, 'first_response_ms'),
+          reaction: durationOf(cr, 'reaction_ms'),
+          handling: durationOf(cr, 'handling_ms'),
+          reply: durationOf(rp.get(k), 'reply_ms'),
+          rated: Number(cr?.rated ?? 0),
+          ratingSum: Number(cr?.rating_sum ?? 0),
+          ratingsFourOrFive: Number(cr?.good ?? 0),
+        };
+      });
+    },
+
+    async userNames(ids) {
+      if (!ids.length) return new Map();
+      const { rows } = await sql.query<{ id: string; display_name: string }>('SELECT id, display_name FROM users WHERE id = ANY ($1::text[])', [ids]);
+      return new Map(rows.map((r) => [r.id, r.display_name]));
+    },
+  };
+}
