@@ -9,6 +9,8 @@ export type ReportLocale = 'en' | 'zh-CN';
 export interface ReportColumn {
   id: string;
   header: Record<ReportLocale, string>;
+  /** For a duration's spread: the figure (spanning its columns in the table) and the spread, which together make `header`. */
+  split?: { group: Record<ReportLocale, string>; sub: Record<ReportLocale, string> };
   /** The value as shown: durations in seconds with one decimal, shares in percent; '' when none. */
   cell(row: ReportRow): string;
 }
@@ -40,6 +42,7 @@ export const REPORT_COLUMNS: readonly ReportColumn[] = [
     SPREADS.map(([spread, sEn, sZh]): ReportColumn => ({
       id: `${key}.${spread}`,
       header: { en: `${en} ${sEn}`, 'zh-CN': `${zh} ${sZh}` },
+      split: { group: { en, 'zh-CN': zh }, sub: { en: sEn, 'zh-CN': sZh } },
       cell: (r) => seconds(r[key][spread] as number | null),
     })),
   ),

@@ -1,7 +1,7 @@
 /** Real headless Chromium (Debian's /usr/bin/chromium) driven by playwright-core. */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 export const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
 
@@ -16,6 +16,16 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 export const artifact = (name: string) => path.join(ARTIFACTS, name);
+
+/** Signs in on the console at `url` and waits for the workspace (its status picker). */
+export async function signInConsole(page: Page, url: string, email: string, password: string): Promise<void> {
+  await page.goto(`${url}/console`);
+  const form = page.getByRole('form', { name: 'Sign in' });
+  await form.getByRole('textbox', { name: 'Email' }).fill(email);
+  await form.getByLabel('Password').fill(password);
+  await form.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('combobox', { name: 'Status' }).waitFor();
+}
 
 /**
  * One Chromium for the file, and a fresh context per call, closed after each test. Call it

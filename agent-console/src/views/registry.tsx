@@ -16,6 +16,8 @@ import * as settings from '../settings/strings';
 import type { ConsoleSession } from '../state/session';
 import { FloorView } from '../floor/floor-view';
 import { en as floorEn, zhCN as floorZh } from '../floor/strings';
+import { ReportsView } from '../reports/reports-view';
+import * as reports from '../reports/strings';
 import { TeamView } from '../team/team-view';
 import * as team from '../team/strings';
 
@@ -45,6 +47,7 @@ export const VIEWS: readonly ViewEntry[] = [
   { id: 'team', label: { en: team.en.nav, 'zh-CN': team.zhCN.nav }, lead: true, component: TeamView },
   { id: 'library', label: { en: library.en.nav, 'zh-CN': library.zhCN.nav }, lead: true, component: LibraryView },
   { id: 'settings', label: { en: settings.en.nav, 'zh-CN': settings.zhCN.nav }, lead: true, component: SettingsView },
+  { id: 'reports', label: { en: reports.en.nav, 'zh-CN': reports.zhCN.nav }, lead: false, component: ReportsView },
   { id: 'account', label: { en: account.en.nav, 'zh-CN': account.zhCN.nav }, lead: false, component: AccountView },
 ];
 
