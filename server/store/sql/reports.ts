@@ -12,48 +12,53 @@ import type { SqlClient } from './types';
 const MS = (a: string, b: string) => `(extract(epoch FROM ${a} - ${b}) * 1000)::bigint`;
 
 /**
- * Facts of the conversations closed in [$1, $2) that have none yet. Per conversation: the first
- * queue and assignment events, the first agent text, the assignment in force at that reply, and
- * every reply time: a visitor text that follows a non-visitor text (or none) starts a run, and
- * the next agent text ends it (runs never answered give no reply time).
+ * Facts of the conversations closed in [$1, $2) that have none yet, in one set-based pass over
+ * their messages (a hash join for a long range, index probes for a day): the first queue and
+ * assignment events, the first agent text, the assignment in force at that reply, and every
+ * reply time: a visitor text that follows a non-visitor text (or none) starts a run, and the
+ * next agent text ends it (runs never answered give no reply time).
  */
 const FILL_FACTS = `
+WITH todo AS (
+  SELECT c.id, c.agent_id, c.close_category, c.opened_at, c.closed_at FROM conversations c
+  WHERE c.closed_at >= ${ts('$1')} AND c.closed_at < ${ts('$2')}
+    AND NOT EXISTS (SELECT 1 FROM conversation_facts f WHERE f.conversation_id = c.id)
+), msg AS (
+  SELECT m.conversation_id, m.seq, m.author_kind, m.kind, m.created_at,
+    CASE WHEN m.kind = 'event' THEN m.event->>'type' END AS type,
+    min(m.created_at) FILTER (WHERE m.kind = 'text' AND m.author_kind = 'agent') OVER (PARTITION BY m.conversation_id) AS first_reply
+  FROM messages m JOIN todo ON todo.id = m.conversation_id
+), ev AS (
+  SELECT conversation_id, min(first_reply) AS first_reply,
+    min(created_at) FILTER (WHERE type = 'queued') AS first_queued,
+    min(created_at) FILTER (WHERE type = 'assigned') AS first_assigned,
+    max(created_at) FILTER (WHERE type = 'assigned' AND created_at <= first_reply) AS replying_assigned,
+    bool_or(type = 'transferred') AS transferred
+  FROM msg GROUP BY conversation_id
+), runs AS (
+  SELECT conversation_id, array_agg(${MS('next_agent', 'created_at')} ORDER BY seq) AS reply_ms
+  FROM (
+    SELECT conversation_id, seq, author_kind, created_at,
+      lag(author_kind) OVER w AS prev,
+      min(created_at) FILTER (WHERE author_kind = 'agent') OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_agent
+    FROM msg WHERE kind = 'text' AND author_kind IN ('visitor', 'agent')
+    WINDOW w AS (PARTITION BY conversation_id ORDER BY seq)
+  ) x
+  WHERE author_kind = 'visitor' AND prev IS DISTINCT FROM 'visitor' AND next_agent IS NOT NULL
+  GROUP BY conversation_id
+)
 INSERT INTO conversation_facts (conversation_id, agent_id, category, opened_at, closed_at,
   queue_wait_ms, first_response_ms, reaction_ms, handling_ms, transferred, reply_ms)
 SELECT c.id, c.agent_id, c.close_category, c.opened_at, c.closed_at,
   ${MS('e.first_assigned', 'coalesce(e.first_queued, c.opened_at)')},
   ${MS('e.first_reply', 'c.opened_at')},
-  ${MS('e.first_reply', 'ra.at')},
+  ${MS('e.first_reply', 'e.replying_assigned')},
   ${MS('c.closed_at', 'e.first_assigned')},
   coalesce(e.transferred, false),
-  r.reply_ms
-FROM conversations c
-CROSS JOIN LATERAL (
-  SELECT
-    min(m.created_at) FILTER (WHERE m.kind = 'event' AND m.event->>'type' = 'queued') AS first_queued,
-    min(m.created_at) FILTER (WHERE m.kind = 'event' AND m.event->>'type' = 'assigned') AS first_assigned,
-    min(m.created_at) FILTER (WHERE m.kind = 'text' AND m.author_kind = 'agent') AS first_reply,
-    bool_or(m.kind = 'event' AND m.event->>'type' = 'transferred') AS transferred
-  FROM messages m WHERE m.conversation_id = c.id
-) e
-LEFT JOIN LATERAL (
-  SELECT max(a.created_at) AS at FROM messages a
-  WHERE a.conversation_id = c.id AND a.kind = 'event' AND a.event->>'type' = 'assigned' AND a.created_at <= e.first_reply
-) ra ON true
-CROSS JOIN LATERAL (
-  SELECT coalesce(array_agg(${MS('x.next_agent', 'x.created_at')} ORDER BY x.seq), '{}') AS reply_ms
-  FROM (
-    SELECT t.seq, t.author_kind, t.created_at,
-      lag(t.author_kind) OVER (ORDER BY t.seq) AS prev,
-      min(t.created_at) FILTER (WHERE t.author_kind = 'agent')
-        OVER (ORDER BY t.seq ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_agent
-    FROM messages t
-    WHERE t.conversation_id = c.id AND t.kind = 'text' AND t.author_kind IN ('visitor', 'agent')
-  ) x
-  WHERE x.author_kind = 'visitor' AND x.prev IS DISTINCT FROM 'visitor' AND x.next_agent IS NOT NULL
-) r
-WHERE c.closed_at >= ${ts('$1')} AND c.closed_at < ${ts('$2')}
-  AND NOT EXISTS (SELECT 1 FROM conversation_facts f WHERE f.conversation_id = c.id)
+  coalesce(r.reply_ms, '{}')
+FROM todo c
+LEFT JOIN ev e ON e.conversation_id = c.id
+LEFT JOIN runs r ON r.conversation_id = c.id
 ON CONFLICT (conversation_id) DO NOTHING`;
 
 /** The group key of a row, bucketed in the zone $3 when by time. Only these fixed strings reach SQL. */
