@@ -4,8 +4,7 @@
  * database. Run: `npx tsx bench/reports.ts [conversations] [pglite|postgres|both]`.
  *
  * Prints, per database: the generation time; the one-off filling of conversation_facts for the
- * whole year (the first report that covers a closed conversation computes its facts); the fill
- * of one new day of closes; then each view's time through the report service (median and
+ * whole year (by the first report); the fill of one new day of closes (by the next report); then each view's time through the report service (median and
  * worst of 5 runs, facts already filled), against the 200 ms target.
  */
 import { performance } from 'node:perf_hooks';
@@ -18,6 +17,8 @@ import { createTestDatabase } from '../test/helpers/postgres';
 
 const N = Number(process.argv[2] ?? 100_000);
 const WHICH = process.argv[3] ?? 'both';
+/** `--trace`: also print each statement's time of one run of the year views. */
+const TRACE = process.argv.includes('--trace');
 const AGENTS = 20;
 const TZ = 'Asia/Shanghai';
 /** The data set covers the year before this instant (2026-12-31 local, noon). */
@@ -97,13 +98,22 @@ async function run(kind: 'pglite' | 'postgres') {
     const messages = (await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM messages')).rows[0].n;
     console.log(`generated in ${(gen / 1000).toFixed(1)} s (${messages.toLocaleString('en')} message rows)`);
 
-    const reports = createReportService({ store: createReportStore({ sql }), clock: { now: () => END }, timeZone: () => TZ });
+    let trace = false;
+    const traced: Pick<SqlClient, 'query'> = {
+      async query(text, params) {
+        const t0 = performance.now();
+        const r = await sql.query(text, params);
+        if (trace) console.log(`  ${f(performance.now() - t0)}  ${text.replace(/\s+/g, ' ').slice(0, 90)}`);
+        return r as never;
+      },
+    };
+    const reports = createReportService({ store: createReportStore({ sql: traced }), clock: { now: () => END }, timeZone: () => TZ });
     const lead = { id: 'lead', role: 'lead' as const };
     const ask = (v: (typeof VIEWS)[number]) =>
       reports.report({ from: v.days[0], to: v.days[1], groupBy: v.groupBy, serviceLevelSeconds: 20 }, v.agent ? { id: 'agent-3', role: 'agent' } : lead);
 
     const [fill] = await timed(() => ask(VIEWS[VIEWS.length - 1]));
-    console.log(`one-off: facts of the whole year filled by the first year report: ${f(fill)}`);
+    console.log(`one-off: facts of the whole year filled by the first report:       ${f(fill)}`);
     await sql.query(`DELETE FROM conversation_facts WHERE closed_at >= to_timestamp($1::float8 / 1000)`, [END - 86_400_000]);
     const [day] = await timed(() => ask(VIEWS[0]));
     console.log(`a day of new closes filled by the next report that covers them:  ${f(day)}`);
@@ -119,6 +129,11 @@ async function run(kind: 'pglite' | 'postgres') {
         rows = r.rows.length;
       }
       times.sort((a, b) => a - b);
+      if (TRACE && v.days[0] === '2026-01-01') {
+        trace = true;
+        await ask(v);
+        trace = false;
+      }
       console.log(`| ${v.name} | ${rows} | ${f(times[2])} | ${f(times[4])} | ${times[2] < 200 ? 'yes' : 'NO'} |`);
     }
   } finally {

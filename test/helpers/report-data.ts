@@ -16,7 +16,7 @@ type Step =
   | [seconds: number, 'assigned', agent: 'ann' | 'bob']
   | [seconds: number, 'transferred', from: 'ann' | 'bob', to: 'ann' | 'bob'];
 
-interface Chat {
+export interface Chat {
   id: string;
   opened: string;
   agent: 'ann' | 'bob' | null;
@@ -66,7 +66,8 @@ export const CHATS: Chat[] = [
 
 export type ReportUsers = Record<'ann' | 'bob', { id: string }>;
 
-async function insert(sql: Pick<SqlClient, 'query'>, users: ReportUsers, chat: Chat) {
+/** Inserts one chat (a test may add one after a report was read). */
+export async function insertChat(sql: Pick<SqlClient, 'query'>, users: ReportUsers, chat: Chat) {
   const opened = local(chat.opened);
   const at = (s: number) => new Date(opened + s * 1000).toISOString();
   const who = (a: 'ann' | 'bob') => users[a].id;
@@ -105,5 +106,5 @@ async function insert(sql: Pick<SqlClient, 'query'>, users: ReportUsers, chat: C
 
 /** Inserts every chat of the data set, Ann's and Bob's being these users. */
 export async function insertReportData(sql: Pick<SqlClient, 'query'>, users: ReportUsers): Promise<void> {
-  for (const c of CHATS) await insert(sql, users, c);
+  for (const c of CHATS) await insertChat(sql, users, c);
 }

@@ -8,7 +8,7 @@ import request from 'supertest';
 import { manualClock } from '../helpers/clock';
 import { startTestServer, type TestServer } from '../helpers/chat';
 import { createTestDatabase } from '../helpers/postgres';
-import { insertReportData, local, TZ } from '../helpers/report-data';
+import { insertChat, insertReportData, local, TZ } from '../helpers/report-data';
 
 // The same figures on PGlite and on a fresh PostgreSQL database.
 describe.each(['pglite', 'postgres'])('on %s', (database) => {
@@ -176,5 +176,25 @@ describe.each(['pglite', 'postgres'])('on %s', (database) => {
     const zh = await get(lead.token, { ...range, groupBy: 'day', format: 'csv', lang: 'zh-CN' }).expect(200);
     expect(zh.text.replace(/^\uFEFF/, '').split('\r\n')[0].startsWith('日期,发起,结束,未接,转接,服务水平')).toBe(true);
     expect(zh.text).toContain('合计,6,5,1');
+  });
+
+  test('chats closed after a report was read are counted by the next one (facts are filled incrementally)', async () => {
+    const days = { from: '2026-03-02', to: '2026-03-04', groupBy: 'day' };
+    const before = (await get(lead.token, days).expect(200)).body;
+    const chat = (id: string, opened: string) => ({
+      id, opened, agent: 'ann' as const, category: 'order', closed: 300,
+      steps: [[0, 'visitor'], [0, 'queued'], [2, 'assigned', 'ann'], [12, 'agent', 'ann']] as never,
+    });
+    // Closed at 12:05 on the 4th, after every close read so far.
+    await insertChat(t.sql, users, chat('c8', '2026-03-04T12:00:00'));
+    const after = (await get(lead.token, days).expect(200)).body;
+    expect(after.total.closed).toBe(before.total.closed + 1);
+    expect(after.rows[2]).toMatchObject({ key: '2026-03-04', started: 2, closed: 2 });
+    // Closed at 11:55, before c8, but stored after c8 was read (another process, late commit):
+    // within the 15-minute margin, so still picked up.
+    await insertChat(t.sql, users, chat('c9', '2026-03-04T11:50:00'));
+    const late = (await get(lead.token, days).expect(200)).body;
+    expect(late.rows[2]).toMatchObject({ key: '2026-03-04', started: 3, closed: 3 });
+    expect(late.total.firstResponse.count).toBe(before.total.firstResponse.count + 2);
   });
 });

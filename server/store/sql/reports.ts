@@ -1,8 +1,8 @@
 /**
  * The reports' reads (the domain's ReportStore). A closed conversation's figures are computed
- * once from its messages into `conversation_facts` (migration 12), by the first report that
- * covers its close time; every report then aggregates those rows (and joins the ratings, which
- * may still change). The message path writes nothing for reports.
+ * once from its messages into `conversation_facts` (migration 12), by the first report read
+ * after it closed; every report then aggregates those rows (and joins the ratings, which may
+ * still change). The message path writes nothing for reports.
  */
 import type { DurationStats, ReportGroupBy } from '../../../shared/rest';
 import type { ReportGroup, ReportRange, ReportStore } from '../../domain/ports/reports';
@@ -12,16 +12,22 @@ import type { SqlClient } from './types';
 const MS = (a: string, b: string) => `(extract(epoch FROM ${a} - ${b}) * 1000)::bigint`;
 
 /**
- * Facts of the conversations closed in [$1, $2) that have none yet, in one set-based pass over
- * their messages (a hash join for a long range, index probes for a day): the first queue and
- * assignment events, the first agent text, the assignment in force at that reply, and every
- * reply time: a visitor text that follows a non-visitor text (or none) starts a run, and the
- * next agent text ends it (runs never answered give no reply time).
+ * Facts of the closed conversations that have none yet, in one set-based pass over their
+ * messages: the first queue and assignment events, the first agent text, the assignment in
+ * force at that reply, and every reply time (a visitor text that follows a non-visitor text, or
+ * none, starts a run; the next agent text ends it; runs never answered give no reply time).
+ *
+ * Which conversations: those closed since the latest close already in the facts, less a margin
+ * for closes that committed late (another process, a slow transaction); the first fill takes
+ * the whole history. So a report checks a few minutes of closes, not its whole range.
  */
+/** How late a close may commit after a later one and still be picked up. */
+const LATE_CLOSE_MARGIN = '15 minutes';
+
 const FILL_FACTS = `
 WITH todo AS (
   SELECT c.id, c.agent_id, c.close_category, c.opened_at, c.closed_at FROM conversations c
-  WHERE c.closed_at >= ${ts('$1')} AND c.closed_at < ${ts('$2')}
+  WHERE c.closed_at >= coalesce((SELECT max(closed_at) FROM conversation_facts) - interval '${LATE_CLOSE_MARGIN}', '-infinity')
     AND NOT EXISTS (SELECT 1 FROM conversation_facts f WHERE f.conversation_id = c.id)
 ), msg AS (
   SELECT m.conversation_id, m.seq, m.author_kind, m.kind, m.created_at,
@@ -126,7 +132,7 @@ export function createReportStore({ sql }: { sql: Pick<SqlClient, 'query'> }): R
     async groups(range: ReportRange): Promise<ReportGroup[]> {
       const { from, to, groupBy: g, timeZone, serviceLevelMs } = range;
       const agent = range.agentId ?? null;
-      await sql.query(FILL_FACTS, [from, to]);
+      await sql.query(FILL_FACTS, []);
       // The time zone is used only when grouping by time; each query still names $3 (`<> ''`)
       // because PostgreSQL must infer every parameter's type.
       const [closed, replies, started] = await Promise.all([
