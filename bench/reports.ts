@@ -4,8 +4,9 @@
  * database. Run: `npx tsx bench/reports.ts [conversations] [pglite|postgres|both]`.
  *
  * Prints, per database: the generation time; the one-off filling of conversation_facts for the
- * whole year (by the first report); the fill of one new day of closes (by the next report); then each view's time through the report service (median and
- * worst of 5 runs, facts already filled), against the 200 ms target.
+ * whole year (by the first report); the fill of one new day of closes (by the next report); then
+ * each view's time through the report service (median and worst of 5 runs, facts already
+ * filled), against the 200 ms target. `--trace` adds each statement's time for the year views.
  */
 import { performance } from 'node:perf_hooks';
 import { createReportService } from '../server/domain/reports';
