@@ -14,16 +14,19 @@ import { createCannedReplyService } from './domain/canned-replies';
 import { createChatService } from './domain/chat/service';
 import { systemClock, type Clock } from './domain/clock';
 import { createFaqService } from './domain/faq/service';
+import { createLeftMessageService } from './domain/left-messages';
 import type { CannedReplyStore } from './domain/ports/canned-replies';
 import type { ChatStore } from './domain/ports/chat-store';
 import type { FaqStore } from './domain/ports/faq';
-import type { LinkMailer } from './domain/ports/link-mailer';
+import type { LeftMessageInbox } from './domain/ports/left-messages';
+import type { Mailer } from './domain/ports/mailer';
 import type { PasswordHasher } from './domain/ports/passwords';
 import type { PresencePool } from './domain/ports/presence';
 import type { SettingsStore } from './domain/ports/settings';
 import { createSettingsService } from './domain/settings';
 import { createReportService } from './domain/reports';
 import { createTeamService } from './domain/team';
+import { createTranscriptSearchService } from './domain/transcript-search';
 import { createTranscriptService } from './domain/transcripts';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
@@ -31,6 +34,9 @@ import { argon2Passwords } from './store/passwords';
 import type { RateLimiter } from './store/rate-limit';
 import { createCannedReplyStore } from './store/sql/canned-reply-store';
 import { createFaqStore } from './store/sql/faq-store';
+import { createLeftMessageInbox } from './store/sql/left-messages';
+import { createTranscriptSearchStore } from './store/sql/transcript-search';
+import type { TranscriptSearchStore } from './domain/ports/transcript-search';
 import { createSettingsStore } from './store/sql/settings-store';
 import { createFloorStore } from './store/sql/floor';
 import { createReportStore } from './store/sql/reports';
@@ -41,6 +47,8 @@ import { connectionsPerIp } from './transport/connections-per-ip';
 import { attachSocketTransport } from './transport/socket';
 import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '../shared/protocol';
 import { createApiRouters } from './transport/api';
+import { LINK_PATH } from './transport/api/team';
+import { linkMailer } from './domain/mail';
 
 export interface ChatServerOptions {
   store: ChatStore;
@@ -50,12 +58,25 @@ export interface ChatServerOptions {
   cannedReplies?: CannedReplyStore;
   /** @default the SQL store on `sql` */
   faq?: FaqStore;
+  /** @default the SQL inbox on `sql` */
+  leftMessages?: LeftMessageInbox;
+  /** @default the SQL search on `sql` */
+  transcriptSearch?: TranscriptSearchStore;
+  /**
+   * Sends the answers to left messages and the invitation links by e-mail (main.ts builds it
+   * when SMTP_URL is set). @default undefined: nothing is mailed
+   */
+  mailer?: Mailer;
   /** @default the SQL store on `sql` */
   settings?: SettingsStore;
   /** @default argon2id */
   passwords?: PasswordHasher;
-  /** E-mails invitation and reset links (SMTP). @default undefined: leads copy the link from the console */
-  mailer?: LinkMailer;
+  /**
+   * Where people open the console (`https://support.example.com`): the origin of the invitation
+   * and reset links the server e-mails. @default undefined: those links are not e-mailed (leads
+   * copy them from the console); answers to left messages still are
+   */
+  publicUrl?: string;
   /**
    * The site's IANA time zone, read each time the floor counts "today" (a setting may change it).
    * @default the server's time zone
@@ -172,7 +193,10 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     chat,
     clock,
     logger,
-    mailer: opts.mailer,
+    mailer:
+      opts.mailer && opts.publicUrl
+        ? linkMailer(opts.mailer, (token) => `${opts.publicUrl!.replace(/\/$/, '')}${LINK_PATH}${token}`, logger)
+        : undefined,
     // Rooms span processes through the adapter: every socket of the user, wherever it is.
     signOut: (userId) => agents.in(rooms.agent(userId)).disconnectSockets(true),
   });
@@ -207,8 +231,18 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
       chat,
       team,
       transcripts: createTranscriptService({ store: opts.store }),
+      transcriptSearch: createTranscriptSearchService({ store: opts.transcriptSearch ?? createTranscriptSearchStore({ sql: opts.sql }) }),
       cannedReplies: createCannedReplyService({ store: opts.cannedReplies ?? createCannedReplyStore({ sql: opts.sql }), clock, logger }),
       faq: createFaqService({ store: opts.faq ?? createFaqStore({ sql: opts.sql }), clock, logger }),
+      leftMessages: createLeftMessageService({
+        inbox: opts.leftMessages ?? createLeftMessageInbox({ sql: opts.sql }),
+        users: opts.store,
+        mailer: opts.mailer,
+        clock,
+        logger,
+        limits,
+        showAnswer: (id) => chat.showAnswer(id),
+      }),
       settings,
       reports: createReportService({ store: createReportStore({ sql: opts.sql }), clock, timeZone: opts.timeZone }),
       limiter: opts.limiter,

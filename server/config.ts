@@ -73,6 +73,18 @@ const envSchema = z.object({
   RECONCILE_SECONDS: int(60),
   /** Bearer token that GET /metrics requires. Unset: /metrics is public. @default unset */
   METRICS_TOKEN: z.string().min(1).optional(),
+  /**
+   * SMTP server for e-mail (answers to left messages, invitation links), as a URL:
+   * `smtp://user:pass@host:587` or `smtps://user:pass@host:465`. Unset: no e-mail is sent.
+   */
+  SMTP_URL: z.string().url().optional(),
+  /** The From of every e-mail. @default 'Support <support@localhost>' */
+  MAIL_FROM: z.string().min(3).default('Support <support@localhost>'),
+  /**
+   * Where people open the console, e.g. `https://support.example.com`: the origin of the
+   * invitation and reset links the server e-mails. Unset: those links are not e-mailed.
+   */
+  PUBLIC_URL: z.string().url().optional(),
   /** The site's IANA time zone (e.g. `Asia/Shanghai`): the lead's floor counts "today" from its midnight. Unset: the server's. */
   TIME_ZONE: z
     .string()
@@ -106,6 +118,10 @@ export interface Config {
   reconcileMs: number;
   /** Bearer token that GET /metrics requires; undefined: /metrics is public. */
   metricsToken?: string;
+  /** E-mail over SMTP; undefined: none is sent. */
+  smtp?: { url: string; from: string };
+  /** The origin of e-mailed links; undefined: links are not e-mailed. */
+  publicUrl?: string;
   /** The site's IANA time zone; undefined: the server's. */
   timeZone?: string;
   logLevel: Env['LOG_LEVEL'];
@@ -235,6 +251,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     visitorTokenDays: e.VISITOR_TOKEN_DAYS,
     reconcileMs: e.RECONCILE_SECONDS * 1000,
     metricsToken: e.METRICS_TOKEN,
+    smtp: e.SMTP_URL ? { url: e.SMTP_URL, from: e.MAIL_FROM } : undefined,
+    publicUrl: e.PUBLIC_URL,
     timeZone: e.TIME_ZONE,
     logLevel: e.LOG_LEVEL,
   };

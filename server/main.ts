@@ -3,6 +3,7 @@ import { loadConfig } from './config';
 import { createLogger } from './logger';
 import { openBackends, resolveSecret } from './backends';
 import { createChatServer } from './chat-server';
+import { createSmtpMailer } from './mail/smtp';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensurePrivateDir, usePrivateUmask } from './files';
@@ -47,6 +48,8 @@ async function main() {
     visitorTokenDays: config.visitorTokenDays,
     reconcileMs: config.reconcileMs,
     metricsToken: config.metricsToken,
+    mailer: config.smtp && createSmtpMailer(config.smtp),
+    publicUrl: config.publicUrl,
     timeZone: () => config.timeZone,
   });
   await server.chat.restoreQueue();

@@ -31,6 +31,8 @@ export const ERRORS = {
   CANNED_REPLY_NOT_FOUND: { status: 404, message: 'No such canned reply, or it is not yours' },
   SHORTCUT_TAKEN: { status: 409, message: 'Another canned reply in the same scope already has this shortcut' },
   UNKNOWN_VARIABLE: { status: 400, message: 'The body uses a variable that does not exist; allowed: {visitor.name}, {agent.name}, {conversation.id}' },
+  LEFT_MESSAGE_NOT_FOUND: { status: 404, message: 'No such left message, or it is not assigned to you' },
+  LEFT_MESSAGE_NOT_OPEN: { status: 409, message: 'This left message has already been answered or closed' },
   NOT_FOUND: { status: 404, message: 'Not found' },
   INTERNAL: { status: 500, message: 'Something went wrong on the server' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -278,6 +278,122 @@ export interface FaqMatchRequest {
 export interface FaqMatchResponse {
   matches: FaqMatchView[];
 }
+
+// ---------------------------------------------------------------- left messages (§9.9)
+
+export type LeftMessageStatus = 'open' | 'answered' | 'closed';
+/** What happened to the e-mail an action tried to send: `off` when the server has no SMTP_URL. */
+export type MailOutcome = 'sent' | 'failed' | 'off';
+
+/** A message left with the widget's offline form, as the inbox shows it. */
+export interface LeftMessageView {
+  id: string;
+  visitorId: string;
+  /** Name and email the shopper typed into the form. */
+  name: string;
+  email: string;
+  text: string;
+  /** The page it was left on (its URL and title), from the visitor's context at that time. */
+  page: { url: string | null; title: string | null } | null;
+  /** The shopper's browser language, which the e-mailed answer is written in. */
+  language: string | null;
+  createdAt: number;
+  status: LeftMessageStatus;
+  assignee: { id: string; name: string } | null;
+  answer: string | null;
+  answeredBy: { id: string; name: string } | null;
+  answeredAt: number | null;
+  closedAt: number | null;
+  /** The visitor's conversation the answer created (`GET /conversations/:id`). */
+  conversationId: string | null;
+}
+
+/** `GET /left-messages` query. */
+export interface LeftMessageListQuery {
+  status?: LeftMessageStatus;
+  /** 1–100. @default 20 */
+  limit?: number;
+  cursor?: string;
+}
+export interface LeftMessageListResponse {
+  leftMessages: LeftMessageView[];
+  /** null on the last page. */
+  nextCursor: string | null;
+}
+/** `GET /left-messages/:id`, `POST …/assign`, `POST …/close`. */
+export interface LeftMessageResponse {
+  leftMessage: LeftMessageView;
+}
+/** `POST /left-messages/:id/assign` (lead): an active user's id, or null to unassign. */
+export interface AssignLeftMessageRequest {
+  assigneeId: string | null;
+}
+/** `POST /left-messages/:id/answer`. */
+export interface AnswerLeftMessageRequest {
+  /** 1–4000 characters (MAX_MESSAGE_LENGTH), not blank. */
+  text: string;
+}
+export interface AnswerLeftMessageResponse {
+  leftMessage: LeftMessageView;
+  email: MailOutcome;
+}
+
+// ---------------------------------------------------------------- transcripts (§9.10)
+
+/** `GET /transcripts` and `GET /transcripts/export` query; every field optional, combined with AND. */
+export interface TranscriptSearchQuery {
+  /** Text in any message or note (substring, case-insensitive; Chinese or English). */
+  q?: string;
+  /** Part of the visitor's name or email. */
+  visitor?: string;
+  agentId?: string;
+  category?: string;
+  /** 1–5. */
+  rating?: number;
+  /** `live` (queued or open) or `closed`. */
+  status?: 'live' | 'closed';
+  /** ISO 8601 date-time with a zone, or a date: opened at or after. */
+  from?: string;
+  /** Opened before. */
+  to?: string;
+  /** Search only. @default 20 */
+  limit?: number;
+  /** Search only. */
+  cursor?: string;
+  /** Export only. @default 'csv' */
+  format?: 'csv' | 'json';
+}
+
+/** One conversation as search results and exports carry it. Times in ms since the epoch. */
+export interface TranscriptRowView {
+  id: string;
+  status: ConversationStatus;
+  visitorId: string;
+  visitorName: string | null;
+  visitorEmail: string | null;
+  agentId: string | null;
+  agentName: string | null;
+  /** Started (opened), first assigned, first agent reply, closed. */
+  openedAt: number;
+  assignedAt: number | null;
+  firstResponseAt: number | null;
+  closedAt: number | null;
+  /** firstResponseAt − openedAt, in whole seconds. */
+  firstResponseSeconds: number | null;
+  /** closedAt − (assignedAt, else openedAt), in whole seconds; null while live. */
+  handlingSeconds: number | null;
+  closedBy: AuthorKind | null;
+  closeCategory: string | null;
+  closeSummary: string | null;
+  rating: number | null;
+  ratingComment: string | null;
+}
+
+export interface TranscriptSearchResponse {
+  transcripts: TranscriptRowView[];
+  /** null on the last page. */
+  nextCursor: string | null;
+}
 /** `GET /faq` query. */
 export interface FaqListQuery {
   language?: FaqLanguage;
@@ -313,7 +429,7 @@ export interface SettingsResponse {
 /** `PUT /settings`: any non-empty subset of the settings; each given one is replaced whole. */
 export type PutSettingsRequest = Partial<TeamSettings>;
 
-// ---------------------------------------------------------------- reports (§9.10)
+// ---------------------------------------------------------------- reports (§9.12)
 
 /** How a report's rows are grouped: by the agent who held the chat, its close category, or a calendar bucket in the site's time zone. */
 export type ReportGroupBy = 'agent' | 'category' | 'day' | 'week' | 'month';

@@ -31,32 +31,37 @@ export class ApiError extends Error {
   }
 }
 
+/** The ApiError of a failed response (its JSON error body, else its status). */
+async function failure(res: Response): Promise<ApiError> {
+  const e = ((await res.json().catch(() => ({}))) as Partial<ApiErrorResponse>).error;
+  const retry = e && 'retryAfterSeconds' in e && typeof e.retryAfterSeconds === 'number' ? e.retryAfterSeconds : undefined;
+  return new ApiError(e?.code ?? 'INTERNAL', e?.message ?? res.statusText, res.status, retry);
+}
+
 export function createApi(base: string, token: () => string | null) {
-  async function send(method: string, path: string, body?: object): Promise<Response> {
+  function send(method: string, path: string, body?: object): Promise<Response> {
     const t = token();
-    const res = await fetch(`${base}/api/v1${path}`, {
+    return fetch(`${base}/api/v1${path}`, {
       method,
       headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(t ? { authorization: `Bearer ${t}` } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
-    if (!res.ok) {
-      const data = await res.json().catch(() => ({}));
-      const e = (data as Partial<ApiErrorResponse>).error;
-      const retry = e && 'retryAfterSeconds' in e && typeof e.retryAfterSeconds === 'number' ? e.retryAfterSeconds : undefined;
-      throw new ApiError(e?.code ?? 'INTERNAL', e?.message ?? res.statusText, res.status, retry);
-    }
-    return res;
   }
   async function request<T>(method: string, path: string, body?: object): Promise<T> {
     const res = await send(method, path, body);
+    if (!res.ok) throw await failure(res);
     return (await res.json().catch(() => ({}))) as T;
   }
   const invitation = (t: string) => `/invitations/${encodeURIComponent(t)}`;
   return {
     /** Any call of the REST API; feature folders build their own typed calls on it (e.g. lead views). */
     request,
-    /** A file the API sends (e.g. a CSV export), with the same token and errors as `request`. */
-    download: (path: string) => send('GET', path).then((r) => r.blob()),
+    /** A GET whose body is a file (exports), with my token; the whole body as a Blob. */
+    async download(path: string): Promise<Blob> {
+      const res = await send('GET', path);
+      if (!res.ok) throw await failure(res);
+      return res.blob();
+    },
     login: (email: string, password: string) => request<LoginResponse>('POST', '/auth/login', { email, password } satisfies LoginRequest),
     invitation: (t: string) => request<InvitationResponse>('GET', invitation(t)),
     acceptInvitation: (t: string, password: string) =>

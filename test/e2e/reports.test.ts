@@ -6,7 +6,8 @@
  * Screenshots go to test/artifacts/reports-{en,zh-CN}.png.
  */
 import { readFile } from 'node:fs/promises';
-import { artifact, signInConsole, useBrowser } from '../helpers/browser';
+import type { Page } from 'playwright-core';
+import { artifact, signedInConsole, useBrowser } from '../helpers/browser';
 import { startTestServer, type TestServer } from '../helpers/chat';
 import { manualClock } from '../helpers/clock';
 import { insertReportData, local, TZ } from '../helpers/report-data';
@@ -15,28 +16,26 @@ jest.setTimeout(180_000);
 
 const browser = useBrowser();
 let t: TestServer;
-const password = 'reports-password-1';
 
 beforeAll(async () => {
   t = await startTestServer({ clock: manualClock(local('2026-03-03T15:00:00')), timeZone: () => TZ });
 }, 60_000);
 afterAll(() => t?.close());
 
-async function signedIn(email: string) {
-  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
-  const page = await context.newPage();
-  await signInConsole(page, t.url, email, password);
+/** Opens the reports view on a signed-in console page. */
+async function openReports(page: Page) {
+  await page.getByRole('combobox', { name: 'Status' }).waitFor();
   await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'Reports' }).click();
   return page;
 }
 
 test('a lead picks a range and grouping, sees chart and table, exports the CSV, in both languages; an agent sees only their row', async () => {
-  const lead = await t.createUser({ role: 'lead', name: 'Lena', password });
-  const ann = await t.createUser({ name: 'Ann', password });
-  const bob = await t.createUser({ name: 'Bob', password });
+  const lead = await signedInConsole(browser, t, { name: 'Lena', role: 'lead' });
+  const ann = await signedInConsole(browser, t, { name: 'Ann' });
+  const bob = await t.createUser({ name: 'Bob' });
   await insertReportData(t.sql, { ann, bob });
 
-  const page = await signedIn(lead.email);
+  const page = await openReports(lead.page);
   const filters = page.getByRole('form', { name: 'Report settings' });
   // Today (the 3rd in Shanghai) first.
   await page.getByText('2026-03-03 to 2026-03-03 (Asia/Shanghai)').waitFor();
@@ -79,10 +78,9 @@ test('a lead picks a range and grouping, sees chart and table, exports the CSV, 
   // Two header rows (a duration's heading over its mean, median and p90), two days, the total.
   expect(await zhTable.getByRole('row').count()).toBe(2 + 2 + 1);
   await page.screenshot({ path: artifact('reports-zh-CN.png'), fullPage: true });
-  await page.context().close();
 
   // An agent's page: their own chats only, even grouped by agent.
-  const agentPage = await signedIn(ann.email);
+  const agentPage = await openReports(ann.page);
   const agentFilters = agentPage.getByRole('form', { name: 'Report settings' });
   await agentPage.getByText('Your own chats only.', { exact: false }).waitFor();
   await agentFilters.getByRole('combobox', { name: 'Period' }).selectOption('custom');
@@ -92,5 +90,4 @@ test('a lead picks a range and grouping, sees chart and table, exports the CSV, 
   await agentPage.getByText('2026-03-02 to 2026-03-03 (Asia/Shanghai)', { exact: false }).waitFor();
   const rows = agentPage.getByRole('region', { name: 'Figures' }).getByRole('rowheader');
   expect(await rows.allTextContents()).toEqual(['Ann', 'Total']);
-  await agentPage.context().close();
 });

@@ -142,7 +142,7 @@ test('with no agent online the shopper leaves a message', async () => {
   await form.getByRole('textbox', { name: 'Your email' }).fill('ana@example.com');
   await form.getByRole('textbox', { name: 'Message' }).fill('Do you ship to Hong Kong?');
   await form.getByRole('button', { name: 'Send message' }).click();
-  await page.getByText('Thank you! We received your message').waitFor();
+  await page.getByText('Thank you! The reply will show here next time you open this chat').waitFor();
   const left = await server.db.store.listLeftMessages({ limit: 50 });
   expect(left.find((m) => m.text === 'Do you ship to Hong Kong?')).toMatchObject({ name: 'Ana', email: 'ana@example.com' });
 });
@@ -242,8 +242,8 @@ test('a message the server refuses shows an error (English and Chinese) and is n
   await transcript(page).getByText('Not sent: refused by the server').waitFor();
   await composer(page).fill('Hello after that');
   await composer(page).press('Enter');
-  // Exact: "Not sent: …" contains "sent" too.
-  await transcript(page).getByText('Sent', { exact: true }).first().waitFor();
+  // "HH:MM · Sent" under a stored message ("Not sent: …" contains "sent" too).
+  await transcript(page).getByText(/ · Sent$/).first().waitFor();
   expect(await transcript(page).getByRole('button', { name: 'Retry' }).count()).toBe(0);
   // The outbox is saved after the ack is shown: wait for it to be empty rather than read it once.
   await page.waitForFunction(() => (Object.entries(localStorage).find(([k]) => k.endsWith(':outbox'))?.[1] ?? '[]') === '[]');

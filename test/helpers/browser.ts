@@ -1,7 +1,8 @@
 /** Real headless Chromium (Debian's /usr/bin/chromium) driven by playwright-core. */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions } from 'playwright-core';
+import type { TestServer } from './chat';
 
 export const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
 
@@ -16,16 +17,6 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 export const artifact = (name: string) => path.join(ARTIFACTS, name);
-
-/** Signs in on the console at `url` and waits for the workspace (its status picker). */
-export async function signInConsole(page: Page, url: string, email: string, password: string): Promise<void> {
-  await page.goto(`${url}/console`);
-  const form = page.getByRole('form', { name: 'Sign in' });
-  await form.getByRole('textbox', { name: 'Email' }).fill(email);
-  await form.getByLabel('Password').fill(password);
-  await form.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('combobox', { name: 'Status' }).waitFor();
-}
 
 /**
  * One Chromium for the file, and a fresh context per call, closed after each test. Call it
@@ -57,4 +48,26 @@ export function useBrowser() {
 export function useBrowserContexts(): (options?: BrowserContextOptions) => Promise<BrowserContext> {
   const b = useBrowser();
   return (options) => b.newContext(options);
+}
+
+/**
+ * A new user signed in to the console in a browser context of its own (`locale` picks the
+ * console's language), on a desktop-sized viewport.
+ */
+export async function signedInConsole(
+  browser: ReturnType<typeof useBrowser>,
+  t: { url: string; createUser: TestServer['createUser'] },
+  o: { name: string; role?: 'agent' | 'lead'; capacity?: number; locale?: string },
+) {
+  const password = 'console-password-1';
+  const user = await t.createUser({ name: o.name, role: o.role, capacity: o.capacity, password });
+  const zh = (o.locale ?? 'en-US').startsWith('zh');
+  const context = await browser.newContext({ locale: o.locale ?? 'en-US', viewport: { width: 1400, height: 860 } });
+  const page = await context.newPage();
+  await page.goto(`${t.url}/console`);
+  const form = page.getByRole('form', { name: zh ? '登录' : 'Sign in' });
+  await form.getByRole('textbox', { name: zh ? '邮箱' : 'Email' }).fill(user.email);
+  await form.getByLabel(zh ? '密码' : 'Password').fill(password);
+  await form.getByRole('button', { name: zh ? '登录' : 'Sign in' }).click();
+  return { ...user, context, page };
 }

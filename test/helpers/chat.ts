@@ -45,6 +45,10 @@ export interface TestServerOptions {
   graceSweepMs?: number;
   /** @default 0 (a free port) */
   port?: number;
+  /** E-mail (e.g. test/helpers/smtp.ts's in-process server). @default none: nothing is mailed */
+  mailer?: ChatServerOptions['mailer'];
+  /** The origin of e-mailed links. @default none: links are not e-mailed */
+  publicUrl?: string;
   /** Wraps the presence pool the server uses (fault injection, see faults.ts). */
   wrapPool?(pool: PresencePool): PresencePool;
   /**
@@ -118,6 +122,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     clock: opts.clock,
     graceSweepMs: opts.graceSweepMs ?? 50,
     repairMs: opts.repairMs ?? 3_600_000,
+    mailer: opts.mailer,
+    publicUrl: opts.publicUrl,
     timeZone: opts.timeZone,
   });
   const port = await server.listen(opts.port ?? 0, '127.0.0.1');

@@ -39,7 +39,7 @@ export function useRedisServer(): () => TestRedisServer {
   return () => server ?? fail('the redis-server starts in beforeAll');
 }
 
-export interface TestSuiteOptions extends Pick<TestServerOptions, 'limits' | 'graceSweepMs'> {
+export interface TestSuiteOptions extends Pick<TestServerOptions, 'limits' | 'graceSweepMs' | 'mailer' | 'publicUrl'> {
   /**
    * The store every server of the block uses (from `useTestStore()` called higher up, to share it
    * between describe blocks).
@@ -98,6 +98,8 @@ export function useTestServer(opts: TestSuiteOptions = {}): TestSuite {
       limits: { ...opts.limits, ...o.limits },
       clock,
       graceSweepMs: opts.graceSweepMs,
+      mailer: opts.mailer,
+      publicUrl: opts.publicUrl,
       port: o.port,
     });
     current = { server, clock: clockOpt === 'manual' ? (clock as ManualClock) : undefined };

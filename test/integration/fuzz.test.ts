@@ -219,6 +219,7 @@ beforeAll(async () => {
 const socketExamples = (c = visitor.conversationId, a = agent.id): Record<'visitor' | 'agent', Record<string, Record<string, unknown>>> => ({
   visitor: {
     'session:sync': { afterSeq: 0 },
+    'conversation:history': { conversationId: c, afterSeq: 0 },
     'message:send': { clientId: 'c1', text: 'Hello' },
     'typing': { typing: true },
     'conversation:close': {},

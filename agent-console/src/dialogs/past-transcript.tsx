@@ -7,7 +7,7 @@ import type { Locale, Strings } from '../i18n';
 import { errorText } from '../locales/error-text';
 import { Dialog } from './dialog';
 
-export function PastTranscript({ id, api, t, locale, onDone }: { id: string; api: Api; t: Strings; locale: Locale; onDone(): void }) {
+export function PastTranscript({ id, api, t, locale, title, onDone }: { id: string; api: Api; t: Strings; locale: Locale; title?: string; onDone(): void }) {
   const [messages, setMessages] = useState<Message[] | null>(null);
   const [error, setError] = useState('');
   useEffect(() => {
@@ -15,7 +15,7 @@ export function PastTranscript({ id, api, t, locale, onDone }: { id: string; api
   }, [id]);
   const time = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' });
   return (
-    <Dialog title={t.pastConversations} onCancel={onDone}>
+    <Dialog title={title ?? t.pastConversations} onCancel={onDone}>
       {error && <p role="alert" class="error">{error}</p>}
       <div class="log past-log" role="log" aria-label={t.transcript} tabIndex={0}>
         {(messages ?? []).map((m) =>

@@ -9,11 +9,13 @@ import { AccountView } from '../account/account-view';
 import * as account from '../account/strings';
 import type { Api } from '../api';
 import type { Locale, Strings } from '../i18n';
+import { InboxView } from '../inbox/inbox-view';
+import type { ConsoleSession } from '../state/session';
+import { TranscriptsView } from '../transcripts/transcripts-view';
 import { LibraryView } from '../library/library-view';
 import * as library from '../library/strings';
 import { SettingsView } from '../settings/settings-view';
 import * as settings from '../settings/strings';
-import type { ConsoleSession } from '../state/session';
 import { FloorView } from '../floor/floor-view';
 import { en as floorEn, zhCN as floorZh } from '../floor/strings';
 import { ReportsView } from '../reports/reports-view';
@@ -47,6 +49,8 @@ export const VIEWS: readonly ViewEntry[] = [
   { id: 'team', label: { en: team.en.nav, 'zh-CN': team.zhCN.nav }, lead: true, component: TeamView },
   { id: 'library', label: { en: library.en.nav, 'zh-CN': library.zhCN.nav }, lead: true, component: LibraryView },
   { id: 'settings', label: { en: settings.en.nav, 'zh-CN': settings.zhCN.nav }, lead: true, component: SettingsView },
+  { id: 'inbox', label: { en: 'Left messages', 'zh-CN': '留言' }, lead: false, component: InboxView },
+  { id: 'transcripts', label: { en: 'Transcripts', 'zh-CN': '对话记录' }, lead: false, component: TranscriptsView },
   { id: 'reports', label: { en: reports.en.nav, 'zh-CN': reports.zhCN.nav }, lead: false, component: ReportsView },
   { id: 'account', label: { en: account.en.nav, 'zh-CN': account.zhCN.nav }, lead: false, component: AccountView },
 ];

@@ -79,11 +79,14 @@ export function createVisitorUseCases(
       const [c, agents] = await Promise.all([store.findActiveConversation(visitorId), pool.agents()]);
       const agentsAvailable = agents.some((a) => a.status === 'online');
       const sessionLimits = { maxMessageLength: limits.maxMessageLength, messagesPerSecond: limits.visitorMessagesPerSecond };
-      if (!c) return { visitorId, token, conversation: null, messages: [], hasMore: false, agentsAvailable, limits: sessionLimits };
-      lookups.opened(visitorId, c.id);
+      // No chat going on: the (closed) conversation answering a message they left, if one came since their last chat.
+      const answer = c ? null : await store.answerToShow(visitorId);
+      const shown = c ?? (answer ? await store.getConversation(answer) : null);
+      if (!shown) return { visitorId, token, conversation: null, messages: [], hasMore: false, agentsAvailable, limits: sessionLimits };
+      if (c) lookups.opened(visitorId, c.id);
       const [view, page] = await Promise.all([
-        views.conversationView(c),
-        views.page(c.id, { afterSeq: conversationId && conversationId !== c.id ? 0 : afterSeq }, false),
+        views.conversationView(shown),
+        views.page(shown.id, { afterSeq: conversationId && conversationId !== shown.id ? 0 : afterSeq }, false),
       ]);
       return {
         visitorId,
@@ -203,6 +206,20 @@ export function createVisitorUseCases(
       const left = await store.addLeftMessage({ visitorId, name: p.name, email: p.email, text, at: clock.now() });
       log.info({ leftMessageId: left.id, visitorId }, 'message left');
       return { id: left.id };
+    },
+
+    /**
+     * A conversation written outside the chat (the answer to a left message, already closed):
+     * shown at once in the visitor's open widgets, unless a live chat of theirs is on screen.
+     * Later widgets get it from `session:sync`.
+     */
+    async showAnswer(conversationId: string) {
+      const c = await store.getConversation(conversationId);
+      if (!c || (await store.findActiveConversation(c.visitorId))) return;
+      const view = await views.conversationView(c);
+      notifier.visitor(c.visitorId, 'conversation:state', visitorState(view));
+      // Two or three messages: the left one, the answer (one page).
+      for (const m of (await views.page(c.id, { afterSeq: 0 }, false)).messages) notifier.visitor(c.visitorId, 'message', visitorMessage(m));
     },
 
     /** Rates one of the visitor's closed conversations; a new rating replaces the old one. */

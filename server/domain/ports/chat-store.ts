@@ -73,6 +73,11 @@ export interface VisitorRepository {
 export interface LeftMessageRepository {
   /** Stores a submission with the visitor's current page context. */
   addLeftMessage(m: { visitorId: string; name: string; email: string; text: string; at: number }): Promise<LeftMessageRecord>;
+  /**
+   * The conversation holding the answer to the visitor's latest answered left message, unless
+   * they have opened a conversation since it was answered; null otherwise.
+   */
+  answerToShow(visitorId: string): Promise<string | null>;
 }
 
 export interface RatingRepository {

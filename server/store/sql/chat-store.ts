@@ -4,7 +4,7 @@
  */
 import { createConversationStore } from './conversations';
 import { createGroupCommit } from './group-commit';
-import { createLeftMessageStore } from './left-messages';
+import { createAnswerLookup, createLeftMessageStore } from './left-messages';
 import { createMessageStore } from './messages';
 import { migrate } from './migrations';
 import { createRatingStore } from './ratings';
@@ -28,6 +28,7 @@ export function createChatStore(opts: ChatStoreOptions): SqlChatStore {
     ...createUserStore({ sql }),
     ...createVisitorStore({ sql }),
     ...createLeftMessageStore({ sql }),
+    ...createAnswerLookup({ sql }),
     ...createRatingStore({ sql }),
     ...createConversationStore({ sql }),
     ...createMessageStore({ sql, groupCommit }),

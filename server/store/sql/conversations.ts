@@ -5,10 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import type { AuthorKind, CloseCategory, ConversationStatus, SystemEvent } from '../../../shared/protocol';
 import { eventMessage } from '../../domain/chat/events';
-import { MSG_COLS, queryOne, storedMessage, ts } from './rows';
+import { MSG_COLS, parameters, queryOne, storedMessage, ts } from './rows';
 import type { SqlChatStore, ConversationFilter, ConversationRecord, ConversationSummary, SqlClient } from './types';
 
-interface ConversationRow {
+export interface ConversationRow {
   id: string;
   visitor_id: string;
   status: ConversationStatus;
@@ -22,10 +22,10 @@ interface ConversationRow {
   last_seq: number;
 }
 
-const CONV_COLS =
+export const CONV_COLS =
   'id, visitor_id, status, agent_id, opened_at, first_response_at, closed_at, closed_by, close_category, close_summary, last_seq';
 
-const toConversation = (r: ConversationRow): ConversationRecord => ({
+export const toConversation = (r: ConversationRow): ConversationRecord => ({
   id: r.id,
   visitorId: r.visitor_id,
   status: r.status,
@@ -114,6 +114,33 @@ const CLOSE_CONVERSATION = `UPDATE conversations
 const LIST_VISITOR_CONVERSATIONS = `SELECT ${CONV_COLS} FROM conversations
   WHERE visitor_id = $1 ORDER BY opened_at DESC, id DESC LIMIT $2`;
 
+/** The conversation columns of `c`, for joins. */
+export const C_COLS = CONV_COLS.split(', ').map((c) => `c.${c}`).join(', ');
+
+/**
+ * The filters conversation lists and transcript search share, on `conversations c`, with
+ * parameters numbered by `p`. The text filter is a substring test (strpos, no pattern
+ * characters to escape) on lower-cased bodies of texts and notes.
+ */
+export function conversationConditions(
+  f: Pick<ConversationFilter, 'agentId' | 'from' | 'to' | 'text' | 'after'>,
+  p: (v: unknown) => string,
+): string[] {
+  const where: string[] = [];
+  if (f.agentId !== undefined) where.push(`c.agent_id = ${p(f.agentId)}::text`);
+  if (f.from !== undefined) where.push(`c.opened_at >= ${ts(p(f.from))}`);
+  if (f.to !== undefined) where.push(`c.opened_at < ${ts(p(f.to))}`);
+  if (f.text !== undefined) {
+    // Text without letter case (Chinese, digits) is compared as it is: lower() of every body is
+    // most of the scan's cost (bench/transcript-search.ts).
+    const caseless = f.text.toLowerCase() === f.text.toUpperCase();
+    const test = caseless ? `strpos(m.body, ${p(f.text)}::text)` : `strpos(lower(m.body), lower(${p(f.text)}::text))`;
+    where.push(`EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.kind <> 'event' AND ${test} > 0)`);
+  }
+  if (f.after !== undefined) where.push(`(c.opened_at, c.id) < (${ts(p(f.after.openedAt))}, ${p(f.after.id)}::text)`);
+  return where;
+}
+
 /**
  * One page of conversations, newest first. The text filter is a substring test (strpos, no
  * pattern characters to escape) on lower-cased bodies: it works for Chinese, where there are
@@ -121,25 +148,12 @@ const LIST_VISITOR_CONVERSATIONS = `SELECT ${CONV_COLS} FROM conversations
  * would be the next step on a large PostgreSQL database.
  */
 function listConversationsQuery(f: ConversationFilter): { text: string; params: unknown[] } {
-  const params: unknown[] = [];
-  const p = (v: unknown) => {
-    params.push(v);
-    return `$${params.length}`;
-  };
-  const where: string[] = [];
+  const { params, p } = parameters();
+  const where = conversationConditions(f, p);
   if (f.status !== undefined) where.push(`c.status = ${p(f.status)}::text`);
-  if (f.agentId !== undefined) where.push(`c.agent_id = ${p(f.agentId)}::text`);
   if (f.visitorId !== undefined) where.push(`c.visitor_id = ${p(f.visitorId)}::text`);
-  if (f.from !== undefined) where.push(`c.opened_at >= ${ts(p(f.from))}`);
-  if (f.to !== undefined) where.push(`c.opened_at < ${ts(p(f.to))}`);
-  if (f.text !== undefined) {
-    where.push(`EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = c.id AND m.kind <> 'event'
-      AND strpos(lower(m.body), lower(${p(f.text)}::text)) > 0)`);
-  }
-  if (f.after !== undefined) where.push(`(c.opened_at, c.id) < (${ts(p(f.after.openedAt))}, ${p(f.after.id)}::text)`);
-  const cols = CONV_COLS.split(', ').map((c) => `c.${c}`).join(', ');
   return {
-    text: `SELECT ${cols}, v.name AS visitor_name, u.display_name AS agent_name
+    text: `SELECT ${C_COLS}, v.name AS visitor_name, u.display_name AS agent_name
   FROM conversations c
   LEFT JOIN visitors v ON v.id = c.visitor_id
   LEFT JOIN users u ON u.id = c.agent_id

@@ -365,6 +365,36 @@ CREATE INDEX ratings_created_idx ON ratings (created_at);
   },
   {
     version: 12,
+    name: 'left messages inbox: status, assignee, answer; transcript search indexes',
+    sql: `
+-- Each left message is open, answered or closed. handled (never set) is superseded by status.
+-- An answer becomes a closed conversation of the visitor (conversation_id) holding the left
+-- message and the answer, which the widget shows the shopper on their next session:sync.
+ALTER TABLE left_messages
+  ADD COLUMN status          text NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'answered', 'closed')),
+  ADD COLUMN assignee_id     text REFERENCES users (id),
+  ADD COLUMN answer          text,
+  ADD COLUMN answered_by     text REFERENCES users (id),
+  ADD COLUMN answered_at     timestamptz,
+  ADD COLUMN closed_at       timestamptz,
+  ADD COLUMN conversation_id text REFERENCES conversations (id),
+  ADD CONSTRAINT left_messages_answered_check CHECK (status <> 'answered' OR (answer IS NOT NULL AND answered_at IS NOT NULL));
+UPDATE left_messages SET status = 'closed', closed_at = created_at WHERE handled;
+-- The inbox, newest first: everyone's by status, an agent's by assignee and status.
+CREATE INDEX left_messages_status_idx ON left_messages (status, created_at, id);
+CREATE INDEX left_messages_assignee_idx ON left_messages (assignee_id, status, created_at, id);
+-- The answer a visitor has not yet replaced with a newer conversation (session:sync).
+CREATE INDEX left_messages_visitor_answer_idx ON left_messages (visitor_id, answered_at) WHERE conversation_id IS NOT NULL;
+-- Transcript search joins an answer's conversation to the name and email the shopper typed.
+CREATE INDEX left_messages_conversation_idx ON left_messages (conversation_id) WHERE conversation_id IS NOT NULL;
+
+-- Transcript search: filters narrow conversations by these before any message text is scanned.
+CREATE INDEX conversations_category_idx ON conversations (close_category, opened_at) WHERE close_category IS NOT NULL;
+CREATE INDEX ratings_score_idx ON ratings (score);
+`,
+  },
+  {
+    version: 13,
     name: 'reports: per-conversation facts of closed conversations',
     // Filled by the report reads (store/sql/reports.ts) for closed conversations that have none
     // yet, so the message path writes nothing more; a closed conversation's facts never change

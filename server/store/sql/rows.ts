@@ -11,6 +11,16 @@ import type { NewMessage, SqlClient, StoredMessage } from './types';
 /** A ms-since-epoch parameter as a timestamptz. */
 export const ts = (param: string) => `to_timestamp(${param}::float8 / 1000)`;
 
+/** Numbered parameters for a statement built from optional filters: `p(value)` returns its `$n`. */
+export function parameters() {
+  const params: unknown[] = [];
+  const p = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  return { params, p };
+}
+
 /** The first row of a statement's result, or null. */
 export const queryOne = async <R>(sql: Pick<SqlClient, 'query'>, text: string, params: unknown[]): Promise<R | null> =>
   (await sql.query<R>(text, params)).rows[0] ?? null;

@@ -9,16 +9,14 @@ import type { VisitorMessage } from '../../../shared/protocol';
 import type { Transcript, Viewer } from '../../domain/transcripts';
 import { AppError } from '../../errors';
 import type { ConversationRecord, ConversationSummary } from '../../domain/ports/records';
+import { decodeCursor, encodeCursor } from '../cursor';
+import { blankIsAbsent, instant, pageLimit } from '../query';
 import { bearerToken, parse } from '../rest';
 import { text } from '../text';
 import type * as rest from '../../../shared/rest';
 import type { ApiDeps } from './index';
 
 const id = text(64, { min: 1 });
-/** An ISO 8601 date-time with a zone (`2024-05-01T08:00:00Z`, `…+08:00`) or a date (`2024-05-01`, midnight UTC). */
-const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((s) => Date.parse(s));
-/** An empty parameter (`?q=`) counts as absent. */
-const blankIsAbsent = (v: unknown) => (v === '' ? undefined : v);
 
 const listQuery = z
   .object({
@@ -28,22 +26,11 @@ const listQuery = z
     from: z.preprocess(blankIsAbsent, instant.optional()),
     to: z.preprocess(blankIsAbsent, instant.optional()),
     q: z.preprocess(blankIsAbsent, text(200, { trim: true, min: 1 }).optional()),
-    limit: z.preprocess(blankIsAbsent, z.coerce.number().int().min(1).max(100).default(20)),
+    limit: pageLimit,
     cursor: z.preprocess(blankIsAbsent, text(200).optional()),
   })
   .strict();
 
-/** The cursor is opaque to clients: base64url of `[openedAt, id]` of the last row of the page. */
-const encodeCursor = (p: { openedAt: number; id: string }) => Buffer.from(JSON.stringify([p.openedAt, p.id])).toString('base64url');
-const cursorShape = z.tuple([z.number().int().nonnegative(), id]);
-function decodeCursor(cursor: string): { openedAt: number; id: string } {
-  try {
-    const [openedAt, cid] = cursorShape.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    return { openedAt, id: cid };
-  } catch {
-    throw new AppError('VALIDATION_FAILED', 'cursor: not a cursor this API returned');
-  }
-}
 
 /** The times reports are computed from, and who handled the conversation. */
 function conversationView(c: ConversationRecord, names: { agentName: string | null; visitorName: string | null }): rest.ConversationSummary {
@@ -97,6 +84,8 @@ function visitorTranscriptView(t: Transcript<VisitorMessage>) {
 
 type ViewerLocals = { viewer: Viewer };
 
+const openedAfter = (c: { at: number; id: string }) => ({ openedAt: c.at, id: c.id });
+
 /**
  * Like `requireUser`, but a visitor token is accepted too (as a visitor viewer); agents and
  * leads are read from the store on every request, so deactivation applies at once.
@@ -124,9 +113,10 @@ export function createConversationsRouter(deps: ApiDeps): Router {
     }
     const page = await transcripts.list(res.locals.viewer, { ...filter, text: q }, {
       limit,
-      after: cursor === undefined ? undefined : decodeCursor(cursor),
+      after: cursor === undefined ? undefined : openedAfter(decodeCursor(cursor)),
     });
-    res.json({ conversations: page.items.map(summaryView), nextCursor: page.next && encodeCursor(page.next) } satisfies rest.ConversationListResponse);
+    const nextCursor = page.next && encodeCursor(page.next.openedAt, page.next.id);
+    res.json({ conversations: page.items.map(summaryView), nextCursor } satisfies rest.ConversationListResponse);
   });
 
   router.get('/:id', async (req, res: Response<unknown, ViewerLocals>) => {

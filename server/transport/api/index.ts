@@ -9,15 +9,19 @@ import type { AuthService } from '../../domain/auth';
 import type { CannedReplyService } from '../../domain/canned-replies';
 import type { ChatService } from '../../domain/chat/service';
 import type { FaqService } from '../../domain/faq/service';
+import type { LeftMessageService } from '../../domain/left-messages';
 import type { ReportService } from '../../domain/reports';
 import type { SettingsService } from '../../domain/settings';
 import type { TeamService } from '../../domain/team';
+import type { TranscriptSearchService } from '../../domain/transcript-search';
 import type { TranscriptService } from '../../domain/transcripts';
 import type { Logger } from '../../logger';
 import type { RateLimiter } from '../../store/rate-limit';
 import { createCannedRepliesRouter } from './canned-replies';
 import { createConversationsRouter } from './conversations';
 import { createFaqRouter } from './faq';
+import { createLeftMessagesRouter } from './left-messages';
+import { createTranscriptsRouter } from './transcripts';
 import { createReportsRouter } from './reports';
 import { createSettingsRouter } from './settings';
 import { createInvitationsRouter, createMeRouter, createTeamRouter } from './team';
@@ -27,8 +31,10 @@ export interface ApiDeps {
   chat: ChatService;
   team: TeamService;
   transcripts: TranscriptService;
+  transcriptSearch: TranscriptSearchService;
   cannedReplies: CannedReplyService;
   faq: FaqService;
+  leftMessages: LeftMessageService;
   settings: SettingsService;
   reports: ReportService;
   limiter: RateLimiter;
@@ -45,6 +51,8 @@ export function createApiRouters(deps: ApiDeps): { path: string; router: Router 
     { path: '/conversations', router: createConversationsRouter(deps) },
     { path: '/canned-replies', router: createCannedRepliesRouter(deps) },
     { path: '/faq', router: createFaqRouter(deps) },
+    { path: '/left-messages', router: createLeftMessagesRouter(deps) },
+    { path: '/transcripts', router: createTranscriptsRouter(deps) },
     { path: '/settings', router: createSettingsRouter(deps) },
     { path: '/reports', router: createReportsRouter(deps) },
   ];

@@ -123,6 +123,10 @@ export function createMemoryChatStore(): MemoryChatStore {
       left.push(r);
       return copy(r);
     },
+    // Answers are written by the SQL inbox only (test/integration/inbox.test.ts).
+    async answerToShow() {
+      return null;
+    },
     async upsertRating(r) {
       const rating = { conversationId: r.conversationId, visitorId: r.visitorId, score: r.score, comment: r.comment, createdAt: r.at };
       ratings.set(r.conversationId, rating);
