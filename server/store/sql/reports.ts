@@ -11,23 +11,33 @@ import type { SqlClient } from './types';
 
 const MS = (a: string, b: string) => `(extract(epoch FROM ${a} - ${b}) * 1000)::bigint`;
 
-/**
- * Facts of the closed conversations that have none yet, in one set-based pass over their
- * messages: the first queue and assignment events, the first agent text, the assignment in
- * force at that reply, and every reply time (a visitor text that follows a non-visitor text, or
- * none, starts a run; the next agent text ends it; runs never answered give no reply time).
- *
- * Which conversations: those closed since the latest close already in the facts, less a margin
- * for closes that committed late (another process, a slow transaction); the first fill takes
- * the whole history. So a report checks a few minutes of closes, not its whole range.
- */
-/** How late a close may commit after a later one and still be picked up. */
-const LATE_CLOSE_MARGIN = '15 minutes';
+/** How late a close may commit after a later one and still be picked up, ms. */
+const LATE_CLOSE_MARGIN_MS = 15 * 60_000;
+/** Conversations per fill statement (the first fill takes the whole history in such steps). */
+const FILL_BATCH = 5_000;
 
+/**
+ * Which closed conversations lack facts: those closed since the latest close already filled,
+ * less the margin for closes that committed late (another process, a slow transaction); the
+ * first fill takes the whole history. Two steps, each with a known bound, so the planner uses
+ * the close-time index and a report usually finds nothing to do.
+ */
+const LATEST_FILLED = `SELECT (extract(epoch FROM max(closed_at)) * 1000)::float8 AS at FROM conversation_facts`;
+const PENDING = `
+SELECT c.id FROM conversations c
+WHERE c.closed_at >= ${ts('$1')} AND NOT EXISTS (SELECT 1 FROM conversation_facts f WHERE f.conversation_id = c.id)
+ORDER BY c.closed_at`;
+
+/**
+ * Facts of the given closed conversations ($1, ids), in one set-based pass over their messages:
+ * the first queue and assignment events, the first agent text, the assignment in force at that
+ * reply, and every reply time (a visitor text that follows a non-visitor text, or none, starts
+ * a run; the next agent text ends it; runs never answered give no reply time).
+ */
 const FILL_FACTS = `
 WITH todo AS (
   SELECT c.id, c.agent_id, c.close_category, c.opened_at, c.closed_at FROM conversations c
-  WHERE c.closed_at >= coalesce((SELECT max(closed_at) FROM conversation_facts) - interval '${LATE_CLOSE_MARGIN}', '-infinity')
+  WHERE c.id = ANY ($1::text[])
     AND NOT EXISTS (SELECT 1 FROM conversation_facts f WHERE f.conversation_id = c.id)
 ), msg AS (
   SELECT m.conversation_id, m.seq, m.author_kind, m.kind, m.created_at,
@@ -128,11 +138,20 @@ const durationOf = (r: Row | undefined, col: string): DurationStats => ({
 const id = (r: Row) => (r.total ? '\u0000total' : (r.k ?? '\u0000none'));
 
 export function createReportStore({ sql }: { sql: Pick<SqlClient, 'query'> }): ReportStore {
+  async function fillFacts(): Promise<void> {
+    const latest = (await sql.query<{ at: number | null }>(LATEST_FILLED, [])).rows[0]?.at ?? null;
+    const since = latest === null ? 0 : latest - LATE_CLOSE_MARGIN_MS;
+    const { rows } = await sql.query<{ id: string }>(PENDING, [since]);
+    for (let i = 0; i < rows.length; i += FILL_BATCH) {
+      await sql.query(FILL_FACTS, [rows.slice(i, i + FILL_BATCH).map((r) => r.id)]);
+    }
+  }
+
   return {
     async groups(range: ReportRange): Promise<ReportGroup[]> {
       const { from, to, groupBy: g, timeZone, serviceLevelMs } = range;
       const agent = range.agentId ?? null;
-      await sql.query(FILL_FACTS, []);
+      await fillFacts();
       // The time zone is used only when grouping by time; each query still names $3 (`<> ''`)
       // because PostgreSQL must infer every parameter's type.
       const [closed, replies, started] = await Promise.all([
