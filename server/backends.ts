@@ -61,6 +61,13 @@ export async function openDatabase(
   return { sql, store };
 }
 
+/**
+ * Options of every Redis connection a server process opens. A command waiting for a Redis that
+ * is down fails after 3 reconnect attempts (about a second), so its caller's ack says so rather
+ * than hanging; reconnecting itself goes on for ever.
+ */
+export const REDIS_CLIENT_OPTIONS = { maxRetriesPerRequest: 3 } as const;
+
 export async function openBackends(config: Config, logger: Logger): Promise<Backends> {
   const { sql, store } = await openDatabase(config, logger);
   let redis: Redis | undefined;
@@ -71,7 +78,7 @@ export async function openBackends(config: Config, logger: Logger): Promise<Back
     // No auto-pipelining: measured (bench/README.md), it gave no throughput gain beyond the
     // run-to-run noise and kept ~60 MB more RSS under a steady load. Commands that can overlap
     // are issued together instead (an agent message's rate limit and access check).
-    redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
+    redis = new Redis(config.redisUrl, REDIS_CLIENT_OPTIONS);
     redis.on('error', (err) => logger.error({ err: err.message }, 'redis error'));
     pool = createRedisPresencePool({ redis, prefix: config.redisPrefix, defaultCapacity });
     limiter = createRedisRateLimiter({ redis, prefix: config.redisPrefix });

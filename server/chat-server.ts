@@ -3,6 +3,7 @@
  * rate limiter and (optionally) a Redis client for the cross-process adapter.
  * Tests build it with whatever backends they need; main.ts builds it from config.
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
@@ -47,6 +48,7 @@ import { connectionsPerIp } from './transport/connections-per-ip';
 import { attachSocketTransport } from './transport/socket';
 import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '../shared/protocol';
 import { createApiRouters } from './transport/api';
+import { crashStep, withCrashAt, type CrashStep } from './testing/crash-seam';
 import { LINK_PATH } from './transport/api/team';
 import { linkMailer } from './domain/mail';
 
@@ -117,6 +119,13 @@ export interface ChatServerOptions {
    * drift is repaired when two passes in a row see it). @default 15000
    */
   repairMs?: number;
+  /**
+   * Test-only: SIGKILL this process at a named step of a conversation's life (testing/crash-seam.ts).
+   * @default process.env.CHAT_CRASH_AT; unset: never
+   */
+  crashAt?: CrashStep;
+  /** This process's id in the presence pool (heartbeats, per-process socket counts, leases). @default a random UUID */
+  processId?: string;
 }
 
 export interface ChatServer {
@@ -132,7 +141,10 @@ export interface ChatServer {
 /** The composition root: every service is built here, once, and handed to the transports. */
 export function createChatServer(opts: ChatServerOptions): ChatServer {
   const clock = opts.clock ?? systemClock;
-  const limits: ChatLimits = { ...DEFAULT_LIMITS, ...opts.limits };
+  const repairMs = opts.repairMs ?? 15_000;
+  // The repair lease outlives a few passes, so its holder keeps it while alive.
+  const limits: ChatLimits = { ...DEFAULT_LIMITS, repairLeaseMs: 3 * repairMs, ...opts.limits };
+  const processId = opts.processId ?? randomUUID();
   const logger = opts.logger;
   const tokens = createTokenService(opts.secret, clock);
   const passwords = opts.passwords ?? argon2Passwords;
@@ -175,10 +187,10 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
   // One map per namespace (shared/protocol.ts), which a single Server type cannot carry.
   const visitors = io.of(VISITOR_NAMESPACE) as VisitorNamespace;
   const agents = io.of(AGENT_NAMESPACE) as AgentNamespace;
+  const crashAt = 'crashAt' in opts ? opts.crashAt : crashStep(process.env.CHAT_CRASH_AT);
+  const ports = withCrashAt(crashAt, { store: opts.store, pool: opts.pool, notifier: createSocketNotifier(visitors, agents) });
   const chat = createChatService({
-    store: opts.store,
-    pool: opts.pool,
-    notifier: createSocketNotifier(visitors, agents),
+    ...ports,
     clock,
     logger,
     limits,
@@ -186,6 +198,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     floor: createFloorStore({ sql: opts.sql }),
     timeZone: opts.timeZone,
     floorFiguresEveryMs: opts.floorFiguresEveryMs,
+    processId,
   });
   const team = createTeamService({
     store: opts.store,
@@ -277,15 +290,21 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
   const timers = [
     every(opts.graceSweepMs ?? Math.max(50, Math.min(1000, limits.agentGraceMs / 4)), () => chat.sweepGrace(), 'grace sweep'),
     every(opts.reconcileMs ?? 60_000, () => chat.reconcile(), 'reconcile'),
-    every(opts.repairMs ?? 15_000, () => chat.repair(), 'repair'),
+    every(repairMs, () => chat.repair(), 'repair'),
+    every(limits.heartbeatMs, () => chat.heartbeat(), 'heartbeat'),
   ];
+  // A reconnected Redis may have come back empty: look at once rather than at the next beat.
+  const onRedisReady = () => void chat.heartbeat().catch((err) => log.error({ err }, 'heartbeat after reconnect failed'));
+  opts.redis?.on('ready', onRedisReady);
 
   return {
     httpServer,
     io,
     app,
     chat,
-    listen(port, host) {
+    async listen(port, host) {
+      // In the pool before the first socket: its counts need this process alive.
+      await chat.heartbeat().catch((err) => log.error({ err }, 'first heartbeat failed; the timer retries'));
       return new Promise((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => resolve((httpServer.address() as AddressInfo).port));
@@ -293,6 +312,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     },
     async close() {
       timers.forEach(clearInterval);
+      opts.redis?.off('ready', onRedisReady);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections?.();
       // Disconnect handlers and broadcasts still use the backends; let them finish first.

@@ -37,6 +37,13 @@ const envSchema = z.object({
   AGENT_GRACE_SECONDS: int(30),
   /** Capacity of a new agent. @default 5 */
   DEFAULT_CAPACITY: int(5),
+  /** How often each server process heartbeats in the presence pool, milliseconds. @default 2000 */
+  HEARTBEAT_MS: int(2000),
+  /**
+   * A process with no heartbeat for this long is dead: its sockets leave presence and its agents
+   * enter the grace period. At least twice HEARTBEAT_MS. @default 10000 (why: docs/architecture.md)
+   */
+  PROCESS_DEAD_AFTER_MS: int(10_000),
   /** Messages per second allowed per visitor, per agent and per IP address. */
   RATE_VISITOR_PER_SECOND: int(5),
   RATE_AGENT_PER_SECOND: int(20),
@@ -135,6 +142,15 @@ export interface ChatLimits {
   agentGraceMs: number;
   /** @default 5 */
   defaultCapacity: number;
+  /** How often this process heartbeats in the presence pool. @default 2000 */
+  heartbeatMs: number;
+  /**
+   * A process whose last heartbeat is older than this is declared dead by a survivor: its
+   * sockets leave presence, its agents with no socket left enter grace. @default 10000
+   */
+  processDeadAfterMs: number;
+  /** How long the periodic repair's lease lasts (renewed by its holder each pass). @default 45000 */
+  repairLeaseMs: number;
   /** Visitor `message:send` per visitor per second; also `visitor:profile`, `visitor:context`, `conversation:rate`, `conversation:close`, each on its own (`typing` and `conversation:history`: twice this). @default 5 */
   visitorMessagesPerSecond: number;
   /** Agent `message:send` per agent per second. @default 20 */
@@ -188,6 +204,9 @@ export const DEFAULT_LIMITS: ChatLimits = {
   maxMessageLength: 4000,
   agentGraceMs: 30_000,
   defaultCapacity: 5,
+  heartbeatMs: 2000,
+  processDeadAfterMs: 10_000,
+  repairLeaseMs: 45_000,
   visitorMessagesPerSecond: 5,
   agentMessagesPerSecond: 20,
   ipMessagesPerSecond: 50,
@@ -216,6 +235,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if ((e.ADMIN_EMAIL && !e.ADMIN_PASSWORD) || (!e.ADMIN_EMAIL && e.ADMIN_PASSWORD)) {
     throw new Error('Invalid configuration: set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither');
   }
+  if (e.HEARTBEAT_MS < 100 || e.PROCESS_DEAD_AFTER_MS < 2 * e.HEARTBEAT_MS) {
+    throw new Error('Invalid configuration: HEARTBEAT_MS must be at least 100 and PROCESS_DEAD_AFTER_MS at least twice HEARTBEAT_MS');
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -230,6 +252,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxMessageLength: e.MAX_MESSAGE_LENGTH,
       agentGraceMs: e.AGENT_GRACE_SECONDS * 1000,
       defaultCapacity: e.DEFAULT_CAPACITY,
+      heartbeatMs: e.HEARTBEAT_MS,
+      processDeadAfterMs: e.PROCESS_DEAD_AFTER_MS,
+      repairLeaseMs: DEFAULT_LIMITS.repairLeaseMs,
       visitorMessagesPerSecond: e.RATE_VISITOR_PER_SECOND,
       agentMessagesPerSecond: e.RATE_AGENT_PER_SECOND,
       ipMessagesPerSecond: e.RATE_IP_PER_SECOND,

@@ -264,6 +264,13 @@ export interface AgentSession {
   conversations: ConversationWithMessages[];
   /** The limits this server enforces. */
   limits: SessionLimits;
+  /**
+   * The presence pool's life: it changes when presence was rebuilt (the embedded server
+   * restarted, or Redis came back empty). A console that sees it change across a reconnect
+   * tells the agent that the server restarted and what was restored. Null before the first
+   * heartbeat.
+   */
+  presenceEpoch: string | null;
 }
 
 export interface LeadSnapshot {

@@ -16,6 +16,7 @@ import type {
   VisitorClientToServerEvents,
   VisitorServerToClientEvents,
 } from '../../shared/protocol';
+import { REDIS_CLIENT_OPTIONS } from '../../server/backends';
 import { createChatServer, type ChatServer, type ChatServerOptions } from '../../server/chat-server';
 import type { ChatLimits } from '../../server/config';
 import { hashPassword } from '../../server/store/passwords';
@@ -100,7 +101,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const prefix = opts.prefix ?? `test:${randomUUID()}`;
   const own = !opts.store;
   const db = opts.store ?? (await openTestStore(opts.databaseUrl));
-  const redis = opts.redisUrl ? new Redis(opts.redisUrl) : undefined;
+  const redis = opts.redisUrl ? new Redis(opts.redisUrl, REDIS_CLIENT_OPTIONS) : undefined;
   const limits: Partial<ChatLimits> = { defaultCapacity: 5, ...TEST_LIMITS, ...opts.limits };
   const backend = redis
     ? createRedisPresencePool({ redis, prefix, defaultCapacity: limits.defaultCapacity! })

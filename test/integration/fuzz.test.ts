@@ -179,6 +179,7 @@ let agent: { id: string; token: string; email: string; socket: AgentClient };
 let lead: { id: string; token: string; socket: AgentClient };
 let replyId: string;
 let faqId: string;
+let leftId: string;
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 async function rest(method: string, path: string, body: string | undefined, headers: Record<string, string> = {}) {
@@ -207,6 +208,7 @@ beforeAll(async () => {
   replyId = (await created('/api/v1/canned-replies', { shortcut: 'hi', title: 'Hi', body: 'Hello', language: 'en' })).reply.id;
   faqId = (await created('/api/v1/faq', { question: 'Where is my order?', answer: 'On its way.', language: 'en' })).entry.id;
   await ok(visitor.socket, 'visitor:context', { url: 'https://shop.example/cart', title: 'Cart', data: { cart: '2 items' } });
+  leftId = (await ok(visitor.socket, 'offline:message', { name: 'Ana', email: 'ana@example.com', text: 'Call me back' })).id;
 });
 
 // ------------------------------------------------------------------ sockets
@@ -328,9 +330,11 @@ const BODY_ROUTES: Record<string, () => { path: string; example: Record<string, 
     },
     token: lead.token,
   }),
+  'POST /api/v1/left-messages/:id/assign': () => ({ path: `/api/v1/left-messages/${leftId}/assign`, example: { assigneeId: agent.id }, token: lead.token }),
+  'POST /api/v1/left-messages/:id/answer': () => ({ path: `/api/v1/left-messages/${leftId}/answer`, example: { text: 'We called you back.' }, token: lead.token }),
 };
 /** POST routes that read no body (it is ignored). */
-const NO_BODY = ['POST /api/v1/users/:id/reset-password'];
+const NO_BODY = ['POST /api/v1/users/:id/reset-password', 'POST /api/v1/left-messages/:id/close'];
 
 /** `METHOD /path` of every route of the app that takes a body (POST, PUT, PATCH). */
 function bodyRoutes(app: Application): string[] {

@@ -193,12 +193,15 @@ describe('agent and lead', () => {
     const other = await onlineAgent(t());
     const lead = await onlineAgent(t(), { role: 'lead', capacity: 0 });
     const assigned = next(other.socket, 'conversation:assigned', (c) => c.conversation.id === conversationId);
+    const event = next(other.socket, 'message', (m) => m.conversationId === conversationId && m.event?.type === 'assigned');
     await ok(agent.socket, 'conversation:transfer', { conversationId, toAgentId: other.id });
     const got = await assigned;
     expect(got.messages).toHaveLength(PAGE_MESSAGES);
     expect(got.hasMore).toBe(false);
-    expect(got.messages.at(-1)!.event?.type).toBe('assigned');
-    expect(got.messages[0].seq).toBe(all.length + 2 - PAGE_MESSAGES + 1); // `transferred` and `assigned` came after `all`
+    // Told, then recorded (routing.ts): the page ends at `transferred`, the stored `assigned` follows live.
+    expect(got.messages.at(-1)!.event?.type).toBe('transferred');
+    expect(got.messages[0].seq).toBe(all.length + 1 - PAGE_MESSAGES + 1);
+    expect((await event).seq).toBe(all.length + 2);
 
     const watched = await ok(lead.socket, 'conversation:watch', { conversationId });
     expect(watched.messages).toHaveLength(PAGE_MESSAGES);

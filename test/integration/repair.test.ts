@@ -64,11 +64,13 @@ describe.each([
     expect(await t.pool.assignmentOf(first.conversationId)).toBeNull();
 
     const assigned = next(agent.socket, 'conversation:assigned');
+    const event = next(agent.socket, 'message', (m) => m.event?.type === 'assigned');
     const again = await ok(visitor, 'message:send', { clientId, text: 'hello' });
     expect(again).toEqual({ ...first, duplicate: true });
     const { messages } = await assigned;
-    // opened, the message, assigned: 1, 2, 3 without a gap.
-    expect(messages.map((m) => m.seq)).toEqual([1, 2, 3]);
+    // opened, the message, then (told, then recorded) the assigned event: 1, 2, 3 without a gap.
+    expect(messages.map((m) => m.seq)).toEqual([1, 2]);
+    expect((await event).seq).toBe(3);
     expect((await t.store.getConversation(first.conversationId))!.lastSeq).toBe(3);
   });
 

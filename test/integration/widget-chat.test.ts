@@ -84,6 +84,23 @@ test('after a dropped connection the widget resumes: missed agent messages arriv
   chat.stop();
 });
 
+test('a reply stored by a process that died before fanning it out reaches the widget in its resume, though a later one came live', async () => {
+  const agent = await onlineAgent(t());
+  const { chat } = widgetChat(t().url, memoryStorage());
+  chat.send('hello');
+  await until(() => chat.state.conversation?.status === 'open', 5000, 'assignment');
+  const conversationId = chat.state.conversation!.id;
+  // Stored, never fanned out (what a crash between the store and the fan-out leaves).
+  await t.db.store.appendMessage({ conversationId, clientId: null, author: 'agent', authorId: agent.id, kind: 'text', text: 'never sent live', at: Date.now() });
+  await ok(agent.socket, 'message:send', { conversationId, clientId: randomUUID(), text: 'sent live' });
+  await until(() => texts(chat.state).includes('sent live'), 5000, 'the later reply, live');
+  expect(texts(chat.state)).not.toContain('never sent live');
+  for (const s of t().server.io.of('/visitor').sockets.values()) s.conn.close();
+  await until(() => texts(chat.state).includes('never sent live'), 8000, 'the resume');
+  expect(texts(chat.state)).toEqual(['hello', 'never sent live', 'sent live']);
+  chat.stop();
+});
+
 test('a lost ack marks the message failed; the re-send after a reload is not stored twice', async () => {
   await onlineAgent(t());
   const storage = memoryStorage();

@@ -39,3 +39,10 @@ test('METRICS_TOKEN is unset by default and passed through when set; an empty on
   expect(loadConfig({ METRICS_TOKEN: 'scrape-token' }).metricsToken).toBe('scrape-token');
   expect(() => loadConfig({ METRICS_TOKEN: '' })).toThrow(/METRICS_TOKEN/);
 });
+
+test('liveness timings: defaults, values, and a dead-after shorter than two heartbeats refused', () => {
+  expect(loadConfig({}).limits).toMatchObject({ heartbeatMs: 2000, processDeadAfterMs: 10_000 });
+  expect(loadConfig({ HEARTBEAT_MS: '500', PROCESS_DEAD_AFTER_MS: '3000' }).limits).toMatchObject({ heartbeatMs: 500, processDeadAfterMs: 3000 });
+  expect(() => loadConfig({ HEARTBEAT_MS: '2000', PROCESS_DEAD_AFTER_MS: '3000' })).toThrow(/PROCESS_DEAD_AFTER_MS/);
+  expect(() => loadConfig({ HEARTBEAT_MS: '10' })).toThrow(/HEARTBEAT_MS/);
+});

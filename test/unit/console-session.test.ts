@@ -2,6 +2,7 @@
  * The console session without a server: a fake socket with the few socket.io-client
  * methods the session uses, driven by the test.
  */
+import { messageSoundOn, setMessageSound } from '../../agent-console/src/account/sounds';
 import type { ConversationView, Message, Result } from '../../shared/protocol';
 import { createConsoleSession, type AgentSocket, type ConsoleState } from '../../agent-console/src/state/session';
 
@@ -140,6 +141,20 @@ test('a resync asks from the last seq and merges by seq, in order, without dupli
   sync.resolve({ ok: true, data: { me, conversations: [{ conversation: view('a'), messages: [msg('a', 3), msg('a', 5), msg('a', 4)] }] } });
   await tick();
   expect(session.state.chats.a.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+});
+
+test('a resync asks from before a hole, not from the highest seq: a message whose fan-out died is fetched', async () => {
+  const { fake, session, connect } = setup();
+  await connect([{ id: 'a', messages: [msg('a', 1), msg('a', 2)] }]);
+  // Seq 3 was stored by a process that died before fanning it out; seq 4 arrived live.
+  fake.fire('message', msg('a', 4));
+  fake.socket.disconnect();
+  fake.socket.connect();
+  const sync = fake.take('session:sync');
+  expect(sync.payload).toEqual({ since: { a: 2 } });
+  sync.resolve({ ok: true, data: { me, conversations: [{ conversation: view('a'), messages: [msg('a', 3), msg('a', 4)] }] } });
+  await tick();
+  expect(session.state.chats.a.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
 });
 
 test('a reply whose ack timed out stays in the outbox as failed; a retry sends it with the same clientId, stored once', async () => {
@@ -366,4 +381,53 @@ test('a snapshot handed to a subscriber never changes afterwards', async () => {
   // And the changes did arrive, as new objects.
   expect(session.state.chats.a).toBeUndefined();
   expect(session.state.me?.load).toBe(2);
+});
+
+test('a reconnect that finds presence rebuilt (server restarted) says so until dismissed; an ordinary one does not', async () => {
+  const { fake, session } = setup();
+  const syncWith = async (presenceEpoch: string | null) => {
+    fake.socket.connect();
+    fake.take('session:sync').resolve({ ok: true, data: { me, conversations: [{ conversation: view('a'), messages: [] }], presenceEpoch } });
+    await tick();
+  };
+  await syncWith('e1');
+  expect(session.state.restarted).toBe(false);
+  fake.socket.disconnect();
+  await syncWith('e1'); // same server life: a plain reconnect
+  expect(session.state.restarted).toBe(false);
+  fake.socket.disconnect();
+  await syncWith('e2');
+  expect(session.state).toMatchObject({ restarted: true, connection: 'online' });
+  expect(Object.keys(session.state.chats)).toEqual(['a']);
+  session.dismissRestarted();
+  expect(session.state.restarted).toBe(false);
+});
+
+test('each new visitor message in a chat of mine is announced once (the message sound); agent messages and duplicates are not', async () => {
+  const fake = fakeSocket();
+  const heard: string[] = [];
+  createConsoleSession({
+    connect: () => fake.socket as unknown as AgentSocket,
+    token: 't',
+    onVisitorMessage: (m) => heard.push(`${m.conversationId}:${m.seq}`),
+  });
+  fake.socket.connect();
+  fake.take('session:sync').resolve({ ok: true, data: { me, conversations: [{ conversation: view('a'), messages: [] }] } });
+  await tick();
+  fake.fire('message', msg('a', 1));
+  fake.fire('message', msg('a', 1));
+  fake.fire('message', msg('a', 2, 'agent'));
+  fake.fire('message', msg('x', 1)); // not mine
+  fake.fire('message', msg('a', 3));
+  expect(heard).toEqual(['a:1', 'a:3']);
+});
+
+test('the message sound is on unless this browser turned it off', () => {
+  const store = new Map<string, string>();
+  const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) };
+  expect(messageSoundOn(storage)).toBe(true);
+  setMessageSound(false, storage);
+  expect(messageSoundOn(storage)).toBe(false);
+  setMessageSound(true, storage);
+  expect(messageSoundOn(storage)).toBe(true);
 });

@@ -102,8 +102,12 @@ export function createChat(o: ChatOptions) {
   };
   let socket: VisitorSocket | null = null;
   let flushing = false;
-  /** While catching up page by page: the last seq received in order (live messages may be ahead of it). */
-  let behind: number | undefined;
+  /**
+   * Every seq up to this came in a sync reply or a page after it, so a resume (or a retried
+   * sync) asks from here, for what is missing: a live message can overtake one whose fan-out
+   * died with its process (and notes leave gaps).
+   */
+  let synced = 0;
   const listeners = new Set<(s: ChatState, incoming?: VisitorMessage) => void>();
 
   /** Tells subscribers; `incoming` is a new message from the other side (for unread counts and the host page). */
@@ -112,7 +116,6 @@ export function createChat(o: ChatOptions) {
     const snapshot = { ...state };
     listeners.forEach((fn) => fn(snapshot, incoming));
   };
-  const lastSeq = () => state.messages.at(-1)?.seq ?? 0;
 
   /** Adds stored messages of the current conversation (shared/client/merge.ts); true when any was new. */
   function merge(incoming: VisitorMessage[]): boolean {
@@ -134,13 +137,13 @@ export function createChat(o: ChatOptions) {
   }
 
   function adoptConversation(c: VisitorConversationState | null) {
-    if (c?.id !== state.conversation?.id) state.messages = [];
+    if (c?.id !== state.conversation?.id) state.messages = [], synced = 0;
     state.conversation = c;
   }
 
   async function sync() {
     // The server starts from the beginning when the active conversation is not this one.
-    const r = await call('session:sync', { conversationId: state.conversation?.id, afterSeq: behind ?? lastSeq() });
+    const r = await call('session:sync', { conversationId: state.conversation?.id, afterSeq: synced });
     if (!r.ok) return;
     const s = r.data;
     write(o.storage, tokenKey, s.token);
@@ -150,14 +153,12 @@ export function createChat(o: ChatOptions) {
     adoptConversation(s.conversation);
     // What failed before is tried again; a refusal for good already left the outbox.
     state.outbox = resent(state.outbox);
-    // One page per reply: fetch the rest in order. A failure throws, and the retried sync resumes at `behind`.
-    for (let p: Page<VisitorMessage> = s; merge(p.messages), p.hasMore; ) {
-      behind = p.messages.at(-1)!.seq;
-      const h = await call('conversation:history', { conversationId: s.conversation!.id, afterSeq: behind });
+    // One page per reply: fetch the rest in order. A failure throws, and the retried sync resumes at `synced`.
+    for (let p: Page<VisitorMessage> = s; merge(p.messages), (synced = p.messages.at(-1)?.seq ?? synced), p.hasMore; ) {
+      const h = await call('conversation:history', { conversationId: s.conversation!.id, afterSeq: synced });
       if (!h.ok) throw h.error;
       p = h.data;
     }
-    behind = undefined;
     state.connection = 'online';
     changed();
     sendContext();

@@ -8,6 +8,7 @@ import { ApiError } from '../api';
 import { errorText } from '../locales/error-text';
 import type { ViewProps } from '../views/registry';
 import { passwordProblem, PASSWORD_MAX } from './password-check';
+import { messageSoundOn, setMessageSound } from './sounds';
 import { en, zhCN } from './strings';
 
 export function AccountView({ t, locale, api, me, replaceToken }: ViewProps) {
@@ -15,6 +16,7 @@ export function AccountView({ t, locale, api, me, replaceToken }: ViewProps) {
   const [error, setError] = useState('');
   const [done, setDone] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [sound, setSound] = useState(messageSoundOn);
   return (
     <main class="admin account" aria-labelledby="account-title">
       <h2 id="account-title">{s.title}</h2>
@@ -67,6 +69,16 @@ export function AccountView({ t, locale, api, me, replaceToken }: ViewProps) {
         {error && <p role="alert" class="error">{error}</p>}
         {done && <p role="status">{s.changed}</p>}
         <button type="submit" class="primary" disabled={busy}>{busy ? s.saving : s.save}</button>
+      </form>
+      <form class="card stacked" aria-label={s.sounds} onSubmit={(e) => e.preventDefault()}>
+        <h3>{s.sounds}</h3>
+        <label class="inline">
+          <input type="checkbox" checked={sound} onChange={(e) => {
+            setMessageSound(e.currentTarget.checked);
+            setSound(e.currentTarget.checked);
+          }} />
+          {s.messageSound}
+        </label>
       </form>
     </main>
   );

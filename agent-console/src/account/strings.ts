@@ -17,6 +17,8 @@ export const en = {
   tooLong: 'The new password is too long: use at most 200 characters.',
   mismatch: 'The two new passwords are not the same.',
   sameAsOld: 'The new password must differ from the current one.',
+  sounds: 'Sounds in this browser',
+  messageSound: 'Play a sound for each new shopper message in my chats (new chats always do)',
 };
 
 export const zhCN: typeof en = {
@@ -37,6 +39,8 @@ export const zhCN: typeof en = {
   tooLong: '新密码太长，最多 200 个字符。',
   mismatch: '两次输入的新密码不一致。',
   sameAsOld: '新密码不能与当前密码相同。',
+  sounds: '本浏览器的提示音',
+  messageSound: '我的会话中顾客每发来一条新消息都播放提示音（新会话始终有提示音）',
 };
 
 export type AccountStrings = typeof en;

@@ -9,7 +9,7 @@
  */
 import type { Socket } from 'socket.io-client';
 import type { AckedEvent, AckPayload, AckResult } from '../../../shared/client/acks';
-import { mergeBySeq } from '../../../shared/client/merge';
+import { contiguousThrough, mergeBySeq } from '../../../shared/client/merge';
 import { drain, resent, withoutStored, withState } from '../../../shared/client/outbox';
 import type {
   AgentClientToServerEvents,
@@ -28,6 +28,11 @@ export interface ConsoleState {
   readonly chats: Readonly<Record<string, Chat>>;
   /** Set when a connect is refused (e.g. TOKEN_EXPIRED): the console signs out. */
   readonly refused: string | null;
+  /**
+   * A reconnect found presence rebuilt (the server restarted, or its Redis came back empty):
+   * what the console shows was restored. Until `dismissRestarted()`.
+   */
+  readonly restarted: boolean;
 }
 
 export interface ConsoleSessionOptions {
@@ -36,6 +41,8 @@ export interface ConsoleSessionOptions {
   token: string;
   /** Called for each conversation newly assigned to me (sound, notification). */
   onAssigned?(c: ConversationWithMessages): void;
+  /** Called for each new visitor message in a conversation I already have (sound). */
+  onVisitorMessage?(m: Message): void;
   newId?(): string;
   /** How long a call waits for its ack before it rejects. @default 10000 */
   ackTimeoutMs?: number;
@@ -47,7 +54,9 @@ export type ConsoleSession = ReturnType<typeof createConsoleSession>;
 export function createConsoleSession(opts: ConsoleSessionOptions) {
   const newId = opts.newId ?? (() => crypto.randomUUID());
   const ackTimeout = opts.ackTimeoutMs ?? 10_000;
-  let state: ConsoleState = { connection: 'connecting', me: null, chats: {}, refused: null };
+  let state: ConsoleState = { connection: 'connecting', me: null, chats: {}, refused: null, restarted: false };
+  /** The presence epoch of the last sync (AgentSession.presenceEpoch). */
+  let epoch: string | null = null;
   const listeners = new Set<(s: ConsoleState) => void>();
   let active: string | null = null;
   const flushing = new Set<string>();
@@ -90,7 +99,8 @@ export function createConsoleSession(opts: ConsoleSessionOptions) {
   const behindAfter = (page: { messages: Message[]; hasMore: boolean }) => (page.hasMore ? page.messages.at(-1)?.seq : undefined);
 
   async function sync() {
-    const since = Object.fromEntries(Object.values(state.chats).map((c) => [c.view.id, c.behind ?? c.messages.at(-1)?.seq ?? 0]));
+    // By what is missing, not the highest seq held (shared/client/merge.ts).
+    const since = Object.fromEntries(Object.values(state.chats).map((c) => [c.view.id, c.behind ?? contiguousThrough(c.messages)]));
     const r = await call('session:sync', { since });
     if (!r.ok) return;
     // Chats that left me while I was away (grace expired, transferred by a lead) go.
@@ -100,7 +110,10 @@ export function createConsoleSession(opts: ConsoleSessionOptions) {
       // What failed is tried again; refusals for good already left the outbox.
       chats[c.conversation.id] = { ...chat, outbox: resent(chat.outbox), behind: behindAfter(c) };
     }
-    publish({ me: r.data.me, chats, connection: 'online' });
+    const now = r.data.presenceEpoch;
+    const restarted = state.restarted || (epoch !== null && now !== null && now !== epoch);
+    epoch = now ?? epoch;
+    publish({ me: r.data.me, chats, connection: 'online', restarted });
     for (const id of Object.keys(chats)) {
       void flush(id);
       void catchUp(id).catch(() => {}); // no ack: the next sync resumes from `behind`
@@ -188,6 +201,7 @@ export function createConsoleSession(opts: ConsoleSessionOptions) {
     const next = withMessages(chat, [m]);
     if (next === chat) return;
     update(m.conversationId, () => (m.author === 'visitor' ? { ...next, visitorTyping: false, visitorDraft: undefined } : next));
+    if (m.author === 'visitor') opts.onVisitorMessage?.(m);
   });
   socket.on('typing', ({ conversationId, typing, text, author }) => {
     if (author !== 'agent') update(conversationId, (c) => ({ ...c, visitorTyping: typing, visitorDraft: typing ? text : undefined }));
@@ -235,6 +249,9 @@ export function createConsoleSession(opts: ConsoleSessionOptions) {
       if (socket.connected) socket.emit('typing', { conversationId, typing });
     },
     call,
+    dismissRestarted() {
+      publish({ restarted: false });
+    },
     /** Listens to a server push besides those above (lead views: the floor, watching); returns the unsubscribe. */
     on<E extends keyof AgentServerToClientEvents>(event: E, fn: AgentServerToClientEvents[E]): () => void {
       // socket.io-client's typed `on` cannot follow a generic event name; the signature is the typed boundary.

@@ -13,6 +13,7 @@ import { ordered } from '../state/chats';
 import { visibleViews } from '../views/registry';
 import { TakenNotice } from '../floor/taken-notice';
 import { ChatList } from './chat-list';
+import { RestartedBanner } from './restarted';
 import { TopBar } from './topbar';
 import { useListKeys } from './use-list-keys';
 import { useSession } from './use-session';
@@ -95,6 +96,7 @@ export function Workspace({ token, t, locale, api, langSwitch, onSignOut, onToke
           {t.reconnecting}
         </p>
       )}
+      {s.connection === 'online' && s.restarted && <RestartedBanner locale={locale} onDismiss={session.dismissRestarted} />}
       <TakenNotice session={session} locale={locale} />
       {views.length > 0 && (
         <nav class="views" aria-label={t.views}>

@@ -30,4 +30,6 @@ export interface ChatServiceDeps {
   timeZone?: () => string | null | undefined;
   /** Least time between two pushes of the floor's figures, ms. @default 3000 */
   floorFiguresEveryMs?: number;
+  /** This server process in the presence pool (heartbeats, socket counts, leases). @default 'local' */
+  processId?: string;
 }

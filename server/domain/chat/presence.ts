@@ -1,6 +1,7 @@
 /** Agents coming and going: connections, grace periods, status, capacity, and their session on sync. */
 import type { AgentPresenceView, AgentSelf, AgentSession, AgentStatus } from '../../../shared/protocol';
 import { AppError } from '../../errors';
+import type { AgentDefaults, AgentPresence } from '../ports/presence';
 import type { Audience } from './audience';
 import type { ChatServiceDeps } from './deps';
 import { unlessClosedMeanwhile } from './events';
@@ -17,34 +18,62 @@ export function createPresenceUseCases(
   const { store, pool, notifier, clock, limits, metrics } = deps;
   const { lookups, views, audience, routing } = parts;
   const log = deps.logger.child({ module: 'presence' });
+  const processId = deps.processId ?? 'local';
+  /** Sockets of each agent held by this process: what it re-announces when the pool forgot it. */
+  const held = new Map<string, number>();
 
   async function setStatus(agentId: string, status: AgentStatus): Promise<AgentSelf> {
     const change = await pool.setAgent(agentId, { status });
+    await store.setChosenStatus(agentId, status);
     await routing.applyChange(change, 'agent_offline');
     await audience.announceAgent(agentId, change.agent);
     return views.agentSelf(agentId, change.agent);
   }
 
+  /** What a pool that does not know the agent creates them with: their chosen status (offline if none) and capacity. */
+  async function agentDefaults(agentIds: string[]): Promise<Map<string, AgentDefaults>> {
+    const [users, chosen] = await Promise.all([Promise.all(agentIds.map(lookups.user)), store.chosenStatuses(agentIds)]);
+    return new Map(
+      agentIds.map((id, i) => [id, { status: chosen.get(id) ?? 'offline', capacity: users[i]?.capacity ?? limits.defaultCapacity }]),
+    );
+  }
+
+  /** The agent has no socket left: their chats hear about it, the leads see it. */
+  async function enteredGrace(p: AgentPresence) {
+    if (p.load > 0) {
+      const convs = await pool.agentConversations(p.agentId);
+      await Promise.all(
+        convs.map((id) => audience.recordEvent(id, { type: 'agent_disconnected', agentId: p.agentId }).catch(unlessClosedMeanwhile)),
+      );
+    }
+    notifier.agents({ leads: true }, 'agent:changed', await views.presenceView(p));
+  }
+
   return {
     setStatus,
+    agentDefaults,
+    enteredGrace,
 
     async agentConnected(agentId: string) {
-      const u = await lookups.user(agentId);
-      const p = await pool.agentConnected(agentId);
-      // A new pool (fresh Redis, restart in embedded mode) learns the capacity the lead set.
-      if (u && p.capacity !== u.capacity && p.load === 0 && p.status === 'offline') {
-        await pool.setAgent(agentId, { capacity: u.capacity });
-      }
-      await audience.announceAgent(agentId);
+      held.set(agentId, (held.get(agentId) ?? 0) + 1);
+      const defaults = (await agentDefaults([agentId])).get(agentId)!;
+      const change = await pool.agentConnected(agentId, processId, defaults);
+      await routing.applyChange(change);
+      await audience.announceAgent(agentId, change.agent);
     },
 
     async agentDisconnected(agentId: string) {
-      const p = await pool.agentDisconnected(agentId, clock.now() + limits.agentGraceMs);
-      if (p.connections === 0 && p.load > 0) {
-        const convs = await pool.agentConversations(agentId);
-        await Promise.all(convs.map((id) => audience.recordEvent(id, { type: 'agent_disconnected', agentId }).catch(unlessClosedMeanwhile)));
-      }
-      notifier.agents({ leads: true }, 'agent:changed', await views.presenceView(p));
+      const n = (held.get(agentId) ?? 0) - 1;
+      if (n > 0) held.set(agentId, n);
+      else held.delete(agentId);
+      const p = await pool.agentDisconnected(agentId, processId, clock.now() + limits.agentGraceMs);
+      if (p.connections === 0) await enteredGrace(p);
+      else notifier.agents({ leads: true }, 'agent:changed', await views.presenceView(p));
+    },
+
+    /** Sockets this process holds, per agent. */
+    heldAgents(): [agentId: string, connections: number][] {
+      return [...held];
     },
 
     /** Called periodically by every process; the pool makes sure each expiry is handled once. */
@@ -63,7 +92,7 @@ export function createPresenceUseCases(
       return repaired;
     },
 
-    async agentSession(agentId: string, since: Record<string, number> = {}): Promise<AgentSession> {
+    async agentSession(agentId: string, since: Record<string, number> = {}): Promise<Omit<AgentSession, 'presenceEpoch'>> {
       const me = await views.agentSelf(agentId);
       const ids = await pool.agentConversations(agentId);
       const conversations = await Promise.all(

@@ -26,7 +26,8 @@ export interface KnownConversation {
 export type Routing = ReturnType<typeof createRouting>;
 
 export function createRouting(deps: ChatServiceDeps, lookups: Lookups, views: Views, audience: Audience) {
-  const { store, pool, notifier, clock, metrics } = deps;
+  const { store, pool, notifier, clock, metrics, limits } = deps;
+  const processId = deps.processId ?? 'local';
   const log = deps.logger.child({ module: 'routing' });
   // When each conversation was routed or requeued, and which ones waited in the queue: for metrics.
   const routedAt = new Map<string, number>();
@@ -34,21 +35,26 @@ export function createRouting(deps: ChatServiceDeps, lookups: Lookups, views: Vi
   // Drift seen by the previous repair pass: only drift seen twice is repaired (a step in flight is not drift).
   let suspects = new Map<string, RepairKind>();
 
+  /**
+   * Tells the agent, then records. The pool already holds the assignment, so the agent hears of
+   * it first: a crash before the record leaves drift the repair finishes (`assignment_unrecorded`,
+   * which tells them again), whereas a crash between a record and the telling left SQL and the
+   * pool agreeing on an agent who was never told (test/fault/). A crash after the record loses
+   * only the live `assigned` event, which either side's resume brings.
+   */
   async function deliverAssignment(conversationId: string, agentId: string, known?: KnownConversation) {
     const name = (await lookups.agentName(agentId)) ?? agentId;
-    const event = await store.assignWithEvent(conversationId, agentId, { type: 'assigned', agentId, agentName: name }, clock.now());
-    if (!event) throw new AppError('CONVERSATION_CLOSED');
-    const assigned = await audience.announceEvent(event);
     let view: ConversationView;
     let messages: Message[];
-    // Known and complete (seqs 1..n, then the assignment): nothing else was written meanwhile.
-    if (known && known.messages.every((m, i) => m.seq === i + 1) && assigned.seq === known.messages.length + 1) {
-      const c = known.conversation;
-      messages = [...known.messages, assigned];
+    // Known and complete (seqs 1..n): built from the rows this process wrote, nothing read back.
+    const fast = known && known.messages.every((m, i) => m.seq === i + 1) ? known : undefined;
+    if (fast) {
+      const c = fast.conversation;
+      messages = fast.messages;
       view = {
         id: c.id,
         visitorId: c.visitorId,
-        visitorName: known.visitorName,
+        visitorName: fast.visitorName,
         status: 'open',
         agent: { id: agentId, name },
         queuePosition: null,
@@ -57,7 +63,7 @@ export function createRouting(deps: ChatServiceDeps, lookups: Lookups, views: Vi
         closedAt: null,
         closeCategory: null,
         closeSummary: null,
-        lastSeq: assigned.seq,
+        lastSeq: messages.length,
       };
     } else {
       view = await views.conversationView(await lookups.conversationOrThrow(conversationId));
@@ -67,6 +73,19 @@ export function createRouting(deps: ChatServiceDeps, lookups: Lookups, views: Vi
     notifier.agents({ agentIds: [agentId] }, 'conversation:assigned', { conversation: view, messages, hasMore: false });
     audience.leadsSee(view);
     notifier.visitor(view.visitorId, 'conversation:state', visitorState(view));
+    const event = await store.assignWithEvent(conversationId, agentId, { type: 'assigned', agentId, agentName: name }, clock.now());
+    if (!event) {
+      // Closed meanwhile: take back what the agent was just told (the close, or the repair, releases it).
+      notifier.agents({ agentIds: [agentId] }, 'conversation:removed', { conversationId, reason: 'closed' });
+      throw new AppError('CONVERSATION_CLOSED');
+    }
+    await audience.announceEvent(event, [agentId]);
+    // Written by others after the rows known here, before the pool held the assignment: their
+    // delivery found no agent, so the agent gets them now.
+    if (fast && event.seq !== messages.length + 1) {
+      const missed = await views.page(conversationId, { afterSeq: messages.length }, true);
+      for (const m of missed.messages) if (m.seq !== event.seq) notifier.agents({ agentIds: [agentId] }, 'message', m);
+    }
     const since = routedAt.get(conversationId);
     if (since !== undefined) {
       routedAt.delete(conversationId);
@@ -149,8 +168,16 @@ export function createRouting(deps: ChatServiceDeps, lookups: Lookups, views: Vi
      * pool has lost is routed; an assignment the pool made but the store did not record is
      * recorded and delivered; a conversation closed in the store but still in the pool is
      * released. Returns how many were repaired.
+     *
+     * One process at a time repairs (a lease in the pool, renewed by its holder each pass;
+     * another takes over when it lapses): two repairing at once would both deliver the same
+     * unrecorded assignment. A process without the lease returns 0.
      */
     async repair(): Promise<number> {
+      if (!(await pool.acquireLease('repair', processId, clock.now(), limits.repairLeaseMs))) {
+        suspects = new Map(); // drift seen while another process repaired is not confirmed by this one
+        return 0;
+      }
       const active = await store.listActiveConversations();
       const [queue, assignments] = await Promise.all([pool.queue(), poolAssignments()]);
       const queued = new Set(queue);
@@ -196,23 +223,6 @@ export function createRouting(deps: ChatServiceDeps, lookups: Lookups, views: Vi
       }
       if (total) log.warn({ repaired: Object.fromEntries(counts) }, 'pool and store disagreed; repaired');
       return total;
-    },
-
-    /**
-     * Embedded restarts lose the in-process pool: queued conversations go back to the queue in
-     * the order they opened, and assigned ones are requeued too (agents are all offline at start).
-     */
-    async restoreQueue() {
-      const active = await store.listActiveConversations();
-      const known = new Set(await pool.queue());
-      let restored = 0;
-      for (const c of active.sort((a, b) => a.openedAt - b.openedAt)) {
-        if (known.has(c.id) || (await pool.assignmentOf(c.id))) continue;
-        if (c.agentId) await store.setAssignment(c.id, null);
-        await routeConversation(c.id);
-        restored++;
-      }
-      if (restored) log.info({ restored }, 'active conversations put back in the queue');
     },
   };
 }

@@ -11,6 +11,7 @@ import { createConversationSteps } from './conversations';
 import { createFloor } from './floor';
 import type { ChatServiceDeps } from './deps';
 import { createLeadUseCases } from './leads';
+import { createLiveness } from './liveness';
 import { createLookups } from './lookups';
 import { createPresenceUseCases } from './presence';
 import { createRouting } from './routing';
@@ -29,17 +30,24 @@ export function createChatService(deps: ChatServiceDeps) {
   const routing = createRouting(deps, lookups, views, audience);
   const conversations = createConversationSteps(deps, { lookups, views, audience, routing });
   const presence = createPresenceUseCases(deps, { lookups, views, audience, routing });
+  const liveness = createLiveness(deps, { presence, routing, audience });
   return {
     ...createVisitorUseCases(deps, { lookups, views, audience, routing, background, conversations, floor }),
     ...createAgentUseCases(deps, { lookups, views, routing, background, conversations, presence, floor }),
     ...presence,
+    /** The agent's session, with the presence epoch (a console compares it across reconnects). */
+    async agentSession(...args: Parameters<typeof presence.agentSession>) {
+      return { ...(await presence.agentSession(...args)), presenceEpoch: liveness.epoch() };
+    },
     ...createLeadUseCases(deps, { lookups, views, floor, presence, conversations }),
     authorize: conversations.authorize,
     transfer: conversations.transfer,
     close: conversations.close,
     forgetUser: lookups.forgetUser,
     repair: routing.repair,
-    restoreQueue: routing.restoreQueue,
+    heartbeat: liveness.heartbeat,
+    /** At start: puts the store's open conversations back when this process found the pool new. */
+    restoreQueue: liveness.restoreAtStart,
     /** Resolves when work after acks and queue broadcasts are done; for shutdown and tests. */
     async idle() {
       await background.idle();

@@ -4,7 +4,7 @@
  * composition root hands them over. Expected outcomes are values (`null`, a `status`);
  * a rejected promise means the storage itself failed.
  */
-import type { CloseCategory, PageContext, Role, SystemEvent } from '../../../shared/protocol';
+import type { AgentStatus, CloseCategory, PageContext, Role, SystemEvent } from '../../../shared/protocol';
 import type {
   AcceptInvitationResult,
   AppendOutcome,
@@ -41,6 +41,10 @@ export interface UserRepository {
   findUserByEmail(email: string): Promise<(UserRecord & { passwordHash: string }) | null>;
   listUsers(): Promise<UserRecord[]>;
   setUserCapacity(id: string, capacity: number): Promise<UserRecord | null>;
+  /** The status the agent last chose (kept across restarts and a Redis that came back empty). */
+  setChosenStatus(id: string, status: AgentStatus): Promise<void>;
+  /** The chosen status of each of these users who ever chose one. */
+  chosenStatuses(ids: string[]): Promise<Map<string, AgentStatus>>;
   /** Sets the fields given; null when there is no such user. Capacity goes through `setUserCapacity`. */
   updateUser(
     id: string,

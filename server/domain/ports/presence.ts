@@ -14,6 +14,12 @@
  * Draining: whenever capacity may have appeared (route, release, status online,
  * capacity raised, transfer to queue), the step then assigns queued
  * conversations head first until the queue is empty or nobody has capacity.
+ *
+ * Liveness: sockets are counted per server process (`processId`). Each process heartbeats;
+ * the heartbeat of a survivor removes the sockets of a process that stopped beating, and
+ * its agents left with no socket anywhere enter the grace period. The pool has an `epoch`
+ * created by the first heartbeat that finds none: a new epoch means the pool's state is
+ * new (first start, embedded restart, Redis came back empty) and must be rebuilt.
  */
 import type { AgentStatus } from '../../../shared/protocol';
 
@@ -49,6 +55,40 @@ export interface AgentPresence {
   graceDeadline: number | null;
 }
 
+/** What the pool needs to create an agent it does not know (a fresh pool learns them from the store). */
+export interface AgentDefaults {
+  /** The status the agent last chose (persisted), applied only when the pool creates the agent. */
+  status: AgentStatus;
+  capacity: number;
+}
+
+/** One agent this process holds sockets of, re-announced after the pool forgot the process. */
+export interface AnnouncedAgent extends AgentDefaults {
+  agentId: string;
+  /** Sockets of the agent in this process (> 0). */
+  connections: number;
+}
+
+export interface HeartbeatResult {
+  /** The pool's current epoch. */
+  epoch: string;
+  /** This heartbeat created the epoch (none existed): this caller rebuilds queue and assignments. */
+  epochCreated: boolean;
+  /** The pool knew this process (false on its first beat, after it was declared dead, or when the pool was emptied): re-announce. */
+  known: boolean;
+  /** Processes this heartbeat declared dead (each is declared by exactly one caller). */
+  dead: string[];
+  /** Agents of those processes left with no socket anywhere: they entered the grace period. */
+  graced: string[];
+}
+
+/** Open conversations as the store knows them, in the order they opened. */
+export interface RestoredState {
+  agents: (AgentDefaults & { agentId: string })[];
+  /** `agentId` null: it was queued. */
+  conversations: { conversationId: string; agentId: string | null }[];
+}
+
 export type RouteResult = PoolChange &
   ({ outcome: 'assigned'; agentId: string } | { outcome: 'queued'; position: number });
 
@@ -71,14 +111,53 @@ export interface PresencePool {
     patch: { status?: AgentStatus; capacity?: number },
   ): Promise<PoolChange & { agent: AgentPresence }>;
 
-  /** A socket of the agent connected: counts it and cancels any grace deadline. Creates the agent if unknown. */
-  agentConnected(agentId: string): Promise<AgentPresence>;
+  /**
+   * A socket of the agent connected in `processId`: counts it and cancels any grace deadline.
+   * An unknown agent is created from `defaults` (offline with `defaultCapacity` when not given);
+   * created with a status that routes, the queue drains to it.
+   */
+  agentConnected(agentId: string, processId: string, defaults?: AgentDefaults): Promise<PoolChange & { agent: AgentPresence }>;
 
   /**
-   * A socket of the agent disconnected. When it was the last one, the agent keeps its status and
-   * chats until `graceDeadline` (ms since epoch); `expireGrace` then acts.
+   * A socket of the agent disconnected from `processId` (a process with none counted changes
+   * nothing). When no socket is left anywhere, the agent keeps its status and chats until
+   * `graceDeadline` (ms since epoch); `expireGrace` then acts.
    */
-  agentDisconnected(agentId: string, graceDeadline: number): Promise<AgentPresence>;
+  agentDisconnected(agentId: string, processId: string, graceDeadline: number): Promise<AgentPresence>;
+
+  /**
+   * `processId` is alive at `now`. Creates the epoch if none exists (with `epoch` as its value),
+   * and declares dead every other process whose last beat is older than `now - deadAfterMs`:
+   * their sockets leave presence, and agents left with none enter grace until `graceDeadline`.
+   */
+  heartbeat(
+    processId: string,
+    now: number,
+    opts: { deadAfterMs: number; graceDeadline: number; epoch: string },
+  ): Promise<HeartbeatResult>;
+
+  /**
+   * Replaces the sockets counted for `processId` by `agents` (after the pool forgot the process):
+   * unknown agents are created from their defaults, counted ones lose their grace deadline,
+   * agents this process no longer holds may enter grace until `graceDeadline`. Then drains.
+   */
+  announce(processId: string, agents: AnnouncedAgent[], graceDeadline: number): Promise<PoolChange>;
+
+  /**
+   * Puts the store's open conversations back into a pool that lost them: each one the pool
+   * neither assigns nor queues is assigned to its agent again (created from its defaults; not
+   * reported in `assigned`, it already was) unless that agent is offline, else queued at the
+   * tail in the given order. Restored agents with no socket enter grace until `graceDeadline`.
+   * Then drains (those assignments are reported). `requeued` lists the assignments that went to
+   * the queue because their agent is offline.
+   */
+  restore(state: RestoredState, graceDeadline: number): Promise<PoolChange & { restored: number }>;
+
+  /**
+   * A lease: true when `holder` holds `name` until `now + ttlMs` (taken, or renewed by its
+   * holder); false while another holder's lease runs. One process runs periodic work at a time.
+   */
+  acquireLease(name: string, holder: string, now: number, ttlMs: number): Promise<boolean>;
 
   /**
    * For every agent whose grace deadline is <= now and who has no connection: set `offline`,

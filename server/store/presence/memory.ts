@@ -6,6 +6,7 @@
  */
 import type { AgentStatus } from '../../../shared/protocol';
 import type {
+  AgentDefaults,
   AgentPresence,
   Assignment,
   PoolChange,
@@ -51,6 +52,11 @@ export function createMemoryPresencePool(opts: MemoryPresencePoolOptions): Prese
   const assignment = new Map<string, string>();
   let queue: string[] = [];
   let seq = 0;
+  /** Process id -> its sockets per agent; and each process's last heartbeat. */
+  const held = new Map<string, Map<string, number>>();
+  const beats = new Map<string, number>();
+  let epoch: string | null = null;
+  const leases = new Map<string, { holder: string; until: number }>();
 
   const view = (a: Agent): AgentPresence => ({
     agentId: a.id,
@@ -61,13 +67,37 @@ export function createMemoryPresencePool(opts: MemoryPresencePoolOptions): Prese
     graceDeadline: a.deadline,
   });
 
-  function ensure(id: string): Agent {
+  function ensure(id: string, defaults?: AgentDefaults): Agent {
     let a = agents.get(id);
     if (!a) {
-      a = { id, status: 'offline', capacity: opts.defaultCapacity, load: 0, last: 0, conns: 0, deadline: null, convs: new Map() };
+      const { status, capacity } = defaults ?? { status: 'offline', capacity: opts.defaultCapacity };
+      a = { id, status, capacity, load: 0, last: 0, conns: 0, deadline: null, convs: new Map() };
       agents.set(id, a);
     }
     return a;
+  }
+
+  /** No socket left, not offline, not already in grace: grace until `deadline`. True when started. */
+  function startGrace(a: Agent, deadline: number): boolean {
+    if (a.conns > 0 || a.status === 'offline' || a.deadline !== null) return false;
+    a.deadline = deadline;
+    return true;
+  }
+
+  const heldBy = (pid: string) => held.get(pid) ?? held.set(pid, new Map()).get(pid)!;
+
+  /** Every socket counted for the process leaves presence; returns the agents that entered grace. */
+  function dropProcess(pid: string, deadline: number): string[] {
+    const counts = held.get(pid);
+    held.delete(pid);
+    const graced: string[] = [];
+    for (const [id, n] of counts ?? []) {
+      const a = agents.get(id);
+      if (!a) continue;
+      a.conns = Math.max(a.conns - n, 0);
+      if (startGrace(a, deadline)) graced.push(id);
+    }
+    return graced;
   }
 
   const available = (a: Agent) => a.status === 'online' && a.load < a.capacity;
@@ -145,19 +175,89 @@ export function createMemoryPresencePool(opts: MemoryPresencePoolOptions): Prese
       return { ...step.change(), agent: view(a) };
     },
 
-    async agentConnected(agentId) {
-      const a = ensure(agentId);
+    async agentConnected(agentId, processId, defaults) {
+      const step = new Step();
+      const a = ensure(agentId, defaults);
+      const mine = heldBy(processId);
+      mine.set(agentId, (mine.get(agentId) ?? 0) + 1);
       a.conns += 1;
       a.deadline = null;
+      drain(step);
+      return { ...step.change(), agent: view(a) };
+    },
+
+    async agentDisconnected(agentId, processId, graceDeadline) {
+      const a = ensure(agentId);
+      const mine = held.get(processId);
+      const n = mine?.get(agentId) ?? 0;
+      // A process with none counted (duplicate, or declared dead meanwhile) changes no count.
+      if (n > 0) {
+        if (n === 1) mine!.delete(agentId);
+        else mine!.set(agentId, n - 1);
+        a.conns = Math.max(a.conns - 1, 0);
+      }
+      // Offline agents have nothing to hand back; an existing deadline is not pushed later.
+      startGrace(a, graceDeadline);
       return view(a);
     },
 
-    async agentDisconnected(agentId, graceDeadline) {
-      const a = ensure(agentId);
-      a.conns = Math.max(a.conns - 1, 0);
-      // Offline agents have nothing to hand back; an existing deadline is not pushed later.
-      if (a.conns === 0 && a.status !== 'offline' && a.deadline === null) a.deadline = graceDeadline;
-      return view(a);
+    async heartbeat(processId, now, o) {
+      const epochCreated = epoch === null;
+      epoch ??= o.epoch;
+      const known = beats.has(processId);
+      beats.set(processId, now);
+      const dead: string[] = [];
+      const graced: string[] = [];
+      for (const [pid, at] of [...beats].sort((x, y) => x[1] - y[1])) {
+        if (at >= now - o.deadAfterMs) continue;
+        beats.delete(pid);
+        dead.push(pid);
+        graced.push(...dropProcess(pid, o.graceDeadline));
+      }
+      return { epoch, epochCreated, known, dead, graced };
+    },
+
+    async announce(processId, list, graceDeadline) {
+      const step = new Step();
+      dropProcess(processId, graceDeadline);
+      const mine = heldBy(processId);
+      for (const { agentId, connections, status, capacity } of list) {
+        const a = ensure(agentId, { status, capacity });
+        mine.set(agentId, connections);
+        a.conns += connections;
+        a.deadline = null;
+      }
+      drain(step);
+      return step.change();
+    },
+
+    async restore(state, graceDeadline) {
+      const step = new Step();
+      for (const { agentId, status, capacity } of state.agents) ensure(agentId, { status, capacity });
+      let restored = 0;
+      for (const { conversationId: conv, agentId } of state.conversations) {
+        if (assignment.has(conv) || position(conv) !== null) continue;
+        restored += 1;
+        const a = agentId === null ? undefined : agents.get(agentId);
+        if (a && a.status !== 'offline') {
+          assign(step, conv, a);
+          step.assigned.pop(); // it was assigned before the pool lost it: not a new assignment
+        } else {
+          queue.push(conv);
+          step.pushed.add(conv);
+          if (agentId !== null) step.requeued.push({ conversationId: conv, fromAgentId: agentId });
+        }
+      }
+      for (const { agentId } of state.agents) startGrace(agents.get(agentId)!, graceDeadline);
+      drain(step);
+      return { ...step.change(), restored };
+    },
+
+    async acquireLease(name, holder, now, ttlMs) {
+      const l = leases.get(name);
+      if (l && l.holder !== holder && l.until > now) return false;
+      leases.set(name, { holder, until: now + ttlMs });
+      return true;
     },
 
     async expireGrace(now) {

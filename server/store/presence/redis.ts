@@ -1,19 +1,19 @@
 /**
  * Redis presence pool: every mutating method is exactly one Lua script call (atomic across
  * processes sharing the Redis); reads are plain commands. Key layout and the shared helpers
- * are documented in ../redis/lua/includes/presence.lua. Per-agent keys are built inside the
- * scripts from the prefix, which is fine on a single Redis but not Cluster-safe.
+ * are documented in ../redis/lua/includes/presence.lua. Every key starts with the prefix in
+ * a hash tag (presenceKeyBase), so they share one slot and the pool runs on Redis Cluster.
  */
-import type { ClientContext, Redis, Result } from 'ioredis';
+import type { Cluster, ClientContext, Redis, Result } from 'ioredis';
 import type { AgentStatus } from '../../../shared/protocol';
 import { poolRefusalFor, unexpectedReply } from '../redis/error-codes';
 import { defineScripts } from '../redis/scripts';
 import type { AgentPresence, PoolChange, PresencePool, RouteResult, TransferResult } from '../../domain/ports/presence';
 
 export interface RedisPresencePoolOptions {
-  /** Connection used for every command; the pool does not own it (close() leaves it open). */
-  redis: Redis;
-  /** Namespace of every key, e.g. `livesupport:presence` or `test:<uuid>`. */
+  /** Connection used for every command (a single Redis or a Cluster); the pool does not own it (close() leaves it open). */
+  redis: Redis | Cluster;
+  /** Namespace of every key, e.g. `livesupport` or `test:<uuid>`; the keys start with presenceKeyBase(prefix). */
   prefix: string;
   /** Capacity of an agent the pool has not seen before. */
   defaultCapacity: number;
@@ -32,8 +32,12 @@ type Reply<Context extends ClientContext> = Result<string | number, Context>;
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     presenceSetAgent(...a: [...Keys, prefix: string, agentId: string, status: string, capacity: string, defaultCapacity: number]): Reply<Context>;
-    presenceAgentConnected(...a: [...Keys, prefix: string, agentId: string, defaultCapacity: number]): Reply<Context>;
-    presenceAgentDisconnected(...a: [...Keys, prefix: string, agentId: string, deadline: number, defaultCapacity: number]): Reply<Context>;
+    presenceAgentConnected(...a: [...Keys, prefix: string, agentId: string, processId: string, capacity: number, status: string]): Reply<Context>;
+    presenceAgentDisconnected(...a: [...Keys, prefix: string, agentId: string, processId: string, deadline: number, defaultCapacity: number]): Reply<Context>;
+    presenceHeartbeat(...a: [...Keys, prefix: string, processId: string, now: number, cutoff: number, deadline: number, epoch: string]): Reply<Context>;
+    presenceAnnounce(...a: [...Keys, prefix: string, processId: string, deadline: number, agents: string]): Reply<Context>;
+    presenceRestore(...a: [...Keys, prefix: string, deadline: number, state: string]): Reply<Context>;
+    presenceLease(...a: [...Keys, prefix: string, name: string, holder: string, now: number, ttlMs: number]): Reply<Context>;
     presenceExpireGrace(...a: [...Keys, prefix: string, now: number]): Reply<Context>;
     presenceRoute(...a: [...Keys, prefix: string, conversationId: string]): Reply<Context>;
     presenceRelease(...a: [...Keys, prefix: string, conversationId: string]): Reply<Context>;
@@ -52,10 +56,16 @@ const SCRIPTS = {
   presenceRelease: 'presence-release-6',
   presenceTransfer: 'presence-transfer-6',
   presenceReconcile: 'presence-reconcile-6',
+  presenceHeartbeat: 'presence-heartbeat-6',
+  presenceAnnounce: 'presence-announce-6',
+  presenceRestore: 'presence-restore-6',
+  presenceLease: 'presence-lease-6',
 } as const;
 type Command = keyof typeof SCRIPTS;
 
 type Pair = [string, string];
+/** cjson encodes an empty table as {}. */
+const list = <T>(x: T[] | Record<string, never>): T[] => (Array.isArray(x) ? x : []);
 interface StepJson {
   a: Pair[] | Record<string, never>; // cjson encodes an empty table as {}
   r: Pair[] | Record<string, never>;
@@ -71,7 +81,6 @@ function parse<T>(command: Command, reply: string | number): T {
 }
 
 function change(j: StepJson): PoolChange {
-  const list = (x: Pair[] | Record<string, never>) => (Array.isArray(x) ? x : []);
   return {
     assigned: list(j.a).map(([conversationId, agentId]) => ({ conversationId, agentId })),
     requeued: list(j.r).map(([conversationId, fromAgentId]) => ({ conversationId, fromAgentId })),
@@ -90,8 +99,17 @@ function toPresence([agentId, status, capacity, load, conns, deadline]: AgentRow
   };
 }
 
+/**
+ * Where the pool's keys start: the prefix as a Redis Cluster hash tag (`{prefix}`), so every
+ * key one script touches hashes to the same slot. A prefix that already holds a tag is kept.
+ */
+export function presenceKeyBase(prefix: string): string {
+  return /\{[^}]+\}/.test(prefix) ? prefix : `{${prefix}}`;
+}
+
 export function createRedisPresencePool(opts: RedisPresencePoolOptions): PresencePool {
-  const { redis, prefix, defaultCapacity } = opts;
+  const { redis, defaultCapacity } = opts;
+  const prefix = presenceKeyBase(opts.prefix);
   defineScripts(redis, SCRIPTS, opts.scriptsDir);
 
   const keys: Keys = ['agents', 'avail', 'queue', 'assign', 'grace', 'seq'].map((k) => `${prefix}:${k}`) as Keys;
@@ -117,13 +135,45 @@ export function createRedisPresencePool(opts: RedisPresencePoolOptions): Presenc
       return { ...change(j), agent: toPresence(j.agent) };
     },
 
-    async agentConnected(agentId) {
-      return toPresence(parse('presenceAgentConnected', await redis.presenceAgentConnected(...keys, prefix, agentId, defaultCapacity)));
+    async agentConnected(agentId, processId, defaults) {
+      const j = parse<StepJson & { agent: AgentRow }>(
+        'presenceAgentConnected',
+        await redis.presenceAgentConnected(...keys, prefix, agentId, processId, defaults?.capacity ?? defaultCapacity, defaults?.status ?? 'offline'),
+      );
+      return { ...change(j), agent: toPresence(j.agent) };
     },
 
-    async agentDisconnected(agentId, graceDeadline) {
-      const reply = await redis.presenceAgentDisconnected(...keys, prefix, agentId, graceDeadline, defaultCapacity);
+    async agentDisconnected(agentId, processId, graceDeadline) {
+      const reply = await redis.presenceAgentDisconnected(...keys, prefix, agentId, processId, graceDeadline, defaultCapacity);
       return toPresence(parse('presenceAgentDisconnected', reply));
+    },
+
+    async heartbeat(processId, now, o) {
+      const j = parse<{ epoch: string; created: boolean; known: boolean; dead: string[] | Record<string, never>; graced: string[] | Record<string, never> }>(
+        'presenceHeartbeat',
+        await redis.presenceHeartbeat(...keys, prefix, processId, now, now - o.deadAfterMs, o.graceDeadline, o.epoch),
+      );
+      return { epoch: j.epoch, epochCreated: j.created, known: j.known, dead: list(j.dead), graced: list(j.graced) };
+    },
+
+    async announce(processId, agents, graceDeadline) {
+      const rows = agents.map((a) => [a.agentId, a.connections, a.status, a.capacity]);
+      return change(parse('presenceAnnounce', await redis.presenceAnnounce(...keys, prefix, processId, graceDeadline, JSON.stringify(rows))));
+    },
+
+    async restore(state, graceDeadline) {
+      const json = JSON.stringify({
+        agents: state.agents.map((a) => [a.agentId, a.status, a.capacity]),
+        convs: state.conversations.map((c) => [c.conversationId, c.agentId ?? '']),
+      });
+      const j = parse<StepJson & { restored: number }>('presenceRestore', await redis.presenceRestore(...keys, prefix, graceDeadline, json));
+      return { ...change(j), restored: j.restored };
+    },
+
+    async acquireLease(name, holder, now, ttlMs) {
+      const reply = await redis.presenceLease(...keys, prefix, name, holder, now, ttlMs);
+      if (reply !== 0 && reply !== 1) throw unexpectedReply('presenceLease', reply);
+      return reply === 1;
     },
 
     async expireGrace(now) {
@@ -131,7 +181,7 @@ export function createRedisPresencePool(opts: RedisPresencePoolOptions): Presenc
         'presenceExpireGrace',
         await redis.presenceExpireGrace(...keys, prefix, now),
       );
-      return { ...change(j), expiredAgentIds: Array.isArray(j.expired) ? j.expired : [] };
+      return { ...change(j), expiredAgentIds: list(j.expired) };
     },
 
     async route(conversationId): Promise<RouteResult> {

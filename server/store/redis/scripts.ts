@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 /**
  * The scripts' folder: this file's lua/ under tsx and Jest. In the bundle every module's
@@ -20,7 +20,7 @@ const INCLUDE = /^--- @include "([\w/-]+)"$/gm;
  * already defined is kept: several stores share a connection, and a test may define a
  * command first to stand in for the script.
  */
-export function defineScripts(redis: Redis, scripts: Readonly<Record<string, string>>, dir: string = SCRIPTS_DIR): void {
+export function defineScripts(redis: Redis | Cluster, scripts: Readonly<Record<string, string>>, dir: string = SCRIPTS_DIR): void {
   for (const [name, file] of Object.entries(scripts)) {
     if (typeof (redis as unknown as Record<string, unknown>)[name] === 'function') continue;
     const lua = readFileSync(path.join(dir, `${file}.lua`), 'utf8').replace(INCLUDE, (_, include: string) =>

@@ -395,6 +395,11 @@ CREATE INDEX ratings_score_idx ON ratings (score);
   },
   {
     version: 13,
+    name: 'users: chosen status (an agent is back in the status they chose after a restart)',
+    sql: `ALTER TABLE users ADD COLUMN chosen_status text CHECK (chosen_status IN ('online', 'away', 'offline'));`,
+  },
+  {
+    version: 14,
     name: 'reports: per-conversation facts of closed conversations',
     // Filled by the report reads (store/sql/reports.ts) for closed conversations that have none
     // yet, so the message path writes nothing more; a closed conversation's facts never change

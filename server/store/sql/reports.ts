@@ -1,6 +1,6 @@
 /**
  * The reports' reads (the domain's ReportStore). A closed conversation's figures are computed
- * once from its messages into `conversation_facts` (migration 13), by the first report read
+ * once from its messages into `conversation_facts` (migration 14), by the first report read
  * after it closed; every report then aggregates those rows (and joins the ratings, which may
  * still change). The message path writes nothing for reports.
  */

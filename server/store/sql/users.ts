@@ -1,6 +1,6 @@
 /** Team members and their one-time links (invitations and password resets). */
 import { randomUUID } from 'node:crypto';
-import type { Role } from '../../../shared/protocol';
+import type { AgentStatus, Role } from '../../../shared/protocol';
 import { isUniqueViolation } from './errors';
 import { queryOne, ts } from './rows';
 import type { AcceptInvitationResult, SqlChatStore, InvitationRecord, NewUser, SqlClient, UserRecord } from './types';
@@ -84,6 +84,7 @@ const SET_PASSWORD_HASH = `UPDATE users SET password_hash = $2, sessions_valid_a
 export type UserStore = Pick<
   SqlChatStore,
   | 'createUser' | 'upsertUser' | 'getUser' | 'findUserByEmail' | 'listUsers' | 'setUserCapacity' | 'updateUser'
+  | 'setChosenStatus' | 'chosenStatuses'
   | 'createInvitation' | 'getInvitation' | 'acceptInvitation' | 'setPassword'
 >;
 
@@ -121,6 +122,17 @@ export function createUserStore({ sql }: { sql: SqlClient }): UserStore {
     async setUserCapacity(id, capacity) {
       const row = await queryOne<UserRow>(sql, SET_CAPACITY, [id, capacity]);
       return row && toUser(row);
+    },
+    async setChosenStatus(id, status) {
+      await sql.query('UPDATE users SET chosen_status = $2 WHERE id = $1', [id, status]);
+    },
+    async chosenStatuses(ids) {
+      if (ids.length === 0) return new Map();
+      const { rows } = await sql.query<{ id: string; chosen_status: AgentStatus }>(
+        'SELECT id, chosen_status FROM users WHERE id = ANY($1::text[]) AND chosen_status IS NOT NULL',
+        [ids],
+      );
+      return new Map(rows.map((r) => [r.id, r.chosen_status]));
     },
     async updateUser(id, patch) {
       const row = await queryOne<UserRow>(sql, UPDATE_USER, [

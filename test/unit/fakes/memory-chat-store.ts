@@ -5,6 +5,7 @@
  * `failNext(method)` makes the next call of a method reject once: a fault at a named step.
  */
 import { randomUUID } from 'node:crypto';
+import type { AgentStatus } from '../../../shared/protocol';
 import type { ChatStore } from '../../../server/domain/ports/chat-store';
 import type {
   ConversationRecord,
@@ -29,6 +30,7 @@ export function createMemoryChatStore(): MemoryChatStore {
   const ratings = new Map<string, RatingRecord>();
   const left: LeftMessageRecord[] = [];
   const failing = new Set<string>();
+  const chosen = new Map<string, AgentStatus>();
 
   const copy = <T>(x: T): T => structuredClone(x);
   const touch = (id: string, at: number) => {
@@ -81,6 +83,12 @@ export function createMemoryChatStore(): MemoryChatStore {
       if (!u) return null;
       u.capacity = capacity;
       return store.getUser(id);
+    },
+    async setChosenStatus(id, status) {
+      chosen.set(id, status);
+    },
+    async chosenStatuses(ids) {
+      return new Map(ids.flatMap((id) => (chosen.has(id) ? [[id, chosen.get(id)!] as const] : [])));
     },
     async updateUser(id, patch) {
       const u = users.get(id);

@@ -1,19 +1,25 @@
 --[[
-  A socket of the agent connected: count it and cancel any grace deadline.
+  A socket of the agent connected in a server process: count it (per process and in total)
+  and cancel any grace deadline. An agent created here takes the given status, so the queue
+  then drains (to it, if it routes).
 
   KEYS[1..6] agents, avail, queue, assign, grace, seq (see includes/presence.lua)
   ARGV[1] key prefix
   ARGV[2] agent id
-  ARGV[3] capacity of an agent created by this call
+  ARGV[3] process id
+  ARGV[4] capacity of an agent created by this call
+  ARGV[5] status of an agent created by this call
 
-  Output: JSON { id, status, capacity, load, conns, deadline }
+  Output: JSON { a, r, q, agent = { id, status, capacity, load, conns, deadline } }
 ]]
 local rcall = redis.call
 
 --- @include "includes/presence"
 
 local id = ARGV[2]
-local k = ensure_agent(id, ARGV[3])
-rcall('HINCRBY', k, 'conns', 1)
+ensure_agent(id, ARGV[4], ARGV[5])
+rcall('HINCRBY', pconns_key(ARGV[3]), id, 1)
+add_conns(id, 1)
 clear_grace(id)
-return cjson.encode(agent_view(id))
+drain()
+return finish({ agent = agent_view(id) })

@@ -13,11 +13,17 @@
     KEYS[4] <prefix>:assign  hash conversation id -> agent id
     KEYS[5] <prefix>:grace   zset agent id -> grace deadline (ms since epoch)
     KEYS[6] <prefix>:seq     assignment counter (orders assignments; not a clock)
-  and ARGV[1] = <prefix>, from which the per-agent keys are built:
-    <prefix>:agent:<id>  hash status, capacity, load, last (counter of its latest
-                         assignment, 0 = never), conns, deadline ('' = none)
-    <prefix>:convs:<id>  zset of the agent's conversation ids scored by assignment counter
-  Building keys inside the script is fine on a single Redis; it would not be Cluster-safe.
+  and ARGV[1] = <prefix>, from which the other keys are built:
+    <prefix>:agent:<id>   hash status, capacity, load, last (counter of its latest
+                          assignment, 0 = never), conns (sockets in every process),
+                          deadline ('' = none)
+    <prefix>:convs:<id>   zset of the agent's conversation ids scored by assignment counter
+    <prefix>:pconns:<pid> hash agent id -> sockets of the agent held by server process <pid>
+    <prefix>:procs        zset process id -> its last heartbeat (ms since epoch)
+    <prefix>:epoch        the pool's epoch (created by the first heartbeat that finds none)
+    <prefix>:lease:<name> hash holder, until (ms since epoch)
+  The prefix carries a Redis Cluster hash tag (`{...}`, see ../../presence/redis.ts), so all
+  these keys share one hash slot and the scripts run on a Cluster as on a single Redis.
 
   Each step collects what it changed in `step`; finish() encodes it as JSON
   { a = {{conv, agent}...}, r = {{conv, fromAgent}...}, q = queueChanged, ...extra }.
@@ -28,19 +34,11 @@ local PREFIX = ARGV[1]
 
 local function agent_key(id) return PREFIX .. ':agent:' .. id end
 local function convs_key(id) return PREFIX .. ':convs:' .. id end
+local function pconns_key(pid) return PREFIX .. ':pconns:' .. pid end
 
 -- `pushed` holds conversations this step put in the queue: popping one of them again
 -- leaves the queue as it was, so it alone does not count as a queue change.
 local step = { assigned = {}, requeued = {}, pushed = {}, queue_changed = false }
-
-local function ensure_agent(id, default_capacity)
-  local k = agent_key(id)
-  if rcall('SADD', K_AGENTS, id) == 1 then
-    rcall('HSET', k, 'status', 'offline', 'capacity', default_capacity, 'load', 0,
-      'last', 0, 'conns', 0, 'deadline', '')
-  end
-  return k
-end
 
 -- { id, status, capacity, load, conns, deadline } as stored; parsed in Node.
 local function agent_view(id)
@@ -59,6 +57,17 @@ local function refresh_avail(id)
   end
 end
 
+-- Creates an unknown agent with the given capacity and status ('offline' when not given).
+local function ensure_agent(id, default_capacity, status)
+  local k = agent_key(id)
+  if rcall('SADD', K_AGENTS, id) == 1 then
+    rcall('HSET', k, 'status', status or 'offline', 'capacity', default_capacity, 'load', 0,
+      'last', 0, 'conns', 0, 'deadline', '')
+    refresh_avail(id)
+  end
+  return k
+end
+
 -- Least-loaded agent: lowest load/capacity; among equal ratios the lowest `last` (never
 -- assigned = 0 comes first); then the lowest id (zset order). Scores are doubles of small
 -- integer ratios, so equal ratios give equal scores and the score string round-trips.
@@ -73,7 +82,8 @@ local function pick_agent()
   return best
 end
 
-local function assign(conv, id)
+-- `restored`: the assignment existed before the pool lost it; it is not reported as new.
+local function assign(conv, id, restored)
   local seq = rcall('INCR', K_SEQ)
   local k = agent_key(id)
   rcall('HSET', K_ASSIGN, conv, id)
@@ -81,7 +91,7 @@ local function assign(conv, id)
   rcall('HINCRBY', k, 'load', 1)
   rcall('HSET', k, 'last', seq)
   refresh_avail(id)
-  step.assigned[#step.assigned + 1] = { conv, id }
+  if not restored then step.assigned[#step.assigned + 1] = { conv, id } end
 end
 
 local function unassign(conv, id)
@@ -138,6 +148,38 @@ end
 local function clear_grace(id)
   rcall('HSET', agent_key(id), 'deadline', '')
   rcall('ZREM', K_GRACE, id)
+end
+
+-- An agent with no socket left, not offline and not already in grace, keeps status and
+-- chats until `deadline`. Returns true when this call started the grace period.
+local function start_grace(id, deadline)
+  local h = rcall('HMGET', agent_key(id), 'conns', 'status', 'deadline')
+  if (tonumber(h[1]) or 0) > 0 or h[2] == 'offline' or (h[3] or '') ~= '' then return false end
+  rcall('HSET', agent_key(id), 'deadline', deadline)
+  rcall('ZADD', K_GRACE, deadline, id)
+  return true
+end
+
+-- Adds n (may be negative) to the agent's total socket count, never below 0.
+local function add_conns(id, n)
+  local k = agent_key(id)
+  local conns = math.max((tonumber(rcall('HGET', k, 'conns')) or 0) + n, 0)
+  rcall('HSET', k, 'conns', conns)
+end
+
+-- Takes every socket counted for process `pid` out of presence; agents left with none may
+-- enter grace. Returns the ids of those that did.
+local function drop_process(pid, deadline)
+  local held = rcall('HGETALL', pconns_key(pid))
+  rcall('DEL', pconns_key(pid))
+  local graced = {}
+  for i = 1, #held, 2 do
+    if rcall('SISMEMBER', K_AGENTS, held[i]) == 1 then
+      add_conns(held[i], -tonumber(held[i + 1]))
+      if start_grace(held[i], deadline) then graced[#graced + 1] = held[i] end
+    end
+  end
+  return graced
 end
 
 -- The step's PoolChange plus `extra` fields, as JSON. The queue changed if something
