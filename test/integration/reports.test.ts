@@ -197,4 +197,11 @@ describe.each(['pglite', 'postgres'])('on %s', (database) => {
     expect(late.rows[2]).toMatchObject({ key: '2026-03-04', started: 3, closed: 3 });
     expect(late.total.firstResponse.count).toBe(before.total.firstResponse.count + 2);
   });
+
+  test('reports are rate-limited per user (RATE_LIMITED past 60 a minute), others unaffected', async () => {
+    // Bob has asked for none yet; the manual clock keeps every request in one window.
+    for (let i = 0; i < 60; i++) await get(users.bob.token, {}).expect(200);
+    expect((await get(users.bob.token, {}).expect(429)).body.error.code).toBe('RATE_LIMITED');
+    await get(users.ann.token, {}).expect(200);
+  });
 });

@@ -6,9 +6,13 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { REPORT_GROUP_BYS, type ReportResponse } from '../../../shared/rest';
 import { reportCsv } from '../../domain/reports-csv';
+import { AppError } from '../../errors';
 import { parse, requireUser, type AuthedLocals } from '../rest';
 import { text } from '../text';
 import type { ApiDeps } from './index';
+
+/** Reports per user and minute: a year's report costs the database about half a second. */
+export const REPORTS_PER_MINUTE = 60;
 
 const date = z.iso.date();
 const blankIsAbsent = (v: unknown) => (v === '' ? undefined : v);
@@ -30,6 +34,7 @@ export function createReportsRouter(deps: ApiDeps): Router {
 
   router.get('/', requireUser(deps.auth), async (req, res: Response<unknown, AuthedLocals>) => {
     const { format, lang, ...q } = parse(reportQuery, req.query);
+    if (!(await deps.limiter.hit(`reports:${res.locals.user.id}`, REPORTS_PER_MINUTE, 60_000))) throw new AppError('RATE_LIMITED');
     const report = await deps.reports.report({ ...q, groupBy: q.groupBy as ReportResponse['groupBy'] }, res.locals.user);
     if (format === 'json') {
       res.json(report satisfies ReportResponse);
