@@ -25,6 +25,7 @@ import type { PasswordHasher } from './domain/ports/passwords';
 import type { PresencePool } from './domain/ports/presence';
 import type { SettingsStore } from './domain/ports/settings';
 import { createSettingsService } from './domain/settings';
+import { createReportService } from './domain/reports';
 import { createTeamService } from './domain/team';
 import { createTranscriptSearchService } from './domain/transcript-search';
 import { createTranscriptService } from './domain/transcripts';
@@ -39,6 +40,7 @@ import { createTranscriptSearchStore } from './store/sql/transcript-search';
 import type { TranscriptSearchStore } from './domain/ports/transcript-search';
 import { createSettingsStore } from './store/sql/settings-store';
 import { createFloorStore } from './store/sql/floor';
+import { createReportStore } from './store/sql/reports';
 import type { SqlClient } from './store/sql/types';
 import { createHttpApp } from './transport/http';
 import { createSocketNotifier, rooms, type AgentNamespace, type VisitorNamespace } from './transport/notifier';
@@ -258,6 +260,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
         showAnswer: (id) => chat.showAnswer(id),
       }),
       settings,
+      reports: createReportService({ store: createReportStore({ sql: opts.sql }), clock, timeZone: opts.timeZone }),
       limiter: opts.limiter,
       logger,
       defaultCapacity: limits.defaultCapacity,

@@ -493,3 +493,79 @@ export interface CloseFollowUpRequest {
 export interface FollowUpResponse {
   followUp: FollowUpView;
 }
+
+// ---------------------------------------------------------------- reports (§9.13)
+
+/** How a report's rows are grouped: by the agent who held the chat, its close category, or a calendar bucket in the site's time zone. */
+export type ReportGroupBy = 'agent' | 'category' | 'day' | 'week' | 'month';
+export const REPORT_GROUP_BYS: readonly ReportGroupBy[] = ['agent', 'category', 'day', 'week', 'month'];
+
+/** `GET /reports` query (docs/reports.md defines every figure). */
+export interface ReportQuery {
+  /** First day, `YYYY-MM-DD` in the site's time zone. @default today */
+  from?: string;
+  /** Last day, inclusive. @default `from` */
+  to?: string;
+  /** @default 'day' */
+  groupBy?: ReportGroupBy;
+  /** "Answered within N seconds" for the service level, 1–3600. @default 20 */
+  serviceLevelSeconds?: number;
+  /** Only this agent's chats. A lead may name anyone; an agent only themselves (else 403 FORBIDDEN). */
+  agentId?: string;
+  /** `csv`: the same rows as a UTF-8 CSV file (with BOM). @default 'json' */
+  format?: 'json' | 'csv';
+  /** The CSV's header language. @default 'en' */
+  lang?: 'en' | 'zh-CN';
+}
+
+/** A duration's spread over the chats (or replies) it was measured on, in ms; null when none. */
+export interface DurationStats {
+  count: number;
+  meanMs: number | null;
+  medianMs: number | null;
+  p90Ms: number | null;
+}
+
+/** One row of a report: a group's figures. */
+export interface ReportRow {
+  /** Agent id, category, or the bucket's first day `YYYY-MM-DD`; null for "no agent"/"no category"; '' for the total row. */
+  key: string | null;
+  /** What to show for the key: the agent's name, the category, or the day. */
+  label: string;
+  /** Chats opened in the period. */
+  started: number;
+  /** Chats closed in the period; every figure below is over these. */
+  closed: number;
+  /** Closed without any agent reply. */
+  missed: number;
+  /** Closed chats that were transferred at least once. */
+  transferred: number;
+  /** Closed chats whose first response came within `serviceLevelSeconds`, ÷ closed (missed chats count as not answered); null when none closed. */
+  serviceLevel: number | null;
+  queueWait: DurationStats;
+  firstResponse: DurationStats;
+  reaction: DurationStats;
+  /** Over replies, not chats: each run of visitor messages to the next agent reply. */
+  reply: DurationStats;
+  handling: DurationStats;
+  /** Closed chats with a rating. */
+  rated: number;
+  averageRating: number | null;
+  /** Ratings of 4 or 5 ÷ ratings. */
+  satisfied: number | null;
+  /** Rated ÷ closed (no "offered" is recorded: see docs/reports.md). */
+  ratingCoverage: number | null;
+}
+
+/** `GET /reports`. An agent's report holds only their own chats. */
+export interface ReportResponse {
+  from: string;
+  to: string;
+  groupBy: ReportGroupBy;
+  timeZone: string;
+  serviceLevelSeconds: number;
+  /** The agent whose chats alone the rows cover (always the asker, for an agent), or null for everyone's. */
+  agentId: string | null;
+  rows: ReportRow[];
+  total: ReportRow;
+}

@@ -90,8 +90,8 @@ test('a lead invites an agent who signs in; a FAQ entry made on its page is sugg
   await nia.getByRole('status').getByText('Password saved. You can sign in now.').waitFor();
   await nia.getByRole('button', { name: 'Sign in' }).click();
   await signIn(nia, email, 'nia-first-password');
-  // An agent sees no lead pages: their left messages, their transcripts, their follow-ups and their own account.
-  expect(await views(nia).getByRole('button').allTextContents()).toEqual(['Chats', 'Left messages', 'Transcripts', 'Follow-ups', 'My account', 'Help']);
+  // An agent sees no lead pages: their left messages, their transcripts, their follow-ups, their own reports and account.
+  expect(await views(nia).getByRole('button').allTextContents()).toEqual(['Chats', 'Left messages', 'Transcripts', 'Follow-ups', 'Reports', 'My account', 'Help']);
   await nia.getByRole('combobox', { name: 'Status' }).selectOption('online');
   await lead.page.getByRole('button', { name: 'Team' }).click();
 

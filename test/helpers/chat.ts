@@ -59,6 +59,8 @@ export interface TestServerOptions {
    * @default 3_600_000
    */
   repairMs?: number;
+  /** The site's time zone (the floor's "today", reports' days). @default the server's */
+  timeZone?: ChatServerOptions['timeZone'];
 }
 
 export interface TestServer {
@@ -123,6 +125,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     repairMs: opts.repairMs ?? 3_600_000,
     mailer: opts.mailer,
     publicUrl: opts.publicUrl,
+    timeZone: opts.timeZone,
   });
   const port = await server.listen(opts.port ?? 0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;

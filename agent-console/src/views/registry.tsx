@@ -20,6 +20,8 @@ import { SettingsView } from '../settings/settings-view';
 import * as settings from '../settings/strings';
 import { FloorView } from '../floor/floor-view';
 import { en as floorEn, zhCN as floorZh } from '../floor/strings';
+import { ReportsView } from '../reports/reports-view';
+import * as reports from '../reports/strings';
 import { TeamView } from '../team/team-view';
 import * as team from '../team/strings';
 
@@ -52,6 +54,7 @@ export const VIEWS: readonly ViewEntry[] = [
   { id: 'inbox', label: { en: 'Left messages', 'zh-CN': '留言' }, lead: false, component: InboxView },
   { id: 'transcripts', label: { en: 'Transcripts', 'zh-CN': '对话记录' }, lead: false, component: TranscriptsView },
   { id: 'followups', label: { en: followups.en.nav, 'zh-CN': followups.zhCN.nav }, lead: false, component: FollowUpsView },
+  { id: 'reports', label: { en: reports.en.nav, 'zh-CN': reports.zhCN.nav }, lead: false, component: ReportsView },
   { id: 'account', label: { en: account.en.nav, 'zh-CN': account.zhCN.nav }, lead: false, component: AccountView },
 ];
 

@@ -444,6 +444,30 @@ CREATE TABLE follow_ups (
 CREATE INDEX follow_ups_open_due_idx ON follow_ups (due_at) WHERE closed_at IS NULL;
 `,
   },
+  {
+    version: 17,
+    name: 'reports: per-conversation facts of closed conversations',
+    // Filled by the report reads (store/sql/reports.ts) for closed conversations that have none
+    // yet, so the message path writes nothing more; a closed conversation's facts never change
+    // (its rating is joined at read time).
+    sql: `
+CREATE TABLE conversation_facts (
+  conversation_id   text PRIMARY KEY REFERENCES conversations (id),
+  agent_id          text,
+  category          text,
+  opened_at         timestamptz NOT NULL,
+  closed_at         timestamptz NOT NULL,
+  queue_wait_ms     bigint,
+  first_response_ms bigint,
+  reaction_ms       bigint,
+  handling_ms       bigint,
+  transferred       boolean NOT NULL,
+  reply_ms          bigint[] NOT NULL
+);
+CREATE INDEX conversation_facts_closed_idx ON conversation_facts (closed_at);
+CREATE INDEX conversation_facts_agent_idx ON conversation_facts (agent_id, closed_at);
+`,
+  },
 ];
 
 /** Arbitrary constant naming "schema migration" among this database's advisory locks. */

@@ -11,9 +11,16 @@ import type { SqlClient } from './types';
 const START = `UPDATE conversations SET wrapup_due_at = ${ts('$2')}
   WHERE id = $1 AND status = 'closed' AND agent_id IS NOT NULL AND wrapup_due_at IS NULL AND wrapup_ended_at IS NULL
   RETURNING id`;
-const FILE = `UPDATE conversations
+// A report may already have recorded the conversation's facts (store/sql/reports.ts) with no
+// category: the filed category goes there too, in the same statement.
+const FILE = `WITH filed AS (
+  UPDATE conversations
   SET close_category = $2, close_summary = $3, wrapup_due_at = NULL, wrapup_ended_at = ${ts('$4')}
-  WHERE id = $1 AND wrapup_due_at IS NOT NULL RETURNING agent_id`;
+  WHERE id = $1 AND wrapup_due_at IS NOT NULL RETURNING id, agent_id
+), facts AS (
+  UPDATE conversation_facts f SET category = $2 FROM filed WHERE f.conversation_id = filed.id
+)
+SELECT agent_id FROM filed`;
 const EXPIRE = `UPDATE conversations SET wrapup_due_at = NULL, wrapup_ended_at = ${ts('$1')}
   WHERE wrapup_due_at <= ${ts('$1')} RETURNING id, agent_id`;
 const PENDING = `SELECT id, wrapup_due_at FROM conversations WHERE id = $1 AND wrapup_due_at IS NOT NULL`;

@@ -10,6 +10,7 @@ import type { CannedReplyService } from '../../domain/canned-replies';
 import type { ChatService } from '../../domain/chat/service';
 import type { FaqService } from '../../domain/faq/service';
 import type { LeftMessageService } from '../../domain/left-messages';
+import type { ReportService } from '../../domain/reports';
 import type { SettingsService } from '../../domain/settings';
 import type { TeamService } from '../../domain/team';
 import type { TranscriptSearchService } from '../../domain/transcript-search';
@@ -22,6 +23,7 @@ import { createFaqRouter } from './faq';
 import { createComplaintsRouter, createFollowUpsRouter } from './follow-ups';
 import { createLeftMessagesRouter } from './left-messages';
 import { createTranscriptsRouter } from './transcripts';
+import { createReportsRouter } from './reports';
 import { createSettingsRouter } from './settings';
 import { createInvitationsRouter, createMeRouter, createTeamRouter } from './team';
 
@@ -35,6 +37,7 @@ export interface ApiDeps {
   faq: FaqService;
   leftMessages: LeftMessageService;
   settings: SettingsService;
+  reports: ReportService;
   limiter: RateLimiter;
   logger: Logger;
   /** Capacity of a user created without one. @default 5 */
@@ -54,5 +57,6 @@ export function createApiRouters(deps: ApiDeps): { path: string; router: Router 
     { path: '/settings', router: createSettingsRouter(deps) },
     { path: '/complaints', router: createComplaintsRouter(deps) },
     { path: '/follow-ups', router: createFollowUpsRouter(deps) },
+    { path: '/reports', router: createReportsRouter(deps) },
   ];
 }

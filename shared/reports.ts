@@ -1,0 +1,66 @@
+/**
+ * The columns of a report, shared by the console's table and the CSV export so that the file
+ * holds exactly what the table shows: the same columns, headers and formatted values.
+ */
+import type { DurationStats, ReportRow } from './rest';
+
+export type ReportLocale = 'en' | 'zh-CN';
+
+export interface ReportColumn {
+  id: string;
+  header: Record<ReportLocale, string>;
+  /** For a duration's spread: the figure (spanning its columns in the table) and the spread, which together make `header`. */
+  split?: { group: Record<ReportLocale, string>; sub: Record<ReportLocale, string> };
+  /** The value as shown: durations in seconds with one decimal, shares in percent; '' when none. */
+  cell(row: ReportRow): string;
+}
+
+const seconds = (ms: number | null) => (ms === null ? '' : (ms / 1000).toFixed(1));
+const percent = (v: number | null) => (v === null ? '' : `${(v * 100).toFixed(1)}%`);
+const count = (n: number) => String(n);
+
+const DURATIONS: [keyof ReportRow & ('queueWait' | 'firstResponse' | 'reaction' | 'reply' | 'handling'), string, string][] = [
+  ['queueWait', 'Queue wait', '排队等待'],
+  ['firstResponse', 'First response', '首次响应'],
+  ['reaction', 'Reaction', '接入响应'],
+  ['reply', 'Reply', '回复'],
+  ['handling', 'Handling', '处理时长'],
+];
+const SPREADS: [keyof DurationStats, string, string][] = [
+  ['meanMs', 'mean s', '平均 秒'],
+  ['medianMs', 'median s', '中位 秒'],
+  ['p90Ms', 'p90 s', '90分位 秒'],
+];
+
+export const REPORT_COLUMNS: readonly ReportColumn[] = [
+  { id: 'started', header: { en: 'Started', 'zh-CN': '发起' }, cell: (r) => count(r.started) },
+  { id: 'closed', header: { en: 'Closed', 'zh-CN': '结束' }, cell: (r) => count(r.closed) },
+  { id: 'missed', header: { en: 'Missed', 'zh-CN': '未接' }, cell: (r) => count(r.missed) },
+  { id: 'transferred', header: { en: 'Transferred', 'zh-CN': '转接' }, cell: (r) => count(r.transferred) },
+  { id: 'serviceLevel', header: { en: 'Service level', 'zh-CN': '服务水平' }, cell: (r) => percent(r.serviceLevel) },
+  ...DURATIONS.flatMap(([key, en, zh]) =>
+    SPREADS.map(([spread, sEn, sZh]): ReportColumn => ({
+      id: `${key}.${spread}`,
+      header: { en: `${en} ${sEn}`, 'zh-CN': `${zh} ${sZh}` },
+      split: { group: { en, 'zh-CN': zh }, sub: { en: sEn, 'zh-CN': sZh } },
+      cell: (r) => seconds(r[key][spread] as number | null),
+    })),
+  ),
+  { id: 'rated', header: { en: 'Rated', 'zh-CN': '已评价' }, cell: (r) => count(r.rated) },
+  { id: 'averageRating', header: { en: 'Average rating', 'zh-CN': '平均评分' }, cell: (r) => (r.averageRating === null ? '' : r.averageRating.toFixed(2)) },
+  { id: 'satisfied', header: { en: 'Rated 4–5', 'zh-CN': '4–5 分占比' }, cell: (r) => percent(r.satisfied) },
+  { id: 'ratingCoverage', header: { en: 'Rating coverage', 'zh-CN': '评价覆盖率' }, cell: (r) => percent(r.ratingCoverage) },
+];
+
+/** The first column's header per grouping, and the label of the total row and of "none". */
+export const REPORT_GROUP_HEADERS: Record<ReportLocale, Record<'agent' | 'category' | 'day' | 'week' | 'month' | 'total' | 'none', string>> = {
+  en: { agent: 'Agent', category: 'Category', day: 'Day', week: 'Week of', month: 'Month', total: 'Total', none: '(none)' },
+  'zh-CN': { agent: '客服', category: '分类', day: '日期', week: '周（起始日）', month: '月份', total: '合计', none: '（无）' },
+};
+
+/** The first cell of a row as shown. */
+export function reportRowLabel(row: ReportRow, locale: ReportLocale, isTotal = false): string {
+  const h = REPORT_GROUP_HEADERS[locale];
+  if (isTotal) return h.total;
+  return row.key === null ? h.none : row.label;
+}

@@ -1,0 +1,110 @@
+/**
+ * A fixed, crafted data set for the reports (test/integration/reports.test.ts computes every
+ * figure of it by hand; test/e2e/reports.test.ts shows it): rows inserted straight into the
+ * store with chosen times, in the site time zone Asia/Shanghai (UTC+8).
+ */
+import type { SqlClient } from '../../server/store/sql/types';
+
+export const TZ = 'Asia/Shanghai';
+/** An instant given as local time in Shanghai (UTC+8, no DST). */
+export const local = (isoLocal: string) => Date.parse(`${isoLocal}+08:00`);
+
+type Step =
+  | [seconds: number, 'visitor']
+  | [seconds: number, 'agent', agent: 'ann' | 'bob']
+  | [seconds: number, 'queued']
+  | [seconds: number, 'assigned', agent: 'ann' | 'bob']
+  | [seconds: number, 'transferred', from: 'ann' | 'bob', to: 'ann' | 'bob'];
+
+export interface Chat {
+  id: string;
+  opened: string;
+  agent: 'ann' | 'bob' | null;
+  steps: Step[];
+  /** Seconds after opening; absent: still open. */
+  closed?: number;
+  category?: string;
+  rating?: number;
+}
+
+// Hand-computed figures for each chat (seconds): queue wait = first assigned - queued;
+// first response = first agent text - opened; reaction = first agent text - the assignment in
+// force then; handling = closed - first assigned; replies = each visitor run's first message to
+// the next agent text.
+export const CHATS: Chat[] = [
+  // queue 5, first response 15, reaction 10, handling 195, replies [15, 40] (the run starts at 60, not 70 or 80)
+  {
+    id: 'c1', opened: '2026-03-02T10:00:00', agent: 'ann', category: 'order', rating: 5, closed: 200,
+    steps: [[0, 'visitor'], [0, 'queued'], [5, 'assigned', 'ann'], [15, 'agent', 'ann'], [60, 'visitor'], [70, 'visitor'], [80, 'visitor'], [100, 'agent', 'ann']],
+  },
+  // transferred Ann -> Bob before any reply: queue 20, first response 50, reaction 20 (from Bob's assignment), handling 280, replies [50, 10]
+  {
+    id: 'c2', opened: '2026-03-02T11:00:00', agent: 'bob', category: 'product', rating: 3, closed: 300,
+    steps: [[0, 'visitor'], [0, 'queued'], [20, 'assigned', 'ann'], [30, 'transferred', 'ann', 'bob'], [30, 'assigned', 'bob'], [50, 'agent', 'bob'], [55, 'visitor'], [65, 'agent', 'bob']],
+  },
+  // never answered, closed by the visitor: missed
+  { id: 'c3', opened: '2026-03-02T12:00:00', agent: null, closed: 90, steps: [[0, 'visitor'], [0, 'queued']] },
+  // opened 23:59 on the 2nd, closed 00:01:30 on the 3rd (local; both on the 2nd in UTC):
+  // queue 10, first response 20 (within 20 s: counts), reaction 10, handling 140, replies [20, 60]
+  {
+    id: 'c4', opened: '2026-03-02T23:59:00', agent: 'ann', category: 'order', rating: 4, closed: 150,
+    steps: [[0, 'visitor'], [0, 'queued'], [10, 'assigned', 'ann'], [20, 'agent', 'ann'], [40, 'visitor'], [100, 'agent', 'ann']],
+  },
+  // queue 25, first response 45, reaction 20, handling 575, replies [45]
+  {
+    id: 'c5', opened: '2026-03-03T09:00:00', agent: 'ann', category: 'other', rating: 2, closed: 600,
+    steps: [[0, 'visitor'], [0, 'queued'], [25, 'assigned', 'ann'], [45, 'agent', 'ann']],
+  },
+  // still open: started only
+  { id: 'c6', opened: '2026-03-03T10:00:00', agent: 'bob', steps: [[0, 'visitor'], [0, 'queued'], [3, 'assigned', 'bob'], [8, 'agent', 'bob']] },
+  // outside the range of most reports
+  {
+    id: 'c7', opened: '2026-03-04T10:00:00', agent: 'ann', category: 'order', closed: 300,
+    steps: [[0, 'visitor'], [0, 'queued'], [1, 'assigned', 'ann'], [5, 'agent', 'ann']],
+  },
+];
+
+export type ReportUsers = Record<'ann' | 'bob', { id: string }>;
+
+/** Inserts one chat (a test may add one after a report was read). */
+export async function insertChat(sql: Pick<SqlClient, 'query'>, users: ReportUsers, chat: Chat) {
+  const opened = local(chat.opened);
+  const at = (s: number) => new Date(opened + s * 1000).toISOString();
+  const who = (a: 'ann' | 'bob') => users[a].id;
+  const firstReply = chat.steps.find((s) => s[1] === 'agent');
+  const agentId = chat.agent && who(chat.agent);
+  await sql.query(
+    `INSERT INTO conversations (id, visitor_id, agent_id, status, opened_at, first_response_at, closed_at, closed_by, close_category, last_seq)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      chat.id, `v-${chat.id}`, agentId, chat.closed === undefined ? 'open' : 'closed', at(0), firstReply ? at(firstReply[0]) : null,
+      chat.closed === undefined ? null : at(chat.closed), chat.closed === undefined ? null : 'visitor', chat.category ?? null, chat.steps.length + 1,
+    ],
+  );
+  const rows: [string, string | null, string, string, object | null, string][] = chat.steps.map((s) => {
+    switch (s[1]) {
+      case 'visitor': return ['visitor', `v-${chat.id}`, 'text', 'hello', null, at(s[0])];
+      case 'agent': return ['agent', who(s[2]), 'text', 'hi', null, at(s[0])];
+      case 'queued': return ['system', null, 'event', '', { type: 'queued', position: 1 }, at(s[0])];
+      case 'assigned': return ['system', null, 'event', '', { type: 'assigned', agentId: who(s[2]), agentName: s[2] }, at(s[0])];
+      case 'transferred': return ['system', null, 'event', '', { type: 'transferred', fromAgentId: who(s[2]), toAgentId: who(s[3]) }, at(s[0])];
+    }
+  });
+  if (chat.closed !== undefined) rows.push(['system', null, 'event', '', { type: 'closed', by: 'visitor', byId: null }, at(chat.closed)]);
+  for (const [i, [author, authorId, kind, body, event, createdAt]] of rows.entries()) {
+    await sql.query(
+      `INSERT INTO messages (conversation_id, seq, author_kind, author_id, kind, body, event, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [chat.id, i + 1, author, authorId, kind, body, event && JSON.stringify(event), createdAt],
+    );
+  }
+  if (chat.rating !== undefined) {
+    await sql.query(`INSERT INTO ratings (conversation_id, visitor_id, score, created_at) VALUES ($1, $2, $3, $4)`, [
+      chat.id, `v-${chat.id}`, chat.rating, at(chat.closed ?? 0),
+    ]);
+  }
+}
+
+/** Inserts every chat of the data set, Ann's and Bob's being these users. */
+export async function insertReportData(sql: Pick<SqlClient, 'query'>, users: ReportUsers): Promise<void> {
+  for (const c of CHATS) await insertChat(sql, users, c);
+}
