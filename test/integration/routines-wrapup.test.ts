@@ -103,3 +103,17 @@ test('an agent\'s own close needs no wrap-up: removed at once', async () => {
   expect(await removed).toEqual({ conversationId: v.conversationId, reason: 'closed' });
   expect(await call(ana.socket, 'conversation:wrapup', { conversationId: v.conversationId, category: 'order' })).toMatchObject({ ok: false, error: { code: 'CONVERSATION_CLOSED' } });
 });
+
+test('a report read while the chat waits for its wrap-up counts it again under the category filed afterwards', async () => {
+  const { ana, v } = await endedByShopper(t());
+  const lead = await t().createUser({ role: 'lead', name: 'Lena' });
+  const report = async () =>
+    (await request(t().server.app).get('/api/v1/reports').query({ groupBy: 'category' }).set({ authorization: `Bearer ${lead.token}` }).expect(200)).body as {
+      rows: { key: string | null; closed: number }[];
+    };
+  // The report records the conversation's facts now, before any category is filed.
+  expect((await report()).rows.find((r) => r.key === null)?.closed).toBeGreaterThanOrEqual(1);
+  const before = (await report()).rows.find((r) => r.key === 'order')?.closed ?? 0;
+  await ok(ana.socket, 'conversation:wrapup', { conversationId: v.conversationId, category: 'order' });
+  expect((await report()).rows.find((r) => r.key === 'order')?.closed).toBe(before + 1);
+});
