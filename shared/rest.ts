@@ -279,7 +279,7 @@ export interface FaqMatchResponse {
   matches: FaqMatchView[];
 }
 
-// ---------------------------------------------------------------- left messages (§9.9)
+// ---------------------------------------------------------------- left messages (§9.10)
 
 export type LeftMessageStatus = 'open' | 'answered' | 'closed';
 /** What happened to the e-mail an action tried to send: `off` when the server has no SMTP_URL. */
@@ -338,7 +338,7 @@ export interface AnswerLeftMessageResponse {
   email: MailOutcome;
 }
 
-// ---------------------------------------------------------------- transcripts (§9.10)
+// ---------------------------------------------------------------- transcripts (§9.11)
 
 /** `GET /transcripts` and `GET /transcripts/export` query; every field optional, combined with AND. */
 export interface TranscriptSearchQuery {
@@ -429,7 +429,7 @@ export interface SettingsResponse {
 /** `PUT /settings`: any non-empty subset of the settings; each given one is replaced whole. */
 export type PutSettingsRequest = Partial<TeamSettings>;
 
-// ---------------------------------------------------------------- complaints and follow-ups (§9.10)
+// ---------------------------------------------------------------- complaints and follow-ups (§9.12)
 
 export const COMPLAINT_SEVERITIES = ['low', 'medium', 'high'] as const;
 export type ComplaintSeverity = (typeof COMPLAINT_SEVERITIES)[number];

@@ -1,4 +1,4 @@
-/** Follow-up tasks over REST (docs/protocol.md §9.10). */
+/** Follow-up tasks over REST (docs/protocol.md §9.12). */
 import type { CloseFollowUpRequest, ComplaintResponse, CreateComplaintRequest, FollowUpResponse, FollowUpsResponse } from '../../../shared/rest';
 import type { Api } from '../api';
 

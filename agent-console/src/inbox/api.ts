@@ -1,4 +1,4 @@
-/** The inbox's REST calls (docs/protocol.md §9.9), typed by shared/rest.ts. */
+/** The inbox's REST calls (docs/protocol.md §9.10), typed by shared/rest.ts. */
 import type {
   AnswerLeftMessageRequest,
   AnswerLeftMessageResponse,

@@ -1,4 +1,4 @@
-/** Transcript search and export calls (docs/protocol.md §9.10), typed by shared/rest.ts. */
+/** Transcript search and export calls (docs/protocol.md §9.11), typed by shared/rest.ts. */
 import type { TranscriptSearchQuery, TranscriptSearchResponse } from '../../../shared/rest';
 import type { Api } from '../api';
 
