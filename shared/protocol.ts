@@ -184,6 +184,11 @@ export interface VisitorSession {
   hasMore: boolean;
   /** True when at least one agent is online: otherwise offer the leave-a-message form. */
   agentsAvailable: boolean;
+  /**
+   * Present only when the team's business hours are switched on and it is closed now: when it
+   * opens next (epoch ms). `agentsAvailable` is then false, so the widget offers the form.
+   */
+  reopensAt?: number;
   /** The limits this server enforces, so a client can keep within them instead of being refused. */
   limits: SessionLimits;
 }
