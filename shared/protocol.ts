@@ -189,6 +189,8 @@ export interface VisitorSession {
    * opens next (epoch ms). `agentsAvailable` is then false, so the widget offers the form.
    */
   reopensAt?: number;
+  /** Present only when the lead has the widget offer a choice of department: the ones to choose from. */
+  departments?: { id: string; name: string }[];
   /** The limits this server enforces, so a client can keep within them instead of being refused. */
   limits: SessionLimits;
 }
@@ -237,7 +239,17 @@ export interface VisitorClientToServerEvents {
   'typing': (p: { typing: boolean; text?: string }) => void;
   'conversation:close': (p: Record<string, never>, ack: Ack<{ conversationId: string }>) => void;
   /** Name and email the shopper gave (or the host page set). */
-  'visitor:profile': (p: { name?: string; email?: string }, ack: Ack<{ visitorId: string }>) => void;
+  'visitor:profile': (
+    p: {
+      name?: string;
+      email?: string;
+      /** A customer tier signed by the host page's server (README, "Customer tiers"); a forged one is refused. */
+      tier?: string;
+      /** Id of the department the shopper's next conversation goes to (one of `VisitorSession.departments`, or one the host page names). */
+      department?: string;
+    },
+    ack: Ack<{ visitorId: string }>,
+  ) => void;
   /** Page context, sent on connect and on navigation; replaces the previous one. */
   'visitor:context': (p: PageContext, ack: Ack<{ visitorId: string }>) => void;
   /** Leave-a-message form, when no agent is online. Stored for the team. */
