@@ -202,6 +202,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     timeZone: opts.timeZone,
     floorFiguresEveryMs: opts.floorFiguresEveryMs,
     routines: async () => (await settings.current()).routines,
+    preChat: async () => (await settings.current()).preChat,
     processId,
   });
   const team = createTeamService({

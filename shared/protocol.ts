@@ -173,6 +173,10 @@ export type HistoryQuery = { conversationId: string; limit?: number } & (
 
 // ---------------------------------------------------------------- visitor
 
+/** The pre-chat form's fields, in the order the widget shows them. */
+export const PRE_CHAT_FIELDS = ['name', 'email', 'department', 'question'] as const;
+export type PreChatField = (typeof PRE_CHAT_FIELDS)[number];
+
 export interface VisitorSession {
   visitorId: string;
   /** Store it and send it as `auth.token` on the next connect to resume. */
@@ -191,6 +195,13 @@ export interface VisitorSession {
   reopensAt?: number;
   /** Present only when the lead has the widget offer a choice of department: the ones to choose from. */
   departments?: { id: string; name: string }[];
+  /**
+   * Present when the lead's pre-chat form has fields left to ask before this visitor's first
+   * message: each one, and whether it is required. Name and email the visitor's profile already
+   * holds (`visitor:profile`, the host page's `setVisitor`) are left out; ask `department` only
+   * when `departments` is non-empty. The `question` is the first `message:send` itself.
+   */
+  preChat?: Partial<Record<PreChatField, 'optional' | 'required'>>;
   /** The limits this server enforces, so a client can keep within them instead of being refused. */
   limits: SessionLimits;
 }

@@ -3,7 +3,7 @@
  * console. A lead edits them; every signed-in agent or lead reads them.
  */
 import type { FaqLanguage } from './faq';
-import type { CloseCategory } from './protocol';
+import type { CloseCategory, PreChatField } from './protocol';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -27,7 +27,18 @@ export interface TeamSettings {
   closeCategories: CloseCategory[];
   /** Customer-service routines (docs/protocol.md §9.9); an empty text turns its message off. */
   routines: RoutineSettings;
+  /** The widget's pre-chat form: each field off, or asked before the first message, optional or required. */
+  preChat: PreChatSettings;
 }
+
+/** How the pre-chat form asks one field. */
+export const PRE_CHAT_MODES = ['off', 'optional', 'required'] as const;
+export type PreChatMode = (typeof PRE_CHAT_MODES)[number];
+/**
+ * `name`, `email`: stored on the visitor's profile (required ones are enforced by the server);
+ * `department`: asked only when the session offers departments; `question`: the first message itself.
+ */
+export type PreChatSettings = Record<PreChatField, PreChatMode>;
 
 /** Suggested routine texts, shown in the settings page's empty fields. */
 export const ROUTINE_SUGGESTIONS: Pick<RoutineSettings, 'greeting' | 'closing'> = {

@@ -36,6 +36,8 @@ export const DEFAULT_SETTINGS: TeamSettings = {
     complaintDueHours: 24,
     followUpDueDays: 3,
   },
+  // Off until a lead switches fields on: an upgrade asks shoppers nothing new.
+  preChat: { name: 'off', email: 'off', department: 'off', question: 'off' },
 };
 
 /** The most of a visitor's draft forwarded to agents: its end, where the typing happens. */

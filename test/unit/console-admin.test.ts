@@ -69,6 +69,9 @@ test('the settings form reads into TeamSettings, or says what is wrong', () => {
     wrapUpMinutes: '15',
     complaintDueHours: '48',
     followUpDueDays: '2',
+    'preChat-name': 'required',
+    'preChat-question': 'optional',
+    'preChat-email': 'sometimes',
   };
   const get = (f: Record<string, string>) => (n: string) => f[n] ?? '';
   expect(readSettings(get(fields), settingsEn)).toEqual({
@@ -89,6 +92,8 @@ test('the settings form reads into TeamSettings, or says what is wrong', () => {
         complaintDueHours: 48,
         followUpDueDays: 2,
       },
+      // A mode the form does not offer, or none, is off.
+      preChat: { name: 'required', email: 'off', department: 'off', question: 'optional' },
     },
   });
   // The routines' times: out of range or not whole numbers.

@@ -129,6 +129,7 @@ export const en = {
     AGENT_NOT_FOUND: 'That colleague does not exist any more.',
     AGENT_UNAVAILABLE: 'That colleague is offline or has no free capacity. Choose someone else or send the chat back to the queue.',
     NO_CONVERSATION: 'There is no open conversation yet.',
+    PRE_CHAT_REQUIRED: 'The pre-chat form needs a name or email before the first message.',
     RATE_LIMITED: 'Too many requests at once. Wait a moment and try again.',
     TOO_MANY_ATTEMPTS: 'Too many failed attempts. Wait a while and try again.',
     TOO_MANY_CONNECTIONS: 'Too many connections from this network. Close some tabs and try again.',

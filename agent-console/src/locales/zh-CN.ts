@@ -129,6 +129,7 @@ export const zhCN: Strings = {
     AGENT_NOT_FOUND: '该同事已不存在。',
     AGENT_UNAVAILABLE: '该同事不在线或接待已满，请选择其他同事或退回排队。',
     NO_CONVERSATION: '还没有进行中的会话。',
+    PRE_CHAT_REQUIRED: '发送第一条消息前，需先在咨询前表单中填写姓名或邮箱。',
     RATE_LIMITED: '操作过于频繁，请稍后再试。',
     TOO_MANY_ATTEMPTS: '失败次数过多，请稍后再试。',
     TOO_MANY_CONNECTIONS: '当前网络的连接过多，请关闭部分标签页后重试。',

@@ -1,7 +1,7 @@
 /** Reads the settings form into `TeamSettings`, or the first problem as a sentence (apart from the form, so it is tested without a DOM). */
 import { FAQ_LANGUAGES, type FaqLanguage } from '../../../shared/faq';
-import { CLOSE_CATEGORIES } from '../../../shared/protocol';
-import { WEEKDAYS, type OpeningHours, type RoutineSettings, type TeamSettings } from '../../../shared/settings';
+import { CLOSE_CATEGORIES, PRE_CHAT_FIELDS } from '../../../shared/protocol';
+import { PRE_CHAT_MODES, WEEKDAYS, type OpeningHours, type PreChatMode, type PreChatSettings, type RoutineSettings, type TeamSettings } from '../../../shared/settings';
 import { fill } from '../i18n';
 import type { SettingsStrings } from './strings';
 
@@ -40,9 +40,13 @@ export function readSettings(get: (name: string) => string, s: SettingsStrings):
       typingPreview: get('typingPreview') !== '',
       closeCategories,
       routines,
+      preChat: Object.fromEntries(PRE_CHAT_FIELDS.map((f) => [f, mode(get(`preChat-${f}`))])) as PreChatSettings,
     },
   };
 }
+
+/** A select's value; anything unknown (or absent) is off. */
+const mode = (v: string): PreChatMode => ((PRE_CHAT_MODES as readonly string[]).includes(v) ? (v as PreChatMode) : 'off');
 
 const perLanguage = (get: (name: string) => string, name: string) =>
   Object.fromEntries(FAQ_LANGUAGES.map((l) => [l, get(`${name}-${l}`).trim()])) as Record<FaqLanguage, string>;

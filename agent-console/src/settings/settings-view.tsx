@@ -1,6 +1,7 @@
 /**
  * Team settings (leads): greeting per language, business hours and time zone, the waiting
- * threshold, typing previews for agents, the close categories and the routines. One form, saved whole.
+ * threshold, typing previews for agents, the close categories, the routines and the widget's pre-chat
+ * form. One form, saved whole.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { FAQ_LANGUAGES } from '../../../shared/faq';
@@ -10,6 +11,7 @@ import { fill } from '../i18n';
 import { errorText } from '../locales/error-text';
 import type { ViewProps } from '../views/registry';
 import { settingsApi } from './api';
+import { PreChatFields } from './pre-chat-fields';
 import { RoutineFields } from './routine-fields';
 import { readSettings } from './settings-form';
 import { en, zhCN } from './strings';
@@ -126,6 +128,7 @@ export function SettingsView({ t, locale, api }: ViewProps) {
           ))}
         </fieldset>
         <RoutineFields s={s} routines={settings.routines} />
+        <PreChatFields s={s} preChat={settings.preChat} />
         {error && <p role="alert" class="error">{error}</p>}
         {notice && <p role="status">{notice}</p>}
         <button type="submit" class="primary">{s.save}</button>

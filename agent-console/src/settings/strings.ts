@@ -48,6 +48,15 @@ export const en = {
   complaintDueHours: 'A complaint must be handled within (hours)',
   followUpDueDays: 'Follow-ups (complaints, ratings of 1 or 2, left messages) are due within (days)',
   badRoutineTime: 'Check the routines\' times: minutes 0–120 (closing 1–120), seconds 10–3600, wrap-up 1–1440 minutes, complaints 1–720 hours, follow-ups 1–60 days.',
+  preChat: 'Pre-chat form',
+  preChatHint: 'Asked in the chat widget before the first message. A name or email the shop\'s page already passed is not asked again; the department only when departments are offered.',
+  'preChat.name': 'Name',
+  'preChat.email': 'Email',
+  'preChat.department': 'Department',
+  'preChat.question': 'First question',
+  'preChat.off': 'Off',
+  'preChat.optional': 'Optional',
+  'preChat.required': 'Required',
 };
 
 export const zhCN: typeof en = {
@@ -99,6 +108,15 @@ export const zhCN: typeof en = {
   complaintDueHours: '投诉处理时限（小时）',
   followUpDueDays: '回访任务（投诉、1–2 分评价、留言）期限（天）',
   badRoutineTime: '请检查服务规范的时间：分钟为 0–120（结束为 1–120），秒为 10–3600，小结为 1–1440 分钟，投诉为 1–720 小时，回访为 1–60 天。',
+  preChat: '咨询前表单',
+  preChatHint: '访客发送第一条消息前，在聊天窗口中填写。店铺页面已传入的姓名或邮箱不再询问；仅在提供部门选择时询问咨询部门。',
+  'preChat.name': '姓名',
+  'preChat.email': '邮箱',
+  'preChat.department': '咨询部门',
+  'preChat.question': '咨询问题',
+  'preChat.off': '不询问',
+  'preChat.optional': '选填',
+  'preChat.required': '必填',
 };
 
 export type SettingsStrings = typeof en;

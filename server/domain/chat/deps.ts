@@ -1,5 +1,5 @@
 /** What the chat use cases are built from: the domain's ports and its settings. */
-import type { RoutineSettings } from '../../../shared/settings';
+import type { PreChatSettings, RoutineSettings } from '../../../shared/settings';
 import type { ChatLimits } from '../../config';
 import type { Logger } from '../../logger';
 import type { Clock } from '../clock';
@@ -35,4 +35,6 @@ export interface ChatServiceDeps {
   processId?: string;
   /** The routines' current settings (greeting, closing, idle, slow answer). @default none: routines off */
   routines?: () => Promise<RoutineSettings>;
+  /** The pre-chat form's current settings. @default none: no form, nothing required */
+  preChat?: () => Promise<PreChatSettings>;
 }

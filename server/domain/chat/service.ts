@@ -14,6 +14,7 @@ import { createLeadUseCases } from './leads';
 import { createRoutineSweep } from './idle';
 import { createLiveness } from './liveness';
 import { createLookups } from './lookups';
+import { createPreChat } from './pre-chat';
 import { createPresenceUseCases } from './presence';
 import { createRoutines } from './routines';
 import { createFollowUps } from './routines-followups';
@@ -40,7 +41,7 @@ export function createChatService(deps: ChatServiceDeps) {
   const presence = createPresenceUseCases(deps, { lookups, views, audience, routing });
   const liveness = createLiveness(deps, { presence, routing, audience });
   return {
-    ...createVisitorUseCases(deps, { lookups, views, audience, routing, background, conversations, floor, followUps }),
+    ...createVisitorUseCases(deps, { lookups, views, audience, routing, background, conversations, floor, followUps, preChat: createPreChat(deps) }),
     ...createAgentUseCases(deps, { lookups, views, routing, background, conversations, presence, floor }),
     ...presence,
     /** The agent's session, with the presence epoch (a console compares it across reconnects). */

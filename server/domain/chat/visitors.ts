@@ -16,6 +16,7 @@ import { unlessClosedMeanwhile } from './events';
 import type { Floor } from './floor';
 import type { FollowUps } from './routines-followups';
 import type { Lookups } from './lookups';
+import type { PreChat } from './pre-chat';
 import type { Routing } from './routing';
 import { messageText } from './text';
 import { pageAt, visitorState, type Views } from './views';
@@ -37,6 +38,7 @@ export function createVisitorUseCases(
   parts: {
     lookups: Lookups; views: Views; audience: Audience; routing: Routing; background: Background; conversations: Conversations; floor: Floor;
     followUps?: FollowUps;
+    preChat?: PreChat;
   },
 ) {
   const { store, pool, notifier, clock, limits, metrics } = deps;
@@ -80,13 +82,14 @@ export function createVisitorUseCases(
      * `afterSeq` that counts in another conversation (`conversationId`) starts from the beginning.
      */
     async visitorSession(visitorId: string, token: string, afterSeq = 0, conversationId?: string): Promise<VisitorSession> {
-      const [c, agents] = await Promise.all([store.findActiveConversation(visitorId), pool.agents()]);
+      const [c, agents, preChat] = await Promise.all([store.findActiveConversation(visitorId), pool.agents(), parts.preChat?.ask(visitorId)]);
       const agentsAvailable = agents.some((a) => a.status === 'online');
       const sessionLimits = { maxMessageLength: limits.maxMessageLength, messagesPerSecond: limits.visitorMessagesPerSecond };
+      const form = preChat ? { preChat } : {};
       // No chat going on: the (closed) conversation answering a message they left, if one came since their last chat.
       const answer = c ? null : await store.answerToShow(visitorId);
       const shown = c ?? (answer ? await store.getConversation(answer) : null);
-      if (!shown) return { visitorId, token, conversation: null, messages: [], hasMore: false, agentsAvailable, limits: sessionLimits };
+      if (!shown) return { visitorId, token, conversation: null, messages: [], hasMore: false, agentsAvailable, ...form, limits: sessionLimits };
       if (c) lookups.opened(visitorId, c.id);
       const [view, page] = await Promise.all([
         views.conversationView(shown),
@@ -99,6 +102,7 @@ export function createVisitorUseCases(
         messages: page.messages.map(visitorMessage),
         hasMore: page.hasMore,
         agentsAvailable,
+        ...form,
         limits: sessionLimits,
       };
     },
@@ -116,7 +120,8 @@ export function createVisitorUseCases(
      * Stores a visitor message and acknowledges it; the first one opens the conversation.
      * `socketId`: the sending socket, which gets the ack rather than a copy of the message.
      * `beforeOpening`: awaited once, before this message would open a new conversation; a
-     * rejection refuses the message with nothing stored (the cap on new conversations).
+     * rejection refuses the message with nothing stored (the cap on new conversations). So does a
+     * required pre-chat field missing from the visitor's profile (PRE_CHAT_REQUIRED).
      */
     async visitorSend(
       visitorId: string,
@@ -130,6 +135,7 @@ export function createVisitorUseCases(
         let conversationId = lookups.activeOf.get(visitorId);
         if (!conversationId) {
           if (!allowedToOpen) {
+            await parts.preChat?.check(visitorId);
             await beforeOpening?.();
             allowedToOpen = true;
           }

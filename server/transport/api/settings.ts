@@ -6,8 +6,8 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { FAQ_LANGUAGES } from '../../../shared/faq';
-import { CLOSE_CATEGORIES } from '../../../shared/protocol';
-import { WEEKDAYS } from '../../../shared/settings';
+import { CLOSE_CATEGORIES, PRE_CHAT_FIELDS } from '../../../shared/protocol';
+import { PRE_CHAT_MODES, WEEKDAYS } from '../../../shared/settings';
 import type { SettingsResponse } from '../../../shared/rest';
 import { parse, requireUser, type AuthedLocals } from '../rest';
 import { text } from '../text';
@@ -46,6 +46,10 @@ const routinesSchema = z
   })
   .strict();
 
+const preChatSchema = z
+  .object(Object.fromEntries(PRE_CHAT_FIELDS.map((f) => [f, z.enum(PRE_CHAT_MODES)])) as Record<(typeof PRE_CHAT_FIELDS)[number], z.ZodEnum<{ [M in (typeof PRE_CHAT_MODES)[number]]: M }>>)
+  .strict();
+
 const settingsSchema = z
   .object({
     greeting: perLanguage,
@@ -62,6 +66,7 @@ const settingsSchema = z
       .min(1)
       .refine((c) => new Set(c).size === c.length, 'Each category at most once'),
     routines: routinesSchema,
+    preChat: preChatSchema,
   })
   .strict()
   .partial()
