@@ -33,6 +33,7 @@ const saved = {
   typingPreview: false,
   closeCategories: ['order', 'complaint'],
   routines: { ...DEFAULT_SETTINGS.routines, idlePromptMinutes: 4, greeting: { en: 'Hi {visitor.name}!', 'zh-CN': '{visitor.name}您好！' } },
+  preChat: { name: 'required', email: 'optional', department: 'off', question: 'optional' },
 };
 
 test('defaults, then a lead saves everything and every user reads it back, also after a restart', async () => {

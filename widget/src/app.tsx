@@ -6,6 +6,7 @@ import { fill, type Locale, type Strings } from './i18n';
 import { clockTime } from '../../shared/client/format';
 import { chime } from '../../shared/ui/chime';
 import { Linked } from '../../shared/ui/linked';
+import { PreChat, preChatFields } from './prechat';
 
 export interface WidgetSettings {
   title?: string;
@@ -120,6 +121,7 @@ export function App({ chat, t, locale, settings, bindOpen, onOpenChange }: AppPr
               ? t.ended
               : t.waiting;
   const offline = !s.agentsAvailable && !c && s.connection === 'online' && s.outbox.length === 0;
+  const ask = preChatFields(s);
 
   return (
     <div class={`ls-root ls-${settings.position}${open ? ' ls-open' : ''}`} lang={locale}>
@@ -151,6 +153,8 @@ export function App({ chat, t, locale, settings, bindOpen, onOpenChange }: AppPr
 
           {offline ? (
             <OfflineForm chat={chat} t={t} notice={notice} setNotice={setNotice} />
+          ) : ask ? (
+            <PreChat chat={chat} s={s} t={t} fields={ask} />
           ) : (
             <>
               <div ref={list} class="ls-list" role="log" aria-live="polite" aria-label={t.messages} tabIndex={0}>

@@ -14,6 +14,7 @@ import type {
   VisitorClientToServerEvents,
   VisitorConversationState,
   VisitorServerToClientEvents,
+  VisitorSession,
 } from '../../shared/protocol';
 
 export type VisitorSocket = Socket<VisitorServerToClientEvents, VisitorClientToServerEvents>;
@@ -45,6 +46,11 @@ export interface ChatState {
   agentTyping: boolean;
   /** The conversation that just closed, until a new one starts. */
   toRate: string | null;
+  /** The session's pre-chat form and departments (widget/src/prechat.tsx). */
+  preChat?: VisitorSession['preChat'];
+  departments?: VisitorSession['departments'];
+  /** Profile fields given in this page (host page or form), empty ones included: not asked again. */
+  known: Record<string, string>;
 }
 
 export interface ChatOptions {
@@ -99,6 +105,7 @@ export function createChat(o: ChatOptions) {
     agentsAvailable: true,
     agentTyping: false,
     toRate: null,
+    known: {},
   };
   let socket: VisitorSocket | null = null;
   let flushing = false;
@@ -150,6 +157,8 @@ export function createChat(o: ChatOptions) {
     state.visitorId = s.visitorId;
     state.agentsAvailable = s.agentsAvailable;
     state.max = s.limits.maxMessageLength;
+    state.preChat = s.preChat;
+    state.departments = s.departments;
     adoptConversation(s.conversation);
     // What failed before is tried again; a refusal for good already left the outbox.
     state.outbox = resent(state.outbox);
@@ -298,9 +307,16 @@ export function createChat(o: ChatOptions) {
       start();
       return call('offline:message', form);
     },
-    async setProfile(profile: { name?: string; email?: string }) {
+    /** Sends the fields given (empty ones are only remembered as answered). */
+    async setProfile(profile: { name?: string; email?: string; department?: string }) {
+      const given = Object.fromEntries(Object.entries(profile).filter(([, v]) => v?.trim()));
       start();
-      return call('visitor:profile', profile);
+      const r = Object.keys(given).length ? await call('visitor:profile', given) : { ok: true as const };
+      if (r.ok) {
+        state.known = { ...state.known, ...profile };
+        changed();
+      }
+      return r;
     },
     /** Another tab stored a token: adopt it when this tab has no conversation of its own. */
     tokenChanged() {

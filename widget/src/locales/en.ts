@@ -42,6 +42,9 @@ export const en = {
   thanksRating: 'Thank you for your feedback!',
   unreadTitle: '({n}) New message',
   error: 'Something went wrong. Please try again.',
+  preChatTitle: 'Before we start',
+  department: 'Department',
+  question: 'Your question',
 };
 
 export type Strings = typeof en;

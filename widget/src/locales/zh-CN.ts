@@ -44,4 +44,7 @@ export const zhCN: Strings = {
   thanksRating: '感谢您的评价！',
   unreadTitle: '（{n}）条新消息',
   error: '出了点问题，请重试。',
+  preChatTitle: '请留下您的信息',
+  department: '咨询部门',
+  question: '您的问题',
 };
