@@ -2,12 +2,16 @@
  * The pre-chat form through socket.io-client and REST: a lead's settings reach the visitor's
  * session (less what the visitor's profile holds), a first message without a required name or
  * email is refused with PRE_CHAT_REQUIRED and stores nothing, a bad email is refused, and the
- * name given is what the agent, the agent's list and the lead's floor show.
+ * name given is what the agent, the agent's list and the lead's floor show. The widget's chat core
+ * (widget/src/chat.ts with prechat-fields.ts) runs the form's steps against the server.
  */
 import { randomUUID } from 'node:crypto';
+import { io } from 'socket.io-client';
 import request from 'supertest';
 import { DEFAULT_SETTINGS } from '../../server/domain/settings';
-import { callRaw, chattingVisitor, next, ok, onlineAgent } from '../helpers/chat';
+import { createChat } from '../../widget/src/chat';
+import { preChatFields } from '../../widget/src/prechat-fields';
+import { callRaw, chattingVisitor, next, ok, onlineAgent, until, WAIT_MS } from '../helpers/chat';
 import { useTestServer } from '../helpers/suite';
 
 const t = useTestServer();
@@ -116,4 +120,31 @@ test.each([
   expect(r.body.error.code).toBe('VALIDATION_FAILED');
   expect(r.body.error.message).toContain(path);
   expect((await t().sql.query('SELECT key FROM settings')).rows).toEqual([]);
+});
+
+test('the widget\'s chat core: the session\'s fields, an optional email left empty, then the question opens the chat with the name', async () => {
+  await form({ name: 'required', email: 'optional', department: 'optional', question: 'required' });
+  const agent = await onlineAgent(t(), { name: 'Ana' });
+  const data = new Map<string, string>();
+  const chat = createChat({
+    connect: (auth) => io(`${t().url}/visitor`, { auth, transports: ['websocket'] }),
+    storage: { getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v), removeItem: (k) => void data.delete(k) },
+    storageKey: 'test',
+  });
+  chat.start();
+  await until(() => chat.state.connection === 'online', WAIT_MS, 'the session');
+  // No departments offered here: the department is not asked.
+  expect(preChatFields(chat.state)).toEqual(['name', 'email', 'question']);
+
+  // An empty optional field is remembered as answered but not sent (visitor:profile refuses empty values).
+  expect((await chat.setProfile({ name: ' 李雷 ', email: '' }))?.ok).toBe(true);
+  expect(chat.state.known).toEqual({ name: ' 李雷 ', email: '' });
+  expect(await t().store.getVisitor(chat.state.visitorId!)).toMatchObject({ name: '李雷', email: null });
+  // What is left is the question, which the composer asks: no form.
+  expect(preChatFields(chat.state)).toBeNull();
+
+  const got = next(agent.socket, 'conversation:assigned');
+  chat.send('快递几天能到？');
+  expect((await got).conversation.visitorName).toBe('李雷');
+  chat.stop();
 });

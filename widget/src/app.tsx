@@ -6,7 +6,8 @@ import { fill, type Locale, type Strings } from './i18n';
 import { clockTime } from '../../shared/client/format';
 import { chime } from '../../shared/ui/chime';
 import { Linked } from '../../shared/ui/linked';
-import { PreChat, preChatFields } from './prechat';
+import { PreChat } from './prechat';
+import { preChatFields } from './prechat-fields';
 
 export interface WidgetSettings {
   title?: string;

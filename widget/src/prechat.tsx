@@ -1,6 +1,6 @@
 /**
  * The pre-chat form: the fields the session's `preChat` asks before a first message, less what
- * this page already gave (`setVisitor`, an earlier submit). Name, email and department go with
+ * this page already gave (`setVisitor`, an earlier submit; chosen by prechat-fields.ts). Name, email and department go with
  * `visitor:profile`, then the question is sent as the first message. Markup and classes are the
  * leave-a-message form's.
  */
@@ -8,14 +8,6 @@ import { useState } from 'preact/hooks';
 import type { PreChatField } from '../../shared/protocol';
 import type { Chat, ChatState } from './chat';
 import type { Strings } from './i18n';
-
-/** The fields to ask now (in the session's order), or null. A question alone is what the composer asks anyway. */
-export function preChatFields(s: ChatState): PreChatField[] | null {
-  const p = s.preChat;
-  if (!p || s.conversation || s.outbox.length) return null;
-  const f = (Object.keys(p) as PreChatField[]).filter((k) => !(k in s.known) && (k != 'department' || s.departments?.length));
-  return f.some((k) => k != 'question') ? f : null;
-}
 
 export function PreChat({ chat, s, t, fields }: { chat: Pick<Chat, 'setProfile' | 'send'>; s: ChatState; t: Strings; fields: PreChatField[] }) {
   const [failed, setFailed] = useState(false);
