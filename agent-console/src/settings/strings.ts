@@ -47,6 +47,7 @@ export const en = {
   wrapUpMinutes: 'A chat the visitor ended waits for its category and summary for (minutes)',
   complaintDueHours: 'A complaint must be handled within (hours)',
   followUpDueDays: 'Follow-ups (complaints, ratings of 1 or 2, left messages) are due within (days)',
+  queueWaitLimitMinutes: 'Offer a queued shopper the leave-a-message form after (minutes; 0 = never)',
   badRoutineTime: 'Check the routines\' times: minutes 0–120 (closing 1–120), seconds 10–3600, wrap-up 1–1440 minutes, complaints 1–720 hours, follow-ups 1–60 days.',
 };
 
@@ -98,6 +99,7 @@ export const zhCN: typeof en = {
   wrapUpMinutes: '访客结束的会话等待客服填写分类和小结的时间（分钟）',
   complaintDueHours: '投诉处理时限（小时）',
   followUpDueDays: '回访任务（投诉、1–2 分评价、留言）期限（天）',
+  queueWaitLimitMinutes: '排队超过多少分钟后提示访客可以留言（0 = 不提示）',
   badRoutineTime: '请检查服务规范的时间：分钟为 0–120（结束为 1–120），秒为 10–3600，小结为 1–1440 分钟，投诉为 1–720 小时，回访为 1–60 天。',
 };
 

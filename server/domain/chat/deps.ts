@@ -1,4 +1,5 @@
 /** What the chat use cases are built from: the domain's ports and its settings. */
+import type { FaqEntryView, FaqLanguage } from '../../../shared/faq';
 import type { RoutineSettings } from '../../../shared/settings';
 import type { ChatLimits } from '../../config';
 import type { Logger } from '../../logger';
@@ -35,4 +36,16 @@ export interface ChatServiceDeps {
   processId?: string;
   /** The routines' current settings (greeting, closing, idle, slow answer). @default none: routines off */
   routines?: () => Promise<RoutineSettings>;
+  /**
+   * Matches a shopper's text against the FAQ, best first (the FAQ service's `match`).
+   * @default none: no FAQ answer is offered while queued
+   */
+  faq?: (text: string, opts: { language: FaqLanguage; limit: number }) => Promise<{ entry: FaqEntryView; score: number }[]>;
+  /** How queued visitors' estimated wait is computed (queue-wait.ts). */
+  waitEstimate?: {
+    /** The assignment rate is measured over this many minutes, the current one included. @default 15 */
+    windowMinutes?: number;
+    /** Fewer assignments than this in the window: the wait cannot be estimated yet. @default 3 */
+    minAssignments?: number;
+  };
 }
