@@ -42,6 +42,12 @@ export const en = {
   thanksRating: 'Thank you for your feedback!',
   unreadTitle: '({n}) New message',
   error: 'Something went wrong. Please try again.',
+  waitAbout: 'About {n} min.',
+  waitUnknown: "We can't estimate the wait yet.",
+  faqHelp: 'This may help',
+  faqSolved: 'That solved it',
+  faqPerson: 'I still need a person',
+  longWait: 'Long wait? Leave a message',
 };
 
 export type Strings = typeof en;

@@ -44,4 +44,10 @@ export const zhCN: Strings = {
   thanksRating: '感谢您的评价！',
   unreadTitle: '（{n}）条新消息',
   error: '出了点问题，请重试。',
+  waitAbout: '约 {n} 分钟。',
+  waitUnknown: '等待时间暂无法估计。',
+  faqHelp: '这或许有帮助',
+  faqSolved: '问题已解决',
+  faqPerson: '仍需人工客服',
+  longWait: '久等了？请留言',
 };
