@@ -76,6 +76,7 @@ export function createQueueWait(deps: ChatServiceDeps) {
 
     /** Each queued conversation's state for its visitor, head first (null where the conversation is gone). */
     async queueStates(queue: string[]): Promise<(VisitorConversationState | null)[]> {
+      if (!queue.length) return [];
       const [read, opened] = await Promise.all([reader(), Promise.all(queue.map(openedAtOf))]);
       return queue.map((id, i) => (opened[i] === null ? null : queuedState(id, i + 1, read(i + 1, opened[i]!))));
     },

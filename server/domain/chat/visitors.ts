@@ -92,15 +92,15 @@ export function createVisitorUseCases(
       const shown = c ?? (answer ? await store.getConversation(answer) : null);
       if (!shown) return { visitorId, token, conversation: null, messages: [], hasMore: false, agentsAvailable, limits: sessionLimits };
       if (c) lookups.opened(visitorId, c.id);
-      const [view, page, queue] = await Promise.all([
+      const [view, page] = await Promise.all([
         views.conversationView(shown),
         views.page(shown.id, { afterSeq: conversationId && conversationId !== shown.id ? 0 : afterSeq }, false),
-        shown.status === 'closed' ? null : queueWait.reader(),
       ]);
+      const queued = view.queuePosition ? (await queueWait.reader())(view.queuePosition, view.openedAt) : undefined;
       return {
         visitorId,
         token,
-        conversation: visitorState(view, view.queuePosition && queue ? queue(view.queuePosition, view.openedAt) : undefined),
+        conversation: visitorState(view, queued),
         messages: page.messages.map(visitorMessage),
         hasMore: page.hasMore,
         agentsAvailable,
