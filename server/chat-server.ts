@@ -192,6 +192,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
   const settings = createSettingsService({ store: opts.settings ?? createSettingsStore({ sql: opts.sql }), clock, logger });
   const crashAt = 'crashAt' in opts ? opts.crashAt : crashStep(process.env.CHAT_CRASH_AT);
   const ports = withCrashAt(crashAt, { store: opts.store, pool: opts.pool, notifier: createSocketNotifier(visitors, agents) });
+  const faq = createFaqService({ store: opts.faq ?? createFaqStore({ sql: opts.sql }), clock, logger });
   const chat = createChatService({
     ...ports,
     clock,
@@ -203,6 +204,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     floorFiguresEveryMs: opts.floorFiguresEveryMs,
     routines: async () => (await settings.current()).routines,
     preChat: async () => (await settings.current()).preChat,
+    faq: (text, o) => faq.match(text, o),
     processId,
   });
   const team = createTeamService({
@@ -250,7 +252,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
       transcripts: createTranscriptService({ store: opts.store }),
       transcriptSearch: createTranscriptSearchService({ store: opts.transcriptSearch ?? createTranscriptSearchStore({ sql: opts.sql }) }),
       cannedReplies: createCannedReplyService({ store: opts.cannedReplies ?? createCannedReplyStore({ sql: opts.sql }), clock, logger }),
-      faq: createFaqService({ store: opts.faq ?? createFaqStore({ sql: opts.sql }), clock, logger }),
+      faq,
       leftMessages: createLeftMessageService({
         inbox: opts.leftMessages ?? createLeftMessageInbox({ sql: opts.sql }),
         users: opts.store,

@@ -16,6 +16,7 @@ export const ERRORS = {
   CONVERSATION_NOT_FOUND: { status: 404, message: 'No such conversation, or it is not yours' },
   CONVERSATION_CLOSED: { status: 409, message: 'The conversation is closed' },
   CONVERSATION_NOT_CLOSED: { status: 409, message: 'The conversation is still going on; rate it once it is closed' },
+  FAQ_NOT_OFFERED: { status: 409, message: 'No FAQ answer is on offer in this conversation: none was offered, it was answered, or the conversation is no longer queued' },
   NOT_ASSIGNED: { status: 409, message: 'The conversation is not assigned to you' },
   AGENT_NOT_FOUND: { status: 404, message: 'No such agent' },
   AGENT_UNAVAILABLE: { status: 409, message: 'The agent is not online or has no free capacity' },

@@ -31,10 +31,18 @@ export type SystemEvent =
   | { type: 'transferred'; fromAgentId: string | null; toAgentId: string | null; note?: string }
   | { type: 'agent_disconnected'; agentId: string }
   | { type: 'requeued'; fromAgentId: string; reason: 'agent_offline' | 'agent_disconnected' }
-  | { type: 'closed'; by: AuthorKind; byId: string | null; reason?: CloseReason };
+  | { type: 'closed'; by: AuthorKind; byId: string | null; reason?: CloseReason }
+  /** While queued, the FAQ answer that best matched the shopper's first question was offered to them ("This may help"). */
+  | { type: 'faq_offered'; entryId: string; question: string; answer: string }
+  /** The shopper answered that offer "I still need a person": they keep their place in the queue. */
+  | { type: 'faq_declined' };
 
-/** Why a conversation closed when nobody chose to close it: the visitor went quiet (the idle routine). */
-export type CloseReason = 'visitor_idle';
+/**
+ * Why a conversation closed, when the close says more than who closed it: the visitor went quiet
+ * (the idle routine), the FAQ answer offered while queued solved it (self-served), or the shopper
+ * left a message instead of waiting in the queue.
+ */
+export type CloseReason = 'visitor_idle' | 'faq_solved' | 'left_message';
 
 /** System events as a visitor receives them: no agent ids, no transfer notes. */
 export type VisitorSystemEvent =
@@ -44,7 +52,9 @@ export type VisitorSystemEvent =
   | { type: 'transferred' }
   | { type: 'agent_disconnected' }
   | { type: 'requeued' }
-  | { type: 'closed'; by: AuthorKind };
+  | { type: 'closed'; by: AuthorKind }
+  | { type: 'faq_offered'; entryId: string; question: string; answer: string }
+  | { type: 'faq_declined' };
 
 export interface Message {
   conversationId: string;
@@ -113,6 +123,14 @@ export interface VisitorConversationState {
   status: ConversationStatus;
   agentName: string | null;
   queuePosition: number | null;
+  /**
+   * Only while `queued`: the estimated seconds until an agent takes the conversation, from the
+   * site's recent assignment rate; null when it cannot be estimated yet (too few recent
+   * assignments, or no agent online).
+   */
+  estimatedWaitSec?: number | null;
+  /** Only while `queued`: waiting longer than the team's limit, so offer the leave-a-message form. */
+  longWait?: true;
 }
 
 export interface AgentSelf {
@@ -265,6 +283,15 @@ export interface VisitorClientToServerEvents {
   'visitor:context': (p: PageContext, ack: Ack<{ visitorId: string }>) => void;
   /** Leave-a-message form, when no agent is online. Stored for the team. */
   'offline:message': (p: { name: string; email: string; text: string }, ack: Ack<{ id: string }>) => void;
+  /**
+   * My answer to the FAQ answer offered while I wait (`faq_offered`): `solved` closes the
+   * conversation as self-served (reason `faq_solved`, it leaves the queue); otherwise a
+   * `faq_declined` event is recorded and I keep my place.
+   */
+  'faq:feedback': (
+    p: { conversationId: string; solved: boolean },
+    ack: Ack<{ conversationId: string; status: ConversationStatus }>,
+  ) => void;
   /** Rate a closed conversation of mine, 1 to 5, with an optional comment. Rating again replaces it. */
   'conversation:rate': (
     p: { conversationId: string; score: number; comment?: string },

@@ -70,4 +70,6 @@ export interface RoutineSettings {
   complaintDueHours: number;
   /** A follow-up (complaint, rating of 1 or 2, left message) is due this long after it is created. 1–60. */
   followUpDueDays: number;
+  /** A shopper queued this long since their chat opened is offered the leave-a-message form (keeping their place); 0 never. 0–120. */
+  queueWaitLimitMinutes: number;
 }

@@ -35,6 +35,7 @@ export const DEFAULT_SETTINGS: TeamSettings = {
     wrapUpMinutes: 10,
     complaintDueHours: 24,
     followUpDueDays: 3,
+    queueWaitLimitMinutes: 5,
   },
   // Off until a lead switches fields on: an upgrade asks shoppers nothing new.
   preChat: { name: 'off', email: 'off', department: 'off', question: 'off' },
@@ -66,6 +67,8 @@ export function createSettingsService(deps: SettingsServiceDeps) {
     const value = Object.fromEntries(
       Object.entries(DEFAULT_SETTINGS).map(([k, d]) => [k, k in stored ? stored[k] : d]),
     ) as unknown as TeamSettings;
+    // Routines saved before a later version added one keep that one's default.
+    value.routines = { ...DEFAULT_SETTINGS.routines, ...value.routines };
     cached = { value, at: clock.now() };
     return value;
   }

@@ -43,6 +43,8 @@ export function visitorMessage(m: Message): VisitorMessage {
       return { ...out, event: { type: 'closed', by: event.by } };
     case 'queued':
       return { ...out, event: { type: 'queued', position: event.position } };
+    case 'faq_offered':
+      return { ...out, event: { type: 'faq_offered', entryId: event.entryId, question: event.question, answer: event.answer } };
     default:
       return { ...out, event: { type: event.type } };
   }

@@ -59,6 +59,7 @@ export const visitorSchemas = {
   'conversation:rate': z
     .object({ conversationId: id, score: z.number().int().min(1).max(5), comment: text(1000).optional() })
     .strict(),
+  'faq:feedback': z.object({ conversationId: id, solved: z.boolean() }).strict(),
 } satisfies SchemaMap<VisitorClientToServerEvents>;
 
 export const agentSchemas = {

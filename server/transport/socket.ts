@@ -156,6 +156,10 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
         await allow([`rate:v:${visitorId}`, limits.visitorMessagesPerSecond]);
         return chat.rateConversation(visitorId, p);
       },
+      'faq:feedback': async (p) => {
+        await allow([`faq:v:${visitorId}`, limits.visitorMessagesPerSecond]);
+        return chat.faqFeedback(visitorId, p);
+      },
     };
     bindHandlers<VisitorClientToServerEvents>(socket, visitorSchemas, handlers, bindOptions);
   });

@@ -442,6 +442,32 @@ export function describePresencePool(factories: Factory[]) {
       });
     });
 
+    describe('assignment tally', () => {
+      const MIN = 60_000;
+      const t0 = Date.UTC(2026, 0, 5, 9, 0, 0);
+
+      it('counts per minute from the minute holding `from`, and drops minutes older than keep', async () => {
+        expect(await pool.assignmentsSince(t0)).toBe(0);
+        await pool.tallyAssignments(2, t0 + 10_000, 15 * MIN);
+        await pool.tallyAssignments(1, t0 + 50_000, 15 * MIN); // the same minute
+        await pool.tallyAssignments(3, t0 + 5 * MIN, 15 * MIN);
+        expect(await pool.assignmentsSince(t0 + 59_999)).toBe(6); // the first minute is included whole
+        expect(await pool.assignmentsSince(t0 + MIN)).toBe(3);
+        expect(await pool.assignmentsSince(t0 + 6 * MIN)).toBe(0);
+        // 20 minutes on, a new tally drops the minutes older than 15 (the read alone would too, by `from`).
+        await pool.tallyAssignments(1, t0 + 20 * MIN, 15 * MIN);
+        expect(await pool.assignmentsSince(t0)).toBe(4); // 3 at t0 + 5 min, 1 at t0 + 20 min: the first minute's 3 are gone
+      });
+
+      it('loses no count when several processes tally at once', async () => {
+        const peers = h.peers(4);
+        await Promise.all(Array.from({ length: 40 }, (_, i) => peers[i % 4].tallyAssignments(1 + (i % 3), t0 + (i % 2) * MIN, 15 * MIN)));
+        // 40 calls adding 1, 2, 3, 1, 2, 3, …: 14 ones, 13 twos, 13 threes.
+        expect(await pool.assignmentsSince(t0)).toBe(14 + 26 + 39);
+        expect(await peers[2].assignmentsSince(t0)).toBe(79);
+      });
+    });
+
     describe('reconcile', () => {
       it('returns 0 when consistent', async () => {
         await online('a', 2);

@@ -72,6 +72,7 @@ test('the settings form reads into TeamSettings, or says what is wrong', () => {
     'preChat-name': 'required',
     'preChat-question': 'optional',
     'preChat-email': 'sometimes',
+    queueWaitLimitMinutes: '0',
   };
   const get = (f: Record<string, string>) => (n: string) => f[n] ?? '';
   expect(readSettings(get(fields), settingsEn)).toEqual({
@@ -91,13 +92,14 @@ test('the settings form reads into TeamSettings, or says what is wrong', () => {
         wrapUpMinutes: 15,
         complaintDueHours: 48,
         followUpDueDays: 2,
+        queueWaitLimitMinutes: 0,
       },
       // A mode the form does not offer, or none, is off.
       preChat: { name: 'required', email: 'off', department: 'off', question: 'optional' },
     },
   });
   // The routines' times: out of range or not whole numbers.
-  for (const bad of [{ idlePromptMinutes: '121' }, { idleCloseMinutes: '0' }, { slowAnswerSeconds: '5' }, { wrapUpMinutes: '1.5' }, { wrapUpMinutes: '' }] as Record<string, string>[]) {
+  for (const bad of [{ idlePromptMinutes: '121' }, { idleCloseMinutes: '0' }, { slowAnswerSeconds: '5' }, { wrapUpMinutes: '1.5' }, { wrapUpMinutes: '' }, { queueWaitLimitMinutes: '121' }] as Record<string, string>[]) {
     expect(readSettings(get({ ...fields, ...bad }), settingsEn)).toEqual({ problem: settingsEn.badRoutineTime });
   }
   expect(readSettings(get({ ...fields, 'to-mon': '07:00' }), settingsEn)).toEqual({ problem: 'Monday: the opening time must be before the closing time.' });

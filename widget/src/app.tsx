@@ -8,6 +8,7 @@ import { chime } from '../../shared/ui/chime';
 import { Linked } from '../../shared/ui/linked';
 import { PreChat } from './prechat';
 import { preChatFields } from './prechat-fields';
+import { FaqOffer, LongWait, waitText } from './queue-help';
 
 export interface WidgetSettings {
   title?: string;
@@ -115,7 +116,7 @@ export function App({ chat, t, locale, settings, bindOpen, onOpenChange }: AppPr
       : s.connection === 'connecting'
         ? t.connecting
         : c?.status === 'queued' && c.queuePosition
-          ? fill(t.queued, { position: c.queuePosition, ahead: c.queuePosition - 1 })
+          ? fill(t.queued, { position: c.queuePosition, ahead: c.queuePosition - 1 }) + waitText(c, t)
           : c?.status === 'open' && c.agentName
             ? fill(t.connectedWith, { agent: c.agentName })
             : c?.status === 'closed'
@@ -162,6 +163,7 @@ export function App({ chat, t, locale, settings, bindOpen, onOpenChange }: AppPr
                 {settings.greeting && <div class="ls-msg ls-them">{settings.greeting}</div>}
                 {s.messages.map((m) => {
                   if (m.kind === 'event') {
+                    if (m.event?.type === 'faq_offered') return <FaqOffer key={m.seq} m={m} s={s} chat={chat} t={t} />;
                     const text = eventText(m, t);
                     return text && <div class="ls-event" key={m.seq}>{text}</div>;
                   }
@@ -194,9 +196,10 @@ export function App({ chat, t, locale, settings, bindOpen, onOpenChange }: AppPr
                     </span>
                   </div>
                 ))}
+                <LongWait key={c?.id} c={c} chat={chat} t={t} Form={OfflineForm} />
                 {s.agentTyping && <div class="ls-event">{fill(t.typing, { agent: c?.agentName ?? t.support })}</div>}
               </div>
-              {s.toRate ? (
+              {s.toRate && c?.agentName ? (
                 <Rating chat={chat} t={t} />
               ) : (
                 notice && <p class="ls-notice">{notice}</p>

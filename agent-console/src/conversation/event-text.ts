@@ -17,7 +17,13 @@ export function eventText(m: Message, t: Strings): string {
       return t.eventDisconnected;
     case 'requeued':
       return t.eventRequeued;
-    case 'closed':
-      return fill(t.eventClosed, { by: e.by === 'visitor' ? t.byVisitor : e.by === 'agent' ? t.byAgent : t.bySystem });
+    case 'closed': {
+      const text = fill(t.eventClosed, { by: e.by === 'visitor' ? t.byVisitor : e.by === 'agent' ? t.byAgent : t.bySystem });
+      return e.reason === 'faq_solved' ? `${text}: ${t.closedFaqSolved}` : e.reason === 'left_message' ? `${text}: ${t.closedLeftMessage}` : text;
+    }
+    case 'faq_offered':
+      return fill(t.eventFaqOffered, { question: e.question });
+    case 'faq_declined':
+      return t.eventFaqDeclined;
   }
 }

@@ -12,6 +12,7 @@ const TIMES = [
   ['wrapUpMinutes', 1, 1440],
   ['complaintDueHours', 1, 720],
   ['followUpDueDays', 1, 60],
+  ['queueWaitLimitMinutes', 0, 120],
 ] as const;
 
 export function RoutineFields({ s, routines }: { s: SettingsStrings; routines: RoutineSettings }) {

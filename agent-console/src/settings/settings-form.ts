@@ -64,7 +64,8 @@ function readRoutines(get: (name: string) => string): RoutineSettings | null {
   const wrapUpMinutes = whole(get('wrapUpMinutes'), 1, 1440);
   const complaintDueHours = whole(get('complaintDueHours'), 1, 720);
   const followUpDueDays = whole(get('followUpDueDays'), 1, 60);
-  const times = [idlePromptMinutes, idleCloseMinutes, slowAnswerSeconds, wrapUpMinutes, complaintDueHours, followUpDueDays];
+  const queueWaitLimitMinutes = whole(get('queueWaitLimitMinutes'), 0, 120);
+  const times = [idlePromptMinutes, idleCloseMinutes, slowAnswerSeconds, wrapUpMinutes, complaintDueHours, followUpDueDays, queueWaitLimitMinutes];
   if (times.some((n) => n === null)) return null;
   return {
     greeting: perLanguage(get, 'routine-greeting'),
@@ -76,5 +77,6 @@ function readRoutines(get: (name: string) => string): RoutineSettings | null {
     wrapUpMinutes: wrapUpMinutes!,
     complaintDueHours: complaintDueHours!,
     followUpDueDays: followUpDueDays!,
+    queueWaitLimitMinutes: queueWaitLimitMinutes!,
   };
 }

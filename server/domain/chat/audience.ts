@@ -12,11 +12,12 @@ import type { ChatServiceDeps } from './deps';
 import { eventMessage } from './events';
 import type { Floor } from './floor';
 import type { Lookups } from './lookups';
+import type { QueueWait } from './queue-wait';
 import type { Views } from './views';
 
 export type Audience = ReturnType<typeof createAudience>;
 
-export function createAudience(deps: ChatServiceDeps, lookups: Lookups, views: Views, floor: Floor) {
+export function createAudience(deps: ChatServiceDeps, lookups: Lookups, views: Views, floor: Floor, queueWait: QueueWait) {
   const { store, pool, notifier, clock, metrics } = deps;
   const log = deps.logger.child({ module: 'chat' });
 
@@ -38,21 +39,17 @@ export function createAudience(deps: ChatServiceDeps, lookups: Lookups, views: V
     floor.conversationChanged(view);
   }
 
-  // Queue positions: many changes in one burst cause one broadcast.
+  // Queue positions (with each visitor's estimated wait): many changes in one burst cause one broadcast.
   let positionsScheduled: Promise<void> | null = null;
 
   async function broadcastQueue() {
     const queue = await pool.queue();
     notifier.agents({ leads: true }, 'queue:changed', { queue });
     floor.figuresChanged();
+    const states = await queueWait.queueStates(queue);
     await Promise.all(
-      queue.map(async (conversationId, i) => {
-        notifier.visitor(await lookups.visitorIdOf(conversationId), 'conversation:state', {
-          id: conversationId,
-          status: 'queued',
-          agentName: null,
-          queuePosition: i + 1,
-        });
+      states.map(async (state) => {
+        if (state) notifier.visitor(await lookups.visitorIdOf(state.id), 'conversation:state', state);
       }),
     );
   }

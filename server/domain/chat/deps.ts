@@ -1,4 +1,5 @@
 /** What the chat use cases are built from: the domain's ports and its settings. */
+import type { FaqEntryView, FaqLanguage } from '../../../shared/faq';
 import type { PreChatSettings, RoutineSettings } from '../../../shared/settings';
 import type { ChatLimits } from '../../config';
 import type { Logger } from '../../logger';
@@ -37,4 +38,16 @@ export interface ChatServiceDeps {
   routines?: () => Promise<RoutineSettings>;
   /** The pre-chat form's current settings. @default none: no form, nothing required */
   preChat?: () => Promise<PreChatSettings>;
+  /**
+   * Matches a shopper's text against the FAQ, best first (the FAQ service's `match`).
+   * @default none: no FAQ answer is offered while queued
+   */
+  faq?: (text: string, opts: { language: FaqLanguage; limit: number }) => Promise<{ entry: FaqEntryView; score: number }[]>;
+  /** How queued visitors' estimated wait is computed (queue-wait.ts). */
+  waitEstimate?: {
+    /** The assignment rate is measured over this many minutes, the current one included. @default 15 */
+    windowMinutes?: number;
+    /** Fewer assignments than this in the window: the wait cannot be estimated yet. @default 3 */
+    minAssignments?: number;
+  };
 }

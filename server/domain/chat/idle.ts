@@ -17,6 +17,7 @@ import type { Conversations } from './conversations';
 import type { ChatServiceDeps } from './deps';
 import type { Floor } from './floor';
 import { rememberIn } from './lookups';
+import type { QueueWait } from './queue-wait';
 import { routineOf, type Routines } from './routines';
 import type { WrapUps } from './routines-wrapup';
 import type { Views } from './views';
@@ -30,6 +31,8 @@ export interface SweepResult {
   slow: number;
   /** Wrap-ups past their time, filed uncategorised. */
   wrapUpsExpired: number;
+  /** Queued visitors just told that they waited past the limit (offered the leave-a-message form). */
+  longWaits: number;
 }
 
 export type RoutineSweep = ReturnType<typeof createRoutineSweep>;
@@ -45,10 +48,10 @@ function assignedAt(recent: StoredMessage[], agentId: string): number | null {
 
 export function createRoutineSweep(
   deps: ChatServiceDeps,
-  parts: { routines: Routines; wrapUps: WrapUps; conversations: Conversations; views: Views; floor: Floor },
+  parts: { routines: Routines; wrapUps: WrapUps; conversations: Conversations; views: Views; floor: Floor; queueWait: QueueWait },
 ) {
   const { store, clock } = deps;
-  const { routines, wrapUps, conversations, views, floor } = parts;
+  const { routines, wrapUps, conversations, views, floor, queueWait } = parts;
   const log = deps.logger.child({ module: 'routines' });
   // Conversations this process already flagged as slow (each is pushed to the floor once).
   const flagged = new Set<string>();
@@ -92,10 +95,15 @@ export function createRoutineSweep(
   return {
     /** One pass over the open conversations; returns what it did (for tests and logs). */
     async sweep(): Promise<SweepResult> {
-      const out: SweepResult = { prompted: 0, closed: 0, slow: 0, wrapUpsExpired: 0 };
+      const out: SweepResult = { prompted: 0, closed: 0, slow: 0, wrapUpsExpired: 0, longWaits: 0 };
       if (!(await routines.settings())) return out;
       out.wrapUpsExpired = await wrapUps.expire();
-      for (const c of await store.listActiveConversations()) {
+      const active = await store.listActiveConversations();
+      out.longWaits = await queueWait.sweep(active).catch((err) => {
+        log.error({ err }, 'long-wait sweep failed; the next pass tries again');
+        return 0;
+      });
+      for (const c of active) {
         if (c.status !== 'open' || !c.agentId) {
           flagged.delete(c.id);
           continue;
@@ -105,7 +113,7 @@ export function createRoutineSweep(
           log.error({ err, conversationId: c.id }, 'routine sweep failed for a conversation; the next pass tries again'),
         );
       }
-      if (out.prompted || out.closed || out.slow || out.wrapUpsExpired) log.info(out, 'routines swept');
+      if (out.prompted || out.closed || out.slow || out.wrapUpsExpired || out.longWaits) log.info(out, 'routines swept');
       return out;
     },
   };

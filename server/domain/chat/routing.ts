@@ -14,6 +14,7 @@ import type { Audience } from './audience';
 import type { ChatServiceDeps } from './deps';
 import { unlessClosedMeanwhile } from './events';
 import { rememberIn, type Lookups } from './lookups';
+import type { QueueWait } from './queue-wait';
 import type { Routines } from './routines';
 import { visitorState, type Views } from './views';
 
@@ -26,7 +27,7 @@ export interface KnownConversation {
 
 export type Routing = ReturnType<typeof createRouting>;
 
-export function createRouting(deps: ChatServiceDeps, lookups: Lookups, views: Views, audience: Audience, routines?: Routines) {
+export function createRouting(deps: ChatServiceDeps, lookups: Lookups, views: Views, audience: Audience, routines?: Routines, queueWait?: QueueWait) {
   const { store, pool, notifier, clock, metrics, limits } = deps;
   const processId = deps.processId ?? 'local';
   const log = deps.logger.child({ module: 'routing' });
@@ -113,6 +114,7 @@ export function createRouting(deps: ChatServiceDeps, lookups: Lookups, views: Vi
       await deliverAssignment(a.conversationId, a.agentId, a.conversationId === known?.conversation.id ? known : undefined)
         .catch(unlessClosedMeanwhile);
     }
+    await queueWait?.tally(change.assigned.length);
     const touched = new Set([...change.assigned.map((a) => a.agentId), ...change.requeued.map((r) => r.fromAgentId)]);
     await Promise.all([...touched].map((id) => audience.announceAgent(id)));
     if (change.queueChanged || change.requeued.length) audience.scheduleQueueBroadcast();

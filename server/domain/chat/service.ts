@@ -16,6 +16,8 @@ import { createLiveness } from './liveness';
 import { createLookups } from './lookups';
 import { createPreChat } from './pre-chat';
 import { createPresenceUseCases } from './presence';
+import { createQueueFaq } from './queue-faq';
+import { createQueueWait } from './queue-wait';
 import { createRoutines } from './routines';
 import { createFollowUps } from './routines-followups';
 import { createWrapUps } from './routines-wrapup';
@@ -30,18 +32,20 @@ export function createChatService(deps: ChatServiceDeps) {
   const lookups = createLookups(deps);
   const views = createViews(deps, lookups);
   const floor = createFloor(deps, views);
-  const audience = createAudience(deps, lookups, views, floor);
+  const queueWait = createQueueWait(deps);
+  const audience = createAudience(deps, lookups, views, floor, queueWait);
   const background = createBackground(deps);
   const routines = createRoutines(deps, { lookups, views });
   const wrapUps = createWrapUps(deps, { routines, lookups, audience });
   const followUps = createFollowUps(deps, { routines, lookups });
-  const routing = createRouting(deps, lookups, views, audience, routines);
+  const routing = createRouting(deps, lookups, views, audience, routines, queueWait);
   const conversations = createConversationSteps(deps, { lookups, views, audience, routing, routines, wrapUps });
-  const routineSweep = createRoutineSweep(deps, { routines, wrapUps, conversations, views, floor });
+  const queueFaq = createQueueFaq(deps, { audience, conversations });
+  const routineSweep = createRoutineSweep(deps, { routines, wrapUps, conversations, views, floor, queueWait });
   const presence = createPresenceUseCases(deps, { lookups, views, audience, routing });
   const liveness = createLiveness(deps, { presence, routing, audience });
   return {
-    ...createVisitorUseCases(deps, { lookups, views, audience, routing, background, conversations, floor, followUps, preChat: createPreChat(deps) }),
+    ...createVisitorUseCases(deps, { lookups, views, audience, routing, background, conversations, floor, followUps, preChat: createPreChat(deps), queueWait, queueFaq }),
     ...createAgentUseCases(deps, { lookups, views, routing, background, conversations, presence, floor }),
     ...presence,
     /** The agent's session, with the presence epoch (a console compares it across reconnects). */
@@ -57,7 +61,7 @@ export function createChatService(deps: ChatServiceDeps) {
     heartbeat: liveness.heartbeat,
     /** At start: puts the store's open conversations back when this process found the pool new. */
     restoreQueue: liveness.restoreAtStart,
-    /** Idle prompts and closes, slow-answer flags, expired wrap-ups: one pass (the composition root runs it periodically). */
+    /** Idle prompts and closes, slow-answer flags, expired wrap-ups, long queue waits: one pass (the composition root runs it periodically). */
     sweepRoutines: routineSweep.sweep,
     fileWrapUp: wrapUps.file,
     registerComplaint: followUps.registerComplaint,

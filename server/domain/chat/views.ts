@@ -15,8 +15,10 @@ import { AUTO_CLIENT_ID_PREFIX, type ConversationRecord, type StoredMessage } fr
 import type { ChatServiceDeps } from './deps';
 import type { Lookups } from './lookups';
 
-export function visitorState(v: ConversationView): VisitorConversationState {
-  return { id: v.id, status: v.status, agentName: v.agent?.name ?? null, queuePosition: v.queuePosition };
+/** `extras`: the estimated wait and long-wait flag, kept only while queued (queue-wait.ts). */
+export function visitorState(v: ConversationView, extras?: Pick<VisitorConversationState, 'estimatedWaitSec' | 'longWait'>): VisitorConversationState {
+  const state = { id: v.id, status: v.status, agentName: v.agent?.name ?? null, queuePosition: v.queuePosition };
+  return v.status === 'queued' && extras ? { ...state, ...extras } : state;
 }
 
 /**

@@ -17,6 +17,8 @@ import type { Floor } from './floor';
 import type { FollowUps } from './routines-followups';
 import type { Lookups } from './lookups';
 import type { PreChat } from './pre-chat';
+import type { QueueFaq } from './queue-faq';
+import type { QueueWait } from './queue-wait';
 import type { Routing } from './routing';
 import { messageText } from './text';
 import { pageAt, visitorState, type Views } from './views';
@@ -39,10 +41,12 @@ export function createVisitorUseCases(
     lookups: Lookups; views: Views; audience: Audience; routing: Routing; background: Background; conversations: Conversations; floor: Floor;
     followUps?: FollowUps;
     preChat?: PreChat;
+    queueWait: QueueWait;
+    queueFaq: QueueFaq;
   },
 ) {
   const { store, pool, notifier, clock, limits, metrics } = deps;
-  const { lookups, views, audience, routing, background, conversations, floor } = parts;
+  const { lookups, views, audience, routing, background, conversations, floor, queueWait, queueFaq } = parts;
   const log = deps.logger.child({ module: 'chat' });
 
   /** After the ack of a first message: announce the opening, copy it to the visitor's other tabs, route. */
@@ -57,7 +61,9 @@ export function createVisitorUseCases(
     // The visitor's other tabs get it here; the agent gets the whole history with the assignment.
     notifier.visitor({ visitorId, except: socketId }, 'message', visitorMessage(first));
     floor.activity(first.conversationId, 'visitor', first.at);
-    await routing.routeConversation(o.conversation.id, { conversation: o.conversation, visitorName: o.visitorName, messages: [opened, first] });
+    const routed = await routing.routeConversation(o.conversation.id, { conversation: o.conversation, visitorName: o.visitorName, messages: [opened, first] });
+    // It has to wait: perhaps the FAQ answers it meanwhile.
+    if (routed.outcome === 'queued') await queueFaq.offer(o.conversation.id, first.text).catch(unlessClosedMeanwhile);
   }
 
   /** After the ack of a later message: to the assignee, watching leads and the visitor's other tabs. */
@@ -95,10 +101,11 @@ export function createVisitorUseCases(
         views.conversationView(shown),
         views.page(shown.id, { afterSeq: conversationId && conversationId !== shown.id ? 0 : afterSeq }, false),
       ]);
+      const queued = view.queuePosition ? (await queueWait.reader())(view.queuePosition, view.openedAt) : undefined;
       return {
         visitorId,
         token,
-        conversation: visitorState(view),
+        conversation: visitorState(view, queued),
         messages: page.messages.map(visitorMessage),
         hasMore: page.hasMore,
         agentsAvailable,
@@ -210,11 +217,19 @@ export function createVisitorUseCases(
       return { visitorId };
     },
 
-    /** Leave-a-message: the text is checked like a chat message; the visitor's context is kept with it. */
+    /**
+     * Leave-a-message: the text is checked like a chat message; the visitor's context is kept with
+     * it. A conversation of theirs still waiting in the queue closes (reason `left_message`): the
+     * message takes its place. One an agent holds goes on.
+     */
     async leaveMessage(visitorId: string, p: { name: string; email: string; text: string }) {
       const text = messageText(p.text, limits);
       const left = await store.addLeftMessage({ visitorId, name: p.name, email: p.email, text, at: clock.now() });
       log.info({ leftMessageId: left.id, visitorId }, 'message left');
+      const waiting = await store.findActiveConversation(visitorId);
+      if (waiting && !(await pool.assignmentOf(waiting.id))) {
+        await conversations.close(waiting.id, { by: 'visitor', byId: visitorId }, { reason: 'left_message' }).catch(unlessClosedMeanwhile);
+      }
       // After the ack; one follow-up per left message (the store refuses a second).
       if (parts.followUps) background.run('follow-up for a left message', () => parts.followUps!.leftMessage({ id: left.id, visitorId, text }));
       return { id: left.id };
@@ -233,6 +248,9 @@ export function createVisitorUseCases(
       // Two or three messages: the left one, the answer (one page).
       for (const m of (await views.page(c.id, { afterSeq: 0 }, false)).messages) notifier.visitor(c.visitorId, 'message', visitorMessage(m));
     },
+
+    /** The visitor's answer to the FAQ answer offered while queued (queue-faq.ts). */
+    faqFeedback: queueFaq.feedback,
 
     /** Rates one of the visitor's closed conversations; a new rating replaces the old one. */
     async rateConversation(visitorId: string, p: { conversationId: string; score: number; comment?: string }) {

@@ -201,5 +201,15 @@ export interface PresencePool {
    */
   reconcile(): Promise<number>;
 
+  /**
+   * Adds `count` assignments made at `now` to the site's tally, kept per minute for `keepMs`
+   * (older minutes are dropped): the recent assignment rate behind the estimated wait that
+   * queued visitors see. One atomic step; it decides nothing about routing.
+   */
+  tallyAssignments(count: number, now: number, keepMs: number): Promise<void>;
+
+  /** Assignments tallied in the minute holding `from` (ms since epoch) and every later one. */
+  assignmentsSince(from: number): Promise<number>;
+
   close(): Promise<void>;
 }

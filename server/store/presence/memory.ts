@@ -16,6 +16,8 @@ import type {
   TransferResult,
 } from '../../domain/ports/presence';
 
+const MINUTE_MS = 60_000;
+
 export interface MemoryPresencePoolOptions {
   /** Capacity of an agent the pool has not seen before. */
   defaultCapacity: number;
@@ -57,6 +59,8 @@ export function createMemoryPresencePool(opts: MemoryPresencePoolOptions): Prese
   const beats = new Map<string, number>();
   let epoch: string | null = null;
   const leases = new Map<string, { holder: string; until: number }>();
+  /** Minute (floor(ms / 60000)) -> assignments tallied in it; as the Redis hash of presence-tally-1.lua. */
+  const tally = new Map<number, number>();
 
   const view = (a: Agent): AgentPresence => ({
     agentId: a.id,
@@ -365,6 +369,20 @@ export function createMemoryPresencePool(opts: MemoryPresencePoolOptions): Prese
         }
       }
       return repaired;
+    },
+
+    async tallyAssignments(count, now, keepMs) {
+      const minute = Math.floor(now / MINUTE_MS);
+      const oldest = Math.floor((now - keepMs) / MINUTE_MS);
+      tally.set(minute, (tally.get(minute) ?? 0) + count);
+      for (const m of tally.keys()) if (m < oldest) tally.delete(m);
+    },
+
+    async assignmentsSince(from) {
+      const first = Math.floor(from / MINUTE_MS);
+      let n = 0;
+      for (const [m, count] of tally) if (m >= first) n += count;
+      return n;
     },
 
     async close() {},

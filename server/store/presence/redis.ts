@@ -24,6 +24,9 @@ export interface RedisPresencePoolOptions {
   scriptsDir?: string;
 }
 
+/** The tally's buckets (presence-tally-1.lua). */
+const MINUTE_MS = 60_000;
+
 /** The six KEYS every presence script takes, in includes/presence.lua's order. */
 type Keys = [agents: string, avail: string, queue: string, assign: string, grace: string, seq: string];
 /** Scripts answer JSON (see includes/presence.lua finish()) or a negative error code. */
@@ -43,6 +46,7 @@ declare module 'ioredis' {
     presenceRelease(...a: [...Keys, prefix: string, conversationId: string]): Reply<Context>;
     presenceTransfer(...a: [...Keys, prefix: string, conversationId: string, toAgentId: string]): Reply<Context>;
     presenceReconcile(...a: [...Keys, prefix: string]): Reply<Context>;
+    presenceTally(tally: string, count: number, now: number, keepMs: number): Result<number, Context>;
   }
 }
 
@@ -60,6 +64,7 @@ const SCRIPTS = {
   presenceAnnounce: 'presence-announce-6',
   presenceRestore: 'presence-restore-6',
   presenceLease: 'presence-lease-6',
+  presenceTally: 'presence-tally-1',
 } as const;
 type Command = keyof typeof SCRIPTS;
 
@@ -115,6 +120,7 @@ export function createRedisPresencePool(opts: RedisPresencePoolOptions): Presenc
   const keys: Keys = ['agents', 'avail', 'queue', 'assign', 'grace', 'seq'].map((k) => `${prefix}:${k}`) as Keys;
   const [agentsKey, , queueKey, assignKey] = keys;
   const agentKey = (id: string) => `${prefix}:agent:${id}`;
+  const tallyKey = `${prefix}:tally`;
   const fields = ['status', 'capacity', 'load', 'conns', 'deadline'] as const;
 
   async function readAgent(agentId: string): Promise<AgentPresence | null> {
@@ -229,6 +235,17 @@ export function createRedisPresencePool(opts: RedisPresencePoolOptions): Presenc
       // A count, never an error code.
       if (typeof repaired !== 'number' || repaired < 0) throw unexpectedReply('presenceReconcile', repaired);
       return repaired;
+    },
+
+    async tallyAssignments(count, now, keepMs) {
+      const reply = await redis.presenceTally(tallyKey, count, now, keepMs);
+      if (reply !== 0) throw unexpectedReply('presenceTally', reply);
+    },
+
+    async assignmentsSince(from) {
+      const first = Math.floor(from / MINUTE_MS);
+      const minutes = await redis.hgetall(tallyKey);
+      return Object.entries(minutes).reduce((n, [minute, count]) => (Number(minute) >= first ? n + Number(count) : n), 0);
     },
 
     // The connection is injected, so its owner closes it.

@@ -9,6 +9,7 @@ import { FAQ_LANGUAGES } from '../../../shared/faq';
 import { CLOSE_CATEGORIES, PRE_CHAT_FIELDS } from '../../../shared/protocol';
 import { PRE_CHAT_MODES, WEEKDAYS } from '../../../shared/settings';
 import type { SettingsResponse } from '../../../shared/rest';
+import { DEFAULT_SETTINGS } from '../../domain/settings';
 import { parse, requireUser, type AuthedLocals } from '../rest';
 import { text } from '../text';
 import type { ApiDeps } from './index';
@@ -43,6 +44,8 @@ const routinesSchema = z
     wrapUpMinutes: z.number().int().min(1).max(1440),
     complaintDueHours: z.number().int().min(1).max(720),
     followUpDueDays: z.number().int().min(1).max(60),
+    // Added after the others: clients that send only those still save it (as the default).
+    queueWaitLimitMinutes: minutes.default(DEFAULT_SETTINGS.routines.queueWaitLimitMinutes),
   })
   .strict();
 

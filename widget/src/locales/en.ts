@@ -45,6 +45,12 @@ export const en = {
   preChatTitle: 'Before we start',
   department: 'Department',
   question: 'Your question',
+  waitAbout: 'About {n} min.',
+  waitUnknown: "We can't estimate the wait yet.",
+  faqHelp: 'This may help',
+  faqSolved: 'That solved it',
+  faqPerson: 'I still need a person',
+  longWait: 'Long wait? Leave a message',
 };
 
 export type Strings = typeof en;

@@ -47,4 +47,10 @@ export const zhCN: Strings = {
   preChatTitle: '请留下您的信息',
   department: '咨询部门',
   question: '您的问题',
+  waitAbout: '约 {n} 分钟。',
+  waitUnknown: '等待时间暂无法估计。',
+  faqHelp: '这或许有帮助',
+  faqSolved: '问题已解决',
+  faqPerson: '仍需人工客服',
+  longWait: '久等了？请留言',
 };
