@@ -89,10 +89,11 @@ export function App({ chat, t, locale, settings, bindOpen, onOpenChange }: AppPr
     if (settings.sound) chime(880, 0.08, 0.3);
   }, [unread]);
 
+  // The rating panel takes room from the transcript: the last answers stay in view above it.
   useEffect(() => {
     const el = list.current;
     if (el) el.scrollTop = el.scrollHeight;
-  }, [s.messages.length, s.outbox.length, open]);
+  }, [s.messages.length, s.outbox.length, open, s.toRate]);
 
   const close = () => {
     setOpen(false);
@@ -192,7 +193,7 @@ export function App({ chat, t, locale, settings, bindOpen, onOpenChange }: AppPr
                 {s.agentTyping && <div class="ls-event">{fill(t.typing, { agent: c?.agentName ?? t.support })}</div>}
               </div>
               {s.toRate ? (
-                <Rating chat={chat} t={t} />
+                <Rating key={s.toRate} chat={chat} t={t} />
               ) : (
                 notice && <p class="ls-notice">{notice}</p>
               )}

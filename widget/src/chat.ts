@@ -43,7 +43,7 @@ export interface ChatState {
   max: number;
   agentsAvailable: boolean;
   agentTyping: boolean;
-  /** The conversation that just closed, until a new one starts. */
+  /** The conversation that just closed, until the next one starts: each is offered its rating once. */
   toRate: string | null;
 }
 
@@ -139,6 +139,9 @@ export function createChat(o: ChatOptions) {
   function adoptConversation(c: VisitorConversationState | null) {
     if (c?.id !== state.conversation?.id) state.messages = [], synced = 0;
     state.conversation = c;
+    // A closed conversation offers its rating; the next one (learned from an ack, a message or its
+    // state, whichever comes first) takes the previous one's rating away.
+    if (c) state.toRate = c.status === 'closed' ? c.id : null;
   }
 
   async function sync() {
@@ -191,7 +194,6 @@ export function createChat(o: ChatOptions) {
           if (!state.conversation || state.conversation.id !== ack.conversationId) {
             // The first message opened a conversation; its state and history follow.
             adoptConversation(queued(ack.conversationId));
-            state.toRate = null;
           }
           merge([{ ...ack, clientId: p.clientId, author: 'visitor', authorId: state.visitorId, kind: 'text', text: p.text }]);
           state.outbox = withoutStored(state.outbox, [p]);
@@ -246,10 +248,7 @@ export function createChat(o: ChatOptions) {
     socket.on('conversation:state', (c) => {
       if (state.conversation && c.id !== state.conversation.id && c.status === 'closed') return;
       adoptConversation(c);
-      if (c.status === 'closed') {
-        state.toRate = c.id;
-        state.agentTyping = false;
-      }
+      if (c.status === 'closed') state.agentTyping = false;
       changed();
     });
     socket.on('typing', (p) => {
