@@ -13,6 +13,7 @@ import type {
   PageContext,
   VisitorClientToServerEvents,
   VisitorConversationState,
+  VisitorPresenceReport,
   VisitorServerToClientEvents,
 } from '../../shared/protocol';
 
@@ -102,6 +103,8 @@ export function createChat(o: ChatOptions) {
   };
   let socket: VisitorSocket | null = null;
   let flushing = false;
+  /** The page's presence as last reported by the host page: told again after every (re)connect. */
+  let shown: VisitorPresenceReport = 'visible';
   /**
    * Every seq up to this came in a sync reply or a page after it, so a resume (or a retried
    * sync) asks from here, for what is missing: a live message can overtake one whose fan-out
@@ -164,6 +167,7 @@ export function createChat(o: ChatOptions) {
     }
     state.connection = 'online';
     changed();
+    socket!.emit('visitor:presence', { state: shown });
     sendContext();
     void flush();
   }
@@ -281,6 +285,11 @@ export function createChat(o: ChatOptions) {
       state.outbox = withState(state.outbox, clientId, 'sending');
       changed();
       void flush();
+    },
+    /** The page was shown, hidden or is being closed (`pagehide`): agents see whether the shopper is there. */
+    presence(report: VisitorPresenceReport) {
+      shown = report;
+      if (socket?.connected) socket.emit('visitor:presence', { state: report });
     },
     typing(typing: boolean) {
       if (socket?.connected && state.conversation?.status !== 'closed') socket.emit('typing', { typing });

@@ -20,6 +20,7 @@ import { createFollowUps } from './routines-followups';
 import { createWrapUps } from './routines-wrapup';
 import { createRouting } from './routing';
 import { createViews } from './views';
+import { createVisitorPresence } from './visitor-presence';
 import { createVisitorUseCases } from './visitors';
 
 export type { Actor, ChatServiceDeps } from './deps';
@@ -36,13 +37,16 @@ export function createChatService(deps: ChatServiceDeps) {
   const followUps = createFollowUps(deps, { routines, lookups });
   const routing = createRouting(deps, lookups, views, audience, routines);
   const conversations = createConversationSteps(deps, { lookups, views, audience, routing, routines, wrapUps });
-  const routineSweep = createRoutineSweep(deps, { routines, wrapUps, conversations, views, floor });
+  const visitorPresence = createVisitorPresence(deps, { conversations, routines });
+  const routineSweep = createRoutineSweep(deps, { routines, wrapUps, conversations, views, floor, visitorPresence });
   const presence = createPresenceUseCases(deps, { lookups, views, audience, routing });
   const liveness = createLiveness(deps, { presence, routing, audience });
   return {
     ...createVisitorUseCases(deps, { lookups, views, audience, routing, background, conversations, floor, followUps }),
     ...createAgentUseCases(deps, { lookups, views, routing, background, conversations, presence, floor }),
     ...presence,
+    reportVisitorPresence: visitorPresence.reportVisitorPresence,
+    visitorDisconnected: visitorPresence.visitorDisconnected,
     /** The agent's session, with the presence epoch (a console compares it across reconnects). */
     async agentSession(...args: Parameters<typeof presence.agentSession>) {
       return { ...(await presence.agentSession(...args)), presenceEpoch: liveness.epoch() };

@@ -14,6 +14,7 @@ import type { AgentPresence } from '../ports/presence';
 import { AUTO_CLIENT_ID_PREFIX, type ConversationRecord, type StoredMessage } from '../ports/records';
 import type { ChatServiceDeps } from './deps';
 import type { Lookups } from './lookups';
+import { presenceAt } from './visitor-presence';
 
 export function visitorState(v: ConversationView): VisitorConversationState {
   return { id: v.id, status: v.status, agentName: v.agent?.name ?? null, queuePosition: v.queuePosition };
@@ -51,7 +52,7 @@ export function fitText(rows: readonly { text: string }[]): number {
 
 export type Views = ReturnType<typeof createViews>;
 
-export function createViews({ store, pool }: Pick<ChatServiceDeps, 'store' | 'pool'>, lookups: Lookups) {
+export function createViews({ store, pool, clock, limits }: Pick<ChatServiceDeps, 'store' | 'pool' | 'clock' | 'limits'>, lookups: Lookups) {
   const { agentName, user } = lookups;
 
   async function toMessage(m: StoredMessage): Promise<Message> {
@@ -111,6 +112,9 @@ export function createViews({ store, pool }: Pick<ChatServiceDeps, 'store' | 'po
         closeCategory: c.closeCategory,
         closeSummary: c.closeSummary,
         lastSeq: c.lastSeq,
+        ...(visitor?.presence && c.status !== 'closed'
+          ? { visitorPresence: presenceAt(visitor.presence, { conversationId: c.id, visitorId: c.visitorId }, clock.now(), limits.visitorLeftGraceMs) }
+          : {}),
       };
     },
 
