@@ -8,6 +8,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { artifact, launchBrowser } from '../helpers/browser';
 import { next, ok, onlineAgent, until, WAIT_MS, type TestServer } from '../helpers/chat';
 import { useTestServer } from '../helpers/suite';
+import { backAt } from '../../widget/src/i18n';
+import { en } from '../../widget/src/locales/en';
 
 jest.setTimeout(60_000);
 
@@ -146,6 +148,25 @@ test('with no agent online the shopper leaves a message', async () => {
   await page.getByText('Thank you! The reply shows here when you next open this chat').waitFor();
   const left = await server.db.store.listLeftMessages({ limit: 50 });
   expect(left.find((m) => m.text === 'Do you ship to Hong Kong?')).toMatchObject({ name: 'Ana', email: 'ana@example.com' });
+});
+
+test('while business hours keep the team closed, the leave-a-message form says when it is back, in the shopper\'s time', async () => {
+  const reopensAt = Date.now() + 26 * 3600_000; // another day: with the weekday
+  context = await browser.newContext({ locale: 'en-US', timezoneId: 'America/New_York', viewport: { width: 1200, height: 800 } });
+  const page = await context.newPage();
+  // This server has no business hours yet: the session reply gets the field a closed team's
+  // server sends (shared/protocol.ts VisitorSession.reopensAt) on its way to the page.
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((m) => server.send(m));
+    server.onMessage((m) => ws.send(typeof m === 'string' ? m.replace('"agentsAvailable":false', `"agentsAvailable":false,"reopensAt":${reopensAt}`) : m));
+  });
+  await page.goto(t.url);
+  await launcher(page).click();
+  const form = page.getByRole('form', { name: 'No one is online right now' });
+  await form.getByText(backAt(en, reopensAt, Date.now(), 'en', 'America/New_York')).waitFor();
+  await form.getByRole('textbox', { name: 'Your name' }).waitFor();
+  await page.screenshot({ path: artifact('widget-back-at.png') });
 });
 
 test('every chat in the same browser is rated once, with the last answers readable above the rating', async () => {

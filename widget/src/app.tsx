@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { VisitorMessage as Message } from '../../shared/protocol';
 import type { Chat, ChatState } from './chat';
-import { fill, type Locale, type Strings } from './i18n';
+import { backAt, fill, type Locale, type Strings } from './i18n';
 import { clockTime } from '../../shared/client/format';
 import { chime } from '../../shared/ui/chime';
 import { Linked } from '../../shared/ui/linked';
@@ -151,7 +151,7 @@ export function App({ chat, t, locale, settings, bindOpen, onOpenChange }: AppPr
           </header>
 
           {offline ? (
-            <OfflineForm chat={chat} t={t} notice={notice} setNotice={setNotice} />
+            <OfflineForm chat={chat} t={t} notice={notice} setNotice={setNotice} back={s.reopensAt ? backAt(t, s.reopensAt, Date.now(), locale) : null} />
           ) : (
             <>
               <div ref={list} class="ls-list" role="log" aria-live="polite" aria-label={t.messages} tabIndex={0}>
@@ -247,7 +247,7 @@ export function App({ chat, t, locale, settings, bindOpen, onOpenChange }: AppPr
   );
 }
 
-function OfflineForm({ chat, t, notice, setNotice }: { chat: Chat; t: Strings; notice: string; setNotice(s: string): void }) {
+function OfflineForm({ chat, t, notice, setNotice, back }: { chat: Chat; t: Strings; notice: string; setNotice(s: string): void; back: string | null }) {
   const [busy, setBusy] = useState(false);
   if (notice === t.leftMessage) return <p class="ls-notice" role="status">{notice}</p>;
   return (
@@ -266,6 +266,7 @@ function OfflineForm({ chat, t, notice, setNotice }: { chat: Chat; t: Strings; n
       }}
     >
       <h3>{t.offlineTitle}</h3>
+      {back && <p class="ls-back">{back}</p>}
       <p>{t.offlineIntro}</p>
       <label>
         {t.name}

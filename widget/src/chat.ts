@@ -43,6 +43,8 @@ export interface ChatState {
   /** Longest message the server accepts (its session's `limits`). */
   max: number;
   agentsAvailable: boolean;
+  /** When the team opens next (epoch ms): present only while business hours keep it closed. */
+  reopensAt: number | null;
   agentTyping: boolean;
   /** The conversation that just closed, until the next one starts: each is offered its rating once. */
   toRate: string | null;
@@ -98,6 +100,7 @@ export function createChat(o: ChatOptions) {
     refused: [],
     max: 4000,
     agentsAvailable: true,
+    reopensAt: null,
     agentTyping: false,
     toRate: null,
   };
@@ -155,6 +158,7 @@ export function createChat(o: ChatOptions) {
     write(o.storage, tokenKey, s.token);
     state.visitorId = s.visitorId;
     state.agentsAvailable = s.agentsAvailable;
+    state.reopensAt = s.reopensAt ?? null;
     state.max = s.limits.maxMessageLength;
     adoptConversation(s.conversation);
     // What failed before is tried again; a refusal for good already left the outbox.
