@@ -35,6 +35,7 @@ const envSchema = z.object({
   MAX_MESSAGE_LENGTH: int(4000),
   /** Seconds a disconnected agent keeps their chats before they are requeued. @default 30 */
   AGENT_GRACE_SECONDS: int(30),
+  VISITOR_LEFT_GRACE_SECONDS: int(15),
   /** Capacity of a new agent. @default 5 */
   DEFAULT_CAPACITY: int(5),
   /** How often each server process heartbeats in the presence pool, milliseconds. @default 2000 */
@@ -141,6 +142,11 @@ export interface ChatLimits {
   maxMessageLength: number;
   /** @default 30000 */
   agentGraceMs: number;
+  /**
+   * A shopper whose page closed, or whose connection was lost, counts as left only after this
+   * long without coming back (moving to the next page of the shop is not leaving). @default 15000
+   */
+  visitorLeftGraceMs: number;
   /** @default 5 */
   defaultCapacity: number;
   /** How often this process heartbeats in the presence pool. @default 2000 */
@@ -207,6 +213,7 @@ export interface ChatLimits {
 export const DEFAULT_LIMITS: ChatLimits = {
   maxMessageLength: 4000,
   agentGraceMs: 30_000,
+  visitorLeftGraceMs: 15_000,
   defaultCapacity: 5,
   heartbeatMs: 2000,
   processDeadAfterMs: 10_000,
@@ -255,6 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     limits: {
       maxMessageLength: e.MAX_MESSAGE_LENGTH,
       agentGraceMs: e.AGENT_GRACE_SECONDS * 1000,
+      visitorLeftGraceMs: e.VISITOR_LEFT_GRACE_SECONDS * 1000,
       defaultCapacity: e.DEFAULT_CAPACITY,
       heartbeatMs: e.HEARTBEAT_MS,
       processDeadAfterMs: e.PROCESS_DEAD_AFTER_MS,

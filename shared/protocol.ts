@@ -38,11 +38,33 @@ export type SystemEvent =
   | { type: 'faq_declined' };
 
 /**
- * Why a conversation closed, when the close says more than who closed it: the visitor went quiet
- * (the idle routine), the FAQ answer offered while queued solved it (self-served), or the shopper
- * left a message instead of waiting in the queue.
+ * Why a conversation closed when nobody chose to close it, or said more than who closed it: the
+ * visitor went quiet (the idle routine), left the page while queued and stayed away past the
+ * missed-chat grace (a *missed* chat), the FAQ answer offered while queued solved it
+ * (self-served), or the shopper left a message instead of waiting in the queue.
  */
-export type CloseReason = 'visitor_idle' | 'faq_solved' | 'left_message';
+export type CloseReason = 'visitor_idle' | 'visitor_left' | 'faq_solved' | 'left_message';
+
+/**
+ * Whether the shopper is on the page (`on_page`), has it in the background (`hidden`; also a page
+ * closed or a connection lost within the short grace, e.g. while moving to the next page), or left
+ * (gone past that grace).
+ */
+export type VisitorPresenceState = 'on_page' | 'hidden' | 'left';
+
+/** What a shopper's widget reports: its page shown, hidden, or closed (`pagehide`). */
+export type VisitorPresenceReport = 'visible' | 'hidden' | 'gone';
+
+/** A shopper's presence as agents see it beside a conversation. */
+export interface VisitorPresence {
+  conversationId: string;
+  visitorId: string;
+  state: VisitorPresenceState;
+  /** When the shopper entered `state` (epoch ms); for `left`, when they went. */
+  since: number;
+  /** The shopper had left (past the grace) and came back: "came back" while `on_page`. */
+  returned: boolean;
+}
 
 /** System events as a visitor receives them: no agent ids, no transfer notes. */
 export type VisitorSystemEvent =
@@ -101,6 +123,8 @@ export interface ConversationView {
   closeCategory: CloseCategory | null;
   closeSummary: string | null;
   lastSeq: number;
+  /** The shopper's presence (§5.1 `visitor:presence`); absent until their widget reported one. */
+  visitorPresence?: VisitorPresence;
 }
 
 /** What an agent sees of the shopper beside a conversation. */
@@ -266,6 +290,8 @@ export interface VisitorClientToServerEvents {
   'message:send': (p: { clientId: string; text: string }, ack: Ack<MessageAck>) => void;
   /** `text`: the draft so far, which agents see only when the team's typing preview is on. */
   'typing': (p: { typing: boolean; text?: string }) => void;
+  /** The page became visible or hidden, or is being closed (`gone`, sent on `pagehide`). No ack. */
+  'visitor:presence': (p: { state: VisitorPresenceReport }) => void;
   'conversation:close': (p: Record<string, never>, ack: Ack<{ conversationId: string }>) => void;
   /** Name and email the shopper gave (or the host page set). */
   'visitor:profile': (
@@ -480,6 +506,8 @@ export interface AgentServerToClientEvents {
     to?: AgentRef;
   }) => void;
   'conversation:updated': (c: ConversationView) => void;
+  /** The shopper of a live conversation went to the background, left or came back: to its agent and the leads. */
+  'conversation:presence': (p: VisitorPresence) => void;
   /** Leads: a conversation was registered as a complaint (`POST /api/v1/complaints`). */
   'complaint:registered': (c: ComplaintView) => void;
   'message': (m: Message) => void;

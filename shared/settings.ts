@@ -64,6 +64,8 @@ export interface RoutineSettings {
   idleCloseMinutes: number;
   /** An assigned conversation with no agent answer after this long is flagged on the floor. 10–3600. */
   slowAnswerSeconds: number;
+  /** A queued shopper who left the page this long ago leaves the queue as a missed chat; 0 keeps them queued. 0–3600. */
+  missedAfterSeconds: number;
   /** A chat the visitor ended waits this long for its agent's category and summary, then is filed uncategorised. 1–1440. */
   wrapUpMinutes: number;
   /** A complaint's handling is due this long after it is registered. 1–720. */

@@ -32,6 +32,7 @@ export const DEFAULT_SETTINGS: TeamSettings = {
     idlePromptMinutes: 3,
     idleCloseMinutes: 5,
     slowAnswerSeconds: 60,
+    missedAfterSeconds: 120,
     wrapUpMinutes: 10,
     complaintDueHours: 24,
     followUpDueDays: 3,
@@ -67,7 +68,7 @@ export function createSettingsService(deps: SettingsServiceDeps) {
     const value = Object.fromEntries(
       Object.entries(DEFAULT_SETTINGS).map(([k, d]) => [k, k in stored ? stored[k] : d]),
     ) as unknown as TeamSettings;
-    // Routines saved before a later version added one keep that one's default.
+    // Routines saved before a field existed get its default.
     value.routines = { ...DEFAULT_SETTINGS.routines, ...value.routines };
     cached = { value, at: clock.now() };
     return value;

@@ -49,6 +49,7 @@ export const visitorSchemas = {
   'conversation:history': historyQuery,
   'message:send': z.object({ clientId, text: messageText }).strict(),
   'typing': z.object({ typing: z.boolean(), text: messageText.optional() }).strict(),
+  'visitor:presence': z.object({ state: z.enum(['visible', 'hidden', 'gone']) }).strict(),
   'conversation:close': empty,
   'visitor:profile': z
     .object({ name: personName.optional(), email: email.optional() })

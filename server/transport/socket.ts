@@ -102,7 +102,14 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
     const { visitorId, ip } = socket.data;
     socket.join(rooms.visitor(visitorId));
     metrics.visitorsConnected.inc();
-    socket.on('disconnect', () => metrics.visitorsConnected.dec());
+    socket.on('disconnect', (reason) => {
+      metrics.visitorsConnected.dec();
+      // The shopper's last socket anywhere closed (tab closed, network lost, heartbeat missed): gone,
+      // and left unless they come back within the grace. A server shutting down is not the shopper leaving.
+      if (reason.startsWith('server')) return;
+      const others = async () => (await visitors.in(rooms.visitor(visitorId)).fetchSockets()).length > 0;
+      void work.track(chat.visitorDisconnected(visitorId, others)).catch((err) => log.warn({ err, visitorId }, 'could not record a visitor gone'));
+    });
 
     // Messages this socket sent and not yet stored: its close waits for them (see inFlightSet).
     const sends = inFlightSet();
@@ -131,6 +138,10 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
       'typing': async (p) => {
         await allow([`typ:v:${visitorId}`, limits.visitorMessagesPerSecond * 2]);
         await chat.visitorTyping(visitorId, p.typing, p.typing ? await settings.typingPreview(p.text) : undefined);
+      },
+      'visitor:presence': async (p) => {
+        await allow([`pres:v:${visitorId}`, limits.visitorMessagesPerSecond]);
+        await chat.reportVisitorPresence(visitorId, p.state);
       },
       'conversation:close': async () => {
         await allow([`close:v:${visitorId}`, limits.visitorMessagesPerSecond]);

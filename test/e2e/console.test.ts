@@ -237,3 +237,27 @@ test('a long transcript opens on its last 100 messages; a labelled button reads 
   expect(await zhTranscript.getByRole('button').count()).toBe(0);
   expect(await zhTranscript.getByText(/^Message \d+ of 250$/).count()).toBe(250);
 });
+
+test('the agent sees the shopper leave the page and come back, in the list and the header, in English and Chinese', async () => {
+  const ana = await agentConsole('Ana', 2);
+  await goOnline(ana.page);
+  const first = await shopper('Is the kettle in stock?');
+  await chatList(ana.page).getByText('Is the kettle in stock?').click();
+  const header = ana.page.getByRole('main');
+  first.socket.emit('visitor:presence', { state: 'visible' });
+  await chatList(ana.page).getByText('On the page').waitFor();
+  await header.getByText('On the page').waitFor();
+  first.socket.emit('visitor:presence', { state: 'hidden' });
+  await header.getByText('Page in background').waitFor();
+  await chatList(ana.page).getByText('Page in background').waitFor();
+  await ana.page.screenshot({ path: artifact('console-presence.png') });
+
+  const wei = await agentConsole('小王', 2, 'zh-CN');
+  await wei.page.getByRole('combobox', { name: '状态' }).selectOption('online');
+  const second = await shopper('有货吗？');
+  await wei.page.getByRole('navigation', { name: '会话' }).getByText('有货吗？').click();
+  second.socket.emit('visitor:presence', { state: 'visible' });
+  await wei.page.getByRole('main').getByText('在页面上').waitFor();
+  second.socket.emit('visitor:presence', { state: 'hidden' });
+  await wei.page.getByRole('main').getByText('页面在后台').waitFor();
+});

@@ -8,6 +8,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { artifact, launchBrowser } from '../helpers/browser';
 import { next, ok, onlineAgent, until, WAIT_MS, type TestServer } from '../helpers/chat';
 import { useTestServer } from '../helpers/suite';
+import { backAt } from '../../widget/src/i18n';
+import { en } from '../../widget/src/locales/en';
 
 jest.setTimeout(60_000);
 
@@ -148,21 +150,69 @@ test('with no agent online the shopper leaves a message', async () => {
   expect(left.find((m) => m.text === 'Do you ship to Hong Kong?')).toMatchObject({ name: 'Ana', email: 'ana@example.com' });
 });
 
-test('after the agent closes the chat the shopper rates it', async () => {
+test('while business hours keep the team closed, the leave-a-message form says when it is back, in the shopper\'s time', async () => {
+  const reopensAt = Date.now() + 26 * 3600_000; // another day: with the weekday
+  context = await browser.newContext({ locale: 'en-US', timezoneId: 'America/New_York', viewport: { width: 1200, height: 800 } });
+  const page = await context.newPage();
+  // This server has no business hours yet: the session reply gets the field a closed team's
+  // server sends (shared/protocol.ts VisitorSession.reopensAt) on its way to the page.
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((m) => server.send(m));
+    server.onMessage((m) => ws.send(typeof m === 'string' ? m.replace('"agentsAvailable":false', `"agentsAvailable":false,"reopensAt":${reopensAt}`) : m));
+  });
+  await page.goto(t.url);
+  await launcher(page).click();
+  const form = page.getByRole('form', { name: 'No one is online right now' });
+  await form.getByText(backAt(en, reopensAt, Date.now(), 'en', 'America/New_York')).waitFor();
+  await form.getByRole('textbox', { name: 'Your name' }).waitFor();
+  await page.screenshot({ path: artifact('widget-back-at.png') });
+});
+
+test('every chat in the same browser is rated once, with the last answers readable above the rating', async () => {
   const agent = await onlineAgent(t);
   const page = await shopper();
   await openWidget(page);
-  const assigned = next(agent.socket, 'conversation:assigned');
-  await composer(page).fill('Thanks for the help');
-  await composer(page).press('Enter');
-  const { conversation } = await assigned;
-  await ok(agent.socket, 'conversation:close', { conversationId: conversation.id });
   const rating = page.getByRole('form', { name: 'How did we do?' });
+
+  /** One chat: the shopper asks, the agent answers at length and closes; the rating appears. */
+  async function chat(question: string, answer: string) {
+    const assigned = next(agent.socket, 'conversation:assigned');
+    await composer(page).fill(question);
+    await composer(page).press('Enter');
+    const { conversation } = await assigned;
+    for (let i = 1; i <= 6; i++) {
+      await ok(agent.socket, 'message:send', { conversationId: conversation.id, clientId: randomUUID(), text: `${i}. ${'Some detail. '.repeat(8)}` });
+    }
+    await ok(agent.socket, 'message:send', { conversationId: conversation.id, clientId: randomUUID(), text: answer });
+    await ok(agent.socket, 'conversation:close', { conversationId: conversation.id });
+    await rating.getByRole('radio', { name: '5 out of 5' }).waitFor();
+    // The agent's last answer is wholly inside the transcript's visible box, above the rating.
+    const last = transcript(page).getByText(answer);
+    await until(async () => {
+      const [box, list, form] = await Promise.all([last.boundingBox(), transcript(page).boundingBox(), rating.boundingBox()]);
+      return !!box && !!list && !!form && box.y >= list.y && box.y + box.height <= list.y + list.height && box.y + box.height <= form.y;
+    }, WAIT_MS, 'the last answer visible above the rating');
+    return conversation.id as string;
+  }
+
+  const first = await chat('Thanks for the help', 'Glad to help, bye!');
+  await page.screenshot({ path: artifact('widget-rating.png') });
   await rating.getByRole('radio', { name: '5 out of 5' }).click();
   await rating.getByRole('textbox', { name: 'Comment (optional)' }).fill('Quick and kind');
   await rating.getByRole('button', { name: 'Submit rating' }).click();
   await page.getByText('Thank you for your feedback!').waitFor();
-  expect(await server.db.store.getRating(conversation.id)).toMatchObject({ score: 5, comment: 'Quick and kind' });
+  expect(await server.db.store.getRating(first)).toMatchObject({ score: 5, comment: 'Quick and kind' });
+
+  // A second chat in the same browser: the thanks goes, and its own rating is offered.
+  const second = await chat('One more question', 'That is all for today, bye!');
+  expect(second).not.toBe(first);
+  expect(await page.getByText('Thank you for your feedback!').count()).toBe(0);
+  await rating.getByRole('radio', { name: '2 out of 5' }).click();
+  await rating.getByRole('button', { name: 'Submit rating' }).click();
+  await page.getByText('Thank you for your feedback!').waitFor();
+  expect(await server.db.store.getRating(second)).toMatchObject({ score: 2 });
+  expect(await server.db.store.getRating(first)).toMatchObject({ score: 5 });
 });
 
 test('a Chinese browser gets the zh-CN widget; Enter that confirms an IME composition does not send', async () => {

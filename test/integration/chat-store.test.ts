@@ -223,7 +223,7 @@ describe.each(backends)('ChatStore on $name', (backend) => {
       expect(await store.getVisitor(id)).toBeNull();
       await store.setVisitorProfile(id, { name: 'Ana' }, T0);
       expect(await store.getVisitor(id)).toEqual({
-        id, name: 'Ana', email: null, context: null, userAgent: null, createdAt: T0, lastSeenAt: T0,
+        id, name: 'Ana', email: null, context: null, userAgent: null, createdAt: T0, lastSeenAt: T0, presence: null,
       });
       await store.setVisitorProfile(id, { email: 'ana@example.com' }, T0 + 10);
       await store.setVisitorProfile(id, { name: 'Ana Lima' }, T0 + 5);
@@ -235,13 +235,36 @@ describe.each(backends)('ChatStore on $name', (backend) => {
       const context = { url: 'https://shop.example/?q="x"', title: '订单 \\ ok', data: { order: 'A-1', note: '{"not":"json"}' } };
       await store.setVisitorContext(id, context, 'UA/1', T0);
       expect(await store.getVisitor(id)).toEqual({
-        id, name: null, email: null, context, userAgent: 'UA/1', createdAt: T0, lastSeenAt: T0,
+        id, name: null, email: null, context, userAgent: 'UA/1', createdAt: T0, lastSeenAt: T0, presence: null,
       });
       await store.setVisitorProfile(id, { name: 'Bo' }, T0 + 1);
       await store.setVisitorContext(id, { language: 'en' }, null, T0 + 2);
       expect(await store.getVisitor(id)).toMatchObject({ name: 'Bo', context: { language: 'en' }, userAgent: 'UA/1', lastSeenAt: T0 + 2 });
       await store.setVisitorContext(id, {}, 'UA/2', T0 + 3);
       expect(await store.getVisitor(id)).toMatchObject({ context: {}, userAgent: 'UA/2' });
+    });
+
+    it('records presence: since moves on a change, coming back after the grace is "returned", leaving clears it, stale reports are ignored', async () => {
+      const id = `visitor-${randomUUID()}`;
+      const GRACE = 15_000;
+      expect(await store.setVisitorPresence(id, 'on_page', T0, GRACE)).toEqual({ state: 'on_page', since: T0, returned: false });
+      expect(await store.setVisitorPresence(id, 'on_page', T0 + 5, GRACE)).toEqual({ state: 'on_page', since: T0, returned: false });
+      expect(await store.setVisitorPresence(id, 'left', T0 + 10, GRACE)).toEqual({ state: 'left', since: T0 + 10, returned: false });
+      // A second "gone" (pagehide, then the socket closing) keeps when they went.
+      expect(await store.setVisitorPresence(id, 'left', T0 + 20, GRACE)).toEqual({ state: 'left', since: T0 + 10, returned: false });
+      // Back within the grace (the next page of the shop): not "returned".
+      expect(await store.setVisitorPresence(id, 'on_page', T0 + 1000, GRACE)).toEqual({ state: 'on_page', since: T0 + 1000, returned: false });
+      await store.setVisitorPresence(id, 'left', T0 + 2000, GRACE);
+      expect(await store.setVisitorPresence(id, 'hidden', T0 + 2000 + GRACE, GRACE)).toEqual({ state: 'hidden', since: T0 + 2000 + GRACE, returned: true });
+      expect(await store.setVisitorPresence(id, 'on_page', T0 + 40_000, GRACE)).toEqual({ state: 'on_page', since: T0 + 40_000, returned: true });
+      // A report older than the visitor's last activity (a late "socket gone") changes nothing.
+      expect(await store.setVisitorPresence(id, 'left', T0 + 39_000, GRACE)).toBeNull();
+      expect((await store.getVisitor(id))?.presence).toEqual({ state: 'on_page', since: T0 + 40_000, returned: true });
+      expect(await store.setVisitorPresence(id, 'left', T0 + 50_000, GRACE)).toEqual({ state: 'left', since: T0 + 50_000, returned: false });
+      // The first report creates the visitor.
+      const fresh = `visitor-${randomUUID()}`;
+      await store.setVisitorPresence(fresh, 'hidden', T0, GRACE);
+      expect(await store.getVisitor(fresh)).toMatchObject({ id: fresh, createdAt: T0, presence: { state: 'hidden', since: T0, returned: false } });
     });
   });
 

@@ -66,6 +66,7 @@ test('the settings form reads into TeamSettings, or says what is wrong', () => {
     idlePromptMinutes: '3',
     idleCloseMinutes: '5',
     slowAnswerSeconds: '90',
+    missedAfterSeconds: '0',
     wrapUpMinutes: '15',
     complaintDueHours: '48',
     followUpDueDays: '2',
@@ -89,6 +90,7 @@ test('the settings form reads into TeamSettings, or says what is wrong', () => {
         idlePromptMinutes: 3,
         idleCloseMinutes: 5,
         slowAnswerSeconds: 90,
+        missedAfterSeconds: 0,
         wrapUpMinutes: 15,
         complaintDueHours: 48,
         followUpDueDays: 2,
@@ -99,7 +101,7 @@ test('the settings form reads into TeamSettings, or says what is wrong', () => {
     },
   });
   // The routines' times: out of range or not whole numbers.
-  for (const bad of [{ idlePromptMinutes: '121' }, { idleCloseMinutes: '0' }, { slowAnswerSeconds: '5' }, { wrapUpMinutes: '1.5' }, { wrapUpMinutes: '' }, { queueWaitLimitMinutes: '121' }] as Record<string, string>[]) {
+  for (const bad of [{ idlePromptMinutes: '121' }, { idleCloseMinutes: '0' }, { slowAnswerSeconds: '5' }, { missedAfterSeconds: '-1' }, { wrapUpMinutes: '1.5' }, { wrapUpMinutes: '' }, { queueWaitLimitMinutes: '121' }] as Record<string, string>[]) {
     expect(readSettings(get({ ...fields, ...bad }), settingsEn)).toEqual({ problem: settingsEn.badRoutineTime });
   }
   expect(readSettings(get({ ...fields, 'to-mon': '07:00' }), settingsEn)).toEqual({ problem: 'Monday: the opening time must be before the closing time.' });

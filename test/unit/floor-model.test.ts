@@ -67,3 +67,12 @@ test('an agent\'s answer ends the routines\' slow-first-answer alert; a visitor 
   expect(answered.conversations[c.id].waitingSince).toBeNull();
   expect(slow.conversations[c.id].slowAnswer).toBe(true);
 });
+
+test('a shopper\'s presence push marks their conversation on the floor; one off the floor changes nothing', () => {
+  const m0 = base();
+  const c = m0.conversations['conv-0'];
+  const left = applyPush(m0, { event: 'conversation:presence', data: { conversationId: c.id, visitorId: c.visitorId, state: 'left', since: NOW, returned: false } });
+  expect(left.conversations[c.id].visitorPresence).toEqual({ conversationId: c.id, visitorId: c.visitorId, state: 'left', since: NOW, returned: false });
+  expect(m0.conversations[c.id].visitorPresence).toBeUndefined();
+  expect(applyPush(left, { event: 'conversation:presence', data: { conversationId: 'gone', visitorId: 'v', state: 'on_page', since: NOW, returned: true } })).toBe(left);
+});

@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { VisitorMessage as Message } from '../../shared/protocol';
 import type { Chat, ChatState } from './chat';
-import { fill, type Locale, type Strings } from './i18n';
+import { backAt, fill, type Locale, type Strings } from './i18n';
 import { clockTime } from '../../shared/client/format';
 import { chime } from '../../shared/ui/chime';
 import { Linked } from '../../shared/ui/linked';
@@ -92,10 +92,11 @@ export function App({ chat, t, locale, settings, bindOpen, onOpenChange }: AppPr
     if (settings.sound) chime(880, 0.08, 0.3);
   }, [unread]);
 
+  // The rating panel takes room from the transcript: the last answers stay in view above it.
   useEffect(() => {
     const el = list.current;
     if (el) el.scrollTop = el.scrollHeight;
-  }, [s.messages.length, s.outbox.length, open]);
+  }, [s.messages.length, s.outbox.length, open, s.toRate]);
 
   const close = () => {
     setOpen(false);
@@ -154,7 +155,7 @@ export function App({ chat, t, locale, settings, bindOpen, onOpenChange }: AppPr
           </header>
 
           {offline ? (
-            <OfflineForm chat={chat} t={t} notice={notice} setNotice={setNotice} />
+            <OfflineForm chat={chat} t={t} notice={notice} setNotice={setNotice} back={s.reopensAt ? backAt(t, s.reopensAt, Date.now(), locale) : null} />
           ) : ask ? (
             <PreChat chat={chat} s={s} t={t} fields={ask} />
           ) : (
@@ -200,7 +201,7 @@ export function App({ chat, t, locale, settings, bindOpen, onOpenChange }: AppPr
                 {s.agentTyping && <div class="ls-event">{fill(t.typing, { agent: c?.agentName ?? t.support })}</div>}
               </div>
               {s.toRate && c?.agentName ? (
-                <Rating chat={chat} t={t} />
+                <Rating key={s.toRate} chat={chat} t={t} />
               ) : (
                 notice && <p class="ls-notice">{notice}</p>
               )}
@@ -254,7 +255,7 @@ export function App({ chat, t, locale, settings, bindOpen, onOpenChange }: AppPr
   );
 }
 
-function OfflineForm({ chat, t, notice, setNotice }: { chat: Chat; t: Strings; notice: string; setNotice(s: string): void }) {
+function OfflineForm({ chat, t, notice, setNotice, back }: { chat: Chat; t: Strings; notice: string; setNotice(s: string): void; back?: string | null }) {
   const [busy, setBusy] = useState(false);
   if (notice === t.leftMessage) return <p class="ls-notice" role="status">{notice}</p>;
   return (
@@ -273,6 +274,7 @@ function OfflineForm({ chat, t, notice, setNotice }: { chat: Chat; t: Strings; n
       }}
     >
       <h3>{t.offlineTitle}</h3>
+      {back && <p class="ls-back">{back}</p>}
       <p>{t.offlineIntro}</p>
       <label>
         {t.name}

@@ -13,6 +13,7 @@ import type {
   PageContext,
   VisitorClientToServerEvents,
   VisitorConversationState,
+  VisitorPresenceReport,
   VisitorServerToClientEvents,
   VisitorSession,
 } from '../../shared/protocol';
@@ -43,8 +44,10 @@ export interface ChatState {
   /** Longest message the server accepts (its session's `limits`). */
   max: number;
   agentsAvailable: boolean;
+  /** When the team opens next (epoch ms): present only while business hours keep it closed. */
+  reopensAt: number | null;
   agentTyping: boolean;
-  /** The conversation that just closed, until a new one starts. */
+  /** The conversation that just closed, until the next one starts: each is offered its rating once. */
   toRate: string | null;
   /** The session's pre-chat form and departments (widget/src/prechat.tsx). */
   preChat?: VisitorSession['preChat'];
@@ -103,12 +106,15 @@ export function createChat(o: ChatOptions) {
     refused: [],
     max: 4000,
     agentsAvailable: true,
+    reopensAt: null,
     agentTyping: false,
     toRate: null,
     known: {},
   };
   let socket: VisitorSocket | null = null;
   let flushing = false;
+  /** The page's presence as last reported by the host page: told again after every (re)connect. */
+  let shown: VisitorPresenceReport = 'visible';
   /**
    * Every seq up to this came in a sync reply or a page after it, so a resume (or a retried
    * sync) asks from here, for what is missing: a live message can overtake one whose fan-out
@@ -146,6 +152,9 @@ export function createChat(o: ChatOptions) {
   function adoptConversation(c: VisitorConversationState | null) {
     if (c?.id !== state.conversation?.id) state.messages = [], synced = 0;
     state.conversation = c;
+    // A closed conversation offers its rating; the next one (learned from an ack, a message or its
+    // state, whichever comes first) takes the previous one's rating away.
+    if (c) state.toRate = c.status === 'closed' ? c.id : null;
   }
 
   async function sync() {
@@ -156,6 +165,7 @@ export function createChat(o: ChatOptions) {
     write(o.storage, tokenKey, s.token);
     state.visitorId = s.visitorId;
     state.agentsAvailable = s.agentsAvailable;
+    state.reopensAt = s.reopensAt ?? null;
     state.max = s.limits.maxMessageLength;
     state.preChat = s.preChat;
     state.departments = s.departments;
@@ -170,6 +180,7 @@ export function createChat(o: ChatOptions) {
     }
     state.connection = 'online';
     changed();
+    socket!.emit('visitor:presence', { state: shown });
     sendContext();
     void flush();
   }
@@ -200,7 +211,6 @@ export function createChat(o: ChatOptions) {
           if (!state.conversation || state.conversation.id !== ack.conversationId) {
             // The first message opened a conversation; its state and history follow.
             adoptConversation(queued(ack.conversationId));
-            state.toRate = null;
           }
           merge([{ ...ack, clientId: p.clientId, author: 'visitor', authorId: state.visitorId, kind: 'text', text: p.text }]);
           state.outbox = withoutStored(state.outbox, [p]);
@@ -255,10 +265,7 @@ export function createChat(o: ChatOptions) {
     socket.on('conversation:state', (c) => {
       if (state.conversation && c.id !== state.conversation.id && c.status === 'closed') return;
       adoptConversation(c);
-      if (c.status === 'closed') {
-        state.toRate = c.id;
-        state.agentTyping = false;
-      }
+      if (c.status === 'closed') state.agentTyping = false;
       changed();
     });
     socket.on('typing', (p) => {
@@ -291,6 +298,11 @@ export function createChat(o: ChatOptions) {
       state.outbox = withState(state.outbox, clientId, 'sending');
       changed();
       void flush();
+    },
+    /** The page was shown, hidden or is being closed (`pagehide`): agents see whether the shopper is there. */
+    presence(report: VisitorPresenceReport) {
+      shown = report;
+      if (socket?.connected) socket.emit('visitor:presence', { state: report });
     },
     typing(typing: boolean) {
       if (socket?.connected && state.conversation?.status !== 'closed') socket.emit('typing', { typing });

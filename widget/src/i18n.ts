@@ -22,4 +22,17 @@ export function strings(locale: Locale): Strings {
   return tables[locale];
 }
 
-export { fill } from '../../shared/client/format';
+import { fill } from '../../shared/client/format';
+
+export { fill };
+
+/**
+ * "We're back at …" in the shopper's time: the time alone when that is today, with the weekday
+ * otherwise. `timeZone`: the shopper's own unless given (tests).
+ */
+export function backAt(t: Strings, at: number, now: number, locale: Locale, timeZone?: string): string {
+  const f = (o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(locale, { timeZone, ...o }).format(at);
+  const date = (d: number) => new Intl.DateTimeFormat('en-CA', { timeZone }).format(d);
+  const time = f({ hour: '2-digit', minute: '2-digit' });
+  return date(at) === date(now) ? fill(t.backToday, { time }) : fill(t.backOn, { day: f({ weekday: 'long' }), time });
+}

@@ -60,6 +60,12 @@ function boot() {
   });
   // A conversation from an earlier page view: reconnect now so replies and the unread badge arrive.
   if (storage.getItem(`${storageKey}:token`)) chat.start();
+  // Agents see whether the shopper is on the page, has it in the background, or left.
+  const visibility = () => chat.presence(document.hidden ? 'hidden' : 'visible');
+  visibility();
+  document.addEventListener('visibilitychange', visibility);
+  window.addEventListener('pagehide', () => chat.presence('gone'));
+  window.addEventListener('pageshow', visibility);
   window.addEventListener('storage', (e) => {
     if (e.key === `${storageKey}:token` && e.newValue) chat.tokenChanged();
   });

@@ -9,6 +9,7 @@ import { SidePanel } from '../side-panel/side-panel';
 import type { Chat } from '../state/chats';
 import type { ConsoleSession } from '../state/session';
 import { Transcript, type TranscriptPosition } from './transcript';
+import { PresenceBadge } from './presence-badge';
 import { visitorLabel } from './visitor-label';
 
 interface ConversationProps {
@@ -53,6 +54,7 @@ export function Conversation({ chat, session, api, t, locale, agentName, onDraft
       <main class="conversation" aria-label={`${t.transcript}: ${visitorLabel(chat, t)}`}>
         <div class="convhead">
           <h2>{visitorLabel(chat, t)}</h2>
+          {!chat.ended && <PresenceBadge presence={chat.view.visitorPresence} t={t} />}
           <button type="button" onClick={onComplaint}>{(locale === 'zh-CN' ? complaintZh : complaintEn).complaint}</button>
           {!chat.ended && <button type="button" onClick={onTransfer}>{t.transfer}</button>}
           <button type="button" class={chat.ended ? 'primary' : undefined} onClick={onClose}>{chat.ended ? t.fileWrapUp : t.close}</button>

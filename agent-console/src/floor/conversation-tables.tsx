@@ -1,7 +1,8 @@
 /** The queue (position, waiting time) and the live conversations (agent, duration, unanswered for), each with Watch. */
 import { memo } from 'preact/compat';
 import type { FloorConversation } from '../../../shared/protocol';
-import { fill } from '../i18n';
+import { PresenceBadge } from '../conversation/presence-badge';
+import { fill, type Strings } from '../i18n';
 import { FloorTable } from './floor-table';
 import { duration, visitorName } from './format';
 import type { FloorStrings } from './strings';
@@ -11,6 +12,8 @@ interface TableProps {
   now: number;
   thresholdMs: number;
   s: FloorStrings;
+  /** The console's strings: the shopper's presence. */
+  t: Strings;
   watching: string | null;
   /** Stable across renders: rows that did not change are not rendered again. */
   onWatch(id: string): void;
@@ -38,23 +41,23 @@ function Waited({ ms, thresholdMs, s }: { ms: number | null; thresholdMs: number
 }
 
 // Rows are memoised: a push changes one conversation, and only its row renders again (until the clock ticks).
-const QueueRow = memo(function QueueRow({ c, position, now, thresholdMs, s, pressed, onWatch }: RowProps & { position: number }) {
+const QueueRow = memo(function QueueRow({ c, position, now, thresholdMs, s, t, pressed, onWatch }: RowProps & { position: number }) {
   const waited = now - (c.queuedAt ?? c.openedAt);
   return (
     <tr class={waited > thresholdMs ? 'late' : undefined}>
       <td>{position}</td>
-      <th scope="row">{visitorName(c, s)}</th>
+      <th scope="row">{visitorName(c, s)} <PresenceBadge presence={c.visitorPresence} t={t} /></th>
       <td><Waited ms={waited} thresholdMs={thresholdMs} s={s} /></td>
       <td><WatchButton c={c} s={s} pressed={pressed} onWatch={onWatch} /></td>
     </tr>
   );
 });
 
-const LiveRow = memo(function LiveRow({ c, now, thresholdMs, s, pressed, onWatch }: RowProps) {
+const LiveRow = memo(function LiveRow({ c, now, thresholdMs, s, t, pressed, onWatch }: RowProps) {
   const waited = c.waitingSince === null ? null : now - c.waitingSince;
   return (
     <tr class={[waited !== null && waited > thresholdMs ? 'late' : '', c.slowAnswer ? 'slow-answer' : ''].join(' ').trim() || undefined}>
-      <th scope="row">{visitorName(c, s)}</th>
+      <th scope="row">{visitorName(c, s)} <PresenceBadge presence={c.visitorPresence} t={t} /></th>
       <td>
         {c.agent?.name}
         {c.slowAnswer && <span class="badge alert">{s.slowAnswer}</span>}

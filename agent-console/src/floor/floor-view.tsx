@@ -28,7 +28,7 @@ export function FloorView({ t, locale, session, me }: ViewProps) {
 
   const now = clientNow + model.skew;
   const thresholdMs = threshold * 1000;
-  const tableProps = { now, thresholdMs, s, watching, onWatch };
+  const tableProps = { now, thresholdMs, s, t, watching, onWatch };
   return (
     <div class={watching ? 'floor with-panel' : 'floor'} aria-label={s.floor} role="region">
       <div class="floor-main">

@@ -23,7 +23,8 @@ export type FloorPush =
   | { event: 'queue:changed'; data: Pushed<'queue:changed'> }
   | { event: 'floor:conversation'; data: Pushed<'floor:conversation'> }
   | { event: 'floor:activity'; data: Pushed<'floor:activity'> }
-  | { event: 'floor:figures'; data: Pushed<'floor:figures'> };
+  | { event: 'floor:figures'; data: Pushed<'floor:figures'> }
+  | { event: 'conversation:presence'; data: Pushed<'conversation:presence'> };
 
 export function floorModel(state: FloorState, now: number): FloorModel {
   return {
@@ -43,6 +44,10 @@ export function applyPush(m: FloorModel, p: FloorPush): FloorModel {
       return { ...m, queue: p.data.queue };
     case 'floor:figures':
       return { ...m, figures: p.data };
+    case 'conversation:presence': {
+      const c = m.conversations[p.data.conversationId];
+      return c ? { ...m, conversations: { ...m.conversations, [c.id]: { ...c, visitorPresence: p.data } } } : m;
+    }
     case 'floor:conversation': {
       if (p.data.status !== 'closed') return { ...m, conversations: { ...m.conversations, [p.data.id]: p.data } };
       if (!m.conversations[p.data.id]) return m;

@@ -23,6 +23,7 @@ export function useFloor(session: ConsoleSession): FloorModel | null {
       session.on('floor:conversation', (data) => apply({ event: 'floor:conversation', data })),
       session.on('floor:activity', (data) => apply({ event: 'floor:activity', data })),
       session.on('floor:figures', (data) => apply({ event: 'floor:figures', data })),
+      session.on('conversation:presence', (data) => apply({ event: 'conversation:presence', data })),
     ];
     let stopped = false;
     async function load() {

@@ -155,6 +155,10 @@ export const en = {
   refused: 'Not sent: {reason}',
   // Wrap-up of a chat the shopper ended (routines).
   ended: 'Ended',
+  'presence.on_page': 'On the page',
+  'presence.hidden': 'Page in background',
+  'presence.left': 'Left the page',
+  presenceReturned: 'Came back',
   endedBanner: 'The shopper ended this chat. File its category and summary by {time}; otherwise it is filed as uncategorised.',
   fileWrapUp: 'File category and summary',
   wrapUpTitle: 'File the ended conversation',

@@ -9,6 +9,7 @@ const TIMES = [
   ['idlePromptMinutes', 0, 120],
   ['idleCloseMinutes', 1, 120],
   ['slowAnswerSeconds', 10, 3600],
+  ['missedAfterSeconds', 0, 3600],
   ['wrapUpMinutes', 1, 1440],
   ['complaintDueHours', 1, 720],
   ['followUpDueDays', 1, 60],

@@ -61,11 +61,12 @@ function readRoutines(get: (name: string) => string): RoutineSettings | null {
   const idlePromptMinutes = whole(get('idlePromptMinutes'), 0, 120);
   const idleCloseMinutes = whole(get('idleCloseMinutes'), 1, 120);
   const slowAnswerSeconds = whole(get('slowAnswerSeconds'), 10, 3600);
+  const missedAfterSeconds = whole(get('missedAfterSeconds'), 0, 3600);
   const wrapUpMinutes = whole(get('wrapUpMinutes'), 1, 1440);
   const complaintDueHours = whole(get('complaintDueHours'), 1, 720);
   const followUpDueDays = whole(get('followUpDueDays'), 1, 60);
   const queueWaitLimitMinutes = whole(get('queueWaitLimitMinutes'), 0, 120);
-  const times = [idlePromptMinutes, idleCloseMinutes, slowAnswerSeconds, wrapUpMinutes, complaintDueHours, followUpDueDays, queueWaitLimitMinutes];
+  const times = [idlePromptMinutes, idleCloseMinutes, slowAnswerSeconds, missedAfterSeconds, wrapUpMinutes, complaintDueHours, followUpDueDays, queueWaitLimitMinutes];
   if (times.some((n) => n === null)) return null;
   return {
     greeting: perLanguage(get, 'routine-greeting'),
@@ -74,6 +75,7 @@ function readRoutines(get: (name: string) => string): RoutineSettings | null {
     idlePromptMinutes: idlePromptMinutes!,
     idleCloseMinutes: idleCloseMinutes!,
     slowAnswerSeconds: slowAnswerSeconds!,
+    missedAfterSeconds: missedAfterSeconds!,
     wrapUpMinutes: wrapUpMinutes!,
     complaintDueHours: complaintDueHours!,
     followUpDueDays: followUpDueDays!,

@@ -199,6 +199,7 @@ export function createConsoleSession(opts: ConsoleSessionOptions) {
     publish({ chats: rest });
   });
   socket.on('conversation:updated', (view) => update(view.id, (c) => ({ ...c, view })));
+  socket.on('conversation:presence', (p) => update(p.conversationId, (c) => ({ ...c, view: { ...c.view, visitorPresence: p } })));
   socket.on('message', (m) => {
     const chat = state.chats[m.conversationId];
     if (!chat) return;

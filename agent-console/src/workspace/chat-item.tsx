@@ -1,5 +1,6 @@
 /** One row of the chat list: visitor, unread count, last text and how long they have waited. */
 import type { Message } from '../../../shared/protocol';
+import { PresenceBadge } from '../conversation/presence-badge';
 import { visitorLabel } from '../conversation/visitor-label';
 import { fill, type Strings } from '../i18n';
 import { waitingSince, type Chat } from '../state/chats';
@@ -21,7 +22,7 @@ export function ChatItem({ chat, t, active, onSelect }: { chat: Chat; t: Strings
     <li>
       <button type="button" class={`chatitem${active ? ' active' : ''}${urgency}${chat.ended ? ' ended' : ''}`} aria-current={active ? 'true' : undefined} onClick={onSelect}>
         <span class="name">{visitorLabel(chat, t)}</span>
-        {chat.ended && <span class="badge ended">{t.ended}</span>}
+        {chat.ended ? <span class="badge ended">{t.ended}</span> : <PresenceBadge presence={chat.view.visitorPresence} t={t} />}
         {chat.unread > 0 && <span class="unread" aria-label={fill(t.unread, { n: chat.unread })}>{chat.unread}</span>}
         <span class="preview">{last?.text ?? ''}</span>
         {waiting !== null && <span class="wait">{since(t, waiting)}</span>}

@@ -1,6 +1,8 @@
 /**
  * The routines that act on time, run by a periodic sweep (its interval is the composition
  * root's; tests call it after moving a manual clock):
+ *  - shoppers who left: announced once the grace runs out, missed when queued too long gone
+ *    (visitor-presence.ts);
  *  - a visitor silent for `idlePromptMinutes` after the agent's last message is asked "Are you
  *    still there?"; `idleCloseMinutes` more of silence closes the conversation as `visitor_idle`,
  *    which frees the agent;
@@ -20,12 +22,17 @@ import { rememberIn } from './lookups';
 import type { QueueWait } from './queue-wait';
 import { routineOf, type Routines } from './routines';
 import type { WrapUps } from './routines-wrapup';
+import type { VisitorPresenceUseCases } from './visitor-presence';
 import type { Views } from './views';
 
 /** How far back a sweep reads each transcript for the last text and the assignment. */
 const RECENT = 50;
 
 export interface SweepResult {
+  /** Shoppers of live conversations whose left grace ran out, announced to agents. */
+  left: number;
+  /** Queued conversations closed as missed: the shopper left `missedAfterSeconds` ago. */
+  missed: number;
   prompted: number;
   closed: number;
   slow: number;
@@ -48,7 +55,10 @@ function assignedAt(recent: StoredMessage[], agentId: string): number | null {
 
 export function createRoutineSweep(
   deps: ChatServiceDeps,
-  parts: { routines: Routines; wrapUps: WrapUps; conversations: Conversations; views: Views; floor: Floor; queueWait: QueueWait },
+  parts: {
+    routines: Routines; wrapUps: WrapUps; conversations: Conversations; views: Views; floor: Floor; queueWait: QueueWait;
+    visitorPresence: VisitorPresenceUseCases;
+  },
 ) {
   const { store, clock } = deps;
   const { routines, wrapUps, conversations, views, floor, queueWait } = parts;
@@ -95,10 +105,11 @@ export function createRoutineSweep(
   return {
     /** One pass over the open conversations; returns what it did (for tests and logs). */
     async sweep(): Promise<SweepResult> {
-      const out: SweepResult = { prompted: 0, closed: 0, slow: 0, wrapUpsExpired: 0, longWaits: 0 };
+      const out: SweepResult = { left: 0, missed: 0, prompted: 0, closed: 0, slow: 0, wrapUpsExpired: 0, longWaits: 0 };
+      const active = await store.listActiveConversations();
+      Object.assign(out, await parts.visitorPresence.sweep(active));
       if (!(await routines.settings())) return out;
       out.wrapUpsExpired = await wrapUps.expire();
-      const active = await store.listActiveConversations();
       out.longWaits = await queueWait.sweep(active).catch((err) => {
         log.error({ err }, 'long-wait sweep failed; the next pass tries again');
         return 0;
@@ -113,7 +124,7 @@ export function createRoutineSweep(
           log.error({ err, conversationId: c.id }, 'routine sweep failed for a conversation; the next pass tries again'),
         );
       }
-      if (out.prompted || out.closed || out.slow || out.wrapUpsExpired || out.longWaits) log.info(out, 'routines swept');
+      if (Object.values(out).some((n) => n > 0)) log.info(out, 'routines swept');
       return out;
     },
   };

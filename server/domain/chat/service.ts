@@ -23,6 +23,7 @@ import { createFollowUps } from './routines-followups';
 import { createWrapUps } from './routines-wrapup';
 import { createRouting } from './routing';
 import { createViews } from './views';
+import { createVisitorPresence } from './visitor-presence';
 import { createVisitorUseCases } from './visitors';
 
 export type { Actor, ChatServiceDeps } from './deps';
@@ -41,13 +42,16 @@ export function createChatService(deps: ChatServiceDeps) {
   const routing = createRouting(deps, lookups, views, audience, routines, queueWait);
   const conversations = createConversationSteps(deps, { lookups, views, audience, routing, routines, wrapUps });
   const queueFaq = createQueueFaq(deps, { audience, conversations });
-  const routineSweep = createRoutineSweep(deps, { routines, wrapUps, conversations, views, floor, queueWait });
+  const visitorPresence = createVisitorPresence(deps, { conversations, routines });
+  const routineSweep = createRoutineSweep(deps, { routines, wrapUps, conversations, views, floor, queueWait, visitorPresence });
   const presence = createPresenceUseCases(deps, { lookups, views, audience, routing });
   const liveness = createLiveness(deps, { presence, routing, audience });
   return {
     ...createVisitorUseCases(deps, { lookups, views, audience, routing, background, conversations, floor, followUps, preChat: createPreChat(deps), queueWait, queueFaq }),
     ...createAgentUseCases(deps, { lookups, views, routing, background, conversations, presence, floor }),
     ...presence,
+    reportVisitorPresence: visitorPresence.reportVisitorPresence,
+    visitorDisconnected: visitorPresence.visitorDisconnected,
     /** The agent's session, with the presence epoch (a console compares it across reconnects). */
     async agentSession(...args: Parameters<typeof presence.agentSession>) {
       return { ...(await presence.agentSession(...args)), presenceEpoch: liveness.epoch() };

@@ -14,6 +14,7 @@ import type { AgentPresence } from '../ports/presence';
 import { AUTO_CLIENT_ID_PREFIX, type ConversationRecord, type StoredMessage } from '../ports/records';
 import type { ChatServiceDeps } from './deps';
 import type { Lookups } from './lookups';
+import { presenceAt } from './visitor-presence';
 
 /** `extras`: the estimated wait and long-wait flag, kept only while queued (queue-wait.ts). */
 export function visitorState(v: ConversationView, extras?: Pick<VisitorConversationState, 'estimatedWaitSec' | 'longWait'>): VisitorConversationState {
@@ -53,7 +54,7 @@ export function fitText(rows: readonly { text: string }[]): number {
 
 export type Views = ReturnType<typeof createViews>;
 
-export function createViews({ store, pool }: Pick<ChatServiceDeps, 'store' | 'pool'>, lookups: Lookups) {
+export function createViews({ store, pool, clock, limits }: Pick<ChatServiceDeps, 'store' | 'pool' | 'clock' | 'limits'>, lookups: Lookups) {
   const { agentName, user } = lookups;
 
   async function toMessage(m: StoredMessage): Promise<Message> {
@@ -113,6 +114,9 @@ export function createViews({ store, pool }: Pick<ChatServiceDeps, 'store' | 'po
         closeCategory: c.closeCategory,
         closeSummary: c.closeSummary,
         lastSeq: c.lastSeq,
+        ...(visitor?.presence && c.status !== 'closed'
+          ? { visitorPresence: presenceAt(visitor.presence, { conversationId: c.id, visitorId: c.visitorId }, clock.now(), limits.visitorLeftGraceMs) }
+          : {}),
       };
     },
 

@@ -5,7 +5,7 @@
  * a rejected promise means the storage itself failed.
  */
 import type { ComplaintView, FollowUpView } from '../../../shared/rest';
-import type { AgentStatus, CloseCategory, CloseReason, PageContext, Role, SystemEvent } from '../../../shared/protocol';
+import type { AgentStatus, CloseCategory, CloseReason, PageContext, Role, SystemEvent, VisitorPresenceState } from '../../../shared/protocol';
 import type {
   AcceptInvitationResult,
   AppendOutcome,
@@ -19,6 +19,7 @@ import type {
   StoredMessage,
   UserRecord,
   VisitorRecord,
+  StoredPresence,
 } from './records';
 
 export interface NewUser {
@@ -73,6 +74,13 @@ export interface VisitorRepository {
   /** Replaces the page context, creating the visitor if needed. A null `userAgent` keeps the stored one. */
   setVisitorContext(visitorId: string, context: PageContext, userAgent: string | null, at: number): Promise<void>;
   getVisitor(id: string): Promise<VisitorRecord | null>;
+  /**
+   * Records the state a visitor's page reported, in one statement, creating the visitor if needed:
+   * `since` moves only when the state changes (a second `left` keeps when they went); coming back
+   * from a `left` at least `graceMs` old sets `returned`, leaving again clears it. A report older
+   * than the visitor's last activity (`lastSeenAt`) is stale and ignored: null.
+   */
+  setVisitorPresence(visitorId: string, state: VisitorPresenceState, at: number, graceMs: number): Promise<StoredPresence | null>;
 }
 
 export interface LeftMessageRepository {

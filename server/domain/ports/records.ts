@@ -10,6 +10,7 @@ import type {
   PageContext,
   Role,
   SystemEvent,
+  VisitorPresenceState,
 } from '../../../shared/protocol';
 
 export interface UserRecord {
@@ -106,6 +107,16 @@ export interface VisitorRecord {
   userAgent: string | null;
   createdAt: number;
   lastSeenAt: number;
+  /** As last reported (never reported: null); `left` counts as left only past the grace (visitor-presence.ts). */
+  presence: StoredPresence | null;
+}
+
+/** A visitor's presence as stored: the state reported last, since when, and whether they came back. */
+export interface StoredPresence {
+  state: VisitorPresenceState;
+  since: number;
+  /** They had been `left` past the grace and reported again. Cleared when they leave again. */
+  returned: boolean;
 }
 
 /** A leave-a-message submission. */

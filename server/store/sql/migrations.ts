@@ -468,6 +468,16 @@ CREATE INDEX conversation_facts_closed_idx ON conversation_facts (closed_at);
 CREATE INDEX conversation_facts_agent_idx ON conversation_facts (agent_id, closed_at);
 `,
   },
+  {
+    version: 19,
+    name: 'visitors: presence on the page (on_page, hidden, left), since when, and whether they came back',
+    // Shared by every process through the database: visitors and agents may be on different ones.
+    sql: `
+ALTER TABLE visitors ADD COLUMN presence text CHECK (presence IN ('on_page', 'hidden', 'left'));
+ALTER TABLE visitors ADD COLUMN presence_since timestamptz;
+ALTER TABLE visitors ADD COLUMN presence_returned boolean NOT NULL DEFAULT false;
+`,
+  },
 ];
 
 /** Arbitrary constant naming "schema migration" among this database's advisory locks. */

@@ -1,5 +1,6 @@
 /** Visitors: first contact, last-seen time, profile and the page context the widget reports. */
-import type { PageContext } from '../../../shared/protocol';
+import type { PageContext, VisitorPresenceState } from '../../../shared/protocol';
+import type { StoredPresence } from '../../domain/ports/records';
 import { queryOne, ts } from './rows';
 import type { SqlChatStore, SqlClient, VisitorRecord } from './types';
 
@@ -11,9 +12,15 @@ interface VisitorRow {
   user_agent: string | null;
   created_at: Date;
   last_seen_at: Date;
+  presence: VisitorPresenceState | null;
+  presence_since: Date | null;
+  presence_returned: boolean;
 }
 
-const VISITOR_COLS = 'id, name, email, context, user_agent, created_at, last_seen_at';
+const VISITOR_COLS = 'id, name, email, context, user_agent, created_at, last_seen_at, presence, presence_since, presence_returned';
+
+const toPresence = (r: Pick<VisitorRow, 'presence' | 'presence_since' | 'presence_returned'>): StoredPresence | null =>
+  r.presence && { state: r.presence, since: r.presence_since!.getTime(), returned: r.presence_returned };
 
 const toVisitor = (r: VisitorRow): VisitorRecord => ({
   id: r.id,
@@ -23,6 +30,7 @@ const toVisitor = (r: VisitorRow): VisitorRecord => ({
   userAgent: r.user_agent,
   createdAt: r.created_at.getTime(),
   lastSeenAt: r.last_seen_at.getTime(),
+  presence: toPresence(r),
 });
 
 const TOUCH_VISITOR = `INSERT INTO visitors (id, created_at, last_seen_at) VALUES ($1, ${ts('$2')}, ${ts('$2')})
@@ -43,8 +51,22 @@ const SET_VISITOR_CONTEXT = `INSERT INTO visitors (id, created_at, last_seen_at,
     user_agent = COALESCE(EXCLUDED.user_agent, visitors.user_agent),
     last_seen_at = GREATEST(visitors.last_seen_at, EXCLUDED.last_seen_at)`;
 const GET_VISITOR = `SELECT ${VISITOR_COLS} FROM visitors WHERE id = $1`;
+// One statement, so reports from several processes never interleave a read and a write. In SET,
+// `visitors.*` are the values before this update.
+const SET_VISITOR_PRESENCE = `INSERT INTO visitors (id, created_at, last_seen_at, presence, presence_since)
+  VALUES ($1, ${ts('$2')}, ${ts('$2')}, $3, ${ts('$2')})
+  ON CONFLICT (id) DO UPDATE SET
+    presence_returned = CASE
+      WHEN EXCLUDED.presence = 'left' THEN visitors.presence = 'left' AND visitors.presence_returned
+      WHEN visitors.presence = 'left' AND EXCLUDED.presence_since - visitors.presence_since >= $4::float8 * interval '1 millisecond' THEN true
+      ELSE visitors.presence_returned END,
+    presence_since = CASE WHEN visitors.presence IS NOT DISTINCT FROM EXCLUDED.presence THEN visitors.presence_since ELSE EXCLUDED.presence_since END,
+    presence = EXCLUDED.presence,
+    last_seen_at = GREATEST(visitors.last_seen_at, EXCLUDED.last_seen_at)
+  WHERE visitors.last_seen_at <= EXCLUDED.last_seen_at
+  RETURNING presence, presence_since, presence_returned`;
 
-export type VisitorStore = Pick<SqlChatStore, 'touchVisitor' | 'setVisitorProfile' | 'setVisitorContext' | 'getVisitor'>;
+export type VisitorStore = Pick<SqlChatStore, 'touchVisitor' | 'setVisitorProfile' | 'setVisitorContext' | 'getVisitor' | 'setVisitorPresence'>;
 
 export function createVisitorStore({ sql }: { sql: SqlClient }): VisitorStore {
   return {
@@ -60,6 +82,10 @@ export function createVisitorStore({ sql }: { sql: SqlClient }): VisitorStore {
     async getVisitor(id) {
       const row = await queryOne<VisitorRow>(sql, GET_VISITOR, [id]);
       return row && toVisitor(row);
+    },
+    async setVisitorPresence(visitorId, state, at, graceMs) {
+      const row = await queryOne<VisitorRow>(sql, SET_VISITOR_PRESENCE, [visitorId, at, state, graceMs]);
+      return row && toPresence(row);
     },
   };
 }

@@ -41,6 +41,7 @@ const routinesSchema = z
     idlePromptMinutes: minutes,
     idleCloseMinutes: minutes.min(1),
     slowAnswerSeconds: z.number().int().min(10).max(3600),
+    missedAfterSeconds: z.number().int().min(0).max(3600),
     wrapUpMinutes: z.number().int().min(1).max(1440),
     complaintDueHours: z.number().int().min(1).max(720),
     followUpDueDays: z.number().int().min(1).max(60),

@@ -45,7 +45,7 @@ export function createMemoryChatStore(): MemoryChatStore {
 
   const copy = <T>(x: T): T => structuredClone(x);
   const touch = (id: string, at: number) => {
-    const v = visitors.get(id) ?? { id, name: null, email: null, context: null, userAgent: null, createdAt: at, lastSeenAt: at };
+    const v = visitors.get(id) ?? { id, name: null, email: null, context: null, userAgent: null, createdAt: at, lastSeenAt: at, presence: null };
     v.lastSeenAt = Math.max(v.lastSeenAt, at);
     visitors.set(id, v);
     return v;
@@ -136,6 +136,15 @@ export function createMemoryChatStore(): MemoryChatStore {
     },
     async getVisitor(id) {
       return copy(visitors.get(id) ?? null);
+    },
+    async setVisitorPresence(id, state, at, graceMs) {
+      if ((visitors.get(id)?.lastSeenAt ?? at) > at) return null;
+      const v = touch(id, at);
+      const old = v.presence;
+      const returned =
+        state === 'left' ? old?.state === 'left' && old.returned : old?.state === 'left' && at - old.since >= graceMs ? true : (old?.returned ?? false);
+      v.presence = { state, since: old?.state === state ? old.since : at, returned };
+      return copy(v.presence);
     },
     async addLeftMessage(m) {
       const r = { id: randomUUID(), visitorId: m.visitorId, name: m.name, email: m.email, text: m.text, context: visitors.get(m.visitorId)?.context ?? null, createdAt: m.at, handled: false };

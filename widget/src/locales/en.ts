@@ -28,6 +28,8 @@ export const en = {
   eventRequeued: 'Your agent was disconnected; we are finding you another one',
   eventClosed: 'The conversation was closed',
   offlineTitle: 'No one is online right now',
+  backToday: "We're back at {time}.",
+  backOn: "We're back on {day} at {time}.",
   offlineIntro: 'Leave a message: the reply shows here when you next open this chat in this browser, and may be emailed.',
   name: 'Your name',
   email: 'Your email',

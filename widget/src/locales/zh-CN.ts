@@ -30,6 +30,8 @@ export const zhCN: Strings = {
   eventRequeued: '客服连接中断，正在为您重新分配',
   eventClosed: '对话已结束',
   offlineTitle: '当前没有客服在线',
+  backToday: '我们将于今天 {time} 恢复服务。',
+  backOn: '我们将于{day} {time} 恢复服务。',
   offlineIntro: '请留言。回复将在您下次用本浏览器打开此窗口时显示，也可能发到您的邮箱。',
   name: '您的姓名',
   email: '您的邮箱',
