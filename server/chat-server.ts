@@ -202,6 +202,10 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     timeZone: opts.timeZone,
     floorFiguresEveryMs: opts.floorFiguresEveryMs,
     routines: async () => (await settings.current()).routines,
+    businessHours: async () => {
+      const s = await settings.current();
+      return s.businessHoursOn ? s.businessHours : null;
+    },
     processId,
   });
   const team = createTeamService({

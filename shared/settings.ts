@@ -19,6 +19,11 @@ export interface TeamSettings {
   greeting: Record<FaqLanguage, string>;
   /** `days[d]` null: closed all day. `timeZone` is an IANA name (`Asia/Shanghai`). */
   businessHours: { timeZone: string; days: Record<Weekday, OpeningHours | null> };
+  /**
+   * Whether `businessHours` apply: outside them visitors get `agentsAvailable: false` with
+   * `reopensAt`, and a first message is refused with TEAM_CLOSED (docs/protocol.md §5.1).
+   */
+  businessHoursOn: boolean;
   /** A visitor waiting longer than this stands out on the lead's floor. 10–3600. */
   waitingThresholdSeconds: number;
   /** Whether agents see the text a visitor is typing before it is sent (false: only "is typing"). */

@@ -20,6 +20,8 @@ export const DEFAULT_SETTINGS: TeamSettings = {
     timeZone: 'Asia/Shanghai',
     days: { mon: weekday, tue: weekday, wed: weekday, thu: weekday, fri: weekday, sat: null, sun: null },
   },
+  // Off until a lead turns it on: an upgrade never closes a team that was open around the clock.
+  businessHoursOn: false,
   waitingThresholdSeconds: 60,
   typingPreview: true,
   closeCategories: [...CLOSE_CATEGORIES],

@@ -29,6 +29,7 @@ const saved = {
     timeZone: 'Europe/Berlin',
     days: { mon: { open: '08:30', close: '17:00' }, tue: null, wed: null, thu: null, fri: { open: '10:00', close: '12:00' }, sat: null, sun: null },
   },
+  businessHoursOn: true,
   waitingThresholdSeconds: 90,
   typingPreview: false,
   closeCategories: ['order', 'complaint'],

@@ -59,6 +59,7 @@ test('the settings form reads into TeamSettings, or says what is wrong', () => {
     'to-mon': '12:30',
     waiting: '45',
     typingPreview: '',
+    businessHoursOn: 'on',
     'category-order': 'on',
     'category-other': 'on',
     'routine-greeting-en': ' Hi {visitor.name} ',
@@ -75,6 +76,7 @@ test('the settings form reads into TeamSettings, or says what is wrong', () => {
     settings: {
       greeting: { en: 'Hello', 'zh-CN': '您好' },
       businessHours: { timeZone: 'Europe/Berlin', days: { ...Object.fromEntries(Object.keys(DEFAULT_SETTINGS.businessHours.days).map((d) => [d, null])), mon: { open: '08:00', close: '12:30' } } },
+      businessHoursOn: true,
       waitingThresholdSeconds: 45,
       typingPreview: false,
       closeCategories: ['order', 'other'],

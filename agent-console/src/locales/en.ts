@@ -142,6 +142,7 @@ export const en = {
     UNKNOWN_VARIABLE: 'The text uses a variable that does not exist. Allowed: {visitor.name}, {agent.name}, {conversation.id}.',
     LEFT_MESSAGE_NOT_FOUND: 'This left message is not assigned to you (any more).',
     LEFT_MESSAGE_NOT_OPEN: 'Someone has already answered or closed this left message.',
+    TEAM_CLOSED: 'The team is closed now (outside business hours).',
     NOT_FOUND: 'This item no longer exists.',
     INTERNAL: 'Something went wrong on the server. Try again in a moment.',
   } satisfies Record<ErrorCode, string>,

@@ -142,6 +142,7 @@ export const zhCN: Strings = {
     UNKNOWN_VARIABLE: '内容中使用了不存在的变量。可用变量：{visitor.name}、{agent.name}、{conversation.id}。',
     LEFT_MESSAGE_NOT_FOUND: '这条留言未分配给您（或已不再分配给您）。',
     LEFT_MESSAGE_NOT_OPEN: '这条留言已被其他人回复或关闭。',
+    TEAM_CLOSED: '现在是非营业时间。',
     NOT_FOUND: '该内容已不存在。',
     INTERNAL: '服务器出错了，请稍后再试。',
   },

@@ -36,6 +36,7 @@ export function readSettings(get: (name: string) => string, s: SettingsStrings):
     settings: {
       greeting: Object.fromEntries(FAQ_LANGUAGES.map((l) => [l, get(`greeting-${l}`).trim()])) as TeamSettings['greeting'],
       businessHours: { timeZone, days },
+      businessHoursOn: get('businessHoursOn') !== '',
       waitingThresholdSeconds: Math.round(Number(get('waiting'))),
       typingPreview: get('typingPreview') !== '',
       closeCategories,

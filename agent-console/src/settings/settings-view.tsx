@@ -66,7 +66,11 @@ export function SettingsView({ t, locale, api }: ViewProps) {
         </fieldset>
         <fieldset>
           <legend>{s.hours}</legend>
-          <p class="hint">{s.hoursHint}</p>
+          <label class="check">
+            <input type="checkbox" name="businessHoursOn" defaultChecked={settings.businessHoursOn} aria-describedby="hours-hint" />
+            {s.hoursOn}
+          </label>
+          <p id="hours-hint" class="hint">{s.hoursHint}</p>
           <label>
             {s.timeZone}
             <input name="timeZone" list="time-zones" required maxLength={64} defaultValue={settings.businessHours.timeZone} />

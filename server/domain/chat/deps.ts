@@ -1,5 +1,5 @@
 /** What the chat use cases are built from: the domain's ports and its settings. */
-import type { RoutineSettings } from '../../../shared/settings';
+import type { RoutineSettings, TeamSettings } from '../../../shared/settings';
 import type { ChatLimits } from '../../config';
 import type { Logger } from '../../logger';
 import type { Clock } from '../clock';
@@ -33,6 +33,8 @@ export interface ChatServiceDeps {
   floorFiguresEveryMs?: number;
   /** This server process in the presence pool (heartbeats, socket counts, leases). @default 'local' */
   processId?: string;
+  /** The team's business hours when a lead switched them on, else null. @default none: always open */
+  businessHours?: () => Promise<TeamSettings['businessHours'] | null>;
   /** The routines' current settings (greeting, closing, idle, slow answer). @default none: routines off */
   routines?: () => Promise<RoutineSettings>;
 }

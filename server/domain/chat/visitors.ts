@@ -5,6 +5,7 @@
  */
 import type { HistoryQuery, MessageAck, Page, PageContext, VisitorMessage, VisitorSession } from '../../../shared/protocol';
 import { AppError } from '../../errors';
+import { openingAt } from '../business-hours';
 import type { OpenedConversation } from '../ports/chat-store';
 import type { StoredMessage } from '../ports/records';
 import { visitorMessage } from '../transcripts';
@@ -68,6 +69,14 @@ export function createVisitorUseCases(
     floor.activity(m.conversationId, 'visitor', m.at);
   }
 
+  /** When business hours are on and the team is closed now: when it opens next (null: never). */
+  async function closedNow(): Promise<{ reopensAt: number | null } | null> {
+    const hours = await deps.businessHours?.();
+    if (!hours) return null;
+    const o = openingAt(hours, clock.now());
+    return o.open ? null : o;
+  }
+
   /** A re-send: the original's ack again, and whatever followed the original finished. */
   function duplicate(message: StoredMessage): MessageAck {
     background.run('redeliver', async () => routing.redeliver(await views.toMessage(message), { visitor: false }));
@@ -80,13 +89,15 @@ export function createVisitorUseCases(
      * `afterSeq` that counts in another conversation (`conversationId`) starts from the beginning.
      */
     async visitorSession(visitorId: string, token: string, afterSeq = 0, conversationId?: string): Promise<VisitorSession> {
-      const [c, agents] = await Promise.all([store.findActiveConversation(visitorId), pool.agents()]);
-      const agentsAvailable = agents.some((a) => a.status === 'online');
+      const [c, agents, closed] = await Promise.all([store.findActiveConversation(visitorId), pool.agents(), closedNow()]);
+      // Closed by business hours: the widget offers the form and says when the team is back.
+      const agentsAvailable = !closed && agents.some((a) => a.status === 'online');
+      const reopens = closed?.reopensAt != null ? { reopensAt: closed.reopensAt } : {};
       const sessionLimits = { maxMessageLength: limits.maxMessageLength, messagesPerSecond: limits.visitorMessagesPerSecond };
       // No chat going on: the (closed) conversation answering a message they left, if one came since their last chat.
       const answer = c ? null : await store.answerToShow(visitorId);
       const shown = c ?? (answer ? await store.getConversation(answer) : null);
-      if (!shown) return { visitorId, token, conversation: null, messages: [], hasMore: false, agentsAvailable, limits: sessionLimits };
+      if (!shown) return { visitorId, token, conversation: null, messages: [], hasMore: false, agentsAvailable, ...reopens, limits: sessionLimits };
       if (c) lookups.opened(visitorId, c.id);
       const [view, page] = await Promise.all([
         views.conversationView(shown),
@@ -99,6 +110,7 @@ export function createVisitorUseCases(
         messages: page.messages.map(visitorMessage),
         hasMore: page.hasMore,
         agentsAvailable,
+        ...reopens,
         limits: sessionLimits,
       };
     },
@@ -117,6 +129,8 @@ export function createVisitorUseCases(
      * `socketId`: the sending socket, which gets the ack rather than a copy of the message.
      * `beforeOpening`: awaited once, before this message would open a new conversation; a
      * rejection refuses the message with nothing stored (the cap on new conversations).
+     * While business hours are on and the team is closed, a message that would open a
+     * conversation is refused (TEAM_CLOSED, nothing stored); a chat already going on goes on.
      */
     async visitorSend(
       visitorId: string,
@@ -130,6 +144,14 @@ export function createVisitorUseCases(
         let conversationId = lookups.activeOf.get(visitorId);
         if (!conversationId) {
           if (!allowedToOpen) {
+            const closed = await closedNow();
+            if (closed) {
+              // A re-send of a message stored while the team was open is still its original.
+              const original = await store.findMessageByClientId(visitorId, p.clientId);
+              if (original) return duplicate(original);
+              const when = closed.reopensAt === null ? '' : `; open again from ${new Date(closed.reopensAt).toISOString()}`;
+              throw new AppError('TEAM_CLOSED', `The team is closed now${when}: leave a message (offline:message)`);
+            }
             await beforeOpening?.();
             allowedToOpen = true;
           }

@@ -55,6 +55,7 @@ const settingsSchema = z
         days: z.object(Object.fromEntries(WEEKDAYS.map((d) => [d, hours.nullable()])) as Record<(typeof WEEKDAYS)[number], z.ZodNullable<typeof hours>>).strict(),
       })
       .strict(),
+    businessHoursOn: z.boolean(),
     waitingThresholdSeconds: z.number().int().min(10).max(3600),
     typingPreview: z.boolean(),
     closeCategories: z
