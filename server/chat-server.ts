@@ -264,7 +264,12 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
         showAnswer: (id) => chat.showAnswer(id),
       }),
       settings,
-      reports: createReportService({ store: createReportStore({ sql: opts.sql }), clock, timeZone: opts.timeZone }),
+      reports: createReportService({
+        store: createReportStore({ sql: opts.sql }),
+        clock,
+        timeZone: opts.timeZone,
+        closeCategories: async () => (await settings.current()).closeCategories,
+      }),
       limiter: opts.limiter,
       logger,
       defaultCapacity: limits.defaultCapacity,

@@ -72,9 +72,13 @@ export interface AgentRef {
   name: string;
 }
 
-/** How an agent files a closed conversation. */
+/**
+ * How an agent files a closed conversation: the id of one of the team's close categories
+ * (`TeamSettings.closeCategories`, named per language by the lead). These five are the ones a
+ * new team starts with.
+ */
 export const CLOSE_CATEGORIES = ['inquiry', 'complaint', 'order', 'after_sales', 'other'] as const;
-export type CloseCategory = (typeof CLOSE_CATEGORIES)[number];
+export type CloseCategory = string;
 
 export interface ConversationView {
   id: string;

@@ -1,7 +1,9 @@
 /** Reads the settings form into `TeamSettings`, or the first problem as a sentence (apart from the form, so it is tested without a DOM). */
 import { FAQ_LANGUAGES, type FaqLanguage } from '../../../shared/faq';
-import { CLOSE_CATEGORIES } from '../../../shared/protocol';
+import type { PutSettingsRequest } from '../../../shared/rest';
 import { WEEKDAYS, type OpeningHours, type RoutineSettings, type TeamSettings } from '../../../shared/settings';
+
+type CategoryInput = NonNullable<PutSettingsRequest['closeCategories']>[number];
 import { fill } from '../i18n';
 import type { SettingsStrings } from './strings';
 
@@ -15,7 +17,7 @@ const knownTimeZone = (tz: string) => {
 };
 
 /** `get(name)` is a form field's value ('' when absent or unchecked). */
-export function readSettings(get: (name: string) => string, s: SettingsStrings): { settings: TeamSettings } | { problem: string } {
+export function readSettings(get: (name: string) => string, s: SettingsStrings): { settings: Required<PutSettingsRequest> } | { problem: string } {
   const days = {} as Record<(typeof WEEKDAYS)[number], OpeningHours | null>;
   for (const d of WEEKDAYS) {
     if (!get(`open-${d}`)) {
@@ -28,8 +30,9 @@ export function readSettings(get: (name: string) => string, s: SettingsStrings):
   }
   const timeZone = get('timeZone').trim();
   if (!knownTimeZone(timeZone)) return { problem: s.badTimeZone };
-  const closeCategories = CLOSE_CATEGORIES.filter((c) => get(`category-${c}`));
-  if (!closeCategories.length) return { problem: s.noCategory };
+  const closeCategories = readCategories(get);
+  if (!closeCategories) return { problem: s.unnamedCategory };
+  if (!closeCategories.some((c) => !c.removed)) return { problem: s.noCategory };
   const routines = readRoutines(get);
   if (!routines) return { problem: s.badRoutineTime };
   return {
@@ -43,6 +46,22 @@ export function readSettings(get: (name: string) => string, s: SettingsStrings):
       routines,
     },
   };
+}
+
+/** The category rows (category-fields.tsx); a new row left blank is dropped; null when a kept one has no name. */
+function readCategories(get: (name: string) => string): CategoryInput[] | null {
+  const out: CategoryInput[] = [];
+  for (let i = 0; i < Number(get('category-count') || 0); i++) {
+    const id = get(`category-${i}-id`);
+    const name = perLanguage(get, `category-${i}`);
+    const removed = get(`category-${i}-removed`) !== '';
+    if (!Object.values(name).some(Boolean)) {
+      if (!id) continue;
+      return null;
+    }
+    out.push({ ...(id ? { id } : {}), name, removed });
+  }
+  return out;
 }
 
 const perLanguage = (get: (name: string) => string, name: string) =>

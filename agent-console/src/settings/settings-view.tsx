@@ -4,12 +4,12 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { FAQ_LANGUAGES } from '../../../shared/faq';
-import { CLOSE_CATEGORIES } from '../../../shared/protocol';
 import { WEEKDAYS, type TeamSettings } from '../../../shared/settings';
 import { fill } from '../i18n';
 import { errorText } from '../locales/error-text';
 import type { ViewProps } from '../views/registry';
 import { settingsApi } from './api';
+import { CategoryFields } from './category-fields';
 import { RoutineFields } from './routine-fields';
 import { readSettings } from './settings-form';
 import { en, zhCN } from './strings';
@@ -119,16 +119,8 @@ export function SettingsView({ t, locale, api }: ViewProps) {
           </label>
           <p id="typing-hint" class="hint">{s.typingHint}</p>
         </fieldset>
-        <fieldset>
-          <legend>{s.categories}</legend>
-          <p class="hint">{s.categoriesHint}</p>
-          {CLOSE_CATEGORIES.map((c) => (
-            <label key={c} class="check">
-              <input type="checkbox" name={`category-${c}`} defaultChecked={settings.closeCategories.includes(c)} />
-              {t[`category.${c}`]}
-            </label>
-          ))}
-        </fieldset>
+        {/* Keyed on the saved list, so new categories show the ids the server gave them. */}
+        <CategoryFields key={JSON.stringify(settings.closeCategories)} s={s} locale={locale} categories={settings.closeCategories} />
         <RoutineFields s={s} routines={settings.routines} />
         {error && <p role="alert" class="error">{error}</p>}
         {notice && <p role="status">{notice}</p>}

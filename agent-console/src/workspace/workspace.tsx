@@ -163,7 +163,7 @@ export function Workspace({ token, t, locale, api, langSwitch, onSignOut, onToke
       )}
       {dialog === 'help' && <HelpDialog t={t} onDone={done} />}
       {dialog === 'complaint' && active && <ComplaintDialog t={t} locale={locale} api={api} conversationId={active.view.id} onDone={done} />}
-      {dialog === 'close' && active && <CloseDialog t={t} api={api} session={session} chat={active} onDone={done} />}
+      {dialog === 'close' && active && <CloseDialog t={t} locale={locale} api={api} session={session} chat={active} onDone={done} />}
       {dialog === 'handover' && (
         <MoveDialog
           t={t}

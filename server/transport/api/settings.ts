@@ -6,7 +6,6 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { FAQ_LANGUAGES } from '../../../shared/faq';
-import { CLOSE_CATEGORIES } from '../../../shared/protocol';
 import { WEEKDAYS } from '../../../shared/settings';
 import type { SettingsResponse } from '../../../shared/rest';
 import { parse, requireUser, type AuthedLocals } from '../rest';
@@ -46,6 +45,19 @@ const routinesSchema = z
   })
   .strict();
 
+/** Most close categories a team keeps, removed ones included. */
+export const MAX_CLOSE_CATEGORIES = 50;
+
+/** A close category: `id` absent when new; its names (one may be empty), whether it is removed. */
+const categorySchema = z
+  .object({
+    id: text(64, { min: 1 }).regex(/^[A-Za-z0-9_-]+$/, 'Expected letters, digits, _ or -').optional(),
+    name: z.object(Object.fromEntries(FAQ_LANGUAGES.map((l) => [l, text(60, { trim: true })])) as Record<(typeof FAQ_LANGUAGES)[number], z.ZodString>).strict()
+      .refine((n) => Object.values(n).some(Boolean), 'Give a name in at least one language'),
+    removed: z.boolean().default(false),
+  })
+  .strict();
+
 const settingsSchema = z
   .object({
     greeting: perLanguage,
@@ -59,9 +71,14 @@ const settingsSchema = z
     waitingThresholdSeconds: z.number().int().min(10).max(3600),
     typingPreview: z.boolean(),
     closeCategories: z
-      .array(z.enum(CLOSE_CATEGORIES))
+      .array(categorySchema)
       .min(1)
-      .refine((c) => new Set(c).size === c.length, 'Each category at most once'),
+      .max(MAX_CLOSE_CATEGORIES)
+      .refine((c) => c.some((x) => !x.removed), 'Keep at least one category that is not removed')
+      .refine((c) => {
+        const ids = c.flatMap((x) => (x.id ? [x.id] : []));
+        return new Set(ids).size === ids.length;
+      }, 'Each category at most once'),
     routines: routinesSchema,
   })
   .strict()
