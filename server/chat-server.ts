@@ -202,11 +202,23 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     timeZone: opts.timeZone,
     floorFiguresEveryMs: opts.floorFiguresEveryMs,
     routines: async () => (await settings.current()).routines,
+    // Declared below: the inbox shows answers through the chat service, which announces new messages to it.
+    leftMessageAdded: (id) => leftMessages.added(id),
     businessHours: async () => {
       const s = await settings.current();
       return s.businessHoursOn ? s.businessHours : null;
     },
     processId,
+  });
+  const leftMessages = createLeftMessageService({
+    inbox: opts.leftMessages ?? createLeftMessageInbox({ sql: opts.sql }),
+    users: opts.store,
+    mailer: opts.mailer,
+    clock,
+    logger,
+    limits,
+    showAnswer: (id) => chat.showAnswer(id),
+    notifier: ports.notifier,
   });
   const team = createTeamService({
     store: opts.store,
@@ -254,15 +266,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
       transcriptSearch: createTranscriptSearchService({ store: opts.transcriptSearch ?? createTranscriptSearchStore({ sql: opts.sql }) }),
       cannedReplies: createCannedReplyService({ store: opts.cannedReplies ?? createCannedReplyStore({ sql: opts.sql }), clock, logger }),
       faq: createFaqService({ store: opts.faq ?? createFaqStore({ sql: opts.sql }), clock, logger }),
-      leftMessages: createLeftMessageService({
-        inbox: opts.leftMessages ?? createLeftMessageInbox({ sql: opts.sql }),
-        users: opts.store,
-        mailer: opts.mailer,
-        clock,
-        logger,
-        limits,
-        showAnswer: (id) => chat.showAnswer(id),
-      }),
+      leftMessages,
       settings,
       reports: createReportService({
         store: createReportStore({ sql: opts.sql }),

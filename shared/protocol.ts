@@ -4,7 +4,7 @@
  * docs/protocol.md describes the same contract in prose.
  */
 import type { ErrorBody } from './errors';
-import type { ComplaintView } from './rest';
+import type { ComplaintView, LeftMessageView } from './rest';
 
 export type { ErrorBody, ErrorCode } from './errors';
 
@@ -448,6 +448,10 @@ export interface AgentServerToClientEvents {
   'conversation:updated': (c: ConversationView) => void;
   /** Leads: a conversation was registered as a complaint (`POST /api/v1/complaints`). */
   'complaint:registered': (c: ComplaintView) => void;
+  /** Leads: a shopper left a message (`offline:message`); `openCount`: open left messages now, the inbox badge. */
+  'left-message:new': (p: { leftMessage: LeftMessageView; openCount: number }) => void;
+  /** Leads: a left message was assigned, answered or closed (by anyone, REST §9.10). */
+  'left-message:updated': (p: { leftMessage: LeftMessageView; openCount: number }) => void;
   'message': (m: Message) => void;
   /**
    * The visitor typing; `text` (the end of their draft) only when the team's typing preview is on.

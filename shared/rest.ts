@@ -319,6 +319,8 @@ export interface LeftMessageListResponse {
   leftMessages: LeftMessageView[];
   /** null on the last page. */
   nextCursor: string | null;
+  /** Open left messages the caller may see (a lead: all; an agent: assigned to them), whatever the filter. */
+  openCount: number;
 }
 /** `GET /left-messages/:id`, `POST …/assign`, `POST …/close`. */
 export interface LeftMessageResponse {

@@ -101,9 +101,10 @@ export function Workspace({ token, t, locale, api, langSwitch, onSignOut, onToke
       <TakenNotice session={session} locale={locale} />
       {views.length > 0 && (
         <nav class="views" aria-label={t.views}>
-          {[{ id: 'chats', label: t.chatsView }, ...views.map((v) => ({ id: v.id, label: v.label[locale] }))].map((v) => (
+          {[{ id: 'chats', label: t.chatsView, badge: undefined }, ...views.map((v) => ({ id: v.id, label: v.label[locale], badge: v.badge }))].map((v) => (
             <button key={v.id} type="button" aria-current={v.id === view ? 'page' : undefined} onClick={() => setView(v.id)}>
               {v.label}
+              {v.badge && me && <v.badge session={session} api={api} locale={locale} me={me} />}
             </button>
           ))}
           <button type="button" class="help" title={t.shortcuts} aria-keyshortcuts="?" onClick={() => setDialog('help')}>

@@ -33,6 +33,8 @@ export interface ChatServiceDeps {
   floorFiguresEveryMs?: number;
   /** This server process in the presence pool (heartbeats, socket counts, leases). @default 'local' */
   processId?: string;
+  /** After a shopper's left message is stored (the leads' inboxes are told). @default none */
+  leftMessageAdded?: (id: string) => Promise<void>;
   /** The team's business hours when a lead switched them on, else null. @default none: always open */
   businessHours?: () => Promise<TeamSettings['businessHours'] | null>;
   /** The routines' current settings (greeting, closing, idle, slow answer). @default none: routines off */

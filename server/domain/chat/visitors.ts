@@ -233,6 +233,7 @@ export function createVisitorUseCases(
       log.info({ leftMessageId: left.id, visitorId }, 'message left');
       // After the ack; one follow-up per left message (the store refuses a second).
       if (parts.followUps) background.run('follow-up for a left message', () => parts.followUps!.leftMessage({ id: left.id, visitorId, text }));
+      if (deps.leftMessageAdded) background.run('push a left message', () => deps.leftMessageAdded!(left.id));
       return { id: left.id };
     },
 
