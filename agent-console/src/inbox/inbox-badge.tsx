@@ -30,9 +30,10 @@ export function InboxBadge({ session, api, locale, me }: Pick<ViewProps, 'sessio
   }, [session, lead]);
   if (!lead || !open) return null;
   return (
-    <span class="nav-count">
-      {open}
+    <>
+      {/* Read as "Left messages (3 open)", shown as a red 3. */}
+      <span class="nav-count" aria-hidden="true">{open}</span>
       <span class="sr-only">{fill(s.openCount, { n: open })}</span>
-    </span>
+    </>
   );
 }
