@@ -7,6 +7,7 @@ import { Conversation } from '../conversation/conversation';
 import type { TranscriptPosition } from '../conversation/transcript';
 import { CloseDialog } from '../dialogs/close-dialog';
 import { HelpDialog } from '../dialogs/help-dialog';
+import { ComplaintAlerts } from '../followups/complaint-alert';
 import { ComplaintDialog } from '../followups/complaint-dialog';
 import { MoveDialog } from '../dialogs/move-dialog';
 import type { Locale, Strings } from '../i18n';
@@ -99,6 +100,7 @@ export function Workspace({ token, t, locale, api, langSwitch, onSignOut, onToke
       )}
       {s.connection === 'online' && s.restarted && <RestartedBanner locale={locale} onDismiss={session.dismissRestarted} />}
       <TakenNotice session={session} locale={locale} />
+      {me?.role === 'lead' && <ComplaintAlerts session={session} api={api} t={t} locale={locale} />}
       {views.length > 0 && (
         <nav class="views" aria-label={t.views}>
           {[{ id: 'chats', label: t.chatsView, badge: undefined }, ...views.map((v) => ({ id: v.id, label: v.label[locale], badge: v.badge }))].map((v) => (
