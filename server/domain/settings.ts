@@ -15,8 +15,6 @@ import type { SettingsStore } from './ports/settings';
 
 const weekday = { open: '09:00', close: '18:00' };
 
-
-
 export const DEFAULT_SETTINGS: TeamSettings = {
   greeting: { en: 'Hi! How can we help you today?', 'zh-CN': '您好！请问有什么可以帮您？' },
   businessHours: {
@@ -79,7 +77,7 @@ export function createSettingsService(deps: SettingsServiceDeps) {
 
   /** The list to store: ids for new entries, then every known category the lead left out, as removed. */
   async function withIds(given: NonNullable<PutSettingsRequest['closeCategories']>): Promise<CloseCategoryDef[]> {
-    const known = (await store.read()).closeCategories as CloseCategoryDef[] | undefined ?? BUILT_IN_CATEGORIES;
+    const known = ((await store.read()).closeCategories as CloseCategoryDef[] | undefined) ?? BUILT_IN_CATEGORIES;
     const named = given.map((c) => ({ id: c.id ?? `c-${newId().slice(0, 8)}`, name: c.name, removed: c.removed }));
     const kept = new Set(named.map((c) => c.id));
     return [...named, ...known.filter((c) => !kept.has(c.id)).map((c) => ({ ...c, removed: true }))];
