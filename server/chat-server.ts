@@ -205,7 +205,23 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     routines: async () => (await settings.current()).routines,
     preChat: async () => (await settings.current()).preChat,
     faq: (text, o) => faq.match(text, o),
+    // Declared below: the inbox shows answers through the chat service, which announces new messages to it.
+    leftMessageAdded: (id) => leftMessages.added(id),
+    businessHours: async () => {
+      const s = await settings.current();
+      return s.businessHoursOn ? s.businessHours : null;
+    },
     processId,
+  });
+  const leftMessages = createLeftMessageService({
+    inbox: opts.leftMessages ?? createLeftMessageInbox({ sql: opts.sql }),
+    users: opts.store,
+    mailer: opts.mailer,
+    clock,
+    logger,
+    limits,
+    showAnswer: (id) => chat.showAnswer(id),
+    notifier: ports.notifier,
   });
   const team = createTeamService({
     store: opts.store,
@@ -253,17 +269,14 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
       transcriptSearch: createTranscriptSearchService({ store: opts.transcriptSearch ?? createTranscriptSearchStore({ sql: opts.sql }) }),
       cannedReplies: createCannedReplyService({ store: opts.cannedReplies ?? createCannedReplyStore({ sql: opts.sql }), clock, logger }),
       faq,
-      leftMessages: createLeftMessageService({
-        inbox: opts.leftMessages ?? createLeftMessageInbox({ sql: opts.sql }),
-        users: opts.store,
-        mailer: opts.mailer,
-        clock,
-        logger,
-        limits,
-        showAnswer: (id) => chat.showAnswer(id),
-      }),
+      leftMessages,
       settings,
-      reports: createReportService({ store: createReportStore({ sql: opts.sql }), clock, timeZone: opts.timeZone }),
+      reports: createReportService({
+        store: createReportStore({ sql: opts.sql }),
+        clock,
+        timeZone: opts.timeZone,
+        closeCategories: async () => (await settings.current()).closeCategories,
+      }),
       limiter: opts.limiter,
       logger,
       defaultCapacity: limits.defaultCapacity,

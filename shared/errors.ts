@@ -35,6 +35,7 @@ export const ERRORS = {
   UNKNOWN_VARIABLE: { status: 400, message: 'The body uses a variable that does not exist; allowed: {visitor.name}, {agent.name}, {conversation.id}' },
   LEFT_MESSAGE_NOT_FOUND: { status: 404, message: 'No such left message, or it is not assigned to you' },
   LEFT_MESSAGE_NOT_OPEN: { status: 409, message: 'This left message has already been answered or closed' },
+  TEAM_CLOSED: { status: 409, message: 'The team is closed now (business hours); leave a message instead' },
   NOT_FOUND: { status: 404, message: 'Not found' },
   INTERNAL: { status: 500, message: 'Something went wrong on the server' },
 } as const satisfies Record<string, { status: number; message: string }>;

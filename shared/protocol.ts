@@ -4,7 +4,7 @@
  * docs/protocol.md describes the same contract in prose.
  */
 import type { ErrorBody } from './errors';
-import type { ComplaintView } from './rest';
+import type { ComplaintView, LeftMessageView } from './rest';
 
 export type { ErrorBody, ErrorCode } from './errors';
 
@@ -104,9 +104,13 @@ export interface AgentRef {
   name: string;
 }
 
-/** How an agent files a closed conversation. */
+/**
+ * How an agent files a closed conversation: the id of one of the team's close categories
+ * (`TeamSettings.closeCategories`, named per language by the lead). These five are the ones a
+ * new team starts with.
+ */
 export const CLOSE_CATEGORIES = ['inquiry', 'complaint', 'order', 'after_sales', 'other'] as const;
-export type CloseCategory = (typeof CLOSE_CATEGORIES)[number];
+export type CloseCategory = string;
 
 export interface ConversationView {
   id: string;
@@ -510,6 +514,10 @@ export interface AgentServerToClientEvents {
   'conversation:presence': (p: VisitorPresence) => void;
   /** Leads: a conversation was registered as a complaint (`POST /api/v1/complaints`). */
   'complaint:registered': (c: ComplaintView) => void;
+  /** Leads: a shopper left a message (`offline:message`); `openCount`: open left messages now, the inbox badge. */
+  'left-message:new': (p: { leftMessage: LeftMessageView; openCount: number }) => void;
+  /** Leads: a left message was assigned, answered or closed (by anyone, REST §9.10). */
+  'left-message:updated': (p: { leftMessage: LeftMessageView; openCount: number }) => void;
   'message': (m: Message) => void;
   /**
    * The visitor typing; `text` (the end of their draft) only when the team's typing preview is on.

@@ -5,7 +5,7 @@
  */
 import type { ErrorBody } from './errors';
 import type { FaqEntryView, FaqLanguage, FaqMatchView } from './faq';
-import type { TeamSettings } from './settings';
+import type { CloseCategoryDef, TeamSettings } from './settings';
 import type { AgentStatus, AuthorKind, CloseCategory, ConversationStatus, Message, PageContext, Role } from './protocol';
 
 export type { FaqEntryView, FaqMatchView } from './faq';
@@ -319,6 +319,8 @@ export interface LeftMessageListResponse {
   leftMessages: LeftMessageView[];
   /** null on the last page. */
   nextCursor: string | null;
+  /** Open left messages the caller may see (a lead: all; an agent: assigned to them), whatever the filter. */
+  openCount: number;
 }
 /** `GET /left-messages/:id`, `POST …/assign`, `POST …/close`. */
 export interface LeftMessageResponse {
@@ -426,8 +428,13 @@ export interface FaqEntryResponse {
 export interface SettingsResponse {
   settings: TeamSettings;
 }
-/** `PUT /settings`: any non-empty subset of the settings; each given one is replaced whole. */
-export type PutSettingsRequest = Partial<TeamSettings>;
+/**
+ * `PUT /settings`: any non-empty subset of the settings; each given one is replaced whole. A
+ * close category without `id` is new (the server gives it one); a known one left out is kept as removed.
+ */
+export type PutSettingsRequest = Partial<Omit<TeamSettings, 'closeCategories'>> & {
+  closeCategories?: (Omit<CloseCategoryDef, 'id'> & { id?: string })[];
+};
 
 // ---------------------------------------------------------------- complaints and follow-ups (§9.12)
 

@@ -2,7 +2,7 @@
  * Team settings (`/api/v1/settings`, docs/protocol.md §9.9), shared by the server and the
  * console. A lead edits them; every signed-in agent or lead reads them.
  */
-import type { FaqLanguage } from './faq';
+import { FAQ_LANGUAGES, type FaqLanguage } from './faq';
 import type { CloseCategory, PreChatField } from './protocol';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -19,12 +19,20 @@ export interface TeamSettings {
   greeting: Record<FaqLanguage, string>;
   /** `days[d]` null: closed all day. `timeZone` is an IANA name (`Asia/Shanghai`). */
   businessHours: { timeZone: string; days: Record<Weekday, OpeningHours | null> };
+  /**
+   * Whether `businessHours` apply: outside them visitors get `agentsAvailable: false` with
+   * `reopensAt`, and a first message is refused with TEAM_CLOSED (docs/protocol.md §5.1).
+   */
+  businessHoursOn: boolean;
   /** A visitor waiting longer than this stands out on the lead's floor. 10–3600. */
   waitingThresholdSeconds: number;
   /** Whether agents see the text a visitor is typing before it is sent (false: only "is typing"). */
   typingPreview: boolean;
-  /** The categories offered when closing a conversation, in this order; at least one. */
-  closeCategories: CloseCategory[];
+  /**
+   * Every close category the team has had, in the order offered; at least one not removed.
+   * Removed ones stay listed so old transcripts and reports still show their names.
+   */
+  closeCategories: CloseCategoryDef[];
   /** Customer-service routines (docs/protocol.md §9.9); an empty text turns its message off. */
   routines: RoutineSettings;
   /** The widget's pre-chat form: each field off, or asked before the first message, optional or required. */
@@ -39,6 +47,36 @@ export type PreChatMode = (typeof PRE_CHAT_MODES)[number];
  * `department`: asked only when the session offers departments; `question`: the first message itself.
  */
 export type PreChatSettings = Record<PreChatField, PreChatMode>;
+
+/** A close category, named by the lead. */
+export interface CloseCategoryDef {
+  /**
+   * What conversations store, transcript filters and reports use. The five built-in ones keep
+   * their ids (`inquiry`, `complaint`, `order`, `after_sales`, `other`); the server gives a new
+   * one its id (`c-…`) when a lead adds it. Never changes, so a rename renames old chats too.
+   */
+  id: CloseCategory;
+  /** Its name per language; one may be empty, and then the other is shown. */
+  name: Record<FaqLanguage, string>;
+  /** No longer offered when closing; still named wherever old conversations show it. */
+  removed: boolean;
+}
+
+/** The categories a new team starts with (server/store/sql/migrations.ts 22 gives an older team's choice these names). */
+export const BUILT_IN_CATEGORIES: CloseCategoryDef[] = [
+  { id: 'inquiry', name: { en: 'Inquiry', 'zh-CN': '咨询' }, removed: false },
+  { id: 'complaint', name: { en: 'Complaint', 'zh-CN': '投诉' }, removed: false },
+  { id: 'order', name: { en: 'Order', 'zh-CN': '订单' }, removed: false },
+  { id: 'after_sales', name: { en: 'After-sales', 'zh-CN': '售后' }, removed: false },
+  { id: 'other', name: { en: 'Other', 'zh-CN': '其他' }, removed: false },
+];
+
+/** A category's name in `language` (else in the other language, else its id). */
+export function categoryName(categories: readonly CloseCategoryDef[], id: string, language: FaqLanguage): string {
+  const c = categories.find((x) => x.id === id);
+  if (!c) return id;
+  return c.name[language] || FAQ_LANGUAGES.map((l) => c.name[l]).find(Boolean) || id;
+}
 
 /** Suggested routine texts, shown in the settings page's empty fields. */
 export const ROUTINE_SUGGESTIONS: Pick<RoutineSettings, 'greeting' | 'closing'> = {

@@ -6,6 +6,7 @@
  * A message someone may not see looks like a missing one.
  */
 import type { Role } from '../../shared/protocol';
+import type { LeftMessageView } from '../../shared/rest';
 import type { ChatLimits } from '../config';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
@@ -15,6 +16,7 @@ import { answerMail, mailLanguage, trySend } from './mail';
 import type { UserRepository } from './ports/chat-store';
 import type { InboxFilter, InboxMessageRecord, InboxWrite, LeftMessageInbox } from './ports/left-messages';
 import type { Mailer, MailOutcome } from './ports/mailer';
+import type { Notifier } from './ports/notifier';
 
 export interface LeftMessageServiceDeps {
   inbox: LeftMessageInbox;
@@ -26,6 +28,31 @@ export interface LeftMessageServiceDeps {
   limits: Pick<ChatLimits, 'maxMessageLength'>;
   /** Shows an answer's conversation in the visitor's open widgets (the chat service's `showAnswer`). */
   showAnswer?(conversationId: string): Promise<void>;
+  /** Pushes new and changed messages to the leads' consoles. @default none: nothing pushed */
+  notifier?: Pick<Notifier, 'agents'>;
+}
+
+const person = (pid: string | null, name: string | null) => (pid ? { id: pid, name: name ?? pid } : null);
+
+/** What clients see of a left message (REST §9.10 and the leads' pushes). */
+export function leftMessageView(m: InboxMessageRecord): LeftMessageView {
+  return {
+    id: m.id,
+    visitorId: m.visitorId,
+    name: m.name,
+    email: m.email,
+    text: m.text,
+    page: m.context ? { url: m.context.url ?? null, title: m.context.title ?? null } : null,
+    language: m.context?.language ?? null,
+    createdAt: m.createdAt,
+    status: m.status,
+    assignee: person(m.assigneeId, m.assigneeName),
+    answer: m.answer,
+    answeredBy: person(m.answeredBy, m.answeredByName),
+    answeredAt: m.answeredAt,
+    closedAt: m.closedAt,
+    conversationId: m.conversationId,
+  };
 }
 
 export type StaffViewer = { id: string; role: Role };
@@ -55,14 +82,30 @@ export function createLeftMessageService(deps: LeftMessageServiceDeps) {
     }
   }
 
+  /** To every lead's console, with the open count for the inbox badge; after the write, never failing it. */
+  async function push(event: 'left-message:new' | 'left-message:updated', m: InboxMessageRecord) {
+    if (!deps.notifier) return;
+    try {
+      deps.notifier.agents({ leads: true }, event, { leftMessage: leftMessageView(m), openCount: await inbox.countOpen() });
+    } catch (err) {
+      log.warn({ err, leftMessageId: m.id }, 'left message not pushed');
+    }
+  }
+
   return {
     /** One page, newest first; an agent's is always narrowed to messages assigned to them. */
     async list(viewer: StaffViewer, filter: Omit<InboxFilter, 'assigneeId' | 'limit'>, limit: number) {
       const assigneeId = viewer.role === 'lead' ? undefined : viewer.id;
-      const rows = await inbox.list({ ...filter, assigneeId, limit: limit + 1 });
+      const [rows, openCount] = await Promise.all([inbox.list({ ...filter, assigneeId, limit: limit + 1 }), inbox.countOpen(assigneeId)]);
       const items = rows.slice(0, limit);
       const last = items.at(-1);
-      return { items, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+      return { items, next: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null, openCount };
+    },
+
+    /** A shopper left this message (stored already): the leads' inboxes show it at once. */
+    async added(id: string) {
+      const m = await inbox.get(id);
+      if (m) await push('left-message:new', m);
     },
 
     get: visible,
@@ -76,6 +119,7 @@ export function createLeftMessageService(deps: LeftMessageServiceDeps) {
       }
       const m = saved(await inbox.assign(id, assigneeId));
       log.info({ leftMessageId: id, assigneeId, by: viewer.id }, 'left message assigned');
+      await push('left-message:updated', m);
       return m;
     },
 
@@ -99,6 +143,7 @@ export function createLeftMessageService(deps: LeftMessageServiceDeps) {
         }),
       );
       log.info({ leftMessageId: id, conversationId: message.conversationId, by: viewer.id }, 'left message answered');
+      await push('left-message:updated', message);
       // Stored: whoever has the widget open now sees it; a failure here only delays that to their next sync.
       await deps.showAnswer?.(message.conversationId!).catch((err: unknown) => log.warn({ err }, 'answer not shown live'));
       const email = await trySend(
@@ -122,6 +167,7 @@ export function createLeftMessageService(deps: LeftMessageServiceDeps) {
       await visible(viewer, id);
       const m = saved(await inbox.close(id, clock.now(), viewer.role === 'lead' ? undefined : viewer.id));
       log.info({ leftMessageId: id, by: viewer.id }, 'left message closed');
+      await push('left-message:updated', m);
       return m;
     },
   };

@@ -3,7 +3,9 @@
  * grouped by agent, close category, day, week or month. A lead reads everyone's; an agent's
  * report is narrowed to the chats they held, whatever grouping they ask for.
  */
+import type { FaqLanguage } from '../../shared/faq';
 import type { ReportGroupBy, ReportResponse, ReportRow } from '../../shared/rest';
+import { categoryName, type CloseCategoryDef } from '../../shared/settings';
 import type { Clock } from './clock';
 import { dayIn, serverTimeZone } from './chat/day';
 import type { ReportGroup, ReportStore } from './ports/reports';
@@ -15,6 +17,8 @@ export interface ReportServiceDeps {
   clock: Clock;
   /** The site's IANA time zone, read on every report. @default the server's */
   timeZone?: () => string | null | undefined;
+  /** The team's close categories, to name category rows. @default none: rows show the ids */
+  closeCategories?: () => Promise<CloseCategoryDef[]>;
 }
 
 export interface ReportRequest {
@@ -23,6 +27,8 @@ export interface ReportRequest {
   groupBy: ReportGroupBy;
   serviceLevelSeconds: number;
   agentId?: string;
+  /** The language of category rows' labels. @default 'en' */
+  language?: FaqLanguage;
 }
 
 /** The longest range one report covers, in days. */
@@ -71,6 +77,12 @@ export function createReportService(deps: ReportServiceDeps) {
     };
   }
 
+  /** Names of category ids, removed categories included (a chat keeps the category it was filed under). */
+  async function categoryNames(ids: string[], language: FaqLanguage): Promise<Map<string, string>> {
+    const defs = (await deps.closeCategories?.()) ?? [];
+    return new Map(ids.map((id) => [id, categoryName(defs, id, language)]));
+  }
+
   return {
     async report(req: ReportRequest, viewer: Pick<UserRecord, 'id' | 'role'>): Promise<ReportResponse> {
       const timeZone = deps.timeZone?.() || serverTimeZone();
@@ -92,7 +104,11 @@ export function createReportService(deps: ReportServiceDeps) {
         serviceLevelMs: req.serviceLevelSeconds * 1000,
         agentId,
       });
-      const names = req.groupBy === 'agent' ? await store.userNames(groups.flatMap((g) => (g.key ? [g.key] : []))) : new Map<string, string>();
+      const keys = groups.flatMap((g) => (g.key ? [g.key] : []));
+      const names =
+        req.groupBy === 'agent' ? await store.userNames(keys)
+        : req.groupBy === 'category' ? await categoryNames(keys, req.language ?? 'en')
+        : new Map<string, string>();
       const label = (g: ReportGroup) => (g.key === null ? '' : (names.get(g.key) ?? g.key));
       const rows = groups
         .filter((g) => !g.total)

@@ -5,8 +5,9 @@
  * Every process caches the settings for `cacheMs`, so a lead's save made through another
  * process applies everywhere within that time (this process's own saves apply at once).
  */
-import { CLOSE_CATEGORIES, type CloseCategory } from '../../shared/protocol';
-import type { TeamSettings } from '../../shared/settings';
+import type { CloseCategory } from '../../shared/protocol';
+import type { PutSettingsRequest } from '../../shared/rest';
+import { BUILT_IN_CATEGORIES, type CloseCategoryDef, type TeamSettings } from '../../shared/settings';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { Clock } from './clock';
@@ -20,9 +21,11 @@ export const DEFAULT_SETTINGS: TeamSettings = {
     timeZone: 'Asia/Shanghai',
     days: { mon: weekday, tue: weekday, wed: weekday, thu: weekday, fri: weekday, sat: null, sun: null },
   },
+  // Off until a lead turns it on: an upgrade never closes a team that was open around the clock.
+  businessHoursOn: false,
   waitingThresholdSeconds: 60,
   typingPreview: true,
-  closeCategories: [...CLOSE_CATEGORIES],
+  closeCategories: BUILT_IN_CATEGORIES,
   routines: {
     // Off until a lead writes them (the settings page suggests ROUTINE_SUGGESTIONS): an upgrade
     // adds no message to anyone's chats unasked.
@@ -51,6 +54,8 @@ export interface SettingsServiceDeps {
   logger: Logger;
   /** How long a process trusts what it read. @default 1000 */
   cacheMs?: number;
+  /** An id for a category a lead adds. @default a random UUID */
+  newId?: () => string;
 }
 
 export type SettingsService = ReturnType<typeof createSettingsService>;
@@ -74,12 +79,28 @@ export function createSettingsService(deps: SettingsServiceDeps) {
     return value;
   }
 
+  const newId = deps.newId ?? (() => globalThis.crypto.randomUUID());
+
+  /** The list to store: ids for new entries, then every known category the lead left out, as removed. */
+  async function withIds(given: NonNullable<PutSettingsRequest['closeCategories']>): Promise<CloseCategoryDef[]> {
+    const known = ((await store.read()).closeCategories as CloseCategoryDef[] | undefined) ?? BUILT_IN_CATEGORIES;
+    const named = given.map((c) => ({ id: c.id ?? `c-${newId().slice(0, 8)}`, name: c.name, removed: c.removed }));
+    const kept = new Set(named.map((c) => c.id));
+    return [...named, ...known.filter((c) => !kept.has(c.id)).map((c) => ({ ...c, removed: true }))];
+  }
+
   return {
     current,
 
-    /** Replaces the settings given (already validated by the caller), keeps the others. */
-    async update(patch: Partial<TeamSettings>, byUserId: string): Promise<TeamSettings> {
-      await store.write(patch, byUserId, clock.now());
+    /**
+     * Replaces the settings given (already validated by the caller), keeps the others. New close
+     * categories get their id; a known one left out of the list stays in it as removed, so every
+     * id a conversation may hold keeps its name.
+     */
+    async update(patch: PutSettingsRequest, byUserId: string): Promise<TeamSettings> {
+      const { closeCategories, ...rest } = patch;
+      const values: Partial<TeamSettings> = closeCategories ? { ...rest, closeCategories: await withIds(closeCategories) } : rest;
+      await store.write(values, byUserId, clock.now());
       cached = null;
       log.info({ userId: byUserId, keys: Object.keys(patch) }, 'settings saved');
       return current();
@@ -88,7 +109,7 @@ export function createSettingsService(deps: SettingsServiceDeps) {
     /** Refuses a close category the lead has not enabled (no category is always fine). */
     async checkCloseCategory(category: CloseCategory | undefined): Promise<void> {
       if (category === undefined) return;
-      const allowed = (await current()).closeCategories;
+      const allowed = (await current()).closeCategories.filter((c) => !c.removed).map((c) => c.id);
       if (!allowed.includes(category)) {
         throw new AppError('VALIDATION_FAILED', `category: not one of the team's close categories (${allowed.join(', ')})`);
       }

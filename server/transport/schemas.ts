@@ -5,7 +5,7 @@
  * control characters or unpaired surrogates, no prototype keys.
  */
 import { z } from 'zod';
-import { CLOSE_CATEGORIES, PAGE_MESSAGES, type AgentClientToServerEvents, type VisitorClientToServerEvents } from '../../shared/protocol';
+import { PAGE_MESSAGES, type AgentClientToServerEvents, type VisitorClientToServerEvents } from '../../shared/protocol';
 import type { SchemaMap } from './handlers';
 import { record, text } from './text';
 
@@ -73,10 +73,10 @@ export const agentSchemas = {
     .object({ conversationId: id, toAgentId: id.nullable(), note: text(1000).optional() })
     .strict(),
   'conversation:close': z
-    .object({ conversationId: id, category: z.enum(CLOSE_CATEGORIES).optional(), summary: text(1000, { trim: true }).optional() })
+    .object({ conversationId: id, category: text(64, { min: 1 }).optional(), summary: text(1000, { trim: true }).optional() })
     .strict(),
   'conversation:wrapup': z
-    .object({ conversationId: id, category: z.enum(CLOSE_CATEGORIES), summary: text(1000, { trim: true }).optional() })
+    .object({ conversationId: id, category: text(64, { min: 1 }), summary: text(1000, { trim: true }).optional() })
     .strict(),
   'visitor:info': z.object({ conversationId: id }).strict(),
   'agent:handover': z.object({ toAgentId: id.nullable(), note: text(1000).optional() }).strict(),

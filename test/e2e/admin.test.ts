@@ -12,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { artifact, useBrowserContexts } from '../helpers/browser';
 import { loginToken, ok, type TestServer } from '../helpers/chat';
 import { useTestServer } from '../helpers/suite';
+import { BUILT_IN_CATEGORIES } from '../../shared/settings';
 
 jest.setTimeout(120_000);
 
@@ -165,7 +166,7 @@ test('a lead invites an agent who signs in; a FAQ entry made on its page is sugg
 test('settings saved on their page apply; the pages and the shortcut help in zh-CN', async () => {
   const lead = await leadPage();
   await views(lead.page).getByRole('button', { name: 'Settings' }).click();
-  await lead.page.getByRole('checkbox', { name: 'Complaint' }).uncheck();
+  await lead.page.getByRole('button', { name: 'Remove the category Complaint' }).click();
   await lead.page.getByRole('checkbox', { name: 'Agents see what visitors type before they send it' }).uncheck();
   await lead.page.getByLabel('Waiting threshold (seconds)', { exact: true }).fill('120');
   await lead.page.getByRole('checkbox', { name: 'Open on Saturday' }).check();
@@ -183,8 +184,10 @@ test('settings saved on their page apply; the pages and the shortcut help in zh-
   expect(saved).toMatchObject({
     waitingThresholdSeconds: 120,
     typingPreview: false,
-    closeCategories: ['inquiry', 'order', 'after_sales', 'other'],
   });
+  expect(saved.closeCategories.map((c: { id: string; removed: boolean }) => [c.id, c.removed])).toEqual([
+    ['inquiry', false], ['complaint', true], ['order', false], ['after_sales', false], ['other', false],
+  ]);
   expect(saved.businessHours.days.sat).toEqual({ open: '10:00', close: '14:00' });
 
   // zh-CN: every lead page, with no English left in its headings and controls.
@@ -206,7 +209,7 @@ test('settings saved on their page apply; the pages and the shortcut help in zh-
 
   await zhViews.getByRole('button', { name: '设置' }).click();
   await lead.page.getByRole('checkbox', { name: '客服可以看到访客正在输入的内容' }).waitFor();
-  expect(await lead.page.getByRole('checkbox', { name: '投诉' }).isChecked()).toBe(false);
+  await lead.page.getByRole('button', { name: '恢复分类“投诉”' }).waitFor();
   await shoot(lead.page, 'admin-settings-zh-CN.png');
   const text = (await lead.page.getByRole('main').textContent())!;
   // Besides content (the English greeting and idle prompt), the routines' variable names and the
@@ -224,7 +227,7 @@ test('settings saved on their page apply; the pages and the shortcut help in zh-
 
 test('an agent sees typing previews only while the team allows; closing offers the team\'s categories; a transfer offers only colleagues with room', async () => {
   const lead = await t.createUser({ role: 'lead', name: 'Lena' });
-  await request(t.server.app).put('/api/v1/settings').set(auth(lead.token)).send({ closeCategories: ['order', 'other'] }).expect(200);
+  await request(t.server.app).put('/api/v1/settings').set(auth(lead.token)).send({ closeCategories: BUILT_IN_CATEGORIES.filter((c) => c.id === 'order' || c.id === 'other') }).expect(200);
   const password = 'agent-password-1';
   const ana = await t.createUser({ name: 'Ana', password });
   const full = await t.createUser({ name: 'Full', capacity: 0 });

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { artifact, signedInConsole, useBrowser } from '../helpers/browser';
+import request from 'supertest';
 import { ok, onlineAgent, until, type TestServer } from '../helpers/chat';
 import { useTestServer } from '../helpers/suite';
 
@@ -133,4 +134,42 @@ test('transcript search finds a Chinese phrase, opens it, and the CSV export hol
   const zhResults = zh.page.getByRole('table', { name: '符合条件的对话' });
   await until(async () => (await zhResults.getByRole('row').count()) === 2, 15_000, 'one match in Chinese');
   await zh.page.screenshot({ path: artifact('transcripts-zh-CN.png') });
+});
+
+test('new left messages reach a lead\'s console pushed: the inbox list and the badge follow without a reload', async () => {
+  const lead = await staff('Lena', { role: 'lead' });
+  const auth = { authorization: `Bearer ${lead.token}` };
+  const openNow = async () => (await request(t.server.app).get('/api/v1/left-messages').query({ limit: 1 }).set(auth).expect(200)).body.openCount as number;
+  const before = await openNow();
+  const nav = lead.page.getByRole('navigation', { name: 'Views' });
+  await view(lead.page, 'Left messages').click();
+  const list = lead.page.getByRole('list', { name: 'Left messages' }).or(lead.page.getByText('No left messages here.'));
+  await list.first().waitFor();
+
+  const leave = async (name: string, text: string) => {
+    const shopper = await t.visitor();
+    await ok(shopper, 'session:sync', {});
+    const { id } = await ok(shopper, 'offline:message', { name, email: `${randomUUID()}@shop.example`, text });
+    shopper.disconnect();
+    return id;
+  };
+  // On the inbox: the message appears at the top of the list, and the badge counts it.
+  await leave('Zhou', '请问可以开发票吗？');
+  await lead.page.getByRole('list', { name: 'Left messages' }).getByRole('button', { name: /Zhou.*请问可以开发票吗？/ }).waitFor();
+  await nav.getByRole('button', { name: `Left messages (${before + 1} open)` }).waitFor();
+
+  // On another view: the badge moves on its own.
+  await view(lead.page, 'Chats').click();
+  const second = await leave('Kim', 'Do you gift-wrap?');
+  await nav.getByRole('button', { name: `Left messages (${before + 2} open)` }).waitFor();
+  await lead.page.screenshot({ path: artifact('inbox-badge-en.png') });
+
+  // Closed by someone else (REST): the count goes down here too.
+  await request(t.server.app).post(`/api/v1/left-messages/${second}/close`).set(auth).send({}).expect(200);
+  await nav.getByRole('button', { name: `Left messages (${before + 1} open)` }).waitFor();
+  await view(lead.page, 'Left messages').click();
+  // Back on the open messages: Zhou's is listed, Kim's (closed) is not.
+  const open = lead.page.getByRole('list', { name: 'Left messages' });
+  await open.getByRole('button', { name: /Zhou/ }).waitFor();
+  expect(await open.getByRole('button', { name: /Kim/ }).count()).toBe(0);
 });

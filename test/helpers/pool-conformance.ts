@@ -250,6 +250,28 @@ export function describePresencePool(factories: Factory[]) {
         expect((await pool.agent('b'))!.load).toBe(1);
       });
 
+      it('above capacity (a lead taking a chat for themself): to a full or away agent, never an offline one', async () => {
+        await online('a', 2);
+        await online('b', 1);
+        await pool.setAgent('c', { status: 'away' });
+        await pool.setAgent('d', { status: 'offline' });
+        await pool.route('c1'); // a
+        await pool.route('c2'); // b, now full
+        await pool.route('c3'); // a
+        expect(pairs(moved(await pool.transfer('c1', 'b', { aboveCapacity: true })))).toEqual(['c1>b']);
+        expect(await pool.agent('b')).toMatchObject({ load: 2, capacity: 1 });
+        expect(pairs(moved(await pool.transfer('c3', 'c', { aboveCapacity: true })))).toEqual(['c3>c']);
+        expect(await pool.agent('c')).toMatchObject({ status: 'away', load: 1 });
+        expect((await pool.transfer('c2', 'd', { aboveCapacity: true })).status).toBe('agent_unavailable');
+        expect(await pool.assignmentOf('c2')).toBe('b');
+        // Over capacity, b takes nothing from the queue until its load is below capacity again.
+        await pool.route('c4');
+        await pool.route('c5');
+        expect(await pool.agentConversations('a')).toEqual(['c4', 'c5']);
+        await pool.route('c6');
+        expect(await pool.queue()).toEqual(['c6']);
+      });
+
       it('to the queue goes to the front, and may come straight back', async () => {
         await online('a', 1);
         await pool.route('c1');

@@ -146,12 +146,6 @@ test('take-over: to the lead or to an agent with room, at once; the agent is tol
   const a = await onlineAgent(t(), { name: 'Ana' });
   const v = await chattingVisitor(t(), 'hi');
   const lead = await floorLead(t(), 'Lena');
-
-  // Not online: the lead cannot take it for themself.
-  expect(await call(lead.socket, 'conversation:takeover', { conversationId: v.conversationId })).toMatchObject({
-    ok: false,
-    error: { code: 'AGENT_UNAVAILABLE' },
-  });
   await ok(lead.socket, 'agent:status', { status: 'online' });
 
   const removed = next(a.socket, 'conversation:removed');
@@ -180,6 +174,42 @@ test('take-over: to the lead or to an agent with room, at once; the agent is tol
   await ok(lead.socket, 'conversation:close', { conversationId: v.conversationId });
   await gone;
   expect((await t().store.getConversation(v.conversationId))!.status).toBe('closed');
+});
+
+test('take-over for myself needs only a signed-in console: an offline lead becomes away, a full one goes above capacity', async () => {
+  const a = await onlineAgent(t(), { name: 'Ana', capacity: 5 });
+  const first = await chattingVisitor(t(), 'first');
+  const second = await chattingVisitor(t(), 'second');
+  const queued = await chattingVisitor(t(), 'third, waiting');
+  const lead = await floorLead(t(), 'Lena');
+  await ok(lead.socket, 'agent:capacity', { agentId: lead.id, capacity: 1 });
+  expect((await t().pool.agent(lead.id))!.status).toBe('offline');
+
+  // Offline (but signed in): taken at once; the lead is now away, so the queue is not drawn to them.
+  const mine = next(lead.socket, 'conversation:assigned', (c) => c.conversation.id === first.conversationId);
+  const away = next(lead.socket, 'agent:state', (s) => s.status === 'away');
+  expect(await ok(lead.socket, 'conversation:takeover', { conversationId: first.conversationId })).toEqual({ conversationId: first.conversationId, agentId: lead.id });
+  await mine;
+  await away;
+  expect(await t().pool.agent(lead.id)).toMatchObject({ status: 'away', capacity: 1, load: 1 });
+
+  // Full (1 of 1): a second one for themself goes above their capacity.
+  expect(await ok(lead.socket, 'conversation:takeover', { conversationId: second.conversationId })).toEqual({ conversationId: second.conversationId, agentId: lead.id });
+  expect(await t().pool.agent(lead.id)).toMatchObject({ status: 'away', capacity: 1, load: 2 });
+  expect(await t().pool.agentConversations(lead.id)).toEqual([first.conversationId, second.conversationId]);
+  // A queued one too, straight from the queue.
+  await ok(lead.socket, 'conversation:takeover', { conversationId: queued.conversationId });
+  expect(await t().pool.queue()).not.toContain(queued.conversationId);
+  expect((await t().pool.agent(lead.id))!.load).toBe(3);
+
+  // For someone else the rule stays: online with a free slot (the lead, away and full, cannot be given one).
+  const other = await floorLead(t(), 'Otto');
+  await ok(lead.socket, 'conversation:takeover', { conversationId: first.conversationId, toAgentId: a.id });
+  expect((await t().pool.agent(lead.id))!.load).toBe(2);
+  expect(await call(other.socket, 'conversation:takeover', { conversationId: first.conversationId, toAgentId: lead.id })).toMatchObject({
+    ok: false,
+    error: { code: 'AGENT_UNAVAILABLE' },
+  });
 });
 
 test("a lead sets an agent's status: offline sends their chats back to the queue", async () => {

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { LeftMessageView } from '../../shared/rest';
-import { collect, ok, openTestStore, until, type TestStore, type VisitorClient } from '../helpers/chat';
+import { collect, next, ok, openTestStore, until, type TestStore, type VisitorClient } from '../helpers/chat';
 import { createTestDatabase } from '../helpers/postgres';
 import { startSmtpServer, type TestSmtp } from '../helpers/smtp';
 import { useTestServer } from '../helpers/suite';
@@ -292,6 +292,41 @@ describe('invitations', () => {
     const reset = smtp.received.filter((m) => m.to.includes(email))[1];
     expect(reset.subject).toBe('Reset your support console password');
     expect(reset.text).toContain(mailedLink(res.invitation.url));
+  });
+});
+
+describe('pushed to the leads', () => {
+  test('a new left message reaches every lead\'s socket with the open count, and its changes follow; agents get none of it', async () => {
+    const leadSocket = await t().agent(lead.token);
+    await ok(leadSocket, 'session:sync', {});
+    const agentSocket = await t().agent(agent.token);
+    await ok(agentSocket, 'session:sync', {});
+    const agentHeard = [...(['left-message:new', 'left-message:updated'] as const).map((e) => collect(agentSocket, e))];
+    const openBefore = (await list(lead.token, { limit: 1 }).expect(200)).body.openCount as number;
+
+    const pushed = next(leadSocket, 'left-message:new', (p) => p.leftMessage.text === '周末发货吗？');
+    const left = await leaveMessage({ text: '周末发货吗？', name: '王芳', language: 'zh-CN' });
+    const fresh = await pushed;
+    expect(fresh).toEqual({ leftMessage: (await get(lead.token, left.id).expect(200)).body.leftMessage, openCount: openBefore + 1 });
+    expect(fresh.leftMessage).toMatchObject({ id: left.id, name: '王芳', status: 'open', page: { url: 'https://shop.example/p/42', title: 'Teapot' } });
+    // The REST list carries the same count, whatever its filter.
+    expect((await list(lead.token, { status: 'closed', limit: 1 }).expect(200)).body.openCount).toBe(openBefore + 1);
+
+    const assigned = next(leadSocket, 'left-message:updated', (p) => p.leftMessage.id === left.id && p.leftMessage.assignee !== null);
+    await assign(lead.token, left.id, agent.id).expect(200);
+    expect(await assigned).toMatchObject({ leftMessage: { id: left.id, assignee: { id: agent.id, name: 'Arun' } }, openCount: openBefore + 1 });
+    // An agent's own count is what is assigned to them.
+    expect((await list(agent.token, { limit: 1 }).expect(200)).body.openCount).toBeGreaterThanOrEqual(1);
+
+    const closed = next(leadSocket, 'left-message:updated', (p) => p.leftMessage.id === left.id && p.leftMessage.status === 'closed');
+    await close(agent.token, left.id).expect(200);
+    expect((await closed).openCount).toBe(openBefore);
+
+    // Anything pushed to the agent's socket before this ack would have arrived first: nothing was.
+    await ok(agentSocket, 'session:sync', {});
+    expect(agentHeard.flat()).toEqual([]);
+    leadSocket.disconnect();
+    agentSocket.disconnect();
   });
 });
 

@@ -9,6 +9,7 @@ import request from 'supertest';
 import { DEFAULT_SETTINGS } from '../../server/domain/settings';
 import { call, callRaw, chattingVisitor, next, ok, onlineAgent, type TestServer } from '../helpers/chat';
 import { useTestServer } from '../helpers/suite';
+import { BUILT_IN_CATEGORIES } from '../../shared/settings';
 
 jest.setTimeout(90_000);
 const t = useTestServer({ clock: 'manual' });
@@ -81,7 +82,7 @@ test('only the agent who held it or a lead files it; bad input and open chats ar
   await t().server.chat.idle();
   const leadSocket = await t().agent(lead.token);
   await ok(leadSocket, 'session:sync', {});
-  await request(t().server.app).put('/api/v1/settings').set({ authorization: `Bearer ${lead.token}` }).send({ closeCategories: ['order'] }).expect(200);
+  await request(t().server.app).put('/api/v1/settings').set({ authorization: `Bearer ${lead.token}` }).send({ closeCategories: [BUILT_IN_CATEGORIES.find((c) => c.id === 'order')] }).expect(200);
   expect(await call(ana.socket, 'conversation:wrapup', { conversationId: v.conversationId, category: 'complaint' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
   expect(await closeFields(t(), v.conversationId)).toMatchObject({ closeCategory: null, closeSummary: null });
 

@@ -5,6 +5,7 @@
  */
 import request from 'supertest';
 import { DEFAULT_SETTINGS } from '../../server/domain/settings';
+import { BUILT_IN_CATEGORIES } from '../../shared/settings';
 import { callRaw, chattingVisitor, next, ok, onlineAgent, startTestServer } from '../helpers/chat';
 import { useTestServer } from '../helpers/suite';
 
@@ -23,15 +24,20 @@ const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 const api = () => request(t().server.app);
 const put = (token: string, body: unknown) => api().put('/api/v1/settings').set(auth(token)).send(body as object);
 
+/** The built-in categories given, in this order (the others are kept by the server as removed). */
+const only = (...ids: string[]) => ids.map((id) => BUILT_IN_CATEGORIES.find((c) => c.id === id)!);
+const removed = (...ids: string[]) => only(...ids).map((c) => ({ ...c, removed: true }));
+
 const saved = {
   greeting: { en: 'Hello from the shop!', 'zh-CN': '欢迎光临小店！' },
   businessHours: {
     timeZone: 'Europe/Berlin',
     days: { mon: { open: '08:30', close: '17:00' }, tue: null, wed: null, thu: null, fri: { open: '10:00', close: '12:00' }, sat: null, sun: null },
   },
+  businessHoursOn: true,
   waitingThresholdSeconds: 90,
   typingPreview: false,
-  closeCategories: ['order', 'complaint'],
+  closeCategories: [...only('order', 'complaint'), ...removed('inquiry', 'after_sales', 'other')],
   routines: { ...DEFAULT_SETTINGS.routines, idlePromptMinutes: 4, greeting: { en: 'Hi {visitor.name}!', 'zh-CN': '{visitor.name}您好！' } },
   preChat: { name: 'required', email: 'optional', department: 'off', question: 'optional' },
 };
@@ -75,8 +81,12 @@ test.each([
   ['a greeting with a NUL', { greeting: { en: 'Hi\u0000', 'zh-CN': '您好' } }, 'greeting.en'],
   ['a greeting for one language only', { greeting: { en: 'Hi' } }, 'greeting'],
   ['no close category', { closeCategories: [] }, 'closeCategories'],
-  ['an unknown close category', { closeCategories: ['refund'] }, 'closeCategories.0'],
-  ['a close category twice', { closeCategories: ['order', 'order'] }, 'closeCategories'],
+  ['only removed close categories', { closeCategories: removed('order') }, 'closeCategories'],
+  ['a close category without a name', { closeCategories: [{ name: { en: ' ', 'zh-CN': '' } }] }, 'closeCategories.0.name'],
+  ['a close category id with a space', { closeCategories: [{ id: 'a b', name: { en: 'Refund', 'zh-CN': '' } }] }, 'closeCategories.0.id'],
+  ['a close category name too long', { closeCategories: [{ name: { en: 'x'.repeat(61), 'zh-CN': '' } }] }, 'closeCategories.0.name.en'],
+  ['a close category twice', { closeCategories: only('order', 'order') }, 'closeCategories'],
+  ['a close category in the old form', { closeCategories: ['order'] }, 'closeCategories.0'],
   ['typing preview not a boolean', { typingPreview: 'yes' }, 'typingPreview'],
 ])('refused with VALIDATION_FAILED: %s; nothing stored', async (_what, body, field) => {
   const r = await put(lead.token, body).expect(400);
@@ -87,7 +97,7 @@ test.each([
 
 test('an agent can close only with a category the team has enabled', async () => {
   const a = await onlineAgent(t(), { name: 'Closer' });
-  await put(lead.token, { closeCategories: ['order', 'other'] }).expect(200);
+  await put(lead.token, { closeCategories: only('order', 'other') }).expect(200);
   const first = await chattingVisitor(t(), 'Where is my parcel?');
 
   const refused = await callRaw(a.socket, 'conversation:close', { conversationId: first.conversationId, category: 'complaint' });

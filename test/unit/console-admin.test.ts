@@ -59,8 +59,16 @@ test('the settings form reads into TeamSettings, or says what is wrong', () => {
     'to-mon': '12:30',
     waiting: '45',
     typingPreview: '',
-    'category-order': 'on',
-    'category-other': 'on',
+    businessHoursOn: 'on',
+    'category-count': '4',
+    'category-0-id': 'order',
+    'category-0-en': ' Orders ',
+    'category-0-zh-CN': '订单',
+    // A new one named in Chinese only; a new row left blank is dropped; a removed one is kept.
+    'category-1-zh-CN': '退款',
+    'category-3-id': 'other',
+    'category-3-en': 'Other',
+    'category-3-removed': 'on',
     'routine-greeting-en': ' Hi {visitor.name} ',
     'routine-idlePrompt-zh-CN': '还在吗？',
     idlePromptMinutes: '3',
@@ -80,9 +88,14 @@ test('the settings form reads into TeamSettings, or says what is wrong', () => {
     settings: {
       greeting: { en: 'Hello', 'zh-CN': '您好' },
       businessHours: { timeZone: 'Europe/Berlin', days: { ...Object.fromEntries(Object.keys(DEFAULT_SETTINGS.businessHours.days).map((d) => [d, null])), mon: { open: '08:00', close: '12:30' } } },
+      businessHoursOn: true,
       waitingThresholdSeconds: 45,
       typingPreview: false,
-      closeCategories: ['order', 'other'],
+      closeCategories: [
+        { id: 'order', name: { en: 'Orders', 'zh-CN': '订单' }, removed: false },
+        { name: { en: '', 'zh-CN': '退款' }, removed: false },
+        { id: 'other', name: { en: 'Other', 'zh-CN': '' }, removed: true },
+      ],
       routines: {
         greeting: { en: 'Hi {visitor.name}', 'zh-CN': '' },
         closing: { en: '', 'zh-CN': '' },
@@ -106,5 +119,6 @@ test('the settings form reads into TeamSettings, or says what is wrong', () => {
   }
   expect(readSettings(get({ ...fields, 'to-mon': '07:00' }), settingsEn)).toEqual({ problem: 'Monday: the opening time must be before the closing time.' });
   expect(readSettings(get({ ...fields, timeZone: 'Nowhere/Land' }), settingsEn)).toEqual({ problem: settingsEn.badTimeZone });
-  expect(readSettings(get({ ...fields, 'category-order': '', 'category-other': '' }), settingsEn)).toEqual({ problem: settingsEn.noCategory });
+  expect(readSettings(get({ ...fields, 'category-0-removed': 'on', 'category-1-zh-CN': '' }), settingsEn)).toEqual({ problem: settingsEn.noCategory });
+  expect(readSettings(get({ ...fields, 'category-0-en': '', 'category-0-zh-CN': '' }), settingsEn)).toEqual({ problem: settingsEn.unnamedCategory });
 });

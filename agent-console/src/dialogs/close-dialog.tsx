@@ -3,9 +3,9 @@
  * summary; for a chat the visitor ended, filing its wrap-up the same way (`conversation:wrapup`).
  */
 import { useEffect, useState } from 'preact/hooks';
-import { CLOSE_CATEGORIES, type CloseCategory } from '../../../shared/protocol';
+import { BUILT_IN_CATEGORIES, categoryName, type CloseCategoryDef } from '../../../shared/settings';
 import type { Api } from '../api';
-import type { Strings } from '../i18n';
+import type { Locale, Strings } from '../i18n';
 import { errorText } from '../locales/error-text';
 import { settingsApi } from '../settings/api';
 import type { Chat } from '../state/chats';
@@ -14,19 +14,21 @@ import { Dialog } from './dialog';
 
 interface CloseDialogProps {
   t: Strings;
+  locale: Locale;
   api: Api;
   session: ConsoleSession;
   chat: Chat;
   onDone(): void;
 }
 
-export function CloseDialog({ t, api, session, chat, onDone }: CloseDialogProps) {
+export function CloseDialog({ t, locale, api, session, chat, onDone }: CloseDialogProps) {
   const [error, setError] = useState('');
   // Until the settings arrive, no category is offered rather than one the team has switched off.
-  const [categories, setCategories] = useState<readonly CloseCategory[] | null>(null);
+  const [categories, setCategories] = useState<readonly CloseCategoryDef[] | null>(null);
   useEffect(() => {
-    settingsApi(api).get().then((r) => setCategories(r.settings.closeCategories), () => setCategories(CLOSE_CATEGORIES));
+    settingsApi(api).get().then((r) => setCategories(r.settings.closeCategories), () => setCategories(BUILT_IN_CATEGORIES));
   }, []);
+  const offered = (categories ?? []).filter((c) => !c.removed);
   return (
     <Dialog title={chat.ended ? t.wrapUpTitle : t.closeTitle} onCancel={onDone}>
       <form
@@ -34,7 +36,7 @@ export function CloseDialog({ t, api, session, chat, onDone }: CloseDialogProps)
           e.preventDefault();
           const f = new FormData(e.currentTarget);
           const summary = String(f.get('summary') ?? '').trim();
-          const category = categories?.find((c) => c === f.get('category'));
+          const category = offered.find((c) => c.id === f.get('category'))?.id;
           const filing = { conversationId: chat.view.id, ...(summary ? { summary } : {}) };
           const r = chat.ended
             ? category
@@ -49,8 +51,8 @@ export function CloseDialog({ t, api, session, chat, onDone }: CloseDialogProps)
         <label>
           {t.category}
           <select name="category" aria-busy={categories === null}>
-            {(categories ?? []).map((c) => (
-              <option key={c} value={c}>{t[`category.${c}`]}</option>
+            {offered.map((c) => (
+              <option key={c.id} value={c.id}>{categoryName(offered, c.id, locale)}</option>
             ))}
           </select>
         </label>

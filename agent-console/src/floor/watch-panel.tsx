@@ -72,11 +72,11 @@ export function WatchPanel({ conversationId, model, me, session, t, locale, s, o
 
   const live = model.conversations[conversationId];
   const view = live ?? watched.view;
-  const meNow = model.agents[me.id];
   const hasRoom = (a: { status: string; load: number; capacity: number }) => a.status === 'online' && a.load < a.capacity;
   const candidates = Object.values(model.agents).filter((a) => a.id !== me.id && a.id !== live?.agent?.id && hasRoom(a));
-  const meFree = !!meNow && meNow.id !== live?.agent?.id && hasRoom(meNow);
-  const options = [...(meFree ? [{ id: me.id, label: fill(s.me, { name: me.name }) }] : []), ...candidates.map((a) => ({ id: a.id, label: `${a.name} (${a.load} / ${a.capacity})` }))];
+  // A lead takes a chat for themself whatever their status or load (the server sets an offline lead away).
+  const meCan = me.id !== live?.agent?.id;
+  const options = [...(meCan ? [{ id: me.id, label: fill(s.me, { name: me.name }) }] : []), ...candidates.map((a) => ({ id: a.id, label: `${a.name} (${a.load} / ${a.capacity})` }))];
   const chosen = options.find((o) => o.id === target)?.id ?? options[0]?.id;
 
   const fail = (code: string) => setError(errorText(code, s));

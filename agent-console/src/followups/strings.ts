@@ -33,6 +33,13 @@ export const en = {
   register: 'Register',
   cancel: 'Cancel',
   registered: 'Registered as a complaint.',
+  alertLabel: 'New complaint',
+  alertText: 'New complaint ({severity}) from {visitor}: {category}. Handle it by {due}.',
+  aShopper: 'a shopper',
+  openComplaint: 'Open the conversation',
+  dismiss: 'Dismiss',
+  dismissAlert: 'Dismiss the complaint alert “{category}”',
+  complaintTranscript: 'Complaint: conversation with {visitor}',
 };
 
 export const zhCN: typeof en = {
@@ -69,6 +76,13 @@ export const zhCN: typeof en = {
   register: '登记',
   cancel: '取消',
   registered: '已登记为投诉。',
+  alertLabel: '新投诉',
+  alertText: '新投诉（{severity}）来自{visitor}：{category}。请在 {due} 前处理。',
+  aShopper: '一位顾客',
+  openComplaint: '打开会话',
+  dismiss: '关闭提醒',
+  dismissAlert: '关闭投诉提醒“{category}”',
+  complaintTranscript: '投诉：与{visitor}的会话',
 };
 
 export type FollowUpStrings = typeof en;

@@ -17,7 +17,7 @@ import { en, zhCN, type InboxStrings } from './strings';
 const STATUSES: (LeftMessageStatus | '')[] = ['open', 'answered', 'closed', ''];
 
 
-export function InboxView({ t, locale, api, me }: ViewProps) {
+export function InboxView({ t, locale, api, me, session }: ViewProps) {
   const s = locale === 'zh-CN' ? zhCN : en;
   const calls = inboxApi(api);
   const [status, setStatus] = useState<LeftMessageStatus | ''>('open');
@@ -38,6 +38,17 @@ export function InboxView({ t, locale, api, me }: ViewProps) {
     }
   };
   useEffect(() => void load(), [status]);
+  // Leads get new and changed messages pushed: the list follows without a reload.
+  useEffect(() => {
+    const offNew = session.on('left-message:new', ({ leftMessage: m }) => {
+      if (status === '' || status === m.status) setItems((prev) => (prev.some((x) => x.id === m.id) ? prev : [m, ...prev]));
+    });
+    const offUpdated = session.on('left-message:updated', ({ leftMessage: m }) => replace(m));
+    return () => {
+      offNew();
+      offUpdated();
+    };
+  }, [session, status]);
   const team = useTeam(api, me.role === 'lead');
 
   const replace = (m: LeftMessageView) => setItems((prev) => prev.map((x) => (x.id === m.id ? m : x)));

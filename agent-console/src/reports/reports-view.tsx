@@ -52,7 +52,8 @@ export function ReportsView({ t, locale, api }: ViewProps) {
     return { ...range, groupBy, serviceLevelSeconds: seconds };
   };
   const load = (q: ReportQuery) =>
-    calls.get(q).then(
+    // Category rows are labelled with the names in this language.
+    calls.get({ ...q, lang: locale }).then(
       (r) => {
         setError('');
         setReport(r);

@@ -1,7 +1,10 @@
 /** Reads the settings form into `TeamSettings`, or the first problem as a sentence (apart from the form, so it is tested without a DOM). */
 import { FAQ_LANGUAGES, type FaqLanguage } from '../../../shared/faq';
-import { CLOSE_CATEGORIES, PRE_CHAT_FIELDS } from '../../../shared/protocol';
+import { PRE_CHAT_FIELDS } from '../../../shared/protocol';
+import type { PutSettingsRequest } from '../../../shared/rest';
 import { PRE_CHAT_MODES, WEEKDAYS, type OpeningHours, type PreChatMode, type PreChatSettings, type RoutineSettings, type TeamSettings } from '../../../shared/settings';
+
+type CategoryInput = NonNullable<PutSettingsRequest['closeCategories']>[number];
 import { fill } from '../i18n';
 import type { SettingsStrings } from './strings';
 
@@ -15,7 +18,7 @@ const knownTimeZone = (tz: string) => {
 };
 
 /** `get(name)` is a form field's value ('' when absent or unchecked). */
-export function readSettings(get: (name: string) => string, s: SettingsStrings): { settings: TeamSettings } | { problem: string } {
+export function readSettings(get: (name: string) => string, s: SettingsStrings): { settings: Required<PutSettingsRequest> } | { problem: string } {
   const days = {} as Record<(typeof WEEKDAYS)[number], OpeningHours | null>;
   for (const d of WEEKDAYS) {
     if (!get(`open-${d}`)) {
@@ -28,14 +31,16 @@ export function readSettings(get: (name: string) => string, s: SettingsStrings):
   }
   const timeZone = get('timeZone').trim();
   if (!knownTimeZone(timeZone)) return { problem: s.badTimeZone };
-  const closeCategories = CLOSE_CATEGORIES.filter((c) => get(`category-${c}`));
-  if (!closeCategories.length) return { problem: s.noCategory };
+  const closeCategories = readCategories(get);
+  if (!closeCategories) return { problem: s.unnamedCategory };
+  if (!closeCategories.some((c) => !c.removed)) return { problem: s.noCategory };
   const routines = readRoutines(get);
   if (!routines) return { problem: s.badRoutineTime };
   return {
     settings: {
       greeting: Object.fromEntries(FAQ_LANGUAGES.map((l) => [l, get(`greeting-${l}`).trim()])) as TeamSettings['greeting'],
       businessHours: { timeZone, days },
+      businessHoursOn: get('businessHoursOn') !== '',
       waitingThresholdSeconds: Math.round(Number(get('waiting'))),
       typingPreview: get('typingPreview') !== '',
       closeCategories,
@@ -47,6 +52,22 @@ export function readSettings(get: (name: string) => string, s: SettingsStrings):
 
 /** A select's value; anything unknown (or absent) is off. */
 const mode = (v: string): PreChatMode => ((PRE_CHAT_MODES as readonly string[]).includes(v) ? (v as PreChatMode) : 'off');
+
+/** The category rows (category-fields.tsx); a new row left blank is dropped; null when a kept one has no name. */
+function readCategories(get: (name: string) => string): CategoryInput[] | null {
+  const out: CategoryInput[] = [];
+  for (let i = 0; i < Number(get('category-count') || 0); i++) {
+    const id = get(`category-${i}-id`);
+    const name = perLanguage(get, `category-${i}`);
+    const removed = get(`category-${i}-removed`) !== '';
+    if (!Object.values(name).some(Boolean)) {
+      if (!id) continue;
+      return null;
+    }
+    out.push({ ...(id ? { id } : {}), name, removed });
+  }
+  return out;
+}
 
 const perLanguage = (get: (name: string) => string, name: string) =>
   Object.fromEntries(FAQ_LANGUAGES.map((l) => [l, get(`${name}-${l}`).trim()])) as Record<FaqLanguage, string>;

@@ -5,13 +5,13 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { FAQ_LANGUAGES } from '../../../shared/faq';
-import { CLOSE_CATEGORIES } from '../../../shared/protocol';
 import { WEEKDAYS, type TeamSettings } from '../../../shared/settings';
 import { fill } from '../i18n';
 import { errorText } from '../locales/error-text';
 import type { ViewProps } from '../views/registry';
 import { settingsApi } from './api';
 import { PreChatFields } from './pre-chat-fields';
+import { CategoryFields } from './category-fields';
 import { RoutineFields } from './routine-fields';
 import { readSettings } from './settings-form';
 import { en, zhCN } from './strings';
@@ -68,7 +68,11 @@ export function SettingsView({ t, locale, api }: ViewProps) {
         </fieldset>
         <fieldset>
           <legend>{s.hours}</legend>
-          <p class="hint">{s.hoursHint}</p>
+          <label class="check">
+            <input type="checkbox" name="businessHoursOn" defaultChecked={settings.businessHoursOn} aria-describedby="hours-hint" />
+            {s.hoursOn}
+          </label>
+          <p id="hours-hint" class="hint">{s.hoursHint}</p>
           <label>
             {s.timeZone}
             <input name="timeZone" list="time-zones" required maxLength={64} defaultValue={settings.businessHours.timeZone} />
@@ -117,16 +121,8 @@ export function SettingsView({ t, locale, api }: ViewProps) {
           </label>
           <p id="typing-hint" class="hint">{s.typingHint}</p>
         </fieldset>
-        <fieldset>
-          <legend>{s.categories}</legend>
-          <p class="hint">{s.categoriesHint}</p>
-          {CLOSE_CATEGORIES.map((c) => (
-            <label key={c} class="check">
-              <input type="checkbox" name={`category-${c}`} defaultChecked={settings.closeCategories.includes(c)} />
-              {t[`category.${c}`]}
-            </label>
-          ))}
-        </fieldset>
+        {/* Keyed on the saved list, so new categories show the ids the server gave them. */}
+        <CategoryFields key={JSON.stringify(settings.closeCategories)} s={s} locale={locale} categories={settings.closeCategories} />
         <RoutineFields s={s} routines={settings.routines} />
         <PreChatFields s={s} preChat={settings.preChat} />
         {error && <p role="alert" class="error">{error}</p>}

@@ -5,10 +5,11 @@
  * filters, so an agent has no agent field).
  */
 import { useEffect, useState } from 'preact/hooks';
-import { CLOSE_CATEGORIES } from '../../../shared/protocol';
+import { BUILT_IN_CATEGORIES, categoryName, type CloseCategoryDef } from '../../../shared/settings';
 import type { TranscriptRowView } from '../../../shared/rest';
 import { PastTranscript } from '../dialogs/past-transcript';
-import { fill, type Strings } from '../i18n';
+import { fill } from '../i18n';
+import { settingsApi } from '../settings/api';
 import { errorSentence } from '../views/error-sentence';
 import type { ViewProps } from '../views/registry';
 import { TeamSelect, useTeam } from '../views/team-select';
@@ -23,11 +24,6 @@ function duration(s: TranscriptStrings, seconds: number | null): string {
   return fill(s.hours, { h: Math.floor(seconds / 3600), m: Math.floor((seconds % 3600) / 60) });
 }
 
-const categoryLabel = (t: Strings, c: string | null) => {
-  const label = c ? (t as unknown as Record<string, unknown>)[`category.${c}`] : null;
-  return typeof label === 'string' ? label : (c ?? '—');
-};
-
 export function TranscriptsView({ t, locale, api, me }: ViewProps) {
   const s = locale === 'zh-CN' ? zhCN : en;
   const calls = transcriptsApi(api);
@@ -40,6 +36,12 @@ export function TranscriptsView({ t, locale, api, me }: ViewProps) {
   const time = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'short' });
   const lead = me.role === 'lead';
   const team = useTeam(api, lead);
+  // Every category the team has had, removed ones too: old chats are filed under them.
+  const [categories, setCategories] = useState<CloseCategoryDef[]>(BUILT_IN_CATEGORIES);
+  useEffect(() => {
+    settingsApi(api).get().then((r) => setCategories(r.settings.closeCategories), () => undefined);
+  }, []);
+  const categoryLabel = (id: string | null) => (id ? categoryName(categories, id, locale) : '—');
 
   const search = async (f: Filters, more = false) => {
     setError('');
@@ -100,9 +102,9 @@ export function TranscriptsView({ t, locale, api, me }: ViewProps) {
           {s.category}
           <select name="category" {...field('category')}>
             <option value="">{s.anyCategory}</option>
-            {CLOSE_CATEGORIES.map((c) => (
-              <option key={c} value={c}>
-                {categoryLabel(t, c)}
+            {categories.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.removed ? fill(s.removedCategory, { name: categoryLabel(c.id) }) : categoryLabel(c.id)}
               </option>
             ))}
           </select>
@@ -173,7 +175,7 @@ export function TranscriptsView({ t, locale, api, me }: ViewProps) {
                 <td>{r.visitorName ?? r.visitorEmail ?? s.aVisitor}</td>
                 <td>{r.agentName ?? '—'}</td>
                 <td>{r.status === 'closed' ? s.closed : s.live}</td>
-                <td>{categoryLabel(t, r.closeCategory)}</td>
+                <td>{categoryLabel(r.closeCategory)}</td>
                 <td>{r.rating === null ? '—' : '★'.repeat(r.rating)}</td>
                 <td>{duration(s, r.firstResponseSeconds)}</td>
                 <td>{duration(s, r.handlingSeconds)}</td>

@@ -11,6 +11,7 @@ import type { Api } from '../api';
 import type { Locale, Strings } from '../i18n';
 import { FollowUpsView } from '../followups/followups-view';
 import * as followups from '../followups/strings';
+import { InboxBadge } from '../inbox/inbox-badge';
 import { InboxView } from '../inbox/inbox-view';
 import type { ConsoleSession } from '../state/session';
 import { TranscriptsView } from '../transcripts/transcripts-view';
@@ -43,6 +44,8 @@ export interface ViewEntry {
   label: Record<Locale, string>;
   lead: boolean;
   component: ComponentType<ViewProps>;
+  /** Shown in the view's navigation button, mounted as long as the console is (a count kept live). */
+  badge?: ComponentType<Pick<ViewProps, 'session' | 'api' | 'locale' | 'me'>>;
 }
 
 /** In navigation order, after "Chats". Features add one line each. */
@@ -51,7 +54,7 @@ export const VIEWS: readonly ViewEntry[] = [
   { id: 'team', label: { en: team.en.nav, 'zh-CN': team.zhCN.nav }, lead: true, component: TeamView },
   { id: 'library', label: { en: library.en.nav, 'zh-CN': library.zhCN.nav }, lead: true, component: LibraryView },
   { id: 'settings', label: { en: settings.en.nav, 'zh-CN': settings.zhCN.nav }, lead: true, component: SettingsView },
-  { id: 'inbox', label: { en: 'Left messages', 'zh-CN': '留言' }, lead: false, component: InboxView },
+  { id: 'inbox', label: { en: 'Left messages', 'zh-CN': '留言' }, lead: false, component: InboxView, badge: InboxBadge },
   { id: 'transcripts', label: { en: 'Transcripts', 'zh-CN': '对话记录' }, lead: false, component: TranscriptsView },
   { id: 'followups', label: { en: followups.en.nav, 'zh-CN': followups.zhCN.nav }, lead: false, component: FollowUpsView },
   { id: 'reports', label: { en: reports.en.nav, 'zh-CN': reports.zhCN.nav }, lead: false, component: ReportsView },

@@ -7,6 +7,7 @@ import { Conversation } from '../conversation/conversation';
 import type { TranscriptPosition } from '../conversation/transcript';
 import { CloseDialog } from '../dialogs/close-dialog';
 import { HelpDialog } from '../dialogs/help-dialog';
+import { ComplaintAlerts } from '../followups/complaint-alert';
 import { ComplaintDialog } from '../followups/complaint-dialog';
 import { MoveDialog } from '../dialogs/move-dialog';
 import type { Locale, Strings } from '../i18n';
@@ -99,11 +100,13 @@ export function Workspace({ token, t, locale, api, langSwitch, onSignOut, onToke
       )}
       {s.connection === 'online' && s.restarted && <RestartedBanner locale={locale} onDismiss={session.dismissRestarted} />}
       <TakenNotice session={session} locale={locale} />
+      {me?.role === 'lead' && <ComplaintAlerts session={session} api={api} t={t} locale={locale} />}
       {views.length > 0 && (
         <nav class="views" aria-label={t.views}>
-          {[{ id: 'chats', label: t.chatsView }, ...views.map((v) => ({ id: v.id, label: v.label[locale] }))].map((v) => (
+          {[{ id: 'chats', label: t.chatsView, badge: undefined }, ...views.map((v) => ({ id: v.id, label: v.label[locale], badge: v.badge }))].map((v) => (
             <button key={v.id} type="button" aria-current={v.id === view ? 'page' : undefined} onClick={() => setView(v.id)}>
               {v.label}
+              {v.badge && me && <v.badge session={session} api={api} locale={locale} me={me} />}
             </button>
           ))}
           <button type="button" class="help" title={t.shortcuts} aria-keyshortcuts="?" onClick={() => setDialog('help')}>
@@ -163,7 +166,7 @@ export function Workspace({ token, t, locale, api, langSwitch, onSignOut, onToke
       )}
       {dialog === 'help' && <HelpDialog t={t} onDone={done} />}
       {dialog === 'complaint' && active && <ComplaintDialog t={t} locale={locale} api={api} conversationId={active.view.id} onDone={done} />}
-      {dialog === 'close' && active && <CloseDialog t={t} api={api} session={session} chat={active} onDone={done} />}
+      {dialog === 'close' && active && <CloseDialog t={t} locale={locale} api={api} session={session} chat={active} onDone={done} />}
       {dialog === 'handover' && (
         <MoveDialog
           t={t}

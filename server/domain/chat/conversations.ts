@@ -43,10 +43,10 @@ export function createConversationSteps(
   return {
     authorize,
 
-    async transfer(actor: Actor, conversationId: string, toAgentId: string | null, note?: string) {
+    async transfer(actor: Actor, conversationId: string, toAgentId: string | null, note?: string, opts?: { aboveCapacity?: boolean }) {
       await authorize(actor, conversationId);
       if (toAgentId && !(await lookups.user(toAgentId))) throw new AppError('AGENT_NOT_FOUND');
-      const moved = await pool.transfer(conversationId, toAgentId);
+      const moved = await pool.transfer(conversationId, toAgentId, opts);
       if (moved.status !== 'moved') throw TRANSFER_REFUSED[moved.status]();
       let result = moved;
       const { fromAgentId } = result;

@@ -4,7 +4,8 @@
 export const serverTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
-function wallClock(timeZone: string, at: number) {
+/** The wall-clock date and time in `timeZone` at `at`. */
+export function wallClock(timeZone: string, at: number) {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
@@ -31,4 +32,18 @@ export function dayIn(timeZone: string, at: number): { day: string; start: numbe
   start = midnightUtc - offsetAt(timeZone, start);
   const day = `${w.y}-${String(w.m).padStart(2, '0')}-${String(w.d).padStart(2, '0')}`;
   return { day, start };
+}
+
+/**
+ * The instant a wall-clock time (`m` 1-based) is read in `timeZone`. A time read twice (the hour
+ * repeated when clocks go back) is its first reading; a time skipped (clocks go forward) is the
+ * instant that long after the change began, which clocks show as the hour later.
+ */
+export function localInstant(timeZone: string, y: number, m: number, d: number, h: number, min: number): number {
+  const asUtc = Date.UTC(y, m - 1, d, h, min);
+  // A zone changes its offset at most once within a day: the offsets half a day either side cover it.
+  const before = offsetAt(timeZone, asUtc - 43_200_000);
+  const after = offsetAt(timeZone, asUtc + 43_200_000);
+  const readings = [asUtc - before, asUtc - after].filter((t) => offsetAt(timeZone, t) === asUtc - t);
+  return readings.length ? Math.min(...readings) : asUtc - before;
 }

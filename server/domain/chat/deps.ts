@@ -1,6 +1,6 @@
 /** What the chat use cases are built from: the domain's ports and its settings. */
 import type { FaqEntryView, FaqLanguage } from '../../../shared/faq';
-import type { PreChatSettings, RoutineSettings } from '../../../shared/settings';
+import type { PreChatSettings, RoutineSettings, TeamSettings } from '../../../shared/settings';
 import type { ChatLimits } from '../../config';
 import type { Logger } from '../../logger';
 import type { Clock } from '../clock';
@@ -34,6 +34,10 @@ export interface ChatServiceDeps {
   floorFiguresEveryMs?: number;
   /** This server process in the presence pool (heartbeats, socket counts, leases). @default 'local' */
   processId?: string;
+  /** After a shopper's left message is stored (the leads' inboxes are told). @default none */
+  leftMessageAdded?: (id: string) => Promise<void>;
+  /** The team's business hours when a lead switched them on, else null. @default none: always open */
+  businessHours?: () => Promise<TeamSettings['businessHours'] | null>;
   /** The routines' current settings (greeting, closing, idle, slow answer). @default none: routines off */
   routines?: () => Promise<RoutineSettings>;
   /** The pre-chat form's current settings. @default none: no form, nothing required */

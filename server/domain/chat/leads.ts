@@ -43,16 +43,21 @@ export function createLeadUseCases(
 
     /**
      * A lead takes a live conversation for themself or gives it to an agent with room, at once:
-     * a transfer whose `conversation:removed` tells the agent who took it. Taking it oneself
-     * needs a free slot like anyone's (status online, load below capacity).
+     * a transfer whose `conversation:removed` tells the agent who took it. For themself, being
+     * signed in (a connected console) is enough: their capacity does not stop it (the chat is
+     * added above it), and an `offline` status becomes `away` (they hold chats, no new ones come).
      */
     async takeover(actor: Actor, conversationId: string, toAgentId = actor.id) {
-      const to = await pool.agent(toAgentId);
-      if (toAgentId === actor.id && (!to || to.status !== 'online' || to.load >= to.capacity)) {
-        throw new AppError('AGENT_UNAVAILABLE', 'Set yourself online with a free slot to take a conversation over');
+      if (toAgentId !== actor.id) {
+        const moved = await conversations.transfer(actor, conversationId, toAgentId);
+        return { conversationId, agentId: moved.agentId ?? toAgentId };
       }
-      const moved = await conversations.transfer(actor, conversationId, toAgentId);
-      return { conversationId, agentId: moved.agentId ?? toAgentId };
+      const me = await pool.agent(actor.id);
+      if (!me || me.connections === 0) throw new AppError('AGENT_UNAVAILABLE', 'Open the console to take a conversation over');
+      // Away, not online: taking one chat must not also draw the queue to the lead.
+      if (me.status === 'offline') await presence.setStatus(actor.id, 'away');
+      const moved = await conversations.transfer(actor, conversationId, actor.id, undefined, { aboveCapacity: true });
+      return { conversationId, agentId: moved.agentId ?? actor.id };
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { HistoryQuery, MessageAck, Page, PageContext, VisitorMessage, VisitorSession } from '../../../shared/protocol';
 import { AppError } from '../../errors';
+import { openingAt } from '../business-hours';
 import type { OpenedConversation } from '../ports/chat-store';
 import type { StoredMessage } from '../ports/records';
 import { visitorMessage } from '../transcripts';
@@ -76,6 +77,14 @@ export function createVisitorUseCases(
     floor.activity(m.conversationId, 'visitor', m.at);
   }
 
+  /** When business hours are on and the team is closed now: when it opens next (null: never). */
+  async function closedNow(): Promise<{ reopensAt: number | null } | null> {
+    const hours = await deps.businessHours?.();
+    if (!hours) return null;
+    const o = openingAt(hours, clock.now());
+    return o.open ? null : o;
+  }
+
   /** A re-send: the original's ack again, and whatever followed the original finished. */
   function duplicate(message: StoredMessage): MessageAck {
     background.run('redeliver', async () => routing.redeliver(await views.toMessage(message), { visitor: false }));
@@ -88,14 +97,21 @@ export function createVisitorUseCases(
      * `afterSeq` that counts in another conversation (`conversationId`) starts from the beginning.
      */
     async visitorSession(visitorId: string, token: string, afterSeq = 0, conversationId?: string): Promise<VisitorSession> {
-      const [c, agents, preChat] = await Promise.all([store.findActiveConversation(visitorId), pool.agents(), parts.preChat?.ask(visitorId)]);
-      const agentsAvailable = agents.some((a) => a.status === 'online');
+      const [c, agents, preChat, closed] = await Promise.all([
+        store.findActiveConversation(visitorId),
+        pool.agents(),
+        parts.preChat?.ask(visitorId),
+        closedNow(),
+      ]);
+      // Closed by business hours: the widget offers the form and says when the team is back.
+      const agentsAvailable = !closed && agents.some((a) => a.status === 'online');
+      const reopens = closed?.reopensAt != null ? { reopensAt: closed.reopensAt } : {};
       const sessionLimits = { maxMessageLength: limits.maxMessageLength, messagesPerSecond: limits.visitorMessagesPerSecond };
       const form = preChat ? { preChat } : {};
       // No chat going on: the (closed) conversation answering a message they left, if one came since their last chat.
       const answer = c ? null : await store.answerToShow(visitorId);
       const shown = c ?? (answer ? await store.getConversation(answer) : null);
-      if (!shown) return { visitorId, token, conversation: null, messages: [], hasMore: false, agentsAvailable, ...form, limits: sessionLimits };
+      if (!shown) return { visitorId, token, conversation: null, messages: [], hasMore: false, agentsAvailable, ...form, ...reopens, limits: sessionLimits };
       if (c) lookups.opened(visitorId, c.id);
       const [view, page] = await Promise.all([
         views.conversationView(shown),
@@ -110,6 +126,7 @@ export function createVisitorUseCases(
         hasMore: page.hasMore,
         agentsAvailable,
         ...form,
+        ...reopens,
         limits: sessionLimits,
       };
     },
@@ -129,6 +146,8 @@ export function createVisitorUseCases(
      * `beforeOpening`: awaited once, before this message would open a new conversation; a
      * rejection refuses the message with nothing stored (the cap on new conversations). So does a
      * required pre-chat field missing from the visitor's profile (PRE_CHAT_REQUIRED).
+     * While business hours are on and the team is closed, a message that would open a
+     * conversation is refused (TEAM_CLOSED, nothing stored); a chat already going on goes on.
      */
     async visitorSend(
       visitorId: string,
@@ -142,6 +161,14 @@ export function createVisitorUseCases(
         let conversationId = lookups.activeOf.get(visitorId);
         if (!conversationId) {
           if (!allowedToOpen) {
+            const closed = await closedNow();
+            if (closed) {
+              // A re-send of a message stored while the team was open is still its original.
+              const original = await store.findMessageByClientId(visitorId, p.clientId);
+              if (original) return duplicate(original);
+              const when = closed.reopensAt === null ? '' : `; open again from ${new Date(closed.reopensAt).toISOString()}`;
+              throw new AppError('TEAM_CLOSED', `The team is closed now${when}: leave a message (offline:message)`);
+            }
             await parts.preChat?.check(visitorId);
             await beforeOpening?.();
             allowedToOpen = true;
@@ -232,6 +259,7 @@ export function createVisitorUseCases(
       }
       // After the ack; one follow-up per left message (the store refuses a second).
       if (parts.followUps) background.run('follow-up for a left message', () => parts.followUps!.leftMessage({ id: left.id, visitorId, text }));
+      if (deps.leftMessageAdded) background.run('push a left message', () => deps.leftMessageAdded!(left.id));
       return { id: left.id };
     },
 

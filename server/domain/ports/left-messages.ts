@@ -64,4 +64,6 @@ export interface LeftMessageInbox {
   answer(a: NewAnswer): Promise<InboxWrite>;
   /** Closes an open or answered message (`assignedTo` as in `answer`). */
   close(id: string, at: number, assignedTo?: string): Promise<InboxWrite>;
+  /** How many messages are open (only those assigned to `assigneeId`, when given). */
+  countOpen(assigneeId?: string): Promise<number>;
 }

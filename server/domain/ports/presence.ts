@@ -177,8 +177,10 @@ export interface PresencePool {
   /**
    * Move an assigned conversation to `toAgentId` (must be online with free capacity), or with
    * `null` back to the front of the queue, then drain. Refusals come back as a `status`.
+   * `aboveCapacity` (a lead taking a chat over for themself): the target may be `away` too, and
+   * its load may pass its capacity; an `offline` one is still refused.
    */
-  transfer(conversationId: string, toAgentId: string | null): Promise<TransferResult>;
+  transfer(conversationId: string, toAgentId: string | null, opts?: { aboveCapacity?: boolean }): Promise<TransferResult>;
 
   /** The agent a conversation is assigned to, or null. One read, on the message hot path. */
   assignmentOf(conversationId: string): Promise<string | null>;

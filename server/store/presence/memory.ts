@@ -302,7 +302,7 @@ export function createMemoryPresencePool(opts: MemoryPresencePoolOptions): Prese
       return { ...step.change(), agentId };
     },
 
-    async transfer(conversationId, toAgentId): Promise<TransferResult> {
+    async transfer(conversationId, toAgentId, opts): Promise<TransferResult> {
       const fromAgentId = assignment.get(conversationId) ?? null;
       const pos = position(conversationId);
       if (fromAgentId === null && pos === null) return { status: 'not_found' };
@@ -313,7 +313,7 @@ export function createMemoryPresencePool(opts: MemoryPresencePoolOptions): Prese
         const to = agents.get(toAgentId);
         if (!to) return { status: 'unknown_agent' };
         if (fromAgentId === toAgentId) return { status: 'same_agent' };
-        if (!available(to)) return { status: 'agent_unavailable' };
+        if (opts?.aboveCapacity ? to.status === 'offline' : !available(to)) return { status: 'agent_unavailable' };
         if (from) unassign(conversationId, from);
         else {
           queue = queue.filter((c) => c !== conversationId);

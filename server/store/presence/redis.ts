@@ -44,7 +44,7 @@ declare module 'ioredis' {
     presenceExpireGrace(...a: [...Keys, prefix: string, now: number]): Reply<Context>;
     presenceRoute(...a: [...Keys, prefix: string, conversationId: string]): Reply<Context>;
     presenceRelease(...a: [...Keys, prefix: string, conversationId: string]): Reply<Context>;
-    presenceTransfer(...a: [...Keys, prefix: string, conversationId: string, toAgentId: string]): Reply<Context>;
+    presenceTransfer(...a: [...Keys, prefix: string, conversationId: string, toAgentId: string, aboveCapacity: '1' | '']): Reply<Context>;
     presenceReconcile(...a: [...Keys, prefix: string]): Reply<Context>;
     presenceTally(tally: string, count: number, now: number, keepMs: number): Result<number, Context>;
   }
@@ -202,8 +202,8 @@ export function createRedisPresencePool(opts: RedisPresencePoolOptions): Presenc
       return { ...change(j), agentId: j.agent ?? null };
     },
 
-    async transfer(conversationId, toAgentId): Promise<TransferResult> {
-      const reply = await redis.presenceTransfer(...keys, prefix, conversationId, toAgentId ?? '');
+    async transfer(conversationId, toAgentId, opts): Promise<TransferResult> {
+      const reply = await redis.presenceTransfer(...keys, prefix, conversationId, toAgentId ?? '', opts?.aboveCapacity ? '1' : '');
       // A refusal is an expected outcome: a value, not an error.
       if (typeof reply === 'number') return { status: poolRefusalFor('presenceTransfer', reply) };
       const j = parse<StepJson & { from?: string }>('presenceTransfer', reply);

@@ -105,6 +105,8 @@ const toInboxMessage = (r: InboxRow): InboxMessageRecord => ({
 });
 
 const GET_INBOX_MESSAGE = `${INBOX_SELECT} WHERE l.id = $1`;
+// left_messages_status_idx / left_messages_assignee_idx answer it from the index.
+const COUNT_OPEN = `SELECT count(*)::int AS n FROM left_messages WHERE status = 'open' AND ($1::text IS NULL OR assignee_id = $1::text)`;
 const ASSIGN = `UPDATE left_messages SET assignee_id = $2::text WHERE id = $1 AND status = 'open' RETURNING id`;
 const CLOSE = `UPDATE left_messages SET status = 'closed', closed_at = ${ts('$2')}
   WHERE id = $1 AND status <> 'closed' AND ($3::text IS NULL OR assignee_id = $3::text) RETURNING id`;
@@ -185,6 +187,9 @@ export function createLeftMessageInbox({ sql }: { sql: SqlClient }): LeftMessage
     },
     async close(id, at, assignedTo) {
       return outcome((await sql.query(CLOSE, [id, at, assignedTo ?? null])).rows.length > 0, id, assignedTo);
+    },
+    async countOpen(assigneeId) {
+      return (await sql.query<{ n: number }>(COUNT_OPEN, [assigneeId ?? null])).rows[0].n;
     },
   };
 }

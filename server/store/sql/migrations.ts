@@ -478,6 +478,25 @@ ALTER TABLE visitors ADD COLUMN presence_since timestamptz;
 ALTER TABLE visitors ADD COLUMN presence_returned boolean NOT NULL DEFAULT false;
 `,
   },
+  {
+    version: 22,
+    name: 'settings: close categories named by the lead (the chosen built-in ones first, the others kept as removed)',
+    // Before: the ids of the built-in categories offered, e.g. ["order","complaint"]. After: every
+    // built-in one with its names (shared/settings.ts BUILT_IN_CATEGORIES), those not chosen
+    // marked removed so conversations filed under them keep a name. A fresh team has no row here.
+    sql: `
+WITH builtin (id, en, zh, pos) AS (
+  VALUES ('inquiry', 'Inquiry', '咨询', 1), ('complaint', 'Complaint', '投诉', 2), ('order', 'Order', '订单', 3),
+         ('after_sales', 'After-sales', '售后', 4), ('other', 'Other', '其他', 5)
+)
+UPDATE settings s SET value = (
+  SELECT jsonb_agg(jsonb_build_object('id', b.id, 'name', jsonb_build_object('en', b.en, 'zh-CN', b.zh), 'removed', chosen.ord IS NULL)
+                   ORDER BY chosen.ord NULLS LAST, b.pos)
+  FROM builtin b LEFT JOIN jsonb_array_elements_text(s.value) WITH ORDINALITY AS chosen (id, ord) ON chosen.id = b.id
+)
+WHERE s.key = 'closeCategories' AND jsonb_typeof(s.value -> 0) = 'string';
+`,
+  },
 ];
 
 /** Arbitrary constant naming "schema migration" among this database's advisory locks. */

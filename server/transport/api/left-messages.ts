@@ -5,6 +5,7 @@
  */
 import { Router, type Response } from 'express';
 import { z } from 'zod';
+import { leftMessageView } from '../../domain/left-messages';
 import type { InboxMessageRecord } from '../../domain/ports/left-messages';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { blankIsAbsent, pageLimit } from '../query';
@@ -26,28 +27,6 @@ const assignBody = z.object({ assigneeId: id.nullable() }).strict();
 // The length rule (MAX_MESSAGE_LENGTH) is the domain's, as for chat messages.
 const answerBody = z.object({ text: text(100_000) }).strict();
 
-const person = (pid: string | null, name: string | null) => (pid ? { id: pid, name: name ?? pid } : null);
-
-export function leftMessageView(m: InboxMessageRecord): rest.LeftMessageView {
-  return {
-    id: m.id,
-    visitorId: m.visitorId,
-    name: m.name,
-    email: m.email,
-    text: m.text,
-    page: m.context ? { url: m.context.url ?? null, title: m.context.title ?? null } : null,
-    language: m.context?.language ?? null,
-    createdAt: m.createdAt,
-    status: m.status,
-    assignee: person(m.assigneeId, m.assigneeName),
-    answer: m.answer,
-    answeredBy: person(m.answeredBy, m.answeredByName),
-    answeredAt: m.answeredAt,
-    closedAt: m.closedAt,
-    conversationId: m.conversationId,
-  };
-}
-
 type Authed = Response<unknown, AuthedLocals>;
 
 export function createLeftMessagesRouter(deps: ApiDeps): Router {
@@ -64,6 +43,7 @@ export function createLeftMessagesRouter(deps: ApiDeps): Router {
     res.json({
       leftMessages: page.items.map(leftMessageView),
       nextCursor: page.next && encodeCursor(page.next.createdAt, page.next.id),
+      openCount: page.openCount,
     } satisfies rest.LeftMessageListResponse);
   });
 

@@ -35,7 +35,7 @@ export function createReportsRouter(deps: ApiDeps): Router {
   router.get('/', requireUser(deps.auth), async (req, res: Response<unknown, AuthedLocals>) => {
     const { format, lang, ...q } = parse(reportQuery, req.query);
     if (!(await deps.limiter.hit(`reports:${res.locals.user.id}`, REPORTS_PER_MINUTE, 60_000))) throw new AppError('RATE_LIMITED');
-    const report = await deps.reports.report({ ...q, groupBy: q.groupBy as ReportResponse['groupBy'] }, res.locals.user);
+    const report = await deps.reports.report({ ...q, groupBy: q.groupBy as ReportResponse['groupBy'], language: lang }, res.locals.user);
     if (format === 'json') {
       res.json(report satisfies ReportResponse);
       return;

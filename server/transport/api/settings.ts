@@ -6,7 +6,7 @@
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { FAQ_LANGUAGES } from '../../../shared/faq';
-import { CLOSE_CATEGORIES, PRE_CHAT_FIELDS } from '../../../shared/protocol';
+import { PRE_CHAT_FIELDS } from '../../../shared/protocol';
 import { PRE_CHAT_MODES, WEEKDAYS } from '../../../shared/settings';
 import type { SettingsResponse } from '../../../shared/rest';
 import { DEFAULT_SETTINGS } from '../../domain/settings';
@@ -50,6 +50,18 @@ const routinesSchema = z
   })
   .strict();
 
+/** Most close categories a team keeps, removed ones included. */
+export const MAX_CLOSE_CATEGORIES = 50;
+
+/** A close category: `id` absent when new; its names (one may be empty), whether it is removed. */
+const categorySchema = z
+  .object({
+    id: text(64, { min: 1 }).regex(/^[A-Za-z0-9_-]+$/, 'Expected letters, digits, _ or -').optional(),
+    name: z.object(Object.fromEntries(FAQ_LANGUAGES.map((l) => [l, text(60, { trim: true })])) as Record<(typeof FAQ_LANGUAGES)[number], z.ZodString>).strict()
+      .refine((n) => Object.values(n).some(Boolean), 'Give a name in at least one language'),
+    removed: z.boolean().default(false),
+  })
+
 const preChatSchema = z
   .object(Object.fromEntries(PRE_CHAT_FIELDS.map((f) => [f, z.enum(PRE_CHAT_MODES)])) as Record<(typeof PRE_CHAT_FIELDS)[number], z.ZodEnum<{ [M in (typeof PRE_CHAT_MODES)[number]]: M }>>)
   .strict();
@@ -63,12 +75,18 @@ const settingsSchema = z
         days: z.object(Object.fromEntries(WEEKDAYS.map((d) => [d, hours.nullable()])) as Record<(typeof WEEKDAYS)[number], z.ZodNullable<typeof hours>>).strict(),
       })
       .strict(),
+    businessHoursOn: z.boolean(),
     waitingThresholdSeconds: z.number().int().min(10).max(3600),
     typingPreview: z.boolean(),
     closeCategories: z
-      .array(z.enum(CLOSE_CATEGORIES))
+      .array(categorySchema)
       .min(1)
-      .refine((c) => new Set(c).size === c.length, 'Each category at most once'),
+      .max(MAX_CLOSE_CATEGORIES)
+      .refine((c) => c.some((x) => !x.removed), 'Keep at least one category that is not removed')
+      .refine((c) => {
+        const ids = c.flatMap((x) => (x.id ? [x.id] : []));
+        return new Set(ids).size === ids.length;
+      }, 'Each category at most once'),
     routines: routinesSchema,
     preChat: preChatSchema,
   })

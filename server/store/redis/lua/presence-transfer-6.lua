@@ -8,19 +8,21 @@
   ARGV[1] key prefix
   ARGV[2] conversation id
   ARGV[3] target agent id, '' for the queue
+  ARGV[4] '1': above capacity (a lead taking it over for themself): the target may be away too,
+          and its load may pass its capacity; '' otherwise
 
   Output: JSON { a, r, q, from = agentId (absent when it was queued) }; `a` starts with the
   transfer itself when the target is an agent. Errors (checked in this order):
     -1 not_found          the conversation is neither assigned nor queued
     -4 unknown_agent      the target agent does not exist
     -3 same_agent         the target already has it
-    -2 agent_unavailable  the target is not online or has no free capacity
+    -2 agent_unavailable  the target is not online or has no free capacity (above capacity: is offline)
 ]]
 local rcall = redis.call
 
 --- @include "includes/presence"
 
-local conv, to = ARGV[2], ARGV[3]
+local conv, to, above = ARGV[2], ARGV[3], ARGV[4] == '1'
 local from = rcall('HGET', K_ASSIGN, conv)
 local qpos = false
 if not from then
@@ -32,7 +34,11 @@ if to ~= '' then
   if rcall('SISMEMBER', K_AGENTS, to) == 0 then return -4 end
   if from == to then return -3 end
   local h = rcall('HMGET', agent_key(to), 'status', 'capacity', 'load')
-  if h[1] ~= 'online' or (tonumber(h[3]) or 0) >= (tonumber(h[2]) or 0) then return -2 end
+  if above then
+    if h[1] == 'offline' then return -2 end
+  elseif h[1] ~= 'online' or (tonumber(h[3]) or 0) >= (tonumber(h[2]) or 0) then
+    return -2
+  end
   if from then
     unassign(conv, from)
   else
