@@ -192,6 +192,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
   const settings = createSettingsService({ store: opts.settings ?? createSettingsStore({ sql: opts.sql }), clock, logger });
   const crashAt = 'crashAt' in opts ? opts.crashAt : crashStep(process.env.CHAT_CRASH_AT);
   const ports = withCrashAt(crashAt, { store: opts.store, pool: opts.pool, notifier: createSocketNotifier(visitors, agents) });
+  const reports = createReportService({ store: createReportStore({ sql: opts.sql }), clock, timeZone: opts.timeZone });
   const chat = createChatService({
     ...ports,
     clock,
@@ -199,6 +200,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     limits,
     metrics,
     floor: createFloorStore({ sql: opts.sql }),
+    reportToday: () => reports.today(),
     timeZone: opts.timeZone,
     floorFiguresEveryMs: opts.floorFiguresEveryMs,
     routines: async () => (await settings.current()).routines,
@@ -260,7 +262,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
         showAnswer: (id) => chat.showAnswer(id),
       }),
       settings,
-      reports: createReportService({ store: createReportStore({ sql: opts.sql }), clock, timeZone: opts.timeZone }),
+      reports,
       limiter: opts.limiter,
       logger,
       defaultCapacity: limits.defaultCapacity,
