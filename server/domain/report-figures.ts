@@ -16,6 +16,10 @@ export const EXACT_SECONDS = 300;
 /** Above `EXACT_SECONDS`, buckets per doubling of the duration. */
 export const STEPS_PER_DOUBLING = 32;
 
+/** The seeds' service levels: complaints handled within 24 hours, follow-ups done within 3 days. */
+export const COMPLAINT_HANDLED_MS = 24 * 3_600_000;
+export const FOLLOW_UP_DONE_MS = 3 * 86_400_000;
+
 /** What a cell counts. Duration metrics have buckets; `rating`'s bucket is the score. */
 export const METRIC = {
   /** By opening time: the chat was started. */
@@ -25,6 +29,12 @@ export const METRIC = {
   missed: 2,
   transferred: 3,
   rating: 4,
+  /** By registration time: a complaint, and one handled within `COMPLAINT_HANDLED_MS`. */
+  complaint: 5,
+  complaintHandled: 6,
+  /** By creation time: a follow-up task, and one closed within `FOLLOW_UP_DONE_MS`. */
+  followUp: 7,
+  followUpDone: 8,
   queueWait: 10,
   firstResponse: 11,
   reaction: 12,
@@ -114,5 +124,9 @@ export function figuresOf(cells: readonly ReportCell[], serviceLevelSeconds: num
     averageRating: rated ? ratingSum / rated : null,
     satisfied: share(n(METRIC.rating, (c) => c.bucket >= 4), rated),
     ratingCoverage: share(rated, closed),
+    complaints: n(METRIC.complaint),
+    complaintsHandledIn24h: share(n(METRIC.complaintHandled), n(METRIC.complaint)),
+    followUps: n(METRIC.followUp),
+    followUpsDoneIn3Days: share(n(METRIC.followUpDone), n(METRIC.followUp)),
   };
 }

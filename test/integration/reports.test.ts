@@ -55,6 +55,8 @@ describe.each(['pglite', 'postgres'])('on %s', (database) => {
     reply: d(7, 34_286, 40_000, 54_000),
     handling: d(4, 297_500, 237_500, 490_597),
     rated: 4, averageRating: 3.5, satisfied: 0.5, ratingCoverage: 0.8,
+    // k1 handled in 10 h, k2 in 30 h; follow-ups of k1, k2 and c5's rating done within 3 days, the left message's open.
+    complaints: 2, complaintsHandledIn24h: 0.5, followUps: 4, followUpsDoneIn3Days: 0.75,
   };
   const ANN = () => ({
     key: users.ann.id, label: 'Ann', started: 3, closed: 3, missed: 0, transferred: 0, serviceLevel: 2 / 3,
@@ -64,6 +66,7 @@ describe.each(['pglite', 'postgres'])('on %s', (database) => {
     reply: d(5, 36_000, 40_000, 54_000),
     handling: d(3, 303_333, 195_000, 503_682),
     rated: 3, averageRating: 11 / 3, satisfied: 2 / 3, ratingCoverage: 1,
+    complaints: 1, complaintsHandledIn24h: 0, followUps: 3, followUpsDoneIn3Days: 2 / 3,
   });
   const BOB = () => ({
     key: users.bob.id, label: '=SUM(1,2)', started: 2, closed: 1, missed: 0, transferred: 1, serviceLevel: 0,
@@ -73,11 +76,13 @@ describe.each(['pglite', 'postgres'])('on %s', (database) => {
     reply: d(2, 30_000, 30_000, 46_000),
     handling: d(1, 280_000, 280_000, 280_000),
     rated: 1, averageRating: 3, satisfied: 0, ratingCoverage: 1,
+    complaints: 1, complaintsHandledIn24h: 1, followUps: 1, followUpsDoneIn3Days: 1,
   });
   const NO_AGENT = {
     key: null, label: '', started: 1, closed: 1, missed: 1, transferred: 0, serviceLevel: 0,
     queueWait: none, firstResponse: none, reaction: none, reply: none, handling: none,
     rated: 0, averageRating: null, satisfied: null, ratingCoverage: 0,
+    complaints: 0, complaintsHandledIn24h: null, followUps: 0, followUpsDoneIn3Days: null,
   };
 
   test('by agent: every figure equals the hand-computed one, and the total too', async () => {
@@ -117,6 +122,11 @@ describe.each(['pglite', 'postgres'])('on %s', (database) => {
     ]);
     // The 3rd: c4 and c5 closed; c4's reply times (20, 60) and c5's (45).
     expect(r.body.rows[1].reply).toEqual(d(3, 41_667, 45_000, 57_000));
+    // Complaints and follow-ups by registration / creation day: k1, f-k1 and f4 on the 2nd; k2, f-k2 and f3 on the 3rd.
+    expect(r.body.rows.map((x: { complaints: number; followUps: number; followUpsDoneIn3Days: number }) => [x.complaints, x.followUps, x.followUpsDoneIn3Days])).toEqual([
+      [1, 2, 0.5],
+      [1, 2, 1],
+    ]);
     expect(r.body.total).toEqual(TOTAL);
     // One day only: the 2nd closes c1, c2, c3.
     const one = await get(lead.token, { from: '2026-03-02', to: '2026-03-02', groupBy: 'day' }).expect(200);
@@ -189,13 +199,13 @@ describe.each(['pglite', 'postgres'])('on %s', (database) => {
     expect(lines[0]).toBe(
       'Agent,Started,Closed,Missed,Transferred,Service level,' +
         ['Queue wait', 'First response', 'Reaction', 'Reply', 'Handling'].flatMap((m) => [`${m} mean s`, `${m} median s`, `${m} p90 s`]).join(',') +
-        ',Rated,Average rating,Rated 4–5,Rating coverage',
+        ',Rated,Average rating,Rated 4–5,Rating coverage,Complaints,Complaints handled in 24 h,Follow-ups,Follow-ups done in 3 days',
     );
     expect(lines.slice(1)).toEqual([
-      '(none),1,1,1,0,0.0%,,,,,,,,,,,,,,,,0,,,0.0%',
-      `"'=SUM(1,2)",2,1,0,1,0.0%,20.0,20.0,20.0,50.0,50.0,50.0,20.0,20.0,20.0,30.0,30.0,46.0,280.0,280.0,280.0,1,3.00,0.0%,100.0%`,
-      'Ann,3,3,0,0,66.7%,13.3,10.0,22.0,26.7,20.0,40.0,13.3,10.0,18.0,36.0,40.0,54.0,303.3,195.0,503.7,3,3.67,66.7%,100.0%',
-      'Total,6,5,1,1,40.0%,15.0,15.0,23.5,32.5,32.5,48.5,15.0,15.0,20.0,34.3,40.0,54.0,297.5,237.5,490.6,4,3.50,50.0%,80.0%',
+      '(none),1,1,1,0,0.0%,,,,,,,,,,,,,,,,0,,,0.0%,0,,0,',
+      `"'=SUM(1,2)",2,1,0,1,0.0%,20.0,20.0,20.0,50.0,50.0,50.0,20.0,20.0,20.0,30.0,30.0,46.0,280.0,280.0,280.0,1,3.00,0.0%,100.0%,1,100.0%,1,100.0%`,
+      'Ann,3,3,0,0,66.7%,13.3,10.0,22.0,26.7,20.0,40.0,13.3,10.0,18.0,36.0,40.0,54.0,303.3,195.0,503.7,3,3.67,66.7%,100.0%,1,0.0%,3,66.7%',
+      'Total,6,5,1,1,40.0%,15.0,15.0,23.5,32.5,32.5,48.5,15.0,15.0,20.0,34.3,40.0,54.0,297.5,237.5,490.6,4,3.50,50.0%,80.0%,2,50.0%,4,75.0%',
     ]);
     const zh = await get(lead.token, { ...range, groupBy: 'day', format: 'csv', lang: 'zh-CN' }).expect(200);
     expect(zh.text.replace(/^\uFEFF/, '').split('\r\n')[0].startsWith('日期,发起,结束,未接,转接,服务水平')).toBe(true);

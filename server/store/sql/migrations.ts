@@ -496,6 +496,9 @@ CREATE TABLE report_rollup_zone (
 );
 -- Closed conversations whose facts changed (category filed, rating) since they were counted.
 CREATE TABLE report_dirty (conversation_id text PRIMARY KEY);
+-- The complaint and follow-up service levels read these by registration / creation time.
+CREATE INDEX complaints_created_idx ON complaints (created_at);
+CREATE INDEX follow_ups_created_idx ON follow_ups (created_at);
 `,
   },
 ];

@@ -15,7 +15,7 @@
  */
 import type { ReportGroupBy } from '../../../shared/rest';
 import type { ReportRange, ReportStore } from '../../domain/ports/reports';
-import { EXACT_SECONDS, METRIC, STEPS_PER_DOUBLING, type ReportCell, type Metric } from '../../domain/report-figures';
+import { COMPLAINT_HANDLED_MS, EXACT_SECONDS, FOLLOW_UP_DONE_MS, METRIC, STEPS_PER_DOUBLING, type ReportCell, type Metric } from '../../domain/report-figures';
 import { ts } from './rows';
 import type { SqlClient } from './types';
 
@@ -40,6 +40,10 @@ SELECT c.id FROM conversations c
 WHERE c.closed_at >= ${ts('$1')} AND NOT EXISTS (SELECT 1 FROM conversation_facts f WHERE f.conversation_id = c.id)
 ORDER BY c.closed_at`;
 const TAKE_MARKS = `DELETE FROM report_dirty RETURNING conversation_id AS id`;
+/** Whether the roll-ups are in zone $1 with no marks, and the latest close that has facts. */
+const STATE = `
+SELECT coalesce((SELECT time_zone = $1::text FROM report_rollup_zone), false) AND NOT EXISTS (SELECT 1 FROM report_dirty) AS clean,
+  (SELECT (extract(epoch FROM max(closed_at)) * 1000)::float8 FROM conversation_facts) AS latest`;
 
 /**
  * Facts of the given closed conversations ($1, ids), in one set-based pass over their messages:
@@ -136,14 +140,14 @@ function rollupKey(g: ReportGroupBy): string {
 const DIM: Record<ReportGroupBy, 't' | 'a' | 'c'> = { agent: 'a', category: 'c', day: 't', week: 't', month: 't' };
 
 /**
- * A range's cells from the roll-ups: whole months ($2 ≤ period < $3) from the monthly rows,
- * the days before and after them ($4 ≤ day < $2, $3 ≤ day ≤ $5) from the daily ones.
+ * A range's cells from the roll-ups ($5: which): whole months ($6 ≤ period < $7) from the monthly
+ * rows, the days before and after them ($8 ≤ day < $6, $7 ≤ day ≤ $9) from the daily ones.
  */
 const rollupQuery = (g: ReportGroupBy) => `
-SELECT ${rollupKey(g)} AS k, metric, bucket, sum(n)::int AS n, sum(total)::float8 AS total
+SELECT ${rollupKey(g)} AS k, metric::int, bucket, sum(n)::int AS n, sum(total)::float8 AS total
 FROM report_rollups
-WHERE dim = $1 AND ((grain = 'm' AND period >= $2::date AND period < $3::date)
-  OR (grain = 'd' AND ((period >= $4::date AND period < $2::date) OR (period >= $3::date AND period <= $5::date))))
+WHERE dim = $5::text AND ((grain = 'm' AND period >= $6::date AND period < $7::date)
+  OR (grain = 'd' AND ((period >= $8::date AND period < $6::date) OR (period >= $7::date AND period <= $9::date))))
 GROUP BY 1, 2, 3 HAVING sum(n) <> 0`;
 
 /** The group key of a cell computed from facts (one agent's report), bucketed in the zone $3. */
@@ -157,17 +161,40 @@ function cellKey(g: ReportGroupBy): string {
 const agentQuery = (g: ReportGroupBy) => `
 SELECT ${cellKey(g)} AS k, v.metric, v.bucket, count(*)::int AS n, sum(v.ms)::float8 AS total
 FROM (${CELLS_OF(`(SELECT * FROM conversation_facts WHERE agent_id = $4::text AND closed_at >= ${ts('$1')} AND opened_at < ${ts('$2')}) f`)}) v
-WHERE v.at >= ${ts('$1')} AND v.at < ${ts('$2')} AND $3::text <> ''
+WHERE v.at >= ${ts('$1')} AND v.at < ${ts('$2')}
 GROUP BY 1, 2, 3`;
 
 /** Chats still queued or open count as started (by opening time) until they close and have facts. */
 const openKey = (g: ReportGroupBy) => (g === 'agent' ? 'c.agent_id' : g === 'category' ? 'NULL::text' : `to_char(date_trunc('${g}', c.opened_at AT TIME ZONE $3::text), 'YYYY-MM-DD')`);
 const openQuery = (g: ReportGroupBy) => `
-SELECT ${openKey(g)} AS k, count(*)::int AS n
+SELECT ${openKey(g)} AS k, ${METRIC.started} AS metric, 0 AS bucket, count(*)::int AS n, 0::float8 AS total
 FROM conversations c
 WHERE c.status IN ('queued', 'open') AND c.opened_at >= ${ts('$1')} AND c.opened_at < ${ts('$2')}
   AND ($4::text IS NULL OR c.agent_id = $4::text) AND $3::text <> ''
 GROUP BY 1`;
+
+/**
+ * Complaints and follow-up tasks of the range, counted when read (they are few next to chats):
+ * a complaint by its chat's agent and close category, a follow-up by its assignee and its chat's
+ * close category; each with whether it was done in time (a complaint: its follow-up closed).
+ */
+const taskKey = (g: ReportGroupBy, agent: string, at: string) =>
+  g === 'agent' ? agent : g === 'category' ? 'c.close_category' : `to_char(date_trunc('${g}', ${at} AT TIME ZONE $3::text), 'YYYY-MM-DD')`;
+const tasksQuery = (g: ReportGroupBy) => `
+SELECT k, metric, 0 AS bucket, count(*)::int AS n, 0::float8 AS total FROM (
+  SELECT ${taskKey(g, 'c.agent_id', 'cp.created_at')} AS k,
+    CASE WHEN x.done THEN ARRAY[${METRIC.complaint}, ${METRIC.complaintHandled}] ELSE ARRAY[${METRIC.complaint}] END AS metrics
+  FROM complaints cp JOIN conversations c ON c.id = cp.conversation_id
+  CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM follow_ups fu WHERE fu.source = 'complaint' AND fu.source_id = cp.id
+    AND fu.closed_at <= cp.created_at + ${COMPLAINT_HANDLED_MS} * interval '1 ms') AS done) x
+  WHERE cp.created_at >= ${ts('$1')} AND cp.created_at < ${ts('$2')} AND ($4::text IS NULL OR c.agent_id = $4::text)
+  UNION ALL
+  SELECT ${taskKey(g, 'fu.assignee_id', 'fu.created_at')},
+    CASE WHEN fu.closed_at <= fu.created_at + ${FOLLOW_UP_DONE_MS} * interval '1 ms' THEN ARRAY[${METRIC.followUp}, ${METRIC.followUpDone}] ELSE ARRAY[${METRIC.followUp}] END
+  FROM follow_ups fu LEFT JOIN conversations c ON c.id = fu.conversation_id
+  WHERE fu.created_at >= ${ts('$1')} AND fu.created_at < ${ts('$2')} AND ($4::text IS NULL OR fu.assignee_id = $4::text)
+) t CROSS JOIN LATERAL unnest(t.metrics) AS metric
+GROUP BY 1, 2`;
 
 const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 /** The whole months within [fromDay, toDay]: [first month's first day, the day after the last whole month). */
@@ -186,6 +213,9 @@ type CellRow = { k: string | null; metric: number; bucket: number; n: number; to
 export function createReportStore({ sql }: { sql: Pick<SqlClient, 'query' | 'transaction'> }): ReportStore {
   /** Brings facts and roll-ups of `timeZone` up to date (see the header); rebuilds the roll-ups when the zone changed. */
   async function refresh(timeZone: string): Promise<void> {
+    // Usually there is nothing to do: two reads say so, without a transaction or the lock.
+    const state = (await sql.query<{ clean: boolean; latest: number | null }>(STATE, [timeZone])).rows[0];
+    if (state?.clean && state.latest !== null && !(await sql.query(PENDING, [state.latest - LATE_CLOSE_MARGIN_MS])).rows.length) return;
     await sql.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(${REFRESH_LOCK_KEY})`);
       const zone = (await tx.query<{ time_zone: string }>('SELECT time_zone FROM report_rollup_zone')).rows[0]?.time_zone;
@@ -223,18 +253,14 @@ export function createReportStore({ sql }: { sql: Pick<SqlClient, 'query' | 'tra
       const { from, to, groupBy: g, timeZone } = range;
       const agent = range.agentId ?? null;
       await refresh(timeZone);
-      const [months, monthsEnd] = g === 'day' || g === 'week' ? [range.fromDay, range.fromDay] : wholeMonths(range.fromDay, range.toDay);
-      // The time zone is used only when grouping by time; each query still names $3 (`<> ''`)
-      // because PostgreSQL must infer every parameter's type.
-      const [counted, open] = await Promise.all([
-        agent === null
-          ? sql.query<CellRow>(rollupQuery(g), [DIM[g], months, monthsEnd, range.fromDay, range.toDay])
-          : sql.query<CellRow>(agentQuery(g), [from, to, timeZone, agent]),
-        sql.query<{ k: string | null; n: number }>(openQuery(g), [from, to, timeZone, agent]),
-      ]);
-      const cells = counted.rows.map((r): ReportCell => ({ key: r.k, metric: Number(r.metric) as Metric, bucket: Number(r.bucket), n: Number(r.n), total: Number(r.total) }));
-      for (const r of open.rows) cells.push({ key: r.k, metric: METRIC.started, bucket: 0, n: Number(r.n), total: 0 });
-      return cells;
+      // One statement (one round trip): the counted cells, chats still open, complaints and follow-ups.
+      // The time zone is used only when grouping by time; it is still named (`<> ''`) because
+      // PostgreSQL must infer every parameter's type.
+      const parts = [agent === null ? rollupQuery(g) : agentQuery(g), openQuery(g), tasksQuery(g)];
+      const params: unknown[] = [from, to, timeZone, agent];
+      if (agent === null) params.push(DIM[g], ...(g === 'day' || g === 'week' ? [range.fromDay, range.fromDay] : wholeMonths(range.fromDay, range.toDay)), range.fromDay, range.toDay);
+      const { rows } = await sql.query<CellRow>(`${parts.map((q) => `(${q})`).join(' UNION ALL ')}`, params);
+      return rows.map((r): ReportCell => ({ key: r.k, metric: Number(r.metric) as Metric, bucket: Number(r.bucket), n: Number(r.n), total: Number(r.total) }));
     },
 
     async userNames(ids) {
