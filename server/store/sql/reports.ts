@@ -141,13 +141,18 @@ const DIM: Record<ReportGroupBy, 't' | 'a' | 'c'> = { agent: 'a', category: 'c',
 
 /**
  * A range's cells from the roll-ups ($5: which): whole months ($6 ≤ period < $7) from the monthly
- * rows, the days before and after them ($8 ≤ day < $6, $7 ≤ day ≤ $9) from the daily ones.
+ * rows, the days before and after them ($8 ≤ day ≤ $9, outside the months) from the daily ones.
+ * Two range scans of the primary key (an OR of both would scan the whole table).
  */
 const rollupQuery = (g: ReportGroupBy) => `
 SELECT ${rollupKey(g)} AS k, metric::int, bucket, sum(n)::int AS n, sum(total)::float8 AS total
-FROM report_rollups
-WHERE dim = $5::text AND ((grain = 'm' AND period >= $6::date AND period < $7::date)
-  OR (grain = 'd' AND ((period >= $8::date AND period < $6::date) OR (period >= $7::date AND period <= $9::date))))
+FROM (
+  SELECT period, key, metric, bucket, n, total FROM report_rollups
+  WHERE dim = $5::bpchar AND grain = 'm' AND period >= $6::date AND period < $7::date
+  UNION ALL
+  SELECT period, key, metric, bucket, n, total FROM report_rollups
+  WHERE dim = $5::bpchar AND grain = 'd' AND period >= $8::date AND period <= $9::date AND (period < $6::date OR period >= $7::date)
+) r
 GROUP BY 1, 2, 3 HAVING sum(n) <> 0`;
 
 /** The group key of a cell computed from facts (one agent's report), bucketed in the zone $3. */
