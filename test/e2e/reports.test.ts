@@ -19,7 +19,7 @@ let t: TestServer;
 
 beforeAll(async () => {
   t = await startTestServer({ clock: manualClock(local('2026-03-03T15:00:00')), timeZone: () => TZ });
-}, 60_000);
+}, 180_000);
 afterAll(() => t?.close());
 
 /** Opens the reports view on a signed-in console page. */
