@@ -193,6 +193,12 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
   const crashAt = 'crashAt' in opts ? opts.crashAt : crashStep(process.env.CHAT_CRASH_AT);
   const ports = withCrashAt(crashAt, { store: opts.store, pool: opts.pool, notifier: createSocketNotifier(visitors, agents) });
   const faq = createFaqService({ store: opts.faq ?? createFaqStore({ sql: opts.sql }), clock, logger });
+  const reports = createReportService({
+    store: createReportStore({ sql: opts.sql }),
+    clock,
+    timeZone: opts.timeZone,
+    closeCategories: async () => (await settings.current()).closeCategories,
+  });
   const chat = createChatService({
     ...ports,
     clock,
@@ -200,6 +206,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     limits,
     metrics,
     floor: createFloorStore({ sql: opts.sql }),
+    reportToday: () => reports.today(),
     timeZone: opts.timeZone,
     floorFiguresEveryMs: opts.floorFiguresEveryMs,
     routines: async () => (await settings.current()).routines,
@@ -271,12 +278,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
       faq,
       leftMessages,
       settings,
-      reports: createReportService({
-        store: createReportStore({ sql: opts.sql }),
-        clock,
-        timeZone: opts.timeZone,
-        closeCategories: async () => (await settings.current()).closeCategories,
-      }),
+      reports,
       limiter: opts.limiter,
       logger,
       defaultCapacity: limits.defaultCapacity,

@@ -50,6 +50,10 @@ export const REPORT_COLUMNS: readonly ReportColumn[] = [
   { id: 'averageRating', header: { en: 'Average rating', 'zh-CN': '平均评分' }, cell: (r) => (r.averageRating === null ? '' : r.averageRating.toFixed(2)) },
   { id: 'satisfied', header: { en: 'Rated 4–5', 'zh-CN': '4–5 分占比' }, cell: (r) => percent(r.satisfied) },
   { id: 'ratingCoverage', header: { en: 'Rating coverage', 'zh-CN': '评价覆盖率' }, cell: (r) => percent(r.ratingCoverage) },
+  { id: 'complaints', header: { en: 'Complaints', 'zh-CN': '投诉' }, cell: (r) => count(r.complaints) },
+  { id: 'complaintsHandledIn24h', header: { en: 'Complaints handled in 24 h', 'zh-CN': '24 小时内处理的投诉' }, cell: (r) => percent(r.complaintsHandledIn24h) },
+  { id: 'followUps', header: { en: 'Follow-ups', 'zh-CN': '回访任务' }, cell: (r) => count(r.followUps) },
+  { id: 'followUpsDoneIn3Days', header: { en: 'Follow-ups done in 3 days', 'zh-CN': '3 天内完成的回访' }, cell: (r) => percent(r.followUpsDoneIn3Days) },
 ];
 
 /** The first column's header per grouping, and the label of the total row and of "none". */

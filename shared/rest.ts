@@ -562,6 +562,14 @@ export interface ReportRow {
   satisfied: number | null;
   /** Rated ÷ closed (no "offered" is recorded: see docs/reports.md). */
   ratingCoverage: number | null;
+  /** Complaints registered in the period (grouped by the chat's agent and close category). */
+  complaints: number;
+  /** Of those, handled (their follow-up closed) within 24 hours of registration ÷ complaints; null when none. */
+  complaintsHandledIn24h: number | null;
+  /** Follow-up tasks created in the period (grouped by assignee and the chat's close category). */
+  followUps: number;
+  /** Of those, closed within 3 days of creation ÷ follow-ups; null when none. */
+  followUpsDoneIn3Days: number | null;
 }
 
 /** `GET /reports`. An agent's report holds only their own chats. */

@@ -8,7 +8,8 @@ import type { ReportGroupBy, ReportResponse, ReportRow } from '../../shared/rest
 import { categoryName, type CloseCategoryDef } from '../../shared/settings';
 import type { Clock } from './clock';
 import { dayIn, serverTimeZone } from './chat/day';
-import type { ReportGroup, ReportStore } from './ports/reports';
+import type { ReportRange, ReportStore } from './ports/reports';
+import { figuresOf, type ReportCell } from './report-figures';
 import type { UserRecord } from './ports/records';
 import { AppError } from '../errors';
 
@@ -31,6 +32,8 @@ export interface ReportRequest {
   language?: FaqLanguage;
 }
 
+/** "Answer within three rings". */
+export const DEFAULT_SERVICE_LEVEL_SECONDS = 20;
 /** The longest range one report covers, in days. */
 export const MAX_REPORT_DAYS = 400;
 const DAY_MS = 86_400_000;
@@ -54,27 +57,30 @@ export type ReportService = ReturnType<typeof createReportService>;
 
 export function createReportService(deps: ReportServiceDeps) {
   const { store, clock } = deps;
+  const zone = () => deps.timeZone?.() || serverTimeZone();
 
-  function toRow(g: ReportGroup, label: string): ReportRow {
-    const share = (n: number, of: number) => (of ? n / of : null);
-    return {
-      key: g.total ? '' : g.key,
-      label,
-      started: g.started,
-      closed: g.closed,
-      missed: g.missed,
-      transferred: g.transferred,
-      serviceLevel: share(g.withinServiceLevel, g.closed),
-      queueWait: g.queueWait,
-      firstResponse: g.firstResponse,
-      reaction: g.reaction,
-      reply: g.reply,
-      handling: g.handling,
-      rated: g.rated,
-      averageRating: g.rated ? g.ratingSum / g.rated : null,
-      satisfied: share(g.ratingsFourOrFive, g.rated),
-      ratingCoverage: share(g.rated, g.closed),
-    };
+  /** Rows and total of `range` from the store's cells, through the one definition (report-figures.ts). */
+  async function figures(range: ReportRange, serviceLevelSeconds: number, language: FaqLanguage = 'en') {
+    const cells = await store.cells(range);
+    const groups = new Map<string | null, ReportCell[]>();
+    for (const c of cells) {
+      const g = groups.get(c.key);
+      if (g) g.push(c);
+      else groups.set(c.key, [c]);
+    }
+    const keys = [...groups.keys()].flatMap((k) => (k ? [k] : []));
+    const names =
+      range.groupBy === 'agent' ? await store.userNames(keys)
+      : range.groupBy === 'category' ? await categoryNames(keys, language)
+      : new Map<string, string>();
+    const rows = [...groups]
+      .map(([key, cs]): ReportRow => ({ key, label: key === null ? '' : (names.get(key) ?? key), ...figuresOf(cs, serviceLevelSeconds) }))
+      .sort((a, b) => (range.groupBy === 'agent' ? a.label.localeCompare(b.label) : 0) || (a.key ?? '').localeCompare(b.key ?? ''));
+    return { rows, total: { key: '', label: '', ...figuresOf(cells, serviceLevelSeconds) } satisfies ReportRow };
+  }
+
+  function rangeOf(timeZone: string, from: string, to: string, groupBy: ReportGroupBy, agentId?: string): ReportRange {
+    return { fromDay: from, toDay: to, from: startOfDate(timeZone, from), to: startOfDate(timeZone, nextDate(to)), groupBy, timeZone, agentId };
   }
 
   /** Names of category ids, removed categories included (a chat keeps the category it was filed under). */
@@ -85,53 +91,26 @@ export function createReportService(deps: ReportServiceDeps) {
 
   return {
     async report(req: ReportRequest, viewer: Pick<UserRecord, 'id' | 'role'>): Promise<ReportResponse> {
-      const timeZone = deps.timeZone?.() || serverTimeZone();
+      const timeZone = zone();
       const today = dayIn(timeZone, clock.now()).day;
       const from = req.from ?? today;
       const to = req.to ?? from;
       if (to < from) throw new AppError('VALIDATION_FAILED', 'to: must not be before from');
-      const start = startOfDate(timeZone, from);
-      const end = startOfDate(timeZone, nextDate(to));
-      if (end - start > MAX_REPORT_DAYS * DAY_MS + DAY_MS) throw new AppError('VALIDATION_FAILED', `to: at most ${MAX_REPORT_DAYS} days`);
+      const range = rangeOf(timeZone, from, to, req.groupBy);
+      if (range.to - range.from > MAX_REPORT_DAYS * DAY_MS + DAY_MS) throw new AppError('VALIDATION_FAILED', `to: at most ${MAX_REPORT_DAYS} days`);
       // An agent's report is always their own; naming someone else is refused, not narrowed.
       if (viewer.role !== 'lead' && req.agentId !== undefined && req.agentId !== viewer.id) throw new AppError('FORBIDDEN');
       const agentId = viewer.role === 'lead' ? req.agentId : viewer.id;
-      const groups = await store.groups({
-        from: start,
-        to: end,
-        groupBy: req.groupBy,
-        timeZone,
-        serviceLevelMs: req.serviceLevelSeconds * 1000,
-        agentId,
-      });
-      const keys = groups.flatMap((g) => (g.key ? [g.key] : []));
-      const names =
-        req.groupBy === 'agent' ? await store.userNames(keys)
-        : req.groupBy === 'category' ? await categoryNames(keys, req.language ?? 'en')
-        : new Map<string, string>();
-      const label = (g: ReportGroup) => (g.key === null ? '' : (names.get(g.key) ?? g.key));
-      const rows = groups
-        .filter((g) => !g.total)
-        .map((g) => toRow(g, label(g)))
-        .sort((a, b) => (req.groupBy === 'agent' ? a.label.localeCompare(b.label) : 0) || (a.key ?? '').localeCompare(b.key ?? ''));
-      const total = groups.find((g) => g.total);
-      return {
-        from,
-        to,
-        groupBy: req.groupBy,
-        timeZone,
-        serviceLevelSeconds: req.serviceLevelSeconds,
-        agentId: agentId ?? null,
-        rows,
-        total: toRow(total ?? { ...EMPTY, total: true }, ''),
-      };
+      const { rows, total } = await figures({ ...range, agentId }, req.serviceLevelSeconds, req.language ?? 'en');
+      return { from, to, groupBy: req.groupBy, timeZone, serviceLevelSeconds: req.serviceLevelSeconds, agentId: agentId ?? null, rows, total };
+    },
+
+    /** Everyone's figures of today in the site's time zone (the lead's floor shows them live). */
+    async today(serviceLevelSeconds = DEFAULT_SERVICE_LEVEL_SECONDS): Promise<{ day: string; dayStart: number; timeZone: string; total: ReportRow }> {
+      const timeZone = zone();
+      const { day, start } = dayIn(timeZone, clock.now());
+      const { total } = await figures(rangeOf(timeZone, day, day, 'day'), serviceLevelSeconds);
+      return { day, dayStart: start, timeZone, total };
     },
   };
 }
-
-const noStats = { count: 0, meanMs: null, medianMs: null, p90Ms: null };
-const EMPTY: ReportGroup = {
-  total: true, key: null, started: 0, closed: 0, missed: 0, transferred: 0, withinServiceLevel: 0,
-  queueWait: noStats, firstResponse: noStats, reaction: noStats, reply: noStats, handling: noStats,
-  rated: 0, ratingSum: 0, ratingsFourOrFive: 0,
-};

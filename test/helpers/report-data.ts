@@ -104,7 +104,34 @@ export async function insertChat(sql: Pick<SqlClient, 'query'>, users: ReportUse
   }
 }
 
-/** Inserts every chat of the data set, Ann's and Bob's being these users. */
+/**
+ * Complaints and follow-up tasks (local times): k1 on c2 (Bob's) handled after 10 h; k2 on c5
+ * (Ann's) handled after 30 h, so not within 24 h; a follow-up of c5's rating of 2 closed after
+ * 47 h 50 min (within 3 days); a left message's follow-up, assigned to Ann, still open.
+ */
+export const COMPLAINTS = [
+  { id: 'k1', conversation: 'c2', created: '2026-03-02T11:06:00', closed: '2026-03-02T21:06:00', agent: 'bob' as const },
+  { id: 'k2', conversation: 'c5', created: '2026-03-03T09:20:00', closed: '2026-03-04T15:20:00', agent: 'ann' as const },
+];
+export const FOLLOW_UPS = [
+  { id: 'f3', source: 'rating', sourceId: 'c5', conversation: 'c5', created: '2026-03-03T09:10:00', closed: '2026-03-05T09:00:00', agent: 'ann' as const },
+  { id: 'f4', source: 'left_message', sourceId: 'lm1', conversation: null, created: '2026-03-02T15:00:00', closed: null, agent: 'ann' as const },
+];
+
+/** Inserts every chat of the data set, Ann's and Bob's being these users, and the complaints and follow-ups. */
 export async function insertReportData(sql: Pick<SqlClient, 'query'>, users: ReportUsers): Promise<void> {
   for (const c of CHATS) await insertChat(sql, users, c);
+  const at = (isoLocal: string | null) => isoLocal && new Date(local(isoLocal)).toISOString();
+  const followUp = `INSERT INTO follow_ups (id, source, source_id, conversation_id, visitor_id, assignee_id, subject, created_at, due_at, closed_at)
+    VALUES ($1, $2, $3, $4, $5, $6, 'follow up', $7, $7, $8)`;
+  for (const k of COMPLAINTS) {
+    await sql.query(
+      `INSERT INTO complaints (id, conversation_id, category, severity, owner_id, created_by, created_at, due_at) VALUES ($1, $2, 'service', 'medium', $3, $3, $4, $4)`,
+      [k.id, k.conversation, users[k.agent].id, at(k.created)],
+    );
+    await sql.query(followUp, [`f-${k.id}`, 'complaint', k.id, k.conversation, `v-${k.conversation}`, users[k.agent].id, at(k.created), at(k.closed)]);
+  }
+  for (const f of FOLLOW_UPS) {
+    await sql.query(followUp, [f.id, f.source, f.sourceId, f.conversation, `v-${f.conversation ?? 'lm'}`, users[f.agent].id, at(f.created), at(f.closed)]);
+  }
 }

@@ -127,7 +127,7 @@ export function ReportsView({ t, locale, api }: ViewProps) {
         </label>
         <label class="field">
           <span id="report-sl">{s.serviceLevel}</span>
-          <input aria-labelledby="report-sl" type="number" min={1} max={3600} required value={seconds} style={{ width: '6em' }} onInput={(e) => setSeconds(Number(e.currentTarget.value))} />
+          <input aria-labelledby="report-sl" type="number" min={1} max={300} required value={seconds} style={{ width: '6em' }} onInput={(e) => setSeconds(Number(e.currentTarget.value))} />
         </label>
         <button type="submit">{s.show}</button>
         <button type="button" onClick={exportCsv} disabled={!report}>

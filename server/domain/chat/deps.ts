@@ -9,6 +9,7 @@ import type { FloorStore } from '../ports/floor';
 import type { ChatMetrics } from '../ports/metrics';
 import type { Notifier } from '../ports/notifier';
 import type { PresencePool } from '../ports/presence';
+import type { ReportService } from '../reports';
 
 /** An agent or lead acting through the console. */
 export interface Actor {
@@ -26,8 +27,10 @@ export interface ChatServiceDeps {
   logger: Logger;
   limits: ChatLimits;
   metrics?: ChatMetrics;
-  /** The floor's reads (conversation times, today's counts). @default none: times null, counts 0 */
+  /** The floor's reads (conversation times). @default none: times null */
   floor?: FloorStore;
+  /** Today's figures by the reports' definitions (docs/reports.md), for the floor. @default none: counts 0 */
+  reportToday?: ReportService['today'];
   /** The site's IANA time zone, read when today's figures are counted. @default the server's */
   timeZone?: () => string | null | undefined;
   /** Least time between two pushes of the floor's figures, ms. @default 3000 */

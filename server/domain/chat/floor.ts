@@ -45,16 +45,23 @@ export function createFloor(deps: ChatServiceDeps, views: Views) {
     return list.map((v) => withTimes(v, times.get(v.id), slowBefore));
   }
 
-  async function figures(): Promise<FloorFigures> {
+  /** Today's counts are the report's total for today: one definition of each figure (domain/report-figures.ts). */
+  async function today() {
+    if (deps.reportToday) {
+      const { day, dayStart, timeZone, total: t } = await deps.reportToday();
+      const counts = { started: t.started, closed: t.closed, missed: t.missed, medianFirstResponseMs: t.firstResponse.medianMs, averageRating: t.averageRating, ratings: t.rated };
+      return { day, dayStart, timeZone, ...counts };
+    }
     const timeZone = deps.timeZone?.() || serverTimeZone();
     const { day, start } = dayIn(timeZone, clock.now());
+    return { day, dayStart: start, timeZone, started: 0, closed: 0, missed: 0, medianFirstResponseMs: null, averageRating: null, ratings: 0 };
+  }
+
+  async function figures(): Promise<FloorFigures> {
     const queue = await pool.queue();
-    const [counts, times] = await Promise.all([
-      reads?.dayCounts(start) ?? { started: 0, closed: 0, missed: 0, medianFirstResponseMs: null, averageRating: null, ratings: 0 },
-      timesOf(queue),
-    ]);
+    const [counts, times] = await Promise.all([today(), timesOf(queue)]);
     const queuedAt = [...times.values()].map((t) => t.queuedAt);
-    return { day, timeZone, dayStart: start, waitingNow: queue.length, oldestQueuedAt: queuedAt.length ? Math.min(...queuedAt) : null, ...counts };
+    return { ...counts, waitingNow: queue.length, oldestQueuedAt: queuedAt.length ? Math.min(...queuedAt) : null };
   }
 
   // Conversation pushes: the latest view of each, gathered for `conversationsMs` and read in one

@@ -1,8 +1,8 @@
 /**
  * What the lead's floor reads from durable storage (server/store/sql/floor.ts implements it):
- * the times of live conversations and today's counts. Reads only; times are ms since the epoch.
+ * the times of live conversations (today's figures come from the reports: domain/reports.ts).
+ * Reads only; times are ms since the epoch.
  */
-import type { FloorFigures } from '../../../shared/protocol';
 
 /** When a conversation last joined the queue and got its agent, and how long a visitor has waited. */
 export interface ConversationTimes {
@@ -15,12 +15,7 @@ export interface ConversationTimes {
   waitingSince: number | null;
 }
 
-/** Counts over the conversations and ratings of one day (rows at or after `from`), as the floor shows them. */
-export type DayCounts = Pick<FloorFigures, 'started' | 'closed' | 'missed' | 'medianFirstResponseMs' | 'averageRating' | 'ratings'>;
-
 export interface FloorStore {
   /** One entry per id that exists, in no particular order. */
   conversationTimes(conversationIds: readonly string[]): Promise<ConversationTimes[]>;
-  /** Today's counts: one indexed query per table over the rows since `from`. */
-  dayCounts(from: number): Promise<DayCounts>;
 }

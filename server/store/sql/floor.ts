@@ -1,10 +1,9 @@
 /**
  * The floor's reads (the domain's FloorStore): live conversations' times from their events and
- * messages, and today's counts. Each statement touches only the rows it needs, through the
- * messages' primary key (conversation, seq) and the time indexes of migration 10.
+ * messages, through the messages' primary key (conversation, seq). Today's figures are the
+ * reports' (store/sql/reports.ts).
  */
-import type { ConversationTimes, DayCounts, FloorStore } from '../../domain/ports/floor';
-import { queryOne, ts } from './rows';
+import type { ConversationTimes, FloorStore } from '../../domain/ports/floor';
 import type { SqlClient } from './types';
 
 // Per conversation, one pass over its messages for the event times and the last answer, then
@@ -26,15 +25,6 @@ LEFT JOIN LATERAL (
 ) w ON true
 WHERE c.id = ANY ($1::text[])`;
 
-const OPENED_SINCE = `
-SELECT count(*)::int AS started,
-  percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM first_response_at - opened_at))
-    FILTER (WHERE first_response_at IS NOT NULL) AS median_s
-FROM conversations WHERE opened_at >= ${ts('$1')}`;
-const CLOSED_SINCE = `
-SELECT count(*)::int AS closed, (count(*) FILTER (WHERE first_response_at IS NULL))::int AS missed
-FROM conversations WHERE closed_at >= ${ts('$1')}`;
-const RATED_SINCE = `SELECT count(*)::int AS ratings, avg(score)::float8 AS average FROM ratings WHERE created_at >= ${ts('$1')}`;
 
 interface TimesRow {
   id: string;
@@ -59,23 +49,6 @@ export function createFloorStore({ sql }: { sql: Pick<SqlClient, 'query'> }): Fl
           waitingSince: ms(r.waiting_since),
         }),
       );
-    },
-
-    async dayCounts(from): Promise<DayCounts> {
-      const [opened, closed, rated] = await Promise.all([
-        queryOne<{ started: number; median_s: number | null }>(sql, OPENED_SINCE, [from]),
-        queryOne<{ closed: number; missed: number }>(sql, CLOSED_SINCE, [from]),
-        queryOne<{ ratings: number; average: number | null }>(sql, RATED_SINCE, [from]),
-      ]);
-      const median = opened?.median_s;
-      return {
-        started: opened?.started ?? 0,
-        closed: closed?.closed ?? 0,
-        missed: closed?.missed ?? 0,
-        medianFirstResponseMs: median === null || median === undefined ? null : Math.round(Number(median) * 1000),
-        averageRating: rated?.average ?? null,
-        ratings: rated?.ratings ?? 0,
-      };
     },
   };
 }

@@ -497,6 +497,39 @@ UPDATE settings s SET value = (
 WHERE s.key = 'closeCategories' AND jsonb_typeof(s.value -> 0) = 'string';
 `,
   },
+  {
+    version: 21,
+    name: 'reports: daily and monthly roll-ups of the facts, the rating in the facts, marks of changed conversations',
+    // Maintained by the report reads (store/sql/reports.ts): a refresh subtracts a conversation's
+    // old cells and adds its new ones in one transaction, so the roll-ups always equal the sum of
+    // the facts' cells. Existing facts are dropped so the first refresh rebuilds them with ratings.
+    sql: `
+DELETE FROM conversation_facts;
+ALTER TABLE conversation_facts ADD COLUMN score smallint;
+-- One row per (who, day or month in the site's zone, group, metric, duration bucket): n values summing to total.
+CREATE TABLE report_rollups (
+  dim    char(1) NOT NULL CHECK (dim IN ('t', 'a', 'c')),
+  grain  char(1) NOT NULL CHECK (grain IN ('d', 'm')),
+  period date NOT NULL,
+  key    text NOT NULL,
+  metric smallint NOT NULL,
+  bucket int NOT NULL,
+  n      int NOT NULL,
+  total  bigint NOT NULL,
+  PRIMARY KEY (dim, grain, period, key, metric, bucket)
+);
+-- The zone the roll-ups' days are in; another zone rebuilds them.
+CREATE TABLE report_rollup_zone (
+  id        boolean PRIMARY KEY CHECK (id),
+  time_zone text NOT NULL
+);
+-- Closed conversations whose facts changed (category filed, rating) since they were counted.
+CREATE TABLE report_dirty (conversation_id text PRIMARY KEY);
+-- The complaint and follow-up service levels read these by registration / creation time.
+CREATE INDEX complaints_created_idx ON complaints (created_at);
+CREATE INDEX follow_ups_created_idx ON follow_ups (created_at);
+`,
+  },
 ];
 
 /** Arbitrary constant naming "schema migration" among this database's advisory locks. */

@@ -21,11 +21,17 @@ const toRating = (r: RatingRow): RatingRecord => ({
   createdAt: r.created_at.getTime(),
 });
 
-const UPSERT_RATING = `INSERT INTO ratings (conversation_id, visitor_id, score, comment, created_at)
+// Marks the conversation for the reports' next refresh in the same statement (store/sql/reports.ts).
+const UPSERT_RATING = `WITH rated AS (
+  INSERT INTO ratings (conversation_id, visitor_id, score, comment, created_at)
   VALUES ($1, $2, $3, $4, ${ts('$5')})
   ON CONFLICT (conversation_id) DO UPDATE SET
     score = EXCLUDED.score, comment = EXCLUDED.comment, created_at = EXCLUDED.created_at
-  RETURNING ${RATING_COLS}`;
+  RETURNING ${RATING_COLS}
+), marked AS (
+  INSERT INTO report_dirty (conversation_id) SELECT conversation_id FROM rated ON CONFLICT DO NOTHING
+)
+SELECT * FROM rated`;
 const GET_RATING = `SELECT ${RATING_COLS} FROM ratings WHERE conversation_id = $1`;
 
 export type RatingStore = Pick<SqlChatStore, 'upsertRating' | 'getRating'>;

@@ -1,11 +1,21 @@
 /**
  * The reports' reads (the domain's ReportStore). A closed conversation's figures are computed
- * once from its messages into `conversation_facts` (migration 14), by the first report read
- * after it closed; every report then aggregates those rows (and joins the ratings, which may
- * still change). The message path writes nothing for reports.
+ * once from its messages into `conversation_facts` (migration 17), and counted into daily and
+ * monthly roll-ups (`report_rollups`, migration 21) per agent, per category and for everyone;
+ * a report sums the roll-up cells of its range, so a year reads a few thousand rows. Facts
+ * and roll-ups are brought up to date by the reads themselves: the message path writes nothing
+ * for reports.
+ *
+ * What changes a closed conversation's figures after its facts were written (a wrap-up filing
+ * its category, a rating) marks it in `report_dirty` in the same statement. A refresh, in one
+ * transaction under an advisory lock, takes the marks and the new closes, subtracts the old
+ * facts' cells from the roll-ups, rewrites the facts, and adds the new cells: a process dying
+ * half-way rolls the whole refresh back and leaves the marks for the next one, and the roll-ups
+ * always equal the sum of the facts' cells.
  */
-import type { DurationStats, ReportGroupBy } from '../../../shared/rest';
-import type { ReportGroup, ReportRange, ReportStore } from '../../domain/ports/reports';
+import type { ReportGroupBy } from '../../../shared/rest';
+import type { ReportRange, ReportStore } from '../../domain/ports/reports';
+import { COMPLAINT_HANDLED_MS, EXACT_SECONDS, FOLLOW_UP_DONE_MS, METRIC, STEPS_PER_DOUBLING, type ReportCell, type Metric } from '../../domain/report-figures';
 import { ts } from './rows';
 import type { SqlClient } from './types';
 
@@ -13,37 +23,45 @@ const MS = (a: string, b: string) => `(extract(epoch FROM ${a} - ${b}) * 1000)::
 
 /** How late a close may commit after a later one and still be picked up, ms. */
 const LATE_CLOSE_MARGIN_MS = 15 * 60_000;
-/** Conversations per fill statement (the first fill takes the whole history in such steps). */
+/** Conversations per refresh statement (the first refresh takes the whole history in such steps). */
 const FILL_BATCH = 5_000;
+/** Arbitrary constant naming "report refresh" among this database's advisory locks. */
+const REFRESH_LOCK_KEY = 7_349_201_121;
 
 /**
  * Which closed conversations lack facts: those closed since the latest close already filled,
  * less the margin for closes that committed late (another process, a slow transaction); the
  * first fill takes the whole history. Two steps, each with a known bound, so the planner uses
- * the close-time index and a report usually finds nothing to do.
+ * the close-time index and a refresh usually finds nothing to do.
  */
 const LATEST_FILLED = `SELECT (extract(epoch FROM max(closed_at)) * 1000)::float8 AS at FROM conversation_facts`;
 const PENDING = `
 SELECT c.id FROM conversations c
 WHERE c.closed_at >= ${ts('$1')} AND NOT EXISTS (SELECT 1 FROM conversation_facts f WHERE f.conversation_id = c.id)
 ORDER BY c.closed_at`;
+const TAKE_MARKS = `DELETE FROM report_dirty RETURNING conversation_id AS id`;
+/** Whether the roll-ups are in zone $1 with no marks, and the latest close that has facts. */
+const STATE = `
+SELECT coalesce((SELECT time_zone = $1::text FROM report_rollup_zone), false) AND NOT EXISTS (SELECT 1 FROM report_dirty) AS clean,
+  (SELECT (extract(epoch FROM max(closed_at)) * 1000)::float8 FROM conversation_facts) AS latest`;
 
 /**
  * Facts of the given closed conversations ($1, ids), in one set-based pass over their messages:
  * the first queue and assignment events, the first agent text, the assignment in force at that
- * reply, and every reply time (a visitor text that follows a non-visitor text, or none, starts
- * a run; the next agent text ends it; runs never answered give no reply time).
+ * reply, every reply time (a visitor text that follows a non-visitor text, or none, starts a
+ * run; the next agent text ends it; runs never answered give no reply time), and the rating.
+ * "Agent text" leaves out a routine's automatic ones.
  */
 const FILL_FACTS = `
 WITH todo AS (
   SELECT c.id, c.agent_id, c.close_category, c.opened_at, c.closed_at FROM conversations c
-  WHERE c.id = ANY ($1::text[])
-    AND NOT EXISTS (SELECT 1 FROM conversation_facts f WHERE f.conversation_id = c.id)
+  WHERE c.id = ANY ($1::text[]) AND c.closed_at IS NOT NULL
 ), msg AS (
   SELECT m.conversation_id, m.seq, m.author_kind, m.kind, m.created_at,
     CASE WHEN m.kind = 'event' THEN m.event->>'type' END AS type,
     min(m.created_at) FILTER (WHERE m.kind = 'text' AND m.author_kind = 'agent') OVER (PARTITION BY m.conversation_id) AS first_reply
-  FROM messages m JOIN todo ON todo.id = m.conversation_id
+  -- A routine's automatic text (greeting, idle prompt) is sent in the agent's name but answers nothing.
+  FROM messages m JOIN todo ON todo.id = m.conversation_id WHERE NOT (m.author_kind = 'agent' AND m.auto)
 ), ev AS (
   SELECT conversation_id, min(first_reply) AS first_reply,
     min(created_at) FILTER (WHERE type = 'queued') AS first_queued,
@@ -64,128 +82,190 @@ WITH todo AS (
   GROUP BY conversation_id
 )
 INSERT INTO conversation_facts (conversation_id, agent_id, category, opened_at, closed_at,
-  queue_wait_ms, first_response_ms, reaction_ms, handling_ms, transferred, reply_ms)
+  queue_wait_ms, first_response_ms, reaction_ms, handling_ms, transferred, reply_ms, score)
 SELECT c.id, c.agent_id, c.close_category, c.opened_at, c.closed_at,
   ${MS('e.first_assigned', 'coalesce(e.first_queued, c.opened_at)')},
   ${MS('e.first_reply', 'c.opened_at')},
   ${MS('e.first_reply', 'e.replying_assigned')},
   ${MS('c.closed_at', 'e.first_assigned')},
   coalesce(e.transferred, false),
-  coalesce(r.reply_ms, '{}')
+  coalesce(r.reply_ms, '{}'),
+  (SELECT score FROM ratings WHERE conversation_id = c.id)
 FROM todo c
 LEFT JOIN ev e ON e.conversation_id = c.id
-LEFT JOIN runs r ON r.conversation_id = c.id
-ON CONFLICT (conversation_id) DO NOTHING`;
+LEFT JOIN runs r ON r.conversation_id = c.id`;
 
-/** The group key of a row, bucketed in the zone $3 when by time. Only these fixed strings reach SQL. */
-function keyOf(groupBy: ReportGroupBy, table: 'f' | 'c', at: string): string {
-  if (groupBy === 'agent') return `${table}.agent_id`;
-  if (groupBy === 'category') return table === 'f' ? 'f.category' : 'c.close_category';
-  return `to_char(date_trunc('${groupBy}', ${at} AT TIME ZONE $3::text), 'YYYY-MM-DD')`;
+/** The bucket of a duration in ms (report-figures.ts): whole seconds rounded up, then 2^(1/32) steps. */
+const bucket = (ms: string) => `CASE WHEN ${ms} <= ${EXACT_SECONDS * 1000} THEN greatest(ceil(${ms} / 1000.0), 0)::int
+  ELSE ${EXACT_SECONDS} + ceil(${STEPS_PER_DOUBLING} * ln(${ms} / ${EXACT_SECONDS * 1000}.0) / ln(2.0))::int END`;
+
+/**
+ * Every cell the facts `f` count, one row each: (at, agent, category, metric, bucket, ms).
+ * `started` is counted at the opening, the rest at the close; a rating's bucket is its score.
+ */
+const CELLS_OF = (f: string) => `
+  SELECT opened_at AS at, agent_id, category, ${METRIC.started} AS metric, 0 AS bucket, 0::bigint AS ms FROM ${f}
+  UNION ALL SELECT closed_at, agent_id, category, ${METRIC.closed}, 0, 0 FROM ${f}
+  UNION ALL SELECT closed_at, agent_id, category, ${METRIC.missed}, 0, 0 FROM ${f} WHERE first_response_ms IS NULL
+  UNION ALL SELECT closed_at, agent_id, category, ${METRIC.transferred}, 0, 0 FROM ${f} WHERE transferred
+  UNION ALL SELECT closed_at, agent_id, category, ${METRIC.rating}, score, score FROM ${f} WHERE score IS NOT NULL
+  UNION ALL SELECT closed_at, agent_id, category, d.metric, ${bucket('d.ms')}, d.ms
+    FROM ${f} CROSS JOIN LATERAL (VALUES (${METRIC.queueWait}, queue_wait_ms), (${METRIC.firstResponse}, first_response_ms),
+      (${METRIC.reaction}, reaction_ms), (${METRIC.handling}, handling_ms)) AS d (metric, ms)
+    WHERE d.ms IS NOT NULL
+  UNION ALL SELECT closed_at, agent_id, category, ${METRIC.reply}, ${bucket('r.ms')}, r.ms FROM ${f} CROSS JOIN LATERAL unnest(reply_ms) AS r (ms)`;
+
+/**
+ * Adds ($3 = 1) or subtracts ($3 = -1) the cells of the facts of conversations $1 to the
+ * roll-ups of the zone $2: per day and month, for everyone ('t'), per agent ('a') and per
+ * category ('c'; '' is none).
+ */
+const APPLY = `
+INSERT INTO report_rollups AS r (dim, grain, period, key, metric, bucket, n, total)
+SELECT d.dim, g.grain, date_trunc(g.unit, v.at AT TIME ZONE $2::text)::date,
+  CASE d.dim WHEN 'a' THEN coalesce(v.agent_id, '') WHEN 'c' THEN coalesce(v.category, '') ELSE '' END,
+  v.metric, v.bucket, $3::int * count(*), $3::int * sum(v.ms)
+FROM (${CELLS_OF('(SELECT * FROM conversation_facts WHERE conversation_id = ANY ($1::text[])) f')}) v
+CROSS JOIN (VALUES ('d', 'day'), ('m', 'month')) AS g (grain, unit)
+CROSS JOIN (VALUES ('t'), ('a'), ('c')) AS d (dim)
+GROUP BY 1, 2, 3, 4, 5, 6
+ON CONFLICT (dim, grain, period, key, metric, bucket) DO UPDATE SET n = r.n + EXCLUDED.n, total = r.total + EXCLUDED.total`;
+
+/** The group key of a roll-up row. Only these fixed strings reach SQL. */
+function rollupKey(g: ReportGroupBy): string {
+  if (g === 'agent' || g === 'category') return `nullif(key, '')`;
+  if (g === 'day') return `to_char(period, 'YYYY-MM-DD')`;
+  return `to_char(date_trunc('${g}', period::timestamp), 'YYYY-MM-DD')`;
+}
+const DIM: Record<ReportGroupBy, 't' | 'a' | 'c'> = { agent: 'a', category: 'c', day: 't', week: 't', month: 't' };
+
+/**
+ * A range's cells from the roll-ups ($5: which): whole months ($6 ≤ period < $7) from the monthly
+ * rows, the days before and after them ($8 ≤ day ≤ $9, outside the months) from the daily ones.
+ * Two range scans of the primary key (an OR of both would scan the whole table).
+ */
+const rollupQuery = (g: ReportGroupBy) => `
+SELECT ${rollupKey(g)} AS k, metric::int, bucket, sum(n)::int AS n, sum(total)::float8 AS total
+FROM (
+  SELECT period, key, metric, bucket, n, total FROM report_rollups
+  WHERE dim = $5::bpchar AND grain = 'm' AND period >= $6::date AND period < $7::date
+  UNION ALL
+  SELECT period, key, metric, bucket, n, total FROM report_rollups
+  WHERE dim = $5::bpchar AND grain = 'd' AND period >= $8::date AND period <= $9::date AND (period < $6::date OR period >= $7::date)
+) r
+GROUP BY 1, 2, 3 HAVING sum(n) <> 0`;
+
+/** The group key of a cell computed from facts (one agent's report), bucketed in the zone $3. */
+function cellKey(g: ReportGroupBy): string {
+  if (g === 'agent') return 'v.agent_id';
+  if (g === 'category') return 'v.category';
+  return `to_char(date_trunc('${g}', v.at AT TIME ZONE $3::text), 'YYYY-MM-DD')`;
 }
 
-const stats = (col: string) => `
-  count(${col})::int AS ${col}_n, avg(${col})::float8 AS ${col}_mean,
-  percentile_cont(0.5) WITHIN GROUP (ORDER BY ${col}) AS ${col}_p50,
-  percentile_cont(0.9) WITHIN GROUP (ORDER BY ${col}) AS ${col}_p90`;
+/** One agent's cells straight from their facts ($4), which their index finds: the same cells, fewer rows. */
+const agentQuery = (g: ReportGroupBy) => `
+SELECT ${cellKey(g)} AS k, v.metric, v.bucket, count(*)::int AS n, sum(v.ms)::float8 AS total
+FROM (${CELLS_OF(`(SELECT * FROM conversation_facts WHERE agent_id = $4::text AND closed_at >= ${ts('$1')} AND opened_at < ${ts('$2')}) f`)}) v
+WHERE v.at >= ${ts('$1')} AND v.at < ${ts('$2')}
+GROUP BY 1, 2, 3`;
 
-const DURATIONS = ['queue_wait_ms', 'first_response_ms', 'reaction_ms', 'handling_ms'] as const;
+/** Chats still queued or open count as started (by opening time) until they close and have facts. */
+const openKey = (g: ReportGroupBy) => (g === 'agent' ? 'c.agent_id' : g === 'category' ? 'NULL::text' : `to_char(date_trunc('${g}', c.opened_at AT TIME ZONE $3::text), 'YYYY-MM-DD')`);
+const openQuery = (g: ReportGroupBy) => `
+SELECT ${openKey(g)} AS k, ${METRIC.started} AS metric, 0 AS bucket, count(*)::int AS n, 0::float8 AS total
+FROM conversations c
+WHERE c.status IN ('queued', 'open') AND c.opened_at >= ${ts('$1')} AND c.opened_at < ${ts('$2')}
+  AND ($4::text IS NULL OR c.agent_id = $4::text) AND $3::text <> ''
+GROUP BY 1`;
 
-// $1 from, $2 to, $3 time zone, $4 service level ms, $5 agent id or null.
-const closedQuery = (g: ReportGroupBy) => `
-SELECT k, grouping(k) = 1 AS total,
-  count(*)::int AS closed,
-  (count(*) FILTER (WHERE first_response_ms IS NULL))::int AS missed,
-  (count(*) FILTER (WHERE transferred))::int AS transferred,
-  (count(*) FILTER (WHERE first_response_ms <= $4::bigint))::int AS within_sl,
-  ${DURATIONS.map(stats).join(',')},
-  count(score)::int AS rated, coalesce(sum(score), 0)::int AS rating_sum,
-  (count(*) FILTER (WHERE score >= 4))::int AS good
-FROM (
-  SELECT ${keyOf(g, 'f', 'f.closed_at')} AS k, f.*, r.score
-  FROM conversation_facts f LEFT JOIN ratings r ON r.conversation_id = f.conversation_id
-  WHERE f.closed_at >= ${ts('$1')} AND f.closed_at < ${ts('$2')} AND ($5::text IS NULL OR f.agent_id = $5::text) AND $3::text <> ''
-) q
-GROUP BY GROUPING SETS ((k), ())`;
+/**
+ * Complaints and follow-up tasks of the range, counted when read (they are few next to chats):
+ * a complaint by its chat's agent and close category, a follow-up by its assignee and its chat's
+ * close category; each with whether it was done in time (a complaint: its follow-up closed).
+ */
+const taskKey = (g: ReportGroupBy, agent: string, at: string) =>
+  g === 'agent' ? agent : g === 'category' ? 'c.close_category' : `to_char(date_trunc('${g}', ${at} AT TIME ZONE $3::text), 'YYYY-MM-DD')`;
+const tasksQuery = (g: ReportGroupBy) => `
+SELECT k, metric, 0 AS bucket, count(*)::int AS n, 0::float8 AS total FROM (
+  SELECT ${taskKey(g, 'c.agent_id', 'cp.created_at')} AS k,
+    CASE WHEN x.done THEN ARRAY[${METRIC.complaint}, ${METRIC.complaintHandled}] ELSE ARRAY[${METRIC.complaint}] END AS metrics
+  FROM complaints cp JOIN conversations c ON c.id = cp.conversation_id
+  CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM follow_ups fu WHERE fu.source = 'complaint' AND fu.source_id = cp.id
+    AND fu.closed_at <= cp.created_at + ${COMPLAINT_HANDLED_MS} * interval '1 ms') AS done) x
+  WHERE cp.created_at >= ${ts('$1')} AND cp.created_at < ${ts('$2')} AND ($4::text IS NULL OR c.agent_id = $4::text)
+  UNION ALL
+  SELECT ${taskKey(g, 'fu.assignee_id', 'fu.created_at')},
+    CASE WHEN fu.closed_at <= fu.created_at + ${FOLLOW_UP_DONE_MS} * interval '1 ms' THEN ARRAY[${METRIC.followUp}, ${METRIC.followUpDone}] ELSE ARRAY[${METRIC.followUp}] END
+  FROM follow_ups fu LEFT JOIN conversations c ON c.id = fu.conversation_id
+  WHERE fu.created_at >= ${ts('$1')} AND fu.created_at < ${ts('$2')} AND ($4::text IS NULL OR fu.assignee_id = $4::text)
+) t CROSS JOIN LATERAL unnest(t.metrics) AS metric
+GROUP BY 1, 2`;
 
-const replyQuery = (g: ReportGroupBy) => `
-SELECT k, grouping(k) = 1 AS total, ${stats('reply_ms')}
-FROM (
-  SELECT ${keyOf(g, 'f', 'f.closed_at')} AS k, x.reply_ms
-  FROM conversation_facts f CROSS JOIN LATERAL unnest(f.reply_ms) AS x (reply_ms)
-  WHERE f.closed_at >= ${ts('$1')} AND f.closed_at < ${ts('$2')} AND ($4::text IS NULL OR f.agent_id = $4::text) AND $3::text <> ''
-) q
-GROUP BY GROUPING SETS ((k), ())`;
+const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+/** The whole months within [fromDay, toDay]: [first month's first day, the day after the last whole month). */
+function wholeMonths(fromDay: string, toDay: string): [string, string] {
+  const first = fromDay.endsWith('-01') ? fromDay : nextMonth(fromDay);
+  const end = nextDay(toDay).endsWith('-01') ? nextDay(toDay) : `${toDay.slice(0, 7)}-01`;
+  return first < end ? [first, end] : [fromDay, fromDay];
+}
+function nextMonth(day: string): string {
+  const [y, m] = day.split('-').map(Number);
+  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+}
 
-const startedQuery = (g: ReportGroupBy) => `
-SELECT k, grouping(k) = 1 AS total, count(*)::int AS started
-FROM (
-  SELECT ${keyOf(g, 'c', 'c.opened_at')} AS k
-  FROM conversations c
-  WHERE c.opened_at >= ${ts('$1')} AND c.opened_at < ${ts('$2')} AND ($4::text IS NULL OR c.agent_id = $4::text) AND $3::text <> ''
-) q
-GROUP BY GROUPING SETS ((k), ())`;
+type CellRow = { k: string | null; metric: number; bucket: number; n: number; total: number };
 
-type Row = Record<string, unknown> & { k: string | null; total: boolean };
-
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Math.round(Number(v)));
-const durationOf = (r: Row | undefined, col: string): DurationStats => ({
-  count: Number(r?.[`${col}_n`] ?? 0),
-  meanMs: num(r?.[`${col}_mean`]),
-  medianMs: num(r?.[`${col}_p50`]),
-  p90Ms: num(r?.[`${col}_p90`]),
-});
-const id = (r: Row) => (r.total ? '\u0000total' : (r.k ?? '\u0000none'));
-
-export function createReportStore({ sql }: { sql: Pick<SqlClient, 'query'> }): ReportStore {
-  async function fillFacts(): Promise<void> {
-    const latest = (await sql.query<{ at: number | null }>(LATEST_FILLED, [])).rows[0]?.at ?? null;
-    const since = latest === null ? 0 : latest - LATE_CLOSE_MARGIN_MS;
-    const { rows } = await sql.query<{ id: string }>(PENDING, [since]);
-    for (let i = 0; i < rows.length; i += FILL_BATCH) {
-      await sql.query(FILL_FACTS, [rows.slice(i, i + FILL_BATCH).map((r) => r.id)]);
-    }
+export function createReportStore({ sql }: { sql: Pick<SqlClient, 'query' | 'transaction'> }): ReportStore {
+  /** Brings facts and roll-ups of `timeZone` up to date (see the header); rebuilds the roll-ups when the zone changed. */
+  async function refresh(timeZone: string): Promise<void> {
+    // Usually there is nothing to do: two reads say so, without a transaction or the lock.
+    const state = (await sql.query<{ clean: boolean; latest: number | null }>(STATE, [timeZone])).rows[0];
+    if (state?.clean && state.latest !== null && !(await sql.query(PENDING, [state.latest - LATE_CLOSE_MARGIN_MS])).rows.length) return;
+    await sql.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(${REFRESH_LOCK_KEY})`);
+      const zone = (await tx.query<{ time_zone: string }>('SELECT time_zone FROM report_rollup_zone')).rows[0]?.time_zone;
+      const latest = (await tx.query<{ at: number | null }>(LATEST_FILLED, [])).rows[0]?.at ?? null;
+      const since = latest === null ? 0 : latest - LATE_CLOSE_MARGIN_MS;
+      const ids = new Set([
+        ...(await tx.query<{ id: string }>(TAKE_MARKS, [])).rows.map((r) => r.id),
+        ...(await tx.query<{ id: string }>(PENDING, [since])).rows.map((r) => r.id),
+      ]);
+      const all = [...ids];
+      const rebuild = zone !== timeZone;
+      for (let i = 0; i < all.length; i += FILL_BATCH) {
+        const batch = all.slice(i, i + FILL_BATCH);
+        if (!rebuild) await tx.query(APPLY, [batch, timeZone, -1]);
+        await tx.query('DELETE FROM conversation_facts WHERE conversation_id = ANY ($1::text[])', [batch]);
+        await tx.query(FILL_FACTS, [batch]);
+        if (!rebuild) await tx.query(APPLY, [batch, timeZone, 1]);
+      }
+      if (!rebuild) return;
+      // A new zone moves every day's boundaries: count every fact again (a one-off, like the first fill).
+      await tx.query('DELETE FROM report_rollups');
+      await tx.query(
+        `INSERT INTO report_rollup_zone (id, time_zone) VALUES (true, $1) ON CONFLICT (id) DO UPDATE SET time_zone = EXCLUDED.time_zone`,
+        [timeZone],
+      );
+      const { rows } = await tx.query<{ id: string }>('SELECT conversation_id AS id FROM conversation_facts ORDER BY closed_at');
+      for (let i = 0; i < rows.length; i += FILL_BATCH) {
+        await tx.query(APPLY, [rows.slice(i, i + FILL_BATCH).map((r) => r.id), timeZone, 1]);
+      }
+    });
   }
 
   return {
-    async groups(range: ReportRange): Promise<ReportGroup[]> {
-      const { from, to, groupBy: g, timeZone, serviceLevelMs } = range;
+    async cells(range: ReportRange): Promise<ReportCell[]> {
+      const { from, to, groupBy: g, timeZone } = range;
       const agent = range.agentId ?? null;
-      await fillFacts();
-      // The time zone is used only when grouping by time; each query still names $3 (`<> ''`)
-      // because PostgreSQL must infer every parameter's type.
-      const [closed, replies, started] = await Promise.all([
-        sql.query<Row>(closedQuery(g), [from, to, timeZone, serviceLevelMs, agent]),
-        sql.query<Row>(replyQuery(g), [from, to, timeZone, agent]),
-        sql.query<Row>(startedQuery(g), [from, to, timeZone, agent]),
-      ]);
-      const byId = (rows: Row[]) => new Map(rows.map((r) => [id(r), r]));
-      const c = byId(closed.rows);
-      const rp = byId(replies.rows);
-      const s = byId(started.rows);
-      const keys = new Map<string, Row>();
-      for (const r of [...closed.rows, ...started.rows]) keys.set(id(r), r);
-      if (!keys.size) keys.set('\u0000total', { k: null, total: true });
-      return [...keys].map(([k, r]): ReportGroup => {
-        const cr = c.get(k);
-        return {
-          total: r.total,
-          key: r.total ? null : r.k,
-          started: Number(s.get(k)?.started ?? 0),
-          closed: Number(cr?.closed ?? 0),
-          missed: Number(cr?.missed ?? 0),
-          transferred: Number(cr?.transferred ?? 0),
-          withinServiceLevel: Number(cr?.within_sl ?? 0),
-          queueWait: durationOf(cr, 'queue_wait_ms'),
-          firstResponse: durationOf(cr, 'first_response_ms'),
-          reaction: durationOf(cr, 'reaction_ms'),
-          handling: durationOf(cr, 'handling_ms'),
-          reply: durationOf(rp.get(k), 'reply_ms'),
-          rated: Number(cr?.rated ?? 0),
-          ratingSum: Number(cr?.rating_sum ?? 0),
-          ratingsFourOrFive: Number(cr?.good ?? 0),
-        };
-      });
+      await refresh(timeZone);
+      // One statement (one round trip): the counted cells, chats still open, complaints and follow-ups.
+      // The time zone is used only when grouping by time; it is still named (`<> ''`) because
+      // PostgreSQL must infer every parameter's type.
+      const parts = [agent === null ? rollupQuery(g) : agentQuery(g), openQuery(g), tasksQuery(g)];
+      const params: unknown[] = [from, to, timeZone, agent];
+      if (agent === null) params.push(DIM[g], ...(g === 'day' || g === 'week' ? [range.fromDay, range.fromDay] : wholeMonths(range.fromDay, range.toDay)), range.fromDay, range.toDay);
+      const { rows } = await sql.query<CellRow>(`${parts.map((q) => `(${q})`).join(' UNION ALL ')}`, params);
+      return rows.map((r): ReportCell => ({ key: r.k, metric: Number(r.metric) as Metric, bucket: Number(r.bucket), n: Number(r.n), total: Number(r.total) }));
     },
 
     async userNames(ids) {

@@ -11,14 +11,15 @@ import type { SqlClient } from './types';
 const START = `UPDATE conversations SET wrapup_due_at = ${ts('$2')}
   WHERE id = $1 AND status = 'closed' AND agent_id IS NOT NULL AND wrapup_due_at IS NULL AND wrapup_ended_at IS NULL
   RETURNING id`;
-// A report may already have recorded the conversation's facts (store/sql/reports.ts) with no
-// category: the filed category goes there too, in the same statement.
+// A report may already have counted the conversation (store/sql/reports.ts) with no category:
+// it is marked in the same statement, and the reports' next refresh moves it to its category.
 const FILE = `WITH filed AS (
   UPDATE conversations
   SET close_category = $2, close_summary = $3, wrapup_due_at = NULL, wrapup_ended_at = ${ts('$4')}
   WHERE id = $1 AND wrapup_due_at IS NOT NULL RETURNING id, agent_id
-), facts AS (
-  UPDATE conversation_facts f SET category = $2 FROM filed WHERE f.conversation_id = filed.id
+), marked AS (
+  -- The report's roll-ups move the chat to its category on their next refresh (store/sql/reports.ts).
+  INSERT INTO report_dirty (conversation_id) SELECT id FROM filed ON CONFLICT DO NOTHING
 )
 SELECT agent_id FROM filed`;
 const EXPIRE = `UPDATE conversations SET wrapup_due_at = NULL, wrapup_ended_at = ${ts('$1')}

@@ -6,12 +6,14 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { REPORT_GROUP_BYS, type ReportResponse } from '../../../shared/rest';
 import { reportCsv } from '../../domain/reports-csv';
+import { EXACT_SECONDS } from '../../domain/report-figures';
+import { DEFAULT_SERVICE_LEVEL_SECONDS } from '../../domain/reports';
 import { AppError } from '../../errors';
 import { parse, requireUser, type AuthedLocals } from '../rest';
 import { text } from '../text';
 import type { ApiDeps } from './index';
 
-/** Reports per user and minute: a year's report costs the database about half a second. */
+/** Reports per user and minute. */
 export const REPORTS_PER_MINUTE = 60;
 
 const date = z.iso.date();
@@ -22,7 +24,7 @@ const reportQuery = z
     from: z.preprocess(blankIsAbsent, date.optional()),
     to: z.preprocess(blankIsAbsent, date.optional()),
     groupBy: z.preprocess(blankIsAbsent, z.enum(REPORT_GROUP_BYS as [string, ...string[]]).default('day')),
-    serviceLevelSeconds: z.preprocess(blankIsAbsent, z.coerce.number().int().min(1).max(3600).default(20)),
+    serviceLevelSeconds: z.preprocess(blankIsAbsent, z.coerce.number().int().min(1).max(EXACT_SECONDS).default(DEFAULT_SERVICE_LEVEL_SECONDS)),
     agentId: z.preprocess(blankIsAbsent, text(64, { min: 1 }).optional()),
     format: z.preprocess(blankIsAbsent, z.enum(['json', 'csv']).default('json')),
     lang: z.preprocess(blankIsAbsent, z.enum(['en', 'zh-CN']).default('en')),
