@@ -27,6 +27,15 @@ export interface TeamSettings {
   closeCategories: CloseCategory[];
   /** Customer-service routines (docs/protocol.md §9.9); an empty text turns its message off. */
   routines: RoutineSettings;
+  /** Routing by department (docs/protocol.md §9.13). */
+  departments: DepartmentSettings;
+}
+
+export interface DepartmentSettings {
+  /** The widget offers the shopper a choice of department (`VisitorSession.departments`). */
+  offerChoice: boolean;
+  /** A conversation waits this long for its department's agents, then any agent may take it. 0–3600. */
+  overflowSeconds: number;
 }
 
 /** Suggested routine texts, shown in the settings page's empty fields. */

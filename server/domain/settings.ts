@@ -36,6 +36,7 @@ export const DEFAULT_SETTINGS: TeamSettings = {
     complaintDueHours: 24,
     followUpDueDays: 3,
   },
+  departments: { offerChoice: false, overflowSeconds: 60 },
 };
 
 /** The most of a visitor's draft forwarded to agents: its end, where the typing happens. */

@@ -69,6 +69,8 @@ test('the settings form reads into TeamSettings, or says what is wrong', () => {
     wrapUpMinutes: '15',
     complaintDueHours: '48',
     followUpDueDays: '2',
+    offerDepartments: 'on',
+    overflowSeconds: '90',
   };
   const get = (f: Record<string, string>) => (n: string) => f[n] ?? '';
   expect(readSettings(get(fields), settingsEn)).toEqual({
@@ -89,8 +91,10 @@ test('the settings form reads into TeamSettings, or says what is wrong', () => {
         complaintDueHours: 48,
         followUpDueDays: 2,
       },
+      departments: { offerChoice: true, overflowSeconds: 90 },
     },
   });
+  expect(readSettings(get({ ...fields, overflowSeconds: '-1' }), settingsEn)).toEqual({ problem: settingsEn.badOverflow });
   // The routines' times: out of range or not whole numbers.
   for (const bad of [{ idlePromptMinutes: '121' }, { idleCloseMinutes: '0' }, { slowAnswerSeconds: '5' }, { wrapUpMinutes: '1.5' }, { wrapUpMinutes: '' }] as Record<string, string>[]) {
     expect(readSettings(get({ ...fields, ...bad }), settingsEn)).toEqual({ problem: settingsEn.badRoutineTime });

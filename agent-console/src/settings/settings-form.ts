@@ -32,6 +32,8 @@ export function readSettings(get: (name: string) => string, s: SettingsStrings):
   if (!closeCategories.length) return { problem: s.noCategory };
   const routines = readRoutines(get);
   if (!routines) return { problem: s.badRoutineTime };
+  const overflowSeconds = whole(get('overflowSeconds'), 0, 3600);
+  if (overflowSeconds === null) return { problem: s.badOverflow };
   return {
     settings: {
       greeting: Object.fromEntries(FAQ_LANGUAGES.map((l) => [l, get(`greeting-${l}`).trim()])) as TeamSettings['greeting'],
@@ -40,6 +42,7 @@ export function readSettings(get: (name: string) => string, s: SettingsStrings):
       typingPreview: get('typingPreview') !== '',
       closeCategories,
       routines,
+      departments: { offerChoice: get('offerDepartments') !== '', overflowSeconds },
     },
   };
 }

@@ -43,10 +43,22 @@ export function createConversationSteps(
   return {
     authorize,
 
-    async transfer(actor: Actor, conversationId: string, toAgentId: string | null, note?: string) {
+    /**
+     * To an agent, or back to the queue (`toAgentId` null); with `toDepartmentId` (and no agent)
+     * to that department's agents, until the overflow wait is over.
+     */
+    async transfer(actor: Actor, conversationId: string, toAgentId: string | null, note?: string, toDepartmentId?: string) {
       await authorize(actor, conversationId);
       if (toAgentId && !(await lookups.user(toAgentId))) throw new AppError('AGENT_NOT_FOUND');
-      const moved = await pool.transfer(conversationId, toAgentId);
+      const department = toDepartmentId === undefined || toAgentId ? null : await views.departmentRef(toDepartmentId);
+      if (toDepartmentId !== undefined && !toAgentId && !department) throw new AppError('DEPARTMENT_NOT_FOUND');
+      // Durable first: a conversation the pool already requeued must be routed within its new department.
+      if (department && !(await store.setConversationDepartment(conversationId, department.id))) throw new AppError('CONVERSATION_CLOSED');
+      const moved = await pool.transfer(
+        conversationId,
+        toAgentId,
+        department ? { department: department.id, overflowAt: clock.now() + (await routing.overflowMs()) } : undefined,
+      );
       if (moved.status !== 'moved') throw TRANSFER_REFUSED[moved.status]();
       let result = moved;
       const { fromAgentId } = result;
@@ -62,7 +74,13 @@ export function createConversationSteps(
         // The pool reports it as requeued; the transfer event below already says what happened.
         result = { ...result, requeued: result.requeued.filter((r) => r.conversationId !== conversationId) };
       }
-      await audience.recordEvent(conversationId, { type: 'transferred', fromAgentId, toAgentId, ...(note ? { note } : {}) });
+      await audience.recordEvent(conversationId, {
+        type: 'transferred',
+        fromAgentId,
+        toAgentId,
+        ...(note ? { note } : {}),
+        ...(department ? { toDepartment: department } : {}),
+      });
       await routing.applyChange(result);
       if (fromAgentId) await audience.announceAgent(fromAgentId);
       if (!toAgentId) await audience.announceConversation(conversationId);

@@ -1,5 +1,5 @@
 /** What the chat use cases are built from: the domain's ports and its settings. */
-import type { RoutineSettings } from '../../../shared/settings';
+import type { DepartmentSettings, RoutineSettings } from '../../../shared/settings';
 import type { ChatLimits } from '../../config';
 import type { Logger } from '../../logger';
 import type { Clock } from '../clock';
@@ -8,6 +8,7 @@ import type { FloorStore } from '../ports/floor';
 import type { ChatMetrics } from '../ports/metrics';
 import type { Notifier } from '../ports/notifier';
 import type { PresencePool } from '../ports/presence';
+import type { TierVerifier } from '../tiers';
 
 /** An agent or lead acting through the console. */
 export interface Actor {
@@ -35,4 +36,8 @@ export interface ChatServiceDeps {
   processId?: string;
   /** The routines' current settings (greeting, closing, idle, slow answer). @default none: routines off */
   routines?: () => Promise<RoutineSettings>;
+  /** The departments' current settings. @default no choice offered, 60 s overflow */
+  departments?: () => Promise<DepartmentSettings>;
+  /** Checks a customer tier token. @default none: every tier is refused (TIER_INVALID) */
+  tiers?: TierVerifier;
 }

@@ -14,6 +14,7 @@ import { createLeadUseCases } from './leads';
 import { createRoutineSweep } from './idle';
 import { createLiveness } from './liveness';
 import { createLookups } from './lookups';
+import { createPriorities } from './priority';
 import { createPresenceUseCases } from './presence';
 import { createRoutines } from './routines';
 import { createFollowUps } from './routines-followups';
@@ -33,14 +34,15 @@ export function createChatService(deps: ChatServiceDeps) {
   const background = createBackground(deps);
   const routines = createRoutines(deps, { lookups, views });
   const wrapUps = createWrapUps(deps, { routines, lookups, audience });
-  const followUps = createFollowUps(deps, { routines, lookups });
   const routing = createRouting(deps, lookups, views, audience, routines);
+  const priorities = createPriorities(deps, { routing, audience });
+  const followUps = createFollowUps(deps, { routines, lookups, priorities });
   const conversations = createConversationSteps(deps, { lookups, views, audience, routing, routines, wrapUps });
   const routineSweep = createRoutineSweep(deps, { routines, wrapUps, conversations, views, floor });
   const presence = createPresenceUseCases(deps, { lookups, views, audience, routing });
   const liveness = createLiveness(deps, { presence, routing, audience });
   return {
-    ...createVisitorUseCases(deps, { lookups, views, audience, routing, background, conversations, floor, followUps }),
+    ...createVisitorUseCases(deps, { lookups, views, audience, routing, background, conversations, floor, followUps, priorities }),
     ...createAgentUseCases(deps, { lookups, views, routing, background, conversations, presence, floor }),
     ...presence,
     /** The agent's session, with the presence epoch (a console compares it across reconnects). */
@@ -53,6 +55,8 @@ export function createChatService(deps: ChatServiceDeps) {
     close: conversations.close,
     forgetUser: lookups.forgetUser,
     repair: routing.repair,
+    /** Conversations whose department wait is over go to any agent: one pass (the composition root runs it periodically). */
+    sweepOverflow: routing.sweepOverflow,
     heartbeat: liveness.heartbeat,
     /** At start: puts the store's open conversations back when this process found the pool new. */
     restoreQueue: liveness.restoreAtStart,

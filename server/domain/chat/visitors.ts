@@ -16,9 +16,12 @@ import { unlessClosedMeanwhile } from './events';
 import type { Floor } from './floor';
 import type { FollowUps } from './routines-followups';
 import type { Lookups } from './lookups';
+import { PRIORITY, type Priorities } from './priority';
 import type { Routing } from './routing';
 import { messageText } from './text';
 import { pageAt, visitorState, type Views } from './views';
+import { DEFAULT_SETTINGS } from '../settings';
+import { createTierVerifier } from '../tiers';
 
 /** Longest User-Agent stored; longer headers are cut. */
 const MAX_USER_AGENT = 500;
@@ -37,11 +40,19 @@ export function createVisitorUseCases(
   parts: {
     lookups: Lookups; views: Views; audience: Audience; routing: Routing; background: Background; conversations: Conversations; floor: Floor;
     followUps?: FollowUps;
+    priorities: Priorities;
   },
 ) {
   const { store, pool, notifier, clock, limits, metrics } = deps;
   const { lookups, views, audience, routing, background, conversations, floor } = parts;
   const log = deps.logger.child({ module: 'chat' });
+  const verifyTier = deps.tiers ?? createTierVerifier(undefined, clock);
+
+  /** The departments a shopper may choose from, when the lead has the widget offer a choice. */
+  async function departmentChoice(): Promise<{ departments?: { id: string; name: string }[] }> {
+    if (!((await deps.departments?.()) ?? DEFAULT_SETTINGS.departments).offerChoice) return {};
+    return { departments: (await store.listDepartments()).map(({ id, name }) => ({ id, name })) };
+  }
 
   /** After the ack of a first message: announce the opening, copy it to the visitor's other tabs, route. */
   async function fanOutOpened(visitorId: string, socketId: string | undefined, o: OpenedConversation) {
@@ -80,13 +91,13 @@ export function createVisitorUseCases(
      * `afterSeq` that counts in another conversation (`conversationId`) starts from the beginning.
      */
     async visitorSession(visitorId: string, token: string, afterSeq = 0, conversationId?: string): Promise<VisitorSession> {
-      const [c, agents] = await Promise.all([store.findActiveConversation(visitorId), pool.agents()]);
+      const [c, agents, choice] = await Promise.all([store.findActiveConversation(visitorId), pool.agents(), departmentChoice()]);
       const agentsAvailable = agents.some((a) => a.status === 'online');
       const sessionLimits = { maxMessageLength: limits.maxMessageLength, messagesPerSecond: limits.visitorMessagesPerSecond };
       // No chat going on: the (closed) conversation answering a message they left, if one came since their last chat.
       const answer = c ? null : await store.answerToShow(visitorId);
       const shown = c ?? (answer ? await store.getConversation(answer) : null);
-      if (!shown) return { visitorId, token, conversation: null, messages: [], hasMore: false, agentsAvailable, limits: sessionLimits };
+      if (!shown) return { visitorId, token, conversation: null, messages: [], hasMore: false, agentsAvailable, ...choice, limits: sessionLimits };
       if (c) lookups.opened(visitorId, c.id);
       const [view, page] = await Promise.all([
         views.conversationView(shown),
@@ -99,6 +110,7 @@ export function createVisitorUseCases(
         messages: page.messages.map(visitorMessage),
         hasMore: page.hasMore,
         agentsAvailable,
+        ...choice,
         limits: sessionLimits,
       };
     },
@@ -189,9 +201,20 @@ export function createVisitorUseCases(
       return conversations.close(c.id, { by: 'visitor', byId: visitorId });
     },
 
-    /** Name and email the shopper gave; a field left out keeps its stored value. */
-    async setVisitorProfile(visitorId: string, p: { name?: string; email?: string }) {
-      await store.setVisitorProfile(visitorId, p, clock.now());
+    /**
+     * Name and email the shopper gave, the customer tier their host page signed, the department
+     * their next conversations go to; a field left out keeps its stored value. A tier that does
+     * not verify (TIER_INVALID) or an unknown department (DEPARTMENT_NOT_FOUND) refuses the
+     * whole call, storing nothing. A VIP tier raises the priority of a conversation going on.
+     */
+    async setVisitorProfile(visitorId: string, p: { name?: string; email?: string; tier?: string; department?: string }) {
+      const tier = p.tier === undefined ? undefined : verifyTier(p.tier);
+      if (p.department !== undefined && !(await store.getDepartment(p.department))) throw new AppError('DEPARTMENT_NOT_FOUND');
+      await store.setVisitorProfile(visitorId, { name: p.name, email: p.email, tier, departmentId: p.department }, clock.now());
+      if (tier?.tier === 'vip') {
+        const c = await store.findActiveConversation(visitorId);
+        if (c) await parts.priorities.raise(c.id, PRIORITY.vip);
+      }
       return { visitorId };
     },
 

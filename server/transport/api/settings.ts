@@ -62,6 +62,7 @@ const settingsSchema = z
       .min(1)
       .refine((c) => new Set(c).size === c.length, 'Each category at most once'),
     routines: routinesSchema,
+    departments: z.object({ offerChoice: z.boolean(), overflowSeconds: z.number().int().min(0).max(3600) }).strict(),
   })
   .strict()
   .partial()
