@@ -147,7 +147,11 @@ test('an agent transfers a chat to a department; its member takes it; a lead see
     ok: false,
     error: { code: 'VALIDATION_FAILED' },
   });
+  // Only the conversation's agent (or a lead) moves it: Ana, in the department, may not pull it to herself.
+  const stolen = await call(ana.socket, 'conversation:transfer', { conversationId: shopper.conversationId, toAgentId: null, toDepartmentId: care.id });
+  expect(stolen).toMatchObject({ ok: false, error: { code: 'NOT_ASSIGNED' } });
   expect(await t().pool.assignmentOf(shopper.conversationId)).toBe(bo.id);
+  expect(await t().store.getConversation(shopper.conversationId)).toMatchObject({ departmentId: null });
 
   const seen = next(lead, 'conversation:updated', (v) => v.id === shopper.conversationId && v.department?.id === care.id);
   const event = next(shopper.socket, 'message', (m) => m.event?.type === 'transferred');
