@@ -26,6 +26,24 @@ function WatchButton({ c, s, pressed, onWatch }: Pick<RowProps, 'c' | 's' | 'pre
   );
 }
 
+/** The visitor, with the conversation's department and what raised its priority (complaint 2, VIP 1). */
+function Who({ c, s }: { c: FloorConversation; s: FloorStrings }) {
+  const priority = c.priority ?? 0;
+  return (
+    <>
+      {visitorName(c, s)}
+      {priority & 2 ? <span class="badge priority">{s.complaint}</span> : null}
+      {priority & 1 ? <span class="badge priority">{s.vip}</span> : null}
+      {c.department && (
+        <span class="badge department">
+          <span class="sr-only">{s.department} </span>
+          {c.department.name}
+        </span>
+      )}
+    </>
+  );
+}
+
 /** A waiting time, marked when it is over the threshold (for screen readers too). */
 function Waited({ ms, thresholdMs, s }: { ms: number | null; thresholdMs: number; s: FloorStrings }) {
   if (ms === null) return <>{s.answered}</>;
@@ -43,7 +61,7 @@ const QueueRow = memo(function QueueRow({ c, position, now, thresholdMs, s, pres
   return (
     <tr class={waited > thresholdMs ? 'late' : undefined}>
       <td>{position}</td>
-      <th scope="row">{visitorName(c, s)}</th>
+      <th scope="row"><Who c={c} s={s} /></th>
       <td><Waited ms={waited} thresholdMs={thresholdMs} s={s} /></td>
       <td><WatchButton c={c} s={s} pressed={pressed} onWatch={onWatch} /></td>
     </tr>
@@ -54,7 +72,7 @@ const LiveRow = memo(function LiveRow({ c, now, thresholdMs, s, pressed, onWatch
   const waited = c.waitingSince === null ? null : now - c.waitingSince;
   return (
     <tr class={[waited !== null && waited > thresholdMs ? 'late' : '', c.slowAnswer ? 'slow-answer' : ''].join(' ').trim() || undefined}>
-      <th scope="row">{visitorName(c, s)}</th>
+      <th scope="row"><Who c={c} s={s} /></th>
       <td>
         {c.agent?.name}
         {c.slowAnswer && <span class="badge alert">{s.slowAnswer}</span>}

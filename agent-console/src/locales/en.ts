@@ -51,6 +51,8 @@ export const en = {
   transferTitle: 'Transfer conversation',
   transferTo: 'Transfer to',
   backToQueue: 'Back to the queue',
+  colleaguesGroup: 'Colleagues',
+  departmentsGroup: 'Departments (their least busy agent)',
   transferNote: 'Note for the next agent (optional)',
   confirmTransfer: 'Transfer',
   close: 'Close conversation',

@@ -51,6 +51,8 @@ export const zhCN: Strings = {
   transferTitle: '转接会话',
   transferTo: '转接给',
   backToQueue: '退回排队',
+  colleaguesGroup: '同事',
+  departmentsGroup: '部门（由最空闲的客服接待）',
   transferNote: '给下一位客服的备注（选填）',
   confirmTransfer: '确认转接',
   close: '结束会话',
