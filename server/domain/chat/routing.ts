@@ -40,10 +40,13 @@ export function createRouting(deps: ChatServiceDeps, lookups: Lookups, views: Vi
   /** How long a conversation waits for its department's agents before any agent may take it. */
   const overflowMs = async () => ((await deps.departments?.()) ?? DEFAULT_SETTINGS.departments).overflowSeconds * 1000;
 
-  /** How a conversation waits in the pool: its priority, its department until `since` + the overflow wait. */
-  async function queueOptions(c: ConversationRecord, since = c.openedAt): Promise<QueueOptions> {
+  /**
+   * How a conversation waits in the pool: its priority, and its department until its opening time
+   * plus the overflow wait (a transfer to a department counts from the transfer instead).
+   */
+  async function queueOptions(c: ConversationRecord): Promise<QueueOptions> {
     if (c.departmentId === null) return { priority: c.priority };
-    return { priority: c.priority, department: c.departmentId, overflowAt: since + (await overflowMs()) };
+    return { priority: c.priority, department: c.departmentId, overflowAt: c.openedAt + (await overflowMs()) };
   }
 
   /**
