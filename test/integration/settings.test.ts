@@ -33,6 +33,7 @@ const saved = {
   typingPreview: false,
   closeCategories: ['order', 'complaint'],
   routines: { ...DEFAULT_SETTINGS.routines, idlePromptMinutes: 4, greeting: { en: 'Hi {visitor.name}!', 'zh-CN': '{visitor.name}您好！' } },
+  departments: { offerChoice: true, overflowSeconds: 120 },
 };
 
 test('defaults, then a lead saves everything and every user reads it back, also after a restart', async () => {
@@ -77,6 +78,8 @@ test.each([
   ['an unknown close category', { closeCategories: ['refund'] }, 'closeCategories.0'],
   ['a close category twice', { closeCategories: ['order', 'order'] }, 'closeCategories'],
   ['typing preview not a boolean', { typingPreview: 'yes' }, 'typingPreview'],
+  ['a department wait out of range', { departments: { offerChoice: false, overflowSeconds: 3601 } }, 'departments.overflowSeconds'],
+  ['the department choice alone', { departments: { offerChoice: true } }, 'departments.overflowSeconds'],
 ])('refused with VALIDATION_FAILED: %s; nothing stored', async (_what, body, field) => {
   const r = await put(lead.token, body).expect(400);
   expect(r.body.error.code).toBe('VALIDATION_FAILED');
