@@ -7,12 +7,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { io as connect, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { createTokenService } from '../../server/domain/auth';
 import { createRedisPresencePool } from '../../server/store/presence/redis';
 import { createTestDatabase } from '../helpers/postgres';
 import { startRedisServer } from '../helpers/redis-server';
-import { startProcess } from '../helpers/spawn-server';
+import { ok, open, startProcess } from '../helpers/spawn-server';
 import { openTestStore, until, WAIT_MS } from '../helpers/chat';
 
 const SECRET = 'cluster-test-secret-0123456789-abcdefghij';
@@ -22,19 +22,6 @@ const MESSAGES_PER_VISITOR = 3;
 
 jest.setTimeout(120_000);
 
-function open(url: string, token?: string): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = connect(url, { auth: token ? { token } : {}, transports: ['websocket'], forceNew: true, reconnection: false });
-    s.once('connect', () => resolve(s));
-    s.once('connect_error', reject);
-  });
-}
-
-async function ok(s: Socket, event: string, payload: unknown): Promise<any> {
-  const r = await s.timeout(20_000).emitWithAck(event, payload);
-  if (!r.ok) throw new Error(`${event}: ${r.error.code}`);
-  return r.data;
-}
 
 test(`${AGENTS} agents and ${VISITORS} visitors on two processes keep every invariant`, async () => {
   const redisServer = await startRedisServer();

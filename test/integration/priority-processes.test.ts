@@ -7,36 +7,21 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { io as connect, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { createTokenService } from '../../server/domain/auth';
 import { signTier } from '../../server/domain/tiers';
 import { openTestStore, until, type TestStore } from '../helpers/chat';
 import { createTestDatabase } from '../helpers/postgres';
 import { startRedisServer } from '../helpers/redis-server';
-import { startProcess, stopProcesses } from '../helpers/spawn-server';
+import { ok, open, startProcess, stopProcesses } from '../helpers/spawn-server';
 
 jest.setTimeout(120_000);
 const SECRET = 'priority-test-secret-0123456789-abcdefghij';
 const TIER_SECRET = 'the-shops-tier-secret-0123456789-abcdefghij';
 const HOUR = 3_600_000;
 
-function open(url: string, token?: string): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = connect(url, { auth: token ? { token } : {}, transports: ['websocket'], forceNew: true, reconnection: false });
-    s.once('connect', () => resolve(s));
-    s.once('connect_error', reject);
-  });
-}
-
-async function call(s: Socket, event: string, payload: unknown): Promise<any> {
-  return s.timeout(20_000).emitWithAck(event, payload);
-}
-
-async function ok(s: Socket, event: string, payload: unknown): Promise<any> {
-  const r = await call(s, event, payload);
-  if (!r.ok) throw new Error(`${event}: ${r.error.code}`);
-  return r.data;
-}
+/** An emit's whole ack, refusals included. */
+const call = (s: Socket, event: string, payload: unknown): Promise<any> => s.timeout(20_000).emitWithAck(event, payload);
 
 test('two processes: a forged tier is refused; complaint, then VIPs, then the rest, first come first served', async () => {
   const redis = await startRedisServer();
