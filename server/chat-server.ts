@@ -25,6 +25,8 @@ import type { PasswordHasher } from './domain/ports/passwords';
 import type { PresencePool } from './domain/ports/presence';
 import type { SettingsStore } from './domain/ports/settings';
 import { createSettingsService } from './domain/settings';
+import { createTierVerifier } from './domain/tiers';
+import { createDepartmentService } from './domain/departments';
 import { createReportService } from './domain/reports';
 import { createTeamService } from './domain/team';
 import { createTranscriptSearchService } from './domain/transcript-search';
@@ -91,6 +93,11 @@ export interface ChatServerOptions {
   logger: Logger;
   /** HMAC secret shared by every process of a deployment. */
   secret: string;
+  /**
+   * The per-site secret the host page's server signs customer tiers with (README, "Customer
+   * tiers"). @default undefined: every tier is refused (TIER_INVALID)
+   */
+  tierSecret?: string;
   /** When set, Socket.IO events cross processes through Redis streams under `redisPrefix`. */
   redis?: Redis;
   /** @default 'ls' */
@@ -110,7 +117,7 @@ export interface ChatServerOptions {
   agentTokenHours?: number;
   /** @default 30 */
   visitorTokenDays?: number;
-  /** How often grace deadlines are checked. @default min(1000, grace / 4) */
+  /** How often grace deadlines and the departments' overflow times are checked. @default min(1000, grace / 4) */
   graceSweepMs?: number;
   /** How often load counters are reconciled. @default 60000 */
   reconcileMs?: number;
@@ -218,6 +225,8 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
       const s = await settings.current();
       return s.businessHoursOn ? s.businessHours : null;
     },
+    departments: async () => (await settings.current()).departments,
+    tiers: createTierVerifier(opts.tierSecret, clock),
     processId,
   });
   const leftMessages = createLeftMessageService({
@@ -272,6 +281,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
       auth,
       chat,
       team,
+      departments: createDepartmentService({ store: opts.store, clock, logger, membershipChanged: (id) => chat.departmentsChanged(id) }),
       transcripts: createTranscriptService({ store: opts.store }),
       transcriptSearch: createTranscriptSearchService({ store: opts.transcriptSearch ?? createTranscriptSearchStore({ sql: opts.sql }) }),
       cannedReplies: createCannedReplyService({ store: opts.cannedReplies ?? createCannedReplyStore({ sql: opts.sql }), clock, logger }),
@@ -308,8 +318,10 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     timer.unref();
     return timer;
   };
+  const sweepMs = opts.graceSweepMs ?? Math.max(50, Math.min(1000, limits.agentGraceMs / 4));
   const timers = [
-    every(opts.graceSweepMs ?? Math.max(50, Math.min(1000, limits.agentGraceMs / 4)), () => chat.sweepGrace(), 'grace sweep'),
+    every(sweepMs, () => chat.sweepGrace(), 'grace sweep'),
+    every(sweepMs, () => chat.sweepOverflow(), 'department overflow sweep'),
     every(opts.reconcileMs ?? 60_000, () => chat.reconcile(), 'reconcile'),
     every(repairMs, () => chat.repair(), 'repair'),
     every(limits.heartbeatMs, () => chat.heartbeat(), 'heartbeat'),

@@ -25,6 +25,11 @@ const envSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   /** HMAC secret for visitor and agent tokens (32+ chars). Unset: generated into DATA_DIR. */
   SECRET: z.string().min(32).optional(),
+  /**
+   * Per-site secret (32+ chars) the host page's server signs customer tiers with (README,
+   * "Customer tiers"). Unset: tiers are refused (TIER_INVALID).
+   */
+  VISITOR_TIER_SECRET: z.string().min(32).optional(),
   /** First lead account, created or updated at start. */
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: z.string().min(8).optional(),
@@ -118,6 +123,8 @@ export interface Config {
   databaseUrl?: string;
   dataDir: string;
   secret?: string;
+  /** The per-site secret customer tiers are signed with; undefined: tiers are refused. */
+  tierSecret?: string;
   admin?: { email: string; password: string; name: string };
   corsOrigins: string[];
   /** The repair lease is not set here: the server derives it from its repair interval. */
@@ -257,6 +264,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     secret: e.SECRET,
+    tierSecret: e.VISITOR_TIER_SECRET,
     admin: e.ADMIN_EMAIL ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD!, name: e.ADMIN_NAME } : undefined,
     corsOrigins: e.CORS_ORIGINS,
     limits: {

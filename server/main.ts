@@ -41,6 +41,7 @@ async function main() {
     ...backends,
     logger,
     secret,
+    tierSecret: config.tierSecret,
     redisPrefix: config.redisPrefix,
     limits: config.limits,
     corsOrigins: config.corsOrigins,

@@ -36,6 +36,9 @@ export const ERRORS = {
   LEFT_MESSAGE_NOT_FOUND: { status: 404, message: 'No such left message, or it is not assigned to you' },
   LEFT_MESSAGE_NOT_OPEN: { status: 409, message: 'This left message has already been answered or closed' },
   TEAM_CLOSED: { status: 409, message: 'The team is closed now (business hours); leave a message instead' },
+  TIER_INVALID: { status: 403, message: 'The customer tier is not signed by this site, or it has expired' },
+  DEPARTMENT_NOT_FOUND: { status: 404, message: 'No such department' },
+  DEPARTMENT_NAME_TAKEN: { status: 409, message: 'Another department already has this name' },
   NOT_FOUND: { status: 404, message: 'Not found' },
   INTERNAL: { status: 500, message: 'Something went wrong on the server' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -28,7 +28,7 @@ export type SystemEvent =
   | { type: 'opened' }
   | { type: 'queued'; position: number }
   | { type: 'assigned'; agentId: string; agentName: string }
-  | { type: 'transferred'; fromAgentId: string | null; toAgentId: string | null; note?: string }
+  | { type: 'transferred'; fromAgentId: string | null; toAgentId: string | null; note?: string; toDepartment?: DepartmentRef }
   | { type: 'agent_disconnected'; agentId: string }
   | { type: 'requeued'; fromAgentId: string; reason: 'agent_offline' | 'agent_disconnected' }
   | { type: 'closed'; by: AuthorKind; byId: string | null; reason?: CloseReason }
@@ -129,6 +129,16 @@ export interface ConversationView {
   lastSeq: number;
   /** The shopper's presence (§5.1 `visitor:presence`); absent until their widget reported one. */
   visitorPresence?: VisitorPresence;
+  /** Queue priority, higher first: 1 for a proven VIP tier, 2 for a complaint, 3 for both; 0 otherwise. */
+  priority?: number;
+  /** The department the conversation waits for or was routed within; null: any agent. */
+  department?: DepartmentRef | null;
+}
+
+/** A department (售前 pre-sales, 售后 after-sales, ...) as conversations and agents name it. */
+export interface DepartmentRef {
+  id: string;
+  name: string;
 }
 
 /** What an agent sees of the shopper beside a conversation. */
@@ -240,7 +250,7 @@ export interface VisitorSession {
    */
   reopensAt?: number;
   /** Present only when the lead has the widget offer a choice of department: the ones to choose from. */
-  departments?: { id: string; name: string }[];
+  departments?: DepartmentRef[];
   /**
    * Present when the lead's pre-chat form has fields left to ask before this visitor's first
    * message: each one, and whether it is required. Name and email the visitor's profile already
@@ -444,7 +454,13 @@ export interface AgentClientToServerEvents {
   'conversation:history': (p: HistoryQuery, ack: Ack<Page>) => void;
   /** `toAgentId: null` puts the conversation back at the front of the queue. */
   'conversation:transfer': (
-    p: { conversationId: string; toAgentId: string | null; note?: string },
+    p: {
+      conversationId: string;
+      /** null: back to the queue (with `toDepartmentId`: to that department's agents). */
+      toAgentId: string | null;
+      toDepartmentId?: string;
+      note?: string;
+    },
     ack: Ack<{ conversationId: string; agentId: string | null }>,
   ) => void;
   /** Files a chat the visitor ended (`conversation:removed` reason `ended`): its agent or a lead. */

@@ -584,3 +584,30 @@ export interface ReportResponse {
   rows: ReportRow[];
   total: ReportRow;
 }
+
+// ---------------------------------------------------------------- departments (§9.13)
+
+/** A department with its members (user ids), as `GET /departments` lists it. */
+export interface DepartmentView {
+  id: string;
+  name: string;
+  agentIds: string[];
+}
+/** `GET /departments`: every department, by name. */
+export interface DepartmentsResponse {
+  departments: DepartmentView[];
+}
+/** `POST /departments` and `PATCH /departments/:id`. */
+export interface DepartmentRequest {
+  name: string;
+}
+export interface DepartmentResponse {
+  department: DepartmentView;
+}
+/** `PUT /users/:id/departments`: replaces the agent's departments. */
+export interface AgentDepartmentsRequest {
+  departmentIds: string[];
+}
+export interface AgentDepartmentsResponse {
+  departmentIds: string[];
+}

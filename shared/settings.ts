@@ -37,6 +37,15 @@ export interface TeamSettings {
   routines: RoutineSettings;
   /** The widget's pre-chat form: each field off, or asked before the first message, optional or required. */
   preChat: PreChatSettings;
+  /** Routing by department (docs/protocol.md §8.14, §9.14). */
+  departments: DepartmentSettings;
+}
+
+export interface DepartmentSettings {
+  /** The widget offers the shopper a choice of department (`VisitorSession.departments`). */
+  offerChoice: boolean;
+  /** A conversation waits this long for its department's agents, then any agent may take it. 0–3600. */
+  overflowSeconds: number;
 }
 
 /** How the pre-chat form asks one field. */

@@ -43,6 +43,7 @@ export const DEFAULT_SETTINGS: TeamSettings = {
   },
   // Off until a lead switches fields on: an upgrade asks shoppers nothing new.
   preChat: { name: 'off', email: 'off', department: 'off', question: 'off' },
+  departments: { offerChoice: false, overflowSeconds: 60 },
 };
 
 /** The most of a visitor's draft forwarded to agents: its end, where the typing happens. */

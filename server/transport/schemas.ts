@@ -52,9 +52,9 @@ export const visitorSchemas = {
   'visitor:presence': z.object({ state: z.enum(['visible', 'hidden', 'gone']) }).strict(),
   'conversation:close': empty,
   'visitor:profile': z
-    .object({ name: personName.optional(), email: email.optional() })
+    .object({ name: personName.optional(), email: email.optional(), tier: text(200, { min: 1 }).optional(), department: id.optional() })
     .strict()
-    .refine((p) => p.name !== undefined || p.email !== undefined, 'Give a name, an email or both'),
+    .refine((p) => Object.keys(p).length > 0, 'Give a name, an email, a tier or a department'),
   'visitor:context': pageContext,
   'offline:message': z.object({ name: personName, email, text: messageText }).strict(),
   'conversation:rate': z
@@ -70,8 +70,9 @@ export const agentSchemas = {
   'typing': z.object({ conversationId: id, typing: z.boolean() }).strict(),
   'conversation:history': historyQuery,
   'conversation:transfer': z
-    .object({ conversationId: id, toAgentId: id.nullable(), note: text(1000).optional() })
-    .strict(),
+    .object({ conversationId: id, toAgentId: id.nullable(), toDepartmentId: id.optional(), note: text(1000).optional() })
+    .strict()
+    .refine((p) => p.toAgentId === null || p.toDepartmentId === undefined, 'toDepartmentId: only with toAgentId null (to the queue)'),
   'conversation:close': z
     .object({ conversationId: id, category: text(64, { min: 1 }).optional(), summary: text(1000, { trim: true }).optional() })
     .strict(),

@@ -232,7 +232,7 @@ export function attachSocketTransport(deps: SocketTransportDeps) {
       },
       'conversation:transfer': async (p) => {
         await act('transfer');
-        return chat.transfer(actor, p.conversationId, p.toAgentId, p.note);
+        return chat.transfer(actor, p.conversationId, p.toAgentId, p.note, p.toDepartmentId);
       },
       'conversation:close': async (p) => {
         await act('close');

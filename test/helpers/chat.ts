@@ -32,6 +32,7 @@ export type VisitorClient = Socket<VisitorServerToClientEvents, VisitorClientToS
 export type AgentClient = Socket<AgentServerToClientEvents, AgentClientToServerEvents>;
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-0123456789';
+export const TEST_TIER_SECRET = 'test-tier-secret-of-the-host-page-0123456789';
 
 export interface TestServerOptions {
   /** Presence pool and rate limiter in Redis at this URL; otherwise in-process. */
@@ -59,6 +60,8 @@ export interface TestServerOptions {
    * @default 3_600_000
    */
   repairMs?: number;
+  /** The secret customer tiers are signed with. @default TEST_TIER_SECRET */
+  tierSecret?: string;
   /** The site's time zone (the floor's "today", reports' days). @default the server's */
   timeZone?: ChatServerOptions['timeZone'];
 }
@@ -119,6 +122,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     redisPrefix: prefix,
     logger: silent,
     secret: TEST_SECRET,
+    tierSecret: opts.tierSecret ?? TEST_TIER_SECRET,
     limits,
     clock: opts.clock,
     graceSweepMs: opts.graceSweepMs ?? 50,

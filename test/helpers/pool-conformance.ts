@@ -188,6 +188,167 @@ export function describePresencePool(factories: Factory[]) {
       });
     });
 
+    describe('priority', () => {
+      it('puts higher priority first and keeps FIFO within a priority; positions follow', async () => {
+        await pool.route('n1');
+        await pool.route('v1', { priority: 1 });
+        await pool.route('n2');
+        expect(await pool.route('c1', { priority: 2 })).toMatchObject({ outcome: 'queued', position: 1 });
+        expect(await pool.route('v2', { priority: 1 })).toMatchObject({ outcome: 'queued', position: 3 });
+        expect(await pool.queue()).toEqual(['c1', 'v1', 'v2', 'n1', 'n2']);
+        expect(await pool.queuePosition('n1')).toBe(4);
+        // A re-route is idempotent: options of a known conversation change nothing.
+        expect(await pool.route('n2', { priority: 9 })).toMatchObject({ outcome: 'queued', position: 5, queueChanged: false });
+
+        const on = await online('a', 3);
+        expect(pairs(on)).toEqual(['c1>a', 'v1>a', 'v2>a']);
+        expect(await pool.queue()).toEqual(['n1', 'n2']);
+      });
+
+      it('raising a queued conversation places it by when it arrived among its new priority', async () => {
+        await pool.route('v1', { priority: 1 });
+        await pool.route('n1');
+        await pool.route('n2');
+        await pool.route('v2', { priority: 1 });
+        const raised = await pool.prioritize('n2', 1);
+        expect(raised).toMatchObject({ found: true, queueChanged: true, assigned: [] });
+        // n2 arrived before v2, after v1.
+        expect(await pool.queue()).toEqual(['v1', 'n2', 'v2', 'n1']);
+        expect(await pool.prioritize('n2', 1)).toMatchObject({ found: true, queueChanged: false });
+        expect(await pool.prioritize('ghost', 3)).toEqual({ found: false, assigned: [], requeued: [], queueChanged: false });
+        // An assigned conversation keeps its priority when it comes back to the queue.
+        await online('a', 1);
+        await pool.setAgent('a', { status: 'away' });
+        expect(await pool.prioritize('v1', 3)).toMatchObject({ found: true, queueChanged: false });
+        await pool.setAgent('a', { status: 'offline' });
+        expect(await pool.queue()).toEqual(['v1', 'n2', 'v2', 'n1']);
+        await pool.route('c1', { priority: 2 });
+        expect(await pool.queue()).toEqual(['v1', 'c1', 'n2', 'v2', 'n1']);
+      });
+
+      it('requeued and sent-back conversations go ahead of their own priority only', async () => {
+        await online('a', 2);
+        await pool.route('n1');
+        await pool.route('v1', { priority: 1 });
+        await pool.route('v2', { priority: 1 });
+        await pool.route('n2');
+        expect(await pool.queue()).toEqual(['v2', 'n2']);
+        const off = await pool.setAgent('a', { status: 'offline' });
+        expect(off.requeued.map((r) => r.conversationId)).toEqual(['n1', 'v1']);
+        expect(await pool.queue()).toEqual(['v1', 'v2', 'n1', 'n2']);
+        await online('b', 1);
+        expect(moved(await pool.transfer('v1', null))).toMatchObject({ requeued: [{ conversationId: 'v1', fromAgentId: 'b' }] });
+        expect(await pool.agentConversations('b')).toEqual(['v1']); // the head again, straight back
+        await pool.setAgent('b', { status: 'away' });
+        expect(moved(await pool.transfer('n2', null))).toMatchObject({ queueChanged: true });
+        expect(await pool.queue()).toEqual(['v2', 'n2', 'n1']);
+      });
+
+      it('keeps queue order under concurrent routes from several processes', async () => {
+        const peers = h.peers(4);
+        const random = rng(7);
+        const convs = Array.from({ length: 120 }, (_, i) => ({ id: `c${i}`, priority: Math.floor(random() * 3) }));
+        await Promise.all(convs.map((c, i) => peers[i % peers.length].route(c.id, { priority: c.priority })));
+        const queue = await pool.queue();
+        expect(new Set(queue).size).toBe(convs.length);
+        const pri = new Map(convs.map((c) => [c.id, c.priority]));
+        for (let i = 1; i < queue.length; i++) expect(pri.get(queue[i - 1])!).toBeGreaterThanOrEqual(pri.get(queue[i])!);
+        await Promise.all(convs.filter((_, i) => i % 3 === 0).map((c, i) => peers[i % peers.length].prioritize(c.id, 3)));
+        const after = await pool.queue();
+        for (const c of convs) if (convs.indexOf(c) % 3 === 0) pri.set(c.id, 3);
+        for (let i = 1; i < after.length; i++) expect(pri.get(after[i - 1])!).toBeGreaterThanOrEqual(pri.get(after[i])!);
+        await online('a', 200);
+        expect((await pool.agentConversations('a')).length).toBe(120);
+      });
+    });
+
+    describe('departments', () => {
+      it('routes to the least-loaded agent of the department and lets others pass a conversation nobody may take yet', async () => {
+        await pool.setAgent('s1', { status: 'online', capacity: 2, departments: ['sales'] });
+        await pool.setAgent('s2', { status: 'online', capacity: 4, departments: ['sales', 'care'] });
+        await online('x', 1);
+        expect(await pool.route('c1', { department: 'sales', overflowAt: 1000 })).toMatchObject({ agentId: 's1' });
+        expect(await pool.route('c2', { department: 'sales', overflowAt: 1000 })).toMatchObject({ agentId: 's2' }); // 0/4 < 1/2
+        expect(await pool.route('c3', { department: 'sales', overflowAt: 1000 })).toMatchObject({ agentId: 's2' }); // 1/4 < 1/2
+        expect(await pool.route('c4')).toMatchObject({ agentId: 'x' }); // 0/1: the least loaded of all
+        await pool.setAgent('s1', { status: 'away' });
+        await pool.setAgent('s2', { status: 'away' });
+        expect(await pool.route('w1', { department: 'care', overflowAt: 2000 })).toMatchObject({ outcome: 'queued', position: 1 });
+        expect(await pool.route('n1')).toMatchObject({ outcome: 'queued', position: 2 });
+        // y belongs to no department: n1 goes to y although w1 waits ahead of it.
+        const y = await online('y', 2);
+        expect(pairs(y)).toEqual(['n1>y']);
+        expect(await pool.queue()).toEqual(['w1']);
+        // Joining the department drains to the new member.
+        expect(pairs(await pool.setAgent('y', { departments: ['care'] }))).toEqual(['w1>y']);
+        expect((await pool.agent('y'))).toMatchObject({ load: 2 });
+      });
+
+      it('overflows to every agent once its wait is over, once', async () => {
+        const [p1, p2] = h.peers(2);
+        await pool.setAgent('s', { status: 'online', capacity: 1, departments: ['sales'] });
+        await online('x', 2);
+        await pool.route('c0', { department: 'sales', overflowAt: 500 }); // s
+        await pool.route('c1', { department: 'sales', overflowAt: 1000 });
+        await pool.route('c2', { department: 'sales', overflowAt: 1500 });
+        expect(await pool.queue()).toEqual(['c1', 'c2']);
+        expect(await pool.overflow(999)).toEqual({ overflowed: ['c0'], assigned: [], requeued: [], queueChanged: false });
+        const results = await Promise.all([p1.overflow(1000), p2.overflow(1000)]);
+        expect(results.flatMap((r) => r.overflowed)).toEqual(['c1']);
+        expect(results.flatMap(pairs)).toEqual(['c1>x']);
+        expect(await pool.queue()).toEqual(['c2']);
+        const last = await pool.overflow(2000);
+        expect(last).toMatchObject({ overflowed: ['c2'], queueChanged: true });
+        expect(pairs(last)).toEqual(['c2>x']);
+        // Released conversations leave no overflow behind.
+        await pool.route('c3', { department: 'care', overflowAt: 3000 });
+        await pool.release('c3');
+        expect((await pool.overflow(4000)).overflowed).toEqual([]);
+      });
+
+      it('transfers to a department: the conversation waits for its agents, ahead of its priority', async () => {
+        await pool.setAgent('care1', { status: 'away', capacity: 2, departments: ['care'] });
+        await online('a', 2);
+        await pool.route('c1');
+        await pool.route('c2');
+        await pool.route('c3');
+        const r = moved(await pool.transfer('c1', null, { department: 'care', overflowAt: 5000 }));
+        expect(r).toMatchObject({ fromAgentId: 'a', toAgentId: null, requeued: [{ conversationId: 'c1', fromAgentId: 'a' }] });
+        expect(pairs(r)).toEqual(['c3>a']); // c1 may not go back to a: the slot goes to c3
+        expect(await pool.queue()).toEqual(['c1']);
+        expect(pairs(await pool.setAgent('care1', { status: 'online' }))).toEqual(['c1>care1']);
+        // A queued conversation moves to the front with its new department.
+        await pool.setAgent('care1', { status: 'away' });
+        await pool.route('q1');
+        await pool.route('q2');
+        expect(moved(await pool.transfer('q2', null, { department: 'care', overflowAt: 6000 }))).toMatchObject({ queueChanged: true });
+        expect(await pool.queue()).toEqual(['q2', 'q1']);
+        expect(pairs(await pool.overflow(6000))).toEqual([]);
+        expect(pairs(await pool.release('c2'))).toEqual(['q2>a']);
+      });
+
+      it('takes departments from the store on connect, announce and restore', async () => {
+        await pool.route('w', { department: 'sales', overflowAt: 1e12 });
+        const c = await pool.agentConnected('a', 'p1', { status: 'online', capacity: 2, departments: ['care'] });
+        expect(pairs(c)).toEqual([]);
+        expect(pairs(await pool.announce('p1', [{ agentId: 'a', connections: 1, status: 'online', capacity: 2, departments: ['sales'] }], 0))).toEqual(['w>a']);
+        const r = await pool.restore(
+          {
+            agents: [{ agentId: 'b', status: 'online', capacity: 2, departments: ['care'] }],
+            conversations: [
+              { conversationId: 'r1', agentId: null, department: 'care', overflowAt: 1e12 },
+              { conversationId: 'r2', agentId: null, priority: 1 },
+            ],
+          },
+          9000,
+        );
+        expect(r).toMatchObject({ restored: 2 });
+        expect(pairs(r)).toEqual(['r2>a']); // b is in grace; a is not in care
+        expect(await pool.queue()).toEqual(['r1']);
+        expect(pairs(await pool.agentConnected('b', 'p1'))).toEqual(['r1>b']);
+      });
+    });
+
     describe('status', () => {
       it('away keeps its chats and gets no new ones', async () => {
         await online('a', 3);
@@ -323,6 +484,21 @@ export function describePresencePool(factories: Factory[]) {
         expect(await pool.agent('a')).toMatchObject({ status: 'offline', load: 0, graceDeadline: null });
       });
 
+      it('an agent in grace keeps their chats but is routed nothing new until they reconnect', async () => {
+        await pool.agentConnected('a', 'p1');
+        await online('a', 3);
+        await pool.route('c1');
+        await pool.agentDisconnected('a', 'p1', 1000);
+        expect(await pool.route('c2')).toMatchObject({ outcome: 'queued', position: 1, assigned: [] });
+        expect(await pool.transfer('c2', 'a')).toEqual({ status: 'agent_unavailable' });
+        expect(pairs(await pool.setAgent('a', { capacity: 4 }))).toEqual([]); // still in grace
+        expect(await pool.reconcile()).toBe(0);
+        // Back within grace: the queue drains to them at once.
+        const back = await pool.agentConnected('a', 'p2');
+        expect(pairs(back)).toEqual(['c2>a']);
+        expect(await pool.agentConversations('a')).toEqual(['c1', 'c2']);
+      });
+
       it('two concurrent callers expire an agent once', async () => {
         const [p1, p2] = h.peers(2);
         await pool.agentConnected('a', 'p1');
@@ -439,13 +615,12 @@ export function describePresencePool(factories: Factory[]) {
           ],
         };
         const r = await pool.restore(state, 7000);
-        // a has room for one more: c3 (z is offline) drains to a; c5, c6 wait.
-        expect(r).toMatchObject({ restored: 6, requeued: [{ conversationId: 'c3', fromAgentId: 'z' }] });
-        expect(pairs(r)).toEqual(['c3>a']);
-        expect(await pool.agentConversations('a')).toEqual(['c1', 'c4', 'c3']);
+        // a has room for one more but no socket (in grace): c3 (z is offline) waits with c5, c6.
+        expect(r).toMatchObject({ restored: 6, requeued: [{ conversationId: 'c3', fromAgentId: 'z' }], assigned: [] });
+        expect(await pool.agentConversations('a')).toEqual(['c1', 'c4']);
         expect(await pool.agentConversations('b')).toEqual(['c2']);
-        expect(await pool.queue()).toEqual(['c5', 'c6']);
-        expect(await pool.agent('a')).toMatchObject({ status: 'online', load: 3, connections: 0, graceDeadline: 7000 });
+        expect(await pool.queue()).toEqual(['c3', 'c5', 'c6']);
+        expect(await pool.agent('a')).toMatchObject({ status: 'online', load: 2, connections: 0, graceDeadline: 7000 });
         expect(await pool.agent('b')).toMatchObject({ load: 1, connections: 1, graceDeadline: null });
         expect(await pool.restore(state, 7000)).toEqual({ restored: 0, assigned: [], requeued: [], queueChanged: false });
         expect(await pool.reconcile()).toBe(0);

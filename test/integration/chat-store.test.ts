@@ -130,7 +130,9 @@ describe.each(backends)('ChatStore on $name', (backend) => {
       const old = createChatStore({ sql: fresh.sql });
       try {
         await migrate(fresh.sql, MIGRATIONS.filter((m) => m.version <= 7));
-        const id = (await old.openConversation('visitor-upgrade', T0)).conversation.id;
+        // Opened as version 7 did: today's statement names columns later migrations add.
+        const id = randomUUID();
+        await fresh.sql.query(`INSERT INTO conversations (id, visitor_id, status, opened_at) VALUES ($1, 'visitor-upgrade', 'queued', to_timestamp($2::float8 / 1000))`, [id, T0]);
         await old.appendMessage(text(id, 'a'));
         await old.appendMessage(text(id, 'a'));
         await old.appendMessage(text(id, 'b'));
@@ -162,6 +164,43 @@ describe.each(backends)('ChatStore on $name', (backend) => {
       } finally {
         await fresh.drop();
       }
+    });
+  });
+
+  describe('departments', () => {
+    it('creates, renames, deletes them with their memberships; a visitor names one, and their next conversation opens with it and their VIP priority', async () => {
+      const tag = randomUUID().slice(0, 8);
+      const agent = createdUser(await store.createUser({ email: `d.${tag}@example.com`, displayName: 'D', role: 'agent', passwordHash: 'h', capacity: 3 }));
+      const sales = await store.createDepartment({ name: `售前 ${tag}`, at: T0 });
+      const care = await store.createDepartment({ name: `售后 ${tag}`, at: T0 });
+      if (sales.status !== 'created' || care.status !== 'created') throw new Error('not created');
+      expect(await store.createDepartment({ name: `售前 ${tag}`, at: T0 })).toEqual({ status: 'name_taken' });
+      expect(await store.renameDepartment(care.department.id, `售前 ${tag}`)).toEqual({ status: 'name_taken' });
+      expect(await store.renameDepartment('nope', 'x')).toEqual({ status: 'not_found' });
+
+      expect(await store.setAgentDepartments(agent.id, [sales.department.id, 'nope'])).toBe('unknown_department');
+      expect(await store.agentDepartments([agent.id])).toEqual(new Map());
+      expect(await store.setAgentDepartments(agent.id, [sales.department.id, care.department.id])).toBe('set');
+      expect(await store.agentDepartments([agent.id, 'other'])).toEqual(new Map([[agent.id, [sales.department.id, care.department.id].sort()]]));
+      expect(await store.renameDepartment(care.department.id, `售后服务 ${tag}`)).toEqual({
+        status: 'renamed',
+        department: { id: care.department.id, name: `售后服务 ${tag}`, agentIds: [agent.id] },
+      });
+
+      const visitorId = `visitor-${randomUUID()}`;
+      await store.setVisitorProfile(visitorId, { tier: { tier: 'vip', expiresAt: T0 + 1000 }, departmentId: care.department.id }, T0);
+      const opened = await store.openConversationWith(visitorId, T0 + 10, { clientId: randomUUID(), text: 'hi' });
+      expect(opened?.conversation).toMatchObject({ priority: 1, departmentId: care.department.id });
+      expect(await store.raisePriority(opened!.conversation.id, 2)).toBe(3);
+      // Expired by the next opening: no VIP priority.
+      await store.closeConversation(opened!.conversation.id, 'visitor', visitorId, T0 + 20);
+      const later = await store.openConversationWith(visitorId, T0 + 2000, { clientId: randomUUID(), text: 'again' });
+      expect(later?.conversation).toMatchObject({ priority: 0, departmentId: care.department.id });
+
+      expect(await store.deleteDepartment(care.department.id)).toEqual([agent.id]);
+      expect(await store.deleteDepartment(care.department.id)).toBeNull();
+      expect(await store.getConversation(later!.conversation.id)).toMatchObject({ departmentId: null });
+      expect(await store.agentDepartments([agent.id])).toEqual(new Map([[agent.id, [sales.department.id]]]));
     });
   });
 
@@ -327,6 +366,8 @@ describe.each(backends)('ChatStore on $name', (backend) => {
         closeCategory: null,
         closeSummary: null,
         lastSeq: 0,
+        priority: 0,
+        departmentId: null,
       });
       expect(await store.findActiveConversation(visitorId)).toEqual(first.conversation);
 

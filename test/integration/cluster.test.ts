@@ -4,15 +4,15 @@
  * routing invariant is checked, and every acknowledged message must be in
  * the transcript exactly once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { Redis } from 'ioredis';
-import { io as connect, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { createTokenService } from '../../server/domain/auth';
 import { createRedisPresencePool } from '../../server/store/presence/redis';
 import { createTestDatabase } from '../helpers/postgres';
 import { startRedisServer } from '../helpers/redis-server';
+import { ok, open, startProcess } from '../helpers/spawn-server';
 import { openTestStore, until, WAIT_MS } from '../helpers/chat';
 
 const SECRET = 'cluster-test-secret-0123456789-abcdefghij';
@@ -22,41 +22,6 @@ const MESSAGES_PER_VISITOR = 3;
 
 jest.setTimeout(120_000);
 
-function startProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      cwd: path.join(__dirname, '../..'),
-      env: { ...process.env, NODE_OPTIONS: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000);
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-      const m = /"port":(\d+).*LiveSupport listening/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: `http://127.0.0.1:${m[1]}` });
-      }
-    });
-    child.stderr!.on('data', (chunk) => (out += chunk));
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
-  });
-}
-
-function open(url: string, token?: string): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const s = connect(url, { auth: token ? { token } : {}, transports: ['websocket'], forceNew: true, reconnection: false });
-    s.once('connect', () => resolve(s));
-    s.once('connect_error', reject);
-  });
-}
-
-async function ok(s: Socket, event: string, payload: unknown): Promise<any> {
-  const r = await s.timeout(20_000).emitWithAck(event, payload);
-  if (!r.ok) throw new Error(`${event}: ${r.error.code}`);
-  return r.data;
-}
 
 test(`${AGENTS} agents and ${VISITORS} visitors on two processes keep every invariant`, async () => {
   const redisServer = await startRedisServer();

@@ -14,7 +14,8 @@ import type { Application } from 'express';
 import type { z } from 'zod';
 import { ERRORS } from '../../shared/errors';
 import { agentSchemas, visitorSchemas } from '../../server/transport/schemas';
-import { callRaw, chattingVisitor, ok, onlineAgent, type AgentClient, type VisitorClient } from '../helpers/chat';
+import { callRaw, chattingVisitor, ok, onlineAgent, TEST_TIER_SECRET, type AgentClient, type VisitorClient } from '../helpers/chat';
+import { signTier } from '../../server/domain/tiers';
 import { storeSnapshot } from '../helpers/store-snapshot';
 import { useTestServer } from '../helpers/suite';
 
@@ -180,6 +181,7 @@ let lead: { id: string; token: string; socket: AgentClient };
 let replyId: string;
 let faqId: string;
 let leftId: string;
+let departmentId: string;
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 async function rest(method: string, path: string, body: string | undefined, headers: Record<string, string> = {}) {
@@ -208,6 +210,7 @@ beforeAll(async () => {
   replyId = (await created('/api/v1/canned-replies', { shortcut: 'hi', title: 'Hi', body: 'Hello', language: 'en' })).reply.id;
   faqId = (await created('/api/v1/faq', { question: 'Where is my order?', answer: 'On its way.', language: 'en' })).entry.id;
   await ok(visitor.socket, 'visitor:context', { url: 'https://shop.example/cart', title: 'Cart', data: { cart: '2 items' } });
+  departmentId = (await created('/api/v1/departments', { name: '售后 After-sales' })).department.id;
   leftId = (await ok(visitor.socket, 'offline:message', { name: 'Ana', email: 'ana@example.com', text: 'Call me back' })).id;
 });
 
@@ -226,7 +229,7 @@ const socketExamples = (c = visitor.conversationId, a = agent.id): Record<'visit
     'typing': { typing: true },
     'visitor:presence': { state: 'hidden' },
     'conversation:close': {},
-    'visitor:profile': { name: 'Li Wei', email: 'li@example.com' },
+    'visitor:profile': { name: 'Li Wei', email: 'li@example.com', tier: signTier(TEST_TIER_SECRET, 'vip', Date.now() + 3_600_000), department: departmentId },
     'visitor:context': { url: 'https://shop.example/', title: 'Shop', referrer: '', language: 'zh-CN', timeZone: 'Asia/Shanghai', data: { cart: '2' } },
     'offline:message': { name: 'Ana', email: 'ana@example.com', text: 'Call me' },
     'conversation:rate': { conversationId: c, score: 5, comment: 'Great' },
@@ -238,7 +241,7 @@ const socketExamples = (c = visitor.conversationId, a = agent.id): Record<'visit
     'message:send': { conversationId: c, clientId: 'c1', text: 'Hi', note: false },
     'typing': { conversationId: c, typing: true },
     'conversation:history': { conversationId: c, afterSeq: 0, limit: 50 },
-    'conversation:transfer': { conversationId: c, toAgentId: a, note: 'Over to you' },
+    'conversation:transfer': { conversationId: c, toAgentId: null, toDepartmentId: departmentId, note: 'Over to you' },
     'conversation:close': { conversationId: c, category: 'order', summary: 'Done' },
     'conversation:wrapup': { conversationId: c, category: 'order', summary: 'Filed' },
     'visitor:info': { conversationId: c },
@@ -327,6 +330,9 @@ const BODY_ROUTES: Record<string, () => { path: string; example: Record<string, 
     example: { conversationId: visitor.conversationId, category: 'delivery', severity: 'high', ownerId: lead.id },
     token: lead.token,
   }),
+  'POST /api/v1/departments': () => ({ path: '/api/v1/departments', example: { name: '售前 Pre-sales' }, token: lead.token }),
+  'PATCH /api/v1/departments/:id': () => ({ path: `/api/v1/departments/${departmentId}`, example: { name: '售后服务' }, token: lead.token }),
+  'PUT /api/v1/users/:id/departments': () => ({ path: `/api/v1/users/${agent.id}/departments`, example: { departmentIds: [departmentId] }, token: lead.token }),
   'POST /api/v1/follow-ups/:id/close': () => ({ path: '/api/v1/follow-ups/no-such-task/close', example: { outcome: 'Called back, refunded' }, token: lead.token }),
   'PUT /api/v1/settings': () => ({
     path: '/api/v1/settings',
@@ -350,6 +356,7 @@ const BODY_ROUTES: Record<string, () => { path: string; example: Record<string, 
         followUpDueDays: 3,
         queueWaitLimitMinutes: 5,
       },
+      departments: { offerChoice: true, overflowSeconds: 60 },
     },
     token: lead.token,
   }),

@@ -40,6 +40,7 @@ const saved = {
   closeCategories: [...only('order', 'complaint'), ...removed('inquiry', 'after_sales', 'other')],
   routines: { ...DEFAULT_SETTINGS.routines, idlePromptMinutes: 4, greeting: { en: 'Hi {visitor.name}!', 'zh-CN': '{visitor.name}您好！' } },
   preChat: { name: 'required', email: 'optional', department: 'off', question: 'optional' },
+  departments: { offerChoice: true, overflowSeconds: 120 },
 };
 
 test('defaults, then a lead saves everything and every user reads it back, also after a restart', async () => {
@@ -88,6 +89,8 @@ test.each([
   ['a close category twice', { closeCategories: only('order', 'order') }, 'closeCategories'],
   ['a close category in the old form', { closeCategories: ['order'] }, 'closeCategories.0'],
   ['typing preview not a boolean', { typingPreview: 'yes' }, 'typingPreview'],
+  ['a department wait out of range', { departments: { offerChoice: false, overflowSeconds: 3601 } }, 'departments.overflowSeconds'],
+  ['the department choice alone', { departments: { offerChoice: true } }, 'departments.overflowSeconds'],
 ])('refused with VALIDATION_FAILED: %s; nothing stored', async (_what, body, field) => {
   const r = await put(lead.token, body).expect(400);
   expect(r.body.error.code).toBe('VALIDATION_FAILED');

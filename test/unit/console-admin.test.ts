@@ -82,6 +82,8 @@ test('the settings form reads into TeamSettings, or says what is wrong', () => {
     'preChat-question': 'optional',
     'preChat-email': 'sometimes',
     queueWaitLimitMinutes: '0',
+    offerDepartments: 'on',
+    overflowSeconds: '90',
   };
   const get = (f: Record<string, string>) => (n: string) => f[n] ?? '';
   expect(readSettings(get(fields), settingsEn)).toEqual({
@@ -111,8 +113,10 @@ test('the settings form reads into TeamSettings, or says what is wrong', () => {
       },
       // A mode the form does not offer, or none, is off.
       preChat: { name: 'required', email: 'off', department: 'off', question: 'optional' },
+      departments: { offerChoice: true, overflowSeconds: 90 },
     },
   });
+  expect(readSettings(get({ ...fields, overflowSeconds: '-1' }), settingsEn)).toEqual({ problem: settingsEn.badOverflow });
   // The routines' times: out of range or not whole numbers.
   for (const bad of [{ idlePromptMinutes: '121' }, { idleCloseMinutes: '0' }, { slowAnswerSeconds: '5' }, { missedAfterSeconds: '-1' }, { wrapUpMinutes: '1.5' }, { wrapUpMinutes: '' }, { queueWaitLimitMinutes: '121' }] as Record<string, string>[]) {
     expect(readSettings(get({ ...fields, ...bad }), settingsEn)).toEqual({ problem: settingsEn.badRoutineTime });

@@ -10,7 +10,7 @@ import { csvCell, csvLine } from '../../server/transport/csv';
 function row(i: number): TranscriptRow {
   return {
     id: `c-${String(i).padStart(5, '0')}`, visitorId: 'v', status: 'closed', agentId: i % 2 ? 'a1' : 'a2', openedAt: 1_000_000 - i,
-    firstResponseAt: null, closedAt: null, closedBy: null, closeCategory: null, closeSummary: null, lastSeq: 1,
+    firstResponseAt: null, closedAt: null, closedBy: null, closeCategory: null, closeSummary: null, lastSeq: 1, priority: 0, departmentId: null,
     visitorName: null, agentName: null, visitorEmail: null, assignedAt: null, rating: null, ratingComment: null,
   };
 }

@@ -29,6 +29,24 @@ function WatchButton({ c, s, pressed, onWatch }: Pick<RowProps, 'c' | 's' | 'pre
   );
 }
 
+/** The visitor, with the conversation's department and what raised its priority (complaint 2, VIP 1). */
+function Who({ c, s }: { c: FloorConversation; s: FloorStrings }) {
+  const priority = c.priority ?? 0;
+  return (
+    <>
+      {visitorName(c, s)}
+      {priority & 2 ? <span class="badge priority">{s.complaint}</span> : null}
+      {priority & 1 ? <span class="badge priority">{s.vip}</span> : null}
+      {c.department && (
+        <span class="badge department">
+          <span class="sr-only">{s.department} </span>
+          {c.department.name}
+        </span>
+      )}
+    </>
+  );
+}
+
 /** A waiting time, marked when it is over the threshold (for screen readers too). */
 function Waited({ ms, thresholdMs, s }: { ms: number | null; thresholdMs: number; s: FloorStrings }) {
   if (ms === null) return <>{s.answered}</>;
@@ -46,7 +64,7 @@ const QueueRow = memo(function QueueRow({ c, position, now, thresholdMs, s, t, p
   return (
     <tr class={waited > thresholdMs ? 'late' : undefined}>
       <td>{position}</td>
-      <th scope="row">{visitorName(c, s)} <PresenceBadge presence={c.visitorPresence} t={t} /></th>
+      <th scope="row"><Who c={c} s={s} /> <PresenceBadge presence={c.visitorPresence} t={t} /></th>
       <td><Waited ms={waited} thresholdMs={thresholdMs} s={s} /></td>
       <td><WatchButton c={c} s={s} pressed={pressed} onWatch={onWatch} /></td>
     </tr>
@@ -57,7 +75,7 @@ const LiveRow = memo(function LiveRow({ c, now, thresholdMs, s, t, pressed, onWa
   const waited = c.waitingSince === null ? null : now - c.waitingSince;
   return (
     <tr class={[waited !== null && waited > thresholdMs ? 'late' : '', c.slowAnswer ? 'slow-answer' : ''].join(' ').trim() || undefined}>
-      <th scope="row">{visitorName(c, s)} <PresenceBadge presence={c.visitorPresence} t={t} /></th>
+      <th scope="row"><Who c={c} s={s} /> <PresenceBadge presence={c.visitorPresence} t={t} /></th>
       <td>
         {c.agent?.name}
         {c.slowAnswer && <span class="badge alert">{s.slowAnswer}</span>}

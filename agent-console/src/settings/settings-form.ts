@@ -36,6 +36,8 @@ export function readSettings(get: (name: string) => string, s: SettingsStrings):
   if (!closeCategories.some((c) => !c.removed)) return { problem: s.noCategory };
   const routines = readRoutines(get);
   if (!routines) return { problem: s.badRoutineTime };
+  const overflowSeconds = whole(get('overflowSeconds'), 0, 3600);
+  if (overflowSeconds === null) return { problem: s.badOverflow };
   return {
     settings: {
       greeting: Object.fromEntries(FAQ_LANGUAGES.map((l) => [l, get(`greeting-${l}`).trim()])) as TeamSettings['greeting'],
@@ -46,6 +48,7 @@ export function readSettings(get: (name: string) => string, s: SettingsStrings):
       closeCategories,
       routines,
       preChat: Object.fromEntries(PRE_CHAT_FIELDS.map((f) => [f, mode(get(`preChat-${f}`))])) as PreChatSettings,
+      departments: { offerChoice: get('offerDepartments') !== '', overflowSeconds },
     },
   };
 }

@@ -121,6 +121,18 @@ export function SettingsView({ t, locale, api }: ViewProps) {
           </label>
           <p id="typing-hint" class="hint">{s.typingHint}</p>
         </fieldset>
+        <fieldset>
+          <legend>{s.departments}</legend>
+          <label class="check">
+            <input type="checkbox" name="offerDepartments" defaultChecked={settings.departments.offerChoice} />
+            {s.offerDepartments}
+          </label>
+          <label>
+            {s.overflowSeconds}
+            <input name="overflowSeconds" type="number" min={0} max={3600} required defaultValue={String(settings.departments.overflowSeconds)} aria-describedby="overflow-hint" />
+          </label>
+          <p id="overflow-hint" class="hint">{s.overflowHint}</p>
+        </fieldset>
         {/* Keyed on the saved list, so new categories show the ids the server gave them. */}
         <CategoryFields key={JSON.stringify(settings.closeCategories)} s={s} locale={locale} categories={settings.closeCategories} />
         <RoutineFields s={s} routines={settings.routines} />

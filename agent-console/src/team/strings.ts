@@ -39,6 +39,20 @@ export const en = {
   saved: 'Saved.',
   loading: 'Loading…',
   load: '{load} / {capacity}',
+  departments: 'Departments',
+  departmentsHint: "A shopper's chat for a department goes to its least busy member. Set each agent's departments with Edit.",
+  noDepartments: 'No departments yet: every chat goes to any agent.',
+  departmentName: 'Department name',
+  departmentExample: 'e.g. After-sales',
+  addDepartment: 'Add department',
+  rename: 'Rename',
+  renameOf: 'Rename {name}',
+  delete: 'Delete',
+  deleteOf: 'Delete {name}',
+  confirmDeleteDepartment: 'Delete the department {name}? Its agents stay; its waiting chats go to any agent.',
+  memberCount: 'Members: {n}',
+  departmentsOf: 'Departments of {name}',
+  none: '—',
 };
 
 export const zhCN: typeof en = {
@@ -81,6 +95,20 @@ export const zhCN: typeof en = {
   saved: '已保存。',
   loading: '加载中…',
   load: '{load} / {capacity}',
+  departments: '部门',
+  departmentsHint: '指定部门的顾客会话会分配给该部门最空闲的成员。点击“编辑”设置每位客服所属的部门。',
+  noDepartments: '尚无部门：所有会话都可分配给任何客服。',
+  departmentName: '部门名称',
+  departmentExample: '例如：售后',
+  addDepartment: '添加部门',
+  rename: '重命名',
+  renameOf: '重命名 {name}',
+  delete: '删除',
+  deleteOf: '删除 {name}',
+  confirmDeleteDepartment: '确定删除部门 {name} 吗？其客服保留；正在等待该部门的会话将分配给任何客服。',
+  memberCount: '成员：{n}',
+  departmentsOf: '{name} 所属部门',
+  none: '—',
 };
 
 export type TeamStrings = typeof en;

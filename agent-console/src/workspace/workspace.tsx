@@ -160,7 +160,15 @@ export function Workspace({ token, t, locale, api, langSwitch, onSignOut, onToke
           api={api}
           meId={me?.id}
           labels={{ title: t.transferTitle, to: t.transferTo, note: t.transferNote, confirm: t.confirmTransfer }}
-          move={(toAgentId, note) => session.call('conversation:transfer', { conversationId: active.view.id, toAgentId, ...(note ? { note } : {}) })}
+          departments
+          move={(toAgentId, note, toDepartmentId) =>
+            session.call('conversation:transfer', {
+              conversationId: active.view.id,
+              toAgentId,
+              ...(toDepartmentId ? { toDepartmentId } : {}),
+              ...(note ? { note } : {}),
+            })
+          }
           onDone={done}
         />
       )}

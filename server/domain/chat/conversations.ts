@@ -43,10 +43,29 @@ export function createConversationSteps(
   return {
     authorize,
 
-    async transfer(actor: Actor, conversationId: string, toAgentId: string | null, note?: string, opts?: { aboveCapacity?: boolean }) {
+    /**
+     * To an agent, or back to the queue (`toAgentId` null); with `toDepartmentId` (and no agent)
+     * to that department's agents, until the overflow wait is over. `aboveCapacity`: a lead
+     * taking it over for themself (see the pool's `transfer`).
+     */
+    async transfer(
+      actor: Actor,
+      conversationId: string,
+      toAgentId: string | null,
+      note?: string,
+      toDepartmentId?: string,
+      opts?: { aboveCapacity?: boolean },
+    ) {
       await authorize(actor, conversationId);
       if (toAgentId && !(await lookups.user(toAgentId))) throw new AppError('AGENT_NOT_FOUND');
-      const moved = await pool.transfer(conversationId, toAgentId, opts);
+      const department = toDepartmentId === undefined || toAgentId ? null : await views.departmentRef(toDepartmentId);
+      if (toDepartmentId !== undefined && !toAgentId && !department) throw new AppError('DEPARTMENT_NOT_FOUND');
+      // Durable first: a conversation the pool already requeued must be routed within its new department.
+      if (department && !(await store.setConversationDepartment(conversationId, department.id))) throw new AppError('CONVERSATION_CLOSED');
+      const moved = await pool.transfer(conversationId, toAgentId, {
+        ...opts,
+        ...(department ? { department: department.id, overflowAt: clock.now() + (await routing.overflowMs()) } : {}),
+      });
       if (moved.status !== 'moved') throw TRANSFER_REFUSED[moved.status]();
       let result = moved;
       const { fromAgentId } = result;
@@ -62,7 +81,13 @@ export function createConversationSteps(
         // The pool reports it as requeued; the transfer event below already says what happened.
         result = { ...result, requeued: result.requeued.filter((r) => r.conversationId !== conversationId) };
       }
-      await audience.recordEvent(conversationId, { type: 'transferred', fromAgentId, toAgentId, ...(note ? { note } : {}) });
+      await audience.recordEvent(conversationId, {
+        type: 'transferred',
+        fromAgentId,
+        toAgentId,
+        ...(note ? { note } : {}),
+        ...(department ? { toDepartment: department } : {}),
+      });
       await routing.applyChange(result);
       if (fromAgentId) await audience.announceAgent(fromAgentId);
       if (!toAgentId) await audience.announceConversation(conversationId);

@@ -1,6 +1,6 @@
 /** What the chat use cases are built from: the domain's ports and its settings. */
 import type { FaqEntryView, FaqLanguage } from '../../../shared/faq';
-import type { PreChatSettings, RoutineSettings, TeamSettings } from '../../../shared/settings';
+import type { DepartmentSettings, PreChatSettings, RoutineSettings, TeamSettings } from '../../../shared/settings';
 import type { ChatLimits } from '../../config';
 import type { Logger } from '../../logger';
 import type { Clock } from '../clock';
@@ -10,6 +10,7 @@ import type { ChatMetrics } from '../ports/metrics';
 import type { Notifier } from '../ports/notifier';
 import type { PresencePool } from '../ports/presence';
 import type { ReportService } from '../reports';
+import type { TierVerifier } from '../tiers';
 
 /** An agent or lead acting through the console. */
 export interface Actor {
@@ -57,4 +58,8 @@ export interface ChatServiceDeps {
     /** Fewer assignments than this in the window: the wait cannot be estimated yet. @default 3 */
     minAssignments?: number;
   };
+  /** The departments' current settings. @default no choice offered, 60 s overflow */
+  departments?: () => Promise<DepartmentSettings>;
+  /** Checks a customer tier token. @default none: every tier is refused (TIER_INVALID) */
+  tiers?: TierVerifier;
 }

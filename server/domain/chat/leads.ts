@@ -56,7 +56,7 @@ export function createLeadUseCases(
       if (!me || me.connections === 0) throw new AppError('AGENT_UNAVAILABLE', 'Open the console to take a conversation over');
       // Away, not online: taking one chat must not also draw the queue to the lead.
       if (me.status === 'offline') await presence.setStatus(actor.id, 'away');
-      const moved = await conversations.transfer(actor, conversationId, actor.id, undefined, { aboveCapacity: true });
+      const moved = await conversations.transfer(actor, conversationId, actor.id, undefined, undefined, { aboveCapacity: true });
       return { conversationId, agentId: moved.agentId ?? actor.id };
     },
   };

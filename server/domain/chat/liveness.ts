@@ -47,7 +47,9 @@ export function createLiveness(deps: ChatServiceDeps, parts: { presence: Presenc
     const change = await pool.restore(
       {
         agents: agentIds.map((agentId) => ({ agentId, ...defaults.get(agentId)! })),
-        conversations: active.map((c) => ({ conversationId: c.id, agentId: c.status === 'open' ? c.agentId : null })),
+        conversations: await Promise.all(
+          active.map(async (c) => ({ conversationId: c.id, agentId: c.status === 'open' ? c.agentId : null, ...(await routing.queueOptions(c)) })),
+        ),
       },
       clock.now() + limits.agentGraceMs,
     );

@@ -32,9 +32,16 @@ export function createPresenceUseCases(
 
   /** What a pool that does not know the agent creates them with: their chosen status (offline if none) and capacity. */
   async function agentDefaults(agentIds: string[]): Promise<Map<string, AgentDefaults>> {
-    const [users, chosen] = await Promise.all([Promise.all(agentIds.map(lookups.user)), store.chosenStatuses(agentIds)]);
+    const [users, chosen, departments] = await Promise.all([
+      Promise.all(agentIds.map(lookups.user)),
+      store.chosenStatuses(agentIds),
+      store.agentDepartments(agentIds),
+    ]);
     return new Map(
-      agentIds.map((id, i) => [id, { status: chosen.get(id) ?? 'offline', capacity: users[i]?.capacity ?? limits.defaultCapacity }]),
+      agentIds.map((id, i) => [
+        id,
+        { status: chosen.get(id) ?? 'offline', capacity: users[i]?.capacity ?? limits.defaultCapacity, departments: departments.get(id) ?? [] },
+      ]),
     );
   }
 
@@ -52,6 +59,16 @@ export function createPresenceUseCases(
   return {
     setStatus,
     agentDefaults,
+
+    /** The agent's departments changed in the store: the pool routes by the new ones (and may drain to them). */
+    async departmentsChanged(agentId: string) {
+      // An agent the pool does not know gets them with their other defaults when they connect.
+      if (!(await pool.agent(agentId))) return;
+      const departments = (await store.agentDepartments([agentId])).get(agentId) ?? [];
+      const change = await pool.setAgent(agentId, { departments });
+      await routing.applyChange(change);
+      await audience.announceAgent(agentId, change.agent);
+    },
     enteredGrace,
 
     async agentConnected(agentId: string) {

@@ -11,6 +11,7 @@ import type { RoutineSettings } from '../../../shared/settings';
 import { DEFAULT_SETTINGS } from '../settings';
 import type { Actor, ChatServiceDeps } from './deps';
 import type { Lookups } from './lookups';
+import { PRIORITY, type Priorities } from './priority';
 import type { Routines } from './routines';
 
 const HOUR = 3_600_000;
@@ -20,7 +21,7 @@ const SUBJECT_CHARS = 120;
 
 export type FollowUps = ReturnType<typeof createFollowUps>;
 
-export function createFollowUps(deps: ChatServiceDeps, parts: { routines: Routines; lookups: Lookups }) {
+export function createFollowUps(deps: ChatServiceDeps, parts: { routines: Routines; lookups: Lookups; priorities: Priorities }) {
   const { store, notifier, clock } = deps;
   const { routines, lookups } = parts;
   const log = deps.logger.child({ module: 'follow-ups' });
@@ -50,6 +51,8 @@ export function createFollowUps(deps: ChatServiceDeps, parts: { routines: Routin
       if (r.status === 'exists') throw new AppError('VALIDATION_FAILED', 'conversationId: this conversation is registered as a complaint already');
       notifier.agents({ leads: true }, 'complaint:registered', r.complaint);
       log.info({ complaintId: r.complaint.id, severity: p.severity }, 'complaint registered');
+      // A complaint still going on (waiting, or handed back to the queue later) goes first.
+      await parts.priorities.raise(c.id, PRIORITY.complaint);
       return { complaint: r.complaint, followUp: r.followUp };
     },
 

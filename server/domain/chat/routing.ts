@@ -7,7 +7,8 @@
 import type { ConversationView, Message } from '../../../shared/protocol';
 import { AppError } from '../../errors';
 import type { RepairKind } from '../ports/metrics';
-import type { PoolChange } from '../ports/presence';
+import type { PoolChange, QueueOptions } from '../ports/presence';
+import { DEFAULT_SETTINGS } from '../settings';
 import type { ConversationRecord } from '../ports/records';
 import { visitorMessage } from '../transcripts';
 import type { Audience } from './audience';
@@ -36,6 +37,18 @@ export function createRouting(deps: ChatServiceDeps, lookups: Lookups, views: Vi
   const waited = new Set<string>();
   // Drift seen by the previous repair pass: only drift seen twice is repaired (a step in flight is not drift).
   let suspects = new Map<string, RepairKind>();
+
+  /** How long a conversation waits for its department's agents before any agent may take it. */
+  const overflowMs = async () => ((await deps.departments?.()) ?? DEFAULT_SETTINGS.departments).overflowSeconds * 1000;
+
+  /**
+   * How a conversation waits in the pool: its priority, and its department until its opening time
+   * plus the overflow wait (a transfer to a department counts from the transfer instead).
+   */
+  async function queueOptions(c: ConversationRecord): Promise<QueueOptions> {
+    if (c.departmentId === null) return { priority: c.priority };
+    return { priority: c.priority, department: c.departmentId, overflowAt: c.openedAt + (await overflowMs()) };
+  }
 
   /**
    * Tells the agent, then records. The pool already holds the assignment, so the agent hears of
@@ -66,6 +79,8 @@ export function createRouting(deps: ChatServiceDeps, lookups: Lookups, views: Vi
         closeCategory: null,
         closeSummary: null,
         lastSeq: messages.length,
+        priority: c.priority,
+        department: await views.departmentRef(c.departmentId),
       };
     } else {
       view = await views.conversationView(await lookups.conversationOrThrow(conversationId));
@@ -123,7 +138,8 @@ export function createRouting(deps: ChatServiceDeps, lookups: Lookups, views: Vi
   /** Routes a conversation (again: the pool answers an assigned or queued one as it is). */
   async function routeConversation(conversationId: string, known?: KnownConversation) {
     routedAt.set(conversationId, clock.now());
-    const result = await pool.route(conversationId);
+    const c = known?.conversation ?? (await store.getConversation(conversationId));
+    const result = await pool.route(conversationId, c ? await queueOptions(c) : {});
     if (result.outcome === 'queued' && result.queueChanged) {
       rememberIn(waited, conversationId);
       await audience.recordEvent(conversationId, { type: 'queued', position: result.position });
@@ -144,9 +160,18 @@ export function createRouting(deps: ChatServiceDeps, lookups: Lookups, views: Vi
 
   return {
     routedAt,
+    queueOptions,
+    overflowMs,
     applyChange,
     deliverAssignment,
     routeConversation,
+
+    /** Conversations whose department wait is over may go to any agent: one pass (run periodically by every process). */
+    async sweepOverflow() {
+      const change = await pool.overflow(clock.now());
+      if (change.overflowed.length) log.info({ conversations: change.overflowed.length }, 'department wait over: any agent may take them');
+      await applyChange(change);
+    },
 
     /**
      * A re-sent message (its ack may have been lost with whatever followed it): route its

@@ -15,6 +15,7 @@ import { createRoutineSweep } from './idle';
 import { createLiveness } from './liveness';
 import { createLookups } from './lookups';
 import { createPreChat } from './pre-chat';
+import { createPriorities } from './priority';
 import { createPresenceUseCases } from './presence';
 import { createQueueFaq } from './queue-faq';
 import { createQueueWait } from './queue-wait';
@@ -38,8 +39,9 @@ export function createChatService(deps: ChatServiceDeps) {
   const background = createBackground(deps);
   const routines = createRoutines(deps, { lookups, views });
   const wrapUps = createWrapUps(deps, { routines, lookups, audience });
-  const followUps = createFollowUps(deps, { routines, lookups });
   const routing = createRouting(deps, lookups, views, audience, routines, queueWait);
+  const priorities = createPriorities(deps, { routing, audience });
+  const followUps = createFollowUps(deps, { routines, lookups, priorities });
   const conversations = createConversationSteps(deps, { lookups, views, audience, routing, routines, wrapUps });
   const queueFaq = createQueueFaq(deps, { audience, conversations });
   const visitorPresence = createVisitorPresence(deps, { conversations, routines });
@@ -47,7 +49,9 @@ export function createChatService(deps: ChatServiceDeps) {
   const presence = createPresenceUseCases(deps, { lookups, views, audience, routing });
   const liveness = createLiveness(deps, { presence, routing, audience });
   return {
-    ...createVisitorUseCases(deps, { lookups, views, audience, routing, background, conversations, floor, followUps, preChat: createPreChat(deps), queueWait, queueFaq }),
+    ...createVisitorUseCases(deps, {
+      lookups, views, audience, routing, background, conversations, floor, followUps, preChat: createPreChat(deps), queueWait, queueFaq, priorities,
+    }),
     ...createAgentUseCases(deps, { lookups, views, routing, background, conversations, presence, floor }),
     ...presence,
     reportVisitorPresence: visitorPresence.reportVisitorPresence,
@@ -62,6 +66,8 @@ export function createChatService(deps: ChatServiceDeps) {
     close: conversations.close,
     forgetUser: lookups.forgetUser,
     repair: routing.repair,
+    /** Conversations whose department wait is over go to any agent: one pass (the composition root runs it periodically). */
+    sweepOverflow: routing.sweepOverflow,
     heartbeat: liveness.heartbeat,
     /** At start: puts the store's open conversations back when this process found the pool new. */
     restoreQueue: liveness.restoreAtStart,

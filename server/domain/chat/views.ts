@@ -5,6 +5,7 @@ import {
   type AgentPresenceView,
   type AgentSelf,
   type ConversationView,
+  type DepartmentRef,
   type Message,
   type Page,
   type VisitorConversationState,
@@ -73,8 +74,16 @@ export function createViews({ store, pool, clock, limits }: Pick<ChatServiceDeps
     };
   }
 
+  /** A department's id and current name; null for none (or one deleted meanwhile). */
+  async function departmentRef(id: string | null): Promise<DepartmentRef | null> {
+    if (id === null) return null;
+    const d = await store.getDepartment(id);
+    return d && { id: d.id, name: d.name };
+  }
+
   return {
     toMessage,
+    departmentRef,
 
     /**
      * One page of a transcript: at most `limit` (≤ PAGE_MESSAGES) messages and PAGE_TEXT_BYTES
@@ -100,7 +109,7 @@ export function createViews({ store, pool, clock, limits }: Pick<ChatServiceDeps
     /** The conversation with its live assignee and queue position (the pool's, not the stored copy). */
     async conversationView(c: ConversationRecord): Promise<ConversationView> {
       const agentId = c.status === 'closed' ? c.agentId : await pool.assignmentOf(c.id);
-      const [name, visitor] = await Promise.all([agentName(agentId), store.getVisitor(c.visitorId)]);
+      const [name, visitor, department] = await Promise.all([agentName(agentId), store.getVisitor(c.visitorId), departmentRef(c.departmentId)]);
       return {
         id: c.id,
         visitorId: c.visitorId,
@@ -114,6 +123,8 @@ export function createViews({ store, pool, clock, limits }: Pick<ChatServiceDeps
         closeCategory: c.closeCategory,
         closeSummary: c.closeSummary,
         lastSeq: c.lastSeq,
+        priority: c.priority,
+        department,
         ...(visitor?.presence && c.status !== 'closed'
           ? { visitorPresence: presenceAt(visitor.presence, { conversationId: c.id, visitorId: c.visitorId }, clock.now(), limits.visitorLeftGraceMs) }
           : {}),

@@ -20,9 +20,12 @@ import type { Lookups } from './lookups';
 import type { PreChat } from './pre-chat';
 import type { QueueFaq } from './queue-faq';
 import type { QueueWait } from './queue-wait';
+import { PRIORITY, type Priorities } from './priority';
 import type { Routing } from './routing';
 import { messageText } from './text';
 import { pageAt, visitorState, type Views } from './views';
+import { DEFAULT_SETTINGS } from '../settings';
+import { createTierVerifier } from '../tiers';
 
 /** Longest User-Agent stored; longer headers are cut. */
 const MAX_USER_AGENT = 500;
@@ -44,11 +47,19 @@ export function createVisitorUseCases(
     preChat?: PreChat;
     queueWait: QueueWait;
     queueFaq: QueueFaq;
+    priorities: Priorities;
   },
 ) {
   const { store, pool, notifier, clock, limits, metrics } = deps;
   const { lookups, views, audience, routing, background, conversations, floor, queueWait, queueFaq } = parts;
   const log = deps.logger.child({ module: 'chat' });
+  const verifyTier = deps.tiers ?? createTierVerifier(undefined, clock);
+
+  /** The departments a shopper may choose from, when the lead has the widget offer a choice. */
+  async function departmentChoice(): Promise<{ departments?: { id: string; name: string }[] }> {
+    if (!((await deps.departments?.()) ?? DEFAULT_SETTINGS.departments).offerChoice) return {};
+    return { departments: (await store.listDepartments()).map(({ id, name }) => ({ id, name })) };
+  }
 
   /** After the ack of a first message: announce the opening, copy it to the visitor's other tabs, route. */
   async function fanOutOpened(visitorId: string, socketId: string | undefined, o: OpenedConversation) {
@@ -97,11 +108,12 @@ export function createVisitorUseCases(
      * `afterSeq` that counts in another conversation (`conversationId`) starts from the beginning.
      */
     async visitorSession(visitorId: string, token: string, afterSeq = 0, conversationId?: string): Promise<VisitorSession> {
-      const [c, agents, preChat, closed] = await Promise.all([
+      const [c, agents, preChat, closed, choice] = await Promise.all([
         store.findActiveConversation(visitorId),
         pool.agents(),
         parts.preChat?.ask(visitorId),
         closedNow(),
+        departmentChoice(),
       ]);
       // Closed by business hours: the widget offers the form and says when the team is back.
       const agentsAvailable = !closed && agents.some((a) => a.status === 'online');
@@ -111,7 +123,7 @@ export function createVisitorUseCases(
       // No chat going on: the (closed) conversation answering a message they left, if one came since their last chat.
       const answer = c ? null : await store.answerToShow(visitorId);
       const shown = c ?? (answer ? await store.getConversation(answer) : null);
-      if (!shown) return { visitorId, token, conversation: null, messages: [], hasMore: false, agentsAvailable, ...form, ...reopens, limits: sessionLimits };
+      if (!shown) return { visitorId, token, conversation: null, messages: [], hasMore: false, agentsAvailable, ...form, ...reopens, ...choice, limits: sessionLimits };
       if (c) lookups.opened(visitorId, c.id);
       const [view, page] = await Promise.all([
         views.conversationView(shown),
@@ -127,6 +139,7 @@ export function createVisitorUseCases(
         agentsAvailable,
         ...form,
         ...reopens,
+        ...choice,
         limits: sessionLimits,
       };
     },
@@ -229,9 +242,20 @@ export function createVisitorUseCases(
       return conversations.close(c.id, { by: 'visitor', byId: visitorId });
     },
 
-    /** Name and email the shopper gave; a field left out keeps its stored value. */
-    async setVisitorProfile(visitorId: string, p: { name?: string; email?: string }) {
-      await store.setVisitorProfile(visitorId, p, clock.now());
+    /**
+     * Name and email the shopper gave, the customer tier their host page signed, the department
+     * their next conversations go to; a field left out keeps its stored value. A tier that does
+     * not verify (TIER_INVALID) or an unknown department (DEPARTMENT_NOT_FOUND) refuses the
+     * whole call, storing nothing. A VIP tier raises the priority of a conversation going on.
+     */
+    async setVisitorProfile(visitorId: string, p: { name?: string; email?: string; tier?: string; department?: string }) {
+      const tier = p.tier === undefined ? undefined : verifyTier(p.tier);
+      if (p.department !== undefined && !(await store.getDepartment(p.department))) throw new AppError('DEPARTMENT_NOT_FOUND');
+      await store.setVisitorProfile(visitorId, { name: p.name, email: p.email, tier, departmentId: p.department }, clock.now());
+      if (tier?.tier === 'vip') {
+        const c = await store.findActiveConversation(visitorId);
+        if (c) await parts.priorities.raise(c.id, PRIORITY.vip);
+      }
       return { visitorId };
     },
 

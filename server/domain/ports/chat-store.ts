@@ -21,6 +21,7 @@ import type {
   VisitorRecord,
   StoredPresence,
 } from './records';
+import type { DepartmentRepository } from './departments';
 
 export interface NewUser {
   email: string;
@@ -68,9 +69,19 @@ export interface UserRepository {
   setPassword(id: string, passwordHash: string, at: number): Promise<UserRecord | null>;
 }
 
+/** What a visitor told about themselves (or their host page did); an omitted field keeps its value. */
+export interface VisitorProfile {
+  name?: string;
+  email?: string;
+  /** A verified customer tier, until `expiresAt` (ms since epoch). */
+  tier?: { tier: string; expiresAt: number };
+  /** Where their next conversations go. */
+  departmentId?: string;
+}
+
 export interface VisitorRepository {
   /** Sets the fields given (an omitted one keeps its value), creating the visitor if needed. */
-  setVisitorProfile(visitorId: string, profile: { name?: string; email?: string }, at: number): Promise<void>;
+  setVisitorProfile(visitorId: string, profile: VisitorProfile, at: number): Promise<void>;
   /** Replaces the page context, creating the visitor if needed. A null `userAgent` keeps the stored one. */
   setVisitorContext(visitorId: string, context: PageContext, userAgent: string | null, at: number): Promise<void>;
   getVisitor(id: string): Promise<VisitorRecord | null>;
@@ -127,6 +138,10 @@ export interface ConversationRepository {
     filing?: { category?: CloseCategory; summary?: string; reason?: CloseReason },
   ): Promise<{ conversation: ConversationRecord; event: StoredMessage } | null>;
   getConversation(id: string): Promise<ConversationRecord | null>;
+  /** ORs `bits` into an active conversation's priority; the new priority, or null when closed or missing. */
+  raisePriority(id: string, bits: number): Promise<number | null>;
+  /** Sets an active conversation's department; false when closed or missing. */
+  setConversationDepartment(id: string, departmentId: string | null): Promise<boolean>;
   findActiveConversation(visitorId: string): Promise<ConversationRecord | null>;
   /** Non-closed conversations, oldest first. */
   listActiveConversations(): Promise<ConversationRecord[]>;
@@ -190,6 +205,7 @@ export interface FollowUpRepository {
 
 export interface ChatStore
   extends UserRepository,
+    DepartmentRepository,
     WrapUpRepository,
     FollowUpRepository,
     VisitorRepository,

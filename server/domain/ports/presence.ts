@@ -7,13 +7,20 @@
  * Lua script, in the in-process pool a synchronous block. Nothing reads, decides
  * in Node, then writes, so several server processes may share one Redis.
  *
- * Routing rule: among `online` agents with load < capacity, pick the lowest
+ * Routing rule: among `online` agents with load < capacity and not in grace (an agent with no
+ * socket left keeps their chats until the grace deadline but gets no new ones), pick the lowest
  * load/capacity ratio; ties go to the agent who least recently received a
  * conversation (a monotonically increasing assignment counter, not a clock).
  *
+ * Queue order: higher priority first; within a priority, first come first served (a
+ * conversation handed back by an agent, or sent back by a lead, goes ahead of those of its
+ * priority). Departments: an agent belongs to any number; a conversation may wait for one
+ * department, and then only its agents take it until its overflow time, after which anyone may.
+ *
  * Draining: whenever capacity may have appeared (route, release, status online,
- * capacity raised, transfer to queue), the step then assigns queued
- * conversations head first until the queue is empty or nobody has capacity.
+ * capacity raised, transfer to queue), the step then assigns queued conversations in queue
+ * order, each to the least-loaded agent it may go to, skipping those nobody may take yet,
+ * until the queue is empty or nobody has capacity.
  *
  * Liveness: sockets are counted per server process (`processId`). Each process heartbeats;
  * the heartbeat of a survivor removes the sockets of a process that stopped beating, and
@@ -60,6 +67,18 @@ export interface AgentDefaults {
   /** The status the agent last chose (persisted), applied only when the pool creates the agent. */
   status: AgentStatus;
   capacity: number;
+  /** The agent's department ids; when given they replace what the pool holds (the store is their source). */
+  departments?: string[];
+}
+
+/** How a new conversation waits. */
+export interface QueueOptions {
+  /** Higher goes first. @default 0 */
+  priority?: number;
+  /** Only this department's agents take it, until `overflowAt`. @default null: any agent */
+  department?: string | null;
+  /** When the department stops binding it (ms since epoch). */
+  overflowAt?: number;
 }
 
 /** One agent this process holds sockets of, re-announced after the pool forgot the process. */
@@ -85,8 +104,8 @@ export interface HeartbeatResult {
 /** Open conversations as the store knows them, in the order they opened. */
 export interface RestoredState {
   agents: (AgentDefaults & { agentId: string })[];
-  /** `agentId` null: it was queued. */
-  conversations: { conversationId: string; agentId: string | null }[];
+  /** `agentId` null: it was queued. Priority and department as `route` takes them. */
+  conversations: ({ conversationId: string; agentId: string | null } & QueueOptions)[];
 }
 
 export type RouteResult = PoolChange &
@@ -94,7 +113,7 @@ export type RouteResult = PoolChange &
 
 /**
  * A transfer's outcome. Refusals are values: `not_found` (neither assigned nor queued),
- * `unknown_agent`, `same_agent`, `agent_unavailable` (not online or no free capacity).
+ * `unknown_agent`, `same_agent`, `agent_unavailable` (not online, no free capacity, or in grace).
  */
 export type TransferResult =
   | (PoolChange & { status: 'moved'; fromAgentId: string | null; toAgentId: string | null })
@@ -108,7 +127,7 @@ export interface PresencePool {
    */
   setAgent(
     agentId: string,
-    patch: { status?: AgentStatus; capacity?: number },
+    patch: { status?: AgentStatus; capacity?: number; departments?: string[] },
   ): Promise<PoolChange & { agent: AgentPresence }>;
 
   /**
@@ -167,20 +186,39 @@ export interface PresencePool {
 
   /**
    * Route a conversation. Idempotent: an assigned conversation answers its agent, a queued one
-   * its position. A new one joins the tail of the queue, then the queue drains.
+   * its position (`opts` apply only to a new one). A new one joins the queue behind every
+   * conversation of its priority or higher, then the queue drains.
    */
-  route(conversationId: string): Promise<RouteResult>;
+  route(conversationId: string, opts?: QueueOptions): Promise<RouteResult>;
+
+  /**
+   * Sets a conversation's priority; a queued one moves to its place among that priority by
+   * when it arrived. `found` false: the pool neither assigns nor queues it (nothing changed).
+   */
+  prioritize(conversationId: string, priority: number): Promise<PoolChange & { found: boolean }>;
+
+  /**
+   * Every conversation whose overflow time is <= now may go to any agent from now on; then
+   * drains. Each is overflowed by exactly one caller.
+   */
+  overflow(now: number): Promise<PoolChange & { overflowed: string[] }>;
 
   /** Remove a conversation (closed) from its agent or from the queue, then drain. */
   release(conversationId: string): Promise<PoolChange & { agentId: string | null }>;
 
   /**
    * Move an assigned conversation to `toAgentId` (must be online with free capacity), or with
-   * `null` back to the front of the queue, then drain. Refusals come back as a `status`.
+   * `null` back to the front of the queue (ahead of its priority's), then drain. `department`
+   * (with `null` only): it waits for that department's agents from now on, until `overflowAt`.
    * `aboveCapacity` (a lead taking a chat over for themself): the target may be `away` too, and
    * its load may pass its capacity; an `offline` one is still refused.
+   * Refusals come back as a `status`.
    */
-  transfer(conversationId: string, toAgentId: string | null, opts?: { aboveCapacity?: boolean }): Promise<TransferResult>;
+  transfer(
+    conversationId: string,
+    toAgentId: string | null,
+    opts?: { aboveCapacity?: boolean; department?: string; overflowAt?: number },
+  ): Promise<TransferResult>;
 
   /** The agent a conversation is assigned to, or null. One read, on the message hot path. */
   assignmentOf(conversationId: string): Promise<string | null>;

@@ -74,6 +74,10 @@ export interface ConversationRecord {
   closeCategory: CloseCategory | null;
   closeSummary: string | null;
   lastSeq: number;
+  /** Queue priority bits (server/domain/chat/priority.ts), higher first. */
+  priority: number;
+  /** The department it waits for or was routed within; null: any agent. */
+  departmentId: string | null;
 }
 
 export interface NewMessage {

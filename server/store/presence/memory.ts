@@ -8,6 +8,7 @@ import type { AgentStatus } from '../../../shared/protocol';
 import type {
   AgentDefaults,
   AgentPresence,
+  QueueOptions,
   Assignment,
   PoolChange,
   PresencePool,
@@ -35,6 +36,16 @@ interface Agent {
   deadline: number | null;
   /** Conversation -> assignment counter; insertion order is assignment order. */
   convs: Map<string, number>;
+  departments: Set<string>;
+}
+
+/** A routed conversation until it is released (the Redis `conv:<id>` hash). */
+interface Waiting {
+  priority: number;
+  /** Its place within its priority: tail arrivals count up, returns to the front count down. */
+  at: number;
+  /** The department it waits for; null = any agent. */
+  department: string | null;
 }
 
 /** What one step changed; `pushed` are conversations this step put in the queue. */
@@ -52,8 +63,13 @@ class Step {
 export function createMemoryPresencePool(opts: MemoryPresencePoolOptions): PresencePool {
   const agents = new Map<string, Agent>();
   const assignment = new Map<string, string>();
+  /** Kept in queue order: higher priority first, then lower `at`. */
   let queue: string[] = [];
   let seq = 0;
+  let qseq = 0;
+  const waiting = new Map<string, Waiting>();
+  /** Conversation -> when its department stops binding it. */
+  const overflowAt = new Map<string, number>();
   /** Process id -> its sockets per agent; and each process's last heartbeat. */
   const held = new Map<string, Map<string, number>>();
   const beats = new Map<string, number>();
@@ -75,7 +91,7 @@ export function createMemoryPresencePool(opts: MemoryPresencePoolOptions): Prese
     let a = agents.get(id);
     if (!a) {
       const { status, capacity } = defaults ?? { status: 'offline', capacity: opts.defaultCapacity };
-      a = { id, status, capacity, load: 0, last: 0, conns: 0, deadline: null, convs: new Map() };
+      a = { id, status, capacity, load: 0, last: 0, conns: 0, deadline: null, convs: new Map(), departments: new Set() };
       agents.set(id, a);
     }
     return a;
@@ -104,13 +120,14 @@ export function createMemoryPresencePool(opts: MemoryPresencePoolOptions): Prese
     return graced;
   }
 
-  const available = (a: Agent) => a.status === 'online' && a.load < a.capacity;
+  /** Takes new conversations: online with free capacity and not in grace (no socket left anywhere). */
+  const available = (a: Agent) => a.status === 'online' && a.load < a.capacity && a.deadline === null;
 
-  /** Lowest load/capacity (compared exactly by cross-multiplying), then lowest `last`, then id. */
-  function pick(): Agent | undefined {
+  /** Lowest load/capacity (compared exactly by cross-multiplying), then lowest `last`, then id; of `department` when given. */
+  function pick(department: string | null = null): Agent | undefined {
     let best: Agent | undefined;
     for (const a of agents.values()) {
-      if (!available(a)) continue;
+      if (!available(a) || (department !== null && !a.departments.has(department))) continue;
       const cmp = best ? a.load * best.capacity - best.load * a.capacity || a.last - best.last : -1;
       if (cmp < 0 || (cmp === 0 && a.id < best!.id)) best = a;
     }
@@ -132,11 +149,41 @@ export function createMemoryPresencePool(opts: MemoryPresencePoolOptions): Prese
     a.load -= 1;
   }
 
+  const meta = (conv: string): Waiting => waiting.get(conv) ?? waiting.set(conv, { priority: 0, at: 0, department: null }).get(conv)!;
+  /** `x` goes before `y` in the queue. */
+  const ahead = (x: Waiting, y: Waiting) => x.priority > y.priority || (x.priority === y.priority && x.at < y.at);
+
+  /** Puts `conv` in its place in the queue. */
+  function insert(conv: string): void {
+    const m = meta(conv);
+    const i = queue.findIndex((other) => ahead(m, meta(other)));
+    if (i < 0) queue.push(conv);
+    else queue.splice(i, 0, conv);
+  }
+
+  /** Queues behind every conversation of its priority, or (`front`) ahead of them. */
+  function enqueue(step: Step, conv: string, front: boolean): void {
+    qseq += 1;
+    meta(conv).at = front ? -qseq : qseq;
+    insert(conv);
+    step.pushed.add(conv);
+  }
+
+  function describe(conv: string, o: QueueOptions): void {
+    const department = o.department ?? null;
+    waiting.set(conv, { priority: o.priority ?? 0, at: 0, department });
+    if (department !== null) overflowAt.set(conv, o.overflowAt ?? 0);
+  }
+
+  /** In queue order, each to the least-loaded agent it may go to; skips those nobody may take yet. */
   function drain(step: Step): void {
-    for (let a = pick(); queue.length > 0 && a; a = pick()) {
-      const head = queue.shift()!;
-      if (!step.pushed.delete(head)) step.queueChanged = true;
-      assign(step, head, a);
+    for (const conv of [...queue]) {
+      if (!pick()) return;
+      const a = pick(meta(conv).department);
+      if (!a) continue;
+      queue.splice(queue.indexOf(conv), 1);
+      if (!step.pushed.delete(conv)) step.queueChanged = true;
+      assign(step, conv, a);
     }
   }
 
@@ -148,12 +195,11 @@ export function createMemoryPresencePool(opts: MemoryPresencePoolOptions): Prese
       a.convs.clear();
       a.load = 0;
     }
-    for (const { conv, from } of items) {
+    for (const { conv } of items.toReversed()) {
       assignment.delete(conv);
-      step.pushed.add(conv);
-      step.requeued.push({ conversationId: conv, fromAgentId: from });
+      enqueue(step, conv, true);
     }
-    queue = [...items.map((i) => i.conv), ...queue];
+    for (const { conv, from } of items) step.requeued.push({ conversationId: conv, fromAgentId: from });
   }
 
   const position = (conv: string) => {
@@ -170,6 +216,7 @@ export function createMemoryPresencePool(opts: MemoryPresencePoolOptions): Prese
       const a = ensure(agentId);
       if (patch.capacity !== undefined) a.capacity = patch.capacity;
       if (patch.status !== undefined) a.status = patch.status;
+      if (patch.departments !== undefined) a.departments = new Set(patch.departments);
       // Offline hands back every chat and cancels a pending grace; a lowered capacity keeps them.
       if (a.status === 'offline') {
         requeueAgents(step, [a]);
@@ -182,6 +229,7 @@ export function createMemoryPresencePool(opts: MemoryPresencePoolOptions): Prese
     async agentConnected(agentId, processId, defaults) {
       const step = new Step();
       const a = ensure(agentId, defaults);
+      if (defaults?.departments !== undefined) a.departments = new Set(defaults.departments);
       const mine = heldBy(processId);
       mine.set(agentId, (mine.get(agentId) ?? 0) + 1);
       a.conns += 1;
@@ -225,8 +273,9 @@ export function createMemoryPresencePool(opts: MemoryPresencePoolOptions): Prese
       const step = new Step();
       dropProcess(processId, graceDeadline);
       const mine = heldBy(processId);
-      for (const { agentId, connections, status, capacity } of list) {
+      for (const { agentId, connections, status, capacity, departments } of list) {
         const a = ensure(agentId, { status, capacity });
+        if (departments !== undefined) a.departments = new Set(departments);
         mine.set(agentId, connections);
         a.conns += connections;
         a.deadline = null;
@@ -237,18 +286,21 @@ export function createMemoryPresencePool(opts: MemoryPresencePoolOptions): Prese
 
     async restore(state, graceDeadline) {
       const step = new Step();
-      for (const { agentId, status, capacity } of state.agents) ensure(agentId, { status, capacity });
+      for (const { agentId, status, capacity, departments } of state.agents) {
+        const a = ensure(agentId, { status, capacity });
+        if (departments !== undefined) a.departments = new Set(departments);
+      }
       let restored = 0;
-      for (const { conversationId: conv, agentId } of state.conversations) {
+      for (const { conversationId: conv, agentId, ...o } of state.conversations) {
         if (assignment.has(conv) || position(conv) !== null) continue;
         restored += 1;
+        describe(conv, o);
         const a = agentId === null ? undefined : agents.get(agentId);
         if (a && a.status !== 'offline') {
           assign(step, conv, a);
           step.assigned.pop(); // it was assigned before the pool lost it: not a new assignment
         } else {
-          queue.push(conv);
-          step.pushed.add(conv);
+          enqueue(step, conv, false);
           if (agentId !== null) step.requeued.push({ conversationId: conv, fromAgentId: agentId });
         }
       }
@@ -277,11 +329,11 @@ export function createMemoryPresencePool(opts: MemoryPresencePoolOptions): Prese
       return { ...step.change(), expiredAgentIds: expired.map((a) => a.id) };
     },
 
-    async route(conversationId): Promise<RouteResult> {
+    async route(conversationId, o = {}): Promise<RouteResult> {
       const step = new Step();
       if (!assignment.has(conversationId) && position(conversationId) === null) {
-        queue.push(conversationId);
-        step.pushed.add(conversationId);
+        describe(conversationId, o);
+        enqueue(step, conversationId, false);
         drain(step);
       }
       const agentId = assignment.get(conversationId);
@@ -298,6 +350,8 @@ export function createMemoryPresencePool(opts: MemoryPresencePoolOptions): Prese
         queue = queue.filter((c) => c !== conversationId);
         step.queueChanged = true;
       }
+      waiting.delete(conversationId);
+      overflowAt.delete(conversationId);
       drain(step);
       return { ...step.change(), agentId };
     },
@@ -320,18 +374,54 @@ export function createMemoryPresencePool(opts: MemoryPresencePoolOptions): Prese
           step.queueChanged = true;
         }
         assign(step, conversationId, to);
-      } else if (from) {
-        unassign(conversationId, from);
-        queue.unshift(conversationId);
-        step.pushed.add(conversationId);
-        step.requeued.push({ conversationId, fromAgentId: from.id });
-      } else if (pos! > 1) {
-        // Already queued: move it to the front (a lead's way to prioritise it).
-        queue = [conversationId, ...queue.filter((c) => c !== conversationId)];
-        step.queueChanged = true;
+      } else {
+        if (opts?.department) {
+          meta(conversationId).department = opts.department;
+          overflowAt.set(conversationId, opts.overflowAt ?? 0);
+        }
+        if (from) {
+          unassign(conversationId, from);
+          enqueue(step, conversationId, true);
+          step.requeued.push({ conversationId, fromAgentId: from.id });
+        } else if (opts?.department || pos! > 1) {
+          // Already queued: to the front of its priority (a lead's way to prioritise it).
+          queue = queue.filter((c) => c !== conversationId);
+          enqueue(step, conversationId, true);
+          step.pushed.delete(conversationId);
+          step.queueChanged = true;
+        }
       }
       drain(step);
       return { ...step.change(), status: 'moved', fromAgentId, toAgentId };
+    },
+
+    async prioritize(conversationId, priority) {
+      if (!Number.isInteger(priority)) throw new RangeError(`priority must be an integer, got ${priority}`);
+      const step = new Step();
+      const before = queue.indexOf(conversationId);
+      if (before < 0 && !assignment.has(conversationId)) return { ...step.change(), found: false };
+      const m = meta(conversationId);
+      if (m.priority !== priority) {
+        m.priority = priority;
+        if (before >= 0) {
+          queue.splice(before, 1);
+          insert(conversationId);
+          if (queue.indexOf(conversationId) !== before) step.queueChanged = true;
+        }
+      }
+      drain(step);
+      return { ...step.change(), found: true };
+    },
+
+    async overflow(now) {
+      const step = new Step();
+      const due = [...overflowAt].filter(([, at]) => at <= now).sort((x, y) => x[1] - y[1] || (x[0] < y[0] ? -1 : 1)).map(([c]) => c);
+      for (const conv of due) {
+        overflowAt.delete(conv);
+        meta(conv).department = null;
+      }
+      drain(step);
+      return { ...step.change(), overflowed: due };
     },
 
     async assignmentOf(conversationId) {

@@ -34,17 +34,19 @@ type Reply<Context extends ClientContext> = Result<string | number, Context>;
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    presenceSetAgent(...a: [...Keys, prefix: string, agentId: string, status: string, capacity: string, defaultCapacity: number]): Reply<Context>;
-    presenceAgentConnected(...a: [...Keys, prefix: string, agentId: string, processId: string, capacity: number, status: string]): Reply<Context>;
+    presenceSetAgent(...a: [...Keys, prefix: string, agentId: string, status: string, capacity: string, defaultCapacity: number, departments: string]): Reply<Context>;
+    presenceAgentConnected(...a: [...Keys, prefix: string, agentId: string, processId: string, capacity: number, status: string, departments: string]): Reply<Context>;
     presenceAgentDisconnected(...a: [...Keys, prefix: string, agentId: string, processId: string, deadline: number, defaultCapacity: number]): Reply<Context>;
     presenceHeartbeat(...a: [...Keys, prefix: string, processId: string, now: number, cutoff: number, deadline: number, epoch: string]): Reply<Context>;
     presenceAnnounce(...a: [...Keys, prefix: string, processId: string, deadline: number, agents: string]): Reply<Context>;
     presenceRestore(...a: [...Keys, prefix: string, deadline: number, state: string]): Reply<Context>;
     presenceLease(...a: [...Keys, prefix: string, name: string, holder: string, now: number, ttlMs: number]): Reply<Context>;
     presenceExpireGrace(...a: [...Keys, prefix: string, now: number]): Reply<Context>;
-    presenceRoute(...a: [...Keys, prefix: string, conversationId: string]): Reply<Context>;
+    presenceRoute(...a: [...Keys, prefix: string, conversationId: string, priority: number, department: string, overflowAt: number]): Reply<Context>;
+    presencePrioritize(...a: [...Keys, prefix: string, conversationId: string, priority: number]): Reply<Context>;
+    presenceOverflow(...a: [...Keys, prefix: string, now: number]): Reply<Context>;
     presenceRelease(...a: [...Keys, prefix: string, conversationId: string]): Reply<Context>;
-    presenceTransfer(...a: [...Keys, prefix: string, conversationId: string, toAgentId: string, aboveCapacity: '1' | '']): Reply<Context>;
+    presenceTransfer(...a: [...Keys, prefix: string, conversationId: string, toAgentId: string, aboveCapacity: '1' | '', department: string, overflowAt: number]): Reply<Context>;
     presenceReconcile(...a: [...Keys, prefix: string]): Reply<Context>;
     presenceTally(tally: string, count: number, now: number, keepMs: number): Result<number, Context>;
   }
@@ -57,6 +59,8 @@ const SCRIPTS = {
   presenceAgentDisconnected: 'presence-agent-disconnected-6',
   presenceExpireGrace: 'presence-expire-grace-6',
   presenceRoute: 'presence-route-6',
+  presencePrioritize: 'presence-prioritize-6',
+  presenceOverflow: 'presence-overflow-6',
   presenceRelease: 'presence-release-6',
   presenceTransfer: 'presence-transfer-6',
   presenceReconcile: 'presence-reconcile-6',
@@ -92,6 +96,9 @@ function change(j: StepJson): PoolChange {
     queueChanged: j.q,
   };
 }
+
+/** A list of ids for a script, '' when not given (the script then keeps what it holds). */
+const json = (ids: string[] | undefined) => (ids === undefined ? '' : JSON.stringify(ids));
 
 function toPresence([agentId, status, capacity, load, conns, deadline]: AgentRow): AgentPresence {
   return {
@@ -136,7 +143,7 @@ export function createRedisPresencePool(opts: RedisPresencePoolOptions): Presenc
       }
       const j = parse<StepJson & { agent: AgentRow }>(
         'presenceSetAgent',
-        await redis.presenceSetAgent(...keys, prefix, agentId, patch.status ?? '', patch.capacity?.toString() ?? '', defaultCapacity),
+        await redis.presenceSetAgent(...keys, prefix, agentId, patch.status ?? '', patch.capacity?.toString() ?? '', defaultCapacity, json(patch.departments)),
       );
       return { ...change(j), agent: toPresence(j.agent) };
     },
@@ -144,7 +151,7 @@ export function createRedisPresencePool(opts: RedisPresencePoolOptions): Presenc
     async agentConnected(agentId, processId, defaults) {
       const j = parse<StepJson & { agent: AgentRow }>(
         'presenceAgentConnected',
-        await redis.presenceAgentConnected(...keys, prefix, agentId, processId, defaults?.capacity ?? defaultCapacity, defaults?.status ?? 'offline'),
+        await redis.presenceAgentConnected(...keys, prefix, agentId, processId, defaults?.capacity ?? defaultCapacity, defaults?.status ?? 'offline', json(defaults?.departments)),
       );
       return { ...change(j), agent: toPresence(j.agent) };
     },
@@ -163,14 +170,14 @@ export function createRedisPresencePool(opts: RedisPresencePoolOptions): Presenc
     },
 
     async announce(processId, agents, graceDeadline) {
-      const rows = agents.map((a) => [a.agentId, a.connections, a.status, a.capacity]);
+      const rows = agents.map((a) => [a.agentId, a.connections, a.status, a.capacity, ...(a.departments ? [a.departments] : [])]);
       return change(parse('presenceAnnounce', await redis.presenceAnnounce(...keys, prefix, processId, graceDeadline, JSON.stringify(rows))));
     },
 
     async restore(state, graceDeadline) {
       const json = JSON.stringify({
-        agents: state.agents.map((a) => [a.agentId, a.status, a.capacity]),
-        convs: state.conversations.map((c) => [c.conversationId, c.agentId ?? '']),
+        agents: state.agents.map((a) => [a.agentId, a.status, a.capacity, ...(a.departments ? [a.departments] : [])]),
+        convs: state.conversations.map((c) => [c.conversationId, c.agentId ?? '', c.priority ?? 0, c.department ?? '', c.overflowAt ?? 0]),
       });
       const j = parse<StepJson & { restored: number }>('presenceRestore', await redis.presenceRestore(...keys, prefix, graceDeadline, json));
       return { ...change(j), restored: j.restored };
@@ -190,11 +197,23 @@ export function createRedisPresencePool(opts: RedisPresencePoolOptions): Presenc
       return { ...change(j), expiredAgentIds: list(j.expired) };
     },
 
-    async route(conversationId): Promise<RouteResult> {
-      const j = parse<StepJson & { agent?: string; pos?: number }>('presenceRoute', await redis.presenceRoute(...keys, prefix, conversationId));
+    async route(conversationId, o = {}): Promise<RouteResult> {
+      const reply = await redis.presenceRoute(...keys, prefix, conversationId, o.priority ?? 0, o.department ?? '', o.overflowAt ?? 0);
+      const j = parse<StepJson & { agent?: string; pos?: number }>('presenceRoute', reply);
       return j.agent !== undefined
         ? { ...change(j), outcome: 'assigned', agentId: j.agent }
         : { ...change(j), outcome: 'queued', position: j.pos! };
+    },
+
+    async prioritize(conversationId, priority) {
+      if (!Number.isInteger(priority)) throw new RangeError(`priority must be an integer, got ${priority}`);
+      const j = parse<StepJson & { found: boolean }>('presencePrioritize', await redis.presencePrioritize(...keys, prefix, conversationId, priority));
+      return { ...change(j), found: j.found };
+    },
+
+    async overflow(now) {
+      const j = parse<StepJson & { overflowed: string[] | Record<string, never> }>('presenceOverflow', await redis.presenceOverflow(...keys, prefix, now));
+      return { ...change(j), overflowed: list(j.overflowed) };
     },
 
     async release(conversationId) {
@@ -203,7 +222,7 @@ export function createRedisPresencePool(opts: RedisPresencePoolOptions): Presenc
     },
 
     async transfer(conversationId, toAgentId, opts): Promise<TransferResult> {
-      const reply = await redis.presenceTransfer(...keys, prefix, conversationId, toAgentId ?? '', opts?.aboveCapacity ? '1' : '');
+      const reply = await redis.presenceTransfer(...keys, prefix, conversationId, toAgentId ?? '', opts?.aboveCapacity ? '1' : '', opts?.department ?? '', opts?.overflowAt ?? 0);
       // A refusal is an expected outcome: a value, not an error.
       if (typeof reply === 'number') return { status: poolRefusalFor('presenceTransfer', reply) };
       const j = parse<StepJson & { from?: string }>('presenceTransfer', reply);

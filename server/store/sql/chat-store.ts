@@ -3,6 +3,7 @@
  * composes the per-aggregate stores beside it; each owns its statements and row mapping.
  */
 import { createConversationStore } from './conversations';
+import { createDepartmentStore } from './departments';
 import { createFollowUpStore } from './follow-ups';
 import { createGroupCommit } from './group-commit';
 import { createAnswerLookup, createLeftMessageStore } from './left-messages';
@@ -36,6 +37,7 @@ export function createChatStore(opts: ChatStoreOptions): SqlChatStore {
     ...createMessageStore({ sql, groupCommit }),
     ...createWrapUpStore({ sql }),
     ...createFollowUpStore({ sql }),
+    ...createDepartmentStore({ sql }),
     /** Stops accepting appends and waits for queued ones to be written. Leaves `sql` open. */
     close: () => groupCommit.close(),
   };

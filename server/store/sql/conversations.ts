@@ -20,10 +20,12 @@ export interface ConversationRow {
   close_category: CloseCategory | null;
   close_summary: string | null;
   last_seq: number;
+  priority: number;
+  department_id: string | null;
 }
 
 export const CONV_COLS =
-  'id, visitor_id, status, agent_id, opened_at, first_response_at, closed_at, closed_by, close_category, close_summary, last_seq';
+  'id, visitor_id, status, agent_id, opened_at, first_response_at, closed_at, closed_by, close_category, close_summary, last_seq, priority, department_id';
 
 export const toConversation = (r: ConversationRow): ConversationRecord => ({
   id: r.id,
@@ -37,11 +39,22 @@ export const toConversation = (r: ConversationRow): ConversationRecord => ({
   closeCategory: r.close_category,
   closeSummary: r.close_summary,
   lastSeq: r.last_seq,
+  priority: r.priority,
+  departmentId: r.department_id,
 });
 
+/**
+ * A new conversation's priority and department, from its visitor (`$2`) at its opening time
+ * (`$3`): PRIORITY.vip (server/domain/chat/priority.ts) while their VIP tier is unexpired, and the
+ * department the host page or the widget named.
+ */
+const FROM_VISITOR = `COALESCE((SELECT CASE WHEN v.tier = 'vip' AND v.tier_expires_at > ${ts('$3')} THEN 1 ELSE 0 END
+    FROM visitors v WHERE v.id = $2::text), 0),
+  (SELECT v.department_id FROM visitors v WHERE v.id = $2::text)`;
+
 // The conflict target names the partial unique index: a concurrent opener inserts nothing.
-const INSERT_CONVERSATION = `INSERT INTO conversations (id, visitor_id, status, opened_at)
-  VALUES ($1, $2, 'queued', ${ts('$3')})
+const INSERT_CONVERSATION = `INSERT INTO conversations (id, visitor_id, status, opened_at, priority, department_id)
+  SELECT $1, $2, 'queued', ${ts('$3')}, ${FROM_VISITOR}
   ON CONFLICT (visitor_id) WHERE status <> 'closed' DO NOTHING
   RETURNING ${CONV_COLS}`;
 /**
@@ -54,8 +67,8 @@ const INSERT_CONVERSATION = `INSERT INTO conversations (id, visitor_id, status, 
 const OPEN_WITH_MESSAGE = `WITH resent AS (
   SELECT 1 FROM messages WHERE author_id = $2::text AND client_id = $4::text
 ), conv AS (
-  INSERT INTO conversations (id, visitor_id, status, opened_at, last_seq)
-  SELECT $1::text, $2::text, 'queued', ${ts('$3')}, 2 WHERE NOT EXISTS (SELECT 1 FROM resent)
+  INSERT INTO conversations (id, visitor_id, status, opened_at, last_seq, priority, department_id)
+  SELECT $1::text, $2::text, 'queued', ${ts('$3')}, 2, ${FROM_VISITOR} WHERE NOT EXISTS (SELECT 1 FROM resent)
   ON CONFLICT (visitor_id) WHERE status <> 'closed' DO NOTHING
   RETURNING ${CONV_COLS}
 ), visitor AS (
@@ -100,6 +113,10 @@ const CLOSE_WITH_EVENT = `WITH c AS (
   RETURNING seq
 )
 SELECT c.*, (SELECT seq FROM e) AS event_seq FROM c`;
+/** ORs priority bits into an active conversation's priority; returns the new one. */
+const RAISE_PRIORITY = `UPDATE conversations SET priority = priority | $2::int
+  WHERE id = $1 AND status <> 'closed' RETURNING priority`;
+const SET_DEPARTMENT = `UPDATE conversations SET department_id = $2 WHERE id = $1 AND status <> 'closed' RETURNING id`;
 const GET_CONVERSATION = `SELECT ${CONV_COLS} FROM conversations WHERE id = $1`;
 const FIND_ACTIVE = `SELECT ${CONV_COLS} FROM conversations WHERE visitor_id = $1 AND status <> 'closed'`;
 const LIST_ACTIVE = `SELECT ${CONV_COLS} FROM conversations WHERE status <> 'closed' ORDER BY opened_at, id`;
@@ -167,7 +184,7 @@ export type ConversationStore = Pick<
   SqlChatStore,
   | 'openConversation' | 'openConversationWith' | 'assignWithEvent' | 'closeWithEvent' | 'getConversation'
   | 'findActiveConversation' | 'listActiveConversations' | 'setAssignment' | 'markFirstResponse'
-  | 'closeConversation' | 'listVisitorConversations' | 'listConversations'
+  | 'closeConversation' | 'listVisitorConversations' | 'listConversations' | 'raisePriority' | 'setConversationDepartment'
 >;
 
 export function createConversationStore({ sql }: { sql: SqlClient }): ConversationStore {
@@ -217,6 +234,12 @@ export function createConversationStore({ sql }: { sql: SqlClient }): Conversati
         conversation: toConversation(row),
         event: storedMessage(eventMessage(id, event, at), row.event_seq),
       };
+    },
+    async raisePriority(id, bits) {
+      return (await queryOne<{ priority: number }>(sql, RAISE_PRIORITY, [id, bits]))?.priority ?? null;
+    },
+    async setConversationDepartment(id, departmentId) {
+      return (await queryOne(sql, SET_DEPARTMENT, [id, departmentId])) !== null;
     },
     async getConversation(id) {
       const row = await queryOne<ConversationRow>(sql, GET_CONVERSATION, [id]);

@@ -530,6 +530,32 @@ CREATE INDEX complaints_created_idx ON complaints (created_at);
 CREATE INDEX follow_ups_created_idx ON follow_ups (created_at);
 `,
   },
+  {
+    version: 18,
+    name: 'departments, agent membership; visitor tier and department; conversation priority and department',
+    // A conversation's priority is a bit set (1: the visitor's proven VIP tier, 2: a complaint),
+    // higher first in the queue. Its department is the visitor's when it opened, or the one it
+    // was transferred to; a deleted department leaves it unbound.
+    sql: `
+CREATE TABLE departments (
+  id         text PRIMARY KEY,
+  name       text NOT NULL UNIQUE,
+  created_at timestamptz NOT NULL
+);
+CREATE TABLE agent_departments (
+  user_id       text NOT NULL REFERENCES users (id),
+  department_id text NOT NULL REFERENCES departments (id) ON DELETE CASCADE,
+  PRIMARY KEY (user_id, department_id)
+);
+ALTER TABLE visitors
+  ADD COLUMN tier text,
+  ADD COLUMN tier_expires_at timestamptz,
+  ADD COLUMN department_id text REFERENCES departments (id) ON DELETE SET NULL;
+ALTER TABLE conversations
+  ADD COLUMN priority int NOT NULL DEFAULT 0,
+  ADD COLUMN department_id text REFERENCES departments (id) ON DELETE SET NULL;
+`,
+  },
 ];
 
 /** Arbitrary constant naming "schema migration" among this database's advisory locks. */

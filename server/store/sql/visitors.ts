@@ -38,11 +38,14 @@ const TOUCH_VISITOR = `INSERT INTO visitors (id, created_at, last_seen_at) VALUE
   RETURNING name`;
 // Omitted fields (null) keep their value. jsonb goes in as text (`::text::jsonb`): PGlite would
 // JSON-encode a string bound to a jsonb parameter a second time, pg would not.
-const SET_VISITOR_PROFILE = `INSERT INTO visitors (id, created_at, last_seen_at, name, email)
-  VALUES ($1, ${ts('$2')}, ${ts('$2')}, $3, $4)
+const SET_VISITOR_PROFILE = `INSERT INTO visitors (id, created_at, last_seen_at, name, email, tier, tier_expires_at, department_id)
+  VALUES ($1, ${ts('$2')}, ${ts('$2')}, $3, $4, $5, ${ts('$6')}, $7)
   ON CONFLICT (id) DO UPDATE SET
     name = COALESCE(EXCLUDED.name, visitors.name),
     email = COALESCE(EXCLUDED.email, visitors.email),
+    tier = COALESCE(EXCLUDED.tier, visitors.tier),
+    tier_expires_at = COALESCE(EXCLUDED.tier_expires_at, visitors.tier_expires_at),
+    department_id = COALESCE(EXCLUDED.department_id, visitors.department_id),
     last_seen_at = GREATEST(visitors.last_seen_at, EXCLUDED.last_seen_at)`;
 const SET_VISITOR_CONTEXT = `INSERT INTO visitors (id, created_at, last_seen_at, context, user_agent)
   VALUES ($1, ${ts('$2')}, ${ts('$2')}, $3::text::jsonb, $4)
@@ -74,7 +77,10 @@ export function createVisitorStore({ sql }: { sql: SqlClient }): VisitorStore {
       return (await queryOne<{ name: string | null }>(sql, TOUCH_VISITOR, [visitorId, at]))!;
     },
     async setVisitorProfile(visitorId, profile, at) {
-      await sql.query(SET_VISITOR_PROFILE, [visitorId, at, profile.name ?? null, profile.email ?? null]);
+      await sql.query(SET_VISITOR_PROFILE, [
+        visitorId, at, profile.name ?? null, profile.email ?? null,
+        profile.tier?.tier ?? null, profile.tier?.expiresAt ?? null, profile.departmentId ?? null,
+      ]);
     },
     async setVisitorContext(visitorId, context, userAgent, at) {
       await sql.query(SET_VISITOR_CONTEXT, [visitorId, at, JSON.stringify(context), userAgent]);

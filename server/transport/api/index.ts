@@ -8,6 +8,7 @@ import type { Router } from 'express';
 import type { AuthService } from '../../domain/auth';
 import type { CannedReplyService } from '../../domain/canned-replies';
 import type { ChatService } from '../../domain/chat/service';
+import type { DepartmentService } from '../../domain/departments';
 import type { FaqService } from '../../domain/faq/service';
 import type { LeftMessageService } from '../../domain/left-messages';
 import type { ReportService } from '../../domain/reports';
@@ -19,6 +20,7 @@ import type { Logger } from '../../logger';
 import type { RateLimiter } from '../../store/rate-limit';
 import { createCannedRepliesRouter } from './canned-replies';
 import { createConversationsRouter } from './conversations';
+import { createDepartmentsRouter } from './departments';
 import { createFaqRouter } from './faq';
 import { createComplaintsRouter, createFollowUpsRouter } from './follow-ups';
 import { createLeftMessagesRouter } from './left-messages';
@@ -31,6 +33,7 @@ export interface ApiDeps {
   auth: AuthService;
   chat: ChatService;
   team: TeamService;
+  departments: DepartmentService;
   transcripts: TranscriptService;
   transcriptSearch: TranscriptSearchService;
   cannedReplies: CannedReplyService;
@@ -58,5 +61,6 @@ export function createApiRouters(deps: ApiDeps): { path: string; router: Router 
     { path: '/complaints', router: createComplaintsRouter(deps) },
     { path: '/follow-ups', router: createFollowUpsRouter(deps) },
     { path: '/reports', router: createReportsRouter(deps) },
+    { path: '/departments', router: createDepartmentsRouter(deps) },
   ];
 }

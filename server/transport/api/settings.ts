@@ -89,6 +89,7 @@ const settingsSchema = z
       }, 'Each category at most once'),
     routines: routinesSchema,
     preChat: preChatSchema,
+    departments: z.object({ offerChoice: z.boolean(), overflowSeconds: z.number().int().min(0).max(3600) }).strict(),
   })
   .strict()
   .partial()

@@ -46,6 +46,8 @@ const patchSchema = z
   .strict()
   .refine((p) => Object.keys(p).length > 0, 'Give at least one field to change');
 
+const departmentsSchema = z.object({ departmentIds: z.array(text(64, { min: 1 })).max(50) }).strict();
+
 const acceptSchema = z.object({ password: text(200, { min: 10 }) }).strict();
 
 const idParam = text(64, { min: 1 });
@@ -106,6 +108,12 @@ export function createTeamRouter(deps: ApiDeps): Router {
     const user = await team.update(res.locals.user.id, id, parse(patchSchema, req.body));
     const presence = (await chat.agentsPresence()).find((p) => p.id === user.id);
     res.json({ user: memberView(user, presence) });
+  });
+
+  router.put('/:id/departments', lead, async (req, res: Authed) => {
+    const { departmentIds } = parse(departmentsSchema, req.body);
+    const ids = await deps.departments.setAgentDepartments(parse(idParam, req.params.id), departmentIds);
+    res.json({ departmentIds: ids } satisfies rest.AgentDepartmentsResponse);
   });
 
   router.post('/:id/reset-password', lead, async (req, res: Authed) => {

@@ -58,6 +58,13 @@ export function createMemoryChatStore(): MemoryChatStore {
   };
   const active = (visitorId: string) => [...conversations.values()].find((c) => c.visitorId === visitorId && c.status !== 'closed') ?? null;
 
+  const departments = new Map<string, { id: string; name: string }>();
+  const memberships = new Map<string, Set<string>>();
+  const departmentOf = (d: { id: string; name: string }) => ({
+    ...d,
+    agentIds: [...memberships].filter(([, ids]) => ids.has(d.id)).map(([u]) => u).sort(),
+  });
+
   const store: ChatStore = {
     async createUser(u) {
       if ([...users.values()].some((x) => x.email === u.email.toLowerCase())) return { status: 'email_taken' };
@@ -169,6 +176,8 @@ export function createMemoryChatStore(): MemoryChatStore {
       const c: ConversationRecord = {
         id: randomUUID(), visitorId, status: 'queued', agentId: null, openedAt: at, firstResponseAt: null,
         closedAt: null, closedBy: null, closeCategory: null, closeSummary: null, lastSeq: 0,
+        // Tiers and departments of visitors are not kept here: every conversation opens unbound.
+        priority: 0, departmentId: null,
       };
       conversations.set(c.id, c);
       messages.set(c.id, []);
@@ -177,6 +186,54 @@ export function createMemoryChatStore(): MemoryChatStore {
       const message = append(c, { conversationId: c.id, clientId: first.clientId, author: 'visitor', authorId: visitorId, kind: 'text', text: first.text, at });
       return copy({ conversation: c, visitorName: v.name, opened, message });
     },
+    async raisePriority(id, bits) {
+      const c = conversations.get(id);
+      if (!c || c.status === 'closed') return null;
+      c.priority |= bits;
+      return c.priority;
+    },
+    async setConversationDepartment(id, departmentId) {
+      const c = conversations.get(id);
+      if (!c || c.status === 'closed') return false;
+      c.departmentId = departmentId;
+      return true;
+    },
+
+    async listDepartments() {
+      return [...departments.values()].sort((a, b) => a.name.localeCompare(b.name)).map(departmentOf);
+    },
+    async getDepartment(id) {
+      const d = departments.get(id);
+      return d ? departmentOf(d) : null;
+    },
+    async createDepartment({ name }) {
+      if ([...departments.values()].some((d) => d.name === name)) return { status: 'name_taken' };
+      const d = { id: randomUUID(), name };
+      departments.set(d.id, d);
+      return { status: 'created', department: departmentOf(d) };
+    },
+    async renameDepartment(id, name) {
+      const d = departments.get(id);
+      if (!d) return { status: 'not_found' };
+      if ([...departments.values()].some((o) => o.name === name && o.id !== id)) return { status: 'name_taken' };
+      d.name = name;
+      return { status: 'renamed', department: departmentOf(d) };
+    },
+    async deleteDepartment(id) {
+      if (!departments.delete(id)) return null;
+      const members = [...memberships].filter(([, ids]) => ids.delete(id)).map(([u]) => u);
+      for (const c of conversations.values()) if (c.departmentId === id) c.departmentId = null;
+      return members;
+    },
+    async agentDepartments(userIds) {
+      return new Map(userIds.filter((u) => memberships.get(u)?.size).map((u) => [u, [...memberships.get(u)!].sort()]));
+    },
+    async setAgentDepartments(userId, ids) {
+      if (ids.some((id) => !departments.has(id))) return 'unknown_department';
+      memberships.set(userId, new Set(ids));
+      return 'set';
+    },
+
     async assignWithEvent(id, agentId, event, at) {
       const c = conversations.get(id);
       if (!c || c.status === 'closed') return null;

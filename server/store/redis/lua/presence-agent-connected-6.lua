@@ -9,6 +9,8 @@
   ARGV[3] process id
   ARGV[4] capacity of an agent created by this call
   ARGV[5] status of an agent created by this call
+  ARGV[6] JSON array of the agent's department ids (replacing them: the store is their
+          source), '' to keep
 
   Output: JSON { a, r, q, agent = { id, status, capacity, load, conns, deadline } }
 ]]
@@ -18,6 +20,7 @@ local rcall = redis.call
 
 local id = ARGV[2]
 ensure_agent(id, ARGV[4], ARGV[5])
+if ARGV[6] ~= '' then set_departments(id, ARGV[6]) end
 rcall('HINCRBY', pconns_key(ARGV[3]), id, 1)
 add_conns(id, 1)
 clear_grace(id)

@@ -8,7 +8,8 @@
   ARGV[1] key prefix
   ARGV[2] process id
   ARGV[3] grace deadline for agents left with no socket
-  ARGV[4] JSON [[agentId, connections, status, capacity]...]
+  ARGV[4] JSON [[agentId, connections, status, capacity, departments]...]; departments (an
+          array of ids, replacing the agent's) may be left out
 
   Output: JSON { a, r, q }
 ]]
@@ -22,6 +23,7 @@ drop_process(pid, ARGV[3])
 for _, x in ipairs(cjson.decode(ARGV[4])) do
   local id = x[1]
   ensure_agent(id, x[4], x[3])
+  if x[5] then set_departments(id, cjson.encode(x[5])) end
   rcall('HSET', pconns_key(pid), id, x[2])
   add_conns(id, x[2])
   clear_grace(id)

@@ -15,13 +15,12 @@ local rcall = redis.call
 local repaired = 0
 for _, id in ipairs(rcall('SMEMBERS', K_AGENTS)) do
   local k = agent_key(id)
-  local h = rcall('HMGET', k, 'status', 'capacity', 'load')
-  local load, cap = rcall('ZCARD', convs_key(id)), tonumber(h[2]) or 0
-  local fixed = tonumber(h[3]) ~= load
+  local load = rcall('ZCARD', convs_key(id))
+  local fixed = tonumber(rcall('HGET', k, 'load')) ~= load
   if fixed then rcall('HSET', k, 'load', load) end
-  local score = rcall('ZSCORE', K_AVAIL, id)
-  if h[1] == 'online' and load < cap then
-    fixed = fixed or tonumber(score) ~= load / cap
+  local score, ratio = rcall('ZSCORE', K_AVAIL, id), routable(id)
+  if ratio then
+    fixed = fixed or tonumber(score) ~= ratio
   else
     fixed = fixed or score ~= false
   end

@@ -1,6 +1,6 @@
 --[[
-  Remove a (closed) conversation from its agent or from the queue, then drain.
-  Releasing an unknown conversation changes nothing.
+  Remove a (closed) conversation from its agent or from the queue, with its priority and
+  department, then drain. Releasing an unknown conversation changes nothing.
 
   KEYS[1..6] agents, avail, queue, assign, grace, seq (see includes/presence.lua)
   ARGV[1] key prefix
@@ -19,5 +19,6 @@ if owner then
 elseif rcall('LREM', K_QUEUE, 1, conv) > 0 then
   step.queue_changed = true
 end
+forget_conv(conv)
 drain()
 return finish({ agent = owner or nil })

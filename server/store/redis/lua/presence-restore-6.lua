@@ -8,7 +8,10 @@
   KEYS[1..6] agents, avail, queue, assign, grace, seq (see includes/presence.lua)
   ARGV[1] key prefix
   ARGV[2] grace deadline for restored agents with no socket
-  ARGV[3] JSON { agents = [[agentId, status, capacity]...], convs = [[convId, agentId or '']...] }
+  ARGV[3] JSON { agents = [[agentId, status, capacity, departments?]...],
+                 convs = [[convId, agentId or '', priority, departmentId or '', overflowAt]...] }
+          (a conversation's priority and department as route takes them; departments, an
+          array of ids, replace the agent's when given)
 
   Output: JSON { a, r, q, restored = number of conversations put back }
 ]]
@@ -17,12 +20,16 @@ local rcall = redis.call
 --- @include "includes/presence"
 
 local s = cjson.decode(ARGV[3])
-for _, x in ipairs(s.agents) do ensure_agent(x[1], x[3], x[2]) end
+for _, x in ipairs(s.agents) do
+  ensure_agent(x[1], x[3], x[2])
+  if x[4] then set_departments(x[1], cjson.encode(x[4])) end
+end
 local restored = 0
 for _, x in ipairs(s.convs) do
   local conv, id = x[1], x[2]
   if not rcall('HGET', K_ASSIGN, conv) and not rcall('LPOS', K_QUEUE, conv) then
     restored = restored + 1
+    describe_conv(conv, tostring(x[3] or ''), x[4] or '', x[5] or 0)
     if id ~= '' and rcall('SISMEMBER', K_AGENTS, id) == 1 and rcall('HGET', agent_key(id), 'status') ~= 'offline' then
       assign(conv, id, true)
     else

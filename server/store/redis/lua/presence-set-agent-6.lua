@@ -1,5 +1,6 @@
 --[[
-  Create or update an agent, then requeue (if offline) and drain.
+  Create or update an agent (status, capacity, departments), then requeue (if offline) and
+  drain (new departments may let it take conversations waiting for them).
 
   KEYS[1..6] agents, avail, queue, assign, grace, seq (see includes/presence.lua)
   ARGV[1] key prefix
@@ -7,6 +8,7 @@
   ARGV[3] new status ('online' | 'away' | 'offline'), '' to keep
   ARGV[4] new capacity, '' to keep
   ARGV[5] capacity of an agent created by this call
+  ARGV[6] JSON array of the agent's department ids (replacing them), '' to keep
 
   Output: JSON { a, r, q, agent = { id, status, capacity, load, conns, deadline } }
 ]]
@@ -18,6 +20,7 @@ local id = ARGV[2]
 local k = ensure_agent(id, ARGV[5])
 if ARGV[4] ~= '' then rcall('HSET', k, 'capacity', ARGV[4]) end
 if ARGV[3] ~= '' then rcall('HSET', k, 'status', ARGV[3]) end
+if ARGV[6] ~= '' then set_departments(id, ARGV[6]) end
 
 -- Offline (set here or already): hand back every chat; a pending grace has nothing left to do.
 -- A lowered capacity keeps the chats above it: the agent just receives nothing new.

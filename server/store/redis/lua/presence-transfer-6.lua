@@ -1,7 +1,9 @@
 --[[
   Move a conversation to an agent (online with free capacity) or, with '', to the front of
-  the queue; then drain (the freed slot may take the queue head, and a conversation sent to
-  the queue may come straight back to an agent, possibly the same one).
+  the queue (ahead of the conversations of its priority); then drain (the freed slot may take
+  the queue head, and a conversation sent to the queue may come straight back to an agent,
+  possibly the same one). Sent to the queue with a department, it waits for that
+  department's agents (until its overflow time) instead of the one it had.
   A queued conversation may be transferred too: to an agent, or to the queue front.
 
   KEYS[1..6] agents, avail, queue, assign, grace, seq (see includes/presence.lua)
@@ -10,13 +12,16 @@
   ARGV[3] target agent id, '' for the queue
   ARGV[4] '1': above capacity (a lead taking it over for themself): the target may be away too,
           and its load may pass its capacity; '' otherwise
+  ARGV[5] with '' as the target: department id it waits for from now on, '' to keep its own
+  ARGV[6] with a department: when it stops binding the conversation, ms since epoch
 
   Output: JSON { a, r, q, from = agentId (absent when it was queued) }; `a` starts with the
   transfer itself when the target is an agent. Errors (checked in this order):
     -1 not_found          the conversation is neither assigned nor queued
     -4 unknown_agent      the target agent does not exist
     -3 same_agent         the target already has it
-    -2 agent_unavailable  the target is not online or has no free capacity (above capacity: is offline)
+    -2 agent_unavailable  the target is not online, has no free capacity or is in grace
+                          (above capacity: is offline)
 ]]
 local rcall = redis.call
 
@@ -33,10 +38,9 @@ end
 if to ~= '' then
   if rcall('SISMEMBER', K_AGENTS, to) == 0 then return -4 end
   if from == to then return -3 end
-  local h = rcall('HMGET', agent_key(to), 'status', 'capacity', 'load')
   if above then
-    if h[1] == 'offline' then return -2 end
-  elseif h[1] ~= 'online' or (tonumber(h[3]) or 0) >= (tonumber(h[2]) or 0) then
+    if rcall('HGET', agent_key(to), 'status') == 'offline' then return -2 end
+  elseif not routable(to) then
     return -2
   end
   if from then
@@ -46,15 +50,22 @@ if to ~= '' then
     step.queue_changed = true
   end
   assign(conv, to)
-elseif from then
-  unassign(conv, from)
-  push_front(conv)
-  step.requeued[#step.requeued + 1] = { conv, from }
-elseif qpos > 0 then
-  -- Already queued: move it to the front (a lead's way to prioritise it).
-  rcall('LREM', K_QUEUE, 1, conv)
-  rcall('LPUSH', K_QUEUE, conv)
-  step.queue_changed = true
+else
+  if ARGV[5] ~= '' then
+    rcall('HSET', conv_key(conv), 'dept', ARGV[5])
+    rcall('ZADD', K_OVERFLOW, ARGV[6], conv)
+  end
+  if from then
+    unassign(conv, from)
+    push_front(conv)
+    step.requeued[#step.requeued + 1] = { conv, from }
+  elseif ARGV[5] ~= '' or qpos > 0 then
+    -- Already queued: to the front of its priority (a lead's way to prioritise it).
+    rcall('LREM', K_QUEUE, 1, conv)
+    push_front(conv)
+    step.pushed[conv] = nil
+    step.queue_changed = true
+  end
 end
 drain()
 return finish({ from = from or nil })

@@ -8,15 +8,24 @@
 
   Every presence script receives the same KEYS, in this order:
     KEYS[1] <prefix>:agents  set of every known agent id
-    KEYS[2] <prefix>:avail   zset of online agents with load < capacity, score load/capacity
-    KEYS[3] <prefix>:queue   list of waiting conversation ids, head (index 0) first
+    KEYS[2] <prefix>:avail   zset of routable agents (online, load < capacity, not in grace),
+                          score load/capacity
+    KEYS[3] <prefix>:queue   list of waiting conversation ids, head (index 0) first, kept in
+                          queue order: higher `pri` first, then lower `at` (see queue_insert)
     KEYS[4] <prefix>:assign  hash conversation id -> agent id
     KEYS[5] <prefix>:grace   zset agent id -> grace deadline (ms since epoch)
     KEYS[6] <prefix>:seq     assignment counter (orders assignments; not a clock)
   and ARGV[1] = <prefix>, from which the other keys are built:
     <prefix>:agent:<id>   hash status, capacity, load, last (counter of its latest
                           assignment, 0 = never), conns (sockets in every process),
-                          deadline ('' = none)
+                          deadline ('' = none), depts (department ids as ',a,b,'; '' = none)
+    <prefix>:conv:<id>    hash of a routed conversation until it is released: pri (priority,
+                          higher first), at (its place within its priority: a tail arrival
+                          takes the next qseq, a return to the front minus the next one),
+                          dept (department it waits for; '' = any agent)
+    <prefix>:qseq         counter behind `at`
+    <prefix>:overflow     zset conversation id -> when its department stops binding it (ms
+                          since epoch); presence-overflow-6.lua acts on it
     <prefix>:convs:<id>   zset of the agent's conversation ids scored by assignment counter
     <prefix>:pconns:<pid> hash agent id -> sockets of the agent held by server process <pid>
     <prefix>:procs        zset process id -> its last heartbeat (ms since epoch)
@@ -35,6 +44,8 @@ local PREFIX = ARGV[1]
 local function agent_key(id) return PREFIX .. ':agent:' .. id end
 local function convs_key(id) return PREFIX .. ':convs:' .. id end
 local function pconns_key(pid) return PREFIX .. ':pconns:' .. pid end
+local function conv_key(conv) return PREFIX .. ':conv:' .. conv end
+local K_OVERFLOW, K_QSEQ = PREFIX .. ':overflow', PREFIX .. ':qseq'
 
 -- `pushed` holds conversations this step put in the queue: popping one of them again
 -- leaves the queue as it was, so it alone does not count as a queue change.
@@ -46,12 +57,21 @@ local function agent_view(id)
   return { id, h[1], h[2], h[3], h[4], h[5] }
 end
 
--- Keeps `avail` in step with the agent hash: a member iff online with free capacity.
-local function refresh_avail(id)
-  local h = rcall('HMGET', agent_key(id), 'status', 'capacity', 'load')
+-- Whether the agent takes new conversations: online, load < capacity, and not in grace (a
+-- pending deadline means no socket is left anywhere: nobody would see the chat until they
+-- reconnect or grace expires). Returns the load/capacity ratio when it does, else nil.
+local function routable(id)
+  local h = rcall('HMGET', agent_key(id), 'status', 'capacity', 'load', 'deadline')
   local cap, load = tonumber(h[2]) or 0, tonumber(h[3]) or 0
-  if h[1] == 'online' and load < cap then
-    rcall('ZADD', K_AVAIL, load / cap, id)
+  if h[1] == 'online' and load < cap and (h[4] or '') == '' then return load / cap end
+  return nil
+end
+
+-- Keeps `avail` in step with the agent hash: a member iff routable.
+local function refresh_avail(id)
+  local ratio = routable(id)
+  if ratio then
+    rcall('ZADD', K_AVAIL, ratio, id)
   else
     rcall('ZREM', K_AVAIL, id)
   end
@@ -68,18 +88,33 @@ local function ensure_agent(id, default_capacity, status)
   return k
 end
 
--- Least-loaded agent: lowest load/capacity; among equal ratios the lowest `last` (never
--- assigned = 0 comes first); then the lowest id (zset order). Scores are doubles of small
--- integer ratios, so equal ratios give equal scores and the score string round-trips.
-local function pick_agent()
-  local head = rcall('ZRANGE', K_AVAIL, 0, 0, 'WITHSCORES')
-  if #head == 0 then return nil end
-  local best, best_last
-  for _, id in ipairs(rcall('ZRANGE', K_AVAIL, head[2], head[2], 'BYSCORE')) do
-    local last = tonumber(rcall('HGET', agent_key(id), 'last')) or 0
-    if best == nil or last < best_last then best, best_last = id, last end
+local function in_department(id, dept)
+  local d = rcall('HGET', agent_key(id), 'depts') or ''
+  return string.find(d, ',' .. dept .. ',', 1, true) ~= nil
+end
+
+-- Least-loaded agent (of department `dept`, any when ''): lowest load/capacity; among equal
+-- ratios the lowest `last` (never assigned = 0 comes first); then the lowest id (zset order).
+-- Scores are doubles of small integer ratios, so equal ratios give equal scores and the score
+-- strings compare equal. The walk stops at the end of the first ratio holding a candidate.
+local function pick_agent(dept)
+  local all = rcall('ZRANGE', K_AVAIL, 0, -1, 'WITHSCORES')
+  local best, best_score, best_last
+  for i = 1, #all, 2 do
+    local id, score = all[i], all[i + 1]
+    if best and score ~= best_score then break end
+    if dept == '' or in_department(id, dept) then
+      local last = tonumber(rcall('HGET', agent_key(id), 'last')) or 0
+      if best == nil or last < best_last then best, best_score, best_last = id, score, last end
+    end
   end
   return best
+end
+
+-- Replaces the agent's departments by the JSON array `json`.
+local function set_departments(id, json)
+  local ids = cjson.decode(json)
+  rcall('HSET', agent_key(id), 'depts', #ids > 0 and (',' .. table.concat(ids, ',') .. ',') or '')
 end
 
 -- `restored`: the assignment existed before the pool lost it; it is not reported as new.
@@ -101,26 +136,66 @@ local function unassign(conv, id)
   refresh_avail(id)
 end
 
-local function push_front(conv)
-  rcall('LPUSH', K_QUEUE, conv)
-  step.pushed[conv] = true
-end
-
-local function push_tail(conv)
+-- Orders the queue: higher priority first; within a priority, lower `at` first. Puts `conv`
+-- (its hash already holding pri and at) in its place, most often the tail.
+local function queue_insert(conv)
+  local h = rcall('HMGET', conv_key(conv), 'pri', 'at')
+  local pri, at = tonumber(h[1]) or 0, tonumber(h[2]) or 0
+  local function after(other) -- `other` goes after conv
+    local o = rcall('HMGET', conv_key(other), 'pri', 'at')
+    local opri = tonumber(o[1]) or 0
+    return opri < pri or (opri == pri and (tonumber(o[2]) or 0) > at)
+  end
+  local tail = rcall('LINDEX', K_QUEUE, -1)
+  if tail and after(tail) then
+    for _, other in ipairs(rcall('LRANGE', K_QUEUE, 0, -1)) do
+      if after(other) then
+        rcall('LINSERT', K_QUEUE, 'BEFORE', other, conv)
+        return
+      end
+    end
+  end
   rcall('RPUSH', K_QUEUE, conv)
+end
+
+-- Queues a conversation in its place: behind every one of its priority waiting (`front`
+-- false), or ahead of them (true: it waited before, or a lead sends it back).
+local function enqueue(conv, front)
+  local n = rcall('INCR', K_QSEQ)
+  rcall('HSET', conv_key(conv), 'at', front and -n or n)
+  queue_insert(conv)
   step.pushed[conv] = true
 end
 
--- Assigns queued conversations head first until the queue is empty or nobody has capacity.
+local function push_front(conv) enqueue(conv, true) end
+local function push_tail(conv) enqueue(conv, false) end
+
+-- A new conversation's priority and department (ARGV strings: '' = 0 and none); a department
+-- binds it until `overflow_at` (ms since epoch), then any agent may take it.
+local function describe_conv(conv, pri, dept, overflow_at)
+  rcall('HSET', conv_key(conv), 'pri', tonumber(pri) or 0, 'dept', dept)
+  if dept ~= '' then rcall('ZADD', K_OVERFLOW, overflow_at, conv) end
+end
+
+-- A released conversation leaves no trace.
+local function forget_conv(conv)
+  rcall('DEL', conv_key(conv))
+  rcall('ZREM', K_OVERFLOW, conv)
+end
+
+-- Assigns queued conversations in queue order, each to the least-loaded agent it may go to
+-- (its department's, or anyone's), skipping those nobody may take yet, until the queue is
+-- empty or nobody has capacity.
 local function drain()
-  while true do
-    local head = rcall('LINDEX', K_QUEUE, 0)
-    if not head then return end
-    local id = pick_agent()
-    if not id then return end
-    rcall('LPOP', K_QUEUE)
-    if step.pushed[head] then step.pushed[head] = nil else step.queue_changed = true end
-    assign(head, id)
+  if rcall('ZCARD', K_AVAIL) == 0 then return end
+  for _, conv in ipairs(rcall('LRANGE', K_QUEUE, 0, -1)) do
+    local id = pick_agent(rcall('HGET', conv_key(conv), 'dept') or '')
+    if id then
+      rcall('LREM', K_QUEUE, 1, conv)
+      if step.pushed[conv] then step.pushed[conv] = nil else step.queue_changed = true end
+      assign(conv, id)
+      if rcall('ZCARD', K_AVAIL) == 0 then return end
+    end
   end
 end
 
@@ -148,6 +223,7 @@ end
 local function clear_grace(id)
   rcall('HSET', agent_key(id), 'deadline', '')
   rcall('ZREM', K_GRACE, id)
+  refresh_avail(id)
 end
 
 -- An agent with no socket left, not offline and not already in grace, keeps status and
@@ -157,6 +233,7 @@ local function start_grace(id, deadline)
   if (tonumber(h[1]) or 0) > 0 or h[2] == 'offline' or (h[3] or '') ~= '' then return false end
   rcall('HSET', agent_key(id), 'deadline', deadline)
   rcall('ZADD', K_GRACE, deadline, id)
+  refresh_avail(id)
   return true
 end
 
