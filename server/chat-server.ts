@@ -26,6 +26,7 @@ import type { PresencePool } from './domain/ports/presence';
 import type { SettingsStore } from './domain/ports/settings';
 import { createSettingsService } from './domain/settings';
 import { createReportService } from './domain/reports';
+import { createQualityService } from './domain/quality/service';
 import { createTeamService } from './domain/team';
 import { createTranscriptSearchService } from './domain/transcript-search';
 import { createTranscriptService } from './domain/transcripts';
@@ -41,6 +42,7 @@ import type { TranscriptSearchStore } from './domain/ports/transcript-search';
 import { createSettingsStore } from './store/sql/settings-store';
 import { createFloorStore } from './store/sql/floor';
 import { createReportStore } from './store/sql/reports';
+import { createQualityStore } from './store/sql/quality';
 import type { SqlClient } from './store/sql/types';
 import { createHttpApp } from './transport/http';
 import { createSocketNotifier, rooms, type AgentNamespace, type VisitorNamespace } from './transport/notifier';
@@ -261,6 +263,12 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
       }),
       settings,
       reports: createReportService({ store: createReportStore({ sql: opts.sql }), clock, timeZone: opts.timeZone }),
+      quality: createQualityService({
+        store: createQualityStore({ sql: opts.sql }),
+        clock,
+        rules: async () => (await settings.current()).quality,
+        timeZone: opts.timeZone,
+      }),
       limiter: opts.limiter,
       logger,
       defaultCapacity: limits.defaultCapacity,

@@ -4,6 +4,7 @@
  */
 import type { FaqLanguage } from './faq';
 import type { CloseCategory } from './protocol';
+import type { QualitySettings } from './quality';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -27,6 +28,8 @@ export interface TeamSettings {
   closeCategories: CloseCategory[];
   /** Customer-service routines (docs/protocol.md §9.9); an empty text turns its message off. */
   routines: RoutineSettings;
+  /** The quality review's rules (shared/quality.ts), applied to each conversation when it is scored. */
+  quality: QualitySettings;
 }
 
 /** Suggested routine texts, shown in the settings page's empty fields. */

@@ -11,6 +11,7 @@ import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { Clock } from './clock';
 import type { SettingsStore } from './ports/settings';
+import { DEFAULT_QUALITY_SETTINGS } from './quality/defaults';
 
 const weekday = { open: '09:00', close: '18:00' };
 
@@ -36,6 +37,7 @@ export const DEFAULT_SETTINGS: TeamSettings = {
     complaintDueHours: 24,
     followUpDueDays: 3,
   },
+  quality: DEFAULT_QUALITY_SETTINGS,
 };
 
 /** The most of a visitor's draft forwarded to agents: its end, where the typing happens. */

@@ -10,6 +10,7 @@ import type { CannedReplyService } from '../../domain/canned-replies';
 import type { ChatService } from '../../domain/chat/service';
 import type { FaqService } from '../../domain/faq/service';
 import type { LeftMessageService } from '../../domain/left-messages';
+import type { QualityService } from '../../domain/quality/service';
 import type { ReportService } from '../../domain/reports';
 import type { SettingsService } from '../../domain/settings';
 import type { TeamService } from '../../domain/team';
@@ -22,6 +23,7 @@ import { createConversationsRouter } from './conversations';
 import { createFaqRouter } from './faq';
 import { createComplaintsRouter, createFollowUpsRouter } from './follow-ups';
 import { createLeftMessagesRouter } from './left-messages';
+import { createQualityReportRouter, createQualityRouter } from './quality';
 import { createTranscriptsRouter } from './transcripts';
 import { createReportsRouter } from './reports';
 import { createSettingsRouter } from './settings';
@@ -38,6 +40,7 @@ export interface ApiDeps {
   leftMessages: LeftMessageService;
   settings: SettingsService;
   reports: ReportService;
+  quality: QualityService;
   limiter: RateLimiter;
   logger: Logger;
   /** Capacity of a user created without one. @default 5 */
@@ -57,6 +60,9 @@ export function createApiRouters(deps: ApiDeps): { path: string; router: Router 
     { path: '/settings', router: createSettingsRouter(deps) },
     { path: '/complaints', router: createComplaintsRouter(deps) },
     { path: '/follow-ups', router: createFollowUpsRouter(deps) },
+    // Its own router, mounted first (the reports router answers only its root): quality figures per agent.
+    { path: '/reports/quality', router: createQualityReportRouter(deps) },
     { path: '/reports', router: createReportsRouter(deps) },
+    { path: '/quality', router: createQualityRouter(deps) },
   ];
 }

@@ -46,6 +46,25 @@ const routinesSchema = z
   })
   .strict();
 
+const points = z.number().int().min(0).max(100);
+const threshold = z.number().int().min(1).max(3600);
+/** A phrase list: at most 50 phrases of up to 50 characters. */
+const phrases = z.array(text(50, { trim: true, min: 1 })).max(50);
+const phrasesPerLanguage = z.object(Object.fromEntries(FAQ_LANGUAGES.map((l) => [l, phrases])) as Record<(typeof FAQ_LANGUAGES)[number], typeof phrases>).strict();
+const rule = <S extends z.ZodRawShape>(shape: S) => z.object({ enabled: z.boolean(), points, ...shape }).strict();
+
+const qualitySchema = z
+  .object({
+    greeting: rule({ phrases: phrasesPerLanguage }),
+    closing: rule({ phrases: phrasesPerLanguage }),
+    firstResponse: rule({ seconds: threshold }),
+    longestWait: rule({ seconds: threshold }),
+    forbiddenWords: rule({ words: phrases }),
+    courtesy: rule({ phrases: phrasesPerLanguage }),
+    unresolved: rule({}),
+  })
+  .strict();
+
 const settingsSchema = z
   .object({
     greeting: perLanguage,
@@ -62,6 +81,7 @@ const settingsSchema = z
       .min(1)
       .refine((c) => new Set(c).size === c.length, 'Each category at most once'),
     routines: routinesSchema,
+    quality: qualitySchema,
   })
   .strict()
   .partial()
