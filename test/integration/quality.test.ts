@@ -15,22 +15,10 @@ import { ROUTINE_SUGGESTIONS } from '../../shared/settings';
 import { manualClock } from '../helpers/clock';
 import { next, ok, onlineAgent, startTestServer, type TestServer } from '../helpers/chat';
 import { createTestDatabase } from '../helpers/postgres';
+import { insertCrafted as insert, type Crafted, type Who } from '../helpers/quality-data';
 import { local, TZ } from '../helpers/report-data';
 
 jest.setTimeout(90_000);
-
-type Who = 'ann' | 'bob';
-type Line = [seconds: number, who: 'v' | 'a' | 'greeting' | 'closing', text: string];
-interface Crafted {
-  id: string;
-  opened: string;
-  agent: Who | null;
-  lines: Line[];
-  /** Seconds after opening and by whom; absent: still open. */
-  closed?: [seconds: number, by: 'agent' | 'visitor'];
-  category?: string;
-  wrapUpDue?: boolean;
-}
 
 /** The rules for this file (points as the defaults: 10, 10, 20, 15, 30, 10, 20). */
 const RULES: QualitySettings = {
@@ -66,32 +54,6 @@ const CHATS: Crafted[] = [
   { id: 'q6', opened: '2026-03-02T14:00:00', agent: 'bob', lines: [[0, 'v', '在吗'], [5, 'a', '在的，您好']] },
 ];
 
-async function insert(t: TestServer, users: Record<Who, { id: string }>, c: Crafted) {
-  const opened = local(c.opened);
-  const at = (s: number) => new Date(opened + s * 1000).toISOString();
-  const agentId = c.agent && users[c.agent].id;
-  const rows: [string, string | null, string, string, string | null, object | null, string][] = [];
-  if (agentId) rows.push(['system', null, 'event', '', null, { type: 'assigned', agentId, agentName: c.agent }, at(1)]);
-  for (const [s, who, text] of c.lines) {
-    if (who === 'v') rows.push(['visitor', `v-${c.id}`, 'text', text, randomUUID(), null, at(s)]);
-    else rows.push(['agent', agentId, 'text', text, who === 'a' ? randomUUID() : `auto:${who}:${c.id}`, null, at(s)]);
-  }
-  if (c.closed) rows.push(['system', null, 'event', '', null, { type: 'closed', by: c.closed[1], byId: null }, at(c.closed[0])]);
-  rows.sort((a, b) => a[6].localeCompare(b[6]));
-  await t.sql.query(
-    `INSERT INTO conversations (id, visitor_id, agent_id, status, opened_at, closed_at, closed_by, close_category, last_seq, wrapup_due_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [c.id, `v-${c.id}`, agentId, c.closed ? 'closed' : 'open', at(0), c.closed ? at(c.closed[0]) : null, c.closed?.[1] ?? null, c.category ?? null, rows.length,
-      c.wrapUpDue ? at(3600) : null],
-  );
-  for (const [i, [author, authorId, kind, body, clientId, event, createdAt]] of rows.entries()) {
-    await t.sql.query(
-      `INSERT INTO messages (conversation_id, seq, author_kind, author_id, kind, body, client_id, event, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [c.id, i + 1, author, authorId, kind, body, clientId, event && JSON.stringify(event), createdAt],
-    );
-  }
-}
-
 const noFailures = { greeting: 0, closing: 0, firstResponse: 0, longestWait: 0, forbiddenWords: 0, courtesy: 0, unresolved: 0 };
 
 describe.each(['pglite', 'postgres'])('on %s', (database) => {
@@ -119,7 +81,7 @@ describe.each(['pglite', 'postgres'])('on %s', (database) => {
   const report = (token: string, query: Record<string, string> = {}) =>
     request(t.server.app).get('/api/v1/reports/quality').query({ from: '2026-03-02', to: '2026-03-03', ...query }).set(as(token));
   const findings = (token: string, id: string) => request(t.server.app).get(`/api/v1/quality/conversations/${id}`).set(as(token));
-  const review = (token: string, id: string, body: unknown) => request(t.server.app).put(`/api/v1/quality/conversations/${id}/review`).set(as(token)).send(body);
+  const review = (token: string, id: string, body: object) => request(t.server.app).put(`/api/v1/quality/conversations/${id}/review`).set(as(token)).send(body);
   const scoredCount = async () => Number((await t.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM conversation_quality')).rows[0].n);
 
   test('the lead tunes the rules; nothing is scored until a read, then every closed chat is, once', async () => {
@@ -233,7 +195,7 @@ describe.each(['pglite', 'postgres'])('on %s', (database) => {
     expect((await findings(lead.token, 'q2').expect(200)).body.automatic.findings.map((f: { rule: string }) => f.rule)).toContain('courtesy');
     expect((await findings(lead.token, 'q8').expect(200)).body.automatic).toBeNull();
     // Filed later (hours after other chats were scored): scored at the next read, with its category.
-    await createWrapUpStore({ sql: t.sql }).fileWrapUp('q8', { category: 'inquiry' }, local('2026-03-03T14:00:00'));
+    await createWrapUpStore({ sql: t.sql }).fileWrapUp('q8', { category: 'inquiry', summary: null }, local('2026-03-03T14:00:00'));
     const bob = (await report(lead.token).expect(200)).body.rows.find((x: { key: string }) => x.key === users.bob.id);
     expect(bob).toMatchObject({ scored: 3, averageScore: 280 / 3, failed: { unresolved: 1 } });
     expect((await findings(lead.token, 'q8').expect(200)).body.automatic.findings.find((f: { rule: string }) => f.rule === 'unresolved')).toMatchObject({ outcome: 'pass' });

@@ -33,6 +33,7 @@ const saved = {
   typingPreview: false,
   closeCategories: ['order', 'complaint'],
   routines: { ...DEFAULT_SETTINGS.routines, idlePromptMinutes: 4, greeting: { en: 'Hi {visitor.name}!', 'zh-CN': '{visitor.name}您好！' } },
+  quality: { ...DEFAULT_SETTINGS.quality, unresolved: { enabled: false, points: 5 }, forbiddenWords: { enabled: true, points: 50, words: ['滚', 'shut up'] } },
 };
 
 test('defaults, then a lead saves everything and every user reads it back, also after a restart', async () => {
@@ -76,6 +77,8 @@ test.each([
   ['no close category', { closeCategories: [] }, 'closeCategories'],
   ['an unknown close category', { closeCategories: ['refund'] }, 'closeCategories.0'],
   ['a close category twice', { closeCategories: ['order', 'order'] }, 'closeCategories'],
+  ['a quality rule worth more than 100 points', { quality: { ...DEFAULT_SETTINGS.quality, courtesy: { ...DEFAULT_SETTINGS.quality.courtesy, points: 101 } } }, 'quality.courtesy.points'],
+  ['a blank forbidden word', { quality: { ...DEFAULT_SETTINGS.quality, forbiddenWords: { enabled: true, points: 10, words: [' '] } } }, 'quality.forbiddenWords.words.0'],
   ['typing preview not a boolean', { typingPreview: 'yes' }, 'typingPreview'],
 ])('refused with VALIDATION_FAILED: %s; nothing stored', async (_what, body, field) => {
   const r = await put(lead.token, body).expect(400);
