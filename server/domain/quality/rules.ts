@@ -11,7 +11,7 @@
 import { FAQ_LANGUAGES } from '../../../shared/faq';
 import { QUALITY_RULES, type QualityDetails, type QualityFinding, type QualityOutcome, type QualityRuleId, type QualitySettings } from '../../../shared/quality';
 import type { QualityTranscript } from '../ports/quality';
-import { phraseMatcher } from './text-match';
+import { phraseMatcher, type PhraseMatcher } from './text-match';
 
 export interface QualityResult {
   score: number;
@@ -26,13 +26,20 @@ const seconds = (ms: number) => Math.round(ms / 1000);
 const allLanguages = (p: Record<(typeof FAQ_LANGUAGES)[number], string[]>) => FAQ_LANGUAGES.flatMap((l) => p[l]);
 const typed = (t: QualityTranscript) => t.texts.filter((m) => m.author === 'agent' && m.routine === null);
 
-/** The first phrase of the list found in `text`, or null. */
-const firstPhrase = (phrases: readonly string[], text: string | undefined) =>
-  text === undefined ? null : (phraseMatcher(phrases).count(text)[0]?.phrase ?? null);
+/** The rules' phrase lists, compiled once per scoring pass. */
+interface Matchers {
+  greeting: PhraseMatcher;
+  closing: PhraseMatcher;
+  forbiddenWords: PhraseMatcher;
+  courtesy: PhraseMatcher;
+}
 
-function scripted(t: QualityTranscript, routine: 'greeting' | 'closing', phrases: readonly string[], text: string | undefined): Finding<typeof routine> {
+/** The first phrase of the list found in `text`, or null. */
+const firstPhrase = (matcher: PhraseMatcher, text: string | undefined) => (text === undefined ? null : (matcher.count(text)[0]?.phrase ?? null));
+
+function scripted(t: QualityTranscript, routine: 'greeting' | 'closing', matcher: PhraseMatcher, text: string | undefined): Finding<typeof routine> {
   if (t.texts.some((m) => m.author === 'agent' && m.routine === routine)) return { outcome: 'pass', via: 'routine', phrase: null };
-  const phrase = firstPhrase(phrases, text);
+  const phrase = firstPhrase(matcher, text);
   return phrase === null ? { outcome: 'fail', via: null, phrase: null } : { outcome: 'pass', via: 'phrase', phrase };
 }
 
@@ -60,15 +67,15 @@ const lastVisitorUnanswered = (texts: readonly Text[]) => {
   return lastVisitor >= 0 && !texts.slice(lastVisitor + 1).some((m) => m.author === 'agent' && m.routine === null);
 };
 
-const RULES: { [R in QualityRuleId]: (t: QualityTranscript, s: QualitySettings) => Finding<R> } = {
-  greeting(t, s) {
+const RULES: { [R in QualityRuleId]: (t: QualityTranscript, s: QualitySettings, m: Matchers) => Finding<R> } = {
+  greeting(t, _s, m) {
     if (!t.assigned) return { outcome: 'na', via: null, phrase: null };
-    return scripted(t, 'greeting', allLanguages(s.greeting.phrases), typed(t)[0]?.text);
+    return scripted(t, 'greeting', m.greeting, typed(t)[0]?.text);
   },
 
-  closing(t, s) {
+  closing(t, _s, m) {
     if (t.closedBy !== 'agent') return { outcome: 'na', via: null, phrase: null };
-    return scripted(t, 'closing', allLanguages(s.closing.phrases), typed(t).at(-1)?.text);
+    return scripted(t, 'closing', m.closing, typed(t).at(-1)?.text);
   },
 
   firstResponse(t, s) {
@@ -88,20 +95,19 @@ const RULES: { [R in QualityRuleId]: (t: QualityTranscript, s: QualitySettings) 
     return { outcome: longest <= limitSeconds ? 'pass' : 'fail', seconds: longest, limitSeconds };
   },
 
-  forbiddenWords(t, s) {
+  forbiddenWords(t, s, matchers) {
     const mine = typed(t);
     if (!mine.length || !s.forbiddenWords.words.some((w) => w.trim())) return { outcome: 'na', words: [] };
-    const matcher = phraseMatcher(s.forbiddenWords.words);
     const counts = new Map<string, number>();
-    for (const m of mine) for (const { phrase, count } of matcher.count(m.text)) counts.set(phrase, (counts.get(phrase) ?? 0) + count);
+    for (const m of mine) for (const { phrase, count } of matchers.forbiddenWords.count(m.text)) counts.set(phrase, (counts.get(phrase) ?? 0) + count);
     const words = [...counts].map(([word, count]) => ({ word, count }));
     return { outcome: words.length ? 'fail' : 'pass', words };
   },
 
-  courtesy(t, s) {
+  courtesy(t, _s, m) {
     const mine = typed(t);
     if (!mine.length) return { outcome: 'na', phrases: [] };
-    const found = phraseMatcher(allLanguages(s.courtesy.phrases)).count(mine.map((m) => m.text).join('\n'));
+    const found = m.courtesy.count(mine.map((x) => x.text).join('\n'));
     return { outcome: found.length ? 'pass' : 'fail', phrases: found.map((f) => f.phrase) };
   },
 
@@ -114,16 +120,26 @@ const RULES: { [R in QualityRuleId]: (t: QualityTranscript, s: QualitySettings) 
   },
 };
 
-/** Scores a closed conversation with the rules that are switched on. */
-export function scoreConversation(t: QualityTranscript, settings: QualitySettings): QualityResult {
-  const findings: QualityFinding[] = [];
-  for (const rule of QUALITY_RULES) {
-    const { enabled, points } = settings[rule];
-    if (!enabled) continue;
-    const f = (RULES[rule] as (t: QualityTranscript, s: QualitySettings) => Finding<typeof rule>)(t, settings);
-    findings.push({ ...f, rule, deducted: f.outcome === 'fail' ? points : 0 } as QualityFinding);
-  }
-  const failed = findings.filter((f) => f.outcome === 'fail').map((f) => f.rule);
-  const score = Math.max(0, 100 - findings.reduce((sum, f) => sum + f.deducted, 0));
-  return { score, failed, findings };
+/** A scorer for these rules (their phrase lists compiled once), for a batch of conversations. */
+export function qualityScorer(settings: QualitySettings): (t: QualityTranscript) => QualityResult {
+  const matchers: Matchers = {
+    greeting: phraseMatcher(allLanguages(settings.greeting.phrases)),
+    closing: phraseMatcher(allLanguages(settings.closing.phrases)),
+    forbiddenWords: phraseMatcher(settings.forbiddenWords.words),
+    courtesy: phraseMatcher(allLanguages(settings.courtesy.phrases)),
+  };
+  const enabled = QUALITY_RULES.filter((rule) => settings[rule].enabled);
+  return (t) => {
+    const findings = enabled.map((rule) => {
+      const f = (RULES[rule] as (t: QualityTranscript, s: QualitySettings, m: Matchers) => Finding<typeof rule>)(t, settings, matchers);
+      const { points } = settings[rule];
+      return { ...f, rule, deducted: f.outcome === 'fail' ? points : 0 } as QualityFinding;
+    });
+    const failed = findings.filter((f) => f.outcome === 'fail').map((f) => f.rule);
+    const score = Math.max(0, 100 - findings.reduce((sum, f) => sum + f.deducted, 0));
+    return { score, failed, findings };
+  };
 }
+
+/** Scores one closed conversation with the rules that are switched on. */
+export const scoreConversation = (t: QualityTranscript, settings: QualitySettings): QualityResult => qualityScorer(settings)(t);

@@ -17,7 +17,7 @@ import { dayIn, serverTimeZone } from '../chat/day';
 import type { Clock } from '../clock';
 import type { QualityGroup, QualityStore, ScoredConversation } from '../ports/quality';
 import { MAX_REPORT_DAYS, startOfDate } from '../reports';
-import { scoreConversation } from './rules';
+import { qualityScorer } from './rules';
 
 export interface QualityServiceDeps {
   store: QualityStore;
@@ -44,10 +44,10 @@ export function createQualityService(deps: QualityServiceDeps) {
   let filling: Promise<void> | null = null;
 
   async function scoreAll(ids: readonly string[]): Promise<void> {
-    const rules = await deps.rules();
+    const score = qualityScorer(await deps.rules());
     const at = clock.now();
     const scores = (await store.transcripts(ids)).map(
-      (t): ScoredConversation => ({ conversationId: t.conversationId, agentId: t.agentId, closedAt: t.closedAt, settledAt: t.settledAt, scoredAt: at, ...scoreConversation(t, rules) }),
+      (t): ScoredConversation => ({ conversationId: t.conversationId, agentId: t.agentId, closedAt: t.closedAt, settledAt: t.settledAt, scoredAt: at, ...score(t) }),
     );
     await store.saveScores(scores);
   }
