@@ -70,7 +70,8 @@ describe.each(['pglite', 'postgres'])('on %s', (database) => {
     users.ann = await t.createUser({ name: 'Ann' });
     users.bob = await t.createUser({ name: 'Bob' });
     for (const c of CHATS) await insert(t, users, c);
-  }, 60_000);
+    // Generous: an embedded database starting on a busy machine.
+  }, 180_000);
 
   afterAll(async () => {
     await t?.close();
@@ -220,7 +221,7 @@ describe('a chat through real sockets', () => {
   let t: TestServer;
   beforeAll(async () => {
     t = await startTestServer();
-  });
+  }, 180_000);
   afterAll(() => t?.close());
 
   test('the greeting and closing routines, a typed answer: scored from the stored transcript when a lead reads it', async () => {
