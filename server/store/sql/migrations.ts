@@ -488,8 +488,10 @@ CREATE TABLE conversation_quality (
 CREATE INDEX conversation_quality_closed_idx ON conversation_quality (closed_at);
 CREATE INDEX conversation_quality_agent_idx ON conversation_quality (agent_id, closed_at);
 CREATE INDEX conversation_quality_settled_idx ON conversation_quality (settled_at);
--- Which closed conversations became final (closed, or their wrap-up ended) since a time.
-CREATE INDEX conversations_settled_idx ON conversations ((coalesce(wrapup_ended_at, closed_at))) WHERE closed_at IS NOT NULL;
+-- Which closed conversations became final (closed, or their wrap-up ended) since a time. Not
+-- partial: PostgreSQL keeps statistics only for whole expression indexes, and without them the
+-- planner guesses a third of the table is recent and hashes every score.
+CREATE INDEX conversations_settled_idx ON conversations ((coalesce(wrapup_ended_at, closed_at)));
 
 -- One review per conversation, by a lead; saving again replaces it.
 CREATE TABLE quality_reviews (
