@@ -28,6 +28,7 @@ import { createSettingsService } from './domain/settings';
 import { createTierVerifier } from './domain/tiers';
 import { createDepartmentService } from './domain/departments';
 import { createReportService } from './domain/reports';
+import { createQualityService } from './domain/quality/service';
 import { createTeamService } from './domain/team';
 import { createTranscriptSearchService } from './domain/transcript-search';
 import { createTranscriptService } from './domain/transcripts';
@@ -43,6 +44,7 @@ import type { TranscriptSearchStore } from './domain/ports/transcript-search';
 import { createSettingsStore } from './store/sql/settings-store';
 import { createFloorStore } from './store/sql/floor';
 import { createReportStore } from './store/sql/reports';
+import { createQualityStore } from './store/sql/quality';
 import type { SqlClient } from './store/sql/types';
 import { createHttpApp } from './transport/http';
 import { createSocketNotifier, rooms, type AgentNamespace, type VisitorNamespace } from './transport/notifier';
@@ -289,6 +291,12 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
       leftMessages,
       settings,
       reports,
+      quality: createQualityService({
+        store: createQualityStore({ sql: opts.sql }),
+        clock,
+        rules: async () => (await settings.current()).quality,
+        timeZone: opts.timeZone,
+      }),
       limiter: opts.limiter,
       logger,
       defaultCapacity: limits.defaultCapacity,

@@ -4,6 +4,7 @@
  */
 import { FAQ_LANGUAGES, type FaqLanguage } from './faq';
 import type { CloseCategory, PreChatField } from './protocol';
+import type { QualitySettings } from './quality';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -39,6 +40,8 @@ export interface TeamSettings {
   preChat: PreChatSettings;
   /** Routing by department (docs/protocol.md §8.14, §9.14). */
   departments: DepartmentSettings;
+  /** The quality review's rules (shared/quality.ts), applied to each conversation when it is scored. */
+  quality: QualitySettings;
 }
 
 export interface DepartmentSettings {

@@ -12,6 +12,7 @@ import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { Clock } from './clock';
 import type { SettingsStore } from './ports/settings';
+import { DEFAULT_QUALITY_SETTINGS } from './quality/defaults';
 
 const weekday = { open: '09:00', close: '18:00' };
 
@@ -44,6 +45,7 @@ export const DEFAULT_SETTINGS: TeamSettings = {
   // Off until a lead switches fields on: an upgrade asks shoppers nothing new.
   preChat: { name: 'off', email: 'off', department: 'off', question: 'off' },
   departments: { offerChoice: false, overflowSeconds: 60 },
+  quality: DEFAULT_QUALITY_SETTINGS,
 };
 
 /** The most of a visitor's draft forwarded to agents: its end, where the typing happens. */

@@ -14,6 +14,7 @@ import type { Application } from 'express';
 import type { z } from 'zod';
 import { ERRORS } from '../../shared/errors';
 import { agentSchemas, visitorSchemas } from '../../server/transport/schemas';
+import { DEFAULT_SETTINGS } from '../../server/domain/settings';
 import { callRaw, chattingVisitor, ok, onlineAgent, TEST_TIER_SECRET, type AgentClient, type VisitorClient } from '../helpers/chat';
 import { signTier } from '../../server/domain/tiers';
 import { storeSnapshot } from '../helpers/store-snapshot';
@@ -357,7 +358,13 @@ const BODY_ROUTES: Record<string, () => { path: string; example: Record<string, 
         queueWaitLimitMinutes: 5,
       },
       departments: { offerChoice: true, overflowSeconds: 60 },
+      quality: DEFAULT_SETTINGS.quality,
     },
+    token: lead.token,
+  }),
+  'PUT /api/v1/quality/conversations/:id/review': () => ({
+    path: `/api/v1/quality/conversations/${visitor.conversationId}/review`,
+    example: { score: 80, comment: '回复及时，用语规范' },
     token: lead.token,
   }),
   'POST /api/v1/left-messages/:id/assign': () => ({ path: `/api/v1/left-messages/${leftId}/assign`, example: { assigneeId: agent.id }, token: lead.token }),

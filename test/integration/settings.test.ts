@@ -41,6 +41,7 @@ const saved = {
   routines: { ...DEFAULT_SETTINGS.routines, idlePromptMinutes: 4, greeting: { en: 'Hi {visitor.name}!', 'zh-CN': '{visitor.name}您好！' } },
   preChat: { name: 'required', email: 'optional', department: 'off', question: 'optional' },
   departments: { offerChoice: true, overflowSeconds: 120 },
+  quality: { ...DEFAULT_SETTINGS.quality, unresolved: { enabled: false, points: 5 }, forbiddenWords: { enabled: true, points: 50, words: ['滚', 'shut up'] } },
 };
 
 test('defaults, then a lead saves everything and every user reads it back, also after a restart', async () => {
@@ -88,6 +89,8 @@ test.each([
   ['a close category name too long', { closeCategories: [{ name: { en: 'x'.repeat(61), 'zh-CN': '' } }] }, 'closeCategories.0.name.en'],
   ['a close category twice', { closeCategories: only('order', 'order') }, 'closeCategories'],
   ['a close category in the old form', { closeCategories: ['order'] }, 'closeCategories.0'],
+  ['a quality rule worth more than 100 points', { quality: { ...DEFAULT_SETTINGS.quality, courtesy: { ...DEFAULT_SETTINGS.quality.courtesy, points: 101 } } }, 'quality.courtesy.points'],
+  ['a blank forbidden word', { quality: { ...DEFAULT_SETTINGS.quality, forbiddenWords: { enabled: true, points: 10, words: [' '] } } }, 'quality.forbiddenWords.words.0'],
   ['typing preview not a boolean', { typingPreview: 'yes' }, 'typingPreview'],
   ['a department wait out of range', { departments: { offerChoice: false, overflowSeconds: 3601 } }, 'departments.overflowSeconds'],
   ['the department choice alone', { departments: { offerChoice: true } }, 'departments.overflowSeconds'],

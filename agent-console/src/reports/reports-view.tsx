@@ -8,6 +8,7 @@ import { REPORT_COLUMNS, REPORT_GROUP_HEADERS, reportRowLabel } from '../../../s
 import { REPORT_GROUP_BYS, type ReportGroupBy, type ReportQuery, type ReportResponse, type ReportRow } from '../../../shared/rest';
 import { fill } from '../i18n';
 import { errorText } from '../locales/error-text';
+import { QualityTable } from '../quality/quality-table';
 import type { ViewProps } from '../views/registry';
 import { reportsApi } from './api';
 import { BarChart, type Bar } from './bar-chart';
@@ -212,6 +213,7 @@ export function ReportsView({ t, locale, api }: ViewProps) {
               </tfoot>
             </table>
           </section>
+          <QualityTable api={api} locale={locale} from={report.from} to={report.to} />
         </>
       )}
     </main>

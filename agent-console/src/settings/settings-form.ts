@@ -17,8 +17,8 @@ const knownTimeZone = (tz: string) => {
   }
 };
 
-/** `get(name)` is a form field's value ('' when absent or unchecked). */
-export function readSettings(get: (name: string) => string, s: SettingsStrings): { settings: Required<PutSettingsRequest> } | { problem: string } {
+/** `get(name)` is a form field's value ('' when absent or unchecked). The quality rules have their own page (quality/). */
+export function readSettings(get: (name: string) => string, s: SettingsStrings): { settings: Omit<Required<PutSettingsRequest>, 'quality'> } | { problem: string } {
   const days = {} as Record<(typeof WEEKDAYS)[number], OpeningHours | null>;
   for (const d of WEEKDAYS) {
     if (!get(`open-${d}`)) {

@@ -1,14 +1,15 @@
 /**
  * Transcript search: by words (Chinese or English), visitor, agent, category, rating, status
- * and start date; a results table; a conversation opened read-only; and the export of every
- * match as CSV or JSON. A lead searches everything, an agent what they handled (the server
- * filters, so an agent has no agent field).
+ * and start date; a results table; a conversation opened read-only with its quality findings
+ * and review beside it; and the export of every match as CSV or JSON. A lead searches
+ * everything, an agent what they handled (the server filters, so an agent has no agent field).
  */
 import { useEffect, useState } from 'preact/hooks';
 import { BUILT_IN_CATEGORIES, categoryName, type CloseCategoryDef } from '../../../shared/settings';
 import type { TranscriptRowView } from '../../../shared/rest';
 import { PastTranscript } from '../dialogs/past-transcript';
-import { fill } from '../i18n';
+import { FindingsPanel } from '../quality/findings-panel';
+import { fill, type Strings } from '../i18n';
 import { settingsApi } from '../settings/api';
 import { errorSentence } from '../views/error-sentence';
 import type { ViewProps } from '../views/registry';
@@ -198,7 +199,17 @@ export function TranscriptsView({ t, locale, api, me }: ViewProps) {
           {s.more}
         </button>
       )}
-      {reading && <PastTranscript id={reading} api={api} t={t} locale={locale} title={s.conversation} onDone={() => setReading(null)} />}
+      {reading && (
+        <PastTranscript
+          id={reading}
+          api={api}
+          t={t}
+          locale={locale}
+          title={s.conversation}
+          aside={<FindingsPanel id={reading} api={api} locale={locale} lead={lead} />}
+          onDone={() => setReading(null)}
+        />
+      )}
     </section>
   );
 }

@@ -23,6 +23,8 @@ import { FloorView } from '../floor/floor-view';
 import { en as floorEn, zhCN as floorZh } from '../floor/strings';
 import { ReportsView } from '../reports/reports-view';
 import * as reports from '../reports/strings';
+import { QualityRulesView } from '../quality/rules-view';
+import * as quality from '../quality/strings';
 import { TeamView } from '../team/team-view';
 import * as team from '../team/strings';
 
@@ -54,6 +56,7 @@ export const VIEWS: readonly ViewEntry[] = [
   { id: 'team', label: { en: team.en.nav, 'zh-CN': team.zhCN.nav }, lead: true, component: TeamView },
   { id: 'library', label: { en: library.en.nav, 'zh-CN': library.zhCN.nav }, lead: true, component: LibraryView },
   { id: 'settings', label: { en: settings.en.nav, 'zh-CN': settings.zhCN.nav }, lead: true, component: SettingsView },
+  { id: 'quality', label: { en: quality.en.nav, 'zh-CN': quality.zhCN.nav }, lead: true, component: QualityRulesView },
   { id: 'inbox', label: { en: 'Left messages', 'zh-CN': '留言' }, lead: false, component: InboxView, badge: InboxBadge },
   { id: 'transcripts', label: { en: 'Transcripts', 'zh-CN': '对话记录' }, lead: false, component: TranscriptsView },
   { id: 'followups', label: { en: followups.en.nav, 'zh-CN': followups.zhCN.nav }, lead: false, component: FollowUpsView },

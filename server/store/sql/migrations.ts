@@ -556,6 +556,45 @@ ALTER TABLE conversations
   ADD COLUMN department_id text REFERENCES departments (id) ON DELETE SET NULL;
 `,
   },
+  {
+    version: 20,
+    name: 'quality review: automatic scores of closed conversations, leads\' reviews',
+    // Scores are written by the quality reads (store/sql/quality.ts) for settled closed
+    // conversations that have none, so the close path writes nothing more. agent_id and
+    // closed_at are copies (final once closed), so the per-agent report reads these tables alone.
+    sql: `
+CREATE TABLE conversation_quality (
+  conversation_id text PRIMARY KEY REFERENCES conversations (id),
+  agent_id        text,
+  closed_at       timestamptz NOT NULL,
+  settled_at      timestamptz NOT NULL,
+  score           smallint NOT NULL CHECK (score BETWEEN 0 AND 100),
+  failed          text[] NOT NULL,
+  findings        jsonb NOT NULL,
+  scored_at       timestamptz NOT NULL
+);
+CREATE INDEX conversation_quality_closed_idx ON conversation_quality (closed_at);
+CREATE INDEX conversation_quality_agent_idx ON conversation_quality (agent_id, closed_at);
+CREATE INDEX conversation_quality_settled_idx ON conversation_quality (settled_at);
+-- Which closed conversations became final (closed, or their wrap-up ended) since a time. Not
+-- partial: PostgreSQL keeps statistics only for whole expression indexes, and without them the
+-- planner guesses a third of the table is recent and hashes every score.
+CREATE INDEX conversations_settled_idx ON conversations ((coalesce(wrapup_ended_at, closed_at)));
+
+-- One review per conversation, by a lead; saving again replaces it.
+CREATE TABLE quality_reviews (
+  conversation_id text PRIMARY KEY REFERENCES conversations (id),
+  agent_id        text,
+  closed_at       timestamptz NOT NULL,
+  reviewer_id     text NOT NULL REFERENCES users (id),
+  score           smallint NOT NULL CHECK (score BETWEEN 0 AND 100),
+  comment         text NOT NULL,
+  reviewed_at     timestamptz NOT NULL
+);
+CREATE INDEX quality_reviews_closed_idx ON quality_reviews (closed_at);
+CREATE INDEX quality_reviews_agent_idx ON quality_reviews (agent_id, closed_at);
+`,
+  },
 ];
 
 /** Arbitrary constant naming "schema migration" among this database's advisory locks. */

@@ -11,6 +11,7 @@ import type { ChatService } from '../../domain/chat/service';
 import type { DepartmentService } from '../../domain/departments';
 import type { FaqService } from '../../domain/faq/service';
 import type { LeftMessageService } from '../../domain/left-messages';
+import type { QualityService } from '../../domain/quality/service';
 import type { ReportService } from '../../domain/reports';
 import type { SettingsService } from '../../domain/settings';
 import type { TeamService } from '../../domain/team';
@@ -24,6 +25,7 @@ import { createDepartmentsRouter } from './departments';
 import { createFaqRouter } from './faq';
 import { createComplaintsRouter, createFollowUpsRouter } from './follow-ups';
 import { createLeftMessagesRouter } from './left-messages';
+import { createQualityReportRouter, createQualityRouter } from './quality';
 import { createTranscriptsRouter } from './transcripts';
 import { createReportsRouter } from './reports';
 import { createSettingsRouter } from './settings';
@@ -41,6 +43,7 @@ export interface ApiDeps {
   leftMessages: LeftMessageService;
   settings: SettingsService;
   reports: ReportService;
+  quality: QualityService;
   limiter: RateLimiter;
   logger: Logger;
   /** Capacity of a user created without one. @default 5 */
@@ -60,7 +63,10 @@ export function createApiRouters(deps: ApiDeps): { path: string; router: Router 
     { path: '/settings', router: createSettingsRouter(deps) },
     { path: '/complaints', router: createComplaintsRouter(deps) },
     { path: '/follow-ups', router: createFollowUpsRouter(deps) },
+    // Its own router, mounted first (the reports router answers only its root): quality figures per agent.
+    { path: '/reports/quality', router: createQualityReportRouter(deps) },
     { path: '/reports', router: createReportsRouter(deps) },
     { path: '/departments', router: createDepartmentsRouter(deps) },
+    { path: '/quality', router: createQualityRouter(deps) },
   ];
 }

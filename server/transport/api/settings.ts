@@ -66,6 +66,25 @@ const preChatSchema = z
   .object(Object.fromEntries(PRE_CHAT_FIELDS.map((f) => [f, z.enum(PRE_CHAT_MODES)])) as Record<(typeof PRE_CHAT_FIELDS)[number], z.ZodEnum<{ [M in (typeof PRE_CHAT_MODES)[number]]: M }>>)
   .strict();
 
+const points = z.number().int().min(0).max(100);
+const threshold = z.number().int().min(1).max(3600);
+/** A phrase list: at most 50 phrases of up to 50 characters. */
+const phrases = z.array(text(50, { trim: true, min: 1 })).max(50);
+const phrasesPerLanguage = z.object(Object.fromEntries(FAQ_LANGUAGES.map((l) => [l, phrases])) as Record<(typeof FAQ_LANGUAGES)[number], typeof phrases>).strict();
+const rule = <S extends z.ZodRawShape>(shape: S) => z.object({ enabled: z.boolean(), points, ...shape }).strict();
+
+const qualitySchema = z
+  .object({
+    greeting: rule({ phrases: phrasesPerLanguage }),
+    closing: rule({ phrases: phrasesPerLanguage }),
+    firstResponse: rule({ seconds: threshold }),
+    longestWait: rule({ seconds: threshold }),
+    forbiddenWords: rule({ words: phrases }),
+    courtesy: rule({ phrases: phrasesPerLanguage }),
+    unresolved: rule({}),
+  })
+  .strict();
+
 const settingsSchema = z
   .object({
     greeting: perLanguage,
@@ -90,6 +109,7 @@ const settingsSchema = z
     routines: routinesSchema,
     preChat: preChatSchema,
     departments: z.object({ offerChoice: z.boolean(), overflowSeconds: z.number().int().min(0).max(3600) }).strict(),
+    quality: qualitySchema,
   })
   .strict()
   .partial()

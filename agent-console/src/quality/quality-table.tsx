@@ -1,0 +1,80 @@
+/**
+ * The reports page's quality table: per agent over the chats closed in the report's period
+ * (shared/quality.ts columns, so the CSV export holds exactly this table). An agent's holds
+ * their own row only (the server narrows it).
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { QUALITY_COLUMNS, QUALITY_HEADERS, qualityRowLabel, type QualityReportResponse } from '../../../shared/quality';
+import type { Api } from '../api';
+import type { Locale } from '../i18n';
+import { saveFile } from '../transcripts/api';
+import { errorSentence } from '../views/error-sentence';
+import { qualityApi } from './api';
+import { en, zhCN } from './strings';
+
+export function QualityTable({ api, locale, from, to }: { api: Api; locale: Locale; from: string; to: string }) {
+  const s = locale === 'zh-CN' ? zhCN : en;
+  const calls = qualityApi(api);
+  const [report, setReport] = useState<QualityReportResponse | null>(null);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    setError('');
+    calls.report({ from, to }).then(setReport, (e) => setError(errorSentence(s.errors, e)));
+  }, [from, to]);
+
+  const exportCsv = async () => {
+    try {
+      saveFile(await calls.csv({ from, to, lang: locale }), `quality-${from}-${to}.csv`);
+    } catch (e) {
+      setError(errorSentence(s.errors, e));
+    }
+  };
+
+  return (
+    <section class="quality-report" aria-labelledby="quality-report-title" style={{ overflowX: 'auto' }}>
+      <h3 id="quality-report-title">{s.reportTitle}</h3>
+      <p class="hint">{s.reportHint}</p>
+      {error && <p role="alert" class="error">{error}</p>}
+      {report &&
+        (report.total.scored === 0 && report.total.reviewed === 0 ? (
+          <p>{s.reportEmpty}</p>
+        ) : (
+          <table class="report-table" aria-labelledby="quality-report-title" style={{ fontSize: '13px', whiteSpace: 'nowrap' }}>
+            <thead>
+              <tr>
+                <th scope="col">{QUALITY_HEADERS[locale].agent}</th>
+                {QUALITY_COLUMNS.map((c) => (
+                  <th key={c.id} scope="col">
+                    {c.header[locale]}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {report.rows.map((r) => (
+                <tr key={r.key ?? ''}>
+                  <th scope="row">{qualityRowLabel(r, locale)}</th>
+                  {QUALITY_COLUMNS.map((c) => (
+                    <td key={c.id}>{c.cell(r)}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr>
+                <th scope="row">{qualityRowLabel(report.total, locale, true)}</th>
+                {QUALITY_COLUMNS.map((c) => (
+                  <td key={c.id}>{c.cell(report.total)}</td>
+                ))}
+              </tr>
+            </tfoot>
+          </table>
+        ))}
+      <div>
+        <button type="button" onClick={exportCsv} disabled={!report}>
+          {s.exportCsv}
+        </button>
+      </div>
+    </section>
+  );
+}
