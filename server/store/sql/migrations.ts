@@ -469,68 +469,6 @@ CREATE INDEX conversation_facts_agent_idx ON conversation_facts (agent_id, close
 `,
   },
   {
-    version: 19,
-    name: 'visitors: presence on the page (on_page, hidden, left), since when, and whether they came back',
-    // Shared by every process through the database: visitors and agents may be on different ones.
-    sql: `
-ALTER TABLE visitors ADD COLUMN presence text CHECK (presence IN ('on_page', 'hidden', 'left'));
-ALTER TABLE visitors ADD COLUMN presence_since timestamptz;
-ALTER TABLE visitors ADD COLUMN presence_returned boolean NOT NULL DEFAULT false;
-`,
-  },
-  {
-    version: 22,
-    name: 'settings: close categories named by the lead (the chosen built-in ones first, the others kept as removed)',
-    // Before: the ids of the built-in categories offered, e.g. ["order","complaint"]. After: every
-    // built-in one with its names (shared/settings.ts BUILT_IN_CATEGORIES), those not chosen
-    // marked removed so conversations filed under them keep a name. A fresh team has no row here.
-    sql: `
-WITH builtin (id, en, zh, pos) AS (
-  VALUES ('inquiry', 'Inquiry', '咨询', 1), ('complaint', 'Complaint', '投诉', 2), ('order', 'Order', '订单', 3),
-         ('after_sales', 'After-sales', '售后', 4), ('other', 'Other', '其他', 5)
-)
-UPDATE settings s SET value = (
-  SELECT jsonb_agg(jsonb_build_object('id', b.id, 'name', jsonb_build_object('en', b.en, 'zh-CN', b.zh), 'removed', chosen.ord IS NULL)
-                   ORDER BY chosen.ord NULLS LAST, b.pos)
-  FROM builtin b LEFT JOIN jsonb_array_elements_text(s.value) WITH ORDINALITY AS chosen (id, ord) ON chosen.id = b.id
-)
-WHERE s.key = 'closeCategories' AND jsonb_typeof(s.value -> 0) = 'string';
-`,
-  },
-  {
-    version: 21,
-    name: 'reports: daily and monthly roll-ups of the facts, the rating in the facts, marks of changed conversations',
-    // Maintained by the report reads (store/sql/reports.ts): a refresh subtracts a conversation's
-    // old cells and adds its new ones in one transaction, so the roll-ups always equal the sum of
-    // the facts' cells. Existing facts are dropped so the first refresh rebuilds them with ratings.
-    sql: `
-DELETE FROM conversation_facts;
-ALTER TABLE conversation_facts ADD COLUMN score smallint;
--- One row per (who, day or month in the site's zone, group, metric, duration bucket): n values summing to total.
-CREATE TABLE report_rollups (
-  dim    char(1) NOT NULL CHECK (dim IN ('t', 'a', 'c')),
-  grain  char(1) NOT NULL CHECK (grain IN ('d', 'm')),
-  period date NOT NULL,
-  key    text NOT NULL,
-  metric smallint NOT NULL,
-  bucket int NOT NULL,
-  n      int NOT NULL,
-  total  bigint NOT NULL,
-  PRIMARY KEY (dim, grain, period, key, metric, bucket)
-);
--- The zone the roll-ups' days are in; another zone rebuilds them.
-CREATE TABLE report_rollup_zone (
-  id        boolean PRIMARY KEY CHECK (id),
-  time_zone text NOT NULL
-);
--- Closed conversations whose facts changed (category filed, rating) since they were counted.
-CREATE TABLE report_dirty (conversation_id text PRIMARY KEY);
--- The complaint and follow-up service levels read these by registration / creation time.
-CREATE INDEX complaints_created_idx ON complaints (created_at);
-CREATE INDEX follow_ups_created_idx ON follow_ups (created_at);
-`,
-  },
-  {
     version: 18,
     name: 'departments, agent membership; visitor tier and department; conversation priority and department',
     // A conversation's priority is a bit set (1: the visitor's proven VIP tier, 2: a complaint),
@@ -554,6 +492,16 @@ ALTER TABLE visitors
 ALTER TABLE conversations
   ADD COLUMN priority int NOT NULL DEFAULT 0,
   ADD COLUMN department_id text REFERENCES departments (id) ON DELETE SET NULL;
+`,
+  },
+  {
+    version: 19,
+    name: 'visitors: presence on the page (on_page, hidden, left), since when, and whether they came back',
+    // Shared by every process through the database: visitors and agents may be on different ones.
+    sql: `
+ALTER TABLE visitors ADD COLUMN presence text CHECK (presence IN ('on_page', 'hidden', 'left'));
+ALTER TABLE visitors ADD COLUMN presence_since timestamptz;
+ALTER TABLE visitors ADD COLUMN presence_returned boolean NOT NULL DEFAULT false;
 `,
   },
   {
@@ -593,6 +541,58 @@ CREATE TABLE quality_reviews (
 );
 CREATE INDEX quality_reviews_closed_idx ON quality_reviews (closed_at);
 CREATE INDEX quality_reviews_agent_idx ON quality_reviews (agent_id, closed_at);
+`,
+  },
+  {
+    version: 21,
+    name: 'reports: daily and monthly roll-ups of the facts, the rating in the facts, marks of changed conversations',
+    // Maintained by the report reads (store/sql/reports.ts): a refresh subtracts a conversation's
+    // old cells and adds its new ones in one transaction, so the roll-ups always equal the sum of
+    // the facts' cells. Existing facts are dropped so the first refresh rebuilds them with ratings.
+    sql: `
+DELETE FROM conversation_facts;
+ALTER TABLE conversation_facts ADD COLUMN score smallint;
+-- One row per (who, day or month in the site's zone, group, metric, duration bucket): n values summing to total.
+CREATE TABLE report_rollups (
+  dim    char(1) NOT NULL CHECK (dim IN ('t', 'a', 'c')),
+  grain  char(1) NOT NULL CHECK (grain IN ('d', 'm')),
+  period date NOT NULL,
+  key    text NOT NULL,
+  metric smallint NOT NULL,
+  bucket int NOT NULL,
+  n      int NOT NULL,
+  total  bigint NOT NULL,
+  PRIMARY KEY (dim, grain, period, key, metric, bucket)
+);
+-- The zone the roll-ups' days are in; another zone rebuilds them.
+CREATE TABLE report_rollup_zone (
+  id        boolean PRIMARY KEY CHECK (id),
+  time_zone text NOT NULL
+);
+-- Closed conversations whose facts changed (category filed, rating) since they were counted.
+CREATE TABLE report_dirty (conversation_id text PRIMARY KEY);
+-- The complaint and follow-up service levels read these by registration / creation time.
+CREATE INDEX complaints_created_idx ON complaints (created_at);
+CREATE INDEX follow_ups_created_idx ON follow_ups (created_at);
+`,
+  },
+  {
+    version: 22,
+    name: 'settings: close categories named by the lead (the chosen built-in ones first, the others kept as removed)',
+    // Before: the ids of the built-in categories offered, e.g. ["order","complaint"]. After: every
+    // built-in one with its names (shared/settings.ts BUILT_IN_CATEGORIES), those not chosen
+    // marked removed so conversations filed under them keep a name. A fresh team has no row here.
+    sql: `
+WITH builtin (id, en, zh, pos) AS (
+  VALUES ('inquiry', 'Inquiry', '咨询', 1), ('complaint', 'Complaint', '投诉', 2), ('order', 'Order', '订单', 3),
+         ('after_sales', 'After-sales', '售后', 4), ('other', 'Other', '其他', 5)
+)
+UPDATE settings s SET value = (
+  SELECT jsonb_agg(jsonb_build_object('id', b.id, 'name', jsonb_build_object('en', b.en, 'zh-CN', b.zh), 'removed', chosen.ord IS NULL)
+                   ORDER BY chosen.ord NULLS LAST, b.pos)
+  FROM builtin b LEFT JOIN jsonb_array_elements_text(s.value) WITH ORDINALITY AS chosen (id, ord) ON chosen.id = b.id
+)
+WHERE s.key = 'closeCategories' AND jsonb_typeof(s.value -> 0) = 'string';
 `,
   },
 ];
