@@ -21,7 +21,7 @@ export const ERRORS = {
   AGENT_NOT_FOUND: { status: 404, message: 'No such agent' },
   AGENT_UNAVAILABLE: { status: 409, message: 'The agent is not online or has no free capacity' },
   NO_CONVERSATION: { status: 409, message: 'There is no open conversation yet; send a message first' },
-  PRE_CHAT_REQUIRED: { status: 409, message: 'The pre-chat form requires a name or email first; send it with visitor:profile' },
+  PRE_CHAT_REQUIRED: { status: 409, message: 'The pre-chat form requires a name, email or department first; send it with visitor:profile' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; slow down' },
   TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed sign-in attempts for this account or from this address; wait and try again' },
   TOO_MANY_CONNECTIONS: { status: 429, message: 'Too many connections from this address; close some and try again' },

@@ -254,8 +254,9 @@ export interface VisitorSession {
   /**
    * Present when the lead's pre-chat form has fields left to ask before this visitor's first
    * message: each one, and whether it is required. Name and email the visitor's profile already
-   * holds (`visitor:profile`, the host page's `setVisitor`) are left out; ask `department` only
-   * when `departments` is non-empty. The `question` is the first `message:send` itself.
+   * holds (`visitor:profile`, the host page's `setVisitor`) are left out; `department` is here
+   * exactly when `departments` is non-empty (required unless the form makes it optional). The
+   * `question` is the first `message:send` itself.
    */
   preChat?: Partial<Record<PreChatField, 'optional' | 'required'>>;
   /** The limits this server enforces, so a client can keep within them instead of being refused. */

@@ -45,7 +45,10 @@ export interface TeamSettings {
 }
 
 export interface DepartmentSettings {
-  /** The widget offers the shopper a choice of department (`VisitorSession.departments`). */
+  /**
+   * The widget offers the shopper a choice of department (`VisitorSession.departments`) and, while
+   * some exist, asks for one before the first message: required unless `preChat.department` is `optional`.
+   */
   offerChoice: boolean;
   /** A conversation waits this long for its department's agents, then any agent may take it. 0–3600. */
   overflowSeconds: number;
@@ -56,7 +59,8 @@ export const PRE_CHAT_MODES = ['off', 'optional', 'required'] as const;
 export type PreChatMode = (typeof PRE_CHAT_MODES)[number];
 /**
  * `name`, `email`: stored on the visitor's profile (required ones are enforced by the server);
- * `department`: asked only when the session offers departments; `question`: the first message itself.
+ * `department`: asked exactly when departments are offered (`off` then counts as `required`),
+ * required ones enforced by the server too; `question`: the first message itself.
  */
 export type PreChatSettings = Record<PreChatField, PreChatMode>;
 

@@ -3,9 +3,11 @@
  * The pre-chat form in real Chromium, in English and Chinese: a lead switches fields on in the
  * console's Settings page, the shopper fills the widget's form (every field found by its
  * accessible name), and the agent's console shows the shopper's name in the list and the
- * conversation's head. A name the host page passed with `setVisitor` is not asked again. The
- * department choice, which needs a server offering departments, is tried on the form alone with a
- * fake session. Screenshots: test/artifacts/pre-chat-{settings,widget,console}-<locale>.png.
+ * conversation's head. A name the host page passed with `setVisitor` is not asked again. With the
+ * lead's department choice on (the form itself off), a zh-CN shopper must pick a department and
+ * the chat reaches that department's agent. The form's department field is also tried alone
+ * with a fake session. Screenshots: test/artifacts/pre-chat-{settings,widget,console}-<locale>.png,
+ * pre-chat-department-{form,widget,console}.png.
  */
 import { build } from 'esbuild';
 import path from 'node:path';
@@ -16,7 +18,7 @@ import { zhCN as consoleZh } from '../../agent-console/src/locales/zh-CN';
 import { en as widgetEn } from '../../widget/src/locales/en';
 import { zhCN as widgetZh } from '../../widget/src/locales/zh-CN';
 import { artifact, signedInConsole, useBrowser } from '../helpers/browser';
-import { until, WAIT_MS, type TestServer } from '../helpers/chat';
+import { onlineAgent, until, WAIT_MS, type TestServer } from '../helpers/chat';
 import { useTestServer } from '../helpers/suite';
 
 jest.setTimeout(120_000);
@@ -123,9 +125,55 @@ test('a name the host page passed is not asked again; an optional question left 
   await agent.page.getByRole('navigation', { name: consoleEn.conversations }).getByRole('button', { name: /Mei from the shop/ }).waitFor();
 });
 
+test('departments offered, form off: the zh-CN shopper must pick one, picks 售后, and the chat reaches its agent', async () => {
+  const lead = await t.createUser({ role: 'lead' });
+  const rest = (method: 'post' | 'put', route: string, body: object) =>
+    request(t.server.app)[method](`/api/v1${route}`).set('authorization', `Bearer ${lead.token}`).send(body);
+  await rest('post', '/departments', { name: '售前' }).expect(201);
+  const care = (await rest('post', '/departments', { name: '售后' }).expect(201)).body.department as { id: string };
+  await rest('put', '/settings', { departments: { offerChoice: true, overflowSeconds: 600 } }).expect(200);
+  const ana = await onlineInConsole('zh-CN', consoleZh);
+  await rest('put', `/users/${ana.id}/departments`, { departmentIds: [care.id] }).expect(200);
+  // Online, idle, with more room than Ana, and in no department: must not get this chat.
+  const bo = await onlineAgent(t, { name: 'Bo', capacity: 10 });
+  const boAssigned: unknown[] = [];
+  bo.socket.on('conversation:assigned', (a) => boAssigned.push(a));
+
+  const page = await shopper('zh-CN', widgetZh);
+  const form = page.getByRole('form', { name: widgetZh.preChatTitle });
+  const department = form.getByRole('combobox', { name: widgetZh.department });
+  await department.waitFor();
+  expect(await department.evaluate((el: HTMLSelectElement) => [el.required, [...el.options].map((o) => o.text)])).toEqual([true, ['', '售前', '售后']]);
+  expect(await page.getByRole('textbox', { name: widgetZh.composerLabel }).count()).toBe(0);
+  // Left empty: the browser keeps the form.
+  await form.getByRole('button', { name: widgetZh.send }).click();
+  expect(await department.evaluate((el: HTMLSelectElement) => el.validity.valueMissing)).toBe(true);
+  await department.selectOption({ label: '售后' });
+  await page.screenshot({ path: artifact('pre-chat-department-form.png') });
+  await form.getByRole('button', { name: widgetZh.send }).click();
+
+  const composer = page.getByRole('textbox', { name: widgetZh.composerLabel });
+  await composer.fill('收到的茶杯有裂缝，怎么退货？');
+  await composer.press('Enter');
+  await page.getByRole('log', { name: widgetZh.messages }).getByText('收到的茶杯有裂缝，怎么退货？').waitFor();
+  await page.screenshot({ path: artifact('pre-chat-department-widget.png') });
+
+  // Ana (售后) gets it in her console; Bo, freer but in no department, does not.
+  const item = ana.page.getByRole('navigation', { name: consoleZh.conversations }).getByRole('button').first();
+  await item.click();
+  await ana.page.getByRole('log', { name: consoleZh.transcript }).getByText('收到的茶杯有裂缝，怎么退货？').waitFor();
+  await ana.page.screenshot({ path: artifact('pre-chat-department-console.png') });
+  const { rows } = await t.sql.query<{ agent_id: string; department_id: string }>(
+    'SELECT c.agent_id, c.department_id FROM conversations c JOIN messages m ON m.conversation_id = c.id WHERE m.body = $1',
+    ['收到的茶杯有裂缝，怎么退货？'],
+  );
+  expect(rows).toEqual([{ agent_id: ana.id, department_id: care.id }]);
+  expect(boAssigned).toEqual([]);
+});
+
 /**
- * The form alone in a page, with a fake session and a chat that records its calls: what a server
- * offering departments would send (this branch's server does not offer any yet).
+ * The form alone in a page, with a fake session and a chat that records its calls: the widget's
+ * side of each combination of fields, without a server.
  */
 const HARNESS = `
 import { render } from 'preact';

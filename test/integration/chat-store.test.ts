@@ -189,6 +189,7 @@ describe.each(backends)('ChatStore on $name', (backend) => {
 
       const visitorId = `visitor-${randomUUID()}`;
       await store.setVisitorProfile(visitorId, { tier: { tier: 'vip', expiresAt: T0 + 1000 }, departmentId: care.department.id }, T0);
+      expect(await store.getVisitor(visitorId)).toMatchObject({ departmentId: care.department.id });
       const opened = await store.openConversationWith(visitorId, T0 + 10, { clientId: randomUUID(), text: 'hi' });
       expect(opened?.conversation).toMatchObject({ priority: 1, departmentId: care.department.id });
       expect(await store.raisePriority(opened!.conversation.id, 2)).toBe(3);
@@ -200,6 +201,7 @@ describe.each(backends)('ChatStore on $name', (backend) => {
       expect(await store.deleteDepartment(care.department.id)).toEqual([agent.id]);
       expect(await store.deleteDepartment(care.department.id)).toBeNull();
       expect(await store.getConversation(later!.conversation.id)).toMatchObject({ departmentId: null });
+      expect(await store.getVisitor(visitorId)).toMatchObject({ departmentId: null });
       expect(await store.agentDepartments([agent.id])).toEqual(new Map([[agent.id, [sales.department.id]]]));
     });
   });
@@ -262,7 +264,7 @@ describe.each(backends)('ChatStore on $name', (backend) => {
       expect(await store.getVisitor(id)).toBeNull();
       await store.setVisitorProfile(id, { name: 'Ana' }, T0);
       expect(await store.getVisitor(id)).toEqual({
-        id, name: 'Ana', email: null, context: null, userAgent: null, createdAt: T0, lastSeenAt: T0, presence: null,
+        id, name: 'Ana', email: null, context: null, userAgent: null, createdAt: T0, lastSeenAt: T0, presence: null, departmentId: null,
       });
       await store.setVisitorProfile(id, { email: 'ana@example.com' }, T0 + 10);
       await store.setVisitorProfile(id, { name: 'Ana Lima' }, T0 + 5);
@@ -274,7 +276,7 @@ describe.each(backends)('ChatStore on $name', (backend) => {
       const context = { url: 'https://shop.example/?q="x"', title: '订单 \\ ok', data: { order: 'A-1', note: '{"not":"json"}' } };
       await store.setVisitorContext(id, context, 'UA/1', T0);
       expect(await store.getVisitor(id)).toEqual({
-        id, name: null, email: null, context, userAgent: 'UA/1', createdAt: T0, lastSeenAt: T0, presence: null,
+        id, name: null, email: null, context, userAgent: 'UA/1', createdAt: T0, lastSeenAt: T0, presence: null, departmentId: null,
       });
       await store.setVisitorProfile(id, { name: 'Bo' }, T0 + 1);
       await store.setVisitorContext(id, { language: 'en' }, null, T0 + 2);

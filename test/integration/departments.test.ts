@@ -184,3 +184,33 @@ test("the widget's session offers the departments when the lead turns the choice
   await ok(socket, 'message:send', { clientId: randomUUID(), text: '这个有货吗？' });
   await until(async () => (await t().store.findActiveConversation(first.visitorId))?.departmentId === sales.id);
 });
+
+test('with the choice on, the session asks every shopper for a department; a first message without one is refused; the chosen one routes it', async () => {
+  const lead = await t().createUser({ role: 'lead' });
+  const { sales, care } = await departments(lead.token);
+  // The pre-chat form stays off: turning the choice on is enough to ask (required).
+  await api(lead.token).put('/settings', { departments: { offerChoice: true, overflowSeconds: 60 } }).expect(200);
+  t.clock.advance(2000); // past the settings cache
+  const ana = await agentOnline(t(), 'Ana', 2);
+  const bo = await agentOnline(t(), 'Bo', 5); // more free capacity, in no department
+  await api(lead.token).put(`/users/${ana.id}/departments`, { departmentIds: [care.id] }).expect(200);
+
+  const socket = await t().visitor();
+  const session = await ok(socket, 'session:sync', {});
+  expect(session.preChat).toEqual({ department: 'required' });
+  expect(session.departments).toEqual([{ id: sales.id, name: '售前 Pre-sales' }, { id: care.id, name: '售后 After-sales' }]);
+
+  const refused = await call(socket, 'message:send', { clientId: randomUUID(), text: '收到的商品有质量问题' });
+  expect(refused).toMatchObject({ ok: false, error: { code: 'PRE_CHAT_REQUIRED', message: expect.stringContaining('department') } });
+  expect(await t().store.findActiveConversation(session.visitorId)).toBeNull();
+  expect((await t().sql.query('SELECT 1 FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.visitor_id = $1', [session.visitorId])).rows).toEqual([]);
+  expect(await call(socket, 'visitor:profile', { department: 'nope' })).toMatchObject({ ok: false, error: { code: 'DEPARTMENT_NOT_FOUND' } });
+  expect(await t().store.getVisitor(session.visitorId)).toBeNull();
+
+  await ok(socket, 'visitor:profile', { department: care.id });
+  const ack = await ok(socket, 'message:send', { clientId: randomUUID(), text: '收到的商品有质量问题' });
+  await until(() => ana.assigned.length === 1);
+  expect(ana.assigned[0].conversation).toMatchObject({ id: ack.conversationId, department: { id: care.id, name: '售后 After-sales' } });
+  expect(bo.assigned).toEqual([]);
+  expect(await t().pool.assignmentOf(ack.conversationId)).toBe(ana.id);
+});

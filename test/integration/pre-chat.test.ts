@@ -49,8 +49,8 @@ test('settings → the session\'s fields → a required name enforced → the ag
 
   const v = await t().visitor();
   const session = await ok(v, 'session:sync', {});
-  // In the order the widget shows them; the department stays for the widget to offer when departments exist.
-  expect(Object.entries(session.preChat!)).toEqual([['name', 'required'], ['email', 'optional'], ['department', 'required'], ['question', 'optional']]);
+  // In the order the widget shows them; no departments are offered here, so the department is not asked (departments.test.ts).
+  expect(Object.entries(session.preChat!)).toEqual([['name', 'required'], ['email', 'optional'], ['question', 'optional']]);
 
   // No name yet: refused, nothing stored, nothing routed.
   const refused = await send(v, 'Is the teapot in stock?');
@@ -65,7 +65,7 @@ test('settings → the session\'s fields → a required name enforced → the ag
 
   // The form's name: the session no longer asks for it (nor the email now held), and the first message opens the chat.
   await ok(v, 'visitor:profile', { name: '王小明' });
-  expect((await ok(v, 'session:sync', {})).preChat).toEqual({ department: 'required', question: 'optional' });
+  expect((await ok(v, 'session:sync', {})).preChat).toEqual({ question: 'optional' });
   const got = next(agent.socket, 'conversation:assigned');
   const onFloor = next(floorLead, 'floor:conversation', (c) => c.visitorName === '王小明');
   const sent = await send(v, 'Is the teapot in stock?');

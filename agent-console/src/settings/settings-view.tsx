@@ -124,9 +124,10 @@ export function SettingsView({ t, locale, api }: ViewProps) {
         <fieldset>
           <legend>{s.departments}</legend>
           <label class="check">
-            <input type="checkbox" name="offerDepartments" defaultChecked={settings.departments.offerChoice} />
+            <input type="checkbox" name="offerDepartments" defaultChecked={settings.departments.offerChoice} aria-describedby="offer-hint" />
             {s.offerDepartments}
           </label>
+          <p id="offer-hint" class="hint">{s.offerHint}</p>
           <label>
             {s.overflowSeconds}
             <input name="overflowSeconds" type="number" min={0} max={3600} required defaultValue={String(settings.departments.overflowSeconds)} aria-describedby="overflow-hint" />

@@ -24,7 +24,6 @@ import { PRIORITY, type Priorities } from './priority';
 import type { Routing } from './routing';
 import { messageText } from './text';
 import { pageAt, visitorState, type Views } from './views';
-import { DEFAULT_SETTINGS } from '../settings';
 import { createTierVerifier } from '../tiers';
 
 /** Longest User-Agent stored; longer headers are cut. */
@@ -44,7 +43,7 @@ export function createVisitorUseCases(
   parts: {
     lookups: Lookups; views: Views; audience: Audience; routing: Routing; background: Background; conversations: Conversations; floor: Floor;
     followUps?: FollowUps;
-    preChat?: PreChat;
+    preChat: PreChat;
     queueWait: QueueWait;
     queueFaq: QueueFaq;
     priorities: Priorities;
@@ -54,12 +53,6 @@ export function createVisitorUseCases(
   const { lookups, views, audience, routing, background, conversations, floor, queueWait, queueFaq } = parts;
   const log = deps.logger.child({ module: 'chat' });
   const verifyTier = deps.tiers ?? createTierVerifier(undefined, clock);
-
-  /** The departments a shopper may choose from, when the lead has the widget offer a choice. */
-  async function departmentChoice(): Promise<{ departments?: { id: string; name: string }[] }> {
-    if (!((await deps.departments?.()) ?? DEFAULT_SETTINGS.departments).offerChoice) return {};
-    return { departments: (await store.listDepartments()).map(({ id, name }) => ({ id, name })) };
-  }
 
   /** After the ack of a first message: announce the opening, copy it to the visitor's other tabs, route. */
   async function fanOutOpened(visitorId: string, socketId: string | undefined, o: OpenedConversation) {
@@ -108,22 +101,20 @@ export function createVisitorUseCases(
      * `afterSeq` that counts in another conversation (`conversationId`) starts from the beginning.
      */
     async visitorSession(visitorId: string, token: string, afterSeq = 0, conversationId?: string): Promise<VisitorSession> {
-      const [c, agents, preChat, closed, choice] = await Promise.all([
+      const [c, agents, form, closed] = await Promise.all([
         store.findActiveConversation(visitorId),
         pool.agents(),
-        parts.preChat?.ask(visitorId),
+        parts.preChat.ask(visitorId),
         closedNow(),
-        departmentChoice(),
       ]);
       // Closed by business hours: the widget offers the form and says when the team is back.
       const agentsAvailable = !closed && agents.some((a) => a.status === 'online');
       const reopens = closed?.reopensAt != null ? { reopensAt: closed.reopensAt } : {};
       const sessionLimits = { maxMessageLength: limits.maxMessageLength, messagesPerSecond: limits.visitorMessagesPerSecond };
-      const form = preChat ? { preChat } : {};
       // No chat going on: the (closed) conversation answering a message they left, if one came since their last chat.
       const answer = c ? null : await store.answerToShow(visitorId);
       const shown = c ?? (answer ? await store.getConversation(answer) : null);
-      if (!shown) return { visitorId, token, conversation: null, messages: [], hasMore: false, agentsAvailable, ...form, ...reopens, ...choice, limits: sessionLimits };
+      if (!shown) return { visitorId, token, conversation: null, messages: [], hasMore: false, agentsAvailable, ...form, ...reopens, limits: sessionLimits };
       if (c) lookups.opened(visitorId, c.id);
       const [view, page] = await Promise.all([
         views.conversationView(shown),
@@ -139,7 +130,6 @@ export function createVisitorUseCases(
         agentsAvailable,
         ...form,
         ...reopens,
-        ...choice,
         limits: sessionLimits,
       };
     },
@@ -158,7 +148,7 @@ export function createVisitorUseCases(
      * `socketId`: the sending socket, which gets the ack rather than a copy of the message.
      * `beforeOpening`: awaited once, before this message would open a new conversation; a
      * rejection refuses the message with nothing stored (the cap on new conversations). So does a
-     * required pre-chat field missing from the visitor's profile (PRE_CHAT_REQUIRED).
+     * required pre-chat field (name, email, department) missing from the visitor's profile (PRE_CHAT_REQUIRED).
      * While business hours are on and the team is closed, a message that would open a
      * conversation is refused (TEAM_CLOSED, nothing stored); a chat already going on goes on.
      */
@@ -182,7 +172,7 @@ export function createVisitorUseCases(
               const when = closed.reopensAt === null ? '' : `; open again from ${new Date(closed.reopensAt).toISOString()}`;
               throw new AppError('TEAM_CLOSED', `The team is closed now${when}: leave a message (offline:message)`);
             }
-            await parts.preChat?.check(visitorId);
+            await parts.preChat.check(visitorId);
             await beforeOpening?.();
             allowedToOpen = true;
           }

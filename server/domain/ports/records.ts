@@ -113,6 +113,8 @@ export interface VisitorRecord {
   lastSeenAt: number;
   /** As last reported (never reported: null); `left` counts as left only past the grace (visitor-presence.ts). */
   presence: StoredPresence | null;
+  /** The department their next conversations go to (the last one chosen or named); null: none. */
+  departmentId: string | null;
 }
 
 /** A visitor's presence as stored: the state reported last, since when, and whether they came back. */

@@ -15,9 +15,10 @@ interface VisitorRow {
   presence: VisitorPresenceState | null;
   presence_since: Date | null;
   presence_returned: boolean;
+  department_id: string | null;
 }
 
-const VISITOR_COLS = 'id, name, email, context, user_agent, created_at, last_seen_at, presence, presence_since, presence_returned';
+const VISITOR_COLS = 'id, name, email, context, user_agent, created_at, last_seen_at, presence, presence_since, presence_returned, department_id';
 
 const toPresence = (r: Pick<VisitorRow, 'presence' | 'presence_since' | 'presence_returned'>): StoredPresence | null =>
   r.presence && { state: r.presence, since: r.presence_since!.getTime(), returned: r.presence_returned };
@@ -31,6 +32,7 @@ const toVisitor = (r: VisitorRow): VisitorRecord => ({
   createdAt: r.created_at.getTime(),
   lastSeenAt: r.last_seen_at.getTime(),
   presence: toPresence(r),
+  departmentId: r.department_id,
 });
 
 const TOUCH_VISITOR = `INSERT INTO visitors (id, created_at, last_seen_at) VALUES ($1, ${ts('$2')}, ${ts('$2')})

@@ -45,7 +45,7 @@ export function createMemoryChatStore(): MemoryChatStore {
 
   const copy = <T>(x: T): T => structuredClone(x);
   const touch = (id: string, at: number) => {
-    const v = visitors.get(id) ?? { id, name: null, email: null, context: null, userAgent: null, createdAt: at, lastSeenAt: at, presence: null };
+    const v = visitors.get(id) ?? { id, name: null, email: null, context: null, userAgent: null, createdAt: at, lastSeenAt: at, presence: null, departmentId: null };
     v.lastSeenAt = Math.max(v.lastSeenAt, at);
     visitors.set(id, v);
     return v;
@@ -135,6 +135,7 @@ export function createMemoryChatStore(): MemoryChatStore {
       const v = touch(id, at);
       if (p.name !== undefined) v.name = p.name;
       if (p.email !== undefined) v.email = p.email;
+      if (p.departmentId !== undefined) v.departmentId = p.departmentId;
     },
     async setVisitorContext(id, context, userAgent, at) {
       const v = touch(id, at);
@@ -176,8 +177,8 @@ export function createMemoryChatStore(): MemoryChatStore {
       const c: ConversationRecord = {
         id: randomUUID(), visitorId, status: 'queued', agentId: null, openedAt: at, firstResponseAt: null,
         closedAt: null, closedBy: null, closeCategory: null, closeSummary: null, lastSeq: 0,
-        // Tiers and departments of visitors are not kept here: every conversation opens unbound.
-        priority: 0, departmentId: null,
+        // Tiers of visitors are not kept here: every conversation opens at priority 0.
+        priority: 0, departmentId: visitors.get(visitorId)?.departmentId ?? null,
       };
       conversations.set(c.id, c);
       messages.set(c.id, []);
@@ -223,6 +224,7 @@ export function createMemoryChatStore(): MemoryChatStore {
       if (!departments.delete(id)) return null;
       const members = [...memberships].filter(([, ids]) => ids.delete(id)).map(([u]) => u);
       for (const c of conversations.values()) if (c.departmentId === id) c.departmentId = null;
+      for (const v of visitors.values()) if (v.departmentId === id) v.departmentId = null;
       return members;
     },
     async agentDepartments(userIds) {
