@@ -2,7 +2,8 @@
  * The slow first answer's optional re-route (routines' `slowAnswerReroute`) through a real
  * server and socket.io-client with a manual clock (the sweep runs after the clock moves):
  * off by default (and for a body that does not name it), on it moves the chat once to a free
- * agent, it stays when nobody is free, and an agent's answer keeps it.
+ * agent (of its department when it has one), it stays when nobody is free, and an agent's
+ * answer keeps it.
  */
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
@@ -101,4 +102,23 @@ test('on, but the agent answered in time: it stays', async () => {
   overdue();
   expect(await t().server.chat.sweepRoutines()).toMatchObject({ slow: 0, rerouted: 0 });
   expect(await assignee(t(), v.conversationId)).toBe(ana.id);
+});
+
+test("on: a chat of a department goes only to that department's agents", async () => {
+  await putRoutines(t(), { ...OLDER, slowAnswerReroute: true });
+  const lead = await t().createUser({ role: 'lead' });
+  const care = (await request(t().server.app).post('/api/v1/departments').set({ authorization: `Bearer ${lead.token}` }).send({ name: `售后 ${randomUUID().slice(0, 6)}` }).expect(201)).body.department as { id: string };
+  const { v } = await chatWithAna(t());
+  // Routed within the department (as a transfer to it would have recorded).
+  await t().store.setConversationDepartment(v.conversationId, care.id);
+  await onlineAgent(t(), { name: 'Bo' }); // free, but not of the department
+  overdue();
+  expect(await t().server.chat.sweepRoutines()).toMatchObject({ slow: 1, rerouted: 0 });
+
+  const cy = await onlineAgent(t(), { name: 'Cy' });
+  await request(t().server.app).put(`/api/v1/users/${cy.id}/departments`).set({ authorization: `Bearer ${lead.token}` }).send({ departmentIds: [care.id] }).expect(200);
+  const cyGets = next(cy.socket, 'conversation:assigned', (p) => p.conversation.id === v.conversationId);
+  expect(await t().server.chat.sweepRoutines()).toMatchObject({ rerouted: 1 });
+  await cyGets;
+  expect(await assignee(t(), v.conversationId)).toBe(cy.id);
 });
