@@ -28,7 +28,8 @@ export type SystemEvent =
   | { type: 'opened' }
   | { type: 'queued'; position: number }
   | { type: 'assigned'; agentId: string; agentName: string }
-  | { type: 'transferred'; fromAgentId: string | null; toAgentId: string | null; note?: string; toDepartment?: DepartmentRef }
+  /** `reason` `slow_answer`: the routines moved it, its agent had not answered in time (no `note` then). */
+  | { type: 'transferred'; fromAgentId: string | null; toAgentId: string | null; note?: string; toDepartment?: DepartmentRef; reason?: 'slow_answer' }
   | { type: 'agent_disconnected'; agentId: string }
   | { type: 'requeued'; fromAgentId: string; reason: 'agent_offline' | 'agent_disconnected' }
   | { type: 'closed'; by: AuthorKind; byId: string | null; reason?: CloseReason }
@@ -520,8 +521,11 @@ export interface AgentServerToClientEvents {
    */
   'conversation:removed': (p: {
     conversationId: string;
-    /** `ended`: the visitor closed it; it stays listed until filed (`conversation:wrapup`) or `wrapUpDueAt`. */
-    reason: 'closed' | 'transferred' | 'requeued' | 'ended';
+    /**
+     * `ended`: the visitor closed it; it stays listed until filed (`conversation:wrapup`) or `wrapUpDueAt`.
+     * `slow_answer`: the routines gave it to another agent (`to`) because I had not answered in time.
+     */
+    reason: 'closed' | 'transferred' | 'requeued' | 'ended' | 'slow_answer';
     wrapUpDueAt?: number;
     by?: AgentRef;
     to?: AgentRef;

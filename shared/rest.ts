@@ -364,6 +364,8 @@ export interface TranscriptSearchQuery {
   cursor?: string;
   /** Export only. @default 'csv' */
   format?: 'csv' | 'json';
+  /** Export only: the language of the category names. @default 'en' */
+  lang?: FaqLanguage;
 }
 
 /** One conversation as search results and exports carry it. Times in ms since the epoch. */
@@ -389,6 +391,12 @@ export interface TranscriptRowView {
   closeSummary: string | null;
   rating: number | null;
   ratingComment: string | null;
+}
+
+/** One row of `GET /transcripts/export?format=json`: the search row and its category's name. */
+export interface TranscriptExportRow extends TranscriptRowView {
+  /** `closeCategory`'s name in the export's `lang` (else the other language's, else the id); null when uncategorised. */
+  closeCategoryName: string | null;
 }
 
 export interface TranscriptSearchResponse {

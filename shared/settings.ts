@@ -118,6 +118,11 @@ export interface RoutineSettings {
   idleCloseMinutes: number;
   /** An assigned conversation with no agent answer after this long is flagged on the floor. 10–3600. */
   slowAnswerSeconds: number;
+  /**
+   * Such a conversation also goes, once, to another online agent with free capacity (the least
+   * loaded; of its department when it has one); when nobody can take it, it stays. Default off.
+   */
+  slowAnswerReroute: boolean;
   /** A queued shopper who left the page this long ago leaves the queue as a missed chat; 0 keeps them queued. 0–3600. */
   missedAfterSeconds: number;
   /** A chat the visitor ended waits this long for its agent's category and summary, then is filed uncategorised. 1–1440. */

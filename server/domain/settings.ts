@@ -36,6 +36,7 @@ export const DEFAULT_SETTINGS: TeamSettings = {
     idlePromptMinutes: 3,
     idleCloseMinutes: 5,
     slowAnswerSeconds: 60,
+    slowAnswerReroute: false,
     missedAfterSeconds: 120,
     wrapUpMinutes: 10,
     complaintDueHours: 24,

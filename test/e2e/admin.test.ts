@@ -169,6 +169,7 @@ test('settings saved on their page apply; the pages and the shortcut help in zh-
   await lead.page.getByRole('button', { name: 'Remove the category Complaint' }).click();
   await lead.page.getByRole('checkbox', { name: 'Agents see what visitors type before they send it' }).uncheck();
   await lead.page.getByLabel('Waiting threshold (seconds)', { exact: true }).fill('120');
+  await lead.page.getByRole('checkbox', { name: 'Also give such a chat, once, to another free agent (of its department, if it has one)' }).check();
   await lead.page.getByRole('checkbox', { name: 'Open on Saturday' }).check();
   await lead.page.getByLabel('Saturday from').fill('10:00');
   await lead.page.getByLabel('Saturday until').fill('09:00');
@@ -184,6 +185,7 @@ test('settings saved on their page apply; the pages and the shortcut help in zh-
   expect(saved).toMatchObject({
     waitingThresholdSeconds: 120,
     typingPreview: false,
+    routines: { slowAnswerReroute: true },
   });
   expect(saved.closeCategories.map((c: { id: string; removed: boolean }) => [c.id, c.removed])).toEqual([
     ['inquiry', false], ['complaint', true], ['order', false], ['after_sales', false], ['other', false],

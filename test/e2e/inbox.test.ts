@@ -118,7 +118,8 @@ test('transcript search finds a Chinese phrase, opens it, and the CSV export hol
   expect(lines[0]).toMatch(/^conversation_id,status,started_at,assigned_at,first_response_at,closed_at,/);
   expect(lines.length).toBe(2);
   expect(lines[1]).toContain(',Bea,');
-  expect(lines[1]).toContain(',after_sales,');
+  // The category by its name in the console's language, then its id.
+  expect(lines[1]).toContain(',After-sales,after_sales,');
 
   // Without the phrase: a row for every conversation.
   await search.getByRole('searchbox', { name: 'Words in the conversation' }).fill('');
@@ -134,6 +135,8 @@ test('transcript search finds a Chinese phrase, opens it, and the CSV export hol
   const zhResults = zh.page.getByRole('table', { name: '符合条件的对话' });
   await until(async () => (await zhResults.getByRole('row').count()) === 2, 15_000, 'one match in Chinese');
   await zh.page.screenshot({ path: artifact('transcripts-zh-CN.png') });
+  const [zhCsv] = await Promise.all([zh.page.waitForEvent('download'), zhSearch.getByRole('button', { name: '导出 CSV' }).click()]);
+  expect((await readFile((await zhCsv.path())!, 'utf8')).slice(1).trim().split('\r\n')[1]).toContain(',售后,after_sales,');
 });
 
 test('new left messages reach a lead\'s console pushed: the inbox list and the badge follow without a reload', async () => {

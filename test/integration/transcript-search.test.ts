@@ -2,12 +2,14 @@
  * /api/v1/transcripts: search by a Chinese phrase and an English word, by visitor, agent,
  * category, rating, status and date range; cursor pages; the CSV and JSON exports hold every
  * match (more than a page and more than one chunk of the streamed read), with formula
- * injection escaped and a BOM for Excel; an agent finds only what they handled.
+ * injection escaped and a BOM for Excel, categories by the lead's names in the export's
+ * language; an agent finds only what they handled.
  */
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { CloseCategory } from '../../shared/protocol';
-import type { TranscriptRowView } from '../../shared/rest';
+import type { TranscriptExportRow, TranscriptRowView } from '../../shared/rest';
+import { BUILT_IN_CATEGORIES } from '../../shared/settings';
 import { EXPORT_CHUNK } from '../../server/domain/transcript-search';
 import { chattingVisitor, ok, onlineAgent } from '../helpers/chat';
 import { useTestServer } from '../helpers/suite';
@@ -236,7 +238,7 @@ describe('export', () => {
     const [header, ...rows] = parseCsv(body.slice(1));
     expect(header).toEqual([
       'conversation_id', 'status', 'started_at', 'assigned_at', 'first_response_at', 'closed_at', 'first_response_seconds',
-      'handling_seconds', 'agent_id', 'agent_name', 'visitor_id', 'visitor_name', 'visitor_email', 'category', 'summary',
+      'handling_seconds', 'agent_id', 'agent_name', 'visitor_id', 'visitor_name', 'visitor_email', 'category', 'category_id', 'summary',
       'closed_by', 'rating', 'rating_comment',
     ]);
     expect(rows.length).toBe(BULK);
@@ -244,7 +246,7 @@ describe('export', () => {
     const first = rows.find((r) => r[0] === 'bulk-1')!;
     expect(first).toEqual([
       'bulk-1', 'closed', '2020-01-01T00:00:01.000Z', '', '2020-01-01T00:00:31.000Z', '2020-01-01T00:10:01.000Z', '30', '600',
-      a.id, 'Arun', 'bulk-visitor-1', '', '', 'order', '', 'agent', '', '',
+      a.id, 'Arun', 'bulk-visitor-1', '', '', 'Order', 'order', '', 'agent', '', '',
     ]);
   });
 
@@ -253,7 +255,15 @@ describe('export', () => {
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
     const rows = JSON.parse(res.body as string) as TranscriptRowView[];
     expect(rows.length).toBe(BULK);
-    expect(rows[0]).toMatchObject({ id: `bulk-${BULK}`, agentName: 'Arun', closeCategory: 'order', firstResponseSeconds: 30, handlingSeconds: 600 });
+    expect(rows[0]).toMatchObject({ id: `bulk-${BULK}`, agentName: 'Arun', closeCategory: 'order', closeCategoryName: 'Order', firstResponseSeconds: 30, handlingSeconds: 600 });
+    const zh = JSON.parse((await exported(lead.token, { ...BULK_DAY, format: 'json', lang: 'zh-CN' }).expect(200)).body) as TranscriptExportRow[];
+    expect(zh[0]).toMatchObject({ closeCategory: 'order', closeCategoryName: '订单' });
+    // The names are the lead's: renamed in the settings, the export follows; the id stays.
+    const renamed = BUILT_IN_CATEGORIES.map((c) => (c.id === 'order' ? { ...c, name: { en: 'Web orders', 'zh-CN': '网店订单' } } : c));
+    await api().put('/api/v1/settings').set(auth(lead.token)).send({ closeCategories: renamed }).expect(200);
+    const after = JSON.parse((await exported(lead.token, { ...BULK_DAY, format: 'json', lang: 'zh-CN' }).expect(200)).body) as TranscriptExportRow[];
+    expect(after[0]).toMatchObject({ closeCategory: 'order', closeCategoryName: '网店订单' });
+    await api().put('/api/v1/settings').set(auth(lead.token)).send({ closeCategories: BUILT_IN_CATEGORIES }).expect(200);
     expect(JSON.parse((await exported(lead.token, { q: '没有这句话', format: 'json' }).expect(200)).body)).toEqual([]);
   });
 
@@ -264,7 +274,8 @@ describe('export', () => {
     expect(cell('visitor_name')).toBe("'@SUM(1+1)");
     expect(cell('rating_comment')).toBe(`'=HYPERLINK("http://evil.example","x")`);
     expect(cell('summary')).toBe(`'-退货,已处理 "A"`);
-    expect(cell('category')).toBe('after_sales');
+    expect(cell('category')).toBe('After-sales');
+    expect(cell('category_id')).toBe('after_sales');
     expect(cell('agent_name')).toBe('Bea');
     // The raw line: quoted where needed, quotes doubled.
     expect(body).toContain(`"'=HYPERLINK(""http://evil.example"",""x"")"`);
@@ -273,6 +284,7 @@ describe('export', () => {
   test.each([
     ['an unknown format', { format: 'xml' }],
     ['a page parameter', { limit: '10' }],
+    ['an unknown language', { lang: 'fr' }],
   ])('refuses %s', async (_what, query) => {
     expect((await api().get('/api/v1/transcripts/export').query(query).set(auth(lead.token)).expect(400)).body.error.code).toBe('VALIDATION_FAILED');
   });

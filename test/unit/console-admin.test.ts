@@ -82,6 +82,7 @@ test('the settings form reads into TeamSettings, or says what is wrong', () => {
     'preChat-question': 'optional',
     'preChat-email': 'sometimes',
     queueWaitLimitMinutes: '0',
+    slowAnswerReroute: 'on',
     offerDepartments: 'on',
     overflowSeconds: '90',
   };
@@ -110,6 +111,7 @@ test('the settings form reads into TeamSettings, or says what is wrong', () => {
         complaintDueHours: 48,
         followUpDueDays: 2,
         queueWaitLimitMinutes: 0,
+        slowAnswerReroute: true,
       },
       // A mode the form does not offer, or none, is off.
       preChat: { name: 'required', email: 'off', department: 'off', question: 'optional' },

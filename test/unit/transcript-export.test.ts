@@ -1,10 +1,11 @@
 /**
  * The transcript export reads every match in chunks on the keyset cursor (never one big read,
  * never one page), an agent's search is narrowed to their own conversations, and CSV cells a
- * spreadsheet would run as formulas are escaped.
+ * spreadsheet would run as formulas are escaped, and categories are written by their names.
  */
 import { createTranscriptSearchService, EXPORT_CHUNK } from '../../server/domain/transcript-search';
 import type { TranscriptFilter, TranscriptRow, TranscriptSearchStore } from '../../server/domain/ports/transcript-search';
+import { transcriptExportRow } from '../../server/transport/api/transcripts';
 import { csvCell, csvLine } from '../../server/transport/csv';
 
 function row(i: number): TranscriptRow {
@@ -73,4 +74,19 @@ test.each([
 
 test('numbers and nulls are written as they are, lines end with CRLF', () => {
   expect(csvLine([-5, null, 'x'])).toBe('-5,,x\r\n');
+});
+
+test("an exported row names its category in the export's language, a removed one too, keeping the id", () => {
+  const categories = [
+    { id: 'c-1', name: { en: 'Refund', 'zh-CN': '退款' }, removed: false },
+    { id: 'c-2', name: { en: '', 'zh-CN': '物流' }, removed: true },
+  ];
+  const named = (closeCategory: string | null, lang: 'en' | 'zh-CN') => transcriptExportRow({ ...row(1), closeCategory }, categories, lang);
+  expect(named('c-1', 'zh-CN')).toMatchObject({ closeCategory: 'c-1', closeCategoryName: '退款' });
+  expect(named('c-1', 'en')).toMatchObject({ closeCategory: 'c-1', closeCategoryName: 'Refund' });
+  // Removed, and named in Chinese only: the Chinese name rather than nothing.
+  expect(named('c-2', 'en')).toMatchObject({ closeCategory: 'c-2', closeCategoryName: '物流' });
+  // An id the settings never knew stays readable as itself; uncategorised stays empty.
+  expect(named('gone', 'en').closeCategoryName).toBe('gone');
+  expect(named(null, 'zh-CN').closeCategoryName).toBeNull();
 });

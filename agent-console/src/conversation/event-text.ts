@@ -12,6 +12,7 @@ export function eventText(m: Message, t: Strings): string {
     case 'assigned':
       return fill(t.eventAssigned, { agent: e.agentName });
     case 'transferred':
+      if (e.reason === 'slow_answer') return t.eventTransferredSlow;
       return e.note ? `${t.eventTransferred}: ${e.note}` : t.eventTransferred;
     case 'agent_disconnected':
       return t.eventDisconnected;

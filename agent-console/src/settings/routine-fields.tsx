@@ -41,6 +41,10 @@ export function RoutineFields({ s, routines }: { s: SettingsStrings; routines: R
           <input name={k} type="number" min={min} max={max} required defaultValue={String(routines[k])} />
         </label>
       ))}
+      <label class="check">
+        <input type="checkbox" name="slowAnswerReroute" defaultChecked={routines.slowAnswerReroute} />
+        {s.slowAnswerReroute}
+      </label>
     </fieldset>
   );
 }

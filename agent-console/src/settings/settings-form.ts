@@ -104,5 +104,6 @@ function readRoutines(get: (name: string) => string): RoutineSettings | null {
     complaintDueHours: complaintDueHours!,
     followUpDueDays: followUpDueDays!,
     queueWaitLimitMinutes: queueWaitLimitMinutes!,
+    slowAnswerReroute: get('slowAnswerReroute') !== '',
   };
 }

@@ -62,7 +62,7 @@ export function TranscriptsView({ t, locale, api, me }: ViewProps) {
     setBusy(s.exporting);
     setError('');
     try {
-      saveFile(await calls.export(filters, format), `transcripts-${new Date().toISOString().slice(0, 10)}.${format}`);
+      saveFile(await calls.export(filters, format, locale), `transcripts-${new Date().toISOString().slice(0, 10)}.${format}`);
     } catch (e) {
       setError(errorSentence(s.errors, e));
     } finally {

@@ -46,24 +46,25 @@ export function createConversationSteps(
     /**
      * To an agent, or back to the queue (`toAgentId` null); with `toDepartmentId` (and no agent)
      * to that department's agents, until the overflow wait is over. `aboveCapacity`: a lead
-     * taking it over for themself (see the pool's `transfer`).
+     * taking it over for themself (see the pool's `transfer`). `actor` null with `reason`
+     * `slow_answer`: the routines move it (nobody to authorize; its agent is told why).
      */
     async transfer(
-      actor: Actor,
+      actor: Actor | null,
       conversationId: string,
       toAgentId: string | null,
       note?: string,
       toDepartmentId?: string,
-      opts?: { aboveCapacity?: boolean },
+      opts?: { aboveCapacity?: boolean; reason?: 'slow_answer' },
     ) {
-      await authorize(actor, conversationId);
+      if (actor) await authorize(actor, conversationId);
       if (toAgentId && !(await lookups.user(toAgentId))) throw new AppError('AGENT_NOT_FOUND');
       const department = toDepartmentId === undefined || toAgentId ? null : await views.departmentRef(toDepartmentId);
       if (toDepartmentId !== undefined && !toAgentId && !department) throw new AppError('DEPARTMENT_NOT_FOUND');
       // Durable first: a conversation the pool already requeued must be routed within its new department.
       if (department && !(await store.setConversationDepartment(conversationId, department.id))) throw new AppError('CONVERSATION_CLOSED');
       const moved = await pool.transfer(conversationId, toAgentId, {
-        ...opts,
+        aboveCapacity: opts?.aboveCapacity,
         ...(department ? { department: department.id, overflowAt: clock.now() + (await routing.overflowMs()) } : {}),
       });
       if (moved.status !== 'moved') throw TRANSFER_REFUSED[moved.status]();
@@ -72,8 +73,9 @@ export function createConversationSteps(
       if (fromAgentId) {
         // Moved by someone else (a lead taking over): the agent is told who, and to whom.
         const ref = async (id: string) => ({ id, name: (await lookups.agentName(id)) ?? id });
-        const other = actor.id !== fromAgentId ? { by: await ref(actor.id), ...(toAgentId ? { to: await ref(toAgentId) } : {}) } : {};
-        notifier.agents({ agentIds: [fromAgentId] }, 'conversation:removed', { conversationId, reason: 'transferred', ...other });
+        const to = toAgentId ? { to: await ref(toAgentId) } : {};
+        const other = !actor ? to : actor.id !== fromAgentId ? { by: await ref(actor.id), ...to } : {};
+        notifier.agents({ agentIds: [fromAgentId] }, 'conversation:removed', { conversationId, reason: opts?.reason ?? 'transferred', ...other });
       }
       if (!toAgentId) {
         await store.setAssignment(conversationId, null);
@@ -87,6 +89,7 @@ export function createConversationSteps(
         toAgentId,
         ...(note ? { note } : {}),
         ...(department ? { toDepartment: department } : {}),
+        ...(opts?.reason ? { reason: opts.reason } : {}),
       });
       await routing.applyChange(result);
       if (fromAgentId) await audience.announceAgent(fromAgentId);

@@ -7,7 +7,7 @@
  *    still there?"; `idleCloseMinutes` more of silence closes the conversation as `visitor_idle`,
  *    which frees the agent;
  *  - an assigned conversation with no agent answer after `slowAnswerSeconds` is flagged to the
- *    leads on the floor;
+ *    leads on the floor, or with `slowAnswerReroute` goes to another agent (slow-answer.ts);
  *  - a wrap-up not filed within `wrapUpMinutes` is filed uncategorised (routines-wrapup.ts).
  * Decided from the stored transcript, so several processes may sweep at once: the prompt's
  * client id makes a second one a duplicate, and the close is conditional (one caller wins, the
@@ -22,6 +22,7 @@ import { rememberIn } from './lookups';
 import type { QueueWait } from './queue-wait';
 import { routineOf, type Routines } from './routines';
 import type { WrapUps } from './routines-wrapup';
+import type { SlowAnswerReroute } from './slow-answer';
 import type { VisitorPresenceUseCases } from './visitor-presence';
 import type { Views } from './views';
 
@@ -36,6 +37,8 @@ export interface SweepResult {
   prompted: number;
   closed: number;
   slow: number;
+  /** Slow first answers moved to another agent. */
+  rerouted: number;
   /** Wrap-ups past their time, filed uncategorised. */
   wrapUpsExpired: number;
   /** Queued visitors just told that they waited past the limit (offered the leave-a-message form). */
@@ -57,7 +60,7 @@ export function createRoutineSweep(
   deps: ChatServiceDeps,
   parts: {
     routines: Routines; wrapUps: WrapUps; conversations: Conversations; views: Views; floor: Floor; queueWait: QueueWait;
-    visitorPresence: VisitorPresenceUseCases;
+    visitorPresence: VisitorPresenceUseCases; slowAnswer: SlowAnswerReroute;
   },
 ) {
   const { store, clock } = deps;
@@ -72,12 +75,19 @@ export function createRoutineSweep(
     const now = clock.now();
     const recent = await store.messagesBefore(c.id, null, { limit: RECENT });
 
-    if (c.firstResponseAt === null && !flagged.has(c.id)) {
+    if (c.firstResponseAt === null) {
       const since = assignedAt(recent, c.agentId);
       if (since !== null && now - since >= s.slowAnswerSeconds * 1000) {
-        rememberIn(flagged, c.id);
-        floor.conversationChanged(await views.conversationView(c));
-        out.slow++;
+        // Moved: its new agent's time starts now, and no agent text means no idle rule applies.
+        if (s.slowAnswerReroute && (await parts.slowAnswer.reroute(c, recent))) {
+          out.rerouted++;
+          return;
+        }
+        if (!flagged.has(c.id)) {
+          rememberIn(flagged, c.id);
+          floor.conversationChanged(await views.conversationView(c));
+          out.slow++;
+        }
       }
     }
 
@@ -105,7 +115,7 @@ export function createRoutineSweep(
   return {
     /** One pass over the open conversations; returns what it did (for tests and logs). */
     async sweep(): Promise<SweepResult> {
-      const out: SweepResult = { left: 0, missed: 0, prompted: 0, closed: 0, slow: 0, wrapUpsExpired: 0, longWaits: 0 };
+      const out: SweepResult = { left: 0, missed: 0, prompted: 0, closed: 0, slow: 0, rerouted: 0, wrapUpsExpired: 0, longWaits: 0 };
       const active = await store.listActiveConversations();
       Object.assign(out, await parts.visitorPresence.sweep(active));
       if (!(await routines.settings())) return out;

@@ -23,6 +23,7 @@ import { createRoutines } from './routines';
 import { createFollowUps } from './routines-followups';
 import { createWrapUps } from './routines-wrapup';
 import { createRouting } from './routing';
+import { createSlowAnswerReroute } from './slow-answer';
 import { createViews } from './views';
 import { createVisitorPresence } from './visitor-presence';
 import { createVisitorUseCases } from './visitors';
@@ -45,7 +46,8 @@ export function createChatService(deps: ChatServiceDeps) {
   const conversations = createConversationSteps(deps, { lookups, views, audience, routing, routines, wrapUps });
   const queueFaq = createQueueFaq(deps, { audience, conversations });
   const visitorPresence = createVisitorPresence(deps, { conversations, routines });
-  const routineSweep = createRoutineSweep(deps, { routines, wrapUps, conversations, views, floor, queueWait, visitorPresence });
+  const slowAnswer = createSlowAnswerReroute(deps, conversations);
+  const routineSweep = createRoutineSweep(deps, { routines, wrapUps, conversations, views, floor, queueWait, visitorPresence, slowAnswer });
   const presence = createPresenceUseCases(deps, { lookups, views, audience, routing });
   const liveness = createLiveness(deps, { presence, routing, audience });
   return {
@@ -71,7 +73,7 @@ export function createChatService(deps: ChatServiceDeps) {
     heartbeat: liveness.heartbeat,
     /** At start: puts the store's open conversations back when this process found the pool new. */
     restoreQueue: liveness.restoreAtStart,
-    /** Idle prompts and closes, slow-answer flags, expired wrap-ups, long queue waits: one pass (the composition root runs it periodically). */
+    /** Idle prompts and closes, slow-answer flags and re-routes, expired wrap-ups, long queue waits: one pass (the composition root runs it periodically). */
     sweepRoutines: routineSweep.sweep,
     fileWrapUp: wrapUps.file,
     registerComplaint: followUps.registerComplaint,

@@ -47,6 +47,7 @@ const routinesSchema = z
     followUpDueDays: z.number().int().min(1).max(60),
     // Added after the others: clients that send only those still save it (as the default).
     queueWaitLimitMinutes: minutes.default(DEFAULT_SETTINGS.routines.queueWaitLimitMinutes),
+    slowAnswerReroute: z.boolean().default(DEFAULT_SETTINGS.routines.slowAnswerReroute),
   })
   .strict();
 

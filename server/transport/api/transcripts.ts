@@ -7,6 +7,8 @@
 import { once } from 'node:events';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
+import { FAQ_LANGUAGES, type FaqLanguage } from '../../../shared/faq';
+import { categoryName, type CloseCategoryDef } from '../../../shared/settings';
 import type { TranscriptFilter, TranscriptRow } from '../../domain/ports/transcript-search';
 import { AppError } from '../../errors';
 import { CSV_BOM, csvLine } from '../csv';
@@ -30,7 +32,14 @@ const filterFields = {
   to: optional(instant),
 };
 const searchQuery = z.object({ ...filterFields, limit: pageLimit, cursor: optional(text(200)) }).strict();
-const exportQuery = z.object({ ...filterFields, format: z.preprocess(blankIsAbsent, z.enum(['csv', 'json']).default('csv')) }).strict();
+const exportQuery = z
+  .object({
+    ...filterFields,
+    format: z.preprocess(blankIsAbsent, z.enum(['csv', 'json']).default('csv')),
+    /** The language of the category names (the team's close categories are named in both). */
+    lang: z.preprocess(blankIsAbsent, z.enum(FAQ_LANGUAGES).default('en')),
+  })
+  .strict();
 
 function filterOf(q: z.output<typeof searchQuery> | z.output<typeof exportQuery>): TranscriptFilter {
   if (q.from !== undefined && q.to !== undefined && q.from >= q.to) throw new AppError('VALIDATION_FAILED', 'to: must be later than from');
@@ -62,8 +71,13 @@ export function transcriptRowView(r: TranscriptRow): rest.TranscriptRowView {
   };
 }
 
+/** An exported row: the search row and its category's name in `lang` (a removed category keeps its name). */
+export function transcriptExportRow(r: TranscriptRow, categories: readonly CloseCategoryDef[], lang: FaqLanguage): rest.TranscriptExportRow {
+  return { ...transcriptRowView(r), closeCategoryName: r.closeCategory === null ? null : categoryName(categories, r.closeCategory, lang) };
+}
+
 /** The CSV columns, in order: one row per conversation. Times in ISO 8601 UTC. */
-const CSV_COLUMNS: [string, (v: rest.TranscriptRowView) => string | number | null][] = [
+const CSV_COLUMNS: [string, (v: rest.TranscriptExportRow) => string | number | null][] = [
   ['conversation_id', (v) => v.id],
   ['status', (v) => v.status],
   ['started_at', (v) => iso(v.openedAt)],
@@ -77,7 +91,8 @@ const CSV_COLUMNS: [string, (v: rest.TranscriptRowView) => string | number | nul
   ['visitor_id', (v) => v.visitorId],
   ['visitor_name', (v) => v.visitorName],
   ['visitor_email', (v) => v.visitorEmail],
-  ['category', (v) => v.closeCategory],
+  ['category', (v) => v.closeCategoryName],
+  ['category_id', (v) => v.closeCategory],
   ['summary', (v) => v.closeSummary],
   ['closed_by', (v) => v.closedBy],
   ['rating', (v) => v.rating],
@@ -95,7 +110,7 @@ async function write(res: Response, chunk: string): Promise<boolean> {
 type Authed = Response<unknown, AuthedLocals>;
 
 export function createTranscriptsRouter(deps: ApiDeps): Router {
-  const { transcriptSearch } = deps;
+  const { transcriptSearch, settings } = deps;
   const log = deps.logger.child({ module: 'transcripts' });
   const router = Router();
   router.use(requireUser(deps.auth));
@@ -117,6 +132,8 @@ export function createTranscriptsRouter(deps: ApiDeps): Router {
   router.get('/export', async (req, res: Authed) => {
     const q = parse(exportQuery, req.query);
     const chunks = transcriptSearch.export(viewer(res), filterOf(q));
+    // Read once: a lead renaming a category mid-export does not mix two names in one file.
+    const { closeCategories } = await settings.current();
     const csv = q.format === 'csv';
     const day = new Date().toISOString().slice(0, 10);
     res.status(200);
@@ -129,7 +146,7 @@ export function createTranscriptsRouter(deps: ApiDeps): Router {
     try {
       if (!(await write(res, csv ? CSV_BOM + csvLine(CSV_COLUMNS.map(([name]) => name)) : '['))) return;
       for await (const rows of chunks) {
-        const views = rows.map(transcriptRowView);
+        const views = rows.map((r) => transcriptExportRow(r, closeCategories, q.lang));
         const text = csv
           ? views.map((v) => csvLine(CSV_COLUMNS.map(([, cell]) => cell(v)))).join('')
           : views.map((v, i) => `${first && i === 0 ? '' : ','}\n${JSON.stringify(v)}`).join('');
