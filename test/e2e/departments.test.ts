@@ -54,6 +54,8 @@ test('a lead sets up departments and an agent transfers a chat to one; the floor
   const edit = lead.page.getByRole('form', { name: 'Edit Ana' });
   await edit.getByRole('group', { name: 'Departments of Ana' }).getByRole('checkbox', { name: '售后 After-sales' }).check();
   await edit.getByRole('button', { name: 'Save' }).click();
+  // The open form's checkbox label says 售后 too: wait for the saved row, not the form.
+  await edit.waitFor({ state: 'detached' });
   await lead.page.getByRole('row', { name: /Ana/ }).getByText('售后 After-sales').waitFor();
   const departments = (await request(t().server.app).get('/api/v1/departments').set({ authorization: `Bearer ${lead.token}` }).expect(200)).body.departments;
   const care = departments.find((d: { name: string }) => d.name === '售后 After-sales');
