@@ -232,11 +232,17 @@ describe.each(['pglite', 'postgres'])('on %s', (database) => {
     expect(late.total.firstResponse.count).toBe(before.total.firstResponse.count + 2);
   });
 
-  test('ranges over whole months read the monthly roll-ups, the days around them the daily ones: the same figures', async () => {
+  test('ranges over whole months read the monthly roll-ups, whole weeks the weekly ones, the days around them the daily ones: the same figures', async () => {
     const march = (await get(lead.token, { from: '2026-03-01', to: '2026-03-31', groupBy: 'agent' }).expect(200)).body;
+    // Days 15 February, weeks from 16 February, March, weeks from 6 April, no days after.
     const around = (await get(lead.token, { from: '2026-02-15', to: '2026-04-10', groupBy: 'agent' }).expect(200)).body;
     expect(around.rows).toEqual(march.rows);
     expect(around.total).toEqual(march.total);
+    // The week of 2 March from its weekly row, and from its days (a range ending mid-week).
+    const weeks = (await get(lead.token, { from: '2026-02-23', to: '2026-03-15', groupBy: 'week' }).expect(200)).body;
+    const days = (await get(lead.token, { from: '2026-03-01', to: '2026-03-04', groupBy: 'week' }).expect(200)).body;
+    expect(weeks.rows).toEqual(days.rows.filter((r: { key: string }) => r.key === '2026-03-02'));
+    expect(weeks.rows[0]).toMatchObject({ key: '2026-03-02', closed: march.total.closed });
     // Narrowed to Ann (counted from her facts, not the roll-ups): her row of the roll-ups.
     const ann = (await get(lead.token, { from: '2026-02-15', to: '2026-04-10', groupBy: 'agent', agentId: users.ann.id }).expect(200)).body;
     expect(ann.rows).toEqual(march.rows.filter((r: { key: string }) => r.key === users.ann.id));

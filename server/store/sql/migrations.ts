@@ -595,6 +595,19 @@ UPDATE settings s SET value = (
 WHERE s.key = 'closeCategories' AND jsonb_typeof(s.value -> 0) = 'string';
 `,
   },
+  {
+    version: 25,
+    name: 'reports: weekly roll-ups beside the daily and monthly ones',
+    // A year by week read 365 daily rows per figure and bucket; whole weeks now come from weekly
+    // rows (store/sql/rollup-segments.ts). Emptying the roll-ups and their zone makes the next
+    // refresh count every fact again, weeks included.
+    sql: `
+ALTER TABLE report_rollups DROP CONSTRAINT report_rollups_grain_check;
+ALTER TABLE report_rollups ADD CONSTRAINT report_rollups_grain_check CHECK (grain IN ('d', 'w', 'm'));
+DELETE FROM report_rollups;
+DELETE FROM report_rollup_zone;
+`,
+  },
 ];
 
 /** Arbitrary constant naming "schema migration" among this database's advisory locks. */

@@ -1,8 +1,9 @@
 /**
  * The reports' reads (the domain's ReportStore). A closed conversation's figures are computed
- * once from its messages into `conversation_facts` (migration 17), and counted into daily and
- * monthly roll-ups (`report_rollups`, migration 21) per agent, per category and for everyone;
- * a report sums the roll-up cells of its range, so a year reads a few thousand rows. Facts
+ * once from its messages into `conversation_facts` (migration 17), and counted into daily,
+ * weekly and monthly roll-ups (`report_rollups`, migrations 21 and 25) per agent, per category
+ * and for everyone; a report sums the roll-up cells of its range (rollup-segments.ts: whole
+ * months, whole weeks, then days), so a year reads a few thousand rows. Facts
  * and roll-ups are brought up to date by the reads themselves: the message path writes nothing
  * for reports.
  *
@@ -16,6 +17,7 @@
 import type { ReportGroupBy } from '../../../shared/rest';
 import type { ReportRange, ReportStore } from '../../domain/ports/reports';
 import { COMPLAINT_HANDLED_MS, EXACT_SECONDS, FOLLOW_UP_DONE_MS, METRIC, STEPS_PER_DOUBLING, type ReportCell, type Metric } from '../../domain/report-figures';
+import { rollupSegments, type Segment } from './rollup-segments';
 import { ts } from './rows';
 import type { SqlClient } from './types';
 
@@ -117,7 +119,7 @@ const CELLS_OF = (f: string) => `
 
 /**
  * Adds ($3 = 1) or subtracts ($3 = -1) the cells of the facts of conversations $1 to the
- * roll-ups of the zone $2: per day and month, for everyone ('t'), per agent ('a') and per
+ * roll-ups of the zone $2: per day, week (from Monday) and month, for everyone ('t'), per agent ('a') and per
  * category ('c'; '' is none).
  */
 const APPLY = `
@@ -126,7 +128,7 @@ SELECT d.dim, g.grain, date_trunc(g.unit, v.at AT TIME ZONE $2::text)::date,
   CASE d.dim WHEN 'a' THEN coalesce(v.agent_id, '') WHEN 'c' THEN coalesce(v.category, '') ELSE '' END,
   v.metric, v.bucket, $3::int * count(*), $3::int * sum(v.ms)
 FROM (${CELLS_OF('(SELECT * FROM conversation_facts WHERE conversation_id = ANY ($1::text[])) f')}) v
-CROSS JOIN (VALUES ('d', 'day'), ('m', 'month')) AS g (grain, unit)
+CROSS JOIN (VALUES ('d', 'day'), ('w', 'week'), ('m', 'month')) AS g (grain, unit)
 CROSS JOIN (VALUES ('t'), ('a'), ('c')) AS d (dim)
 GROUP BY 1, 2, 3, 4, 5, 6
 ON CONFLICT (dim, grain, period, key, metric, bucket) DO UPDATE SET n = r.n + EXCLUDED.n, total = r.total + EXCLUDED.total`;
@@ -140,20 +142,20 @@ function rollupKey(g: ReportGroupBy): string {
 const DIM: Record<ReportGroupBy, 't' | 'a' | 'c'> = { agent: 'a', category: 'c', day: 't', week: 't', month: 't' };
 
 /**
- * A range's cells from the roll-ups ($5: which): whole months ($6 ≤ period < $7) from the monthly
- * rows, the days before and after them ($8 ≤ day ≤ $9, outside the months) from the daily ones.
- * Two range scans of the primary key (an OR of both would scan the whole table).
+ * A range's cells from the roll-ups of dimension $5: one range scan of the primary key per
+ * segment (rollup-segments.ts: whole months, then whole weeks, then days), its bounds from $6 on.
+ * A UNION ALL of range scans, as an OR of them would scan the whole table.
  */
-const rollupQuery = (g: ReportGroupBy) => `
+function rollupQuery(g: ReportGroupBy, segments: readonly Segment[]): string {
+  const scans = segments.map(
+    (s, i) => `SELECT period, key, metric, bucket, n, total FROM report_rollups
+  WHERE dim = $5::bpchar AND grain = '${s.grain}' AND period >= $${6 + 2 * i}::date AND period < $${7 + 2 * i}::date`,
+  );
+  return `
 SELECT ${rollupKey(g)} AS k, metric::int, bucket, sum(n)::int AS n, sum(total)::float8 AS total
-FROM (
-  SELECT period, key, metric, bucket, n, total FROM report_rollups
-  WHERE dim = $5::bpchar AND grain = 'm' AND period >= $6::date AND period < $7::date
-  UNION ALL
-  SELECT period, key, metric, bucket, n, total FROM report_rollups
-  WHERE dim = $5::bpchar AND grain = 'd' AND period >= $8::date AND period <= $9::date AND (period < $6::date OR period >= $7::date)
-) r
+FROM (${scans.join('\n  UNION ALL\n  ')}) r
 GROUP BY 1, 2, 3 HAVING sum(n) <> 0`;
+}
 
 /** The group key of a cell computed from facts (one agent's report), bucketed in the zone $3. */
 function cellKey(g: ReportGroupBy): string {
@@ -200,18 +202,6 @@ SELECT k, metric, 0 AS bucket, count(*)::int AS n, 0::float8 AS total FROM (
   WHERE fu.created_at >= ${ts('$1')} AND fu.created_at < ${ts('$2')} AND ($4::text IS NULL OR fu.assignee_id = $4::text)
 ) t CROSS JOIN LATERAL unnest(t.metrics) AS metric
 GROUP BY 1, 2`;
-
-const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-/** The whole months within [fromDay, toDay]: [first month's first day, the day after the last whole month). */
-function wholeMonths(fromDay: string, toDay: string): [string, string] {
-  const first = fromDay.endsWith('-01') ? fromDay : nextMonth(fromDay);
-  const end = nextDay(toDay).endsWith('-01') ? nextDay(toDay) : `${toDay.slice(0, 7)}-01`;
-  return first < end ? [first, end] : [fromDay, fromDay];
-}
-function nextMonth(day: string): string {
-  const [y, m] = day.split('-').map(Number);
-  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
-}
 
 type CellRow = { k: string | null; metric: number; bucket: number; n: number; total: number };
 
@@ -261,9 +251,15 @@ export function createReportStore({ sql }: { sql: Pick<SqlClient, 'query' | 'tra
       // One statement (one round trip): the counted cells, chats still open, complaints and follow-ups.
       // The time zone is used only when grouping by time; it is still named (`<> ''`) because
       // PostgreSQL must infer every parameter's type.
-      const parts = [agent === null ? rollupQuery(g) : agentQuery(g), openQuery(g), tasksQuery(g)];
       const params: unknown[] = [from, to, timeZone, agent];
-      if (agent === null) params.push(DIM[g], ...(g === 'day' || g === 'week' ? [range.fromDay, range.fromDay] : wholeMonths(range.fromDay, range.toDay)), range.fromDay, range.toDay);
+      let counted = agentQuery(g);
+      if (agent === null) {
+        const segments = rollupSegments(range.fromDay, range.toDay, g);
+        params.push(DIM[g], ...segments.flatMap((s) => [s.from, s.to]));
+        // An empty range still names $5 so that its type is known.
+        counted = segments.length ? rollupQuery(g, segments) : `SELECT NULL::text AS k, 0 AS metric, 0 AS bucket, 0 AS n, 0::float8 AS total WHERE $5::bpchar IS NULL`;
+      }
+      const parts = [counted, openQuery(g), tasksQuery(g)];
       const { rows } = await sql.query<CellRow>(`${parts.map((q) => `(${q})`).join(' UNION ALL ')}`, params);
       return rows.map((r): ReportCell => ({ key: r.k, metric: Number(r.metric) as Metric, bucket: Number(r.bucket), n: Number(r.n), total: Number(r.total) }));
     },
