@@ -12,6 +12,8 @@ import type { Views } from './views';
 
 const TRANSFER_REFUSED: Record<Exclude<TransferResult['status'], 'moved'>, () => AppError> = {
   not_found: () => new AppError('CONVERSATION_NOT_FOUND'),
+  // Moved by someone else since the caller read who holds it (`expectedFrom`).
+  holder_changed: () => new AppError('NOT_ASSIGNED'),
   unknown_agent: () => new AppError('AGENT_NOT_FOUND'),
   same_agent: () => new AppError('AGENT_UNAVAILABLE', 'The conversation is already assigned to that agent'),
   agent_unavailable: () => new AppError('AGENT_UNAVAILABLE'),
