@@ -3,8 +3,9 @@
  * Departments in the console, in real Chromium: a lead adds and renames departments on the
  * team page and puts an agent in one; an agent transfers a chat to that department from the
  * transfer dialog and its member gets it; the lead's floor shows the chat's department and a
- * complaint's priority. Screenshots of the team page (en, and zh-CN at 768 px) and the floor go
- * to test/artifacts/.
+ * complaint's priority; the member's open conversation names its department in its head, which
+ * follows a transfer to another department. Screenshots of the team page (en, and zh-CN at
+ * 768 px), the floor and the conversation's head (en, zh-CN) go to test/artifacts/.
  */
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
@@ -94,6 +95,37 @@ test('a lead sets up departments and an agent transfers a chat to one; the floor
   await row.getByText('售后 After-sales').waitFor();
   await row.getByText('Complaint').waitFor();
   await shoot(lead.page, 'floor-department-en.png');
+
+  // Ana's open conversation names its department in its head, labelled for screen readers.
+  const anaChats = ana.page.getByRole('navigation', { name: 'Conversations' });
+  await anaChats.getByRole('button', { name: /Mei/ }).click();
+  const anaHead = ana.page.getByRole('main', { name: /Mei/ }).locator('.convhead');
+  const careBadge = anaHead.getByText('Department: 售后 After-sales', { exact: true });
+  await careBadge.waitFor();
+  expect(await careBadge.getAttribute('title')).toBe('Department: 售后 After-sales');
+  await shoot(ana.page, 'conversation-department-en.png');
+
+  // Ana, in 售前 too, sends it there: it comes straight back to her, and the head follows.
+  const sales = departments.find((d: { name: string }) => d.name === '售前 Pre-sales');
+  await request(t().server.app)
+    .put(`/api/v1/users/${ana.id}/departments`)
+    .set({ authorization: `Bearer ${lead.token}` })
+    .send({ departmentIds: [care.id, sales.id] })
+    .expect(200);
+  await ana.page.getByRole('button', { name: 'Transfer' }).click();
+  const anaDialog = ana.page.getByRole('dialog', { name: 'Transfer conversation' });
+  await anaDialog.getByRole('option', { name: '售前 Pre-sales' }).waitFor({ state: 'attached' });
+  await anaDialog.getByRole('combobox', { name: 'Transfer to' }).selectOption({ label: '售前 Pre-sales' });
+  await anaDialog.getByRole('button', { name: 'Transfer' }).click();
+  await anaHead.getByText('Department: 售前 Pre-sales', { exact: true }).waitFor();
+  expect(await anaHead.getByText('售后 After-sales').count()).toBe(0);
+  expect(await t().pool.assignmentOf(conversationId)).toBe(ana.id);
+  expect(await t().store.getConversation(conversationId)).toMatchObject({ departmentId: sales.id, agentId: ana.id });
+
+  // In Chinese, the label is translated (the department's name is the team's own).
+  await ana.page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');
+  await ana.page.getByRole('main', { name: /Mei/ }).locator('.convhead').getByText('部门： 售前 Pre-sales', { exact: true }).waitFor();
+  await shoot(ana.page, 'conversation-department-zh.png');
 
   // The team page in Chinese, down to 768 px.
   await lead.page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');

@@ -411,6 +411,36 @@ export function describePresencePool(factories: Factory[]) {
         expect((await pool.agent('b'))!.load).toBe(1);
       });
 
+      it('with an expected holder: moves only while that agent still holds it, in the same step', async () => {
+        await online('a', 2);
+        await online('b', 2);
+        await online('c', 2);
+        await pool.route('c1'); // a
+        await pool.route('c2'); // b
+        // Someone moved c1 from a to c after the caller read "a holds it": its move is refused.
+        moved(await pool.transfer('c1', 'c'));
+        expect(await pool.transfer('c1', 'b', { expectedFrom: 'a' })).toEqual({ status: 'holder_changed' });
+        expect(await pool.transfer('c1', null, { expectedFrom: 'a', department: 'care', overflowAt: 5000 })).toEqual({ status: 'holder_changed' });
+        expect(await pool.assignmentOf('c1')).toBe('c');
+        expect((await pool.agent('b'))!.load).toBe(1);
+        expect(await pool.queue()).toEqual([]);
+        // Checked before the target: a wrong holder is named even when the target would refuse too.
+        expect((await pool.transfer('c1', 'c', { expectedFrom: 'a' })).status).toBe('holder_changed');
+        expect((await pool.transfer('ghost', 'b', { expectedFrom: 'a' })).status).toBe('not_found');
+        // A queued conversation has no holder.
+        await pool.setAgent('a', { status: 'away' });
+        await pool.setAgent('b', { status: 'away' });
+        await pool.setAgent('c', { status: 'away' });
+        await pool.route('q1');
+        expect((await pool.transfer('q1', null, { expectedFrom: 'a' })).status).toBe('holder_changed');
+        expect(await pool.queue()).toEqual(['q1']);
+        // The holder as expected: it moves.
+        expect(pairs(await pool.setAgent('b', { status: 'online', capacity: 3 }))).toEqual(['q1>b']);
+        const r = moved(await pool.transfer('c1', 'b', { expectedFrom: 'c' }));
+        expect(r).toMatchObject({ fromAgentId: 'c', toAgentId: 'b' });
+        expect(pairs(r)).toEqual(['c1>b']);
+      });
+
       it('above capacity (a lead taking a chat for themself): to a full or away agent, never an offline one', async () => {
         await online('a', 2);
         await online('b', 1);

@@ -2,13 +2,16 @@
  * Departments through a real server and a manual clock: a lead manages them and each agent's
  * membership over REST (agents may only list them); a shopper's conversation goes to the
  * least-loaded agent of the department their host page named, waits for it, and after the
- * configured wait goes to any agent; an agent transfers a chat to a department; the widget's
+ * configured wait goes to any agent; an agent transfers a chat to a department, and a refused
+ * transfer (PGlite and PostgreSQL) leaves its department and holder as they were; the widget's
  * session offers the departments when the lead turned the choice on.
  */
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { DepartmentView } from '../../shared/rest';
-import { call, collect, next, ok, until, type TestServer } from '../helpers/chat';
+import { call, collect, next, ok, openTestStore, startTestServer, until, type TestServer, type TestStore } from '../helpers/chat';
+import { interleaved, type Interleaved } from '../helpers/interleave';
+import { createTestDatabase } from '../helpers/postgres';
 import { useTestServer } from '../helpers/suite';
 
 jest.setTimeout(120_000);
@@ -20,9 +23,9 @@ beforeEach(async () => {
   await t().sql.query('DELETE FROM settings');
 });
 
-const api = (token: string) => {
+const api = (token: string, server: () => TestServer = t) => {
   const auth = { authorization: `Bearer ${token}` };
-  const app = () => t().server.app;
+  const app = () => server().server.app;
   return {
     get: (path: string) => request(app()).get(`/api/v1${path}`).set(auth),
     post: (path: string, body: object) => request(app()).post(`/api/v1${path}`).set(auth).send(body),
@@ -53,9 +56,9 @@ async function shopperFor(server: TestServer, department: string | null, text = 
   return { socket, session, conversationId: ack.conversationId };
 }
 
-async function departments(lead: string) {
-  const sales = (await api(lead).post('/departments', { name: '售前 Pre-sales' }).expect(201)).body.department as DepartmentView;
-  const care = (await api(lead).post('/departments', { name: '售后 After-sales' }).expect(201)).body.department as DepartmentView;
+async function departments(lead: string, server: () => TestServer = t) {
+  const sales = (await api(lead, server).post('/departments', { name: '售前 Pre-sales' }).expect(201)).body.department as DepartmentView;
+  const care = (await api(lead, server).post('/departments', { name: '售后 After-sales' }).expect(201)).body.department as DepartmentView;
   return { sales, care };
 }
 
@@ -164,6 +167,72 @@ test('an agent transfers a chat to a department; its member takes it; a lead see
   expect(ana.assigned[0].conversation.id).toBe(shopper.conversationId);
   expect(await seen).toMatchObject({ department: { id: care.id, name: '售后 After-sales' } });
   expect(await t().store.getConversation(shopper.conversationId)).toMatchObject({ departmentId: care.id });
+});
+
+/**
+ * Two refused transfers to a department, on `db`: Bo's, when a lead moved his chat after his
+ * request was authorized (the lead's step runs just before the pool's move), and a lead's, when
+ * the pool has lost the chat (as a Redis that came back empty before the repair ran). Neither
+ * writes the department, moves the chat or records a `transferred` event.
+ */
+async function refusedTransfersChangeNothing(db: TestStore) {
+  let pool: Interleaved | undefined;
+  const server = await startTestServer({ store: db, wrapPool: (p) => (pool = interleaved(p)) });
+  const s = () => server;
+  try {
+    const leadUser = await server.createUser({ role: 'lead' });
+    const lead = await server.agent(leadUser.token);
+    await ok(lead, 'session:sync', {});
+    const { care } = await departments(leadUser.token, s);
+    const bo = await agentOnline(server, 'Bo');
+    const shopper = await shopperFor(server, null);
+    await until(() => bo.assigned.length === 1);
+    const ana = await agentOnline(server, 'Ana');
+    await api(leadUser.token, s).put(`/users/${ana.id}/departments`, { departmentIds: [care.id] }).expect(200);
+    const cy = await agentOnline(server, 'Cy');
+    const id = shopper.conversationId;
+    const transfers = async () =>
+      (await server.store.messagesAfter(id, 0)).filter((m) => m.event?.type === 'transferred').map((m) => m.event);
+
+    pool!.beforeTransfer(
+      (c, _to, o) => c === id && o?.expectedFrom === bo.id,
+      () => ok(lead, 'conversation:transfer', { conversationId: id, toAgentId: cy.id }),
+    );
+    expect(await call(bo.socket, 'conversation:transfer', { conversationId: id, toAgentId: null, toDepartmentId: care.id })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_ASSIGNED' },
+    });
+    await until(() => cy.assigned.length === 1);
+    expect(await server.store.getConversation(id)).toMatchObject({ departmentId: null, agentId: cy.id });
+    expect(await server.pool.assignmentOf(id)).toBe(cy.id);
+    expect(await transfers()).toEqual([{ type: 'transferred', fromAgentId: bo.id, toAgentId: cy.id }]);
+    expect(ana.assigned).toEqual([]);
+
+    await server.pool.release(id);
+    expect(await call(lead, 'conversation:transfer', { conversationId: id, toAgentId: null, toDepartmentId: care.id })).toMatchObject({
+      ok: false,
+      error: { code: 'CONVERSATION_NOT_FOUND' },
+    });
+    expect(await server.store.getConversation(id)).toMatchObject({ departmentId: null, agentId: cy.id, status: 'open' });
+    expect([await server.pool.assignmentOf(id), await server.pool.queuePosition(id)]).toEqual([null, null]);
+    expect(await transfers()).toHaveLength(1);
+    expect(ana.assigned).toEqual([]);
+  } finally {
+    await server.close();
+  }
+}
+
+test.each(['PGlite', 'PostgreSQL'])('a refused transfer to a department leaves its department and holder as they were (%s)', async (backend) => {
+  if (backend === 'PGlite') return refusedTransfersChangeNothing(t.db);
+  const pg = await createTestDatabase();
+  const db = await openTestStore(pg.url);
+  try {
+    await refusedTransfersChangeNothing(db);
+  } finally {
+    await db.store.close();
+    await db.sql.close();
+    await pg.drop();
+  }
 });
 
 test("the widget's session offers the departments when the lead turns the choice on; an unknown one is refused", async () => {

@@ -47,7 +47,8 @@ describe('Redis pool: script answers', () => {
     expect(poolRefusalFor('presenceTransfer', PoolRefusalCode.AgentUnavailable)).toBe('agent_unavailable');
     expect(poolRefusalFor('presenceTransfer', PoolRefusalCode.SameAgent)).toBe('same_agent');
     expect(poolRefusalFor('presenceTransfer', PoolRefusalCode.UnknownAgent)).toBe('unknown_agent');
-    for (const code of [-5, -9, 0, 1]) {
+    expect(poolRefusalFor('presenceTransfer', PoolRefusalCode.HolderChanged)).toBe('holder_changed');
+    for (const code of [-6, -9, 0, 1]) {
       expect(() => poolRefusalFor('presenceTransfer', code)).toThrow(`Redis script presenceTransfer returned ${code}`);
     }
   });

@@ -2,13 +2,15 @@
  * The slow first answer's optional re-route (routines' `slowAnswerReroute`) through a real
  * server and socket.io-client with a manual clock (the sweep runs after the clock moves):
  * off by default (and for a body that does not name it), on it moves the chat once to a free
- * agent (of its department when it has one), it stays when nobody is free, and an agent's
- * answer keeps it.
+ * agent (of its department when it has one), it stays when nobody is free, an agent's answer
+ * keeps it, and a lead's transfer landing between the re-route's read and its move wins.
  */
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DEFAULT_SETTINGS } from '../../server/domain/settings';
-import { chattingVisitor, collect, next, ok, onlineAgent, until, type TestServer } from '../helpers/chat';
+import { chattingVisitor, collect, next, ok, onlineAgent, startTestServer, until, type TestServer } from '../helpers/chat';
+import { manualClock } from '../helpers/clock';
+import { interleaved, type Interleaved } from '../helpers/interleave';
 import { useTestServer } from '../helpers/suite';
 
 jest.setTimeout(90_000);
@@ -121,4 +123,46 @@ test("on: a chat of a department goes only to that department's agents", async (
   expect(await t().server.chat.sweepRoutines()).toMatchObject({ rerouted: 1 });
   await cyGets;
   expect(await assignee(t(), v.conversationId)).toBe(cy.id);
+});
+
+test("on: a lead's transfer between the re-route's read and its move wins; the re-route moves nothing", async () => {
+  // A server of its own, whose pool runs the lead's step just before the re-route's move.
+  let pool: Interleaved | undefined;
+  const clock = manualClock();
+  const server = await startTestServer({ store: t.db, clock, wrapPool: (p) => (pool = interleaved(p)) });
+  try {
+    await putRoutines(server, { ...OLDER, slowAnswerReroute: true });
+    const { ana, v } = await chatWithAna(server);
+    const bo = await onlineAgent(server, { name: 'Bo' });
+    const leadUser = await server.createUser({ role: 'lead', name: 'Lena' });
+    const lead = await server.agent(leadUser.token);
+    await ok(lead, 'session:sync', {});
+    const removed = next(ana.socket, 'conversation:removed', (p) => p.conversationId === v.conversationId);
+    const boGot = collect(bo.socket, 'conversation:assigned');
+
+    // The sweep has read "Ana holds it, unanswered"; then the lead takes it over for themself.
+    let tookOver = false;
+    pool!.beforeTransfer(
+      (id, _to, o) => id === v.conversationId && o?.expectedFrom === ana.id,
+      async () => {
+        expect(await ok(lead, 'conversation:takeover', { conversationId: v.conversationId })).toEqual({ conversationId: v.conversationId, agentId: leadUser.id });
+        tookOver = true;
+      },
+    );
+    clock.advance(DEFAULT_SETTINGS.routines.slowAnswerSeconds * 1000);
+    expect(await server.server.chat.sweepRoutines()).toMatchObject({ rerouted: 0 });
+    expect(tookOver).toBe(true);
+    expect(await server.pool.assignmentOf(v.conversationId)).toBe(leadUser.id);
+    expect(await assignee(server, v.conversationId)).toBe(leadUser.id);
+    expect(await removed).toMatchObject({ reason: 'transferred', by: { id: leadUser.id } });
+    expect(boGot).toEqual([]);
+    expect((await server.pool.agent(bo.id))!.load).toBe(0);
+    const events = await server.sql.query<{ event: { toAgentId: string; reason?: string } }>(
+      `SELECT event FROM messages WHERE conversation_id = $1 AND event->>'type' = 'transferred'`,
+      [v.conversationId],
+    );
+    expect(events.rows.map((r) => r.event)).toEqual([{ type: 'transferred', fromAgentId: ana.id, toAgentId: leadUser.id }]);
+  } finally {
+    await server.close();
+  }
 });

@@ -1,4 +1,4 @@
-/** The conversation on screen: its head (transfer, close), transcript, composer and side panel. */
+/** The conversation on screen: its head (department, transfer, close), transcript, composer and side panel. */
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Api } from '../api';
 import { Composer, type Draft } from '../composer/composer';
@@ -8,6 +8,7 @@ import { en as complaintEn, zhCN as complaintZh } from '../followups/strings';
 import { SidePanel } from '../side-panel/side-panel';
 import type { Chat } from '../state/chats';
 import type { ConsoleSession } from '../state/session';
+import { DepartmentBadge } from './department-badge';
 import { Transcript, type TranscriptPosition } from './transcript';
 import { PresenceBadge } from './presence-badge';
 import { visitorLabel } from './visitor-label';
@@ -54,6 +55,7 @@ export function Conversation({ chat, session, api, t, locale, agentName, onDraft
       <main class="conversation" aria-label={`${t.transcript}: ${visitorLabel(chat, t)}`}>
         <div class="convhead">
           <h2>{visitorLabel(chat, t)}</h2>
+          <DepartmentBadge department={chat.view.department} t={t} />
           {!chat.ended && <PresenceBadge presence={chat.view.visitorPresence} t={t} />}
           <button type="button" onClick={onComplaint}>{(locale === 'zh-CN' ? complaintZh : complaintEn).complaint}</button>
           {!chat.ended && <button type="button" onClick={onTransfer}>{t.transfer}</button>}

@@ -161,6 +161,8 @@ export const en = {
   'presence.hidden': 'Page in background',
   'presence.left': 'Left the page',
   presenceReturned: 'Came back',
+  /** Before the department's name in the conversation's head (read by screen readers, shown on hover). */
+  conversationDepartment: 'Department:',
   endedBanner: 'The shopper ended this chat. File its category and summary by {time}; otherwise it is filed as uncategorised.',
   fileWrapUp: 'File category and summary',
   wrapUpTitle: 'File the ended conversation',

@@ -159,6 +159,7 @@ export const zhCN: Strings = {
   'presence.hidden': '页面在后台',
   'presence.left': '已离开页面',
   presenceReturned: '已返回',
+  conversationDepartment: '部门：',
   endedBanner: '访客已结束此会话。请在 {time} 前填写分类和小结，否则将记为“未分类”。',
   fileWrapUp: '填写分类和小结',
   wrapUpTitle: '填写已结束会话的小结',

@@ -12,6 +12,8 @@ import type { Views } from './views';
 
 const TRANSFER_REFUSED: Record<Exclude<TransferResult['status'], 'moved'>, () => AppError> = {
   not_found: () => new AppError('CONVERSATION_NOT_FOUND'),
+  // Moved by someone else since the caller read who holds it (`expectedFrom`).
+  holder_changed: () => new AppError('NOT_ASSIGNED'),
   unknown_agent: () => new AppError('AGENT_NOT_FOUND'),
   same_agent: () => new AppError('AGENT_UNAVAILABLE', 'The conversation is already assigned to that agent'),
   agent_unavailable: () => new AppError('AGENT_UNAVAILABLE'),
@@ -47,7 +49,8 @@ export function createConversationSteps(
      * To an agent, or back to the queue (`toAgentId` null); with `toDepartmentId` (and no agent)
      * to that department's agents, until the overflow wait is over. `aboveCapacity`: a lead
      * taking it over for themself (see the pool's `transfer`). `actor` null with `reason`
-     * `slow_answer`: the routines move it (nobody to authorize; its agent is told why).
+     * `slow_answer`: the routines move it (nobody to authorize; its agent is told why), only
+     * while `expectedFrom` still holds it.
      */
     async transfer(
       actor: Actor | null,
@@ -55,19 +58,25 @@ export function createConversationSteps(
       toAgentId: string | null,
       note?: string,
       toDepartmentId?: string,
-      opts?: { aboveCapacity?: boolean; reason?: 'slow_answer' },
+      opts?: { aboveCapacity?: boolean; reason?: 'slow_answer'; expectedFrom?: string },
     ) {
       if (actor) await authorize(actor, conversationId);
       if (toAgentId && !(await lookups.user(toAgentId))) throw new AppError('AGENT_NOT_FOUND');
       const department = toDepartmentId === undefined || toAgentId ? null : await views.departmentRef(toDepartmentId);
       if (toDepartmentId !== undefined && !toAgentId && !department) throw new AppError('DEPARTMENT_NOT_FOUND');
-      // Durable first: a conversation the pool already requeued must be routed within its new department.
-      if (department && !(await store.setConversationDepartment(conversationId, department.id))) throw new AppError('CONVERSATION_CLOSED');
+      // An agent moves only their own chat: a lead's move since `authorize` wins (NOT_ASSIGNED).
+      const expectedFrom = actor?.kind === 'agent' ? actor.id : opts?.expectedFrom;
       const moved = await pool.transfer(conversationId, toAgentId, {
         aboveCapacity: opts?.aboveCapacity,
+        expectedFrom,
         ...(department ? { department: department.id, overflowAt: clock.now() + (await routing.overflowMs()) } : {}),
       });
       if (moved.status !== 'moved') throw TRANSFER_REFUSED[moved.status]();
+      // The department is written once the pool has moved it, so a refusal leaves it as it was,
+      // and before the outcome is delivered, whose view reads it. A crash in between leaves the
+      // store as before the transfer (no department, no event): the pool's binding lapses at the
+      // overflow time, and the repair records any assignment its drain made.
+      if (department && !(await store.setConversationDepartment(conversationId, department.id))) throw new AppError('CONVERSATION_CLOSED');
       let result = moved;
       const { fromAgentId } = result;
       if (fromAgentId) {

@@ -9,7 +9,8 @@
  * `slow_answer` transfer stays. One process re-routes at a time (a lease in the pool, renewed
  * by its holder each sweep): two processes deciding at once could each move it, one after the
  * other. Before moving, the conversation and its assignment are read again, so an answer or a
- * lead's transfer since the sweep listed it wins.
+ * lead's transfer since the sweep listed it wins; the move itself names the agent who must still
+ * hold it (the pool's `expectedFrom`), so a lead's transfer between that read and the move wins too.
  */
 import { AppError } from '../../errors';
 import type { AgentPresence } from '../ports/presence';
@@ -48,9 +49,12 @@ export function createSlowAnswerReroute(deps: ChatServiceDeps, conversations: Co
       if (!fresh || fresh.status !== 'open' || fresh.firstResponseAt !== null || agentId !== c.agentId) return false;
       for (const to of await candidates(c.agentId, fresh.departmentId)) {
         try {
-          await conversations.transfer(null, c.id, to, undefined, undefined, { reason: 'slow_answer' });
+          // Only while the slow agent still holds it, checked in the pool's step: a lead's
+          // transfer after the read above wins.
+          await conversations.transfer(null, c.id, to, undefined, undefined, { reason: 'slow_answer', expectedFrom: c.agentId });
           return true;
         } catch (err) {
+          if (err instanceof AppError && err.code === 'NOT_ASSIGNED') return false; // moved meanwhile: it stays where it went
           // Taken meanwhile (load, status): the next one.
           if (!(err instanceof AppError && err.code === 'AGENT_UNAVAILABLE')) throw err;
         }

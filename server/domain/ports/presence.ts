@@ -113,11 +113,30 @@ export type RouteResult = PoolChange &
 
 /**
  * A transfer's outcome. Refusals are values: `not_found` (neither assigned nor queued),
- * `unknown_agent`, `same_agent`, `agent_unavailable` (not online, no free capacity, or in grace).
+ * `holder_changed` (not held by the `expectedFrom` agent), `unknown_agent`, `same_agent`,
+ * `agent_unavailable` (not online, no free capacity, or in grace).
  */
 export type TransferResult =
   | (PoolChange & { status: 'moved'; fromAgentId: string | null; toAgentId: string | null })
-  | { status: 'not_found' | 'agent_unavailable' | 'same_agent' | 'unknown_agent' };
+  | { status: 'not_found' | 'holder_changed' | 'agent_unavailable' | 'same_agent' | 'unknown_agent' };
+
+export interface TransferOptions {
+  /**
+   * A lead taking a chat over for themself: the target may be `away` too, and its load may pass
+   * its capacity; an `offline` one is still refused. @default false
+   */
+  aboveCapacity?: boolean;
+  /** With the queue as target only: it waits for this department's agents from now on, until `overflowAt`. */
+  department?: string;
+  /** With `department`: when it stops binding the conversation (ms since epoch). */
+  overflowAt?: number;
+  /**
+   * The agent who must still hold the conversation, checked in the same atomic step as the move:
+   * whoever decided from an earlier read (the slow-answer re-route, an agent handing their chat on)
+   * gets `holder_changed` when someone moved it since. @default no check
+   */
+  expectedFrom?: string;
+}
 
 export interface PresencePool {
   /**
@@ -208,17 +227,11 @@ export interface PresencePool {
 
   /**
    * Move an assigned conversation to `toAgentId` (must be online with free capacity), or with
-   * `null` back to the front of the queue (ahead of its priority's), then drain. `department`
-   * (with `null` only): it waits for that department's agents from now on, until `overflowAt`.
-   * `aboveCapacity` (a lead taking a chat over for themself): the target may be `away` too, and
-   * its load may pass its capacity; an `offline` one is still refused.
-   * Refusals come back as a `status`.
+   * `null` back to the front of the queue (ahead of its priority's), then drain (see
+   * `TransferOptions`). Refusals come back as a `status`, checked in this order: `not_found`,
+   * `holder_changed`, `unknown_agent`, `same_agent`, `agent_unavailable`; a refusal changes nothing.
    */
-  transfer(
-    conversationId: string,
-    toAgentId: string | null,
-    opts?: { aboveCapacity?: boolean; department?: string; overflowAt?: number },
-  ): Promise<TransferResult>;
+  transfer(conversationId: string, toAgentId: string | null, opts?: TransferOptions): Promise<TransferResult>;
 
   /** The agent a conversation is assigned to, or null. One read, on the message hot path. */
   assignmentOf(conversationId: string): Promise<string | null>;

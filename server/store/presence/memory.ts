@@ -360,6 +360,7 @@ export function createMemoryPresencePool(opts: MemoryPresencePoolOptions): Prese
       const fromAgentId = assignment.get(conversationId) ?? null;
       const pos = position(conversationId);
       if (fromAgentId === null && pos === null) return { status: 'not_found' };
+      if (opts?.expectedFrom !== undefined && fromAgentId !== opts.expectedFrom) return { status: 'holder_changed' };
       const step = new Step();
       const from = fromAgentId === null ? undefined : agents.get(fromAgentId)!;
 

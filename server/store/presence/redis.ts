@@ -46,7 +46,7 @@ declare module 'ioredis' {
     presencePrioritize(...a: [...Keys, prefix: string, conversationId: string, priority: number]): Reply<Context>;
     presenceOverflow(...a: [...Keys, prefix: string, now: number]): Reply<Context>;
     presenceRelease(...a: [...Keys, prefix: string, conversationId: string]): Reply<Context>;
-    presenceTransfer(...a: [...Keys, prefix: string, conversationId: string, toAgentId: string, aboveCapacity: '1' | '', department: string, overflowAt: number]): Reply<Context>;
+    presenceTransfer(...a: [...Keys, prefix: string, conversationId: string, toAgentId: string, aboveCapacity: '1' | '', department: string, overflowAt: number, expectedFrom: string]): Reply<Context>;
     presenceReconcile(...a: [...Keys, prefix: string]): Reply<Context>;
     presenceTally(tally: string, count: number, now: number, keepMs: number): Result<number, Context>;
   }
@@ -222,7 +222,8 @@ export function createRedisPresencePool(opts: RedisPresencePoolOptions): Presenc
     },
 
     async transfer(conversationId, toAgentId, opts): Promise<TransferResult> {
-      const reply = await redis.presenceTransfer(...keys, prefix, conversationId, toAgentId ?? '', opts?.aboveCapacity ? '1' : '', opts?.department ?? '', opts?.overflowAt ?? 0);
+      const { aboveCapacity, department = '', overflowAt = 0, expectedFrom = '' } = opts ?? {};
+      const reply = await redis.presenceTransfer(...keys, prefix, conversationId, toAgentId ?? '', aboveCapacity ? '1' : '', department, overflowAt, expectedFrom);
       // A refusal is an expected outcome: a value, not an error.
       if (typeof reply === 'number') return { status: poolRefusalFor('presenceTransfer', reply) };
       const j = parse<StepJson & { from?: string }>('presenceTransfer', reply);

@@ -12,6 +12,7 @@ export const PoolRefusalCode = {
   AgentUnavailable: -2,
   SameAgent: -3,
   UnknownAgent: -4,
+  HolderChanged: -5,
 } as const;
 
 export type PoolRefusal = Exclude<TransferResult['status'], 'moved'>;
@@ -21,6 +22,7 @@ const POOL_REFUSALS: Record<number, PoolRefusal> = {
   [PoolRefusalCode.AgentUnavailable]: 'agent_unavailable',
   [PoolRefusalCode.SameAgent]: 'same_agent',
   [PoolRefusalCode.UnknownAgent]: 'unknown_agent',
+  [PoolRefusalCode.HolderChanged]: 'holder_changed',
 };
 
 /** An answer a script's header does not document. */

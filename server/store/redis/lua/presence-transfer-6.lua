@@ -14,10 +14,13 @@
           and its load may pass its capacity; '' otherwise
   ARGV[5] with '' as the target: department id it waits for from now on, '' to keep its own
   ARGV[6] with a department: when it stops binding the conversation, ms since epoch
+  ARGV[7] the agent who must still hold the conversation (decided from an earlier read), ''
+          for no check
 
   Output: JSON { a, r, q, from = agentId (absent when it was queued) }; `a` starts with the
   transfer itself when the target is an agent. Errors (checked in this order):
     -1 not_found          the conversation is neither assigned nor queued
+    -5 holder_changed     ARGV[7] is given and is not the agent who holds it (or it is queued)
     -4 unknown_agent      the target agent does not exist
     -3 same_agent         the target already has it
     -2 agent_unavailable  the target is not online, has no free capacity or is in grace
@@ -34,6 +37,7 @@ if not from then
   qpos = rcall('LPOS', K_QUEUE, conv)
   if not qpos then return -1 end
 end
+if ARGV[7] ~= '' and from ~= ARGV[7] then return -5 end
 
 if to ~= '' then
   if rcall('SISMEMBER', K_AGENTS, to) == 0 then return -4 end
