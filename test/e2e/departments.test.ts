@@ -121,10 +121,14 @@ test('a lead sets up departments and an agent transfers a chat to one; the floor
   expect(await anaHead.getByText('售后 After-sales').count()).toBe(0);
   expect(await t().pool.assignmentOf(conversationId)).toBe(ana.id);
   expect(await t().store.getConversation(conversationId)).toMatchObject({ departmentId: sales.id, agentId: ana.id });
+  // The transcript names the department the chat went to.
+  const anaLog = ana.page.getByRole('main', { name: /Mei/ });
+  await anaLog.getByText(/^Transferred to 售前 Pre-sales/).waitFor();
 
   // In Chinese, the label is translated (the department's name is the team's own).
   await ana.page.getByRole('combobox', { name: 'Language' }).selectOption('zh-CN');
   await ana.page.getByRole('main', { name: /Mei/ }).locator('.convhead').getByText('部门： 售前 Pre-sales', { exact: true }).waitFor();
+  await anaLog.getByText(/^已转接至售前 Pre-sales/).waitFor();
   await shoot(ana.page, 'conversation-department-zh.png');
 
   // The team page in Chinese, down to 768 px.

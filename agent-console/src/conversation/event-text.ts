@@ -13,7 +13,11 @@ export function eventText(m: Message, t: Strings): string {
       return fill(t.eventAssigned, { agent: e.agentName });
     case 'transferred':
       if (e.reason === 'slow_answer') return t.eventTransferredSlow;
-      return e.note ? `${t.eventTransferred}: ${e.note}` : t.eventTransferred;
+      {
+        // To a department, the transcript names it: the console's head shows only the current one.
+        const what = e.toDepartment ? fill(t.eventTransferredTo, { department: e.toDepartment.name }) : t.eventTransferred;
+        return e.note ? `${what}: ${e.note}` : what;
+      }
     case 'agent_disconnected':
       return t.eventDisconnected;
     case 'requeued':

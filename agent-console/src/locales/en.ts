@@ -78,6 +78,7 @@ export const en = {
   eventQueued: 'Queued at position {position}',
   eventAssigned: 'Assigned to {agent}',
   eventTransferred: 'Transferred',
+  eventTransferredTo: 'Transferred to {department}',
   eventTransferredSlow: 'Transferred: no first answer in time',
   eventDisconnected: 'Agent disconnected',
   eventRequeued: 'Back in the queue',

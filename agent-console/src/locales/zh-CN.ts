@@ -78,6 +78,7 @@ export const zhCN: Strings = {
   eventQueued: '排队中，第 {position} 位',
   eventAssigned: '已分配给 {agent}',
   eventTransferred: '已转接',
+  eventTransferredTo: '已转接至{department}',
   eventTransferredSlow: '已转接：超时未首次回复',
   eventDisconnected: '客服连接中断',
   eventRequeued: '已退回排队',
