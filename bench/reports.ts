@@ -29,18 +29,21 @@ const YEAR_MS = 365 * 86_400_000;
 
 /**
  * One row per conversation, ten per conversation in messages. Every 10th chat is missed (no
- * agent reply, no assignment), every 7th transferred, 40 % rated. Times vary with cheap hashes
+ * agent reply, no assignment), every 7th transferred, 40 % rated; five departments, every
+ * sixth chat in none. Times vary with cheap hashes
  * of the row number so medians and percentiles have something to sort.
  */
 const GENERATE = [
   `INSERT INTO users (id, email, display_name, role, password_hash)
    SELECT 'agent-' || g, 'agent' || g || '@bench.test', 'Agent ' || g, 'agent', 'x' FROM generate_series(1, ${AGENTS}) g`,
-  `INSERT INTO conversations (id, visitor_id, agent_id, status, opened_at, first_response_at, closed_at, closed_by, close_category, last_seq)
+  `INSERT INTO departments (id, name, created_at) SELECT 'dep-' || g, 'Department ' || g, now() FROM generate_series(1, 5) g`,
+  `INSERT INTO conversations (id, visitor_id, agent_id, status, opened_at, first_response_at, closed_at, closed_by, close_category, last_seq, department_id)
    SELECT 'c' || g, 'v' || g, CASE WHEN g % 10 = 0 THEN NULL ELSE 'agent-' || (g % ${AGENTS} + 1) END, 'closed',
      to_timestamp($1::float8 / 1000) + g * ($2::float8 / $3) * interval '1 ms',
      CASE WHEN g % 10 = 0 THEN NULL ELSE to_timestamp($1::float8 / 1000) + g * ($2::float8 / $3) * interval '1 ms' + (5 + g % 37 + g % 11) * interval '1 s' END,
      to_timestamp($1::float8 / 1000) + g * ($2::float8 / $3) * interval '1 ms' + (600 + g % 900) * interval '1 s', 'agent',
-     (ARRAY['order', 'product', 'delivery', 'payment', 'other'])[g % 5 + 1], 10
+     (ARRAY['order', 'product', 'delivery', 'payment', 'other'])[g % 5 + 1], 10,
+     CASE WHEN g % 6 = 0 THEN NULL ELSE 'dep-' || (g % 5 + 1) END
    FROM generate_series(1, $3::int) g`,
   // Seq 1 visitor, 2 queued, 3 assigned, 4 agent, 5–6 visitor (a run of two), 7 agent, 8 visitor,
   // 9 agent, 10 closed; a missed chat has visitor texts and events only.
@@ -75,12 +78,14 @@ const VIEWS: { name: string; days: [string, string]; groupBy: ReportGroupBy; age
   { name: 'a week by day', days: ['2026-12-21', '2026-12-27'], groupBy: 'day' },
   { name: 'a month by agent', days: ['2026-11-01', '2026-11-30'], groupBy: 'agent' },
   { name: 'a month by category', days: ['2026-11-01', '2026-11-30'], groupBy: 'category' },
+  { name: 'a month by department', days: ['2026-11-01', '2026-11-30'], groupBy: 'department' },
   { name: 'a month by day', days: ['2026-11-01', '2026-11-30'], groupBy: 'day' },
   { name: 'a month, one agent (agent view)', days: ['2026-11-01', '2026-11-30'], groupBy: 'day', agent: true },
   { name: 'a quarter by week', days: ['2026-10-01', '2026-12-31'], groupBy: 'week' },
   { name: 'a year by month', days: ['2026-01-01', '2026-12-31'], groupBy: 'month' },
   { name: 'a year by agent', days: ['2026-01-01', '2026-12-31'], groupBy: 'agent' },
   { name: 'a year by category', days: ['2026-01-01', '2026-12-31'], groupBy: 'category' },
+  { name: 'a year by department', days: ['2026-01-01', '2026-12-31'], groupBy: 'department' },
   { name: 'a year by week', days: ['2026-01-01', '2026-12-31'], groupBy: 'week' },
   { name: 'a year, one agent by category (agent view)', days: ['2026-01-01', '2026-12-31'], groupBy: 'category', agent: true },
   { name: '400 days by month, mid-month to mid-month', days: ['2025-11-20', '2026-12-24'], groupBy: 'month' },

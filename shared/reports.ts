@@ -2,7 +2,7 @@
  * The columns of a report, shared by the console's table and the CSV export so that the file
  * holds exactly what the table shows: the same columns, headers and formatted values.
  */
-import type { DurationStats, ReportRow } from './rest';
+import type { DurationStats, ReportGroupBy, ReportRow } from './rest';
 
 export type ReportLocale = 'en' | 'zh-CN';
 
@@ -36,6 +36,7 @@ export const REPORT_COLUMNS: readonly ReportColumn[] = [
   { id: 'started', header: { en: 'Started', 'zh-CN': '发起' }, cell: (r) => count(r.started) },
   { id: 'closed', header: { en: 'Closed', 'zh-CN': '结束' }, cell: (r) => count(r.closed) },
   { id: 'missed', header: { en: 'Missed', 'zh-CN': '未接' }, cell: (r) => count(r.missed) },
+  { id: 'selfServed', header: { en: 'Self-served (FAQ)', 'zh-CN': 'FAQ 自助解决' }, cell: (r) => count(r.selfServed) },
   { id: 'transferred', header: { en: 'Transferred', 'zh-CN': '转接' }, cell: (r) => count(r.transferred) },
   { id: 'serviceLevel', header: { en: 'Service level', 'zh-CN': '服务水平' }, cell: (r) => percent(r.serviceLevel) },
   ...DURATIONS.flatMap(([key, en, zh]) =>
@@ -50,6 +51,7 @@ export const REPORT_COLUMNS: readonly ReportColumn[] = [
   { id: 'averageRating', header: { en: 'Average rating', 'zh-CN': '平均评分' }, cell: (r) => (r.averageRating === null ? '' : r.averageRating.toFixed(2)) },
   { id: 'satisfied', header: { en: 'Rated 4–5', 'zh-CN': '4–5 分占比' }, cell: (r) => percent(r.satisfied) },
   { id: 'ratingCoverage', header: { en: 'Rating coverage', 'zh-CN': '评价覆盖率' }, cell: (r) => percent(r.ratingCoverage) },
+  { id: 'responseRate', header: { en: 'Response rate', 'zh-CN': '评价回复率' }, cell: (r) => percent(r.responseRate) },
   { id: 'complaints', header: { en: 'Complaints', 'zh-CN': '投诉' }, cell: (r) => count(r.complaints) },
   { id: 'complaintsHandledIn24h', header: { en: 'Complaints handled in 24 h', 'zh-CN': '24 小时内处理的投诉' }, cell: (r) => percent(r.complaintsHandledIn24h) },
   { id: 'followUps', header: { en: 'Follow-ups', 'zh-CN': '回访任务' }, cell: (r) => count(r.followUps) },
@@ -57,9 +59,9 @@ export const REPORT_COLUMNS: readonly ReportColumn[] = [
 ];
 
 /** The first column's header per grouping, and the label of the total row and of "none". */
-export const REPORT_GROUP_HEADERS: Record<ReportLocale, Record<'agent' | 'category' | 'day' | 'week' | 'month' | 'total' | 'none', string>> = {
-  en: { agent: 'Agent', category: 'Category', day: 'Day', week: 'Week of', month: 'Month', total: 'Total', none: '(none)' },
-  'zh-CN': { agent: '客服', category: '分类', day: '日期', week: '周（起始日）', month: '月份', total: '合计', none: '（无）' },
+export const REPORT_GROUP_HEADERS: Record<ReportLocale, Record<ReportGroupBy | 'total' | 'none', string>> = {
+  en: { agent: 'Agent', department: 'Department', category: 'Category', day: 'Day', week: 'Week of', month: 'Month', total: 'Total', none: '(none)' },
+  'zh-CN': { agent: '客服', department: '部门', category: '分类', day: '日期', week: '周（起始日）', month: '月份', total: '合计', none: '（无）' },
 };
 
 /** The first cell of a row as shown. */

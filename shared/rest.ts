@@ -511,9 +511,12 @@ export interface FollowUpResponse {
 
 // ---------------------------------------------------------------- reports (§9.13)
 
-/** How a report's rows are grouped: by the agent who held the chat, its close category, or a calendar bucket in the site's time zone. */
-export type ReportGroupBy = 'agent' | 'category' | 'day' | 'week' | 'month';
-export const REPORT_GROUP_BYS: readonly ReportGroupBy[] = ['agent', 'category', 'day', 'week', 'month'];
+/**
+ * How a report's rows are grouped: by the agent who held the chat, the department it closed in,
+ * its close category, or a calendar bucket in the site's time zone.
+ */
+export type ReportGroupBy = 'agent' | 'department' | 'category' | 'day' | 'week' | 'month';
+export const REPORT_GROUP_BYS: readonly ReportGroupBy[] = ['agent', 'department', 'category', 'day', 'week', 'month'];
 
 /** `GET /reports` query (docs/reports.md defines every figure). */
 export interface ReportQuery {
@@ -543,16 +546,18 @@ export interface DurationStats {
 
 /** One row of a report: a group's figures. */
 export interface ReportRow {
-  /** Agent id, category, or the bucket's first day `YYYY-MM-DD`; null for "no agent"/"no category"; '' for the total row. */
+  /** Agent id, department id, category, or the bucket's first day `YYYY-MM-DD`; null for "no agent"/"no department"/"no category"; '' for the total row. */
   key: string | null;
-  /** What to show for the key: the agent's name, the category, or the day. */
+  /** What to show for the key: the agent's name, the department's name, the category's name, or the day. */
   label: string;
   /** Chats opened in the period. */
   started: number;
   /** Chats closed in the period; every figure below is over these. */
   closed: number;
-  /** Closed without any agent reply. */
+  /** Closed without any agent reply, and not self-served. */
   missed: number;
+  /** Closed because the FAQ answered the shopper (close reason `faq_solved`). */
+  selfServed: number;
   /** Closed chats that were transferred at least once. */
   transferred: number;
   /** Closed chats whose first response came within `serviceLevelSeconds`, ÷ closed (missed chats count as not answered); null when none closed. */
@@ -568,13 +573,17 @@ export interface ReportRow {
   averageRating: number | null;
   /** Ratings of 4 or 5 ÷ ratings. */
   satisfied: number | null;
-  /** Rated ÷ closed (no "offered" is recorded: see docs/reports.md). */
+  /** Closed chats offered a rating: an agent held them (the widget offers it then), or they were rated. */
+  ratingOffered: number;
+  /** Offered ÷ closed; null when none closed. */
   ratingCoverage: number | null;
-  /** Complaints registered in the period (grouped by the chat's agent and close category). */
+  /** Rated ÷ offered; null when none offered. */
+  responseRate: number | null;
+  /** Complaints registered in the period (grouped by the chat's agent, department and close category). */
   complaints: number;
   /** Of those, handled (their follow-up closed) within 24 hours of registration ÷ complaints; null when none. */
   complaintsHandledIn24h: number | null;
-  /** Follow-up tasks created in the period (grouped by assignee and the chat's close category). */
+  /** Follow-up tasks created in the period (grouped by assignee and the chat's department and close category). */
   followUps: number;
   /** Of those, closed within 3 days of creation ÷ follow-ups; null when none. */
   followUpsDoneIn3Days: number | null;

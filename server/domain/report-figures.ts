@@ -40,12 +40,16 @@ export const METRIC = {
   reaction: 12,
   handling: 13,
   reply: 14,
+  /** By close time: the FAQ solved it (close reason `faq_solved`); such a chat is not missed. */
+  selfServed: 15,
+  /** By close time: a rating was offered (an agent held the chat, or it was rated anyway). */
+  ratingOffered: 16,
 } as const;
 export type Metric = (typeof METRIC)[keyof typeof METRIC];
 
 /** One counted cell: `n` values of `metric` in `bucket` within a group, summing to `total` (ms, or the scores). */
 export interface ReportCell {
-  /** The group (agent id, category, bucket's first day); null: no agent or no category. */
+  /** The group (agent id, category, department id, bucket's first day); null: none. */
   key: string | null;
   metric: Metric;
   bucket: number;
@@ -107,11 +111,13 @@ export function figuresOf(cells: readonly ReportCell[], serviceLevelSeconds: num
   const share = (x: number, y: number) => (y ? x / y : null);
   const closed = n(METRIC.closed);
   const rated = n(METRIC.rating);
+  const offered = n(METRIC.ratingOffered);
   const ratingSum = of(METRIC.rating).reduce((s, c) => s + c.total, 0);
   return {
     started: n(METRIC.started),
     closed,
     missed: n(METRIC.missed),
+    selfServed: n(METRIC.selfServed),
     transferred: n(METRIC.transferred),
     // Whole seconds rounded up: "within N s" is exact for N up to EXACT_SECONDS.
     serviceLevel: share(n(METRIC.firstResponse, (c) => c.bucket <= serviceLevelSeconds), closed),
@@ -123,7 +129,9 @@ export function figuresOf(cells: readonly ReportCell[], serviceLevelSeconds: num
     rated,
     averageRating: rated ? ratingSum / rated : null,
     satisfied: share(n(METRIC.rating, (c) => c.bucket >= 4), rated),
-    ratingCoverage: share(rated, closed),
+    ratingOffered: offered,
+    ratingCoverage: share(offered, closed),
+    responseRate: share(rated, offered),
     complaints: n(METRIC.complaint),
     complaintsHandledIn24h: share(n(METRIC.complaintHandled), n(METRIC.complaint)),
     followUps: n(METRIC.followUp),

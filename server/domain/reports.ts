@@ -1,6 +1,6 @@
 /**
  * Reports (docs/reports.md): the service figures of a date range in the site's time zone,
- * grouped by agent, close category, day, week or month. A lead reads everyone's; an agent's
+ * grouped by agent, department, close category, day, week or month. A lead reads everyone's; an agent's
  * report is narrowed to the chats they held, whatever grouping they ask for.
  */
 import type { FaqLanguage } from '../../shared/faq';
@@ -37,6 +37,8 @@ export const DEFAULT_SERVICE_LEVEL_SECONDS = 20;
 /** The longest range one report covers, in days. */
 export const MAX_REPORT_DAYS = 400;
 const DAY_MS = 86_400_000;
+/** Groupings whose rows are sorted by their label. */
+const byName: ReadonlySet<ReportGroupBy> = new Set(['agent', 'department']);
 
 /** The instant `date` (`YYYY-MM-DD`) began in `timeZone`. */
 export function startOfDate(timeZone: string, date: string): number {
@@ -71,11 +73,13 @@ export function createReportService(deps: ReportServiceDeps) {
     const keys = [...groups.keys()].flatMap((k) => (k ? [k] : []));
     const names =
       range.groupBy === 'agent' ? await store.userNames(keys)
+      : range.groupBy === 'department' ? await store.departmentNames(keys)
       : range.groupBy === 'category' ? await categoryNames(keys, language)
       : new Map<string, string>();
     const rows = [...groups]
       .map(([key, cs]): ReportRow => ({ key, label: key === null ? '' : (names.get(key) ?? key), ...figuresOf(cs, serviceLevelSeconds) }))
-      .sort((a, b) => (range.groupBy === 'agent' ? a.label.localeCompare(b.label) : 0) || (a.key ?? '').localeCompare(b.key ?? ''));
+      // Named groups by name, the rest by key; "(none)" (key null, label '') first.
+      .sort((a, b) => (byName.has(range.groupBy) ? a.label.localeCompare(b.label) : 0) || (a.key ?? '').localeCompare(b.key ?? ''));
     return { rows, total: { key: '', label: '', ...figuresOf(cells, serviceLevelSeconds) } satisfies ReportRow };
   }
 

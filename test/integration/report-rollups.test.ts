@@ -2,14 +2,16 @@
  * The reports' roll-ups (server/store/sql/reports.ts, migration 21) on real PGlite: they stay
  * equal to a rebuild from scratch whatever changes after a read (ratings, filed categories, late
  * closes), and a refresh that dies half-way leaves nothing counted twice or lost: the next one
- * repairs it.
+ * repairs it. Migration 23 makes the next report count everything again.
  */
+import { createPgliteClient } from '../../server/store/sql/client';
+import { MIGRATIONS, migrate } from '../../server/store/sql/migrations';
 import { createReportStore } from '../../server/store/sql/reports';
 import type { ReportRange } from '../../server/domain/ports/reports';
-import type { ReportCell } from '../../server/domain/report-figures';
+import { METRIC, type ReportCell } from '../../server/domain/report-figures';
 import type { SqlClient } from '../../server/store/sql/types';
 import { openTestStore, type TestStore } from '../helpers/chat';
-import { CHATS, insertChat, insertReportData, TZ } from '../helpers/report-data';
+import { CHATS, DEPARTMENTS, insertChat, insertReportData, TZ } from '../helpers/report-data';
 
 let db: TestStore;
 const users = { ann: { id: 'u-ann' }, bob: { id: 'u-bob' } };
@@ -36,7 +38,7 @@ const sorted = (cells: ReportCell[]) =>
 async function everything(sql: Pick<SqlClient, 'query' | 'transaction'>) {
   const store = createReportStore({ sql });
   const out: string[][] = [];
-  for (const g of ['agent', 'category', 'day', 'week', 'month'] as const) {
+  for (const g of ['agent', 'department', 'category', 'day', 'week', 'month'] as const) {
     out.push(sorted(await store.cells(month(g))), sorted(await store.cells(month(g, '2026-02-20', '2026-03-10'))));
   }
   return out;
@@ -61,7 +63,7 @@ test('roll-ups equal a rebuild from scratch after ratings, filed categories and 
   expect(after).toEqual(await rebuilt());
   const categories = await createReportStore({ sql: db.sql }).cells(month('category'));
   expect(categories.filter((c) => c.metric === 1).map((c) => [c.key, c.n]).sort()).toEqual([
-    ['after_sales', 1], ['order', 3], ['other', 1], ['product', 1], [null, 1],
+    ['after_sales', 1], ['order', 3], ['other', 1], ['product', 1], [null, 4],
   ].sort());
 });
 
@@ -90,3 +92,29 @@ test('a refresh that dies between its steps changes nothing; the next one counts
   expect(repaired).not.toEqual(before);
   expect(repaired).toEqual(await rebuilt());
 });
+
+test('migration 23 empties facts, roll-ups and their zone: the next report counts everything again, with departments', async () => {
+  const sql = await createPgliteClient({});
+  try {
+    await migrate(sql, MIGRATIONS.filter((m) => m.version <= 22));
+    for (const [name, u] of Object.entries(users)) {
+      await sql.query(`INSERT INTO users (id, email, display_name, role, password_hash) VALUES ($1, $2, $3, 'agent', 'x')`, [u.id, `${name}@t.test`, name]);
+    }
+    await insertReportData(sql, users);
+    // What a refresh before migration 23 left: facts without departments, their roll-ups and zone.
+    await sql.query(`INSERT INTO conversation_facts (conversation_id, agent_id, opened_at, closed_at, transferred, reply_ms) SELECT id, agent_id, opened_at, closed_at, false, '{}' FROM conversations WHERE closed_at IS NOT NULL`);
+    await sql.query(`INSERT INTO report_rollups (dim, grain, period, key, metric, bucket, n, total) VALUES ('t', 'd', '2026-03-02', '', 1, 0, 99, 0)`);
+    await sql.query(`INSERT INTO report_rollup_zone (id, time_zone) VALUES (true, $1)`, [TZ]);
+    await migrate(sql);
+    const count = async (table: string) => (await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
+    expect([await count('conversation_facts'), await count('report_rollups'), await count('report_rollup_zone')]).toEqual([0, 0, 0]);
+    // March by department, closed: Sales c1, c4, c7, c14; support c2, c5, c12; none c3, c13.
+    const cells = await createReportStore({ sql }).cells(month('department'));
+    expect(cells.filter((c) => c.metric === METRIC.closed).map((c) => [c.key, c.n]).sort()).toEqual(
+      [[DEPARTMENTS.sales.id, 4], [DEPARTMENTS.support.id, 3], [null, 2]].sort(),
+    );
+    expect(cells.filter((c) => c.metric === METRIC.selfServed).map((c) => [c.key, c.n])).toEqual([[DEPARTMENTS.support.id, 1]]);
+  } finally {
+    await sql.close();
+  }
+}, 180_000);

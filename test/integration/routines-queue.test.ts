@@ -185,11 +185,15 @@ describe('on one server', () => {
       const faq = await request(t().server.app).get(`/api/v1/faq/${entry}`).set({ authorization: `Bearer ${lead.token}` }).expect(200);
       expect(offer).toMatchObject({ author: 'system', kind: 'event', event: { type: 'faq_offered', entryId: entry, question: faq.body.entry.question, answer: faq.body.entry.answer } });
 
+      const report = async () => (await request(t().server.app).get('/api/v1/reports').set({ authorization: `Bearer ${lead.token}` }).expect(200)).body.total;
+      const before = await report();
       const closed = next(v.socket, 'conversation:state', (s) => s.status === 'closed');
       expect(await ok(v.socket, 'faq:feedback', { conversationId: v.conversationId, solved: true })).toEqual({ conversationId: v.conversationId, status: 'closed' });
       expect(await closed).toMatchObject({ id: v.conversationId, status: 'closed' });
       expect(await t().pool.queue()).toEqual([]);
       expect(await closeReason(t(), v.conversationId)).toBe('faq_solved');
+      // Today's report counts it as self-served, not missed, and offers it no rating (nobody took it).
+      expect(await report()).toMatchObject({ closed: before.closed + 1, selfServed: before.selfServed + 1, missed: before.missed, ratingOffered: before.ratingOffered });
       // Answered once.
       expect(await call(v.socket, 'faq:feedback', { conversationId: v.conversationId, solved: false })).toMatchObject({ ok: false, error: { code: 'FAQ_NOT_OFFERED' } });
     });

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { QUALITY_COLUMNS, QUALITY_HEADERS, qualityRowLabel, type QualityReportResponse } from '../../../shared/quality';
 import type { Api } from '../api';
 import type { Locale } from '../i18n';
+import { FiguresTable } from '../reports/figures-table';
 import { saveFile } from '../transcripts/api';
 import { errorSentence } from '../views/error-sentence';
 import { qualityApi } from './api';
@@ -39,36 +40,15 @@ export function QualityTable({ api, locale, from, to }: { api: Api; locale: Loca
         (report.total.scored === 0 && report.total.reviewed === 0 ? (
           <p>{s.reportEmpty}</p>
         ) : (
-          <table class="report-table" aria-labelledby="quality-report-title" style={{ fontSize: '13px', whiteSpace: 'nowrap' }}>
-            <thead>
-              <tr>
-                <th scope="col">{QUALITY_HEADERS[locale].agent}</th>
-                {QUALITY_COLUMNS.map((c) => (
-                  <th key={c.id} scope="col">
-                    {c.header[locale]}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {report.rows.map((r) => (
-                <tr key={r.key ?? ''}>
-                  <th scope="row">{qualityRowLabel(r, locale)}</th>
-                  {QUALITY_COLUMNS.map((c) => (
-                    <td key={c.id}>{c.cell(r)}</td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              <tr>
-                <th scope="row">{qualityRowLabel(report.total, locale, true)}</th>
-                {QUALITY_COLUMNS.map((c) => (
-                  <td key={c.id}>{c.cell(report.total)}</td>
-                ))}
-              </tr>
-            </tfoot>
-          </table>
+          <FiguresTable
+            locale={locale}
+            columns={QUALITY_COLUMNS}
+            groupHeader={QUALITY_HEADERS[locale].agent}
+            rows={report.rows}
+            total={report.total}
+            rowLabel={(r, isTotal) => qualityRowLabel(r, locale, isTotal)}
+            labelledBy="quality-report-title"
+          />
         ))}
       <div>
         <button type="button" onClick={exportCsv} disabled={!report}>

@@ -12,6 +12,7 @@ import { QualityTable } from '../quality/quality-table';
 import type { ViewProps } from '../views/registry';
 import { reportsApi } from './api';
 import { BarChart, type Bar } from './bar-chart';
+import { FiguresTable } from './figures-table';
 import { PERIODS, periodRange, type Period } from './period';
 import { en, zhCN } from './strings';
 
@@ -22,17 +23,6 @@ const METRICS = {
   averageRating: (r: ReportRow) => r.averageRating,
 };
 type Metric = keyof typeof METRICS;
-/** The first header row: a duration's three spreads under one heading, other columns alone. */
-function headerGroups(locale: 'en' | 'zh-CN'): { id: string; text: string; span: number }[] {
-  const out: { id: string; text: string; span: number }[] = [];
-  for (const c of REPORT_COLUMNS) {
-    const text = c.split ? c.split.group[locale] : c.header[locale];
-    const last = out[out.length - 1];
-    if (c.split && last && last.span > 0 && last.text === text) last.span++;
-    else out.push({ id: c.id, text, span: 1 });
-  }
-  return out;
-}
 
 const showNumber = (v: number | null) => (v === null ? '–' : Number.isInteger(v) ? String(v) : v.toFixed(1));
 
@@ -166,52 +156,15 @@ export function ReportsView({ t, locale, api }: ViewProps) {
             )}
           </section>
           <section aria-label={s.table} style={{ overflowX: 'auto' }}>
-            <table class="report-table" style={{ fontSize: '13px', whiteSpace: 'nowrap' }}>
-              <caption class="hint">{s.definitions}</caption>
-              <thead>
-                <tr>
-                  <th scope="col" rowSpan={2}>
-                    {REPORT_GROUP_HEADERS[locale][report.groupBy]}
-                  </th>
-                  {headerGroups(locale).map((h) =>
-                    h.span > 1 ? (
-                      <th key={h.id} scope="colgroup" colSpan={h.span} style={{ textAlign: 'center' }}>
-                        {h.text}
-                      </th>
-                    ) : (
-                      <th key={h.id} scope="col" rowSpan={2}>
-                        {h.text}
-                      </th>
-                    ),
-                  )}
-                </tr>
-                <tr>
-                  {REPORT_COLUMNS.filter((c) => c.split).map((c) => (
-                    <th key={c.id} scope="col" aria-label={c.header[locale]}>
-                      {c.split!.sub[locale]}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {report.rows.map((r) => (
-                  <tr key={r.key ?? ''}>
-                    <th scope="row">{reportRowLabel(r, locale)}</th>
-                    {REPORT_COLUMNS.map((c) => (
-                      <td key={c.id}>{c.cell(r)}</td>
-                    ))}
-                  </tr>
-                ))}
-              </tbody>
-              <tfoot>
-                <tr>
-                  <th scope="row">{reportRowLabel(report.total, locale, true)}</th>
-                  {REPORT_COLUMNS.map((c) => (
-                    <td key={c.id}>{c.cell(report.total)}</td>
-                  ))}
-                </tr>
-              </tfoot>
-            </table>
+            <FiguresTable
+              locale={locale}
+              columns={REPORT_COLUMNS}
+              groupHeader={REPORT_GROUP_HEADERS[locale][report.groupBy]}
+              rows={report.rows}
+              total={report.total}
+              rowLabel={(r, isTotal) => reportRowLabel(r, locale, isTotal)}
+              caption={s.definitions}
+            />
           </section>
           <QualityTable api={api} locale={locale} from={report.from} to={report.to} />
         </>

@@ -30,4 +30,6 @@ export interface ReportStore {
   cells(range: ReportRange): Promise<ReportCell[]>;
   /** Display names of these users (missing ids are left out). */
   userNames(ids: readonly string[]): Promise<Map<string, string>>;
+  /** Names of these departments (deleted ones are left out). */
+  departmentNames(ids: readonly string[]): Promise<Map<string, string>>;
 }

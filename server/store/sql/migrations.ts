@@ -596,6 +596,24 @@ WHERE s.key = 'closeCategories' AND jsonb_typeof(s.value -> 0) = 'string';
 `,
   },
   {
+    version: 23,
+    name: 'reports: department, FAQ self-service and rating offered in the facts; roll-ups per department',
+    // The facts gain the department a chat closed in, whether the FAQ solved it and whether a
+    // rating was offered. Facts, roll-ups and their zone are emptied, so the next report counts
+    // every closed conversation again with the new columns (the one-off fill of migration 21).
+    sql: `
+DELETE FROM report_rollups;
+DELETE FROM report_rollup_zone;
+DELETE FROM conversation_facts;
+ALTER TABLE conversation_facts
+  ADD COLUMN department_id text,
+  ADD COLUMN self_served boolean NOT NULL DEFAULT false,
+  ADD COLUMN rating_offered boolean NOT NULL DEFAULT false;
+ALTER TABLE report_rollups DROP CONSTRAINT report_rollups_dim_check;
+ALTER TABLE report_rollups ADD CONSTRAINT report_rollups_dim_check CHECK (dim IN ('t', 'a', 'c', 'd'));
+`,
+  },
+  {
     version: 25,
     name: 'reports: weekly roll-ups beside the daily and monthly ones',
     // A year by week read 365 daily rows per figure and bucket; whole weeks now come from weekly

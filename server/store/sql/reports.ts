@@ -1,9 +1,9 @@
 /**
  * The reports' reads (the domain's ReportStore). A closed conversation's figures are computed
- * once from its messages into `conversation_facts` (migration 17), and counted into daily,
- * weekly and monthly roll-ups (`report_rollups`, migrations 21 and 25) per agent, per category
- * and for everyone; a report sums the roll-up cells of its range (rollup-segments.ts: whole
- * months, whole weeks, then days), so a year reads a few thousand rows. Facts
+ * once from its messages into `conversation_facts` (migrations 17 and 23), and counted into
+ * daily, weekly and monthly roll-ups (`report_rollups`, migrations 21, 23 and 25) per agent,
+ * category, department and for everyone; a report sums the roll-up cells of its range
+ * (rollup-segments.ts: whole months, whole weeks, then days), so a year reads a few thousand rows. Facts
  * and roll-ups are brought up to date by the reads themselves: the message path writes nothing
  * for reports.
  *
@@ -51,16 +51,20 @@ SELECT coalesce((SELECT time_zone = $1::text FROM report_rollup_zone), false) AN
  * Facts of the given closed conversations ($1, ids), in one set-based pass over their messages:
  * the first queue and assignment events, the first agent text, the assignment in force at that
  * reply, every reply time (a visitor text that follows a non-visitor text, or none, starts a
- * run; the next agent text ends it; runs never answered give no reply time), and the rating.
+ * run; the next agent text ends it; runs never answered give no reply time), the rating, the
+ * department it closed in, whether the FAQ solved it (its `closed` event's reason `faq_solved`)
+ * and whether a rating was offered: the widget offers one for every closed chat an agent held,
+ * and a rating proves an offer (a protocol client may rate any of its closed chats).
  * "Agent text" leaves out a routine's automatic ones.
  */
 const FILL_FACTS = `
 WITH todo AS (
-  SELECT c.id, c.agent_id, c.close_category, c.opened_at, c.closed_at FROM conversations c
+  SELECT c.id, c.agent_id, c.close_category, c.department_id, c.opened_at, c.closed_at FROM conversations c
   WHERE c.id = ANY ($1::text[]) AND c.closed_at IS NOT NULL
 ), msg AS (
   SELECT m.conversation_id, m.seq, m.author_kind, m.kind, m.created_at,
     CASE WHEN m.kind = 'event' THEN m.event->>'type' END AS type,
+    CASE WHEN m.kind = 'event' THEN m.event->>'reason' END AS reason,
     min(m.created_at) FILTER (WHERE m.kind = 'text' AND m.author_kind = 'agent') OVER (PARTITION BY m.conversation_id) AS first_reply
   -- A routine's automatic text (greeting, idle prompt) is sent in the agent's name but answers nothing.
   FROM messages m JOIN todo ON todo.id = m.conversation_id WHERE NOT (m.author_kind = 'agent' AND m.auto)
@@ -69,7 +73,8 @@ WITH todo AS (
     min(created_at) FILTER (WHERE type = 'queued') AS first_queued,
     min(created_at) FILTER (WHERE type = 'assigned') AS first_assigned,
     max(created_at) FILTER (WHERE type = 'assigned' AND created_at <= first_reply) AS replying_assigned,
-    bool_or(type = 'transferred') AS transferred
+    bool_or(type = 'transferred') AS transferred,
+    bool_or(type = 'closed' AND reason = 'faq_solved') AS self_served
   FROM msg GROUP BY conversation_id
 ), runs AS (
   SELECT conversation_id, array_agg(${MS('next_agent', 'created_at')} ORDER BY seq) AS reply_ms
@@ -83,17 +88,20 @@ WITH todo AS (
   WHERE author_kind = 'visitor' AND prev IS DISTINCT FROM 'visitor' AND next_agent IS NOT NULL
   GROUP BY conversation_id
 )
-INSERT INTO conversation_facts (conversation_id, agent_id, category, opened_at, closed_at,
-  queue_wait_ms, first_response_ms, reaction_ms, handling_ms, transferred, reply_ms, score)
-SELECT c.id, c.agent_id, c.close_category, c.opened_at, c.closed_at,
+INSERT INTO conversation_facts (conversation_id, agent_id, category, department_id, opened_at, closed_at,
+  queue_wait_ms, first_response_ms, reaction_ms, handling_ms, transferred, reply_ms, score, self_served, rating_offered)
+SELECT c.id, c.agent_id, c.close_category, c.department_id, c.opened_at, c.closed_at,
   ${MS('e.first_assigned', 'coalesce(e.first_queued, c.opened_at)')},
   ${MS('e.first_reply', 'c.opened_at')},
   ${MS('e.first_reply', 'e.replying_assigned')},
   ${MS('c.closed_at', 'e.first_assigned')},
   coalesce(e.transferred, false),
   coalesce(r.reply_ms, '{}'),
-  (SELECT score FROM ratings WHERE conversation_id = c.id)
+  s.score,
+  coalesce(e.self_served, false),
+  c.agent_id IS NOT NULL OR s.score IS NOT NULL
 FROM todo c
+LEFT JOIN ratings s ON s.conversation_id = c.id
 LEFT JOIN ev e ON e.conversation_id = c.id
 LEFT JOIN runs r ON r.conversation_id = c.id`;
 
@@ -102,44 +110,53 @@ const bucket = (ms: string) => `CASE WHEN ${ms} <= ${EXACT_SECONDS * 1000} THEN 
   ELSE ${EXACT_SECONDS} + ceil(${STEPS_PER_DOUBLING} * ln(${ms} / ${EXACT_SECONDS * 1000}.0) / ln(2.0))::int END`;
 
 /**
- * Every cell the facts `f` count, one row each: (at, agent, category, metric, bucket, ms).
+ * Every cell the facts `f` count, one row each: (at, agent, category, department, metric, bucket, ms).
  * `started` is counted at the opening, the rest at the close; a rating's bucket is its score.
  */
 const CELLS_OF = (f: string) => `
-  SELECT opened_at AS at, agent_id, category, ${METRIC.started} AS metric, 0 AS bucket, 0::bigint AS ms FROM ${f}
-  UNION ALL SELECT closed_at, agent_id, category, ${METRIC.closed}, 0, 0 FROM ${f}
-  UNION ALL SELECT closed_at, agent_id, category, ${METRIC.missed}, 0, 0 FROM ${f} WHERE first_response_ms IS NULL
-  UNION ALL SELECT closed_at, agent_id, category, ${METRIC.transferred}, 0, 0 FROM ${f} WHERE transferred
-  UNION ALL SELECT closed_at, agent_id, category, ${METRIC.rating}, score, score FROM ${f} WHERE score IS NOT NULL
-  UNION ALL SELECT closed_at, agent_id, category, d.metric, ${bucket('d.ms')}, d.ms
+  SELECT opened_at AS at, agent_id, category, department_id, ${METRIC.started} AS metric, 0 AS bucket, 0::bigint AS ms FROM ${f}
+  UNION ALL SELECT closed_at, agent_id, category, department_id, ${METRIC.closed}, 0, 0 FROM ${f}
+  UNION ALL SELECT closed_at, agent_id, category, department_id, ${METRIC.missed}, 0, 0 FROM ${f} WHERE first_response_ms IS NULL AND NOT self_served
+  UNION ALL SELECT closed_at, agent_id, category, department_id, ${METRIC.selfServed}, 0, 0 FROM ${f} WHERE self_served
+  UNION ALL SELECT closed_at, agent_id, category, department_id, ${METRIC.transferred}, 0, 0 FROM ${f} WHERE transferred
+  UNION ALL SELECT closed_at, agent_id, category, department_id, ${METRIC.ratingOffered}, 0, 0 FROM ${f} WHERE rating_offered
+  UNION ALL SELECT closed_at, agent_id, category, department_id, ${METRIC.rating}, score, score FROM ${f} WHERE score IS NOT NULL
+  UNION ALL SELECT closed_at, agent_id, category, department_id, d.metric, ${bucket('d.ms')}, d.ms
     FROM ${f} CROSS JOIN LATERAL (VALUES (${METRIC.queueWait}, queue_wait_ms), (${METRIC.firstResponse}, first_response_ms),
       (${METRIC.reaction}, reaction_ms), (${METRIC.handling}, handling_ms)) AS d (metric, ms)
     WHERE d.ms IS NOT NULL
-  UNION ALL SELECT closed_at, agent_id, category, ${METRIC.reply}, ${bucket('r.ms')}, r.ms FROM ${f} CROSS JOIN LATERAL unnest(reply_ms) AS r (ms)`;
+  UNION ALL SELECT closed_at, agent_id, category, department_id, ${METRIC.reply}, ${bucket('r.ms')}, r.ms FROM ${f} CROSS JOIN LATERAL unnest(reply_ms) AS r (ms)`;
 
 /**
  * Adds ($3 = 1) or subtracts ($3 = -1) the cells of the facts of conversations $1 to the
- * roll-ups of the zone $2: per day, week (from Monday) and month, for everyone ('t'), per agent ('a') and per
- * category ('c'; '' is none).
+ * roll-ups of the zone $2: per day, week (from Monday) and month, for everyone ('t'), per agent
+ * ('a'), per category ('c') and per department ('d'); '' is none.
  */
 const APPLY = `
 INSERT INTO report_rollups AS r (dim, grain, period, key, metric, bucket, n, total)
 SELECT d.dim, g.grain, date_trunc(g.unit, v.at AT TIME ZONE $2::text)::date,
-  CASE d.dim WHEN 'a' THEN coalesce(v.agent_id, '') WHEN 'c' THEN coalesce(v.category, '') ELSE '' END,
+  CASE d.dim WHEN 'a' THEN coalesce(v.agent_id, '') WHEN 'c' THEN coalesce(v.category, '') WHEN 'd' THEN coalesce(v.department_id, '') ELSE '' END,
   v.metric, v.bucket, $3::int * count(*), $3::int * sum(v.ms)
 FROM (${CELLS_OF('(SELECT * FROM conversation_facts WHERE conversation_id = ANY ($1::text[])) f')}) v
 CROSS JOIN (VALUES ('d', 'day'), ('w', 'week'), ('m', 'month')) AS g (grain, unit)
-CROSS JOIN (VALUES ('t'), ('a'), ('c')) AS d (dim)
+CROSS JOIN (VALUES ('t'), ('a'), ('c'), ('d')) AS d (dim)
 GROUP BY 1, 2, 3, 4, 5, 6
 ON CONFLICT (dim, grain, period, key, metric, bucket) DO UPDATE SET n = r.n + EXCLUDED.n, total = r.total + EXCLUDED.total`;
 
+/**
+ * A department that still exists, else null: a deleted department's chats join "(none)", as
+ * its conversations do (ON DELETE SET NULL), although their facts and roll-ups keep its id.
+ * Applied to the summed groups (cells()), not to every row summed.
+ */
+const liveDepartment = (id: string) => `(SELECT dep.id FROM departments dep WHERE dep.id = ${id})`;
+
 /** The group key of a roll-up row. Only these fixed strings reach SQL. */
 function rollupKey(g: ReportGroupBy): string {
-  if (g === 'agent' || g === 'category') return `nullif(key, '')`;
+  if (g === 'agent' || g === 'category' || g === 'department') return `nullif(key, '')`;
   if (g === 'day') return `to_char(period, 'YYYY-MM-DD')`;
   return `to_char(date_trunc('${g}', period::timestamp), 'YYYY-MM-DD')`;
 }
-const DIM: Record<ReportGroupBy, 't' | 'a' | 'c'> = { agent: 'a', category: 'c', day: 't', week: 't', month: 't' };
+const DIM: Record<ReportGroupBy, 't' | 'a' | 'c' | 'd'> = { agent: 'a', category: 'c', department: 'd', day: 't', week: 't', month: 't' };
 
 /**
  * A range's cells from the roll-ups of dimension $5: one range scan of the primary key per
@@ -161,6 +178,7 @@ GROUP BY 1, 2, 3 HAVING sum(n) <> 0`;
 function cellKey(g: ReportGroupBy): string {
   if (g === 'agent') return 'v.agent_id';
   if (g === 'category') return 'v.category';
+  if (g === 'department') return 'v.department_id';
   return `to_char(date_trunc('${g}', v.at AT TIME ZONE $3::text), 'YYYY-MM-DD')`;
 }
 
@@ -172,7 +190,11 @@ WHERE v.at >= ${ts('$1')} AND v.at < ${ts('$2')}
 GROUP BY 1, 2, 3`;
 
 /** Chats still queued or open count as started (by opening time) until they close and have facts. */
-const openKey = (g: ReportGroupBy) => (g === 'agent' ? 'c.agent_id' : g === 'category' ? 'NULL::text' : `to_char(date_trunc('${g}', c.opened_at AT TIME ZONE $3::text), 'YYYY-MM-DD')`);
+const openKey = (g: ReportGroupBy) =>
+  g === 'agent' ? 'c.agent_id'
+  : g === 'category' ? 'NULL::text'
+  : g === 'department' ? 'c.department_id'
+  : `to_char(date_trunc('${g}', c.opened_at AT TIME ZONE $3::text), 'YYYY-MM-DD')`;
 const openQuery = (g: ReportGroupBy) => `
 SELECT ${openKey(g)} AS k, ${METRIC.started} AS metric, 0 AS bucket, count(*)::int AS n, 0::float8 AS total
 FROM conversations c
@@ -182,11 +204,15 @@ GROUP BY 1`;
 
 /**
  * Complaints and follow-up tasks of the range, counted when read (they are few next to chats):
- * a complaint by its chat's agent and close category, a follow-up by its assignee and its chat's
- * close category; each with whether it was done in time (a complaint: its follow-up closed).
+ * a complaint by its chat's agent, close category and department, a follow-up by its assignee
+ * and its chat's close category and department; each with whether it was done in time (a
+ * complaint: its follow-up closed).
  */
 const taskKey = (g: ReportGroupBy, agent: string, at: string) =>
-  g === 'agent' ? agent : g === 'category' ? 'c.close_category' : `to_char(date_trunc('${g}', ${at} AT TIME ZONE $3::text), 'YYYY-MM-DD')`;
+  g === 'agent' ? agent
+  : g === 'category' ? 'c.close_category'
+  : g === 'department' ? 'c.department_id'
+  : `to_char(date_trunc('${g}', ${at} AT TIME ZONE $3::text), 'YYYY-MM-DD')`;
 const tasksQuery = (g: ReportGroupBy) => `
 SELECT k, metric, 0 AS bucket, count(*)::int AS n, 0::float8 AS total FROM (
   SELECT ${taskKey(g, 'c.agent_id', 'cp.created_at')} AS k,
@@ -263,8 +289,8 @@ export function createReportStore({ sql }: { sql: Pick<SqlClient, 'query' | 'tra
       // A group's buckets of one metric travel as arrays in one row: a year by week is 53 × 14
       // rows instead of tens of thousands, and a row costs far more to send than an element.
       const { rows } = await sql.query<CellRows>(
-        `SELECT k, metric::int, array_agg(bucket) AS b, array_agg(n) AS n, array_agg(total) AS t
-         FROM (${parts.map((q) => `(${q})`).join(' UNION ALL ')}) x GROUP BY 1, 2`,
+        `SELECT ${g === 'department' ? liveDepartment('x.k') : 'x.k'} AS k, x.metric::int, array_agg(x.bucket) AS b, array_agg(x.n) AS n, array_agg(x.total) AS t
+         FROM (${parts.map((q) => `(${q})`).join(' UNION ALL ')}) x GROUP BY x.k, x.metric`,
         params,
       );
       const cells: ReportCell[] = [];
@@ -279,6 +305,12 @@ export function createReportStore({ sql }: { sql: Pick<SqlClient, 'query' | 'tra
       if (!ids.length) return new Map();
       const { rows } = await sql.query<{ id: string; display_name: string }>('SELECT id, display_name FROM users WHERE id = ANY ($1::text[])', [ids]);
       return new Map(rows.map((r) => [r.id, r.display_name]));
+    },
+
+    async departmentNames(ids) {
+      if (!ids.length) return new Map();
+      const { rows } = await sql.query<{ id: string; name: string }>('SELECT id, name FROM departments WHERE id = ANY ($1::text[])', [ids]);
+      return new Map(rows.map((r) => [r.id, r.name]));
     },
   };
 }
