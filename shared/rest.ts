@@ -560,7 +560,7 @@ export interface ReportRow {
   selfServed: number;
   /** Closed chats that were transferred at least once. */
   transferred: number;
-  /** Closed chats whose first response came within `serviceLevelSeconds`, ÷ closed (missed chats count as not answered); null when none closed. */
+  /** Closed chats whose first response came within `serviceLevelSeconds`, ÷ (closed − self-served): missed chats count as not answered, self-served ones not at all; null when none. */
   serviceLevel: number | null;
   queueWait: DurationStats;
   firstResponse: DurationStats;

@@ -53,7 +53,7 @@ test('a lead picks a range and grouping, sees chart and table, exports the CSV, 
     '3,3,0,0,0,66.7%,13.3,10.0,22.0,26.7,20.0,40.0,13.3,10.0,18.0,36.0,40.0,54.0,303.3,195.0,503.7,3,3.67,66.7%,100.0%,100.0%,1,0.0%,3,66.7%'.split(','),
   );
   // Started, closed, missed, self-served (FAQ), transferred, service level (hand-computed in test/integration/reports.test.ts).
-  expect((await row('Total').getByRole('cell').allTextContents()).slice(0, 6)).toEqual(['9', '8', '3', '1', '1', '25.0%']);
+  expect((await row('Total').getByRole('cell').allTextContents()).slice(0, 6)).toEqual(['9', '8', '3', '1', '1', '28.6%']);
   await table.getByRole('columnheader', { name: 'Self-served (FAQ)' }).waitFor();
   expect(await table.getByRole('columnheader').allTextContents()).toContain('Response rate');
   const chart = page.getByRole('img', { name: 'Chats closed by Agent, 2026-03-02 to 2026-03-03' });
