@@ -558,6 +558,10 @@ export interface ReportRow {
   missed: number;
   /** Closed because the FAQ answered the shopper (close reason `faq_solved`). */
   selfServed: number;
+  /** Closed chats to which the FAQ offered an answer while they were queued (a `faq_offered` event). */
+  faqOffered: number;
+  /** Self-served ÷ FAQ offered: how often the offered answer solved it; null when none offered. */
+  faqSolvedRate: number | null;
   /** Closed chats that were transferred at least once. */
   transferred: number;
   /** Closed chats whose first response came within `serviceLevelSeconds`, ÷ (closed − self-served): missed chats count as not answered, self-served ones not at all; null when none. */

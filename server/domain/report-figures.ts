@@ -44,6 +44,8 @@ export const METRIC = {
   selfServed: 15,
   /** By close time: a rating was offered (an agent held the chat, or it was rated anyway). */
   ratingOffered: 16,
+  /** By close time: the FAQ offered the queued shopper an answer (a `faq_offered` event). */
+  faqOffered: 17,
 } as const;
 export type Metric = (typeof METRIC)[keyof typeof METRIC];
 
@@ -119,6 +121,8 @@ export function figuresOf(cells: readonly ReportCell[], serviceLevelSeconds: num
     closed,
     missed: n(METRIC.missed),
     selfServed,
+    faqOffered: n(METRIC.faqOffered),
+    faqSolvedRate: share(selfServed, n(METRIC.faqOffered)),
     transferred: n(METRIC.transferred),
     // Over the chats that wanted a person: one the FAQ solved while queued asked for no answer,
     // as a call the IVR resolved is left out of a call centre's service level. Whole seconds

@@ -50,10 +50,10 @@ test('a lead picks a range and grouping, sees chart and table, exports the CSV, 
   const table = page.getByRole('region', { name: 'Figures' }).getByRole('table');
   const row = (name: string) => table.getByRole('row').filter({ has: page.getByRole('rowheader', { name, exact: true }) });
   expect(await row('Ann').getByRole('cell').allTextContents()).toEqual(
-    '3,3,0,0,0,66.7%,13.3,10.0,22.0,26.7,20.0,40.0,13.3,10.0,18.0,36.0,40.0,54.0,303.3,195.0,503.7,3,3.67,66.7%,100.0%,100.0%,1,0.0%,3,66.7%'.split(','),
+    '3,3,0,0,1,0.0%,0,66.7%,13.3,10.0,22.0,26.7,20.0,40.0,13.3,10.0,18.0,36.0,40.0,54.0,303.3,195.0,503.7,3,3.67,66.7%,100.0%,100.0%,1,0.0%,3,66.7%'.split(','),
   );
-  // Started, closed, missed, self-served (FAQ), transferred, service level (hand-computed in test/integration/reports.test.ts).
-  expect((await row('Total').getByRole('cell').allTextContents()).slice(0, 6)).toEqual(['9', '8', '3', '1', '1', '28.6%']);
+  // Started, closed, missed, self-served (FAQ), FAQ offered, FAQ solved, transferred, service level (hand-computed in test/integration/reports.test.ts).
+  expect((await row('Total').getByRole('cell').allTextContents()).slice(0, 8)).toEqual(['9', '8', '3', '1', '2', '50.0%', '1', '28.6%']);
   await table.getByRole('columnheader', { name: 'Self-served (FAQ)' }).waitFor();
   expect(await table.getByRole('columnheader').allTextContents()).toContain('Response rate');
   const chart = page.getByRole('img', { name: 'Chats closed by Agent, 2026-03-02 to 2026-03-03' });
@@ -69,15 +69,15 @@ test('a lead picks a range and grouping, sees chart and table, exports the CSV, 
   expect(csv.charCodeAt(0)).toBe(0xfeff);
   const lines = csv.slice(1).trimEnd().split('\r\n');
   expect(lines).toHaveLength(1 + 3 + 1);
-  expect(lines).toContain('Ann,3,3,0,0,0,66.7%,13.3,10.0,22.0,26.7,20.0,40.0,13.3,10.0,18.0,36.0,40.0,54.0,303.3,195.0,503.7,3,3.67,66.7%,100.0%,100.0%,1,0.0%,3,66.7%');
+  expect(lines).toContain('Ann,3,3,0,0,1,0.0%,0,66.7%,13.3,10.0,22.0,26.7,20.0,40.0,13.3,10.0,18.0,36.0,40.0,54.0,303.3,195.0,503.7,3,3.67,66.7%,100.0%,100.0%,1,0.0%,3,66.7%');
 
   // By department: the departments' names, "(none)" for chats in none.
   await filters.getByRole('combobox', { name: 'Group by' }).selectOption({ label: 'Department' });
   await filters.getByRole('button', { name: 'Show report' }).click();
   await table.getByRole('columnheader', { name: 'Department' }).waitFor();
   expect(await table.getByRole('rowheader').allTextContents()).toEqual(['(none)', 'Sales', '售后', 'Total']);
-  expect((await row('Sales').getByRole('cell').allTextContents()).slice(0, 6)).toEqual(['4', '3', '1', '0', '0', '66.7%']);
-  expect((await row('售后').getByRole('cell').allTextContents()).slice(0, 6)).toEqual(['3', '3', '0', '1', '1', '0.0%']);
+  expect((await row('Sales').getByRole('cell').allTextContents()).slice(0, 8)).toEqual(['4', '3', '1', '0', '1', '0.0%', '0', '66.7%']);
+  expect((await row('售后').getByRole('cell').allTextContents()).slice(0, 8)).toEqual(['3', '3', '0', '1', '1', '100.0%', '1', '0.0%']);
   await page.getByRole('combobox', { name: 'Chart shows' }).selectOption('closed');
   const byDepartment = page.getByRole('img', { name: 'Chats closed by Department, 2026-03-02 to 2026-03-03' });
   await byDepartment.waitFor();
@@ -91,6 +91,7 @@ test('a lead picks a range and grouping, sees chart and table, exports the CSV, 
   await zhFilters.getByRole('button', { name: '查看报表' }).click();
   await zhTable.getByRole('columnheader', { name: '部门' }).waitFor();
   await zhTable.getByRole('columnheader', { name: 'FAQ 自助解决' }).waitFor();
+  await zhTable.getByRole('columnheader', { name: 'FAQ 解决率' }).waitFor();
   await zhTable.getByRole('columnheader', { name: '评价回复率' }).waitFor();
   expect(await zhTable.getByRole('rowheader').allTextContents()).toEqual(['（无）', 'Sales', '售后', '合计']);
   await page.getByRole('img', { name: /^结束会话数，按部门，/ }).waitFor();

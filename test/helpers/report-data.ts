@@ -14,7 +14,8 @@ type Step =
   | [seconds: number, 'agent', agent: 'ann' | 'bob']
   | [seconds: number, 'queued']
   | [seconds: number, 'assigned', agent: 'ann' | 'bob']
-  | [seconds: number, 'transferred', from: 'ann' | 'bob', to: 'ann' | 'bob'];
+  | [seconds: number, 'transferred', from: 'ann' | 'bob', to: 'ann' | 'bob']
+  | [seconds: number, 'faq_offered' | 'faq_declined'];
 
 export interface Chat {
   id: string;
@@ -42,10 +43,11 @@ export const DEPARTMENTS = {
 // force then; handling = closed - first assigned; replies = each visitor run's first message to
 // the next agent text. Rating offered: every closed chat an agent held, and every rated one.
 export const CHATS: Chat[] = [
-  // queue 5, first response 15, reaction 10, handling 195, replies [15, 40] (the run starts at 60, not 70 or 80)
+  // queue 5, first response 15, reaction 10, handling 195, replies [15, 40] (the run starts at 60, not 70 or 80);
+  // the FAQ offered an answer while it waited, and the shopper still wanted a person
   {
     id: 'c1', opened: '2026-03-02T10:00:00', agent: 'ann', category: 'order', rating: 5, closed: 200, department: 'sales',
-    steps: [[0, 'visitor'], [0, 'queued'], [5, 'assigned', 'ann'], [15, 'agent', 'ann'], [60, 'visitor'], [70, 'visitor'], [80, 'visitor'], [100, 'agent', 'ann']],
+    steps: [[0, 'visitor'], [0, 'queued'], [1, 'faq_offered'], [2, 'faq_declined'], [5, 'assigned', 'ann'], [15, 'agent', 'ann'], [60, 'visitor'], [70, 'visitor'], [80, 'visitor'], [100, 'agent', 'ann']],
   },
   // transferred Ann -> Bob before any reply: queue 20, first response 50, reaction 20 (from Bob's assignment), handling 280, replies [50, 10]
   {
@@ -73,7 +75,7 @@ export const CHATS: Chat[] = [
     steps: [[0, 'visitor'], [0, 'queued'], [1, 'assigned', 'ann'], [5, 'agent', 'ann']],
   },
   // the FAQ answered it while queued (closed with reason faq_solved): self-served, not missed; no rating offered
-  { id: 'c12', opened: '2026-03-03T11:00:00', agent: null, department: 'support', closed: 30, closeReason: 'faq_solved', steps: [[0, 'visitor'], [0, 'queued']] },
+  { id: 'c12', opened: '2026-03-03T11:00:00', agent: null, department: 'support', closed: 30, closeReason: 'faq_solved', steps: [[0, 'visitor'], [0, 'queued'], [1, 'faq_offered']] },
   // nobody took it, yet the shopper rated it (a protocol client may): missed, rated 1, so offered
   { id: 'c13', opened: '2026-03-02T13:00:00', agent: null, closed: 60, rating: 1, steps: [[0, 'visitor'], [0, 'queued']] },
   // Bob held it but the shopper left before any answer: missed; queue 10, handling 60; offered, not rated
@@ -105,6 +107,8 @@ export async function insertChat(sql: Pick<SqlClient, 'query'>, users: ReportUse
       case 'queued': return ['system', null, 'event', '', { type: 'queued', position: 1 }, at(s[0])];
       case 'assigned': return ['system', null, 'event', '', { type: 'assigned', agentId: who(s[2]), agentName: s[2] }, at(s[0])];
       case 'transferred': return ['system', null, 'event', '', { type: 'transferred', fromAgentId: who(s[2]), toAgentId: who(s[3]) }, at(s[0])];
+      case 'faq_offered': return ['system', null, 'event', '', { type: 'faq_offered', entryId: 'faq-1', question: 'Where is my order?', answer: 'Track it under My orders.' }, at(s[0])];
+      case 'faq_declined': return ['system', null, 'event', '', { type: 'faq_declined' }, at(s[0])];
     }
   });
   if (chat.closed !== undefined) {

@@ -53,7 +53,7 @@ describe.each(['pglite', 'postgres'])('on %s', (database) => {
   // the shopper left unanswered): missed c3, c13, c14. Offered a rating: those an agent held
   // (c1, c2, c4, c5, c14) and c13, rated: 6 of 8 closed; 5 of the 6 rated.
   const TOTAL = {
-    key: '', label: '', started: 9, closed: 8, missed: 3, selfServed: 1, transferred: 1, serviceLevel: 2 / 7,
+    key: '', label: '', started: 9, closed: 8, missed: 3, selfServed: 1, faqOffered: 2, faqSolvedRate: 1 / 2, transferred: 1, serviceLevel: 2 / 7,
     queueWait: d(5, 14_000, 10_000, 23_000),
     firstResponse: d(4, 32_500, 32_500, 48_500),
     reaction: d(4, 15_000, 15_000, 20_000),
@@ -64,7 +64,7 @@ describe.each(['pglite', 'postgres'])('on %s', (database) => {
     complaints: 2, complaintsHandledIn24h: 0.5, followUps: 4, followUpsDoneIn3Days: 0.75,
   };
   const ANN = () => ({
-    key: users.ann.id, label: 'Ann', started: 3, closed: 3, missed: 0, selfServed: 0, transferred: 0, serviceLevel: 2 / 3,
+    key: users.ann.id, label: 'Ann', started: 3, closed: 3, missed: 0, selfServed: 0, faqOffered: 1, faqSolvedRate: 0, transferred: 0, serviceLevel: 2 / 3,
     queueWait: d(3, 13_333, 10_000, 22_000),
     firstResponse: d(3, 26_667, 20_000, 40_000),
     reaction: d(3, 13_333, 10_000, 18_000),
@@ -75,7 +75,7 @@ describe.each(['pglite', 'postgres'])('on %s', (database) => {
   });
   // c2 and c14 (queue 10, handling 60, no answer); c6 still open.
   const BOB = () => ({
-    key: users.bob.id, label: '=SUM(1,2)', started: 3, closed: 2, missed: 1, selfServed: 0, transferred: 1, serviceLevel: 0,
+    key: users.bob.id, label: '=SUM(1,2)', started: 3, closed: 2, missed: 1, selfServed: 0, faqOffered: 0, faqSolvedRate: null, transferred: 1, serviceLevel: 0,
     queueWait: d(2, 15_000, 15_000, 19_000),
     firstResponse: d(1, 50_000, 50_000, 50_000),
     reaction: d(1, 20_000, 20_000, 20_000),
@@ -86,7 +86,7 @@ describe.each(['pglite', 'postgres'])('on %s', (database) => {
   });
   // c3 (missed), c12 (self-served), c13 (missed, yet rated 1: offered).
   const NO_AGENT = {
-    key: null, label: '', started: 3, closed: 3, missed: 2, selfServed: 1, transferred: 0, serviceLevel: 0,
+    key: null, label: '', started: 3, closed: 3, missed: 2, selfServed: 1, faqOffered: 1, faqSolvedRate: 1, transferred: 0, serviceLevel: 0,
     queueWait: none, firstResponse: none, reaction: none, reply: none, handling: none,
     rated: 1, averageRating: 1, satisfied: 0, ratingOffered: 1, ratingCoverage: 1 / 3, responseRate: 1,
     complaints: 0, complaintsHandledIn24h: null, followUps: 0, followUpsDoneIn3Days: null,
@@ -165,14 +165,14 @@ describe.each(['pglite', 'postgres'])('on %s', (database) => {
   // Sales: c1, c4, c14 closed, c6 open. 售后 (support): c2, c5, c12; the complaints k1 (c2) and k2
   // (c5) and the follow-ups of k1, k2 and c5's rating. None: c3, c13, and the left message's follow-up.
   const NO_DEPARTMENT = {
-    key: null, label: '', started: 2, closed: 2, missed: 2, selfServed: 0, transferred: 0, serviceLevel: 0,
+    key: null, label: '', started: 2, closed: 2, missed: 2, selfServed: 0, faqOffered: 0, faqSolvedRate: null, transferred: 0, serviceLevel: 0,
     queueWait: none, firstResponse: none, reaction: none, reply: none, handling: none,
     rated: 1, averageRating: 1, satisfied: 0, ratingOffered: 1, ratingCoverage: 0.5, responseRate: 1,
     complaints: 0, complaintsHandledIn24h: null, followUps: 1, followUpsDoneIn3Days: 0,
   };
   // Queue 5, 10, 10; first responses 15, 20; reactions 10, 10; replies 15, 40, 20, 60; handling 195, 140, 60.
   const SALES = {
-    key: DEPARTMENTS.sales.id, label: 'Sales', started: 4, closed: 3, missed: 1, selfServed: 0, transferred: 0, serviceLevel: 2 / 3,
+    key: DEPARTMENTS.sales.id, label: 'Sales', started: 4, closed: 3, missed: 1, selfServed: 0, faqOffered: 1, faqSolvedRate: 0, transferred: 0, serviceLevel: 2 / 3,
     queueWait: d(3, 8_333, 10_000, 10_000),
     firstResponse: d(2, 17_500, 17_500, 19_500),
     reaction: d(2, 10_000, 10_000, 10_000),
@@ -183,7 +183,7 @@ describe.each(['pglite', 'postgres'])('on %s', (database) => {
   };
   // Handling 280 and 575 (counted as 580.853): median 280 + 0.5 × 300.853, p90 280 + 0.9 × 300.853.
   const SUPPORT = {
-    key: DEPARTMENTS.support.id, label: '售后', started: 3, closed: 3, missed: 0, selfServed: 1, transferred: 1, serviceLevel: 0,
+    key: DEPARTMENTS.support.id, label: '售后', started: 3, closed: 3, missed: 0, selfServed: 1, faqOffered: 1, faqSolvedRate: 1, transferred: 1, serviceLevel: 0,
     queueWait: d(2, 22_500, 22_500, 24_500),
     firstResponse: d(2, 47_500, 47_500, 49_500),
     reaction: d(2, 20_000, 20_000, 20_000),
@@ -268,19 +268,19 @@ describe.each(['pglite', 'postgres'])('on %s', (database) => {
     const lines = bytes.toString('utf8').slice(1).split('\r\n');
     expect(lines.pop()).toBe('');
     expect(lines[0]).toBe(
-      'Agent,Started,Closed,Missed,Self-served (FAQ),Transferred,Service level,' +
+      'Agent,Started,Closed,Missed,Self-served (FAQ),FAQ offered,FAQ solved,Transferred,Service level,' +
         ['Queue wait', 'First response', 'Reaction', 'Reply', 'Handling'].flatMap((m) => [`${m} mean s`, `${m} median s`, `${m} p90 s`]).join(',') +
         ',Rated,Average rating,Rated 4–5,Rating coverage,Response rate,Complaints,Complaints handled in 24 h,Follow-ups,Follow-ups done in 3 days',
     );
     expect(lines.slice(1)).toEqual([
-      '(none),3,3,2,1,0,0.0%,,,,,,,,,,,,,,,,1,1.00,0.0%,33.3%,100.0%,0,,0,',
-      `"'=SUM(1,2)",3,2,1,0,1,0.0%,15.0,15.0,19.0,50.0,50.0,50.0,20.0,20.0,20.0,30.0,30.0,46.0,170.0,170.0,258.0,1,3.00,0.0%,100.0%,50.0%,1,100.0%,1,100.0%`,
-      'Ann,3,3,0,0,0,66.7%,13.3,10.0,22.0,26.7,20.0,40.0,13.3,10.0,18.0,36.0,40.0,54.0,303.3,195.0,503.7,3,3.67,66.7%,100.0%,100.0%,1,0.0%,3,66.7%',
-      'Total,9,8,3,1,1,28.6%,14.0,10.0,23.0,32.5,32.5,48.5,15.0,15.0,20.0,34.3,40.0,54.0,250.0,195.0,460.5,5,3.00,40.0%,75.0%,83.3%,2,50.0%,4,75.0%',
+      '(none),3,3,2,1,1,100.0%,0,0.0%,,,,,,,,,,,,,,,,1,1.00,0.0%,33.3%,100.0%,0,,0,',
+      `"'=SUM(1,2)",3,2,1,0,0,,1,0.0%,15.0,15.0,19.0,50.0,50.0,50.0,20.0,20.0,20.0,30.0,30.0,46.0,170.0,170.0,258.0,1,3.00,0.0%,100.0%,50.0%,1,100.0%,1,100.0%`,
+      'Ann,3,3,0,0,1,0.0%,0,66.7%,13.3,10.0,22.0,26.7,20.0,40.0,13.3,10.0,18.0,36.0,40.0,54.0,303.3,195.0,503.7,3,3.67,66.7%,100.0%,100.0%,1,0.0%,3,66.7%',
+      'Total,9,8,3,1,2,50.0%,1,28.6%,14.0,10.0,23.0,32.5,32.5,48.5,15.0,15.0,20.0,34.3,40.0,54.0,250.0,195.0,460.5,5,3.00,40.0%,75.0%,83.3%,2,50.0%,4,75.0%',
     ]);
     const zh = await get(lead.token, { ...range, groupBy: 'day', format: 'csv', lang: 'zh-CN' }).expect(200);
     const zhHeader = zh.text.replace(/^\uFEFF/, '').split('\r\n')[0];
-    expect(zhHeader.startsWith('日期,发起,结束,未接,FAQ 自助解决,转接,服务水平')).toBe(true);
+    expect(zhHeader.startsWith('日期,发起,结束,未接,FAQ 自助解决,FAQ 推荐,FAQ 解决率,转接,服务水平')).toBe(true);
     expect(zhHeader).toContain(',评价覆盖率,评价回复率,');
     expect(zh.text).toContain('合计,9,8,3,1');
     // By department, in Chinese: the department's name as the lead wrote it, "（无）" for none.

@@ -598,8 +598,8 @@ WHERE s.key = 'closeCategories' AND jsonb_typeof(s.value -> 0) = 'string';
   {
     version: 23,
     name: 'reports: department, FAQ self-service and rating offered in the facts; roll-ups per department',
-    // The facts gain the department a chat closed in, whether the FAQ solved it and whether a
-    // rating was offered. Facts, roll-ups and their zone are emptied, so the next report counts
+    // The facts gain the department a chat closed in, whether the FAQ offered an answer and
+    // solved it, and whether a rating was offered. Facts, roll-ups and their zone are emptied, so the next report counts
     // every closed conversation again with the new columns (the one-off fill of migration 21).
     sql: `
 DELETE FROM report_rollups;
@@ -608,7 +608,8 @@ DELETE FROM conversation_facts;
 ALTER TABLE conversation_facts
   ADD COLUMN department_id text,
   ADD COLUMN self_served boolean NOT NULL DEFAULT false,
-  ADD COLUMN rating_offered boolean NOT NULL DEFAULT false;
+  ADD COLUMN rating_offered boolean NOT NULL DEFAULT false,
+  ADD COLUMN faq_offered boolean NOT NULL DEFAULT false;
 ALTER TABLE report_rollups DROP CONSTRAINT report_rollups_dim_check;
 ALTER TABLE report_rollups ADD CONSTRAINT report_rollups_dim_check CHECK (dim IN ('t', 'a', 'c', 'd'));
 `,

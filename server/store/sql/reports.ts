@@ -52,7 +52,8 @@ SELECT coalesce((SELECT time_zone = $1::text FROM report_rollup_zone), false) AN
  * the first queue and assignment events, the first agent text, the assignment in force at that
  * reply, every reply time (a visitor text that follows a non-visitor text, or none, starts a
  * run; the next agent text ends it; runs never answered give no reply time), the rating, the
- * department it closed in, whether the FAQ solved it (its `closed` event's reason `faq_solved`)
+ * department it closed in, whether the FAQ offered an answer (a `faq_offered` event) and solved
+ * it (its `closed` event's reason `faq_solved`)
  * and whether a rating was offered: the widget offers one for every closed chat an agent held,
  * and a rating proves an offer (a protocol client may rate any of its closed chats).
  * "Agent text" leaves out a routine's automatic ones.
@@ -74,7 +75,8 @@ WITH todo AS (
     min(created_at) FILTER (WHERE type = 'assigned') AS first_assigned,
     max(created_at) FILTER (WHERE type = 'assigned' AND created_at <= first_reply) AS replying_assigned,
     bool_or(type = 'transferred') AS transferred,
-    bool_or(type = 'closed' AND reason = 'faq_solved') AS self_served
+    bool_or(type = 'closed' AND reason = 'faq_solved') AS self_served,
+    bool_or(type = 'faq_offered') AS faq_offered
   FROM msg GROUP BY conversation_id
 ), runs AS (
   SELECT conversation_id, array_agg(${MS('next_agent', 'created_at')} ORDER BY seq) AS reply_ms
@@ -89,7 +91,7 @@ WITH todo AS (
   GROUP BY conversation_id
 )
 INSERT INTO conversation_facts (conversation_id, agent_id, category, department_id, opened_at, closed_at,
-  queue_wait_ms, first_response_ms, reaction_ms, handling_ms, transferred, reply_ms, score, self_served, rating_offered)
+  queue_wait_ms, first_response_ms, reaction_ms, handling_ms, transferred, reply_ms, score, self_served, rating_offered, faq_offered)
 SELECT c.id, c.agent_id, c.close_category, c.department_id, c.opened_at, c.closed_at,
   ${MS('e.first_assigned', 'coalesce(e.first_queued, c.opened_at)')},
   ${MS('e.first_reply', 'c.opened_at')},
@@ -99,7 +101,8 @@ SELECT c.id, c.agent_id, c.close_category, c.department_id, c.opened_at, c.close
   coalesce(r.reply_ms, '{}'),
   s.score,
   coalesce(e.self_served, false),
-  c.agent_id IS NOT NULL OR s.score IS NOT NULL
+  c.agent_id IS NOT NULL OR s.score IS NOT NULL,
+  coalesce(e.faq_offered, false)
 FROM todo c
 LEFT JOIN ratings s ON s.conversation_id = c.id
 LEFT JOIN ev e ON e.conversation_id = c.id
@@ -118,6 +121,7 @@ const CELLS_OF = (f: string) => `
   UNION ALL SELECT closed_at, agent_id, category, department_id, ${METRIC.closed}, 0, 0 FROM ${f}
   UNION ALL SELECT closed_at, agent_id, category, department_id, ${METRIC.missed}, 0, 0 FROM ${f} WHERE first_response_ms IS NULL AND NOT self_served
   UNION ALL SELECT closed_at, agent_id, category, department_id, ${METRIC.selfServed}, 0, 0 FROM ${f} WHERE self_served
+  UNION ALL SELECT closed_at, agent_id, category, department_id, ${METRIC.faqOffered}, 0, 0 FROM ${f} WHERE faq_offered
   UNION ALL SELECT closed_at, agent_id, category, department_id, ${METRIC.transferred}, 0, 0 FROM ${f} WHERE transferred
   UNION ALL SELECT closed_at, agent_id, category, department_id, ${METRIC.ratingOffered}, 0, 0 FROM ${f} WHERE rating_offered
   UNION ALL SELECT closed_at, agent_id, category, department_id, ${METRIC.rating}, score, score FROM ${f} WHERE score IS NOT NULL
