@@ -595,6 +595,19 @@ UPDATE settings s SET value = (
 WHERE s.key = 'closeCategories' AND jsonb_typeof(s.value -> 0) = 'string';
 `,
   },
+  {
+    version: 24,
+    name: 'reports: room in the roll-ups\' pages for in-place updates; counted again in the background',
+    // A step adds to existing roll-up rows (INSERT … ON CONFLICT DO UPDATE). With free space on
+    // the page, and n and total not indexed, such an update is a HOT one: no new index entry,
+    // and the old version is pruned on the page without a VACUUM (PGlite has no autovacuum).
+    // The fill factor applies to pages written from now on: forgetting the zone makes the next
+    // step empty facts and roll-ups and count them again, in the background (docs/reports.md).
+    sql: `
+ALTER TABLE report_rollups SET (fillfactor = 70);
+DELETE FROM report_rollup_zone;
+`,
+  },
 ];
 
 /** Arbitrary constant naming "schema migration" among this database's advisory locks. */
