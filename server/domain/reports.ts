@@ -31,7 +31,7 @@ export interface ReportServiceDeps {
 }
 
 /** Conversations per fill step, measured by bench/reports.ts (docs/reports.md). */
-export const REPORT_FILL_BATCH = 400;
+export const REPORT_FILL_BATCH = 150;
 
 export interface ReportRequest {
   from?: string;

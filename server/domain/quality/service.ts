@@ -43,7 +43,7 @@ export interface Viewer {
 }
 
 /** Conversations scored per step, measured by bench/quality.ts (docs/reports.md). */
-export const QUALITY_FILL_BATCH = 200;
+export const QUALITY_FILL_BATCH = 150;
 const DAY_MS = 86_400_000;
 
 export type QualityService = ReturnType<typeof createQualityService>;
