@@ -166,6 +166,8 @@ export function createQualityStore({ sql }: { sql: Pick<SqlClient, 'query' | 'tr
     scoreNext(limit, score, { wait }): Promise<FillStep> {
       return sql.transaction(async (tx): Promise<FillStep> => {
         if (!(await advisoryLock(tx, SCORING_LOCK_KEY, wait))) return 'busy';
+        // Planned for this batch's ids, as the reports' steps are (see there).
+        await tx.query('SET LOCAL plan_cache_mode = force_custom_plan');
         const ids = await unscored(tx, limit);
         await saveScores(tx, score(await transcripts(tx, ids)));
         return ids.length < limit ? 'done' : 'more';
