@@ -99,6 +99,8 @@ describe.each(['pglite', 'postgres'])('on %s', (database) => {
   });
 
   test('a long fill commits step by step: a plain query gets in between and sees roll-ups equal to the facts; VACUUM ends it', async () => {
+    // Migration 24: room on the roll-ups' pages for HOT updates.
+    expect((await db.sql.query(`SELECT reloptions FROM pg_class WHERE relname = 'report_rollups'`)).rows[0]).toEqual({ reloptions: ['fillfactor=70'] });
     const c = counting(db.sql);
     let behind = 0;
     const reports = createReportService({ store: createReportStore({ sql: c.sql }), clock, timeZone: () => TZ, fillBatch: BATCH, historyBehind: () => behind++ });
