@@ -14,7 +14,7 @@ import { createQualityService } from '../../server/domain/quality/service';
 import { METRIC } from '../../server/domain/report-figures';
 import { createReportService } from '../../server/domain/reports';
 import { createQualityStore } from '../../server/store/sql/quality';
-import { createReportStore } from '../../server/store/sql/reports';
+import { createReportStore, REFRESH_LOCK_KEY } from '../../server/store/sql/reports';
 import type { SqlClient } from '../../server/store/sql/types';
 import { openTestStore, startTestServer, until, type TestStore } from '../helpers/chat';
 import { createTestDatabase } from '../helpers/postgres';
@@ -245,6 +245,29 @@ describe.each(['pglite', 'postgres'])('on %s', (database) => {
     expect(after.counting).toBeNull();
     expect(after.total.scored).toBe(all);
     expect((await quality.conversation(lead, 'c50')).automatic?.score).toBe(one.automatic?.score);
+  });
+
+  // PGlite is one process and one session: its steps simply run one after the other.
+  (database === 'postgres' ? test : test.skip)('another process holding the step: the job skips it (busy), a read waits for it', async () => {
+    const store = createReportStore({ sql: db.sql });
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const taken = new Promise<void>((resolve) => (locked = resolve));
+    const other = db.sql.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(${REFRESH_LOCK_KEY})`);
+      locked();
+      await held;
+    });
+    await taken;
+    expect(await store.fillStep(TZ, BATCH, { wait: false })).toBe('busy');
+    let waited = false;
+    const read = store.fillStep(TZ, BATCH, { wait: true }).then((r) => ((waited = true), r));
+    await db.sql.query('SELECT pg_sleep(0.2)');
+    expect(waited).toBe(false);
+    release();
+    await other;
+    expect(await read).not.toBe('busy');
   });
 
   test('the start-up job counts a seeded database without any request', async () => {

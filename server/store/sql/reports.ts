@@ -27,7 +27,7 @@ const MS = (a: string, b: string) => `(extract(epoch FROM ${a} - ${b}) * 1000)::
 /** How late a close may commit after a later one and still be picked up, ms. */
 const LATE_CLOSE_MARGIN_MS = 15 * 60_000;
 /** Arbitrary constant naming "report refresh" among this database's advisory locks. */
-const REFRESH_LOCK_KEY = 7_349_201_121;
+export const REFRESH_LOCK_KEY = 7_349_201_121;
 
 /**
  * Which closed conversations lack facts, oldest close first, at most $2: those closed since the
