@@ -5,7 +5,8 @@
  * and see roll-ups equal to the facts' cells); a step that dies loses nothing, and the resumed
  * fill ends where a rebuild from scratch does; a read during a long fill answers at once and says
  * how far counting got, and starts the job; a read with little waiting counts it itself; a new
- * time zone is counted again in steps; the start-up job fills a seeded database with no request.
+ * time zone is counted again in steps; on PostgreSQL a step another process holds is skipped by
+ * the job and waited for by a read; the start-up job fills a seeded database with no request.
  */
 import pino from 'pino';
 import { createHistoryFill, type HistoryFiller } from '../../server/domain/history-fill';
