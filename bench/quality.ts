@@ -4,8 +4,9 @@
  * inside the database, on PGlite and on a fresh PostgreSQL database.
  * Run: `npx tsx bench/quality.ts [conversations] [pglite|postgres|both]`.
  *
- * Prints, per database: the one-off scoring of the whole year (by the first quality read), the
- * scoring of one new day of closes (by the next read), then each view's time through the quality
+ * Prints, per database: the one-off scoring of the whole year, in steps as the start-up job does it
+ * (the longest step, and how long a `SELECT 1` issued meanwhile waited at most), the scoring of
+ * one new day of closes (by the next read), then each view's time through the quality
  * service (median and worst of 5 runs, scores already stored) against the 200 ms target.
  */
 import { performance } from 'node:perf_hooks';
@@ -15,6 +16,7 @@ import { createQualityStore } from '../server/store/sql/quality';
 import type { SqlClient } from '../server/store/sql/types';
 import { openTestStore } from '../test/helpers/chat';
 import { createTestDatabase } from '../test/helpers/postgres';
+import { fillLine, fillWithProbe } from './lib/fill-probe';
 
 const N = Number(process.argv[2] ?? 100_000);
 const WHICH = process.argv[3] ?? 'both';
@@ -96,20 +98,22 @@ async function run(kind: 'pglite' | 'postgres') {
     console.log(`generated in ${(gen / 1000).toFixed(1)} s`);
 
     let trace = false;
-    const traced: Pick<SqlClient, 'query'> = {
+    const tracing = (client: Pick<SqlClient, 'query'>): Pick<SqlClient, 'query'> => ({
       async query(text, params) {
         const t0 = performance.now();
-        const r = await sql.query(text, params);
+        const r = await client.query(text, params);
         if (trace) console.log(`  ${f(performance.now() - t0)}  ${text.replace(/\s+/g, ' ').slice(0, 90)}`);
         return r as never;
       },
-    };
+    });
+    const traced: Pick<SqlClient, 'query' | 'transaction'> = { ...tracing(sql), transaction: (fn) => sql.transaction((tx) => fn(tracing(tx))) };
     const quality = createQualityService({ store: createQualityStore({ sql: traced }), clock: { now: () => END }, rules: async () => DEFAULT_QUALITY_SETTINGS, timeZone: () => TZ });
     const lead = { id: 'lead', role: 'lead' as const };
     const ask = (v: (typeof VIEWS)[number]) => quality.report({ from: v.days[0], to: v.days[1] }, v.agent ? { id: 'agent-3', role: 'agent' } : lead);
 
-    const [fill] = await timed(() => ask(VIEWS[VIEWS.length - 1]));
-    console.log(`one-off: the whole year scored by the first read:             ${f(fill)}`);
+    const [first, firstReport] = await timed(() => ask(VIEWS[VIEWS.length - 1]));
+    console.log(`the first read, history unscored: ${f(first)} (counting ${JSON.stringify(firstReport.counting)})`);
+    console.log(fillLine('one-off: the whole year scored, in steps', await fillWithProbe(sql, quality.filler)));
     await sql.query(`DELETE FROM conversation_quality WHERE closed_at >= to_timestamp($1::float8 / 1000)`, [END - 86_400_000]);
     const [day] = await timed(() => ask(VIEWS[0]));
     console.log(`a day of new closes scored by the next read:                  ${f(day)}`);

@@ -29,6 +29,7 @@ import { createTierVerifier } from './domain/tiers';
 import { createDepartmentService } from './domain/departments';
 import { createReportService } from './domain/reports';
 import { createQualityService } from './domain/quality/service';
+import { createHistoryFill } from './domain/history-fill';
 import { createTeamService } from './domain/team';
 import { createTranscriptSearchService } from './domain/transcript-search';
 import { createTranscriptService } from './domain/transcripts';
@@ -137,6 +138,20 @@ export interface ChatServerOptions {
   crashAt?: CrashStep;
   /** This process's id in the presence pool (heartbeats, per-process socket counts, leases). @default a random UUID */
   processId?: string;
+  /**
+   * Counting the history for reports and quality review in the background (domain/history-fill.ts;
+   * docs/reports.md). Tests make the steps small and slow to watch a long fill.
+   */
+  historyFill?: {
+    /** Start once the server listens (a read that finds the history behind starts it anyway). @default true */
+    atStart?: boolean;
+    /** Conversations per reports step. @default REPORT_FILL_BATCH */
+    reportBatch?: number;
+    /** Conversations per quality step. @default QUALITY_FILL_BATCH */
+    qualityBatch?: number;
+    /** Pause between two steps, ms. @default 10 */
+    pauseMs?: number;
+  };
 }
 
 export interface ChatServer {
@@ -202,12 +217,25 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
   const crashAt = 'crashAt' in opts ? opts.crashAt : crashStep(process.env.CHAT_CRASH_AT);
   const ports = withCrashAt(crashAt, { store: opts.store, pool: opts.pool, notifier: createSocketNotifier(visitors, agents) });
   const faq = createFaqService({ store: opts.faq ?? createFaqStore({ sql: opts.sql }), clock, logger });
+  // Declared below: the reads start it when they find much history still uncounted.
+  const historyBehind = () => history.start();
   const reports = createReportService({
     store: createReportStore({ sql: opts.sql }),
     clock,
     timeZone: opts.timeZone,
     closeCategories: async () => (await settings.current()).closeCategories,
+    fillBatch: opts.historyFill?.reportBatch,
+    historyBehind,
   });
+  const quality = createQualityService({
+    store: createQualityStore({ sql: opts.sql }),
+    clock,
+    rules: async () => (await settings.current()).quality,
+    timeZone: opts.timeZone,
+    fillBatch: opts.historyFill?.qualityBatch,
+    historyBehind,
+  });
+  const history = createHistoryFill({ fillers: [reports.filler, quality.filler], logger, pauseMs: opts.historyFill?.pauseMs });
   const chat = createChatService({
     ...ports,
     clock,
@@ -291,12 +319,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
       leftMessages,
       settings,
       reports,
-      quality: createQualityService({
-        store: createQualityStore({ sql: opts.sql }),
-        clock,
-        rules: async () => (await settings.current()).quality,
-        timeZone: opts.timeZone,
-      }),
+      quality,
       limiter: opts.limiter,
       logger,
       defaultCapacity: limits.defaultCapacity,
@@ -347,13 +370,18 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     async listen(port, host) {
       // In the pool before the first socket: its counts need this process alive.
       await chat.heartbeat().catch((err) => log.error({ err }, 'first heartbeat failed; the timer retries'));
-      return new Promise((resolve, reject) => {
+      const bound = await new Promise<number>((resolve, reject) => {
         httpServer.once('error', reject);
         httpServer.listen(port, host, () => resolve((httpServer.address() as AddressInfo).port));
       });
+      // After an upgrade or a change of time zone: count the history now, not in the first report.
+      if (opts.historyFill?.atStart !== false) history.start();
+      return bound;
     },
     async close() {
       timers.forEach(clearInterval);
+      // The step under way commits (or rolls back) before the backends close.
+      await history.stop();
       opts.redis?.off('ready', onRedisReady);
       await new Promise<void>((resolve) => io.close(() => resolve()));
       httpServer.closeAllConnections?.();

@@ -6,6 +6,7 @@
  * exactly the console's table.
  */
 import type { FaqLanguage } from './faq';
+import type { HistoryCounting } from './rest';
 
 export const QUALITY_RULES = ['greeting', 'closing', 'firstResponse', 'longestWait', 'forbiddenWords', 'courtesy', 'unresolved'] as const;
 export type QualityRuleId = (typeof QUALITY_RULES)[number];
@@ -117,6 +118,8 @@ export interface QualityReportResponse {
   agentId: string | null;
   rows: QualityReportRow[];
   total: QualityReportRow;
+  /** Set while earlier chats are still being scored (after an upgrade, in the background): `done` of `total` so far. Null once all are. */
+  counting: HistoryCounting | null;
 }
 
 export type QualityLocale = 'en' | 'zh-CN';

@@ -604,6 +604,18 @@ export interface ReportResponse {
   agentId: string | null;
   rows: ReportRow[];
   total: ReportRow;
+  /**
+   * Set while earlier chats are still being counted (after an upgrade or a change of time zone,
+   * in the background): the figures cover only `done` of the `total` closed chats so far. Null
+   * once every chat is counted.
+   */
+  counting: HistoryCounting | null;
+}
+
+/** How far the history is counted: `done` of `total` closed chats. */
+export interface HistoryCounting {
+  done: number;
+  total: number;
 }
 
 // ---------------------------------------------------------------- departments (§9.13)

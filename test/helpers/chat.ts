@@ -64,6 +64,8 @@ export interface TestServerOptions {
   tierSecret?: string;
   /** The site's time zone (the floor's "today", reports' days). @default the server's */
   timeZone?: ChatServerOptions['timeZone'];
+  /** Counting the history in the background (step sizes, pace, whether at start). @default the server's defaults */
+  historyFill?: ChatServerOptions['historyFill'];
 }
 
 export interface TestServer {
@@ -130,6 +132,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     mailer: opts.mailer,
     publicUrl: opts.publicUrl,
     timeZone: opts.timeZone,
+    historyFill: opts.historyFill,
   });
   const port = await server.listen(opts.port ?? 0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;

@@ -148,7 +148,7 @@ describe.each(['pglite', 'postgres'])('on %s', (database) => {
   test('per agent: every figure equals the hand-computed one', async () => {
     const r = (await report(lead.token).expect(200)).body;
     expect(r).toEqual({
-      from: '2026-03-02', to: '2026-03-03', timeZone: TZ, agentId: null,
+      from: '2026-03-02', to: '2026-03-03', timeZone: TZ, agentId: null, counting: null,
       rows: [
         // "(no agent)" sorts first (empty label), then by name.
         { key: null, label: '', scored: 1, averageScore: 80, failed: { ...noFailures, unresolved: 1 }, reviewed: 0, averageReview: null },

@@ -1,8 +1,9 @@
 /**
  * The reports' roll-ups (server/store/sql/reports.ts, migration 21) on real PGlite: they stay
  * equal to a rebuild from scratch whatever changes after a read (ratings, filed categories, late
- * closes), and a refresh that dies half-way leaves nothing counted twice or lost: the next one
- * repairs it. Migration 23 makes the next report count everything again.
+ * closes), and a step that dies half-way leaves nothing counted twice or lost: the next one
+ * repairs it. Migration 23 makes the steps count everything again. (Fills of many steps, on
+ * both databases: history-fill.test.ts.)
  */
 import { createPgliteClient } from '../../server/store/sql/client';
 import { MIGRATIONS, migrate } from '../../server/store/sql/migrations';
@@ -34,9 +35,10 @@ const month = (groupBy: ReportRange['groupBy'], fromDay = '2026-03-01', toDay = 
 const sorted = (cells: ReportCell[]) =>
   cells.map((c) => `${c.key}|${c.metric}|${c.bucket}|${c.n}|${c.total}`).sort();
 
-/** Every grouping's cells, daily and monthly roll-ups both. */
+/** Every grouping's cells, daily and monthly roll-ups both, once the steps have counted everything. */
 async function everything(sql: Pick<SqlClient, 'query' | 'transaction'>) {
   const store = createReportStore({ sql });
+  while ((await store.fillStep(TZ, 4, { wait: true })) !== 'done');
   const out: string[][] = [];
   for (const g of ['agent', 'department', 'category', 'day', 'week', 'month'] as const) {
     out.push(sorted(await store.cells(month(g))), sorted(await store.cells(month(g, '2026-02-20', '2026-03-10'))));
@@ -67,11 +69,12 @@ test('roll-ups equal a rebuild from scratch after ratings, filed categories and 
   ].sort());
 });
 
-test('a refresh that dies between its steps changes nothing; the next one counts everything once', async () => {
+test('a step that dies half-way changes nothing; the next one counts everything once', async () => {
   const before = await everything(db.sql);
   await db.store.upsertRating({ conversationId: 'c2', visitorId: 'v-c2', score: 5, comment: null, at: Date.now() });
   await insertChat(db.sql, users, { ...CHATS[0], id: 'c11', opened: '2026-03-06T09:00:00' });
   // The process "dies" after the old cells were subtracted and the facts rewritten, before the new cells are added.
+  // The step takes the mark and the new close in one batch (batch of 4).
   let applied = 0;
   const dying: Pick<SqlClient, 'query' | 'transaction'> = {
     query: (text, params) => db.sql.query(text, params),
@@ -85,7 +88,7 @@ test('a refresh that dies between its steps changes nothing; the next one counts
         }),
       ),
   };
-  await expect(createReportStore({ sql: dying }).cells(month('agent'))).rejects.toThrow('killed');
+  await expect(createReportStore({ sql: dying }).fillStep(TZ, 4, { wait: true })).rejects.toThrow('killed');
   // Nothing of the dead refresh stays: the marks and the roll-ups are as before it.
   expect((await db.sql.query('SELECT conversation_id FROM report_dirty')).rows).toEqual([{ conversation_id: 'c2' }]);
   const repaired = await everything(db.sql);

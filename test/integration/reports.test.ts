@@ -95,7 +95,7 @@ describe.each(['pglite', 'postgres'])('on %s', (database) => {
   test('by agent: every figure equals the hand-computed one, and the total too', async () => {
     const r = await get(lead.token, { ...range, groupBy: 'agent' }).expect(200);
     expect(r.body).toEqual({
-      from: '2026-03-02', to: '2026-03-03', groupBy: 'agent', timeZone: TZ, serviceLevelSeconds: 20, agentId: null,
+      from: '2026-03-02', to: '2026-03-03', groupBy: 'agent', timeZone: TZ, serviceLevelSeconds: 20, agentId: null, counting: null,
       rows: [NO_AGENT, BOB(), ANN()].sort((a, b) => a.label.localeCompare(b.label) || (a.key ?? '').localeCompare(b.key ?? '')),
       total: TOTAL,
     });

@@ -8,6 +8,7 @@ import { QUALITY_COLUMNS, QUALITY_HEADERS, qualityRowLabel, type QualityReportRe
 import type { Api } from '../api';
 import type { Locale } from '../i18n';
 import { FiguresTable } from '../reports/figures-table';
+import { CountingNotice, useReloadWhileCounting } from '../reports/counting';
 import { saveFile } from '../transcripts/api';
 import { errorSentence } from '../views/error-sentence';
 import { qualityApi } from './api';
@@ -18,10 +19,13 @@ export function QualityTable({ api, locale, from, to }: { api: Api; locale: Loca
   const calls = qualityApi(api);
   const [report, setReport] = useState<QualityReportResponse | null>(null);
   const [error, setError] = useState('');
+  /** Bumped to ask again while earlier chats are still being scored. */
+  const [asked, setAsked] = useState(0);
   useEffect(() => {
     setError('');
     calls.report({ from, to }).then(setReport, (e) => setError(errorSentence(s.errors, e)));
-  }, [from, to]);
+  }, [from, to, asked]);
+  useReloadWhileCounting(report?.counting, () => setAsked((n) => n + 1));
 
   const exportCsv = async () => {
     try {
@@ -35,6 +39,7 @@ export function QualityTable({ api, locale, from, to }: { api: Api; locale: Loca
     <section class="quality-report" aria-labelledby="quality-report-title" style={{ overflowX: 'auto' }}>
       <h3 id="quality-report-title">{s.reportTitle}</h3>
       <p class="hint">{s.reportHint}</p>
+      <CountingNotice counting={report?.counting} text={s.counting} hint={s.countingHint} />
       {error && <p role="alert" class="error">{error}</p>}
       {report &&
         (report.total.scored === 0 && report.total.reviewed === 0 ? (

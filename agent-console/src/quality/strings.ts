@@ -64,6 +64,8 @@ export const en = {
   reportTitle: 'Quality by agent',
   reportHint: 'Over the chats closed in the period: automatic scores, the rules each agent failed, and leads\' reviews.',
   reportEmpty: 'No scored chats in this period.',
+  counting: 'Scoring earlier chats: {percent} %.',
+  countingHint: 'The table covers the chats scored so far, and updates by itself.',
   exportCsv: 'Export quality CSV',
   errors: {
     FORBIDDEN: 'Only leads can do this.',
@@ -138,6 +140,8 @@ export const zhCN: QualityStrings = {
   reportTitle: '按客服的质检结果',
   reportHint: '时间段内结束的对话：自动评分、各客服未通过的规则以及主管复核。',
   reportEmpty: '该时间段内没有已评分的对话。',
+  counting: '正在为历史会话评分：{percent}%。',
+  countingHint: '表中只含已评分的会话，会自动更新。',
   exportCsv: '导出质检 CSV',
   errors: {
     FORBIDDEN: '只有主管可以执行此操作。',

@@ -3,7 +3,7 @@
  * (shared/reports.ts columns, so the CSV export holds exactly this table) and the export button.
  * Agents see their own chats only (the server narrows their reports).
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { REPORT_COLUMNS, REPORT_GROUP_HEADERS, reportRowLabel } from '../../../shared/reports';
 import { REPORT_GROUP_BYS, type ReportGroupBy, type ReportQuery, type ReportResponse, type ReportRow } from '../../../shared/rest';
 import { fill } from '../i18n';
@@ -13,6 +13,7 @@ import type { ViewProps } from '../views/registry';
 import { reportsApi } from './api';
 import { BarChart, type Bar } from './bar-chart';
 import { FiguresTable } from './figures-table';
+import { CountingNotice, useReloadWhileCounting } from './counting';
 import { PERIODS, periodRange, type Period } from './period';
 import { en, zhCN } from './strings';
 
@@ -37,14 +38,17 @@ export function ReportsView({ t, locale, api }: ViewProps) {
   const [metric, setMetric] = useState<Metric>('closed');
   const [report, setReport] = useState<ReportResponse | null>(null);
   const [error, setError] = useState('');
+  /** The query shown, asked again while the history is still being counted. */
+  const shown = useRef<ReportQuery>({ groupBy, serviceLevelSeconds: seconds });
 
   const query = (): ReportQuery => {
     const range = period === 'custom' ? custom : today ? periodRange(period, today) : {};
     return { ...range, groupBy, serviceLevelSeconds: seconds };
   };
-  const load = (q: ReportQuery) =>
+  const load = (q: ReportQuery) => {
+    shown.current = q;
     // Category rows are labelled with the names in this language.
-    calls.get({ ...q, lang: locale }).then(
+    return calls.get({ ...q, lang: locale }).then(
       (r) => {
         setError('');
         setReport(r);
@@ -52,9 +56,11 @@ export function ReportsView({ t, locale, api }: ViewProps) {
       },
       (e) => setError(errorText(t, e)),
     );
+  };
   useEffect(() => {
     load({ groupBy, serviceLevelSeconds: seconds });
   }, []);
+  useReloadWhileCounting(report?.counting, () => load(shown.current));
 
   const exportCsv = async () => {
     try {
@@ -134,6 +140,7 @@ export function ReportsView({ t, locale, api }: ViewProps) {
         !error && <p>{s.loading}</p>
       ) : (
         <>
+          <CountingNotice counting={report.counting} text={s.counting} hint={s.countingHint} />
           <p class="hint">
             {fill(s.range, { from: report.from, to: report.to, timeZone: report.timeZone })}
             {report.agentId ? ` ${s.ownOnly}` : ''}

@@ -36,6 +36,8 @@ export const en = {
   empty: 'No chats in this period.',
   definitions: 'Durations in seconds; mean, median and 90th percentile over the chats closed in the period.',
   loading: 'Loading…',
+  counting: 'Counting earlier chats: {percent} %.',
+  countingHint: 'The figures cover the chats counted so far, and update by themselves.',
 };
 
 export const zhCN: typeof en = {
@@ -75,6 +77,8 @@ export const zhCN: typeof en = {
   empty: '该时间段内没有会话。',
   definitions: '时长单位为秒；对时间段内结束的会话取平均值、中位数和 90 分位数。',
   loading: '加载中…',
+  counting: '正在统计历史会话：{percent}%。',
+  countingHint: '以下数据只含已统计的会话，会自动更新。',
 };
 
 export type ReportStrings = typeof en;

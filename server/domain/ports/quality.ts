@@ -5,6 +5,7 @@
  */
 import type { AuthorKind, CloseReason } from '../../../shared/protocol';
 import type { QualityFinding, QualityRuleId } from '../../../shared/quality';
+import type { FillProgress, FillStep } from '../history-fill';
 
 /** What the rules read of a closed conversation: its chat texts (no notes) and how it ended. */
 export interface QualityTranscript {
@@ -68,11 +69,21 @@ export interface QualityGroup {
 
 export interface QualityStore {
   /**
-   * Closed, settled conversations that have no score yet, oldest settled first, at most `limit`.
-   * Looks only from a little before the latest settled time already scored (the first call
-   * looks at the whole history), so a read that finds nothing to do costs two index lookups.
+   * How many closed, settled conversations have no score yet, counting no further than
+   * `atMost`. Looks only from a little before the latest settled time already scored (at first,
+   * at the whole history), so a read that finds nothing to do costs two index lookups.
    */
-  unscored(limit: number): Promise<string[]>;
+  backlog(atMost: number): Promise<number>;
+  /**
+   * Scores the next unscored conversations (oldest settled first, at most `limit`, where
+   * `backlog` looks) with `score` and stores the scores, in one transaction. `wait`: wait for
+   * another process's step instead of answering 'busy'. Scoring a newer conversation alone would
+   * move where later steps look past the older ones still waiting: `saveScores` is for those
+   * older than that.
+   */
+  scoreNext(limit: number, score: (ts: QualityTranscript[]) => ScoredConversation[], opts: { wait: boolean }): Promise<FillStep>;
+  /** Conversations scored, of those closed and settled. */
+  progress(): Promise<FillProgress>;
   transcripts(ids: readonly string[]): Promise<QualityTranscript[]>;
   /** Stores scores; a conversation already scored (by another process) keeps its score. */
   saveScores(scores: readonly ScoredConversation[]): Promise<void>;

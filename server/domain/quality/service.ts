@@ -3,11 +3,12 @@
  * review, take a lead's review, and report the figures per agent.
  *
  * Scoring is lazy, like the reports' facts: every read first scores the closed conversations
- * that have no score yet (with the rules in force at that moment; a score is then kept, so a
- * conversation's findings do not change under a lead who reviewed them). Nothing is written at
- * close, so a process that dies between a close and its scoring loses nothing: the next read
- * scores it. A chat waiting for its wrap-up is scored once the wrap-up is filed or expires, since
- * its category decides the "unresolved" rule.
+ * that have no score yet, when they are few (history-fill.ts; after an upgrade the background job
+ * scores the history in steps and a read says how far it got). The rules are those in force at
+ * that moment; a score is then kept, so a conversation's findings do not change under a lead who
+ * reviewed them. Nothing is written at close, so a process that dies between a close and its
+ * scoring loses nothing: the next read scores it. A chat waiting for its wrap-up is scored once
+ * the wrap-up is filed or expires, since its category decides the "unresolved" rule.
  */
 import type { ConversationQualityResponse, QualityReportResponse, QualityReportRow, QualityReviewBody, QualitySettings } from '../../../shared/quality';
 import { QUALITY_RULES } from '../../../shared/quality';
@@ -15,7 +16,8 @@ import type { Role } from '../../../shared/protocol';
 import { AppError } from '../../errors';
 import { dayIn, serverTimeZone } from '../chat/day';
 import type { Clock } from '../clock';
-import type { QualityGroup, QualityStore, ScoredConversation } from '../ports/quality';
+import { catchUp, type HistoryFiller } from '../history-fill';
+import type { QualityGroup, QualityStore, QualityTranscript, ScoredConversation } from '../ports/quality';
 import { MAX_REPORT_DAYS, startOfDate } from '../reports';
 import { qualityScorer } from './rules';
 
@@ -26,6 +28,13 @@ export interface QualityServiceDeps {
   rules: () => Promise<QualitySettings>;
   /** The site's IANA time zone for report ranges. @default the server's */
   timeZone?: () => string | null | undefined;
+  /**
+   * Conversations scored per step (their transcripts read, scored and saved in one transaction):
+   * small enough that a step holds an embedded database well under 200 ms. @default QUALITY_FILL_BATCH
+   */
+  fillBatch?: number;
+  /** A read found more conversations to score than it scores itself: start the background fill. @default nothing */
+  historyBehind?: () => void;
 }
 
 export interface Viewer {
@@ -33,40 +42,33 @@ export interface Viewer {
   role: Role;
 }
 
-/** Conversations scored per step (their transcripts are read at once). */
-const BATCH = 500;
+/** Conversations scored per step, measured by bench/quality.ts (docs/reports.md). */
+export const QUALITY_FILL_BATCH = 150;
 const DAY_MS = 86_400_000;
 
 export type QualityService = ReturnType<typeof createQualityService>;
 
 export function createQualityService(deps: QualityServiceDeps) {
   const { store, clock } = deps;
-  let filling: Promise<void> | null = null;
+  const batchSize = deps.fillBatch ?? QUALITY_FILL_BATCH;
+  const behind = () => deps.historyBehind?.();
 
-  async function scoreAll(ids: readonly string[]): Promise<void> {
+  /** Scores transcripts with the rules read now. Read before a step's transaction, not inside it. */
+  async function scorer(): Promise<(ts: QualityTranscript[]) => ScoredConversation[]> {
     const score = qualityScorer(await deps.rules());
     const at = clock.now();
-    const scores = (await store.transcripts(ids)).map(
-      (t): ScoredConversation => ({ conversationId: t.conversationId, agentId: t.agentId, closedAt: t.closedAt, settledAt: t.settledAt, scoredAt: at, ...score(t) }),
-    );
-    await store.saveScores(scores);
+    return (ts) =>
+      ts.map((t): ScoredConversation => ({ conversationId: t.conversationId, agentId: t.agentId, closedAt: t.closedAt, settledAt: t.settledAt, scoredAt: at, ...score(t) }));
   }
 
-  /** Scores every settled closed conversation without a score; one pass at a time per process. */
-  function fill(): Promise<void> {
-    filling ??= (async () => {
-      try {
-        for (;;) {
-          const ids = await store.unscored(BATCH);
-          if (ids.length) await scoreAll(ids);
-          if (ids.length < BATCH) return;
-        }
-      } finally {
-        filling = null;
-      }
-    })();
-    return filling;
-  }
+  /** The scores as one history to count. */
+  const filler: HistoryFiller = {
+    name: 'quality',
+    batchSize,
+    backlog: (atMost) => store.backlog(atMost),
+    step: async (wait) => store.scoreNext(batchSize, await scorer(), { wait }),
+    progress: () => store.progress(),
+  };
 
   /** The conversation, if this viewer may see it: a lead any, an agent those they held. */
   async function visible(viewer: Viewer, id: string) {
@@ -80,12 +82,14 @@ export function createQualityService(deps: QualityServiceDeps) {
     const c = await visible(viewer, id);
     let automatic: ScoredConversation | null = null;
     if (c.closedAt !== null && !c.wrapUpDue) {
-      await fill();
+      const current = await catchUp(filler, behind);
       automatic = await store.scoreOf(id);
-      // Older than what the sweep looks at (a close committed very late): score it alone.
       if (!automatic) {
-        await scoreAll([id]);
-        automatic = await store.scoreOf(id);
+        const scored = (await scorer())(await store.transcripts([id]));
+        // Older than what the steps look at (a close committed very late): stored alone. While the
+        // history is still being scored, one the steps have not reached is shown, and stored when they do.
+        if (current) await store.saveScores(scored);
+        automatic = current ? await store.scoreOf(id) : (scored[0] ?? null);
       }
     }
     const review = await store.reviewOf(id);
@@ -110,7 +114,7 @@ export function createQualityService(deps: QualityServiceDeps) {
   }
 
   return {
-    fill,
+    filler,
 
     conversation,
 
@@ -142,7 +146,7 @@ export function createQualityService(deps: QualityServiceDeps) {
       if (end - start > MAX_REPORT_DAYS * DAY_MS + DAY_MS) throw new AppError('VALIDATION_FAILED', `to: at most ${MAX_REPORT_DAYS} days`);
       if (viewer.role !== 'lead' && req.agentId !== undefined && req.agentId !== viewer.id) throw new AppError('FORBIDDEN');
       const agentId = viewer.role === 'lead' ? req.agentId : viewer.id;
-      await fill();
+      const counting = (await catchUp(filler, behind)) ? null : await store.progress();
       const groups = await store.groups({ from: start, to: end, agentId });
       const names = await store.userNames(groups.flatMap((g) => (g.key ? [g.key] : [])));
       const rows = groups
@@ -150,7 +154,7 @@ export function createQualityService(deps: QualityServiceDeps) {
         .map((g) => toRow(g, g.key === null ? '' : (names.get(g.key) ?? g.key)))
         .sort((a, b) => a.label.localeCompare(b.label) || (a.key ?? '').localeCompare(b.key ?? ''));
       const total = groups.find((g) => g.total) ?? { total: true, key: null, scored: 0, scoreSum: 0, failed: {}, reviewed: 0, reviewSum: 0 };
-      return { from, to, timeZone, agentId: agentId ?? null, rows, total: toRow(total, '') };
+      return { from, to, timeZone, agentId: agentId ?? null, rows, total: toRow(total, ''), counting };
     },
   };
 }

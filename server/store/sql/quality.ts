@@ -3,11 +3,18 @@
  * `conversation_quality`, leads' reviews in `quality_reviews` (migration 20), and the
  * transcripts the rules read. A score row copies the conversation's agent and close time, so
  * the per-agent report reads only these two tables through their close-time indexes.
+ *
+ * Scores are written in steps (`scoreNext`): one transaction under an advisory lock picks the
+ * next batch, reads its transcripts, scores them with the domain's rules and saves them, so
+ * processes sharing a database never score a batch twice, and PGlite's single session is held
+ * for one bounded batch at a time.
  */
 import type { CloseReason } from '../../../shared/protocol';
 import { QUALITY_RULES, type QualityFinding, type QualityRuleId } from '../../../shared/quality';
 import { routineOf } from '../../domain/chat/routines';
+import type { FillProgress, FillStep } from '../../domain/history-fill';
 import type { QualityGroup, QualityStore, QualityTranscript, ScoredConversation } from '../../domain/ports/quality';
+import { advisoryLock } from './advisory-lock';
 import { queryOne, ts } from './rows';
 import type { SqlClient } from './types';
 
@@ -15,6 +22,8 @@ import type { SqlClient } from './types';
 const SETTLED = 'coalesce(c.wrapup_ended_at, c.closed_at)';
 /** How late a close (or wrap-up) may commit after a later one and still be picked up, ms. */
 const LATE_MARGIN_MS = 15 * 60_000;
+/** Arbitrary constant naming "quality scoring" among this database's advisory locks. */
+const SCORING_LOCK_KEY = 7_349_201_124;
 
 const LATEST_SCORED = `SELECT (extract(epoch FROM max(settled_at)) * 1000)::float8 AS at FROM conversation_quality`;
 // Through conversations_settled_idx (migration 20). The bound is a timestamptz value, not
@@ -26,6 +35,10 @@ WHERE c.closed_at IS NOT NULL AND ${SETTLED} >= $1::timestamptz AND c.wrapup_due
   AND NOT EXISTS (SELECT 1 FROM conversation_quality q WHERE q.conversation_id = c.id)
 ORDER BY ${SETTLED}
 LIMIT $2`;
+const COUNT_UNSCORED = `SELECT count(*)::int AS n FROM (${UNSCORED}) u`;
+const PROGRESS = `
+SELECT (SELECT count(*) FROM conversation_quality)::int AS done,
+  (SELECT count(*) FROM conversations WHERE closed_at IS NOT NULL AND wrapup_due_at IS NULL)::int AS total`;
 
 const CONVERSATIONS = `
 SELECT c.id, c.agent_id, c.opened_at, c.closed_at, ${SETTLED} AS settled_at, c.closed_by, c.close_category
@@ -76,65 +89,94 @@ interface ScoreRow {
 type GroupRow = { k: string | null; total: boolean; n: number; total_score?: number } & Record<`failed_${number}`, number | undefined>;
 const groupId = (r: GroupRow) => (r.total ? '\u0000total' : (r.k ?? '\u0000none'));
 
-export function createQualityStore({ sql }: { sql: Pick<SqlClient, 'query'> }): QualityStore {
+type Query = Pick<SqlClient, 'query'>;
+
+/** From a little before the latest settled time already scored (the first call: from the start). */
+async function unscoredSince(q: Query): Promise<string> {
+  const latest = (await q.query<{ at: number | null }>(LATEST_SCORED, [])).rows[0]?.at ?? null;
+  return new Date(latest === null ? 0 : latest - LATE_MARGIN_MS).toISOString();
+}
+
+async function unscored(q: Query, limit: number): Promise<string[]> {
+  const { rows } = await q.query<{ id: string }>(UNSCORED, [await unscoredSince(q), limit]);
+  return rows.map((r) => r.id);
+}
+
+async function transcripts(q: Query, ids: readonly string[]): Promise<QualityTranscript[]> {
+  if (!ids.length) return [];
+  const [convs, msgs] = await Promise.all([
+    q.query<{ id: string; agent_id: string | null; opened_at: Date; closed_at: Date; settled_at: Date; closed_by: QualityTranscript['closedBy']; close_category: string | null }>(CONVERSATIONS, [ids]),
+    q.query<{ conversation_id: string; author_kind: 'visitor' | 'agent' | 'system'; kind: string; body: string; client_id: string | null; type: string | null; reason: string | null; created_at: Date }>(TEXTS, [ids]),
+  ]);
+  const byId = new Map(
+    convs.rows.map((c): [string, QualityTranscript] => [
+      c.id,
+      {
+        conversationId: c.id,
+        agentId: c.agent_id,
+        openedAt: c.opened_at.getTime(),
+        closedAt: c.closed_at.getTime(),
+        settledAt: c.settled_at.getTime(),
+        assigned: false,
+        closedBy: c.closed_by,
+        closeReason: null,
+        closeCategory: c.close_category,
+        texts: [],
+      },
+    ]),
+  );
+  for (const m of msgs.rows) {
+    const t = byId.get(m.conversation_id);
+    if (!t) continue;
+    if (m.kind === 'event') {
+      if (m.type === 'assigned') t.assigned = true;
+      else if (m.reason) t.closeReason = m.reason as CloseReason;
+      continue;
+    }
+    const routine = m.author_kind === 'agent' ? routineOf(m.client_id) : null;
+    t.texts.push({ author: m.author_kind as 'visitor' | 'agent', text: m.body, at: m.created_at.getTime(), routine });
+  }
+  return [...byId.values()];
+}
+
+async function saveScores(q: Query, scores: readonly ScoredConversation[]): Promise<void> {
+  if (!scores.length) return;
+  const rows = scores.map((s) => ({
+    id: s.conversationId,
+    agent_id: s.agentId,
+    closed_at: s.closedAt,
+    settled_at: s.settledAt,
+    score: s.score,
+    failed: s.failed,
+    findings: s.findings,
+    scored_at: s.scoredAt,
+  }));
+  await q.query(SAVE_SCORES, [JSON.stringify(rows)]);
+}
+
+export function createQualityStore({ sql }: { sql: Pick<SqlClient, 'query' | 'transaction'> }): QualityStore {
   return {
-    async unscored(limit) {
-      const latest = (await sql.query<{ at: number | null }>(LATEST_SCORED, [])).rows[0]?.at ?? null;
-      const since = latest === null ? 0 : latest - LATE_MARGIN_MS;
-      const { rows } = await sql.query<{ id: string }>(UNSCORED, [new Date(since).toISOString(), limit]);
-      return rows.map((r) => r.id);
+    transcripts: (ids) => transcripts(sql, ids),
+    saveScores: (scores) => saveScores(sql, scores),
+
+    async backlog(atMost) {
+      return (await sql.query<{ n: number }>(COUNT_UNSCORED, [await unscoredSince(sql), atMost])).rows[0].n;
     },
 
-    async transcripts(ids) {
-      if (!ids.length) return [];
-      const [convs, msgs] = await Promise.all([
-        sql.query<{ id: string; agent_id: string | null; opened_at: Date; closed_at: Date; settled_at: Date; closed_by: QualityTranscript['closedBy']; close_category: string | null }>(CONVERSATIONS, [ids]),
-        sql.query<{ conversation_id: string; author_kind: 'visitor' | 'agent' | 'system'; kind: string; body: string; client_id: string | null; type: string | null; reason: string | null; created_at: Date }>(TEXTS, [ids]),
-      ]);
-      const byId = new Map(
-        convs.rows.map((c): [string, QualityTranscript] => [
-          c.id,
-          {
-            conversationId: c.id,
-            agentId: c.agent_id,
-            openedAt: c.opened_at.getTime(),
-            closedAt: c.closed_at.getTime(),
-            settledAt: c.settled_at.getTime(),
-            assigned: false,
-            closedBy: c.closed_by,
-            closeReason: null,
-            closeCategory: c.close_category,
-            texts: [],
-          },
-        ]),
-      );
-      for (const m of msgs.rows) {
-        const t = byId.get(m.conversation_id);
-        if (!t) continue;
-        if (m.kind === 'event') {
-          if (m.type === 'assigned') t.assigned = true;
-          else if (m.reason) t.closeReason = m.reason as CloseReason;
-          continue;
-        }
-        const routine = m.author_kind === 'agent' ? routineOf(m.client_id) : null;
-        t.texts.push({ author: m.author_kind as 'visitor' | 'agent', text: m.body, at: m.created_at.getTime(), routine });
-      }
-      return [...byId.values()];
+    scoreNext(limit, score, { wait }): Promise<FillStep> {
+      return sql.transaction(async (tx): Promise<FillStep> => {
+        if (!(await advisoryLock(tx, SCORING_LOCK_KEY, wait))) return 'busy';
+        // Planned for this batch's ids, as the reports' steps are (see there).
+        await tx.query('SET LOCAL plan_cache_mode = force_custom_plan');
+        const ids = await unscored(tx, limit);
+        await saveScores(tx, score(await transcripts(tx, ids)));
+        return ids.length < limit ? 'done' : 'more';
+      });
     },
 
-    async saveScores(scores) {
-      if (!scores.length) return;
-      const rows = scores.map((s) => ({
-        id: s.conversationId,
-        agent_id: s.agentId,
-        closed_at: s.closedAt,
-        settled_at: s.settledAt,
-        score: s.score,
-        failed: s.failed,
-        findings: s.findings,
-        scored_at: s.scoredAt,
-      }));
-      await sql.query(SAVE_SCORES, [JSON.stringify(rows)]);
+    async progress(): Promise<FillProgress> {
+      const r = (await sql.query<{ done: number; total: number }>(PROGRESS)).rows[0];
+      return { done: Math.min(r.done, r.total), total: r.total };
     },
 
     async subject(id) {

@@ -3,21 +3,24 @@
  * once from its messages into `conversation_facts` (migrations 17 and 23), and counted into
  * daily, weekly and monthly roll-ups (`report_rollups`, migrations 21, 23 and 25) per agent,
  * category, department and for everyone; a report sums the roll-up cells of its range
- * (rollup-segments.ts: whole months, whole weeks, then days), so a year reads a few thousand rows. Facts
- * and roll-ups are brought up to date by the reads themselves: the message path writes nothing
- * for reports.
+ * (rollup-segments.ts: whole months, whole weeks, then days), so a year reads a few thousand
+ * rows. The message path writes nothing for reports: facts and roll-ups are brought up to date
+ * in steps (`fillStep`), by a read when little waits and else by the background job
+ * (server/domain/history-fill.ts).
  *
  * What changes a closed conversation's figures after its facts were written (a wrap-up filing
- * its category, a rating) marks it in `report_dirty` in the same statement. A refresh, in one
- * transaction under an advisory lock, takes the marks and the new closes, subtracts the old
- * facts' cells from the roll-ups, rewrites the facts, and adds the new cells: a process dying
- * half-way rolls the whole refresh back and leaves the marks for the next one, and the roll-ups
- * always equal the sum of the facts' cells.
+ * its category, a rating) marks it in `report_dirty` in the same statement. A step, in one
+ * transaction under an advisory lock, takes a bounded batch of marks and new closes, subtracts
+ * the old facts' cells from the roll-ups, rewrites the facts, and adds the new cells: a process
+ * dying half-way rolls that step back and leaves its marks for the next one, and after every
+ * commit the roll-ups equal the sum of the facts' cells.
  */
 import type { ReportGroupBy } from '../../../shared/rest';
 import type { ReportRange, ReportStore } from '../../domain/ports/reports';
 import { COMPLAINT_HANDLED_MS, EXACT_SECONDS, FOLLOW_UP_DONE_MS, METRIC, STEPS_PER_DOUBLING, type ReportCell, type Metric } from '../../domain/report-figures';
 import { rollupSegments, type Segment } from './rollup-segments';
+import type { FillProgress, FillStep } from '../../domain/history-fill';
+import { advisoryLock } from './advisory-lock';
 import { ts } from './rows';
 import type { SqlClient } from './types';
 
@@ -25,27 +28,46 @@ const MS = (a: string, b: string) => `(extract(epoch FROM ${a} - ${b}) * 1000)::
 
 /** How late a close may commit after a later one and still be picked up, ms. */
 const LATE_CLOSE_MARGIN_MS = 15 * 60_000;
-/** Conversations per refresh statement (the first refresh takes the whole history in such steps). */
-const FILL_BATCH = 5_000;
 /** Arbitrary constant naming "report refresh" among this database's advisory locks. */
-const REFRESH_LOCK_KEY = 7_349_201_121;
+export const REFRESH_LOCK_KEY = 7_349_201_121;
 
 /**
- * Which closed conversations lack facts: those closed since the latest close already filled,
- * less the margin for closes that committed late (another process, a slow transaction); the
- * first fill takes the whole history. Two steps, each with a known bound, so the planner uses
- * the close-time index and a refresh usually finds nothing to do.
+ * Which closed conversations lack facts, oldest close first, at most $2: those closed since the
+ * latest close already filled ($1), less the margin for closes that committed late (another
+ * process, a slow transaction); the first fill takes the whole history, step by step, in close
+ * order (so the latest close filled is how far it got). Two steps, each with a known bound, so
+ * the planner walks the close-time index and a read usually finds nothing to do.
  */
 const LATEST_FILLED = `SELECT (extract(epoch FROM max(closed_at)) * 1000)::float8 AS at FROM conversation_facts`;
 const PENDING = `
 SELECT c.id FROM conversations c
 WHERE c.closed_at >= ${ts('$1')} AND NOT EXISTS (SELECT 1 FROM conversation_facts f WHERE f.conversation_id = c.id)
-ORDER BY c.closed_at`;
-const TAKE_MARKS = `DELETE FROM report_dirty RETURNING conversation_id AS id`;
-/** Whether the roll-ups are in zone $1 with no marks, and the latest close that has facts. */
+ORDER BY c.closed_at
+LIMIT $2`;
+const COUNT_PENDING = `SELECT count(*)::int AS n FROM (${PENDING}) p`;
+/**
+ * Takes at most $1 marks. A marked conversation without facts that closed after the latest
+ * filled close ($2) is left to PENDING (filled now, it would move that latest close past the
+ * conversations still waiting, and they would never be found); the others are counted again.
+ */
+const TAKE_MARKS = `
+WITH taken AS (
+  DELETE FROM report_dirty WHERE conversation_id IN (SELECT conversation_id FROM report_dirty LIMIT $1) RETURNING conversation_id
+)
+SELECT t.conversation_id AS id,
+  EXISTS (SELECT 1 FROM conversation_facts f WHERE f.conversation_id = t.conversation_id)
+    OR EXISTS (SELECT 1 FROM conversations c WHERE c.id = t.conversation_id AND c.closed_at <= ${ts('$2')}) AS recount
+FROM taken t`;
+/** Whether the roll-ups are in zone $1, the marks (at most $2) and the latest close that has facts. */
 const STATE = `
-SELECT coalesce((SELECT time_zone = $1::text FROM report_rollup_zone), false) AND NOT EXISTS (SELECT 1 FROM report_dirty) AS clean,
+SELECT coalesce((SELECT time_zone = $1::text FROM report_rollup_zone), false) AS zone_ok,
+  (SELECT count(*)::int FROM (SELECT 1 FROM report_dirty LIMIT $2) d) AS marks,
   (SELECT (extract(epoch FROM max(closed_at)) * 1000)::float8 FROM conversation_facts) AS latest`;
+const ZONE = 'SELECT time_zone FROM report_rollup_zone';
+const SET_ZONE = `INSERT INTO report_rollup_zone (id, time_zone) VALUES (true, $1) ON CONFLICT (id) DO UPDATE SET time_zone = EXCLUDED.time_zone`;
+const PROGRESS = `
+SELECT (SELECT count(*) FROM conversation_facts)::int AS done,
+  (SELECT count(*) FROM conversations WHERE closed_at IS NOT NULL)::int AS total`;
 
 /**
  * Facts of the given closed conversations ($1, ids), in one set-based pass over their messages:
@@ -236,48 +258,79 @@ GROUP BY 1, 2`;
 type CellRows = { k: string | null; metric: number; b: number[]; n: number[]; t: number[] };
 
 export function createReportStore({ sql }: { sql: Pick<SqlClient, 'query' | 'transaction'> }): ReportStore {
-  /** Brings facts and roll-ups of `timeZone` up to date (see the header); rebuilds the roll-ups when the zone changed. */
-  async function refresh(timeZone: string): Promise<void> {
-    // Usually there is nothing to do: two reads say so, without a transaction or the lock.
-    const state = (await sql.query<{ clean: boolean; latest: number | null }>(STATE, [timeZone])).rows[0];
-    if (state?.clean && state.latest !== null && !(await sql.query(PENDING, [state.latest - LATE_CLOSE_MARGIN_MS])).rows.length) return;
-    await sql.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(${REFRESH_LOCK_KEY})`);
-      const zone = (await tx.query<{ time_zone: string }>('SELECT time_zone FROM report_rollup_zone')).rows[0]?.time_zone;
-      const latest = (await tx.query<{ at: number | null }>(LATEST_FILLED, [])).rows[0]?.at ?? null;
-      const since = latest === null ? 0 : latest - LATE_CLOSE_MARGIN_MS;
-      const ids = new Set([
-        ...(await tx.query<{ id: string }>(TAKE_MARKS, [])).rows.map((r) => r.id),
-        ...(await tx.query<{ id: string }>(PENDING, [since])).rows.map((r) => r.id),
-      ]);
-      const all = [...ids];
-      const rebuild = zone !== timeZone;
-      for (let i = 0; i < all.length; i += FILL_BATCH) {
-        const batch = all.slice(i, i + FILL_BATCH);
-        if (!rebuild) await tx.query(APPLY, [batch, timeZone, -1]);
-        await tx.query('DELETE FROM conversation_facts WHERE conversation_id = ANY ($1::text[])', [batch]);
-        await tx.query(FILL_FACTS, [batch]);
-        if (!rebuild) await tx.query(APPLY, [batch, timeZone, 1]);
-      }
-      if (!rebuild) return;
-      // A new zone moves every day's boundaries: count every fact again (a one-off, like the first fill).
-      await tx.query('DELETE FROM report_rollups');
-      await tx.query(
-        `INSERT INTO report_rollup_zone (id, time_zone) VALUES (true, $1) ON CONFLICT (id) DO UPDATE SET time_zone = EXCLUDED.time_zone`,
-        [timeZone],
-      );
-      const { rows } = await tx.query<{ id: string }>('SELECT conversation_id AS id FROM conversation_facts ORDER BY closed_at');
-      for (let i = 0; i < rows.length; i += FILL_BATCH) {
-        await tx.query(APPLY, [rows.slice(i, i + FILL_BATCH).map((r) => r.id), timeZone, 1]);
-      }
-    });
+  /**
+   * A new zone moves every day's boundaries: facts, roll-ups and marks are emptied and the zone
+   * recorded, in one short transaction; the steps then fill them again like a first fill.
+   * TRUNCATE, not DELETE: it takes no longer on a year of roll-ups than on none, and leaves no dead rows.
+   */
+  async function empty(tx: Pick<SqlClient, 'query'>, timeZone: string) {
+    await tx.query('TRUNCATE conversation_facts, report_rollups, report_dirty');
+    await tx.query(SET_ZONE, [timeZone]);
   }
 
   return {
+    async backlog(timeZone, atMost) {
+      // Usually there is nothing to do: two reads say so, without a transaction or the lock.
+      const state = (await sql.query<{ zone_ok: boolean; marks: number; latest: number | null }>(STATE, [timeZone, atMost])).rows[0];
+      let { marks, latest } = state;
+      if (!state.zone_ok) {
+        await sql.transaction(async (tx) => {
+          await advisoryLock(tx, REFRESH_LOCK_KEY, true);
+          // Another process may have done it meanwhile (and counted since).
+          if ((await tx.query<{ time_zone: string }>(ZONE)).rows[0]?.time_zone !== timeZone) await empty(tx, timeZone);
+        });
+        ({ marks, latest } = (await sql.query<{ marks: number; latest: number | null }>(STATE, [timeZone, atMost])).rows[0]);
+      }
+      if (marks >= atMost) return marks;
+      const since = latest === null ? 0 : latest - LATE_CLOSE_MARGIN_MS;
+      return marks + (await sql.query<{ n: number }>(COUNT_PENDING, [since, atMost - marks])).rows[0].n;
+    },
+
+    fillStep(timeZone, limit, { wait }): Promise<FillStep> {
+      return sql.transaction(async (tx): Promise<FillStep> => {
+        if (!(await advisoryLock(tx, REFRESH_LOCK_KEY, wait))) return 'busy';
+        // The pg client prepares these statements once per connection; after five runs PostgreSQL may
+        // keep a generic plan, which for `= ANY ($1)` over a growing table scans it (measured: a
+        // step's roll-up update 127 ms generic, 40 ms planned for its ids, docs/reports.md).
+        await tx.query('SET LOCAL plan_cache_mode = force_custom_plan');
+        if ((await tx.query<{ time_zone: string }>(ZONE)).rows[0]?.time_zone !== timeZone) {
+          await empty(tx, timeZone);
+          return 'more';
+        }
+        const latest = (await tx.query<{ at: number | null }>(LATEST_FILLED, [])).rows[0]?.at ?? null;
+        const marks = (await tx.query<{ id: string; recount: boolean }>(TAKE_MARKS, [limit, latest])).rows;
+        const since = latest === null ? 0 : latest - LATE_CLOSE_MARGIN_MS;
+        const pending = marks.length < limit ? (await tx.query<{ id: string }>(PENDING, [since, limit - marks.length])).rows.map((r) => r.id) : [];
+        // Counted again: their old cells out, new facts, new cells in. Pending ones have no cells to take out.
+        const recount = marks.filter((m) => m.recount).map((m) => m.id);
+        const ids = [...new Set([...recount, ...pending])];
+        if (recount.length) {
+          await tx.query(APPLY, [recount, timeZone, -1]);
+          await tx.query('DELETE FROM conversation_facts WHERE conversation_id = ANY ($1::text[])', [recount]);
+        }
+        if (ids.length) {
+          await tx.query(FILL_FACTS, [ids]);
+          await tx.query(APPLY, [ids, timeZone, 1]);
+        }
+        return marks.length + pending.length < limit ? 'done' : 'more';
+      });
+    },
+
+    async progress(): Promise<FillProgress> {
+      const r = (await sql.query<{ done: number; total: number }>(PROGRESS)).rows[0];
+      return { done: Math.min(r.done, r.total), total: r.total };
+    },
+
+    async tidy() {
+      // Outside any transaction (VACUUM refuses to run in one); PGlite has no autovacuum. One
+      // table per statement: on PGlite each holds the session, so other statements get in between.
+      await sql.query('VACUUM (ANALYZE) report_rollups');
+      await sql.query('VACUUM (ANALYZE) conversation_facts');
+    },
+
     async cells(range: ReportRange): Promise<ReportCell[]> {
       const { from, to, groupBy: g, timeZone } = range;
       const agent = range.agentId ?? null;
-      await refresh(timeZone);
       // One statement (one round trip): the counted cells, chats still open, complaints and follow-ups.
       // The time zone is used only when grouping by time; it is still named (`<> ''`) because
       // PostgreSQL must infer every parameter's type.
