@@ -132,7 +132,7 @@ describe.each(['pglite', 'postgres'])('on %s', (database) => {
     const c = counting(db.sql);
     const reports = createReportService({ store: createReportStore({ sql: c.sql }), clock, timeZone: () => TZ, fillBatch: BATCH, historyBehind: () => behind++ });
     const users = { ann: { id: 'agent-1' }, bob: { id: 'agent-2' } };
-    for (let i = 0; i < 8; i++) await insertChat(db.sql, users, { ...CHATS[0], id: `late-${i}`, opened: `2026-03-10T13:0${i}:00` });
+    for (let i = 0; i < 8; i++) await insertChat(db.sql, users, { ...CHATS[0], department: undefined, id: `late-${i}`, opened: `2026-03-10T13:0${i}:00` });
     const report = await reports.report({ ...RANGE, groupBy: 'day', serviceLevelSeconds: 20 }, lead);
     expect(report.counting).toBeNull();
     expect(report.total.closed).toBe(N + 8);
@@ -141,7 +141,7 @@ describe.each(['pglite', 'postgres'])('on %s', (database) => {
 
     // The floor's figures for today catch up the same way.
     const before = (await reports.today()).total.closed;
-    await insertChat(db.sql, users, { ...CHATS[0], id: 'late-today', opened: '2026-03-10T14:00:00' });
+    await insertChat(db.sql, users, { ...CHATS[0], department: undefined, id: 'late-today', opened: '2026-03-10T14:00:00' });
     expect((await reports.today()).total.closed).toBe(before + 1);
     expect(await invariant(db.sql)).toBe(N + 9);
   });

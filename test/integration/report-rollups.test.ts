@@ -96,7 +96,7 @@ test('a step that dies half-way changes nothing; the next one counts everything 
   expect(repaired).toEqual(await rebuilt());
 });
 
-test('migration 23 empties facts, roll-ups and their zone: the next report counts everything again, with departments', async () => {
+test('migration 23 empties facts, roll-ups and their zone: the steps count everything again, with departments', async () => {
   const sql = await createPgliteClient({});
   try {
     await migrate(sql, MIGRATIONS.filter((m) => m.version <= 22));
@@ -112,7 +112,10 @@ test('migration 23 empties facts, roll-ups and their zone: the next report count
     const count = async (table: string) => (await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
     expect([await count('conversation_facts'), await count('report_rollups'), await count('report_rollup_zone')]).toEqual([0, 0, 0]);
     // March by department, closed: Sales c1, c4, c7, c14; support c2, c5, c12; none c3, c13.
-    const cells = await createReportStore({ sql }).cells(month('department'));
+    const store = createReportStore({ sql });
+    // The steps count everything again (the background job's and a read's way); the first finds no zone and starts afresh.
+    for (let steps = 0; (await store.fillStep(TZ, 150, { wait: true })) !== 'done'; steps++) expect(steps).toBeLessThan(5);
+    const cells = await store.cells(month('department'));
     expect(cells.filter((c) => c.metric === METRIC.closed).map((c) => [c.key, c.n]).sort()).toEqual(
       [[DEPARTMENTS.sales.id, 4], [DEPARTMENTS.support.id, 3], [null, 2]].sort(),
     );

@@ -196,7 +196,7 @@ describe.each(['pglite', 'postgres'])('on %s', (database) => {
   test("by department: the department a chat closed in, by name; complaints and follow-ups by their chat's department", async () => {
     const r = await get(lead.token, { ...range, groupBy: 'department' }).expect(200);
     expect(r.body).toEqual({
-      from: '2026-03-02', to: '2026-03-03', groupBy: 'department', timeZone: TZ, serviceLevelSeconds: 20, agentId: null,
+      from: '2026-03-02', to: '2026-03-03', groupBy: 'department', timeZone: TZ, serviceLevelSeconds: 20, agentId: null, counting: null,
       rows: [NO_DEPARTMENT, SALES, SUPPORT],
       total: TOTAL,
     });
