@@ -9,14 +9,11 @@
  * one new day of closes (by the next read), then each view's time through the quality
  * service (median and worst of 5 runs, scores already stored) against the 200 ms target.
  */
-import { performance } from 'node:perf_hooks';
 import { DEFAULT_QUALITY_SETTINGS } from '../server/domain/quality/defaults';
 import { createQualityService } from '../server/domain/quality/service';
 import { createQualityStore } from '../server/store/sql/quality';
-import type { SqlClient } from '../server/store/sql/types';
-import { openTestStore } from '../test/helpers/chat';
-import { createTestDatabase } from '../test/helpers/postgres';
 import { fillLine, fillWithProbe } from './lib/fill-probe';
+import { fiveRuns, ms as f, onEachDatabase, timed, tracer } from './lib/year-bench';
 
 const N = Number(process.argv[2] ?? 100_000);
 const WHICH = process.argv[3] ?? 'both';
@@ -75,75 +72,36 @@ const VIEWS: { name: string; days: [string, string]; agent?: boolean }[] = [
   { name: 'a year', days: ['2026-01-01', '2026-12-31'] },
 ];
 
-const timed = async <T>(fn: () => Promise<T>): Promise<[number, T]> => {
-  const t0 = performance.now();
-  const r = await fn();
-  return [performance.now() - t0, r];
-};
-const f = (ms: number) => `${ms.toFixed(0).padStart(7)} ms`;
-const median5 = async (fn: () => Promise<unknown>) => {
-  const times: number[] = [];
-  for (let i = 0; i < 5; i++) times.push((await timed(fn))[0]);
-  return times.sort((a, b) => a - b);
-};
+onEachDatabase(WHICH, async (sql, kind) => {
+  console.log(`\n## ${kind}: ${N.toLocaleString('en')} conversations, ${(N * 10).toLocaleString('en')} messages`);
+  const [gen] = await timed(async () => {
+    for (const statement of GENERATE) await sql.query(statement, statement.includes('$3') ? [END - YEAR_MS, YEAR_MS, N] : []);
+  });
+  console.log(`generated in ${(gen / 1000).toFixed(1)} s`);
 
-async function run(kind: 'pglite' | 'postgres') {
-  const pg = kind === 'postgres' ? await createTestDatabase() : undefined;
-  const { sql, store } = await openTestStore(pg?.url);
-  try {
-    console.log(`\n## ${kind}: ${N.toLocaleString('en')} conversations, ${(N * 10).toLocaleString('en')} messages`);
-    const [gen] = await timed(async () => {
-      for (const statement of GENERATE) await sql.query(statement, statement.includes('$3') ? [END - YEAR_MS, YEAR_MS, N] : []);
-    });
-    console.log(`generated in ${(gen / 1000).toFixed(1)} s`);
+  const trace = tracer(sql);
+  const quality = createQualityService({ store: createQualityStore({ sql: trace.sql }), clock: { now: () => END }, rules: async () => DEFAULT_QUALITY_SETTINGS, timeZone: () => TZ });
+  const lead = { id: 'lead', role: 'lead' as const };
+  const ask = (v: (typeof VIEWS)[number]) => quality.report({ from: v.days[0], to: v.days[1] }, v.agent ? { id: 'agent-3', role: 'agent' } : lead);
 
-    let trace = false;
-    const tracing = (client: Pick<SqlClient, 'query'>): Pick<SqlClient, 'query'> => ({
-      async query(text, params) {
-        const t0 = performance.now();
-        const r = await client.query(text, params);
-        if (trace) console.log(`  ${f(performance.now() - t0)}  ${text.replace(/\s+/g, ' ').slice(0, 90)}`);
-        return r as never;
-      },
-    });
-    const traced: Pick<SqlClient, 'query' | 'transaction'> = { ...tracing(sql), transaction: (fn) => sql.transaction((tx) => fn(tracing(tx))) };
-    const quality = createQualityService({ store: createQualityStore({ sql: traced }), clock: { now: () => END }, rules: async () => DEFAULT_QUALITY_SETTINGS, timeZone: () => TZ });
-    const lead = { id: 'lead', role: 'lead' as const };
-    const ask = (v: (typeof VIEWS)[number]) => quality.report({ from: v.days[0], to: v.days[1] }, v.agent ? { id: 'agent-3', role: 'agent' } : lead);
+  const [first, firstReport] = await timed(() => ask(VIEWS[VIEWS.length - 1]));
+  console.log(`the first read, history unscored: ${f(first)} (counting ${JSON.stringify(firstReport.counting)})`);
+  console.log(fillLine('one-off: the whole year scored, in steps', await fillWithProbe(sql, quality.filler)));
+  await sql.query(`DELETE FROM conversation_quality WHERE closed_at >= to_timestamp($1::float8 / 1000)`, [END - 86_400_000]);
+  const [day] = await timed(() => ask(VIEWS[0]));
+  console.log(`a day of new closes scored by the next read:                  ${f(day)}`);
+  await sql.query('ANALYZE conversation_quality');
 
-    const [first, firstReport] = await timed(() => ask(VIEWS[VIEWS.length - 1]));
-    console.log(`the first read, history unscored: ${f(first)} (counting ${JSON.stringify(firstReport.counting)})`);
-    console.log(fillLine('one-off: the whole year scored, in steps', await fillWithProbe(sql, quality.filler)));
-    await sql.query(`DELETE FROM conversation_quality WHERE closed_at >= to_timestamp($1::float8 / 1000)`, [END - 86_400_000]);
-    const [day] = await timed(() => ask(VIEWS[0]));
-    console.log(`a day of new closes scored by the next read:                  ${f(day)}`);
-    await sql.query('ANALYZE conversation_quality');
-
-    console.log('\n| view (by agent) | median | worst | < 200 ms |\n|---|---|---|---|');
-    for (const v of VIEWS) {
-      const times = await median5(() => ask(v));
-      console.log(`| ${v.name} | ${f(times[2])} | ${f(times[4])} | ${times[2] < 200 ? 'yes' : 'NO'} |`);
-      if (TRACE && v.days[0] === '2026-01-01') {
-        trace = true;
-        await ask(v);
-        trace = false;
-      }
+  console.log('\n| view (by agent) | median | worst | < 200 ms |\n|---|---|---|---|');
+  for (const v of VIEWS) {
+    const { times } = await fiveRuns(() => ask(v));
+    console.log(`| ${v.name} | ${f(times[2])} | ${f(times[4])} | ${times[2] < 200 ? 'yes' : 'NO'} |`);
+    if (TRACE && v.days[0] === '2026-01-01') {
+      trace.on = true;
+      await ask(v);
+      trace.on = false;
     }
-    const one = await median5(() => quality.conversation(lead, `c${Math.floor(N / 2) + 1}`));
-    console.log(`| one transcript's findings | ${f(one[2])} | ${f(one[4])} | ${one[2] < 200 ? 'yes' : 'NO'} |`);
-  } finally {
-    await store.close();
-    await sql.close();
-    await pg?.drop();
   }
-}
-
-async function main() {
-  if (WHICH !== 'postgres') await run('pglite');
-  if (WHICH !== 'pglite') await run('postgres');
-}
-
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
+  const { times: one } = await fiveRuns(() => quality.conversation(lead, `c${Math.floor(N / 2) + 1}`));
+  console.log(`| one transcript's findings | ${f(one[2])} | ${f(one[4])} | ${one[2] < 200 ? 'yes' : 'NO'} |`);
 });

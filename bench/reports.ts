@@ -11,14 +11,11 @@
  * each view's time through the report service (median and worst of 5 runs, facts already
  * filled), against the 200 ms target. `--trace` adds each statement's time for every view.
  */
-import { performance } from 'node:perf_hooks';
 import { createReportService } from '../server/domain/reports';
 import type { ReportGroupBy } from '../shared/rest';
 import { createReportStore } from '../server/store/sql/reports';
-import type { SqlClient } from '../server/store/sql/types';
-import { openTestStore } from '../test/helpers/chat';
-import { createTestDatabase } from '../test/helpers/postgres';
 import { fillLine, fillWithProbe } from './lib/fill-probe';
+import { fiveRuns, ms as f, onEachDatabase, timed, tracer } from './lib/year-bench';
 import { generateReportHistory } from '../test/helpers/report-history';
 
 const N = Number(process.argv[2] ?? 100_000);
@@ -49,88 +46,48 @@ const VIEWS: { name: string; days: [string, string]; groupBy: ReportGroupBy; age
   { name: '400 days by month, mid-month to mid-month', days: ['2025-11-20', '2026-12-24'], groupBy: 'month' },
 ];
 
-const timed = async <T>(fn: () => Promise<T>): Promise<[number, T]> => {
-  const t0 = performance.now();
-  const r = await fn();
-  return [performance.now() - t0, r];
-};
-const f = (ms: number) => `${ms.toFixed(0).padStart(7)} ms`;
+onEachDatabase(WHICH, async (sql, kind) => {
+  console.log(`\n## ${kind}: ${N.toLocaleString('en')} conversations, ${(N * 10).toLocaleString('en')} messages`);
+  const [gen] = await timed(() => generateReportHistory(sql, { conversations: N, end: END, spanMs: YEAR_MS, agents: AGENTS }));
+  const messages = (await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM messages')).rows[0].n;
+  console.log(`generated in ${(gen / 1000).toFixed(1)} s (${messages.toLocaleString('en')} message rows)`);
 
-async function run(kind: 'pglite' | 'postgres') {
-  const pg = kind === 'postgres' ? await createTestDatabase() : undefined;
-  const { sql, store } = await openTestStore(pg?.url);
-  try {
-    console.log(`\n## ${kind}: ${N.toLocaleString('en')} conversations, ${(N * 10).toLocaleString('en')} messages`);
-    const [gen] = await timed(() => generateReportHistory(sql, { conversations: N, end: END, spanMs: YEAR_MS, agents: AGENTS }));
-    const messages = (await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM messages')).rows[0].n;
-    console.log(`generated in ${(gen / 1000).toFixed(1)} s (${messages.toLocaleString('en')} message rows)`);
+  const trace = tracer(sql);
+  const reports = createReportService({ store: createReportStore({ sql: trace.sql }), clock: { now: () => END }, timeZone: () => TZ });
+  const lead = { id: 'lead', role: 'lead' as const };
+  const ask = (v: (typeof VIEWS)[number]) =>
+    reports.report({ from: v.days[0], to: v.days[1], groupBy: v.groupBy, serviceLevelSeconds: 20 }, v.agent ? { id: 'agent-3', role: 'agent' } : lead);
 
-    let trace = false;
-    const tracing = (client: Pick<SqlClient, 'query'>): Pick<SqlClient, 'query'> => ({
-      async query(text, params) {
-        const t0 = performance.now();
-        const r = await client.query(text, params);
-        if (trace) console.log(`  ${f(performance.now() - t0)}  ${text.replace(/\s+/g, ' ').slice(0, 90)}`);
-        return r as never;
-      },
-    });
-    const traced: Pick<SqlClient, 'query' | 'transaction'> = { ...tracing(sql), transaction: (fn) => sql.transaction((tx) => fn(tracing(tx))) };
-    const reports = createReportService({ store: createReportStore({ sql: traced }), clock: { now: () => END }, timeZone: () => TZ });
-    const lead = { id: 'lead', role: 'lead' as const };
-    const ask = (v: (typeof VIEWS)[number]) =>
-      reports.report({ from: v.days[0], to: v.days[1], groupBy: v.groupBy, serviceLevelSeconds: 20 }, v.agent ? { id: 'agent-3', role: 'agent' } : lead);
+  // The first report finds the year uncounted: it answers at once, saying so.
+  const [first, firstReport] = await timed(() => ask(VIEWS[0]));
+  console.log(`the first report, history uncounted: ${f(first)} (counting ${JSON.stringify(firstReport.counting)})`);
+  const sizes = async (when: string) => {
+    const r = (await sql.query<{ rows: number; table: number; index: number; dead: number | null }>(
+      `SELECT (SELECT count(*) FROM report_rollups)::int AS rows, pg_relation_size('report_rollups')::float8 AS table,
+         pg_relation_size('report_rollups_pkey')::float8 AS index,
+         (SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'report_rollups')::float8 AS dead`,
+    )).rows[0];
+    const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
+    console.log(`roll-ups ${when}: ${r.rows.toLocaleString('en')} rows, table ${mb(r.table)}, primary key ${mb(r.index)}, dead rows (statistics) ${r.dead ?? '?'}`);
+  };
+  const filled = await fillWithProbe(sql, reports.filler, () => sizes('after the steps'));
+  console.log(fillLine('one-off: facts and roll-ups of the whole year, in steps', filled));
+  await sizes('after VACUUM');
+  // The last day's closes as if they had just happened: marked, as a filed wrap-up or a rating marks them.
+  await sql.query(`INSERT INTO report_dirty SELECT conversation_id FROM conversation_facts WHERE closed_at >= to_timestamp($1::float8 / 1000)`, [END - 86_400_000]);
+  const [day] = await timed(() => ask(VIEWS[0]));
+  console.log(`a day of closes counted again by the next report (${N / 365 | 0} chats):   ${f(day)}`);
+  await sql.query('ANALYZE');
 
-    // The first report finds the year uncounted: it answers at once, saying so.
-    const [first, firstReport] = await timed(() => ask(VIEWS[0]));
-    console.log(`the first report, history uncounted: ${f(first)} (counting ${JSON.stringify(firstReport.counting)})`);
-    const sizes = async (when: string) => {
-      const r = (await sql.query<{ rows: number; table: number; index: number; dead: number | null }>(
-        `SELECT (SELECT count(*) FROM report_rollups)::int AS rows, pg_relation_size('report_rollups')::float8 AS table,
-           pg_relation_size('report_rollups_pkey')::float8 AS index,
-           (SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'report_rollups')::float8 AS dead`,
-      )).rows[0];
-      const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
-      console.log(`roll-ups ${when}: ${r.rows.toLocaleString('en')} rows, table ${mb(r.table)}, primary key ${mb(r.index)}, dead rows (statistics) ${r.dead ?? '?'}`);
-    };
-    const filled = await fillWithProbe(sql, reports.filler, () => sizes('after the steps'));
-    console.log(fillLine('one-off: facts and roll-ups of the whole year, in steps', filled));
-    await sizes('after VACUUM');
-    // The last day's closes as if they had just happened: marked, as a filed wrap-up or a rating marks them.
-    await sql.query(`INSERT INTO report_dirty SELECT conversation_id FROM conversation_facts WHERE closed_at >= to_timestamp($1::float8 / 1000)`, [END - 86_400_000]);
-    const [day] = await timed(() => ask(VIEWS[0]));
-    console.log(`a day of closes counted again by the next report (${N / 365 | 0} chats):   ${f(day)}`);
-    await sql.query('ANALYZE');
-
-    console.log('\n| view | rows | median | worst | < 200 ms |\n|---|---|---|---|---|');
-    for (const v of VIEWS) {
-      const times: number[] = [];
-      let rows = 0;
-      for (let i = 0; i < 5; i++) {
-        const [ms, r] = await timed(() => ask(v));
-        times.push(ms);
-        rows = r.rows.length;
-      }
-      times.sort((a, b) => a - b);
-      if (TRACE) {
-        trace = true;
-        await ask(v);
-        trace = false;
-      }
-      console.log(`| ${v.name} | ${rows} | ${f(times[2])} | ${f(times[4])} | ${times[2] < 200 ? 'yes' : 'NO'} |`);
+  console.log('\n| view | rows | median | worst | < 200 ms |\n|---|---|---|---|---|');
+  for (const v of VIEWS) {
+    const { times, last } = await fiveRuns(() => ask(v));
+    if (TRACE) {
+      trace.on = true;
+      await ask(v);
+      trace.on = false;
     }
-  } finally {
-    await store.close();
-    await sql.close();
-    await pg?.drop();
+    const rows = last.rows.length;
+    console.log(`| ${v.name} | ${rows} | ${f(times[2])} | ${f(times[4])} | ${times[2] < 200 ? 'yes' : 'NO'} |`);
   }
-}
-
-async function main() {
-  if (WHICH !== 'postgres') await run('pglite');
-  if (WHICH !== 'pglite') await run('postgres');
-}
-
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
 });
