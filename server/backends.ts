@@ -53,7 +53,7 @@ export async function openDatabase(
     // In a worker thread: SQL would otherwise block the sockets' event loop for its whole run.
     // Locked to this process (DATA_DIR/pglite.lock): a second one refuses to open it.
     const pglite = await createPgliteClient({ dataDir: path.join(dataDir, 'pglite'), thread: 'worker', owner });
-    sql = { ...pglite, close: () => pglite.close().then(restrict) };
+    sql = { ...pglite, close: () => pglite.close().then(restrict), afterFileChanges: () => restrict() };
   }
   const store = createChatStore({ sql });
   await store.migrate();

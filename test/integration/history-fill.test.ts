@@ -36,10 +36,16 @@ const RANGE = { from: '2026-02-01', to: '2026-03-31' };
 type Sql = Pick<SqlClient, 'query' | 'transaction'>;
 
 /** Counts the transactions run through it. */
-function counting(sql: Sql): { transactions: number; sql: Sql } {
-  const c: { transactions: number; sql: Sql } = {
+function counting(sql: Sql): { transactions: number; fileChanges: number; sql: Sql & Pick<SqlClient, 'afterFileChanges'> } {
+  const c: { transactions: number; fileChanges: number; sql: Sql & Pick<SqlClient, 'afterFileChanges'> } = {
     transactions: 0,
-    sql: { query: (text, params) => sql.query(text, params), transaction: (fn) => (c.transactions++, sql.transaction(fn)) },
+    // How often the store asked for DATA_DIR to be made private again (after TRUNCATE, VACUUM).
+    fileChanges: 0,
+    sql: {
+      query: (text, params) => sql.query(text, params),
+      transaction: (fn) => (c.transactions++, sql.transaction(fn)),
+      afterFileChanges: () => void c.fileChanges++,
+    },
   };
   return c;
 }
@@ -196,11 +202,15 @@ describe.each(['pglite', 'postgres'])('on %s', (database) => {
     expect(during.total.closed).toBe(0);
     expect(c.transactions).toBe(1);
     expect(behind).toBe(1);
+    // The TRUNCATE gave the tables new files: DATA_DIR is made private again (embedded), once.
+    expect(c.fileChanges).toBe(1);
 
     const { fill } = job([reports.filler]);
     fill.start();
     await fill.idle();
     expect(c.transactions).toBeGreaterThan(all / BATCH);
+    // … and again after the VACUUM that ends the bulk fill.
+    expect(c.fileChanges).toBe(2);
     const after = await ask();
     expect(after.counting).toBeNull();
     expect(after.timeZone).toBe('UTC');

@@ -257,15 +257,21 @@ GROUP BY 1, 2`;
 
 type CellRows = { k: string | null; metric: number; b: number[]; n: number[]; t: number[] };
 
-export function createReportStore({ sql }: { sql: Pick<SqlClient, 'query' | 'transaction'> }): ReportStore {
+export function createReportStore({ sql }: { sql: Pick<SqlClient, 'query' | 'transaction' | 'afterFileChanges'> }): ReportStore {
   /**
    * A new zone moves every day's boundaries: facts, roll-ups and marks are emptied and the zone
    * recorded, in one short transaction; the steps then fill them again like a first fill.
-   * TRUNCATE, not DELETE: it takes no longer on a year of roll-ups than on none, and leaves no dead rows.
+   * TRUNCATE, not DELETE: it takes no longer on a year of roll-ups than on none, and leaves no
+   * dead rows. It gives the tables new files, so a fresh install (nothing to empty) skips it.
+   * Returns whether it truncated (the caller then calls `sql.afterFileChanges` once committed).
    */
-  async function empty(tx: Pick<SqlClient, 'query'>, timeZone: string) {
-    await tx.query('TRUNCATE conversation_facts, report_rollups, report_dirty');
+  async function empty(tx: Pick<SqlClient, 'query'>, timeZone: string): Promise<boolean> {
+    const { rows } = await tx.query<{ any: boolean }>(
+      'SELECT EXISTS (SELECT 1 FROM conversation_facts) OR EXISTS (SELECT 1 FROM report_rollups) OR EXISTS (SELECT 1 FROM report_dirty) AS any',
+    );
+    if (rows[0]?.any) await tx.query('TRUNCATE conversation_facts, report_rollups, report_dirty');
     await tx.query(SET_ZONE, [timeZone]);
+    return Boolean(rows[0]?.any);
   }
 
   return {
@@ -274,11 +280,12 @@ export function createReportStore({ sql }: { sql: Pick<SqlClient, 'query' | 'tra
       const state = (await sql.query<{ zone_ok: boolean; marks: number; latest: number | null }>(STATE, [timeZone, atMost])).rows[0];
       let { marks, latest } = state;
       if (!state.zone_ok) {
-        await sql.transaction(async (tx) => {
+        const truncated = await sql.transaction(async (tx) => {
           await advisoryLock(tx, REFRESH_LOCK_KEY, true);
           // Another process may have done it meanwhile (and counted since).
-          if ((await tx.query<{ time_zone: string }>(ZONE)).rows[0]?.time_zone !== timeZone) await empty(tx, timeZone);
+          return (await tx.query<{ time_zone: string }>(ZONE)).rows[0]?.time_zone !== timeZone && (await empty(tx, timeZone));
         });
+        if (truncated) sql.afterFileChanges?.();
         ({ marks, latest } = (await sql.query<{ marks: number; latest: number | null }>(STATE, [timeZone, atMost])).rows[0]);
       }
       if (marks >= atMost) return marks;
@@ -286,15 +293,16 @@ export function createReportStore({ sql }: { sql: Pick<SqlClient, 'query' | 'tra
       return marks + (await sql.query<{ n: number }>(COUNT_PENDING, [since, atMost - marks])).rows[0].n;
     },
 
-    fillStep(timeZone, limit, { wait }): Promise<FillStep> {
-      return sql.transaction(async (tx): Promise<FillStep> => {
+    async fillStep(timeZone, limit, { wait }): Promise<FillStep> {
+      let truncated = false;
+      const step = await sql.transaction(async (tx): Promise<FillStep> => {
         if (!(await advisoryLock(tx, REFRESH_LOCK_KEY, wait))) return 'busy';
         // The pg client prepares these statements once per connection; after five runs PostgreSQL may
         // keep a generic plan, which for `= ANY ($1)` over a growing table scans it (measured: a
         // step's roll-up update 127 ms generic, 40 ms planned for its ids, docs/reports.md).
         await tx.query('SET LOCAL plan_cache_mode = force_custom_plan');
         if ((await tx.query<{ time_zone: string }>(ZONE)).rows[0]?.time_zone !== timeZone) {
-          await empty(tx, timeZone);
+          truncated = await empty(tx, timeZone);
           return 'more';
         }
         const latest = (await tx.query<{ at: number | null }>(LATEST_FILLED, [])).rows[0]?.at ?? null;
@@ -314,6 +322,8 @@ export function createReportStore({ sql }: { sql: Pick<SqlClient, 'query' | 'tra
         }
         return marks.length + pending.length < limit ? 'done' : 'more';
       });
+      if (truncated) sql.afterFileChanges?.();
+      return step;
     },
 
     async progress(): Promise<FillProgress> {
@@ -326,6 +336,8 @@ export function createReportStore({ sql }: { sql: Pick<SqlClient, 'query' | 'tra
       // table per statement: on PGlite each holds the session, so other statements get in between.
       await sql.query('VACUUM (ANALYZE) report_rollups');
       await sql.query('VACUUM (ANALYZE) conversation_facts');
+      // VACUUM writes visibility and free-space maps, new files.
+      sql.afterFileChanges?.();
     },
 
     async cells(range: ReportRange): Promise<ReportCell[]> {

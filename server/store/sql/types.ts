@@ -18,6 +18,12 @@ export interface SqlClient {
   close(): Promise<void>;
   /** 'pglite' or 'postgres', for health output. */
   readonly kind: 'pglite' | 'postgres';
+  /**
+   * Embedded only: makes DATA_DIR private again (files 0600, folders 0700). Called after a
+   * statement that writes new files while the server runs (TRUNCATE, VACUUM give tables new
+   * files, which PGlite creates with the modes it asks for, whatever the umask).
+   */
+  afterFileChanges?(): void;
 }
 
 /** The SQL implementation of the domain's `ChatStore`, with what the store itself needs. */
