@@ -53,7 +53,7 @@ import { connectionsPerIp } from './transport/connections-per-ip';
 import { attachSocketTransport } from './transport/socket';
 import { AGENT_NAMESPACE, VISITOR_NAMESPACE } from '../shared/protocol';
 import { createApiRouters } from './transport/api';
-import { crashStep, withCrashAt, type CrashStep } from './testing/crash-seam';
+import { crashStep, reportStepCrash, withCrashAt, type CrashStep } from './testing/crash-seam';
 import { LINK_PATH } from './transport/api/team';
 import { linkMailer } from './domain/mail';
 
@@ -132,7 +132,7 @@ export interface ChatServerOptions {
   /** How often the routines' idle and slow-answer rules are checked (their times are settings). @default 10000 */
   routinesSweepMs?: number;
   /**
-   * Test-only: SIGKILL this process at a named step of a conversation's life (testing/crash-seam.ts).
+   * Test-only: SIGKILL this process at a named step of a conversation's life or of the history fill (testing/crash-seam.ts).
    * @default process.env.CHAT_CRASH_AT; unset: never
    */
   crashAt?: CrashStep;
@@ -220,7 +220,7 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
   // Declared below: the reads start it when they find much history still uncounted.
   const historyBehind = () => history.start();
   const reports = createReportService({
-    store: createReportStore({ sql: opts.sql }),
+    store: createReportStore({ sql: opts.sql, afterFacts: reportStepCrash(crashAt) }),
     clock,
     timeZone: opts.timeZone,
     closeCategories: async () => (await settings.current()).closeCategories,

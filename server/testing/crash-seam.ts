@@ -1,8 +1,8 @@
 /**
  * Test-only: stops this process (SIGKILL, no goodbye) at a named step of a conversation's
- * life, so the fault suite (test/fault/) can prove each step crash-safe. Chosen once, in the
- * composition root, from `CHAT_CRASH_AT`; unset, the ports are handed back untouched, so
- * production pays nothing for it.
+ * life or of the history fill, so the fault suite (test/fault/) can prove each step crash-safe.
+ * Chosen once, in the composition root, from `CHAT_CRASH_AT`; unset, the ports are handed back
+ * untouched and the fill gets no hook, so production pays nothing for it.
  *
  * Each step fires once, at the first moment it is reached:
  * - `after-store-first-message`: a first message and its conversation are stored; no ack sent,
@@ -11,13 +11,20 @@
  * - `after-record-assignment`: SQL has recorded an assignment; the agent is not told.
  * - `after-store-message`: a visitor's later message is stored and acknowledged; it is not fanned
  *   out (the crash comes when the domain first tries to deliver it).
+ * - `inside-report-step`: a reports step of the history fill (store/sql/reports.ts `fillStep`)
+ *   has written its batch's facts and not added their cells to the roll-ups; its transaction
+ *   is open, holding the advisory lock.
  */
 import type { ChatStore } from '../domain/ports/chat-store';
 import type { Notifier } from '../domain/ports/notifier';
 import type { PresencePool } from '../domain/ports/presence';
 
+/** The steps of a conversation's life. */
 export const CRASH_STEPS = ['after-store-first-message', 'after-route', 'after-record-assignment', 'after-store-message'] as const;
-export type CrashStep = (typeof CRASH_STEPS)[number];
+/** The steps of the history fill (docs/reports.md). */
+export const FILL_CRASH_STEPS = ['inside-report-step'] as const;
+export type CrashStep = (typeof CRASH_STEPS)[number] | (typeof FILL_CRASH_STEPS)[number];
+const ALL_STEPS: readonly string[] = [...CRASH_STEPS, ...FILL_CRASH_STEPS];
 
 export interface Crashable {
   store: ChatStore;
@@ -28,7 +35,7 @@ export interface Crashable {
 /** The step named by `value` (an environment variable), undefined when unset; throws on a typo. */
 export function crashStep(value: string | undefined): CrashStep | undefined {
   if (!value) return undefined;
-  if (!(CRASH_STEPS as readonly string[]).includes(value)) throw new Error(`CHAT_CRASH_AT: unknown step ${value}; one of ${CRASH_STEPS.join(', ')}`);
+  if (!ALL_STEPS.includes(value)) throw new Error(`CHAT_CRASH_AT: unknown step ${value}; one of ${ALL_STEPS.join(', ')}`);
   return value as CrashStep;
 }
 
@@ -45,7 +52,12 @@ function override<T extends object>(target: T, methods: Partial<T>): T {
   });
 }
 
-/** The ports with the crash armed at `step`; the same objects when `step` is undefined. */
+/** The reports store's hook inside a step (createReportStore's `afterFacts`), armed at `inside-report-step`; else none. */
+export function reportStepCrash(step: CrashStep | undefined, stop: () => void = sigkill): (() => void) | undefined {
+  return step === 'inside-report-step' ? stop : undefined;
+}
+
+/** The ports with the crash armed at `step`; the same objects when `step` is undefined or a step of the fill. */
 export function withCrashAt(step: CrashStep | undefined, parts: Crashable, stop: () => void = sigkill): Crashable {
   if (!step) return parts;
   const { store, pool, notifier } = parts;
@@ -112,5 +124,7 @@ export function withCrashAt(step: CrashStep | undefined, parts: Crashable, stop:
         },
       };
     }
+    case 'inside-report-step':
+      return parts;
   }
 }

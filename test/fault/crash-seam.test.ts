@@ -5,7 +5,7 @@
 import type { ChatStore } from '../../server/domain/ports/chat-store';
 import type { Notifier } from '../../server/domain/ports/notifier';
 import type { PresencePool } from '../../server/domain/ports/presence';
-import { crashStep, withCrashAt } from '../../server/testing/crash-seam';
+import { crashStep, reportStepCrash, withCrashAt } from '../../server/testing/crash-seam';
 
 const stored = (seq: number) => ({ conversationId: 'c1', seq });
 
@@ -78,4 +78,17 @@ test('after-store-message stops when the stored visitor message is first deliver
   expect(calls).toEqual(['append agent', 'agents message 4', 'append visitor']);
   notifier.visitor({ visitorId: 'v' }, 'message', stored(3) as never);
   expect(calls.slice(3)).toEqual(['STOP', 'visitor message 3']);
+});
+
+test('inside-report-step arms only the reports store\'s hook inside a step; the ports stay untouched', () => {
+  const { calls, stop, ports } = parts();
+  const step = crashStep('inside-report-step');
+  const same = withCrashAt(step, ports, stop);
+  expect(same.store).toBe(ports.store);
+  expect(same.pool).toBe(ports.pool);
+  expect(same.notifier).toBe(ports.notifier);
+  expect(reportStepCrash(undefined, stop)).toBeUndefined();
+  expect(reportStepCrash('after-route', stop)).toBeUndefined();
+  reportStepCrash(step, stop)!();
+  expect(calls).toEqual(['STOP']);
 });

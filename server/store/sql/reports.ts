@@ -257,7 +257,14 @@ GROUP BY 1, 2`;
 
 type CellRows = { k: string | null; metric: number; b: number[]; n: number[]; t: number[] };
 
-export function createReportStore({ sql }: { sql: Pick<SqlClient, 'query' | 'transaction' | 'afterFileChanges'> }): ReportStore {
+export function createReportStore({
+  sql,
+  afterFacts,
+}: {
+  sql: Pick<SqlClient, 'query' | 'transaction' | 'afterFileChanges'>;
+  /** Test-only: called inside a step once its facts are written, before their cells are added (testing/crash-seam.ts kills the process there). */
+  afterFacts?: () => void;
+}): ReportStore {
   /**
    * A new zone moves every day's boundaries: facts, roll-ups and marks are emptied and the zone
    * recorded, in one short transaction; the steps then fill them again like a first fill.
@@ -318,6 +325,7 @@ export function createReportStore({ sql }: { sql: Pick<SqlClient, 'query' | 'tra
         }
         if (ids.length) {
           await tx.query(FILL_FACTS, [ids]);
+          afterFacts?.();
           await tx.query(APPLY, [ids, timeZone, 1]);
         }
         return marks.length + pending.length < limit ? 'done' : 'more';
