@@ -5,6 +5,7 @@
  * Prints `{"port":N}` on stdout once listening; SIGTERM shuts down as server/main.ts does.
  *
  *   FAULT_REPAIR_MS   how often the repair runs (default 300)
+ *   FAULT_FILL_BATCH  conversations per step of the history fill, reports and quality (default: the server's)
  */
 import pino from 'pino';
 import { openBackends } from '../../server/backends';
@@ -24,6 +25,8 @@ async function main() {
     repairMs: Number(process.env.FAULT_REPAIR_MS ?? 300),
     reconcileMs: config.reconcileMs,
     graceSweepMs: 100,
+    timeZone: () => config.timeZone,
+    historyFill: process.env.FAULT_FILL_BATCH ? { reportBatch: Number(process.env.FAULT_FILL_BATCH), qualityBatch: Number(process.env.FAULT_FILL_BATCH) } : undefined,
   });
   await server.chat.restoreQueue();
   answerInspection({ sql: backends.sql, store: backends.store, pool: backends.pool });
