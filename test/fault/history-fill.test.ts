@@ -106,25 +106,43 @@ async function report(p: ServerProcess) {
 /** Error lines in a process's log (pino: level 50 and up). */
 const errors = (p: ServerProcess) => p.output().split('\n').filter((l) => /"level":(50|60)/.test(l));
 
+/** Waits until `p` has counted the whole history, reports and quality. */
+const finished = (p: ServerProcess) =>
+  until(async () => {
+    const c = await counted(p);
+    return c.facts === N && c.scored === N;
+  }, FILL_TIMEOUT_MS, 'the history counted');
+
+/** Once no process has it open: every chat counted, and the counts equal a rebuild from scratch. */
+const equalToRebuild = (db: Database) =>
+  db.offline(async (sql) => {
+    expect(await invariant(sql)).toBe(N);
+    expect(await snapshot(sql)).toEqual(await rebuilt(sql, TZ));
+  });
+
+/** Registers the hooks of the describe it is called in: a seeded database, and a process table on it. */
+function useSeeded(open: () => Promise<Database>) {
+  const w = {} as { db: Database; procs: ProcessTable; seeded: Awaited<ReturnType<typeof seed>> };
+  beforeAll(async () => {
+    w.db = await open();
+    w.seeded = await w.db.offline(seed);
+    w.procs = processTable({ ...SUITE_ENV, ...w.db.env, LOG_LEVEL: 'error', TIME_ZONE: TZ, FAULT_FILL_BATCH: String(BATCH) });
+  }, 180_000);
+  afterAll(async () => {
+    await w.procs?.stopAll();
+    await w.db?.drop();
+  });
+  return w;
+}
+
 describe.each([
   ['PostgreSQL', postgres],
   ['embedded PGlite', pglite],
 ])('on %s', (_name, open) => {
-  let db: Database;
-  let procs: ProcessTable;
-  let seeded: Awaited<ReturnType<typeof seed>>;
-
-  beforeAll(async () => {
-    db = await open();
-    seeded = await db.offline(seed);
-    procs = processTable({ ...SUITE_ENV, ...db.env, LOG_LEVEL: 'error', TIME_ZONE: TZ, FAULT_FILL_BATCH: String(BATCH) });
-  }, 180_000);
-  afterAll(async () => {
-    await procs?.stopAll();
-    await db?.drop();
-  });
+  const w = useSeeded(open);
 
   test('SIGKILL mid-fill, then inside a step: whole steps stay, the next process finishes, equal to a rebuild from scratch', async () => {
+    const { db, procs } = w;
     // 1. Killed at some moment of the fill, once ten steps have committed.
     const first = await procs.start(0);
     await until(async () => (await counted(first)).facts >= 10 * BATCH, FILL_TIMEOUT_MS, 'ten steps counted');
@@ -140,52 +158,28 @@ describe.each([
 
     // 3. The next process goes on from there and counts everything, reports and quality.
     const third = await procs.start(0);
-    await until(async () => {
-      const c = await counted(third);
-      return c.facts === N && c.scored === N;
-    }, FILL_TIMEOUT_MS, 'the history counted');
+    await finished(third);
     const body = await report(third);
     expect(body.counting).toBeNull();
-    expect(body.total).toMatchObject({ started: N, ...seeded });
+    expect(body.total).toMatchObject({ started: N, ...w.seeded });
     expect(await procs.kill(0, 'SIGTERM')).toBe(0);
     expect(errors(third)).toEqual([]);
-
-    await db.offline(async (sql) => {
-      expect(await invariant(sql)).toBe(N);
-      expect(await snapshot(sql)).toEqual(await rebuilt(sql, TZ));
-    });
+    await equalToRebuild(db);
   });
 });
 
 describe('on PostgreSQL, two processes filling at once', () => {
-  let db: Database;
-  let procs: ProcessTable;
-
-  beforeAll(async () => {
-    db = await postgres();
-    await db.offline(seed);
-    procs = processTable({ ...SUITE_ENV, ...db.env, LOG_LEVEL: 'error', TIME_ZONE: TZ, FAULT_FILL_BATCH: String(BATCH) });
-  }, 180_000);
-  afterAll(async () => {
-    await procs?.stopAll();
-    await db?.drop();
-  });
+  const w = useSeeded(postgres);
 
   test('one killed mid-fill: the other finishes, and no batch is counted twice', async () => {
+    const { db, procs } = w;
     const [, survivor] = await Promise.all([procs.start(0), procs.start(1)]);
     await until(async () => (await counted(survivor)).facts >= 10 * BATCH, FILL_TIMEOUT_MS, 'ten steps counted');
     expect(await procs.kill(0, 'SIGKILL')).toBe('SIGKILL');
-    await until(async () => {
-      const c = await counted(survivor);
-      return c.facts === N && c.scored === N;
-    }, FILL_TIMEOUT_MS, 'the history counted');
+    await finished(survivor);
     expect((await report(survivor)).counting).toBeNull();
     expect(await procs.kill(1, 'SIGTERM')).toBe(0);
     expect(errors(survivor)).toEqual([]);
-
-    await db.offline(async (sql) => {
-      expect(await invariant(sql)).toBe(N);
-      expect(await snapshot(sql)).toEqual(await rebuilt(sql, TZ));
-    });
+    await equalToRebuild(db);
   });
 });
