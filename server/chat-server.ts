@@ -235,7 +235,15 @@ export function createChatServer(opts: ChatServerOptions): ChatServer {
     fillBatch: opts.historyFill?.qualityBatch,
     historyBehind,
   });
-  const history = createHistoryFill({ fillers: [reports.filler, quality.filler], logger, pauseMs: opts.historyFill?.pauseMs });
+  const history = createHistoryFill({
+    fillers: [reports.filler, quality.filler],
+    logger,
+    pauseMs: opts.historyFill?.pauseMs,
+    // Declared below. The floor's today figures are the reports': while counting they are partial and say so.
+    progressed: (name) => {
+      if (name === reports.filler.name) chat.floorFiguresChanged();
+    },
+  });
   const chat = createChatService({
     ...ports,
     clock,

@@ -4,7 +4,7 @@
  * docs/protocol.md describes the same contract in prose.
  */
 import type { ErrorBody } from './errors';
-import type { ComplaintView, LeftMessageView } from './rest';
+import type { ComplaintView, HistoryCounting, LeftMessageView } from './rest';
 
 export type { ErrorBody, ErrorCode } from './errors';
 
@@ -423,6 +423,13 @@ export interface FloorFigures {
   averageRating: number | null;
   /** How many ratings `averageRating` averages. */
   ratings: number;
+  /**
+   * Set while earlier chats are still being counted (after an upgrade or a change of time zone;
+   * the history is counted oldest first, so today's closes come last): `started` to
+   * `ratings` cover only the chats counted so far, `done` of `total` closed chats. Null once
+   * every chat is counted; a `floor:figures` push follows when counting ends.
+   */
+  counting: HistoryCounting | null;
 }
 
 /** A text stored in a live conversation, as the floor sees it: who wrote and when, no text. */
@@ -557,7 +564,7 @@ export interface AgentServerToClientEvents {
    * answered (it ends) in live conversations, in order, gathered over a fraction of a second.
    */
   'floor:activity': (p: { activity: FloorActivity[] }) => void;
-  /** Floor watchers: today's figures again, at most every few seconds while things happen. */
+  /** Floor watchers: today's figures again, at most every few seconds while things happen or earlier chats are counted. */
   'floor:figures': (f: FloorFigures) => void;
 }
 

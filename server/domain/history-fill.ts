@@ -66,6 +66,12 @@ export interface HistoryFillDeps {
   busyPauseMs?: number;
   /** Least time between two progress lines in the log, ms. @default 5000 */
   logEveryMs?: number;
+  /**
+   * Told as a history's count moves on, for whoever shows figures meanwhile (the lead's floor):
+   * with each progress line (`finished` false), and once it is all counted after the job counted
+   * or waited for it (`finished` true, before tidying). @default nothing
+   */
+  progressed?: (history: string, finished: boolean) => void;
 }
 
 export type HistoryFill = ReturnType<typeof createHistoryFill>;
@@ -103,10 +109,13 @@ export function createHistoryFill(deps: HistoryFillDeps) {
     const started = Date.now();
     let steps = 0;
     let logged = started;
+    /** Counted a batch or waited for another process's step: the figures may be new when done. */
+    let moved = false;
     for (;;) {
       if (stopped) return;
       const r = await filler.step(false);
       if (r === 'done') break;
+      moved = true;
       if (r === 'busy') {
         await pause(busyPauseMs);
         continue;
@@ -116,9 +125,11 @@ export function createHistoryFill(deps: HistoryFillDeps) {
         logged = Date.now();
         const p = await filler.progress();
         log.info({ history: filler.name, done: p.done, total: p.total }, 'counting the history');
+        deps.progressed?.(filler.name, false);
       }
       await pause(pauseMs);
     }
+    if (moved && !stopped) deps.progressed?.(filler.name, true);
     // A read's own catch-up is a step or two; only a bulk fill leaves enough to tidy.
     if (steps > INLINE_STEPS && !stopped) {
       await filler.tidy?.();

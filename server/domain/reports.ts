@@ -4,7 +4,7 @@
  * report is narrowed to the chats they held, whatever grouping they ask for.
  */
 import type { FaqLanguage } from '../../shared/faq';
-import type { ReportGroupBy, ReportResponse, ReportRow } from '../../shared/rest';
+import type { HistoryCounting, ReportGroupBy, ReportResponse, ReportRow } from '../../shared/rest';
 import { categoryName, type CloseCategoryDef } from '../../shared/settings';
 import type { Clock } from './clock';
 import { dayIn, serverTimeZone } from './chat/day';
@@ -84,6 +84,9 @@ export function createReportService(deps: ReportServiceDeps) {
     tidy: () => store.tidy(),
   };
 
+  /** Counts what little waits; with much still uncounted (after an upgrade, a new zone), how far counting has got: the figures cover only that. */
+  const catchUpOrProgress = async (): Promise<HistoryCounting | null> => ((await catchUp(filler, behind)) ? null : store.progress());
+
   /** Rows and total of `range` from the store's cells, through the one definition (report-figures.ts). */
   async function figures(range: ReportRange, serviceLevelSeconds: number, language: FaqLanguage = 'en') {
     const cells = await store.cells(range);
@@ -130,19 +133,23 @@ export function createReportService(deps: ReportServiceDeps) {
       // An agent's report is always their own; naming someone else is refused, not narrowed.
       if (viewer.role !== 'lead' && req.agentId !== undefined && req.agentId !== viewer.id) throw new AppError('FORBIDDEN');
       const agentId = viewer.role === 'lead' ? req.agentId : viewer.id;
-      // Much still uncounted (after an upgrade, a new zone): the figures so far, and how far counting has got.
-      const counting = (await catchUp(filler, behind)) ? null : await store.progress();
+      const counting = await catchUpOrProgress();
       const { rows, total } = await figures({ ...range, agentId }, req.serviceLevelSeconds, req.language ?? 'en');
       return { from, to, groupBy: req.groupBy, timeZone, serviceLevelSeconds: req.serviceLevelSeconds, agentId: agentId ?? null, rows, total, counting };
     },
 
-    /** Everyone's figures of today in the site's time zone (the lead's floor shows them live). */
-    async today(serviceLevelSeconds = DEFAULT_SERVICE_LEVEL_SECONDS): Promise<{ day: string; dayStart: number; timeZone: string; total: ReportRow }> {
+    /**
+     * Everyone's figures of today in the site's time zone (the lead's floor shows them live),
+     * with `counting` as in `report`: today's closes are counted last.
+     */
+    async today(
+      serviceLevelSeconds = DEFAULT_SERVICE_LEVEL_SECONDS,
+    ): Promise<{ day: string; dayStart: number; timeZone: string; total: ReportRow; counting: HistoryCounting | null }> {
       const timeZone = zone();
       const { day, start } = dayIn(timeZone, clock.now());
-      await catchUp(filler, behind);
+      const counting = await catchUpOrProgress();
       const { total } = await figures(rangeOf(timeZone, day, day, 'day'), serviceLevelSeconds);
-      return { day, dayStart: start, timeZone, total };
+      return { day, dayStart: start, timeZone, total, counting };
     },
   };
 }

@@ -50,11 +50,12 @@ function counting(sql: Sql): { transactions: number; fileChanges: number; sql: S
   return c;
 }
 
-/** The job over these fillers, its log kept. */
+/** The job over these fillers, its log kept, and what it told of its progress (the floor's hook). */
 function job(fillers: HistoryFiller[]) {
   const lines: { level: number; msg: string }[] = [];
   const logger = pino({ level: 'info' }, { write: (s: string) => void lines.push(JSON.parse(s)) });
-  return { fill: createHistoryFill({ fillers, logger, pauseMs: 5 }), lines };
+  const told: [history: string, finished: boolean][] = [];
+  return { fill: createHistoryFill({ fillers, logger, pauseMs: 5, progressed: (h, finished) => void told.push([h, finished]) }), lines, told };
 }
 
 describe.each(['pglite', 'postgres'])('on %s', (database) => {
@@ -79,7 +80,7 @@ describe.each(['pglite', 'postgres'])('on %s', (database) => {
     const c = counting(db.sql);
     let behind = 0;
     const reports = createReportService({ store: createReportStore({ sql: c.sql }), clock, timeZone: () => TZ, fillBatch: BATCH, historyBehind: () => behind++ });
-    const { fill, lines } = job([reports.filler]);
+    const { fill, lines, told } = job([reports.filler]);
     fill.start();
     let running = true;
     const done = fill.idle().then(() => (running = false));
@@ -99,6 +100,13 @@ describe.each(['pglite', 'postgres'])('on %s', (database) => {
     // The bulk fill ended with its VACUUM (outside a transaction), and nothing failed.
     expect(lines.filter((l) => l.level >= 50)).toEqual([]);
     expect(lines.map((l) => l.msg)).toContain('history counted');
+    // Its end is told once (the floor recounts today); a run that finds nothing to count tells nothing.
+    expect(told.filter(([, finished]) => finished)).toEqual([['reports', true]]);
+    expect(told.at(-1)).toEqual(['reports', true]);
+    told.length = 0;
+    fill.start();
+    await fill.idle();
+    expect(told).toEqual([]);
   });
 
   test('a read with a few new closes counts them itself; with many, it answers at once, says how far counting got and starts the job', async () => {
@@ -170,6 +178,8 @@ describe.each(['pglite', 'postgres'])('on %s', (database) => {
     expect(during.total.closed).toBe(0);
     expect(c.transactions).toBe(1);
     expect(behind).toBe(1);
+    // The floor's today says the same.
+    expect((await reports.today()).counting).toEqual({ done: 0, total: all });
     // The TRUNCATE gave the tables new files: DATA_DIR is made private again (embedded), once.
     expect(c.fileChanges).toBe(1);
 
@@ -181,6 +191,7 @@ describe.each(['pglite', 'postgres'])('on %s', (database) => {
     expect(c.fileChanges).toBe(2);
     const after = await ask();
     expect(after.counting).toBeNull();
+    expect((await reports.today()).counting).toBeNull();
     expect(after.timeZone).toBe('UTC');
     expect(after.total.closed).toBe(all);
     expect(await snapshot(db.sql)).toEqual(await rebuilt(db.sql, 'UTC'));

@@ -50,6 +50,14 @@ export async function consoleCalls() {
   if (sent.ok) sent.data.seq.toUpperCase();
 }
 
+export function consolePushes() {
+  return session.on('floor:figures', (f) => {
+    // @ts-expect-error `counting` is null once every chat is counted: check it first
+    void f.counting.done;
+    if (f.counting) void (f.counting.done / f.counting.total);
+  });
+}
+
 export async function widgetCalls() {
   const r = await widget.call('message:send', { clientId: 'x', text: 'hi' });
   if (r.ok) {

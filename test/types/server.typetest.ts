@@ -4,7 +4,8 @@
  * payload or ack shape fails the build. Each `@ts-expect-error` must stay an error.
  */
 import { z } from 'zod';
-import type { AgentClientToServerEvents, VisitorClientToServerEvents } from '../../shared/protocol';
+import type { AgentClientToServerEvents, FloorFigures, VisitorClientToServerEvents } from '../../shared/protocol';
+import type { Notifier } from '../../server/domain/ports/notifier';
 import type { AckData, Handler, HandlerMap, Payload, SchemaMap } from '../../server/transport/handlers';
 import { agentSchemas, visitorSchemas } from '../../server/transport/schemas';
 
@@ -45,3 +46,15 @@ export const badSchema = { ...agentSchemas, 'agent:status': z.object({ status: z
 
 // The real schema maps satisfy their event maps.
 export const schemasBind: [SchemaMap<V>, SchemaMap<A>] = [visitorSchemas, agentSchemas];
+
+// Pushes bind to the server-to-client map: the floor's today figures must say whether earlier chats are still being counted.
+declare const notifier: Notifier;
+declare const figures: FloorFigures;
+export function pushFigures() {
+  notifier.agents({ floor: true }, 'floor:figures', figures);
+  const { counting: _counting, ...withoutCounting } = figures;
+  // @ts-expect-error floor:figures carries `counting` (null once every chat is counted)
+  notifier.agents({ floor: true }, 'floor:figures', withoutCounting);
+  // @ts-expect-error `counting` is { done, total } or null, not a share
+  notifier.agents({ floor: true }, 'floor:figures', { ...figures, counting: 0.45 });
+}

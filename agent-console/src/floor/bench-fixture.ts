@@ -59,7 +59,7 @@ export function floorFixture(agentCount: number, conversationCount: number, queu
     conversations,
     figures: {
       day: '2026-11-30', timeZone: 'Asia/Shanghai', dayStart: now - 36_000_000, waitingNow: queued, oldestQueuedAt: queue.length ? Math.min(...queue.map((c) => c.queuedAt!)) : null,
-      started: 1800, closed: 1300, missed: 40, medianFirstResponseMs: 21_000, averageRating: 4.6, ratings: 310,
+      started: 1800, closed: 1300, missed: 40, medianFirstResponseMs: 21_000, averageRating: 4.6, ratings: 310, counting: null,
     },
     now,
   };

@@ -2,7 +2,8 @@
  * The lead's live floor: its state on request and the pushes that keep it current, to the
  * sockets watching it. A conversation's change is pushed with its times (changes within 100 ms
  * read in one query); visitor and agent texts are gathered for 250 ms; today's figures are
- * recounted after changes, at most once per `figuresEveryMs`. Timers only pace the pushes:
+ * recounted after changes (and while earlier chats are counted in the background, and when that
+ * ends), at most once per `figuresEveryMs`. Timers only pace the pushes:
  * nothing here decides by the wall clock.
  */
 import type { ConversationView, FloorActivity, FloorConversation, FloorFigures, FloorState } from '../../../shared/protocol';
@@ -45,16 +46,19 @@ export function createFloor(deps: ChatServiceDeps, views: Views) {
     return list.map((v) => withTimes(v, times.get(v.id), slowBefore));
   }
 
-  /** Today's counts are the report's total for today: one definition of each figure (domain/report-figures.ts). */
+  /**
+   * Today's counts are the report's total for today: one definition of each figure
+   * (domain/report-figures.ts), and the same word on whether earlier chats are still being counted.
+   */
   async function today() {
     if (deps.reportToday) {
-      const { day, dayStart, timeZone, total: t } = await deps.reportToday();
+      const { day, dayStart, timeZone, total: t, counting } = await deps.reportToday();
       const counts = { started: t.started, closed: t.closed, missed: t.missed, medianFirstResponseMs: t.firstResponse.medianMs, averageRating: t.averageRating, ratings: t.rated };
-      return { day, dayStart, timeZone, ...counts };
+      return { day, dayStart, timeZone, ...counts, counting };
     }
     const timeZone = deps.timeZone?.() || serverTimeZone();
     const { day, start } = dayIn(timeZone, clock.now());
-    return { day, dayStart: start, timeZone, started: 0, closed: 0, missed: 0, medianFirstResponseMs: null, averageRating: null, ratings: 0 };
+    return { day, dayStart: start, timeZone, started: 0, closed: 0, missed: 0, medianFirstResponseMs: null, averageRating: null, ratings: 0, counting: null };
   }
 
   async function figures(): Promise<FloorFigures> {
@@ -117,6 +121,7 @@ export function createFloor(deps: ChatServiceDeps, views: Views) {
 
   return {
     figures,
+    /** Today's figures may have changed (a conversation, or the background count of earlier chats): recount and push, paced. */
     figuresChanged,
 
     /** The whole floor, read now. */

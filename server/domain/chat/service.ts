@@ -67,6 +67,8 @@ export function createChatService(deps: ChatServiceDeps) {
     transfer: conversations.transfer,
     close: conversations.close,
     forgetUser: lookups.forgetUser,
+    /** Today's figures may have changed outside a conversation (earlier chats counted): the floor recounts and pushes them. */
+    floorFiguresChanged: floor.figuresChanged,
     repair: routing.repair,
     /** Conversations whose department wait is over go to any agent: one pass (the composition root runs it periodically). */
     sweepOverflow: routing.sweepOverflow,
