@@ -24,11 +24,11 @@ export function useReloadWhileCounting(counting: HistoryCounting | null | undefi
   }, [counting]);
 }
 
-/** `text` holds `{percent}`; nothing once everything is counted. */
-export function CountingNotice({ counting, text, hint }: { counting: HistoryCounting | null | undefined; text: string; hint: string }) {
+/** `text` holds `{percent}`; nothing once everything is counted. `id`: for the figures it describes (the floor's). */
+export function CountingNotice({ counting, text, hint, id }: { counting: HistoryCounting | null | undefined; text: string; hint: string; id?: string }) {
   if (!counting) return null;
   return (
-    <p class="banner" role="status">
+    <p class="banner" role="status" id={id}>
       {fill(text, { percent: countedPercent(counting) })} <span class="hint">{hint}</span>
     </p>
   );
