@@ -7,33 +7,17 @@
  * Screenshots go to test/artifacts/reports-counting-{en,zh-CN}.png.
  */
 import { artifact, signedInConsole, useBrowser } from '../helpers/browser';
-import { openTestStore, startTestServer, until, type TestServer, type TestStore } from '../helpers/chat';
-import { manualClock } from '../helpers/clock';
-import { local, TZ } from '../helpers/report-data';
-import { generateReportHistory } from '../helpers/report-history';
+import { until } from '../helpers/chat';
+import { closedToday, useUncountedHistory } from '../helpers/uncounted-history';
 
 jest.setTimeout(240_000);
 
-const END = local('2026-03-10T12:00:00');
-const N = 80;
-
 const browser = useBrowser();
-let db: TestStore;
-let t: TestServer;
-
-beforeAll(async () => {
-  db = await openTestStore();
-  await generateReportHistory(db.sql, { conversations: N, end: END, spanMs: 9 * 86_400_000, agents: 3 });
-  // 20 steps of 4, 1.5 s apart: half a minute of counting to watch.
-  t = await startTestServer({ store: db, clock: manualClock(END), timeZone: () => TZ, historyFill: { reportBatch: 4, qualityBatch: 20, pauseMs: 1500 } });
-}, 180_000);
-afterAll(async () => {
-  await t?.close();
-  await db?.store.close();
-  await db?.sql.close();
-});
+// 20 steps of 4, 1.5 s apart: half a minute of counting to watch.
+const history = useUncountedHistory({ historyFill: { reportBatch: 4, qualityBatch: 20, pauseMs: 1500 } });
 
 test('while earlier chats are counted the page says how far, in both languages, and completes by itself', async () => {
+  const { db, t } = history();
   const lead = await signedInConsole(browser, t, { name: 'Lena', role: 'lead' });
   const page = lead.page;
   await page.getByRole('combobox', { name: 'Status' }).waitFor();
@@ -58,12 +42,7 @@ test('while earlier chats are counted the page says how far, in both languages, 
   // The page asks again by itself: the notice goes once everything is counted, and today's
   // chats (counted last: the fill goes oldest first) are all there.
   await zhNotice.waitFor({ state: 'detached', timeout: 120_000 });
-  const today = (
-    await db.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM conversations WHERE closed_at >= $1 AND closed_at < $2', [
-      new Date(local('2026-03-10T00:00:00')).toISOString(),
-      new Date(local('2026-03-11T00:00:00')).toISOString(),
-    ])
-  ).rows[0].n;
+  const today = await closedToday(db.sql);
   expect(today).toBeGreaterThan(0);
   const table = page.getByRole('region', { name: '指标' }).getByRole('table');
   const total = table.getByRole('row').filter({ has: page.getByRole('rowheader', { name: '合计', exact: true }) });
