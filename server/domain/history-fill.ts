@@ -68,8 +68,8 @@ export interface HistoryFillDeps {
   logEveryMs?: number;
   /**
    * Told as a history's count moves on, for whoever shows figures meanwhile (the lead's floor):
-   * with each progress line (`finished` false), and once it is all counted after the job counted
-   * or waited for it (`finished` true, before tidying). @default nothing
+   * with each progress line (`finished` false), and each time the job finds it all counted
+   * (`finished` true, before tidying; not when it failed or was stopped). @default nothing
    */
   progressed?: (history: string, finished: boolean) => void;
 }
@@ -109,13 +109,10 @@ export function createHistoryFill(deps: HistoryFillDeps) {
     const started = Date.now();
     let steps = 0;
     let logged = started;
-    /** Counted a batch or waited for another process's step: the figures may be new when done. */
-    let moved = false;
     for (;;) {
       if (stopped) return;
       const r = await filler.step(false);
       if (r === 'done') break;
-      moved = true;
       if (r === 'busy') {
         await pause(busyPauseMs);
         continue;
@@ -129,7 +126,8 @@ export function createHistoryFill(deps: HistoryFillDeps) {
       }
       await pause(pauseMs);
     }
-    if (moved && !stopped) deps.progressed?.(filler.name, true);
+    // Even a last step alone may have counted what a reader saw missing (its 'done' counts too).
+    if (!stopped) deps.progressed?.(filler.name, true);
     // A read's own catch-up is a step or two; only a bulk fill leaves enough to tidy.
     if (steps > INLINE_STEPS && !stopped) {
       await filler.tidy?.();

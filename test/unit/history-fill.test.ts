@@ -2,7 +2,8 @@
  * The history fill's policy (server/domain/history-fill.ts) on fake histories: a read counts a
  * little itself and leaves much to the job; the job goes step by step, skips a step another
  * process holds and comes back, tidies only after a bulk fill, goes round again when asked while
- * running, stops between steps, and a failing history does not stop the others.
+ * running, stops between steps, and a failing history does not stop the others; it tells its
+ * progress and its end (the floor's hook).
  */
 import pino from 'pino';
 import { catchUp, createHistoryFill, INLINE_STEPS, type FillStep, type HistoryFiller } from '../../server/domain/history-fill';
@@ -92,6 +93,36 @@ describe('the background job', () => {
     expect(lines.filter((l) => l.level >= 50).map((l) => l.msg)).toEqual([expect.stringMatching(/^counting the history failed/)]);
     // The second round finds what the failed step left.
     expect([failing.waiting, h.waiting]).toEqual([0, 0]);
+  });
+
+  test('tells its progress with each progress line and its end (the floor recounts today); not its end when a history failed or it was stopped', async () => {
+    const told: [string, boolean][] = [];
+    const progressed = (name: string, finished: boolean) => void told.push([name, finished]);
+    const h = fake(45, 10, ['busy']);
+    const job = createHistoryFill({ fillers: [h.filler], logger: logged().logger, pauseMs: 0, busyPauseMs: 0, logEveryMs: 0, progressed });
+    job.start();
+    await job.idle();
+    // Four steps that left more, a progress line each; the fifth counted the rest: the end.
+    expect(told).toEqual([...Array(4).fill(['fake', false]), ['fake', true]]);
+
+    // One step that counted all there was: the end all the same.
+    told.length = 0;
+    const one = createHistoryFill({ fillers: [fake(5).filler], logger: logged().logger, pauseMs: 0, progressed });
+    one.start();
+    await one.idle();
+    expect(told).toEqual([['fake', true]]);
+
+    told.length = 0;
+    const failing = createHistoryFill({ fillers: [fake(30, 10, [new Error('database gone')]).filler], logger: logged().logger, pauseMs: 0, progressed });
+    failing.start();
+    await failing.idle();
+    expect(told).toEqual([]);
+
+    const stopped = createHistoryFill({ fillers: [fake(1000).filler], logger: logged().logger, pauseMs: 60_000, progressed });
+    stopped.start();
+    await Promise.resolve();
+    await stopped.stop();
+    expect(told.filter(([, finished]) => finished)).toEqual([]);
   });
 
   test('stops after the step under way', async () => {
