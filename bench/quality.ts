@@ -13,16 +13,8 @@ import { DEFAULT_QUALITY_SETTINGS } from '../server/domain/quality/defaults';
 import { createQualityService } from '../server/domain/quality/service';
 import { createQualityStore } from '../server/store/sql/quality';
 import { fillLine, fillWithProbe } from './lib/fill-probe';
-import { fiveRuns, ms as f, onEachDatabase, timed, tracer } from './lib/year-bench';
+import { AGENTS, END, fiveRuns, ms as f, N, onEachDatabase, timed, TRACE, tracer, TZ, WHICH, YEAR_MS } from './lib/year-bench';
 
-const N = Number(process.argv[2] ?? 100_000);
-const WHICH = process.argv[3] ?? 'both';
-/** `--trace`: also print each statement's time of one run of the year view. */
-const TRACE = process.argv.includes('--trace');
-const AGENTS = 20;
-const TZ = 'Asia/Shanghai';
-const END = Date.parse('2026-12-31T12:00:00+08:00');
-const YEAR_MS = 365 * 86_400_000;
 
 /**
  * Every 10th chat nobody took (visitor texts only); every other chat greeted by the routine

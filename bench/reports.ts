@@ -15,18 +15,9 @@ import { createReportService } from '../server/domain/reports';
 import type { ReportGroupBy } from '../shared/rest';
 import { createReportStore } from '../server/store/sql/reports';
 import { fillLine, fillWithProbe } from './lib/fill-probe';
-import { fiveRuns, ms as f, onEachDatabase, timed, tracer } from './lib/year-bench';
+import { AGENTS, END, fiveRuns, ms as f, N, onEachDatabase, timed, TRACE, tracer, TZ, WHICH, YEAR_MS } from './lib/year-bench';
 import { generateReportHistory } from '../test/helpers/report-history';
 
-const N = Number(process.argv[2] ?? 100_000);
-const WHICH = process.argv[3] ?? 'both';
-/** `--trace`: also print each statement's time of one run of the year views. */
-const TRACE = process.argv.includes('--trace');
-const AGENTS = 20;
-const TZ = 'Asia/Shanghai';
-/** The data set covers the year before this instant (2026-12-31 local, noon). */
-const END = Date.parse('2026-12-31T12:00:00+08:00');
-const YEAR_MS = 365 * 86_400_000;
 
 const VIEWS: { name: string; days: [string, string]; groupBy: ReportGroupBy; agent?: boolean }[] = [
   { name: 'a day by agent', days: ['2026-12-30', '2026-12-30'], groupBy: 'agent' },

@@ -8,6 +8,17 @@ import { openTestStore } from '../../test/helpers/chat';
 import { createTestDatabase } from '../../test/helpers/postgres';
 
 export type BenchDatabase = 'pglite' | 'postgres';
+
+/** `[conversations] [pglite|postgres|both] [--trace]`, as both benches take them. */
+export const N = Number(process.argv[2] ?? 100_000);
+export const WHICH = process.argv[3] ?? 'both';
+/** `--trace`: also print each statement's time of one run of the year views. */
+export const TRACE = process.argv.includes('--trace');
+/** The generated year: this many agents, in this zone, the year before END (2026-12-31 local, noon). */
+export const AGENTS = 20;
+export const TZ = 'Asia/Shanghai';
+export const END = Date.parse('2026-12-31T12:00:00+08:00');
+export const YEAR_MS = 365 * 86_400_000;
 type Sql = Pick<SqlClient, 'query' | 'transaction'>;
 
 export const timed = async <T>(fn: () => Promise<T>): Promise<[number, T]> => {
