@@ -53,6 +53,14 @@ export async function catchUp(filler: HistoryFiller, behind: () => void): Promis
   return true;
 }
 
+/**
+ * What a read says of its history: null when `catchUp` brought it up to date, else how far
+ * counting has got (the read's figures cover only that).
+ */
+export async function countingAfterCatchUp(filler: HistoryFiller, behind: () => void): Promise<FillProgress | null> {
+  return (await catchUp(filler, behind)) ? null : filler.progress();
+}
+
 export interface HistoryFillDeps {
   /** Filled one after the other, each until it is done. */
   fillers: readonly HistoryFiller[];

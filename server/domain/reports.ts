@@ -8,7 +8,7 @@ import type { HistoryCounting, ReportGroupBy, ReportResponse, ReportRow } from '
 import { categoryName, type CloseCategoryDef } from '../../shared/settings';
 import type { Clock } from './clock';
 import { dayIn, serverTimeZone } from './chat/day';
-import { catchUp, type HistoryFiller } from './history-fill';
+import { countingAfterCatchUp, type HistoryFiller } from './history-fill';
 import type { ReportRange, ReportStore } from './ports/reports';
 import { figuresOf, type ReportCell } from './report-figures';
 import type { UserRecord } from './ports/records';
@@ -85,7 +85,7 @@ export function createReportService(deps: ReportServiceDeps) {
   };
 
   /** Counts what little waits; with much still uncounted (after an upgrade, a new zone), how far counting has got: the figures cover only that. */
-  const catchUpOrProgress = async (): Promise<HistoryCounting | null> => ((await catchUp(filler, behind)) ? null : store.progress());
+  const catchUpOrProgress = (): Promise<HistoryCounting | null> => countingAfterCatchUp(filler, behind);
 
   /** Rows and total of `range` from the store's cells, through the one definition (report-figures.ts). */
   async function figures(range: ReportRange, serviceLevelSeconds: number, language: FaqLanguage = 'en') {

@@ -16,7 +16,7 @@ import type { Role } from '../../../shared/protocol';
 import { AppError } from '../../errors';
 import { dayIn, serverTimeZone } from '../chat/day';
 import type { Clock } from '../clock';
-import { catchUp, type HistoryFiller } from '../history-fill';
+import { catchUp, countingAfterCatchUp, type HistoryFiller } from '../history-fill';
 import type { QualityGroup, QualityStore, QualityTranscript, ScoredConversation } from '../ports/quality';
 import { MAX_REPORT_DAYS, startOfDate } from '../reports';
 import { qualityScorer } from './rules';
@@ -146,7 +146,7 @@ export function createQualityService(deps: QualityServiceDeps) {
       if (end - start > MAX_REPORT_DAYS * DAY_MS + DAY_MS) throw new AppError('VALIDATION_FAILED', `to: at most ${MAX_REPORT_DAYS} days`);
       if (viewer.role !== 'lead' && req.agentId !== undefined && req.agentId !== viewer.id) throw new AppError('FORBIDDEN');
       const agentId = viewer.role === 'lead' ? req.agentId : viewer.id;
-      const counting = (await catchUp(filler, behind)) ? null : await store.progress();
+      const counting = await countingAfterCatchUp(filler, behind);
       const groups = await store.groups({ from: start, to: end, agentId });
       const names = await store.userNames(groups.flatMap((g) => (g.key ? [g.key] : [])));
       const rows = groups
