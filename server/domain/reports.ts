@@ -7,7 +7,7 @@ import type { FaqLanguage } from '../../shared/faq';
 import type { HistoryCounting, ReportGroupBy, ReportResponse, ReportRow } from '../../shared/rest';
 import { categoryName, type CloseCategoryDef } from '../../shared/settings';
 import type { Clock } from './clock';
-import { dayIn, serverTimeZone } from './chat/day';
+import { addDays, dayIn, serverTimeZone } from './chat/day';
 import { countingAfterCatchUp, type HistoryFiller } from './history-fill';
 import type { ReportRange, ReportStore } from './ports/reports';
 import { figuresOf, type ReportCell } from './report-figures';
@@ -64,7 +64,6 @@ export function startOfDate(timeZone: string, date: string): number {
 }
 
 /** The date after `date`, as `YYYY-MM-DD`. */
-const nextDate = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
 
 export type ReportService = ReturnType<typeof createReportService>;
 
@@ -110,7 +109,7 @@ export function createReportService(deps: ReportServiceDeps) {
   }
 
   function rangeOf(timeZone: string, from: string, to: string, groupBy: ReportGroupBy, agentId?: string): ReportRange {
-    return { fromDay: from, toDay: to, from: startOfDate(timeZone, from), to: startOfDate(timeZone, nextDate(to)), groupBy, timeZone, agentId };
+    return { fromDay: from, toDay: to, from: startOfDate(timeZone, from), to: startOfDate(timeZone, addDays(to, 1)), groupBy, timeZone, agentId };
   }
 
   /** Names of category ids, removed categories included (a chat keeps the category it was filed under). */

@@ -1,5 +1,8 @@
 /** "Today" in a time zone: its date and the instant its midnight fell, with Intl (no I/O). */
 
+/** The calendar date `n` days after `date` (both `YYYY-MM-DD`; exact in UTC arithmetic, whatever the zone). */
+export const addDays = (date: string, n: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
 /** The server's own time zone, when the site has none configured. */
 export const serverTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
 

@@ -14,7 +14,7 @@ import type { ConversationQualityResponse, QualityReportResponse, QualityReportR
 import { QUALITY_RULES } from '../../../shared/quality';
 import type { Role } from '../../../shared/protocol';
 import { AppError } from '../../errors';
-import { dayIn, serverTimeZone } from '../chat/day';
+import { addDays, dayIn, serverTimeZone } from '../chat/day';
 import type { Clock } from '../clock';
 import { catchUp, countingAfterCatchUp, type HistoryFiller } from '../history-fill';
 import type { QualityGroup, QualityStore, QualityTranscript, ScoredConversation } from '../ports/quality';
@@ -142,7 +142,7 @@ export function createQualityService(deps: QualityServiceDeps) {
       const to = req.to ?? from;
       if (to < from) throw new AppError('VALIDATION_FAILED', 'to: must not be before from');
       const start = startOfDate(timeZone, from);
-      const end = startOfDate(timeZone, new Date(Date.parse(`${to}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10));
+      const end = startOfDate(timeZone, addDays(to, 1));
       if (end - start > MAX_REPORT_DAYS * DAY_MS + DAY_MS) throw new AppError('VALIDATION_FAILED', `to: at most ${MAX_REPORT_DAYS} days`);
       if (viewer.role !== 'lead' && req.agentId !== undefined && req.agentId !== viewer.id) throw new AppError('FORBIDDEN');
       const agentId = viewer.role === 'lead' ? req.agentId : viewer.id;

@@ -11,6 +11,7 @@
  * exact for dates.
  */
 import type { ReportGroupBy } from '../../../shared/rest';
+import { addDays } from '../../domain/chat/day';
 
 export type Grain = 'd' | 'w' | 'm';
 
@@ -23,8 +24,6 @@ export interface Segment {
 
 const DAY_MS = 86_400_000;
 const toMs = (day: string) => Date.parse(`${day}T00:00:00Z`);
-const toDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const addDays = (day: string, n: number) => toDay(toMs(day) + n * DAY_MS);
 /** The Monday on or after `day`. */
 const mondayOnOrAfter = (day: string) => addDays(day, (8 - new Date(toMs(day)).getUTCDay()) % 7);
 function nextMonthStart(day: string): string {
