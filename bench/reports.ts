@@ -12,7 +12,7 @@
  * filled), against the 200 ms target. `--trace` adds each statement's time for every view.
  */
 import { createReportService } from '../server/domain/reports';
-import type { ReportGroupBy } from '../shared/rest';
+import type { ReportGroupBy } from '../shared/reports';
 import { createReportStore } from '../server/store/sql/reports';
 import { fillLine, fillWithProbe } from './lib/fill-probe';
 import { AGENTS, END, fiveRuns, ms as f, N, onEachDatabase, timed, TRACE, tracer, TZ, WHICH, YEAR_MS } from './lib/year-bench';

@@ -4,7 +4,8 @@
  * docs/protocol.md describes the same contract in prose.
  */
 import type { ErrorBody } from './errors';
-import type { ComplaintView, HistoryCounting, LeftMessageView } from './rest';
+import type { ComplaintView, LeftMessageView } from './rest';
+import type { HistoryCounting } from './reports';
 
 export type { ErrorBody, ErrorCode } from './errors';
 

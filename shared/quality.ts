@@ -6,7 +6,7 @@
  * exactly the console's table.
  */
 import type { FaqLanguage } from './faq';
-import type { HistoryCounting } from './rest';
+import type { HistoryCounting } from './reports';
 
 export const QUALITY_RULES = ['greeting', 'closing', 'firstResponse', 'longestWait', 'forbiddenWords', 'courtesy', 'unresolved'] as const;
 export type QualityRuleId = (typeof QUALITY_RULES)[number];

@@ -1,8 +1,115 @@
 /**
- * The columns of a report, shared by the console's table and the CSV export so that the file
- * holds exactly what the table shows: the same columns, headers and formatted values.
+ * Reports (`GET /api/v1/reports`, protocol.md §9.13; every figure in docs/reports.md): the
+ * query and response types, and the columns shared by the console's table and the CSV export so
+ * that the file holds exactly what the table shows: the same columns, headers and formatted values.
  */
-import type { DurationStats, ReportGroupBy, ReportRow } from './rest';
+
+/**
+ * How a report's rows are grouped: by the agent who held the chat, the department it closed in,
+ * its close category, or a calendar bucket in the site's time zone.
+ */
+export type ReportGroupBy = 'agent' | 'department' | 'category' | 'day' | 'week' | 'month';
+export const REPORT_GROUP_BYS: readonly ReportGroupBy[] = ['agent', 'department', 'category', 'day', 'week', 'month'];
+
+/** `GET /reports` query (docs/reports.md defines every figure). */
+export interface ReportQuery {
+  /** First day, `YYYY-MM-DD` in the site's time zone. @default today */
+  from?: string;
+  /** Last day, inclusive. @default `from` */
+  to?: string;
+  /** @default 'day' */
+  groupBy?: ReportGroupBy;
+  /** "Answered within N seconds" for the service level, 1–3600. @default 20 */
+  serviceLevelSeconds?: number;
+  /** Only this agent's chats. A lead may name anyone; an agent only themselves (else 403 FORBIDDEN). */
+  agentId?: string;
+  /** `csv`: the same rows as a UTF-8 CSV file (with BOM). @default 'json' */
+  format?: 'json' | 'csv';
+  /** The CSV's header language. @default 'en' */
+  lang?: 'en' | 'zh-CN';
+}
+
+/** A duration's spread over the chats (or replies) it was measured on, in ms; null when none. */
+export interface DurationStats {
+  count: number;
+  meanMs: number | null;
+  medianMs: number | null;
+  p90Ms: number | null;
+}
+
+/** One row of a report: a group's figures. */
+export interface ReportRow {
+  /** Agent id, department id, category, or the bucket's first day `YYYY-MM-DD`; null for "no agent"/"no department"/"no category"; '' for the total row. */
+  key: string | null;
+  /** What to show for the key: the agent's name, the department's name, the category's name, or the day. */
+  label: string;
+  /** Chats opened in the period. */
+  started: number;
+  /** Chats closed in the period; every figure below is over these. */
+  closed: number;
+  /** Closed without any agent reply, and not self-served. */
+  missed: number;
+  /** Closed because the FAQ answered the shopper (close reason `faq_solved`). */
+  selfServed: number;
+  /** Closed chats to which the FAQ offered an answer while they were queued (a `faq_offered` event). */
+  faqOffered: number;
+  /** Self-served ÷ FAQ offered: how often the offered answer solved it; null when none offered. */
+  faqSolvedRate: number | null;
+  /** Closed chats that were transferred at least once. */
+  transferred: number;
+  /** Closed chats whose first response came within `serviceLevelSeconds`, ÷ (closed − self-served): missed chats count as not answered, self-served ones not at all; null when none. */
+  serviceLevel: number | null;
+  queueWait: DurationStats;
+  firstResponse: DurationStats;
+  reaction: DurationStats;
+  /** Over replies, not chats: each run of visitor messages to the next agent reply. */
+  reply: DurationStats;
+  handling: DurationStats;
+  /** Closed chats with a rating. */
+  rated: number;
+  averageRating: number | null;
+  /** Ratings of 4 or 5 ÷ ratings. */
+  satisfied: number | null;
+  /** Closed chats offered a rating: an agent held them (the widget offers it then), or they were rated. */
+  ratingOffered: number;
+  /** Offered ÷ closed; null when none closed. */
+  ratingCoverage: number | null;
+  /** Rated ÷ offered; null when none offered. */
+  responseRate: number | null;
+  /** Complaints registered in the period (grouped by the chat's agent, department and close category). */
+  complaints: number;
+  /** Of those, handled (their follow-up closed) within 24 hours of registration ÷ complaints; null when none. */
+  complaintsHandledIn24h: number | null;
+  /** Follow-up tasks created in the period (grouped by assignee and the chat's department and close category). */
+  followUps: number;
+  /** Of those, closed within 3 days of creation ÷ follow-ups; null when none. */
+  followUpsDoneIn3Days: number | null;
+}
+
+/** `GET /reports`. An agent's report holds only their own chats. */
+export interface ReportResponse {
+  from: string;
+  to: string;
+  groupBy: ReportGroupBy;
+  timeZone: string;
+  serviceLevelSeconds: number;
+  /** The agent whose chats alone the rows cover (always the asker, for an agent), or null for everyone's. */
+  agentId: string | null;
+  rows: ReportRow[];
+  total: ReportRow;
+  /**
+   * Set while earlier chats are still being counted (after an upgrade or a change of time zone,
+   * in the background): the figures cover only `done` of the `total` closed chats so far. Null
+   * once every chat is counted.
+   */
+  counting: HistoryCounting | null;
+}
+
+/** How far the history is counted: `done` of `total` closed chats. */
+export interface HistoryCounting {
+  done: number;
+  total: number;
+}
 
 export type ReportLocale = 'en' | 'zh-CN';
 

@@ -9,7 +9,7 @@
  * and 90th percentiles are `percentile_cont` (interpolated) over the bucketed values, a value in
  * a wide bucket taken as spread evenly across it.
  */
-import type { DurationStats, ReportRow } from '../../shared/rest';
+import type { DurationStats, ReportRow } from '../../shared/reports';
 
 /** Durations up to this many seconds are counted exactly, in whole seconds rounded up. */
 export const EXACT_SECONDS = 300;

@@ -5,7 +5,7 @@
  * can name themselves "=HYPERLINK(...)") is prefixed with an apostrophe.
  */
 import { REPORT_COLUMNS, REPORT_GROUP_HEADERS, reportRowLabel, type ReportLocale } from '../../shared/reports';
-import type { ReportResponse } from '../../shared/rest';
+import type { ReportResponse } from '../../shared/reports';
 
 const FORMULA = /^[=+\-@\t\r]/;
 

@@ -4,7 +4,7 @@
  * report is narrowed to the chats they held, whatever grouping they ask for.
  */
 import type { FaqLanguage } from '../../shared/faq';
-import type { HistoryCounting, ReportGroupBy, ReportResponse, ReportRow } from '../../shared/rest';
+import type { HistoryCounting, ReportGroupBy, ReportResponse, ReportRow } from '../../shared/reports';
 import { categoryName, type CloseCategoryDef } from '../../shared/settings';
 import type { Clock } from './clock';
 import { addDays, dayIn, serverTimeZone } from './chat/day';

@@ -5,7 +5,7 @@
  * last); the background job it started counts the rest, and its completion pushes the floor a
  * today with `counting: null` and the report's complete figures, without anything else happening.
  */
-import type { ReportResponse } from '../../shared/rest';
+import type { ReportResponse } from '../../shared/reports';
 import { next, ok } from '../helpers/chat';
 import { closedToday, DAY, HISTORY_CHATS, seedHistory, useUncountedHistory } from '../helpers/uncounted-history';
 

@@ -1,4 +1,4 @@
-import type { ReportGroupBy } from '../../shared/rest';
+import type { ReportGroupBy } from '../../shared/reports';
 import { rollupSegments, type Segment } from '../../server/store/sql/rollup-segments';
 
 const DAY = 86_400_000;

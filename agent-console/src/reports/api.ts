@@ -1,5 +1,5 @@
 /** The reports over REST: the JSON the page shows, and the same report as a CSV file. */
-import type { ReportQuery, ReportResponse } from '../../../shared/rest';
+import type { ReportQuery, ReportResponse } from '../../../shared/reports';
 import type { Api } from '../api';
 
 const query = (q: ReportQuery) =>

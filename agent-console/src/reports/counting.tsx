@@ -4,7 +4,7 @@
  * got, and the page asks again every few seconds until it is done.
  */
 import { useEffect, useRef } from 'preact/hooks';
-import type { HistoryCounting } from '../../../shared/rest';
+import type { HistoryCounting } from '../../../shared/reports';
 import { fill } from '../i18n';
 
 /** How often a page showing a partly counted report asks again, ms. */

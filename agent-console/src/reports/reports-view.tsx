@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { REPORT_COLUMNS, REPORT_GROUP_HEADERS, reportRowLabel } from '../../../shared/reports';
-import { REPORT_GROUP_BYS, type ReportGroupBy, type ReportQuery, type ReportResponse, type ReportRow } from '../../../shared/rest';
+import { REPORT_GROUP_BYS, type ReportGroupBy, type ReportQuery, type ReportResponse, type ReportRow } from '../../../shared/reports';
 import { fill } from '../i18n';
 import { errorText } from '../locales/error-text';
 import { QualityTable } from '../quality/quality-table';

@@ -3,7 +3,7 @@
  * counted cells of a range, summed per group (server/domain/report-figures.ts turns them into
  * the figures of docs/reports.md). Times are ms since the epoch.
  */
-import type { ReportGroupBy } from '../../../shared/rest';
+import type { ReportGroupBy } from '../../../shared/reports';
 import type { FillProgress, FillStep } from '../history-fill';
 import type { ReportCell } from '../report-figures';
 

@@ -15,7 +15,7 @@
  * dying half-way rolls that step back and leaves its marks for the next one, and after every
  * commit the roll-ups equal the sum of the facts' cells.
  */
-import type { ReportGroupBy } from '../../../shared/rest';
+import type { ReportGroupBy } from '../../../shared/reports';
 import type { ReportRange, ReportStore } from '../../domain/ports/reports';
 import { COMPLAINT_HANDLED_MS, EXACT_SECONDS, FOLLOW_UP_DONE_MS, METRIC, STEPS_PER_DOUBLING, type ReportCell, type Metric } from '../../domain/report-figures';
 import { rollupSegments, type Segment } from './rollup-segments';

@@ -10,7 +10,7 @@
  * lie within one month. Days are `YYYY-MM-DD` strings; calendar arithmetic in UTC, which is
  * exact for dates.
  */
-import type { ReportGroupBy } from '../../../shared/rest';
+import type { ReportGroupBy } from '../../../shared/reports';
 import { addDays } from '../../domain/chat/day';
 
 export type Grain = 'd' | 'w' | 'm';

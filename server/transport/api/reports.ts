@@ -4,7 +4,7 @@
  */
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { REPORT_GROUP_BYS, type ReportResponse } from '../../../shared/rest';
+import { REPORT_GROUP_BYS, type ReportResponse } from '../../../shared/reports';
 import { reportCsv } from '../../domain/reports-csv';
 import { EXACT_SECONDS } from '../../domain/report-figures';
 import { DEFAULT_SERVICE_LEVEL_SECONDS } from '../../domain/reports';
